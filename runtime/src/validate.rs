@@ -1,0 +1,253 @@
+//! What generated validators report: every violation with where it is, which keyword found it
+//! and a message a person understands.
+//!
+//! A generated `validate_*` function walks a [`serde_json::Value`] with a [`Context`], which keeps
+//! the instance path as borrowed segments and turns it into a JSON pointer only when something
+//! is reported, so a valid instance costs no allocation for paths.
+
+use std::fmt;
+
+use serde_json::Value;
+
+/// One violation of a schema, or one tolerance noted in a report.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub struct ValidationError {
+    /// JSON pointer (RFC 6901) to the offending value in the instance; empty for the root.
+    pub instance_pointer: String,
+    /// The keyword that failed, such as `minimum` or `required`.
+    pub keyword: &'static str,
+    /// Where the keyword is: the schema's `$id` (or file) and a JSON pointer into it.
+    pub schema_location: &'static str,
+    /// What was expected and what was found.
+    pub message: String,
+}
+
+impl fmt::Display for ValidationError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let at = if self.instance_pointer.is_empty() { "(root)" } else { &self.instance_pointer };
+        write!(f, "{at}: {}", self.message)
+    }
+}
+
+impl std::error::Error for ValidationError {}
+
+/// What to report besides the violations.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Options {
+    /// Also report, as warnings, what the default verdict tolerates: members that no
+    /// `properties` or `patternProperties` of their object describes, and `contentEncoding:
+    /// base64` strings that do not decode. A strict check treats these warnings as errors.
+    pub tolerances: bool,
+}
+
+impl Options {
+    /// Options that also report tolerances (see [`Options::tolerances`]).
+    pub fn with_tolerances() -> Self {
+        Options { tolerances: true }
+    }
+}
+
+/// The outcome of a full validation.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Report {
+    /// Violations: the instance is valid exactly when this is empty.
+    pub errors: Vec<ValidationError>,
+    /// Tolerances noted when [`Options::tolerances`] is set; they do not make the instance invalid.
+    pub warnings: Vec<ValidationError>,
+}
+
+impl Report {
+    /// Whether the default verdict is "valid".
+    pub fn is_valid(&self) -> bool {
+        self.errors.is_empty()
+    }
+
+    /// Whether a strict check passes: no errors and no warnings.
+    pub fn is_strictly_valid(&self) -> bool {
+        self.errors.is_empty() && self.warnings.is_empty()
+    }
+}
+
+/// One step of the path from the root of the instance to the value being checked.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Segment<'v> {
+    /// A member of an object.
+    Key(&'v str),
+    /// An element of an array.
+    Index(usize),
+}
+
+/// The state a generated validator threads through its checks.
+#[derive(Debug)]
+pub struct Context<'v> {
+    path: Vec<Segment<'v>>,
+    options: Options,
+    report: Report,
+}
+
+impl<'v> Context<'v> {
+    /// A context at the root of an instance.
+    pub fn new(options: Options) -> Self {
+        Context { path: Vec::new(), options, report: Report::default() }
+    }
+
+    /// The options this validation runs with.
+    #[inline]
+    pub fn options(&self) -> Options {
+        self.options
+    }
+
+    /// Steps into `segment`; pair with [`Context::pop`].
+    #[inline]
+    pub fn push(&mut self, segment: Segment<'v>) {
+        self.path.push(segment);
+    }
+
+    /// Steps back out of the last segment pushed.
+    #[inline]
+    pub fn pop(&mut self) {
+        self.path.pop();
+    }
+
+    /// The JSON pointer of the current position.
+    pub fn pointer(&self) -> String {
+        let mut pointer = String::new();
+        for segment in &self.path {
+            pointer.push('/');
+            match segment {
+                Segment::Key(key) => escape_pointer_token(key, &mut pointer),
+                Segment::Index(index) => pointer.push_str(&index.to_string()),
+            }
+        }
+        pointer
+    }
+
+    /// Reports a violation at the current position.
+    #[cold]
+    pub fn error(&mut self, keyword: &'static str, schema_location: &'static str, message: String) {
+        let error = self.make(keyword, schema_location, message);
+        self.report.errors.push(error);
+    }
+
+    /// Reports a violation at the member `key` of the current position (for keywords such
+    /// as `propertyNames` that judge a member's name rather than its value).
+    #[cold]
+    pub fn error_at_key(
+        &mut self,
+        key: &'v str,
+        keyword: &'static str,
+        schema_location: &'static str,
+        message: String,
+    ) {
+        self.push(Segment::Key(key));
+        self.error(keyword, schema_location, message);
+        self.pop();
+    }
+
+    /// Notes a tolerance at the current position; ignored unless [`Options::tolerances`] is set.
+    #[cold]
+    pub fn warning(&mut self, keyword: &'static str, schema_location: &'static str, message: String) {
+        if self.options.tolerances {
+            let warning = self.make(keyword, schema_location, message);
+            self.report.warnings.push(warning);
+        }
+    }
+
+    fn make(&self, keyword: &'static str, schema_location: &'static str, message: String) -> ValidationError {
+        ValidationError { instance_pointer: self.pointer(), keyword, schema_location, message }
+    }
+
+    /// Ends the validation and returns what it found.
+    pub fn finish(self) -> Report {
+        self.report
+    }
+}
+
+fn escape_pointer_token(token: &str, out: &mut String) {
+    for c in token.chars() {
+        match c {
+            '~' => out.push_str("~0"),
+            '/' => out.push_str("~1"),
+            c => out.push(c),
+        }
+    }
+}
+
+/// Describes a value for a message: scalars as JSON (long strings shortened), containers by kind.
+pub fn describe(value: &Value) -> String {
+    const MAX_CHARS: usize = 40;
+    match value {
+        Value::Null => "null".to_owned(),
+        Value::Bool(b) => b.to_string(),
+        Value::Number(n) => n.to_string(),
+        Value::String(s) => {
+            if s.chars().count() <= MAX_CHARS {
+                Value::String(s.clone()).to_string()
+            } else {
+                let head: String = s.chars().take(MAX_CHARS).collect();
+                let quoted = Value::String(head).to_string();
+                format!("{}…\" ({} characters)", &quoted[..quoted.len() - 1], s.chars().count())
+            }
+        }
+        Value::Array(items) => format!("an array of {} item{}", items.len(), plural(items.len())),
+        Value::Object(members) => {
+            format!("an object with {} member{}", members.len(), plural(members.len()))
+        }
+    }
+}
+
+/// The JSON type of a value, with an article, as messages name it ("an integer", "a string").
+pub fn type_phrase(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(n) if crate::json::is_integer(n) => "an integer",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+fn plural(count: usize) -> &'static str {
+    if count == 1 { "" } else { "s" }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn pointer_escapes_tilde_and_slash() {
+        let mut ctx = Context::new(Options::default());
+        ctx.push(Segment::Key("a/b~c"));
+        ctx.push(Segment::Index(3));
+        assert_eq!(ctx.pointer(), "/a~1b~0c/3");
+    }
+
+    #[test]
+    fn warnings_need_the_option() {
+        let mut quiet = Context::new(Options::default());
+        quiet.warning("additionalProperties", "s#", "w".into());
+        assert!(quiet.finish().warnings.is_empty());
+        let mut loud = Context::new(Options::with_tolerances());
+        loud.warning("additionalProperties", "s#", "w".into());
+        let report = loud.finish();
+        assert_eq!(report.warnings.len(), 1);
+        assert!(report.is_valid() && !report.is_strictly_valid());
+    }
+
+    #[test]
+    fn describe_shortens_long_strings() {
+        let long = "x".repeat(100);
+        assert_eq!(describe(&json!(long)), format!("\"{}…\" (100 characters)", "x".repeat(40)));
+        assert_eq!(describe(&json!("ab")), "\"ab\"");
+        assert_eq!(describe(&json!([1, 2])), "an array of 2 items");
+        assert_eq!(describe(&json!({"a": 1})), "an object with 1 member");
+        assert_eq!(describe(&json!(-1)), "-1");
+    }
+}
