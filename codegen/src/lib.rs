@@ -1,1 +1,182 @@
+//! Generates serde types and validators from JSON Schema (draft 2020-12).
+//!
+//! The pipeline, one module a step:
+//!
+//! 1. [`load`](crate::load): read schema files, register their `$id`s and anchors;
+//! 2. `lower`: turn each schema into the intermediate [`model`](crate::model), checking every
+//!    keyword and resolving every `$ref`;
+//! 3. `emit`: turn the model into Rust tokens (types and validators);
+//! 4. `format`: pretty-print them with prettyplease under an `@generated` header;
+//! 5. `write`: write the files, or check that the files on disk are what would be written.
+//!
+//! Use it from a command (the `wecom-rooms-codegen` binary) whose output is checked in, or from
+//! a build script:
+//!
+//! ```no_run
+//! // build.rs
+//! let out = std::path::PathBuf::from(std::env::var_os("OUT_DIR").unwrap());
+//! wecom_rooms_codegen::Config::new("schema")
+//!     .generate()
+//!     .and_then(|output| output.write_single_file(&out.join("schemas.rs")))
+//!     .unwrap_or_else(|e| panic!("{e}"));
+//! println!("cargo::rerun-if-changed=schema");
+//! ```
+//!
+//! Generated code depends on `serde`, `serde_json` and `wecom-rooms-runtime` (with its `pattern`
+//! feature when a schema uses `pattern` or `patternProperties`).
 #![forbid(unsafe_code)]
+
+mod emit;
+mod error;
+mod format;
+mod json;
+mod load;
+mod lower;
+mod model;
+mod write;
+
+use std::path::{Path, PathBuf};
+
+pub use crate::error::{Error, ErrorKind};
+pub use crate::lower::UnknownKeywords;
+pub use crate::write::{CheckError, Output, Stale};
+
+use crate::emit::EmitOptions;
+use crate::load::Registry;
+use crate::lower::Lowerer;
+
+/// What to generate, from where.
+#[derive(Clone, Debug)]
+pub struct Config {
+    schema_dir: PathBuf,
+    schemas: Vec<String>,
+    extra_documents: Vec<(String, serde_json::Value)>,
+    emit: EmitOptions,
+    unknown_keywords: UnknownKeywords,
+    regenerate_command: Option<String>,
+}
+
+impl Config {
+    /// Generates from the schemas under `schema_dir`: every `*.schema.json` in it, unless
+    /// [`Config::schema`] names some.
+    pub fn new(schema_dir: impl Into<PathBuf>) -> Self {
+        Config {
+            schema_dir: schema_dir.into(),
+            schemas: Vec::new(),
+            extra_documents: Vec::new(),
+            emit: EmitOptions {
+                types: true,
+                validators: true,
+            },
+            unknown_keywords: UnknownKeywords::default(),
+            regenerate_command: None,
+        }
+    }
+
+    /// Generates only the named schemas (paths under the schema directory, without
+    /// `.schema.json`); may be called several times.
+    pub fn schema(mut self, name: impl Into<String>) -> Self {
+        self.schemas.push(name.into());
+        self
+    }
+
+    /// Makes a document available to `$ref`s under `uri` without reading a file (for schemas
+    /// whose references point at documents that are not files).
+    pub fn document(mut self, uri: impl Into<String>, schema: serde_json::Value) -> Self {
+        self.extra_documents.push((uri.into(), schema));
+        self
+    }
+
+    /// Whether to emit serde types (on by default).
+    pub fn types(mut self, on: bool) -> Self {
+        self.emit.types = on;
+        self
+    }
+
+    /// Whether to emit validators (on by default).
+    pub fn validators(mut self, on: bool) -> Self {
+        self.emit.validators = on;
+        self
+    }
+
+    /// What to do with keywords that draft 2020-12 does not define (rejected by default).
+    pub fn unknown_keywords(mut self, policy: UnknownKeywords) -> Self {
+        self.unknown_keywords = policy;
+        self
+    }
+
+    /// The command the `@generated` header tells readers to run to regenerate the files.
+    pub fn regenerate_command(mut self, command: impl Into<String>) -> Self {
+        self.regenerate_command = Some(command.into());
+        self
+    }
+
+    /// Runs the pipeline and returns the generated code, not yet written anywhere.
+    pub fn generate(&self) -> Result<Output, Error> {
+        let mut registry = Registry::new(Some(self.schema_dir.clone()));
+        for (uri, schema) in &self.extra_documents {
+            let json: json::Json = serde_json::from_value(schema.clone())
+                .map_err(|e| Error::new(uri.as_str(), "", ErrorKind::Json(e)))?;
+            registry.add_document(uri, json)?;
+        }
+        let names = if self.schemas.is_empty() {
+            discover(&self.schema_dir)?
+        } else {
+            self.schemas.clone()
+        };
+        let mut roots = Vec::new();
+        for name in &names {
+            let path = self.schema_dir.join(format!("{name}.schema.json"));
+            roots.push((name.clone(), registry.load_file(&path)?));
+        }
+        let mut lowerer = Lowerer::new(&mut registry, self.unknown_keywords);
+        for (name, doc) in roots {
+            lowerer.add_root(name, doc)?;
+        }
+        let model = lowerer.finish()?;
+        let tree = emit::tree(&model, self.emit, |root| {
+            format!("{}.schema.json", root.name)
+        });
+        Ok(Output::new(tree, self.regenerate_command.clone()))
+    }
+}
+
+/// A schema's name from its path under the schema directory.
+pub(crate) fn schema_name(relative_path: &str) -> String {
+    let name = relative_path.strip_prefix("./").unwrap_or(relative_path);
+    let name = name
+        .strip_suffix(".schema.json")
+        .or_else(|| name.strip_suffix(".json"))
+        .unwrap_or(name);
+    name.to_owned()
+}
+
+/// Every `*.schema.json` under `dir`, as schema names, sorted.
+fn discover(dir: &Path) -> Result<Vec<String>, Error> {
+    fn walk(dir: &Path, base: &Path, out: &mut Vec<String>) -> Result<(), Error> {
+        let entries = std::fs::read_dir(dir).map_err(|e| Error::new(dir, "", ErrorKind::Io(e)))?;
+        for entry in entries {
+            let path = entry
+                .map_err(|e| Error::new(dir, "", ErrorKind::Io(e)))?
+                .path();
+            if path.is_dir() {
+                walk(&path, base, out)?;
+            } else if path.to_string_lossy().ends_with(".schema.json") {
+                let relative = path.strip_prefix(base).unwrap_or(&path);
+                out.push(schema_name(&relative.to_string_lossy().replace('\\', "/")));
+            }
+        }
+        Ok(())
+    }
+    let mut out = Vec::new();
+    walk(dir, dir, &mut out)?;
+    out.sort();
+    if out.is_empty() {
+        return Err(Error::new(
+            dir,
+            "",
+            ErrorKind::Invalid("no *.schema.json files here".into()),
+        ));
+    }
+    Ok(out)
+}

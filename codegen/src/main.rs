@@ -1,1 +1,72 @@
-fn main() {}
+//! `wecom-rooms-codegen`: generates types and validators from a schema directory into a module
+//! directory that is checked in, or checks that the checked-in files are fresh.
+#![forbid(unsafe_code)]
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use wecom_rooms_codegen::{CheckError, Config};
+
+/// Generates serde types and validators from JSON Schema (draft 2020-12).
+#[derive(Debug, Parser)]
+#[command(version)]
+struct Cli {
+    /// The directory holding the `*.schema.json` files.
+    #[arg(long, default_value = "schema")]
+    schema_dir: PathBuf,
+    /// The module directory the generator owns (it holds `mod.rs`).
+    #[arg(long)]
+    out: PathBuf,
+    /// The command that the `@generated` header and the stale report tell readers to run.
+    #[arg(long)]
+    regenerate_command: Option<String>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Rewrites the output directory from the schemas.
+    Generate,
+    /// Exits 0 when the output directory is fresh, 1 (with a diff) when it is not.
+    Check,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let mut config = Config::new(&cli.schema_dir);
+    if let Some(command) = &cli.regenerate_command {
+        config = config.regenerate_command(command);
+    }
+    let output = match config.generate() {
+        Ok(output) => output,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    match cli.command {
+        Command::Generate => match output.write_tree(&cli.out) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::from(2)
+            }
+        },
+        Command::Check => match output.check_tree(&cli.out) {
+            Ok(()) => {
+                eprintln!("{} is fresh", cli.out.display());
+                ExitCode::SUCCESS
+            }
+            Err(CheckError::Stale(stale)) => {
+                eprintln!("error: {stale}");
+                ExitCode::from(1)
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::from(2)
+            }
+        },
+    }
+}

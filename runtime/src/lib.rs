@@ -6,14 +6,18 @@
 //! - [`Base64String`]: a string field with `contentEncoding: base64`, kept as sent and decoded on demand;
 //! - [`Secret`]: a field marked `x-secret`, whose `Debug` never shows the value;
 //! - [`validate`]: the context, errors and report that generated validators fill in;
-//! - [`json`]: JSON Schema's notions of equality, integers and number comparison.
+//! - [`json`]: JSON Schema's notions of equality, integers and number comparison;
+//! - [`de`]: integer fields that accept what JSON Schema calls an integer (`3.0` included);
+//! - [`registry`]: what a generated crate says about each of its schemas, for tools.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
 mod base64;
+pub mod de;
 pub mod json;
 #[cfg(feature = "pattern")]
 pub mod pattern;
+pub mod registry;
 mod secret;
 pub mod validate;
 

@@ -25,7 +25,11 @@ pub struct ValidationError {
 
 impl fmt::Display for ValidationError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let at = if self.instance_pointer.is_empty() { "(root)" } else { &self.instance_pointer };
+        let at = if self.instance_pointer.is_empty() {
+            "(root)"
+        } else {
+            &self.instance_pointer
+        };
         write!(f, "{at}: {}", self.message)
     }
 }
@@ -91,7 +95,11 @@ pub struct Context<'v> {
 impl<'v> Context<'v> {
     /// A context at the root of an instance.
     pub fn new(options: Options) -> Self {
-        Context { path: Vec::new(), options, report: Report::default() }
+        Context {
+            path: Vec::new(),
+            options,
+            report: Report::default(),
+        }
     }
 
     /// The options this validation runs with.
@@ -149,15 +157,30 @@ impl<'v> Context<'v> {
 
     /// Notes a tolerance at the current position; ignored unless [`Options::tolerances`] is set.
     #[cold]
-    pub fn warning(&mut self, keyword: &'static str, schema_location: &'static str, message: String) {
+    pub fn warning(
+        &mut self,
+        keyword: &'static str,
+        schema_location: &'static str,
+        message: String,
+    ) {
         if self.options.tolerances {
             let warning = self.make(keyword, schema_location, message);
             self.report.warnings.push(warning);
         }
     }
 
-    fn make(&self, keyword: &'static str, schema_location: &'static str, message: String) -> ValidationError {
-        ValidationError { instance_pointer: self.pointer(), keyword, schema_location, message }
+    fn make(
+        &self,
+        keyword: &'static str,
+        schema_location: &'static str,
+        message: String,
+    ) -> ValidationError {
+        ValidationError {
+            instance_pointer: self.pointer(),
+            keyword,
+            schema_location,
+            message,
+        }
     }
 
     /// Ends the validation and returns what it found.
@@ -189,12 +212,20 @@ pub fn describe(value: &Value) -> String {
             } else {
                 let head: String = s.chars().take(MAX_CHARS).collect();
                 let quoted = Value::String(head).to_string();
-                format!("{}…\" ({} characters)", &quoted[..quoted.len() - 1], s.chars().count())
+                format!(
+                    "{}…\" ({} characters)",
+                    &quoted[..quoted.len() - 1],
+                    s.chars().count()
+                )
             }
         }
         Value::Array(items) => format!("an array of {} item{}", items.len(), plural(items.len())),
         Value::Object(members) => {
-            format!("an object with {} member{}", members.len(), plural(members.len()))
+            format!(
+                "an object with {} member{}",
+                members.len(),
+                plural(members.len())
+            )
         }
     }
 }
@@ -244,7 +275,10 @@ mod tests {
     #[test]
     fn describe_shortens_long_strings() {
         let long = "x".repeat(100);
-        assert_eq!(describe(&json!(long)), format!("\"{}…\" (100 characters)", "x".repeat(40)));
+        assert_eq!(
+            describe(&json!(long)),
+            format!("\"{}…\" (100 characters)", "x".repeat(40))
+        );
         assert_eq!(describe(&json!("ab")), "\"ab\"");
         assert_eq!(describe(&json!([1, 2])), "an array of 2 items");
         assert_eq!(describe(&json!({"a": 1})), "an object with 1 member");

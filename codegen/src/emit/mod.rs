@@ -1,0 +1,125 @@
+//! Emitting: model → token streams, one module per root schema, arranged in a module tree.
+
+pub mod names;
+pub mod types;
+pub mod validate;
+
+use std::collections::BTreeMap;
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::model::{Model, Root};
+
+/// What to emit for each schema.
+#[derive(Clone, Copy, Debug)]
+pub struct EmitOptions {
+    pub types: bool,
+    pub validators: bool,
+}
+
+/// A module of the output: its own items and its child modules, by name.
+#[derive(Debug, Default)]
+pub struct ModuleTree {
+    /// Items of this module (a schema module's whole body, or the registry at the top).
+    pub items: TokenStream,
+    /// Inner documentation lines.
+    pub docs: Vec<String>,
+    /// The schema this module was generated from, if it is a schema module.
+    pub source: Option<String>,
+    pub children: BTreeMap<String, ModuleTree>,
+}
+
+/// Arranges every root's module in a tree following its name (`a/b/c` → `a::b::c`), with a
+/// `SCHEMAS` registry at the top.
+pub fn tree(
+    model: &Model,
+    options: EmitOptions,
+    source_of: impl Fn(&Root) -> String,
+) -> ModuleTree {
+    let mut top = ModuleTree::default();
+    let mut entries = Vec::new();
+    for root in &model.roots {
+        let segments: Vec<String> = root.name.split('/').map(names::snake).collect();
+        let mut module = &mut top;
+        for segment in &segments {
+            module = module.children.entry(segment.clone()).or_default();
+        }
+        module.items = schema_module(model, root, options);
+        module.docs = root_docs(root);
+        module.source = Some(source_of(root));
+        if options.validators {
+            let path = segments.iter().map(|s| names::ident(s));
+            entries.push(quote! { #(#path::)*SCHEMA_ENTRY });
+        }
+    }
+    top.docs = vec![" Generated types and validators, one module per schema.".to_owned()];
+    top.items = if options.validators {
+        quote! {
+            /// Every schema of this crate, in name order.
+            pub static SCHEMAS: &[::wecom_rooms_runtime::registry::SchemaEntry] = &[#(#entries),*];
+        }
+    } else {
+        quote! {}
+    };
+    top
+}
+
+fn root_docs(root: &Root) -> Vec<String> {
+    let mut docs = Vec::new();
+    if let Some(title) = &root.title {
+        docs.push(format!(" {title}"));
+    }
+    if let Some(description) = &root.description {
+        if !docs.is_empty() {
+            docs.push(String::new());
+        }
+        docs.extend(description.lines().map(|l| format!(" {l}")));
+    }
+    docs
+}
+
+fn schema_module(model: &Model, root: &Root, options: EmitOptions) -> TokenStream {
+    let name = &root.name;
+    let title = root.title.clone().unwrap_or_else(|| name.clone());
+    let examples = &root.examples;
+    let mut out = quote! {
+        /// The schema's name: its path under the schema directory without `.schema.json`.
+        pub const SCHEMA_NAME: &str = #name;
+        /// The schema's title.
+        pub const TITLE: &str = #title;
+        /// The schema's `examples`, as pretty-printed JSON.
+        pub const EXAMPLES: &[&str] = &[#(#examples),*];
+    };
+    if let Some(endpoint) = &root.endpoint {
+        let (method, base_url, path) = (&endpoint.method, &endpoint.base_url, &endpoint.path);
+        let query = endpoint.query.iter().map(|q| {
+            let (name, required) = (&q.name, q.required);
+            let description = q.description.clone().unwrap_or_default();
+            quote! { ::wecom_rooms_runtime::registry::QueryParameter::new(#name, #required, #description) }
+        });
+        let response = match &endpoint.response {
+            Some(r) => quote! { Some(#r) },
+            None => quote! { None },
+        };
+        out.extend(quote! {
+            /// The HTTP endpoint this request is sent to (the schema's `x-endpoint`).
+            pub const ENDPOINT: ::wecom_rooms_runtime::registry::Endpoint = ::wecom_rooms_runtime::registry::Endpoint::new(
+                #method, #base_url, #path, &[#(#query),*], #response,
+            );
+        });
+    }
+    if options.types {
+        let type_name = names::camel(name.rsplit('/').next().unwrap_or(name));
+        out.extend(types::emit(model, root.node, &type_name));
+    }
+    if options.validators {
+        out.extend(validate::emit(model, root));
+        out.extend(quote! {
+            /// This schema in the crate's registry.
+            pub const SCHEMA_ENTRY: ::wecom_rooms_runtime::registry::SchemaEntry =
+                ::wecom_rooms_runtime::registry::SchemaEntry::new(SCHEMA_NAME, TITLE, EXAMPLES, is_valid, validate_with);
+        });
+    }
+    out
+}

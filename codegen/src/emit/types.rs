@@ -1,0 +1,1046 @@
+//! Types: model → serde structs and enums.
+//!
+//! The mapping, in the order it is tried (codegen's README has the table):
+//! - `if: {properties: {K: {const: C}}}` with `then` → an enum told apart by member K: the
+//!   `then` type when K is C, otherwise the `else` type (or the schema's own `$ref` target);
+//! - `oneOf`/`anyOf` of titled integer `const`s, or an `enum` of strings → a closed-set enum
+//!   with an `Unknown` variant, so undocumented values still decode;
+//! - `oneOf`/`anyOf` of branches of different JSON kinds → an enum that keeps what was sent;
+//! - `type: object` or `properties` → a struct; members it does not name are kept in `extra`
+//!   (or rejected, with `additionalProperties: false`);
+//! - `type: array` → `Vec`; strings → `String`, [`Base64String`] with `contentEncoding:
+//!   base64`; integers → `i32`, `u32`, `i64` or `u64` by their bounds; numbers → `f64`;
+//! - `x-secret: true` wraps any of these in `Secret`;
+//! - anything else → `serde_json::Value`: validators still enforce it, types just don't narrow it.
+//!
+//! [`Base64String`]: https://docs.rs/wecom-rooms-runtime
+
+use std::collections::BTreeMap;
+
+use proc_macro2::{Ident, TokenStream};
+use quote::{format_ident, quote};
+use serde_json::Value;
+
+use super::names::{Scope, camel, ident, snake};
+use crate::model::{JsonType, Keywords, Model, NodeId, Schema};
+
+/// A Rust type for a schema.
+#[derive(Clone, Debug, PartialEq)]
+enum Ty {
+    Bool,
+    Int(IntTy),
+    F64,
+    String,
+    Base64,
+    Secret(Box<Ty>),
+    Vec(Box<Ty>),
+    Named(usize),
+    Value,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum IntTy {
+    I32,
+    U32,
+    I64,
+    U64,
+}
+
+impl IntTy {
+    fn tokens(self) -> TokenStream {
+        match self {
+            IntTy::I32 => quote!(i32),
+            IntTy::U32 => quote!(u32),
+            IntTy::I64 => quote!(i64),
+            IntTy::U64 => quote!(u64),
+        }
+    }
+
+    fn phrase(self) -> &'static str {
+        match self {
+            IntTy::I32 => "an integer in -2147483648..=2147483647",
+            IntTy::U32 => "an integer in 0..=4294967295",
+            IntTy::I64 => "an integer in -9223372036854775808..=9223372036854775807",
+            IntTy::U64 => "an integer in 0..=18446744073709551615",
+        }
+    }
+}
+
+/// The JSON kind a type is read from, for enums that keep what was sent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Kind {
+    Bool,
+    Int,
+    Float,
+    Str,
+    Seq,
+    Map,
+}
+
+#[derive(Debug)]
+struct Def {
+    name: String,
+    doc: Vec<String>,
+    body: DefBody,
+}
+
+#[derive(Debug)]
+enum DefBody {
+    Struct {
+        fields: Vec<Field>,
+        extra: Option<String>,
+    },
+    ClosedInt {
+        repr: IntTy,
+        variants: Vec<(String, i128, Vec<String>)>,
+    },
+    ClosedStr {
+        variants: Vec<(String, String, Vec<String>)>,
+    },
+    Alternatives {
+        variants: Vec<(String, Kind, Ty, Vec<String>)>,
+    },
+    Discriminated {
+        property: String,
+        value: Value,
+        absent_selects_then: bool,
+        then: (String, Ty),
+        otherwise: (String, Ty),
+    },
+}
+
+#[derive(Debug)]
+struct Field {
+    rust: String,
+    wire: String,
+    ty: Ty,
+    required: bool,
+    doc: Vec<String>,
+}
+
+/// The name a type would get: the preferred one (a member's name) unless another type has it,
+/// then the qualified one (its parent's name and the member's).
+#[derive(Debug)]
+struct Name {
+    preferred: String,
+    qualified: String,
+}
+
+impl Name {
+    fn nested(parent: &str, member: &str) -> Self {
+        Name {
+            preferred: member.to_owned(),
+            qualified: format!("{parent}{member}"),
+        }
+    }
+}
+
+/// Emits the types of one root schema; the root's type is called `root_name`.
+pub fn emit(model: &Model, root: NodeId, root_name: &str) -> TokenStream {
+    let mut cx = TypeCx {
+        model,
+        defs: Vec::new(),
+        named: BTreeMap::new(),
+        scope: Scope::default(),
+    };
+    // Names of `$defs` win over names derived from members, whatever order they are met in.
+    for node in &model.nodes {
+        if let Some(def) = &node.def_name {
+            cx.scope.reserve_later(&camel(def));
+        }
+    }
+    let root_name = Name {
+        preferred: root_name.to_owned(),
+        qualified: root_name.to_owned(),
+    };
+    cx.ty(root, Some(root_name));
+    let defs = std::mem::take(&mut cx.defs);
+    let items = defs.iter().map(|def| cx.def_tokens(def, &defs));
+    quote! { #(#items)* }
+}
+
+struct TypeCx<'m> {
+    model: &'m Model,
+    defs: Vec<Def>,
+    /// Named types already made, by the node that shapes them.
+    named: BTreeMap<NodeId, usize>,
+    scope: Scope,
+}
+
+impl<'m> TypeCx<'m> {
+    fn keywords(&self, id: NodeId) -> Option<&'m Keywords> {
+        self.model.keywords(id)
+    }
+
+    /// Follows `$ref`s through nodes that add no shape of their own (annotations, or only
+    /// constraints such as `const` that the target's type already holds).
+    fn shape(&self, mut id: NodeId) -> NodeId {
+        for _ in 0..self.model.nodes.len() {
+            let Some(k) = self.keywords(id) else {
+                return id;
+            };
+            let shapes = k.types.is_some()
+                || !k.properties.is_empty()
+                || k.items.is_some()
+                || !k.one_of.is_empty()
+                || !k.any_of.is_empty()
+                || k.if_.is_some()
+                || k.enum_values.is_some();
+            match k.reference {
+                Some(target) if !shapes => id = target,
+                _ => return id,
+            }
+        }
+        id
+    }
+
+    /// Description lines for a node: its own description, else its title, else its target's.
+    fn doc(&self, id: NodeId) -> Vec<String> {
+        let mut at = id;
+        loop {
+            let Some(k) = self.keywords(at) else {
+                return Vec::new();
+            };
+            let a = &k.annotations;
+            let mut lines = Vec::new();
+            if let Some(text) = a.description.as_ref().or(a.title.as_ref()) {
+                lines.extend(text.lines().map(|l| format!(" {l}")));
+            }
+            if a.deprecated {
+                lines.push(String::new());
+                lines.push(" Deprecated by the schema.".to_owned());
+            }
+            if !lines.is_empty() {
+                return lines;
+            }
+            match k.reference {
+                Some(target) if target != at => at = target,
+                _ => return Vec::new(),
+            }
+        }
+    }
+
+    fn is_secret(&self, id: NodeId) -> bool {
+        let mut at = id;
+        for _ in 0..self.model.nodes.len() {
+            let Some(k) = self.keywords(at) else {
+                return false;
+            };
+            if k.annotations.secret {
+                return true;
+            }
+            match k.reference {
+                Some(target) => at = target,
+                None => return false,
+            }
+        }
+        false
+    }
+
+    /// The type of node `id`; `name` is the name a new named type would get.
+    fn ty(&mut self, id: NodeId, name: Option<Name>) -> Ty {
+        let ty = self.unwrapped_ty(id, name);
+        if self.is_secret(id) {
+            Ty::Secret(Box::new(ty))
+        } else {
+            ty
+        }
+    }
+
+    fn unwrapped_ty(&mut self, id: NodeId, name: Option<Name>) -> Ty {
+        let shape = self.shape(id);
+        if let Some(&def) = self.named.get(&shape) {
+            return Ty::Named(def);
+        }
+        let model = self.model;
+        let node = model.node(shape);
+        let name = match (&node.def_name, name) {
+            (Some(def), _) => self.scope.pick(&[camel(def)]),
+            (None, Some(name)) => self.scope.pick(&[name.preferred, name.qualified]),
+            (None, None) => "Type".to_owned(),
+        };
+        let Schema::Keywords(k) = &node.schema else {
+            return Ty::Value;
+        };
+        if let Some(ty) = self.discriminated(shape, k, &name) {
+            return ty;
+        }
+        if let Some(ty) = self.closed_set(shape, k, &name) {
+            return ty;
+        }
+        let branches = if k.one_of.is_empty() {
+            &k.any_of
+        } else {
+            &k.one_of
+        };
+        if !branches.is_empty() {
+            return self
+                .alternatives(shape, branches, &name)
+                .unwrap_or(Ty::Value);
+        }
+        let types = k.types.as_deref().unwrap_or_default();
+        if types == [JsonType::Object] || (k.types.is_none() && !k.properties.is_empty()) {
+            return self.structure(shape, k, &name);
+        }
+        match types {
+            [JsonType::Array] => match (k.items, k.prefix_items.is_empty()) {
+                (Some(items), true) => {
+                    Ty::Vec(Box::new(self.ty(items, Some(Name::nested(&name, "Item")))))
+                }
+                (None, true) => Ty::Vec(Box::new(Ty::Value)),
+                _ => Ty::Value,
+            },
+            [JsonType::String] => match k.annotations.content_encoding.as_deref() {
+                Some("base64") => Ty::Base64,
+                _ => Ty::String,
+            },
+            [JsonType::Integer] => Ty::Int(int_ty(k)),
+            [JsonType::Number] => Ty::F64,
+            [JsonType::Boolean] => Ty::Bool,
+            [] => match &k.const_value {
+                Some(Value::String(_)) => Ty::String,
+                Some(Value::Bool(_)) => Ty::Bool,
+                Some(Value::Number(n)) if n.is_i64() || n.is_u64() => Ty::Int(IntTy::I64),
+                Some(Value::Number(_)) => Ty::F64,
+                _ => Ty::Value,
+            },
+            _ => Ty::Value,
+        }
+    }
+
+    fn add(&mut self, shape: NodeId, name: &str, doc: Vec<String>, body: DefBody) -> Ty {
+        let name = name.to_owned();
+        let index = self.defs.len();
+        self.defs.push(Def { name, doc, body });
+        self.named.insert(shape, index);
+        Ty::Named(index)
+    }
+
+    /// Reserves a named type before its members are typed, so recursive schemas terminate.
+    fn reserve(&mut self, shape: NodeId, name: &str, doc: Vec<String>) -> usize {
+        match self.add(
+            shape,
+            name,
+            doc,
+            DefBody::Struct {
+                fields: Vec::new(),
+                extra: None,
+            },
+        ) {
+            Ty::Named(index) => index,
+            _ => unreachable!("add returns a named type"),
+        }
+    }
+
+    fn structure(&mut self, shape: NodeId, k: &Keywords, name: &str) -> Ty {
+        let index = self.reserve(shape, name, self.doc(shape));
+        let type_name = self.defs[index].name.clone();
+        let denies_others = k
+            .additional_properties
+            .is_some_and(|a| matches!(self.model.node(a).schema, Schema::Bool(false)))
+            && k.pattern_properties.is_empty();
+        let mut fields = Vec::new();
+        let mut scope = Scope::default();
+        for (wire, sub) in &k.properties {
+            let rust = scope.claim(snake(wire));
+            let ty = self.ty(*sub, Some(Name::nested(&type_name, &camel(wire))));
+            fields.push(Field {
+                rust,
+                wire: wire.clone(),
+                ty,
+                required: k.required.contains(wire),
+                doc: self.doc(*sub),
+            });
+        }
+        let extra = (!denies_others).then(|| scope.claim("extra".to_owned()));
+        self.defs[index].body = DefBody::Struct { fields, extra };
+        Ty::Named(index)
+    }
+
+    fn closed_set(&mut self, shape: NodeId, k: &Keywords, name: &str) -> Option<Ty> {
+        let doc = self.doc(shape);
+        if let Some(values) = &k.enum_values {
+            let strings: Option<Vec<&str>> = values.iter().map(Value::as_str).collect();
+            let strings = strings.filter(|s| !s.is_empty())?;
+            let mut scope = Scope::default();
+            scope.reserve("Unknown");
+            let variants = strings
+                .iter()
+                .map(|s| (scope.claim(camel(s)), (*s).to_owned(), Vec::new()))
+                .collect();
+            return Some(self.add(shape, name, doc, DefBody::ClosedStr { variants }));
+        }
+        let branches = if k.one_of.is_empty() {
+            &k.any_of
+        } else {
+            &k.one_of
+        };
+        if branches.is_empty() {
+            return None;
+        }
+        let mut titled = Vec::new();
+        for &branch in branches {
+            let bk = self.keywords(branch)?;
+            let value = bk.const_value.as_ref()?;
+            let title = bk.annotations.title.as_ref()?;
+            titled.push((title.clone(), value.clone(), self.doc(branch)));
+        }
+        let mut scope = Scope::default();
+        scope.reserve("Unknown");
+        if titled.iter().all(|(_, v, _)| v.is_string()) {
+            let variants = titled
+                .into_iter()
+                .map(|(t, v, d)| {
+                    (
+                        scope.claim(camel(&t)),
+                        v.as_str().unwrap_or_default().to_owned(),
+                        d,
+                    )
+                })
+                .collect();
+            return Some(self.add(shape, name, doc, DefBody::ClosedStr { variants }));
+        }
+        let repr = if k.types.as_deref() == Some(&[JsonType::Integer]) {
+            int_ty(k)
+        } else {
+            IntTy::I64
+        };
+        let mut variants = Vec::new();
+        for (title, value, doc) in titled {
+            let number = value
+                .as_i64()
+                .map(i128::from)
+                .or_else(|| value.as_u64().map(i128::from))?;
+            variants.push((scope.claim(camel(&title)), number, doc));
+        }
+        Some(self.add(shape, name, doc, DefBody::ClosedInt { repr, variants }))
+    }
+
+    fn alternatives(&mut self, shape: NodeId, branches: &[NodeId], name: &str) -> Option<Ty> {
+        let mut variants = Vec::new();
+        let mut scope = Scope::default();
+        for (i, &branch) in branches.iter().enumerate() {
+            let bk = self.keywords(self.shape(branch));
+            let title = self
+                .keywords(branch)
+                .and_then(|k| k.annotations.title.clone());
+            let suffix = title
+                .as_deref()
+                .map(camel)
+                .unwrap_or_else(|| format!("Alternative{i}"));
+            let ty = self.ty(branch, Some(Name::nested(name, &suffix)));
+            let kind = self.kind(&ty, bk)?;
+            if variants.iter().any(|(_, k, _, _)| *k == kind) {
+                return None;
+            }
+            let variant = title
+                .as_deref()
+                .map(camel)
+                .unwrap_or_else(|| kind_name(kind).to_owned());
+            variants.push((scope.claim(variant), kind, ty, self.doc(branch)));
+        }
+        let doc = self.doc(shape);
+        Some(self.add(shape, name, doc, DefBody::Alternatives { variants }))
+    }
+
+    fn kind(&self, ty: &Ty, _k: Option<&Keywords>) -> Option<Kind> {
+        Some(match ty {
+            Ty::Bool => Kind::Bool,
+            Ty::Int(_) => Kind::Int,
+            Ty::F64 => Kind::Float,
+            Ty::String | Ty::Base64 => Kind::Str,
+            Ty::Secret(inner) => return self.kind(inner, None),
+            Ty::Vec(_) => Kind::Seq,
+            Ty::Named(i) => match &self.defs[*i].body {
+                DefBody::Struct { .. } => Kind::Map,
+                DefBody::ClosedInt { .. } => Kind::Int,
+                DefBody::ClosedStr { .. } => Kind::Str,
+                DefBody::Alternatives { .. } | DefBody::Discriminated { .. } => return None,
+            },
+            Ty::Value => return None,
+        })
+    }
+
+    fn discriminated(&mut self, shape: NodeId, k: &Keywords, name: &str) -> Option<Ty> {
+        let (condition, then) = (k.if_?, k.then_?);
+        let ck = self.keywords(condition)?;
+        let [(property, test)] = ck.properties.as_slice() else {
+            return None;
+        };
+        let test = self.keywords(*test)?;
+        let value = test.const_value.clone()?;
+        let scalar = matches!(value, Value::String(_) | Value::Bool(_) | Value::Number(_));
+        let only_test = ck.types.is_none()
+            && ck.reference.is_none()
+            && ck.all_of.is_empty()
+            && ck.any_of.is_empty()
+            && ck.one_of.is_empty();
+        let required_ok = ck.required.is_empty() || ck.required == [property.clone()];
+        if !(scalar && only_test && required_ok) {
+            return None;
+        }
+        let otherwise_node = match (k.else_, k.reference) {
+            (Some(e), _) => e,
+            (None, Some(r))
+                if k.properties.is_empty()
+                    && k.types.as_deref().is_none_or(|t| t == [JsonType::Object]) =>
+            {
+                r
+            }
+            _ => return None,
+        };
+        let index = self.reserve(shape, name, self.doc(shape));
+        let then_ty = self.ty(then, Some(Name::nested(name, "Then")));
+        let otherwise_ty = self.ty(otherwise_node, Some(Name::nested(name, "Otherwise")));
+        let variant = |cx: &Self, ty: &Ty, fallback: &str| match ty {
+            Ty::Named(i) => cx.defs[*i].name.clone(),
+            _ => fallback.to_owned(),
+        };
+        let mut then_name = variant(self, &then_ty, "Then");
+        let mut otherwise_name = variant(self, &otherwise_ty, "Otherwise");
+        if then_name == otherwise_name {
+            then_name = "Then".to_owned();
+            otherwise_name = "Otherwise".to_owned();
+        }
+        self.defs[index].body = DefBody::Discriminated {
+            property: property.clone(),
+            value,
+            absent_selects_then: ck.required.is_empty(),
+            then: (then_name, then_ty),
+            otherwise: (otherwise_name, otherwise_ty),
+        };
+        Some(Ty::Named(index))
+    }
+
+    fn ty_tokens(&self, ty: &Ty, defs: &[Def]) -> TokenStream {
+        match ty {
+            Ty::Bool => quote!(bool),
+            Ty::Int(i) => i.tokens(),
+            Ty::F64 => quote!(f64),
+            Ty::String => quote!(::std::string::String),
+            Ty::Base64 => quote!(::wecom_rooms_runtime::Base64String),
+            Ty::Secret(inner) => {
+                let inner = self.ty_tokens(inner, defs);
+                quote!(::wecom_rooms_runtime::Secret<#inner>)
+            }
+            Ty::Vec(inner) => {
+                let inner = self.ty_tokens(inner, defs);
+                quote!(::std::vec::Vec<#inner>)
+            }
+            Ty::Named(i) => {
+                let name = ident(&defs[*i].name);
+                quote!(#name)
+            }
+            Ty::Value => quote!(::serde_json::Value),
+        }
+    }
+
+    /// Which traits a type can derive: (Eq, Hash, Copy).
+    fn traits(&self, ty: &Ty, defs: &[Def], visiting: &mut Vec<usize>) -> (bool, bool, bool) {
+        match ty {
+            Ty::Bool | Ty::Int(_) => (true, true, true),
+            Ty::F64 => (false, false, true),
+            Ty::String | Ty::Base64 => (true, true, false),
+            Ty::Value => (true, false, false),
+            Ty::Secret(inner) | Ty::Vec(inner) => {
+                let (eq, hash, _) = self.traits(inner, defs, visiting);
+                (eq, hash, false)
+            }
+            Ty::Named(i) => self.def_traits(*i, defs, visiting),
+        }
+    }
+
+    fn def_traits(
+        &self,
+        index: usize,
+        defs: &[Def],
+        visiting: &mut Vec<usize>,
+    ) -> (bool, bool, bool) {
+        if visiting.contains(&index) {
+            return (true, true, false);
+        }
+        visiting.push(index);
+        let all = |cx: &Self, tys: Vec<&Ty>, visiting: &mut Vec<usize>| {
+            tys.into_iter().fold((true, true, true), |acc, ty| {
+                let t = cx.traits(ty, defs, visiting);
+                (acc.0 && t.0, acc.1 && t.1, acc.2 && t.2)
+            })
+        };
+        let result = match &defs[index].body {
+            DefBody::Struct { fields, extra } => {
+                let (eq, hash, _) = all(self, fields.iter().map(|f| &f.ty).collect(), visiting);
+                (eq, hash && extra.is_none(), false)
+            }
+            DefBody::ClosedInt { .. } => (true, true, true),
+            DefBody::ClosedStr { .. } => (true, true, false),
+            DefBody::Alternatives { variants } => {
+                let (eq, hash, copy) = all(self, variants.iter().map(|v| &v.2).collect(), visiting);
+                (eq, hash, copy)
+            }
+            DefBody::Discriminated {
+                then, otherwise, ..
+            } => {
+                let (eq, hash, _) = all(self, vec![&then.1, &otherwise.1], visiting);
+                (eq, hash, false)
+            }
+        };
+        visiting.pop();
+        result
+    }
+
+    fn derives(&self, index: usize, defs: &[Def], serde: bool) -> TokenStream {
+        let (eq, hash, copy) = self.def_traits(index, defs, &mut Vec::new());
+        let copy = copy.then(|| quote!(Copy,));
+        let eq = eq.then(|| quote!(Eq,));
+        let hash = hash.then(|| quote!(Hash,));
+        let serde = serde.then(|| quote!(::serde::Serialize, ::serde::Deserialize,));
+        quote! { #[derive(Clone, #copy Debug, PartialEq, #eq #hash #serde)] }
+    }
+
+    fn def_tokens(&self, def: &Def, defs: &[Def]) -> TokenStream {
+        let index = defs
+            .iter()
+            .position(|d| std::ptr::eq(d, def))
+            .expect("def is in defs");
+        let name = ident(&def.name);
+        let doc = doc_attrs(&def.doc);
+        match &def.body {
+            DefBody::Struct { fields, extra } => {
+                self.struct_tokens(index, &name, &doc, fields, extra.as_deref(), defs)
+            }
+            DefBody::ClosedInt { repr, variants } => {
+                self.closed_int_tokens(index, &name, &doc, *repr, variants, defs)
+            }
+            DefBody::ClosedStr { variants } => {
+                self.closed_str_tokens(index, &name, &doc, variants, defs)
+            }
+            DefBody::Alternatives { variants } => {
+                self.alternatives_tokens(index, &name, &doc, variants, defs)
+            }
+            DefBody::Discriminated {
+                property,
+                value,
+                absent_selects_then,
+                then,
+                otherwise,
+            } => {
+                let derives = self.derives(index, defs, false);
+                let (then_variant, then_ty) = (ident(&then.0), self.ty_tokens(&then.1, defs));
+                let (other_variant, other_ty) =
+                    (ident(&otherwise.0), self.ty_tokens(&otherwise.1, defs));
+                let test = super::validate::equals_scalar(value, quote!(x));
+                let then_doc = format!(" `{property}` is {value}.");
+                let other_doc = format!(" `{property}` is not {value}.");
+                let expecting = format!("an object told apart by its member `{property}`");
+                quote! {
+                    #doc
+                    #derives
+                    #[derive(::serde::Serialize)]
+                    #[serde(untagged)]
+                    pub enum #name {
+                        #[doc = #then_doc]
+                        #then_variant(#then_ty),
+                        #[doc = #other_doc]
+                        #other_variant(#other_ty),
+                    }
+
+                    impl<'de> ::serde::Deserialize<'de> for #name {
+                        fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::core::result::Result<Self, D::Error> {
+                            use ::serde::de::Error as _;
+                            use ::wecom_rooms_runtime::json;
+                            let value = ::serde_json::Value::deserialize(deserializer)?;
+                            if !value.is_object() {
+                                return Err(D::Error::invalid_type(::wecom_rooms_runtime::de::unexpected(&value), &#expecting));
+                            }
+                            let selects_then = match value.get(#property) {
+                                Some(x) => #test,
+                                None => #absent_selects_then,
+                            };
+                            if selects_then {
+                                <#then_ty as ::serde::Deserialize>::deserialize(value).map(Self::#then_variant).map_err(D::Error::custom)
+                            } else {
+                                <#other_ty as ::serde::Deserialize>::deserialize(value).map(Self::#other_variant).map_err(D::Error::custom)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    fn struct_tokens(
+        &self,
+        index: usize,
+        name: &Ident,
+        doc: &TokenStream,
+        fields: &[Field],
+        extra: Option<&str>,
+        defs: &[Def],
+    ) -> TokenStream {
+        let derives = self.derives(index, defs, true);
+        let deny = extra
+            .is_none()
+            .then(|| quote!(#[serde(deny_unknown_fields)]));
+        let mut members = Vec::new();
+        let mut params = Vec::new();
+        let mut inits = Vec::new();
+        for field in fields {
+            let rust = ident(&field.rust);
+            let ty = self.ty_tokens(&field.ty, defs);
+            let doc = doc_attrs(&field.doc);
+            let wire = &field.wire;
+            let rename = (field.rust != *wire).then(|| quote!(#[serde(rename = #wire)]));
+            let int = matches!(field.ty, Ty::Int(_));
+            if field.required {
+                let with = int.then(
+                    || quote!(#[serde(deserialize_with = "::wecom_rooms_runtime::de::integer")]),
+                );
+                members.push(quote! { #doc #rename #with pub #rust: #ty, });
+                params.push(quote! { #rust: #ty });
+                inits.push(quote! { #rust });
+            } else {
+                let with = int.then(|| quote!(#[serde(deserialize_with = "::wecom_rooms_runtime::de::optional_integer")]));
+                members.push(quote! {
+                    #doc #rename
+                    #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
+                    #with
+                    pub #rust: ::core::option::Option<#ty>,
+                });
+                inits.push(quote! { #rust: ::core::option::Option::None });
+            }
+        }
+        if let Some(extra) = extra {
+            let extra = ident(extra);
+            members.push(quote! {
+                /// Members the schema does not name, kept so that decoding and encoding again loses nothing.
+                #[serde(flatten)]
+                pub #extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            });
+            inits.push(quote! { #extra: ::serde_json::Map::new() });
+        }
+        let new_doc = format!(
+            " A `{name}` with the required members given and every optional member absent."
+        );
+        quote! {
+            #doc
+            #derives
+            #deny
+            pub struct #name {
+                #(#members)*
+            }
+
+            impl #name {
+                #[doc = #new_doc]
+                #[allow(clippy::too_many_arguments)]
+                pub fn new(#(#params),*) -> Self {
+                    #name { #(#inits),* }
+                }
+            }
+        }
+    }
+
+    fn closed_int_tokens(
+        &self,
+        index: usize,
+        name: &Ident,
+        doc: &TokenStream,
+        repr: IntTy,
+        variants: &[(String, i128, Vec<String>)],
+        defs: &[Def],
+    ) -> TokenStream {
+        let derives = self.derives(index, defs, false);
+        let int = repr.tokens();
+        let idents: Vec<Ident> = variants.iter().map(|v| ident(&v.0)).collect();
+        let docs: Vec<TokenStream> = variants.iter().map(|v| doc_attrs(&v.2)).collect();
+        let values: Vec<proc_macro2::Literal> =
+            variants.iter().map(|v| int_literal(v.1, repr)).collect();
+        let serialize = format_ident!("serialize_{}", repr.tokens().to_string());
+        quote! {
+            #doc
+            ///
+            /// Values the schema does not name decode to `Unknown` and encode back unchanged.
+            #derives
+            #[non_exhaustive]
+            pub enum #name {
+                #( #docs #idents, )*
+                /// A value the schema does not name.
+                Unknown(#int),
+            }
+
+            impl #name {
+                /// The value on the wire.
+                pub const fn value(self) -> #int {
+                    match self {
+                        #( Self::#idents => #values, )*
+                        Self::Unknown(value) => value,
+                    }
+                }
+
+                /// The variant for a value on the wire.
+                pub const fn from_value(value: #int) -> Self {
+                    match value {
+                        #( #values => Self::#idents, )*
+                        other => Self::Unknown(other),
+                    }
+                }
+
+                /// Whether the schema names this value (also for an `Unknown` built by hand
+                /// around a named value).
+                pub const fn is_known(self) -> bool {
+                    !matches!(Self::from_value(self.value()), Self::Unknown(_))
+                }
+            }
+
+            impl ::core::convert::From<#int> for #name {
+                fn from(value: #int) -> Self {
+                    Self::from_value(value)
+                }
+            }
+
+            impl ::core::convert::From<#name> for #int {
+                fn from(value: #name) -> Self {
+                    value.value()
+                }
+            }
+
+            impl ::serde::Serialize for #name {
+                fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error> {
+                    serializer.#serialize(self.value())
+                }
+            }
+
+            impl<'de> ::serde::Deserialize<'de> for #name {
+                fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::core::result::Result<Self, D::Error> {
+                    ::wecom_rooms_runtime::de::integer::<D, #int>(deserializer).map(Self::from_value)
+                }
+            }
+        }
+    }
+
+    fn closed_str_tokens(
+        &self,
+        index: usize,
+        name: &Ident,
+        doc: &TokenStream,
+        variants: &[(String, String, Vec<String>)],
+        defs: &[Def],
+    ) -> TokenStream {
+        let derives = self.derives(index, defs, false);
+        let idents: Vec<Ident> = variants.iter().map(|v| ident(&v.0)).collect();
+        let docs: Vec<TokenStream> = variants.iter().map(|v| doc_attrs(&v.2)).collect();
+        let values: Vec<&String> = variants.iter().map(|v| &v.1).collect();
+        quote! {
+            #doc
+            ///
+            /// Values the schema does not name decode to `Unknown` and encode back unchanged.
+            #derives
+            #[non_exhaustive]
+            pub enum #name {
+                #( #docs #idents, )*
+                /// A value the schema does not name.
+                Unknown(::std::string::String),
+            }
+
+            impl #name {
+                /// The value on the wire.
+                pub fn as_str(&self) -> &str {
+                    match self {
+                        #( Self::#idents => #values, )*
+                        Self::Unknown(value) => value,
+                    }
+                }
+
+                /// The variant for a value on the wire.
+                pub fn from_value(value: &str) -> Self {
+                    match value {
+                        #( #values => Self::#idents, )*
+                        other => Self::Unknown(other.to_owned()),
+                    }
+                }
+
+                /// Whether the schema names this value.
+                pub fn is_known(&self) -> bool {
+                    !matches!(Self::from_value(self.as_str()), Self::Unknown(_))
+                }
+            }
+
+            impl ::serde::Serialize for #name {
+                fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error> {
+                    serializer.serialize_str(self.as_str())
+                }
+            }
+
+            impl<'de> ::serde::Deserialize<'de> for #name {
+                fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::core::result::Result<Self, D::Error> {
+                    let value = <::std::borrow::Cow<'de, str> as ::serde::Deserialize>::deserialize(deserializer)?;
+                    Ok(Self::from_value(&value))
+                }
+            }
+        }
+    }
+
+    fn alternatives_tokens(
+        &self,
+        index: usize,
+        name: &Ident,
+        doc: &TokenStream,
+        variants: &[(String, Kind, Ty, Vec<String>)],
+        defs: &[Def],
+    ) -> TokenStream {
+        let derives = self.derives(index, defs, false);
+        let mut members = Vec::new();
+        let mut visits = Vec::new();
+        let mut expecting = Vec::new();
+        for (variant, kind, ty, doc) in variants {
+            let variant = ident(variant);
+            let ty_tokens = self.ty_tokens(ty, defs);
+            let doc = doc_attrs(doc);
+            members.push(quote! { #doc #variant(#ty_tokens), });
+            let read = |input: TokenStream| {
+                quote! {
+                    <#ty_tokens as ::serde::Deserialize>::deserialize(#input).map(#name::#variant)
+                }
+            };
+            let into = |v: TokenStream| {
+                let input = quote!(::serde::de::IntoDeserializer::<E>::into_deserializer(#v));
+                read(input)
+            };
+            expecting.push(match (kind, ty) {
+                (Kind::Int, Ty::Int(i)) => i.phrase().to_owned(),
+                _ => kind_phrase(*kind).to_owned(),
+            });
+            visits.push(match kind {
+                Kind::Bool => {
+                    let r = into(quote!(v));
+                    quote! { fn visit_bool<E: ::serde::de::Error>(self, v: bool) -> ::core::result::Result<#name, E> { #r } }
+                }
+                Kind::Str => {
+                    let r_str = into(quote!(v));
+                    let r_string = into(quote!(v));
+                    quote! {
+                        fn visit_str<E: ::serde::de::Error>(self, v: &str) -> ::core::result::Result<#name, E> { #r_str }
+                        fn visit_string<E: ::serde::de::Error>(self, v: ::std::string::String) -> ::core::result::Result<#name, E> { #r_string }
+                    }
+                }
+                Kind::Int | Kind::Float => {
+                    let (ru, ri, rf) = (into(quote!(v)), into(quote!(v)), into(quote!(v)));
+                    quote! {
+                        fn visit_u64<E: ::serde::de::Error>(self, v: u64) -> ::core::result::Result<#name, E> { #ru }
+                        fn visit_i64<E: ::serde::de::Error>(self, v: i64) -> ::core::result::Result<#name, E> { #ri }
+                        fn visit_f64<E: ::serde::de::Error>(self, v: f64) -> ::core::result::Result<#name, E> { #rf }
+                    }
+                }
+                Kind::Seq => {
+                    let r = read(quote!(::serde::de::value::SeqAccessDeserializer::new(seq)));
+                    quote! { fn visit_seq<A: ::serde::de::SeqAccess<'de>>(self, seq: A) -> ::core::result::Result<#name, A::Error> { #r } }
+                }
+                Kind::Map => {
+                    let r = read(quote!(::serde::de::value::MapAccessDeserializer::new(map)));
+                    quote! { fn visit_map<A: ::serde::de::MapAccess<'de>>(self, map: A) -> ::core::result::Result<#name, A::Error> { #r } }
+                }
+            });
+        }
+        let expecting = join_or(&expecting);
+        let serialize_arms = variants.iter().map(|(variant, ..)| {
+            let variant = ident(variant);
+            quote! { #name::#variant(value) => ::serde::Serialize::serialize(value, serializer), }
+        });
+        quote! {
+            #doc
+            ///
+            /// Keeps the JSON kind that was sent: decoding and encoding again gives the same value.
+            #derives
+            pub enum #name {
+                #(#members)*
+            }
+
+            impl ::serde::Serialize for #name {
+                fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error> {
+                    match self {
+                        #(#serialize_arms)*
+                    }
+                }
+            }
+
+            impl<'de> ::serde::Deserialize<'de> for #name {
+                fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::core::result::Result<Self, D::Error> {
+                    struct Alternatives;
+                    impl<'de> ::serde::de::Visitor<'de> for Alternatives {
+                        type Value = #name;
+                        fn expecting(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                            f.write_str(#expecting)
+                        }
+                        #(#visits)*
+                    }
+                    deserializer.deserialize_any(Alternatives)
+                }
+            }
+        }
+    }
+}
+
+fn int_ty(k: &Keywords) -> IntTy {
+    let min = k.minimum.as_ref().and_then(|n| {
+        n.as_i64()
+            .map(i128::from)
+            .or_else(|| n.as_u64().map(i128::from))
+    });
+    let max = k.maximum.as_ref().and_then(|n| {
+        n.as_i64()
+            .map(i128::from)
+            .or_else(|| n.as_u64().map(i128::from))
+    });
+    let fits = |lo: i128, hi: i128| min.is_some_and(|m| m >= lo) && max.is_some_and(|m| m <= hi);
+    if fits(0, u32::MAX.into()) {
+        IntTy::U32
+    } else if fits(i32::MIN.into(), i32::MAX.into()) {
+        IntTy::I32
+    } else if min.is_some_and(|m| m >= 0) {
+        IntTy::U64
+    } else {
+        IntTy::I64
+    }
+}
+
+fn int_literal(value: i128, repr: IntTy) -> proc_macro2::Literal {
+    match repr {
+        IntTy::I32 => proc_macro2::Literal::i32_unsuffixed(value as i32),
+        IntTy::U32 => proc_macro2::Literal::u32_unsuffixed(value as u32),
+        IntTy::I64 => proc_macro2::Literal::i64_unsuffixed(value as i64),
+        IntTy::U64 => proc_macro2::Literal::u64_unsuffixed(value as u64),
+    }
+}
+
+fn kind_name(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Bool => "Boolean",
+        Kind::Int => "Integer",
+        Kind::Float => "Number",
+        Kind::Str => "String",
+        Kind::Seq => "Array",
+        Kind::Map => "Object",
+    }
+}
+
+fn kind_phrase(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Bool => "a boolean",
+        Kind::Int => "an integer",
+        Kind::Float => "a number",
+        Kind::Str => "a string",
+        Kind::Seq => "an array",
+        Kind::Map => "an object",
+    }
+}
+
+fn join_or(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} or {last}", rest.join(", ")),
+    }
+}
+
+pub(super) fn doc_attrs(lines: &[String]) -> TokenStream {
+    quote! { #( #[doc = #lines] )* }
+}

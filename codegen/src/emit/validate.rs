@@ -1,0 +1,984 @@
+//! Validators: model → Rust functions over `serde_json::Value`.
+//!
+//! Each reachable schema node becomes two functions: `is_valid_N`, which stops at the first
+//! failure and allocates nothing, and `validate_N`, which reports every violation into a
+//! `Context`. Both are written by one walk over the keywords ([`Checks`]), in two modes, so they
+//! cannot disagree about what a keyword means.
+//!
+//! Error locations follow the reference validator (the `jsonschema` crate): a keyword that judges
+//! an object or array as a whole (`required`, `additionalProperties: false`, `propertyNames`,
+//! `contains`, `uniqueItems`…) reports at the container; keywords applied to members or items
+//! report at the member or item; `anyOf`, `oneOf` and `not` report once, at the instance they
+//! judged; `$ref`, `allOf`, `if`/`then`/`else` and `dependentSchemas` pass on what their
+//! subschemas report.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use proc_macro2::{Ident, Literal, TokenStream};
+use quote::{format_ident, quote};
+use serde_json::{Number, Value};
+
+use crate::model::{JsonType, Keywords, Model, NodeId, Root, Schema};
+
+/// Emits the validators of one root schema.
+pub fn emit(model: &Model, root: &Root) -> TokenStream {
+    let order = reachable(model, root.node);
+    let index: BTreeMap<NodeId, usize> = order.iter().enumerate().map(|(i, id)| (*id, i)).collect();
+    let value_positions = value_positions(model, root.node, &order);
+    let (need_is_valid, need_validate) = needed(model, root.node);
+    let mut statics = Statics::default();
+    let mut functions = Vec::new();
+    for &id in &order {
+        let cx = NodeCx {
+            model,
+            index: &index,
+            id,
+            value_positions: &value_positions,
+        };
+        if need_is_valid.contains(&id) {
+            functions.push(cx.function(Mode::IsValid, &mut statics));
+        }
+        if !need_validate.contains(&id) {
+            continue;
+        }
+        functions.push(cx.function(Mode::Validate, &mut statics));
+        if value_positions.contains(&id)
+            && let Some(tolerate) = cx.tolerate_function(&mut statics)
+        {
+            functions.push(tolerate);
+        }
+    }
+    let root_is_valid = format_ident!("is_valid_{}", index[&root.node]);
+    let root_is_valid = quote! { validators::#root_is_valid };
+    let root_apply = apply_at_value_position(
+        model,
+        &index,
+        &value_positions,
+        root.node,
+        &quote!(instance),
+    );
+    let root_apply = quote! { use validators::*; #root_apply };
+    let statics = statics.tokens;
+    quote! {
+        /// Whether `instance` is valid: stops at the first violation and allocates nothing.
+        #[must_use]
+        pub fn is_valid(instance: &::serde_json::Value) -> bool {
+            #root_is_valid(instance)
+        }
+
+        /// Every violation in `instance`; the instance is valid exactly when the report has no errors.
+        #[must_use]
+        pub fn validate(instance: &::serde_json::Value) -> ::wecom_rooms_runtime::validate::Report {
+            validate_with(instance, ::wecom_rooms_runtime::validate::Options::default())
+        }
+
+        /// Like [`validate`], with options: [`Options::tolerances`] also reports, as warnings,
+        /// what the default verdict tolerates (undescribed members, base64 that does not decode).
+        ///
+        /// [`Options::tolerances`]: ::wecom_rooms_runtime::validate::Options::tolerances
+        #[must_use]
+        pub fn validate_with(
+            instance: &::serde_json::Value,
+            options: ::wecom_rooms_runtime::validate::Options,
+        ) -> ::wecom_rooms_runtime::validate::Report {
+            let mut context = ::wecom_rooms_runtime::validate::Context::new(options);
+            {
+                let ctx = &mut context;
+                #root_apply
+            }
+            context.finish()
+        }
+
+        /// One `is_valid_N` and one `validate_N` per schema node, named by the node's index and
+        /// documented with its location.
+        #[allow(clippy::all, unused_variables, unused_mut, unused_imports, unreachable_code)]
+        mod validators {
+            use ::serde_json::Value;
+            use ::wecom_rooms_runtime::json;
+            use ::wecom_rooms_runtime::validate::{describe, Context, Segment};
+
+            #(#statics)*
+            #(#functions)*
+        }
+    }
+}
+
+/// Every node reachable from `root`, in a deterministic order (breadth first, keywords in model order).
+fn reachable(model: &Model, root: NodeId) -> Vec<NodeId> {
+    let mut order = vec![root];
+    let mut seen: BTreeSet<NodeId> = order.iter().copied().collect();
+    let mut i = 0;
+    while i < order.len() {
+        if let Some(k) = model.keywords(order[i]) {
+            for next in children(k) {
+                if seen.insert(next) {
+                    order.push(next);
+                }
+            }
+        }
+        i += 1;
+    }
+    order
+}
+
+/// Which nodes need an `is_valid_N` and which a `validate_N`. `validate_N` reports what its
+/// subschemas report, except where a keyword judges with a yes or no (`anyOf`, `oneOf`, `not`,
+/// `if`, `contains`, `propertyNames`): those subschemas need only `is_valid`.
+fn needed(model: &Model, root: NodeId) -> (BTreeSet<NodeId>, BTreeSet<NodeId>) {
+    let mut is_valid = BTreeSet::new();
+    let mut validate = BTreeSet::new();
+    let mut stack = vec![(root, Mode::IsValid), (root, Mode::Validate)];
+    while let Some((id, mode)) = stack.pop() {
+        let fresh = match mode {
+            Mode::IsValid => is_valid.insert(id),
+            Mode::Validate => validate.insert(id),
+        };
+        let Some(k) = model.keywords(id).filter(|_| fresh) else {
+            continue;
+        };
+        // `additionalProperties: false` is checked inline, without a function.
+        let inline_false = k
+            .additional_properties
+            .filter(|&a| matches!(model.node(a).schema, Schema::Bool(false)));
+        match mode {
+            Mode::IsValid => stack.extend(
+                children(k)
+                    .into_iter()
+                    .filter(|&c| Some(c) != inline_false)
+                    .map(|c| (c, Mode::IsValid)),
+            ),
+            Mode::Validate => {
+                let reported = descendants(k)
+                    .into_iter()
+                    .filter(|&c| Some(c) != inline_false)
+                    .chain(k.reference)
+                    .chain(k.all_of.iter().copied())
+                    .chain(k.then_)
+                    .chain(k.else_)
+                    .chain(k.dependent_schemas.iter().map(|(_, n)| *n));
+                stack.extend(reported.map(|c| (c, Mode::Validate)));
+                let judged = k
+                    .any_of
+                    .iter()
+                    .chain(&k.one_of)
+                    .copied()
+                    .chain(k.not)
+                    .chain(k.if_)
+                    .chain(k.contains)
+                    .chain(k.property_names);
+                stack.extend(judged.map(|c| (c, Mode::IsValid)));
+            }
+        }
+    }
+    (is_valid, validate)
+}
+
+/// The subschemas of a node: those applied to members or items, then those applied in place.
+fn children(k: &Keywords) -> Vec<NodeId> {
+    let mut out: Vec<NodeId> = descendants(k).into_iter().collect();
+    out.extend(k.property_names);
+    out.extend(k.contains);
+    out.extend(k.in_place());
+    out
+}
+
+/// Subschemas applied to a member's value or an item: their nodes sit at value positions.
+fn descendants(k: &Keywords) -> Vec<NodeId> {
+    let mut out: Vec<NodeId> = k.properties.iter().map(|(_, n)| *n).collect();
+    out.extend(k.pattern_properties.iter().map(|(_, n)| *n));
+    out.extend(k.additional_properties);
+    out.extend(k.prefix_items.iter().copied());
+    out.extend(k.items);
+    out
+}
+
+fn value_positions(model: &Model, root: NodeId, order: &[NodeId]) -> BTreeSet<NodeId> {
+    let mut out = BTreeSet::from([root]);
+    for &id in order {
+        if let Some(k) = model.keywords(id) {
+            out.extend(descendants(k));
+        }
+    }
+    out
+}
+
+/// The members that a node and everything it applies in place describe, for the strict check of
+/// undescribed members. `None` when some subschema leaves the fate of other members explicit
+/// (`additionalProperties`) or describes none at all.
+fn described_members(model: &Model, id: NodeId) -> Option<(BTreeSet<String>, BTreeSet<String>)> {
+    let mut names = BTreeSet::new();
+    let mut patterns = BTreeSet::new();
+    let mut describes = false;
+    let mut stack = vec![id];
+    let mut seen = BTreeSet::new();
+    while let Some(id) = stack.pop() {
+        if !seen.insert(id) {
+            continue;
+        }
+        let Some(k) = model.keywords(id) else {
+            continue;
+        };
+        if k.additional_properties.is_some() {
+            return None;
+        }
+        describes |= k.describes_members();
+        names.extend(k.properties.iter().map(|(n, _)| n.clone()));
+        names.extend(k.required.iter().cloned());
+        patterns.extend(k.pattern_properties.iter().map(|(p, _)| p.clone()));
+        stack.extend(k.in_place());
+    }
+    describes.then_some((names, patterns))
+}
+
+/// How to apply node `id` to a child value, at a value position: validate, then (when asked)
+/// note undescribed members.
+fn apply_at_value_position(
+    model: &Model,
+    index: &BTreeMap<NodeId, usize>,
+    value_positions: &BTreeSet<NodeId>,
+    id: NodeId,
+    instance: &TokenStream,
+) -> TokenStream {
+    let validate = format_ident!("validate_{}", index[&id]);
+    let tolerate =
+        (value_positions.contains(&id) && described_members(model, id).is_some()).then(|| {
+            let tolerate = format_ident!("tolerate_{}", index[&id]);
+            quote! { if ctx.options().tolerances { #tolerate(#instance, ctx); } }
+        });
+    quote! { #validate(#instance, ctx); #tolerate }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    IsValid,
+    Validate,
+}
+
+/// Constants shared by a module's validators: compiled patterns and non-scalar constants.
+#[derive(Default)]
+struct Statics {
+    tokens: Vec<TokenStream>,
+    patterns: BTreeMap<String, Ident>,
+    values: BTreeMap<String, Ident>,
+}
+
+impl Statics {
+    fn pattern(&mut self, source: &str) -> Ident {
+        if let Some(ident) = self.patterns.get(source) {
+            return ident.clone();
+        }
+        let ident = format_ident!("PATTERN_{}", self.patterns.len());
+        let message = format!("pattern {source:?} was checked when the code was generated");
+        self.tokens.push(quote! {
+            static #ident: ::std::sync::LazyLock<::wecom_rooms_runtime::pattern::Pattern> =
+                ::std::sync::LazyLock::new(|| ::wecom_rooms_runtime::pattern::Pattern::new(#source).expect(#message));
+        });
+        self.patterns.insert(source.to_owned(), ident.clone());
+        ident
+    }
+
+    fn value(&mut self, value: &Value) -> Ident {
+        let text = value.to_string();
+        if let Some(ident) = self.values.get(&text) {
+            return ident.clone();
+        }
+        let ident = format_ident!("CONST_{}", self.values.len());
+        self.tokens.push(quote! {
+            static #ident: ::std::sync::LazyLock<Value> =
+                ::std::sync::LazyLock::new(|| ::serde_json::from_str(#text).expect("a constant written by the generator"));
+        });
+        self.values.insert(text, ident.clone());
+        ident
+    }
+}
+
+struct NodeCx<'a> {
+    model: &'a Model,
+    index: &'a BTreeMap<NodeId, usize>,
+    id: NodeId,
+    value_positions: &'a BTreeSet<NodeId>,
+}
+
+impl NodeCx<'_> {
+    fn name(&self, mode: Mode, id: NodeId) -> Ident {
+        match mode {
+            Mode::IsValid => format_ident!("is_valid_{}", self.index[&id]),
+            Mode::Validate => format_ident!("validate_{}", self.index[&id]),
+        }
+    }
+
+    fn location(&self, keyword: &str) -> String {
+        let display = &self.model.node(self.id).display;
+        if keyword.is_empty() {
+            display.clone()
+        } else {
+            format!("{display}/{keyword}")
+        }
+    }
+
+    fn function(&self, mode: Mode, statics: &mut Statics) -> TokenStream {
+        let node = self.model.node(self.id);
+        let doc = format!(" `{}`", node.display);
+        let name = self.name(mode, self.id);
+        let body = match &node.schema {
+            Schema::Bool(true) => quote! {},
+            Schema::Bool(false) => {
+                let fail = fail(
+                    mode,
+                    "falseSchema",
+                    &self.location(""),
+                    quote! {
+                        format!("no value is allowed here, found {}", describe(v))
+                    },
+                );
+                quote! { #fail }
+            }
+            Schema::Keywords(k) => Checks { cx: self, k, mode }.body(statics),
+        };
+        match mode {
+            Mode::IsValid => quote! {
+                #[doc = #doc]
+                #[inline]
+                pub(super) fn #name(v: &Value) -> bool {
+                    #body
+                    true
+                }
+            },
+            Mode::Validate => quote! {
+                #[doc = #doc]
+                pub(super) fn #name<'v>(v: &'v Value, ctx: &mut Context<'v>) {
+                    #body
+                }
+            },
+        }
+    }
+
+    /// The strict check of a value position: members no subschema describes.
+    fn tolerate_function(&self, statics: &mut Statics) -> Option<TokenStream> {
+        let (names, patterns) = described_members(self.model, self.id)?;
+        let name = format_ident!("tolerate_{}", self.index[&self.id]);
+        let doc = format!(
+            " Undescribed members at `{}`.",
+            self.model.node(self.id).display
+        );
+        let location = self.location("");
+        let names = names.iter();
+        let patterns: Vec<TokenStream> = patterns
+            .iter()
+            .map(|p| {
+                let pattern = statics.pattern(p);
+                quote! { || #pattern.is_match(key) }
+            })
+            .collect();
+        Some(quote! {
+            #[doc = #doc]
+            #[cold]
+            pub(super) fn #name<'v>(v: &'v Value, ctx: &mut Context<'v>) {
+                if let Value::Object(members) = v {
+                    for key in members.keys() {
+                        let described = matches!(key.as_str(), #(#names)|*) #(#patterns)*;
+                        if !described {
+                            ctx.push(Segment::Key(key));
+                            ctx.warning("additionalProperties", #location, format!("member {} is not described by the schema", describe(&Value::String(key.clone()))));
+                            ctx.pop();
+                        }
+                    }
+                }
+            }
+        })
+    }
+}
+
+/// A failed check: `return false` or an error in the context.
+fn fail(mode: Mode, keyword: &str, location: &str, message: TokenStream) -> TokenStream {
+    match mode {
+        Mode::IsValid => quote! { return false; },
+        Mode::Validate => quote! { ctx.error(#keyword, #location, #message); },
+    }
+}
+
+struct Checks<'a> {
+    cx: &'a NodeCx<'a>,
+    k: &'a Keywords,
+    mode: Mode,
+}
+
+impl Checks<'_> {
+    fn fail(&self, keyword: &str, message: TokenStream) -> TokenStream {
+        fail(self.mode, keyword, &self.cx.location(keyword), message)
+    }
+
+    /// Applies a subschema to a child value (`x`), stepping into `segment` when reporting.
+    fn apply_child(&self, id: NodeId, x: TokenStream, segment: TokenStream) -> TokenStream {
+        match self.mode {
+            Mode::IsValid => {
+                let f = self.cx.name(Mode::IsValid, id);
+                quote! { if !#f(#x) { return false; } }
+            }
+            Mode::Validate => {
+                let apply = apply_at_value_position(
+                    self.cx.model,
+                    self.cx.index,
+                    self.cx.value_positions,
+                    id,
+                    &x,
+                );
+                quote! { ctx.push(#segment); #apply ctx.pop(); }
+            }
+        }
+    }
+
+    /// Applies a subschema in place, passing on what it reports.
+    fn apply_in_place(&self, id: NodeId) -> TokenStream {
+        let f = self.cx.name(self.mode, id);
+        match self.mode {
+            Mode::IsValid => quote! { if !#f(v) { return false; } },
+            Mode::Validate => quote! { #f(v, ctx); },
+        }
+    }
+
+    fn is_valid_fn(&self, id: NodeId) -> Ident {
+        self.cx.name(Mode::IsValid, id)
+    }
+
+    fn body(&self, statics: &mut Statics) -> TokenStream {
+        let k = self.k;
+        let mut out = TokenStream::new();
+        out.extend(self.type_check());
+        out.extend(self.const_and_enum(statics));
+        out.extend(self.object_checks(statics));
+        out.extend(self.array_checks());
+        out.extend(self.string_checks(statics));
+        out.extend(self.number_checks());
+        if let Some(target) = k.reference {
+            out.extend(self.apply_in_place(target));
+        }
+        for &sub in &k.all_of {
+            out.extend(self.apply_in_place(sub));
+        }
+        out.extend(self.any_of());
+        out.extend(self.one_of());
+        if let Some(not) = k.not {
+            let is_valid = self.is_valid_fn(not);
+            let location = self.cx.model.node(not).display.clone();
+            let fail = self.fail("not", quote! {
+                format!("expected a value that does not match the schema at {}, found {}", #location, describe(v))
+            });
+            out.extend(quote! { if #is_valid(v) { #fail } });
+        }
+        if let Some(condition) = k.if_ {
+            let test = self.is_valid_fn(condition);
+            let then = k.then_.map(|t| self.apply_in_place(t));
+            let otherwise = k.else_.map(|e| self.apply_in_place(e));
+            out.extend(quote! { if #test(v) { #then } else { #otherwise } });
+        }
+        if self.mode == Mode::Validate
+            && k.annotations.content_encoding.as_deref() == Some("base64")
+        {
+            let location = self.cx.location("contentEncoding");
+            out.extend(quote! {
+                if ctx.options().tolerances {
+                    if let Value::String(s) = v {
+                        if !::wecom_rooms_runtime::is_base64(s) {
+                            ctx.warning("contentEncoding", #location, format!("expected base64 (RFC 4648), found {}", describe(v)));
+                        }
+                    }
+                }
+            });
+        }
+        out
+    }
+
+    /// What the node expects of a value, as messages put it ("an integer in 0..=4294967295").
+    fn expectation(&self) -> Option<String> {
+        let k = self.k;
+        let types = k.types.as_deref()?;
+        let phrase = |t: &JsonType| -> String {
+            match t {
+                JsonType::Integer | JsonType::Number => {
+                    let noun = t.phrase();
+                    match (
+                        &k.minimum,
+                        &k.maximum,
+                        &k.exclusive_minimum,
+                        &k.exclusive_maximum,
+                    ) {
+                        (Some(min), Some(max), None, None) => format!("{noun} in {min}..={max}"),
+                        (Some(min), None, None, None) => format!("{noun} >= {min}"),
+                        (None, Some(max), None, None) => format!("{noun} <= {max}"),
+                        _ => noun.to_owned(),
+                    }
+                }
+                JsonType::String => match (k.min_length, k.max_length) {
+                    (Some(min), None) => {
+                        format!("a string of at least {min} character{}", plural(min))
+                    }
+                    (None, Some(max)) => {
+                        format!("a string of at most {max} character{}", plural(max))
+                    }
+                    (Some(min), Some(max)) => format!("a string of {min} to {max} characters"),
+                    (None, None) => "a string".to_owned(),
+                },
+                other => other.phrase().to_owned(),
+            }
+        };
+        let phrases: Vec<String> = types.iter().map(phrase).collect();
+        Some(join_or(&phrases))
+    }
+
+    fn type_check(&self) -> TokenStream {
+        let Some(types) = &self.k.types else {
+            return TokenStream::new();
+        };
+        let patterns: Vec<TokenStream> = types
+            .iter()
+            .map(|t| match t {
+                JsonType::Null => quote! { Value::Null },
+                JsonType::Boolean => quote! { Value::Bool(_) },
+                JsonType::Object => quote! { Value::Object(_) },
+                JsonType::Array => quote! { Value::Array(_) },
+                JsonType::String => quote! { Value::String(_) },
+                JsonType::Number => quote! { Value::Number(_) },
+                JsonType::Integer if types.contains(&JsonType::Number) => {
+                    quote! { Value::Number(_) }
+                }
+                JsonType::Integer => quote! { Value::Number(n) if json::is_integer(n) },
+            })
+            .collect();
+        let expected = self.expectation().expect("types are set");
+        let fail = self.fail("type", found(&expected));
+        quote! { if !matches!(v, #(#patterns)|*) { #fail } }
+    }
+
+    fn const_and_enum(&self, statics: &mut Statics) -> TokenStream {
+        let mut out = TokenStream::new();
+        if let Some(value) = &self.k.const_value {
+            let test = equals(value, statics);
+            let text = value.to_string();
+            let fail = self.fail("const", found(&text));
+            out.extend(quote! { if !(#test) { #fail } });
+        }
+        if let Some(values) = &self.k.enum_values {
+            let tests: Vec<TokenStream> =
+                values.iter().map(|value| equals(value, statics)).collect();
+            let listed = join_or(&values.iter().map(|v| v.to_string()).collect::<Vec<_>>());
+            let fail = self.fail("enum", found(&listed));
+            let test = if tests.is_empty() {
+                quote! { false }
+            } else {
+                quote! { #(#tests)||* }
+            };
+            out.extend(quote! { if !(#test) { #fail } });
+        }
+        out
+    }
+
+    fn object_checks(&self, statics: &mut Statics) -> TokenStream {
+        let k = self.k;
+        let mut out = TokenStream::new();
+        for name in &k.required {
+            let message = format!("missing required member {}", Value::String(name.clone()));
+            let fail = self.fail("required", quote! { #message.to_owned() });
+            out.extend(quote! { if !obj.contains_key(#name) { #fail } });
+        }
+        for (name, required) in &k.dependent_required {
+            let checks = required.iter().map(|dependency| {
+                let message = format!(
+                    "missing member {}, required when {} is present",
+                    Value::String(dependency.clone()),
+                    Value::String(name.clone())
+                );
+                let fail = self.fail("dependentRequired", quote! { #message.to_owned() });
+                quote! { if !obj.contains_key(#dependency) { #fail } }
+            });
+            out.extend(quote! { if obj.contains_key(#name) { #(#checks)* } });
+        }
+        if let Some(min) = k.min_properties {
+            let fail = self.fail("minProperties", quote! {
+                format!("expected an object with at least {} member{}, found {}", #min, if #min == 1 { "" } else { "s" }, obj.len())
+            });
+            out.extend(quote! { if (obj.len() as u64) < #min { #fail } });
+        }
+        if let Some(max) = k.max_properties {
+            let fail = self.fail("maxProperties", quote! {
+                format!("expected an object with at most {} member{}, found {}", #max, if #max == 1 { "" } else { "s" }, obj.len())
+            });
+            out.extend(quote! { if (obj.len() as u64) > #max { #fail } });
+        }
+        for (name, sub) in &k.properties {
+            let apply = self.apply_child(*sub, quote!(x), quote!(Segment::Key(key)));
+            out.extend(match self.mode {
+                Mode::IsValid => quote! { if let Some(x) = obj.get(#name) { #apply } },
+                Mode::Validate => {
+                    quote! { if let Some((key, x)) = obj.get_key_value(#name) { #apply } }
+                }
+            });
+        }
+        for (name, sub) in &k.dependent_schemas {
+            let apply = self.apply_in_place(*sub);
+            out.extend(quote! { if obj.contains_key(#name) { #apply } });
+        }
+        if let Some(names) = k.property_names {
+            let is_valid = self.is_valid_fn(names);
+            let location = self.cx.model.node(names).display.clone();
+            let fail = self.fail("propertyNames", quote! {
+                format!("member name {} does not match the schema at {}", describe(&name), #location)
+            });
+            // The subschema judges a string; keys are not `Value`s, so each is wrapped once.
+            out.extend(quote! {
+                for key in obj.keys() {
+                    let name = Value::String(key.clone());
+                    if !#is_valid(&name) { #fail }
+                }
+            });
+        }
+        let per_member = !k.pattern_properties.is_empty() || k.additional_properties.is_some();
+        if per_member {
+            let mut member = TokenStream::new();
+            let known: Vec<&String> = k.properties.iter().map(|(n, _)| n).collect();
+            let known_test = if known.is_empty() {
+                quote! { false }
+            } else {
+                quote! { matches!(key.as_str(), #(#known)|*) }
+            };
+            member.extend(quote! { let mut described = #known_test; });
+            for (source, sub) in &k.pattern_properties {
+                let pattern = statics.pattern(source);
+                let apply = self.apply_child(*sub, quote!(x), quote!(Segment::Key(key)));
+                member.extend(quote! { if #pattern.is_match(key) { described = true; #apply } });
+            }
+            if let Some(additional) = k.additional_properties {
+                let check =
+                    if matches!(self.cx.model.node(additional).schema, Schema::Bool(false)) {
+                        // Like the reference validator: reported at the object, naming the member.
+                        let fail = self.fail("additionalProperties", quote! {
+                        format!("unexpected member {}", describe(&Value::String(key.clone())))
+                    });
+                        quote! { #fail }
+                    } else {
+                        self.apply_child(additional, quote!(x), quote!(Segment::Key(key)))
+                    };
+                member.extend(quote! { if !described { #check } });
+            }
+            out.extend(quote! { for (key, x) in obj { #member } });
+        }
+        if out.is_empty() {
+            return out;
+        }
+        quote! { if let Value::Object(obj) = v { #out } }
+    }
+
+    fn array_checks(&self) -> TokenStream {
+        let k = self.k;
+        let mut out = TokenStream::new();
+        if let Some(min) = k.min_items {
+            let fail = self.fail("minItems", quote! {
+                format!("expected an array of at least {} item{}, found {}", #min, if #min == 1 { "" } else { "s" }, arr.len())
+            });
+            out.extend(quote! { if (arr.len() as u64) < #min { #fail } });
+        }
+        if let Some(max) = k.max_items {
+            let fail = self.fail("maxItems", quote! {
+                format!("expected an array of at most {} item{}, found {}", #max, if #max == 1 { "" } else { "s" }, arr.len())
+            });
+            out.extend(quote! { if (arr.len() as u64) > #max { #fail } });
+        }
+        if k.unique_items {
+            let fail = self.fail(
+                "uniqueItems",
+                quote! { "expected unique items, found duplicates".to_owned() },
+            );
+            out.extend(quote! { if !json::has_unique_items(arr) { #fail } });
+        }
+        if !k.prefix_items.is_empty() || k.items.is_some() {
+            let mut arms = Vec::new();
+            for (i, sub) in k.prefix_items.iter().enumerate() {
+                let apply = self.apply_child(*sub, quote!(x), quote!(Segment::Index(i)));
+                arms.push(quote! { #i => { #apply } });
+            }
+            let rest = match k.items {
+                Some(items) => self.apply_child(items, quote!(x), quote!(Segment::Index(i))),
+                None => quote! {},
+            };
+            if arms.is_empty() {
+                out.extend(quote! { for (i, x) in arr.iter().enumerate() { #rest } });
+            } else {
+                out.extend(quote! { for (i, x) in arr.iter().enumerate() { match i { #(#arms)* _ => { #rest } } } });
+            }
+        }
+        if let Some(contains) = k.contains {
+            let is_valid = self.is_valid_fn(contains);
+            let min = k.min_contains.unwrap_or(1);
+            let location = self.cx.model.node(contains).display.clone();
+            let mut checks = TokenStream::new();
+            if min > 0 {
+                let fail = self.fail("contains", quote! {
+                    format!("expected at least {} item{} matching the schema at {}, found {}", #min, if #min == 1 { "" } else { "s" }, #location, matching)
+                });
+                checks.extend(quote! { if (matching as u64) < #min { #fail } });
+            }
+            if let Some(max) = k.max_contains {
+                let fail = self.fail("contains", quote! {
+                    format!("expected at most {} item{} matching the schema at {}, found {}", #max, if #max == 1 { "" } else { "s" }, #location, matching)
+                });
+                checks.extend(quote! { if (matching as u64) > #max { #fail } });
+            }
+            if !checks.is_empty() {
+                out.extend(quote! {
+                    let matching = arr.iter().filter(|x| #is_valid(x)).count();
+                    #checks
+                });
+            }
+        }
+        if out.is_empty() {
+            return out;
+        }
+        quote! { if let Value::Array(arr) = v { #out } }
+    }
+
+    fn string_checks(&self, statics: &mut Statics) -> TokenStream {
+        let k = self.k;
+        let mut out = TokenStream::new();
+        let expected = self.expectation();
+        if k.min_length.is_some() || k.max_length.is_some() {
+            let length = quote! { (json::char_count(s) as u64) };
+            if let Some(min) = k.min_length {
+                let phrase = expected
+                    .clone()
+                    .filter(|e| e.contains("character"))
+                    .unwrap_or_else(|| {
+                        format!("a string of at least {min} character{}", plural(min))
+                    });
+                let fail = self.fail("minLength", found(&phrase));
+                out.extend(quote! { if #length < #min { #fail } });
+            }
+            if let Some(max) = k.max_length {
+                let phrase = expected
+                    .clone()
+                    .filter(|e| e.contains("character"))
+                    .unwrap_or_else(|| {
+                        format!("a string of at most {max} character{}", plural(max))
+                    });
+                let fail = self.fail("maxLength", found(&phrase));
+                out.extend(quote! { if #length > #max { #fail } });
+            }
+        }
+        if let Some(source) = &k.pattern {
+            let pattern = statics.pattern(source);
+            let fail = self.fail("pattern", found(&format!("a string matching /{source}/")));
+            out.extend(quote! { if !#pattern.is_match(s) { #fail } });
+        }
+        if out.is_empty() {
+            return out;
+        }
+        quote! { if let Value::String(s) = v { #out } }
+    }
+
+    fn number_checks(&self) -> TokenStream {
+        let k = self.k;
+        let mut out = TokenStream::new();
+        let expected = self.expectation().filter(|e| e.contains(".."));
+        let bounds: [(&str, &Option<Number>, TokenStream, &str); 4] = [
+            (
+                "minimum",
+                &k.minimum,
+                quote! { Some(::core::cmp::Ordering::Less) },
+                ">=",
+            ),
+            (
+                "maximum",
+                &k.maximum,
+                quote! { Some(::core::cmp::Ordering::Greater) },
+                "<=",
+            ),
+            (
+                "exclusiveMinimum",
+                &k.exclusive_minimum,
+                quote! { Some(::core::cmp::Ordering::Less | ::core::cmp::Ordering::Equal) },
+                ">",
+            ),
+            (
+                "exclusiveMaximum",
+                &k.exclusive_maximum,
+                quote! { Some(::core::cmp::Ordering::Greater | ::core::cmp::Ordering::Equal) },
+                "<",
+            ),
+        ];
+        for (keyword, bound, failing, relation) in bounds {
+            let Some(bound) = bound else { continue };
+            let compare = compare_number(quote!(n), bound);
+            let phrase = expected
+                .clone()
+                .unwrap_or_else(|| format!("a number {relation} {bound}"));
+            let fail = self.fail(keyword, found(&phrase));
+            out.extend(quote! { if matches!(#compare, #failing) { #fail } });
+        }
+        if let Some(divisor) = &k.multiple_of {
+            let test = match divisor.as_u64() {
+                Some(d) => quote! { json::is_multiple_of_u64(n, #d) },
+                None => {
+                    let d = Literal::f64_suffixed(divisor.as_f64().expect("a finite divisor"));
+                    quote! { json::is_multiple_of(n, #d) }
+                }
+            };
+            let fail = self.fail("multipleOf", found(&format!("a multiple of {divisor}")));
+            out.extend(quote! { if !#test { #fail } });
+        }
+        if out.is_empty() {
+            return out;
+        }
+        quote! { if let Value::Number(n) = v { #out } }
+    }
+
+    fn any_of(&self) -> TokenStream {
+        let k = self.k;
+        if k.any_of.is_empty() {
+            return TokenStream::new();
+        }
+        let tests: Vec<Ident> = k.any_of.iter().map(|&b| self.is_valid_fn(b)).collect();
+        let expected = self.alternatives_phrase(&k.any_of);
+        let fail = self.fail("anyOf", found(&expected));
+        quote! { if !(#(#tests(v))||*) { #fail } }
+    }
+
+    fn one_of(&self) -> TokenStream {
+        let k = self.k;
+        if k.one_of.is_empty() {
+            return TokenStream::new();
+        }
+        let tests: Vec<Ident> = k.one_of.iter().map(|&b| self.is_valid_fn(b)).collect();
+        let count = k.one_of.len();
+        let expected = match self.const_branches(&k.one_of) {
+            Some(listed) => format!("one of {listed}"),
+            None => format!(
+                "exactly one of {count} alternatives to match ({})",
+                self.alternatives_phrase(&k.one_of)
+            ),
+        };
+        let template = format!(
+            "expected {}, found {{}} (matching {{}} of them)",
+            escape_braces(&expected)
+        );
+        let fail = self.fail(
+            "oneOf",
+            quote! { format!(#template, describe(v), matching) },
+        );
+        match self.mode {
+            Mode::IsValid => quote! {
+                let mut matching = 0usize;
+                #( if #tests(v) { matching += 1; if matching > 1 { return false; } } )*
+                if matching != 1 { return false; }
+            },
+            Mode::Validate => quote! {
+                let matching = 0usize #( + usize::from(#tests(v)) )*;
+                if matching != 1 { #fail }
+            },
+        }
+    }
+
+    /// `0 (Disabled), 1 (Enabled)` when every branch is a titled or untitled `const`.
+    fn const_branches(&self, branches: &[NodeId]) -> Option<String> {
+        let listed: Option<Vec<String>> = branches
+            .iter()
+            .map(|&b| {
+                let k = self.cx.model.keywords(b)?;
+                let value = k.const_value.as_ref()?;
+                Some(match &k.annotations.title {
+                    Some(title) => format!("{value} ({title})"),
+                    None => value.to_string(),
+                })
+            })
+            .collect();
+        listed.map(|l| l.join(", "))
+    }
+
+    /// "a string or an integer in 0..=4294967295" when every branch has a type; otherwise
+    /// "a value matching one of N schemas".
+    fn alternatives_phrase(&self, branches: &[NodeId]) -> String {
+        if let Some(listed) = self.const_branches(branches) {
+            return format!("one of {listed}");
+        }
+        let phrases: Option<Vec<String>> = branches
+            .iter()
+            .map(|&b| {
+                let k = self.cx.model.keywords(b)?;
+                let k = match (k.types.is_none(), k.reference) {
+                    (true, Some(target)) => self.cx.model.keywords(target)?,
+                    _ => k,
+                };
+                Checks {
+                    cx: self.cx,
+                    k,
+                    mode: self.mode,
+                }
+                .expectation()
+            })
+            .collect();
+        match phrases {
+            Some(p) => join_or(&p),
+            None => format!(
+                "a value matching at least one of {} schemas",
+                branches.len()
+            ),
+        }
+    }
+}
+
+/// A boolean expression: `v` equals `value` as JSON Schema compares (1 equals 1.0).
+fn equals(value: &Value, statics: &mut Statics) -> TokenStream {
+    match value {
+        Value::Array(_) | Value::Object(_) => {
+            let constant = statics.value(value);
+            quote! { json::equal(v, &#constant) }
+        }
+        scalar => equals_scalar(scalar, quote!(v)),
+    }
+}
+
+/// A boolean expression: the `&Value` `v` equals the scalar `value` as JSON Schema compares.
+pub(crate) fn equals_scalar(value: &Value, v: TokenStream) -> TokenStream {
+    match value {
+        Value::Null => quote! { #v.is_null() },
+        Value::Bool(b) => quote! { #v.as_bool() == Some(#b) },
+        Value::String(s) => quote! { #v.as_str() == Some(#s) },
+        Value::Number(bound) => {
+            let compare = compare_number(quote!(n), bound);
+            quote! { matches!(#v, ::serde_json::Value::Number(n) if #compare == Some(::core::cmp::Ordering::Equal)) }
+        }
+        Value::Array(_) | Value::Object(_) => unreachable!("only scalars are compared inline"),
+    }
+}
+
+/// An `Ordering` expression comparing the number `n` with `bound`, exactly.
+fn compare_number(n: TokenStream, bound: &Number) -> TokenStream {
+    if let Some(u) = bound.as_u64() {
+        quote! { json::cmp_u64(#n, #u) }
+    } else if let Some(i) = bound.as_i64() {
+        quote! { json::cmp_i64(#n, #i) }
+    } else {
+        let f = Literal::f64_suffixed(bound.as_f64().expect("serde_json numbers are finite"));
+        quote! { json::cmp_f64(#n, #f) }
+    }
+}
+
+fn plural(n: u64) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+fn join_or(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} or {last}", rest.join(", ")),
+    }
+}
+
+/// `format!("expected {expected}, found {}", describe(v))`, with the braces of `expected` escaped.
+fn found(expected: &str) -> TokenStream {
+    let template = format!("expected {}, found {{}}", escape_braces(expected));
+    quote! { format!(#template, describe(v)) }
+}
+
+fn escape_braces(s: &str) -> String {
+    s.replace('{', "{{").replace('}', "}}")
+}

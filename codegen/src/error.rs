@@ -1,0 +1,83 @@
+//! Errors of the generator: each names the schema file and the JSON pointer it is about.
+
+use std::fmt;
+use std::path::PathBuf;
+
+/// A schema the generator cannot turn into code, or a file it cannot read or write.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct Error {
+    /// The schema file (or output file) the error is about.
+    pub file: PathBuf,
+    /// JSON pointer into that file; empty for the whole file or for I/O errors.
+    pub pointer: String,
+    /// What went wrong.
+    pub kind: ErrorKind,
+}
+
+/// What went wrong, without where.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// The file could not be read or written.
+    Io(std::io::Error),
+    /// The file is not JSON.
+    Json(serde_json::Error),
+    /// A keyword the generator does not support.
+    UnsupportedKeyword(String),
+    /// A keyword whose value has the wrong shape, such as `"minimum": "3"`.
+    InvalidKeyword {
+        /// The keyword.
+        keyword: String,
+        /// What it should have been.
+        expected: &'static str,
+    },
+    /// A `$ref` that points nowhere.
+    UnresolvedRef(String),
+    /// Something else the generator cannot handle, described.
+    Invalid(String),
+}
+
+impl Error {
+    pub(crate) fn new(
+        file: impl Into<PathBuf>,
+        pointer: impl Into<String>,
+        kind: ErrorKind,
+    ) -> Self {
+        Error {
+            file: file.into(),
+            pointer: pointer.into(),
+            kind,
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.file.display())?;
+        if !self.pointer.is_empty() {
+            write!(f, "#{}", self.pointer)?;
+        }
+        write!(f, ": ")?;
+        match &self.kind {
+            ErrorKind::Io(e) => write!(f, "{e}"),
+            ErrorKind::Json(e) => write!(f, "not valid JSON: {e}"),
+            ErrorKind::UnsupportedKeyword(k) => write!(f, "unsupported keyword `{k}`"),
+            ErrorKind::InvalidKeyword { keyword, expected } => {
+                write!(f, "invalid `{keyword}`: expected {expected}")
+            }
+            ErrorKind::UnresolvedRef(r) => write!(f, "cannot resolve $ref `{r}`"),
+            ErrorKind::Invalid(message) => write!(f, "{message}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match &self.kind {
+            ErrorKind::Io(e) => Some(e),
+            ErrorKind::Json(e) => Some(e),
+            _ => None,
+        }
+    }
+}

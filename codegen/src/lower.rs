@@ -1,0 +1,564 @@
+//! Lowering: schema JSON → [`Model`]. Every keyword is checked here: a value of the wrong shape,
+//! a keyword the generator does not support, or a `$ref` that resolves nowhere is an error naming
+//! the file and the JSON pointer. Nothing is dropped silently.
+
+use std::collections::HashMap;
+
+use serde_json::Number;
+
+use crate::error::{Error, ErrorKind};
+use crate::json::{Json, pointer_push};
+use crate::load::{Location, Registry};
+use crate::model::{
+    Endpoint, JsonType, Keywords, Model, Node, NodeId, QueryParameter, Root, Schema,
+};
+
+/// The dialect every schema must be written in.
+pub const DRAFT_2020_12: &str = "https://json-schema.org/draft/2020-12/schema";
+
+/// Keywords recognised but deliberately not supported yet; each is an error where it appears.
+const UNSUPPORTED: &[&str] = &[
+    "$dynamicRef",
+    "$dynamicAnchor",
+    "$recursiveRef",
+    "$recursiveAnchor",
+    "$vocabulary",
+    "unevaluatedItems",
+    "unevaluatedProperties",
+];
+
+/// What to do with a keyword that JSON Schema 2020-12 does not define and that is not an `x-`
+/// extension.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum UnknownKeywords {
+    /// Reject it: most often it is a typo (`"requried"`) that would otherwise change nothing.
+    #[default]
+    Reject,
+    /// Ignore it, as the specification says annotations of unknown keywords are.
+    Ignore,
+}
+
+pub(crate) struct Lowerer<'r> {
+    registry: &'r mut Registry,
+    model: Model,
+    seen: HashMap<Location, NodeId>,
+    unknown_keywords: UnknownKeywords,
+}
+
+impl<'r> Lowerer<'r> {
+    pub fn new(registry: &'r mut Registry, unknown_keywords: UnknownKeywords) -> Self {
+        Lowerer {
+            registry,
+            model: Model::default(),
+            seen: HashMap::new(),
+            unknown_keywords,
+        }
+    }
+
+    /// Lowers the document `doc` as the root schema called `name`.
+    pub fn add_root(&mut self, name: String, doc: usize) -> Result<(), Error> {
+        let location = Location {
+            doc,
+            pointer: String::new(),
+        };
+        let node = self.lower(location.clone())?;
+        let endpoint = self.endpoint(&location)?;
+        let root = self.registry.schema_at(&location).and_then(Json::as_object);
+        let text = |key: &str| {
+            root.and_then(|r| r.get(key))
+                .and_then(Json::as_str)
+                .map(str::to_owned)
+        };
+        let examples = match root.and_then(|r| r.get("examples")) {
+            Some(Json::Array(items)) => items.iter().map(|e| e.to_text(true)).collect(),
+            _ => Vec::new(),
+        };
+        self.model.roots.push(Root {
+            name,
+            node,
+            title: text("title"),
+            description: text("description"),
+            examples,
+            endpoint,
+        });
+        Ok(())
+    }
+
+    pub fn finish(self) -> Result<Model, Error> {
+        check_in_place_cycles(&self.model)?;
+        Ok(self.model)
+    }
+
+    fn error(&self, location: &Location, keyword: &str, kind: ErrorKind) -> Error {
+        let pointer = if keyword.is_empty() {
+            location.pointer.clone()
+        } else {
+            pointer_push(&location.pointer, keyword)
+        };
+        Error::new(self.registry.display(location.doc), pointer, kind)
+    }
+
+    fn expected(&self, location: &Location, keyword: &str, expected: &'static str) -> Error {
+        self.error(
+            location,
+            keyword,
+            ErrorKind::InvalidKeyword {
+                keyword: keyword.to_owned(),
+                expected,
+            },
+        )
+    }
+
+    fn lower(&mut self, location: Location) -> Result<NodeId, Error> {
+        if let Some(&id) = self.seen.get(&location) {
+            return Ok(id);
+        }
+        let schema = self.registry.schema_at(&location).cloned().ok_or_else(|| {
+            self.error(&location, "", ErrorKind::Invalid("no schema here".into()))
+        })?;
+        let id = NodeId(self.model.nodes.len());
+        let display = format!(
+            "{}#{}",
+            self.registry.display(location.doc).display(),
+            location.pointer
+        );
+        let def_name = def_name(&location.pointer);
+        self.model.nodes.push(Node {
+            location: location.clone(),
+            display,
+            def_name,
+            schema: Schema::Bool(true),
+        });
+        self.seen.insert(location.clone(), id);
+        let lowered = match &schema {
+            Json::Bool(b) => Schema::Bool(*b),
+            Json::Object(_) => Schema::Keywords(Box::new(self.keywords(&location, &schema)?)),
+            _ => {
+                return Err(self.error(
+                    &location,
+                    "",
+                    ErrorKind::Invalid("a schema must be an object or a boolean".into()),
+                ));
+            }
+        };
+        self.model.nodes[id.0].schema = lowered;
+        Ok(id)
+    }
+
+    fn sub(&mut self, location: &Location, path: &[&str]) -> Result<NodeId, Error> {
+        let mut pointer = location.pointer.clone();
+        for token in path {
+            pointer = pointer_push(&pointer, token);
+        }
+        self.lower(Location {
+            doc: location.doc,
+            pointer,
+        })
+    }
+
+    fn keywords(&mut self, at: &Location, schema: &Json) -> Result<Keywords, Error> {
+        let members = schema.as_object().expect("checked by the caller");
+        let mut k = Keywords::default();
+        for (keyword, value) in members {
+            let kw = keyword.as_str();
+            match kw {
+                "$schema" => {
+                    if value.as_str().map(|s| s.trim_end_matches('#')) != Some(DRAFT_2020_12) {
+                        return Err(self.error(at, kw, ErrorKind::Invalid(format!(
+                            "unsupported dialect {}: only draft 2020-12 ({DRAFT_2020_12}) is supported",
+                            value.to_text(false)
+                        ))));
+                    }
+                }
+                "$id" | "$anchor" => {
+                    // Registered when the document was loaded.
+                    self.string(at, kw, value)?;
+                }
+                "$comment" => k.annotations.comment = Some(self.string(at, kw, value)?),
+                "$defs" | "definitions" => {
+                    // Definitions are lowered when something refers to them; their shape is
+                    // checked here so a broken one is reported even if unused.
+                    let defs = value
+                        .as_object()
+                        .ok_or_else(|| self.expected(at, kw, "an object of schemas"))?;
+                    for (name, def) in defs {
+                        if !matches!(def, Json::Bool(_) | Json::Object(_)) {
+                            return Err(self.error(
+                                at,
+                                &format!("{kw}/{name}"),
+                                ErrorKind::Invalid(
+                                    "a schema must be an object or a boolean".into(),
+                                ),
+                            ));
+                        }
+                    }
+                }
+                "$ref" => {
+                    let reference = self.string(at, kw, value)?;
+                    let target = self.registry.resolve(at, &reference).map_err(|mut e| {
+                        e.pointer = pointer_push(&at.pointer, kw);
+                        e
+                    })?;
+                    k.reference = Some(self.lower(target)?);
+                }
+                "type" => {
+                    let names: Vec<&Json> = match value {
+                        Json::String(_) => vec![value],
+                        Json::Array(items) if !items.is_empty() => items.iter().collect(),
+                        _ => {
+                            return Err(self.expected(
+                                at,
+                                kw,
+                                "a type name or a non-empty array of them",
+                            ));
+                        }
+                    };
+                    let mut types = Vec::new();
+                    for name in names {
+                        let t = name.as_str().and_then(JsonType::parse).ok_or_else(|| {
+                            self.expected(
+                                at,
+                                kw,
+                                "null, boolean, object, array, number, string or integer",
+                            )
+                        })?;
+                        if types.contains(&t) {
+                            return Err(self.expected(at, kw, "type names without repetition"));
+                        }
+                        types.push(t);
+                    }
+                    types.sort();
+                    k.types = Some(types);
+                }
+                "enum" => {
+                    let Json::Array(items) = value else {
+                        return Err(self.expected(at, kw, "an array"));
+                    };
+                    k.enum_values = Some(items.iter().map(Json::to_value).collect());
+                }
+                "const" => k.const_value = Some(value.to_value()),
+                "properties" | "patternProperties" | "dependentSchemas" => {
+                    let map = value
+                        .as_object()
+                        .ok_or_else(|| self.expected(at, kw, "an object of schemas"))?;
+                    let mut entries = Vec::new();
+                    for name in map.keys() {
+                        if kw == "patternProperties" {
+                            check_pattern(name).map_err(|e| {
+                                self.error(at, &format!("{kw}/{name}"), ErrorKind::Invalid(e))
+                            })?;
+                        }
+                        entries.push((name.clone(), self.sub(at, &[kw, name])?));
+                    }
+                    match kw {
+                        "properties" => k.properties = entries,
+                        "patternProperties" => k.pattern_properties = entries,
+                        _ => k.dependent_schemas = entries,
+                    }
+                }
+                "additionalProperties" => k.additional_properties = Some(self.sub(at, &[kw])?),
+                "propertyNames" => k.property_names = Some(self.sub(at, &[kw])?),
+                "items" => k.items = Some(self.sub(at, &[kw])?),
+                "contains" => k.contains = Some(self.sub(at, &[kw])?),
+                "not" => k.not = Some(self.sub(at, &[kw])?),
+                "if" => k.if_ = Some(self.sub(at, &[kw])?),
+                "then" => k.then_ = Some(self.sub(at, &[kw])?),
+                "else" => k.else_ = Some(self.sub(at, &[kw])?),
+                "prefixItems" | "allOf" | "anyOf" | "oneOf" => {
+                    let Json::Array(items) = value else {
+                        return Err(self.expected(at, kw, "a non-empty array of schemas"));
+                    };
+                    if items.is_empty() {
+                        return Err(self.expected(at, kw, "a non-empty array of schemas"));
+                    }
+                    let mut nodes = Vec::new();
+                    for i in 0..items.len() {
+                        nodes.push(self.sub(at, &[kw, &i.to_string()])?);
+                    }
+                    match kw {
+                        "prefixItems" => k.prefix_items = nodes,
+                        "allOf" => k.all_of = nodes,
+                        "anyOf" => k.any_of = nodes,
+                        _ => k.one_of = nodes,
+                    }
+                }
+                "required" => k.required = self.string_set(at, kw, value)?,
+                "dependentRequired" => {
+                    let map = value
+                        .as_object()
+                        .ok_or_else(|| self.expected(at, kw, "an object of string arrays"))?;
+                    for (name, list) in map {
+                        let list = self.string_set(at, &format!("{kw}/{name}"), list)?;
+                        k.dependent_required.push((name.clone(), list));
+                    }
+                }
+                "minProperties" => k.min_properties = Some(self.count(at, kw, value)?),
+                "maxProperties" => k.max_properties = Some(self.count(at, kw, value)?),
+                "minItems" => k.min_items = Some(self.count(at, kw, value)?),
+                "maxItems" => k.max_items = Some(self.count(at, kw, value)?),
+                "minLength" => k.min_length = Some(self.count(at, kw, value)?),
+                "maxLength" => k.max_length = Some(self.count(at, kw, value)?),
+                "minContains" => k.min_contains = Some(self.count(at, kw, value)?),
+                "maxContains" => k.max_contains = Some(self.count(at, kw, value)?),
+                "uniqueItems" => {
+                    let Json::Bool(b) = value else {
+                        return Err(self.expected(at, kw, "a boolean"));
+                    };
+                    k.unique_items = *b;
+                }
+                "pattern" => {
+                    let source = self.string(at, kw, value)?;
+                    check_pattern(&source)
+                        .map_err(|e| self.error(at, kw, ErrorKind::Invalid(e)))?;
+                    k.pattern = Some(source);
+                }
+                "minimum" => k.minimum = Some(self.number(at, kw, value)?),
+                "maximum" => k.maximum = Some(self.number(at, kw, value)?),
+                "exclusiveMinimum" => k.exclusive_minimum = Some(self.number(at, kw, value)?),
+                "exclusiveMaximum" => k.exclusive_maximum = Some(self.number(at, kw, value)?),
+                "multipleOf" => {
+                    let n = self.number(at, kw, value)?;
+                    if n.as_f64().is_none_or(|f| f <= 0.0) {
+                        return Err(self.expected(at, kw, "a number greater than 0"));
+                    }
+                    k.multiple_of = Some(n);
+                }
+                "title" => k.annotations.title = Some(self.string(at, kw, value)?),
+                "description" => k.annotations.description = Some(self.string(at, kw, value)?),
+                "contentEncoding" => {
+                    k.annotations.content_encoding = Some(self.string(at, kw, value)?)
+                }
+                "contentMediaType" => {
+                    k.annotations.content_media_type = Some(self.string(at, kw, value)?)
+                }
+                "contentSchema" => {
+                    // An annotation whose value is a schema: checked for shape, never applied.
+                    if !matches!(value, Json::Bool(_) | Json::Object(_)) {
+                        return Err(self.expected(at, kw, "a schema"));
+                    }
+                }
+                "format" => k.annotations.format = Some(self.string(at, kw, value)?),
+                "default" => k.annotations.default = Some(value.to_value()),
+                "examples" => {
+                    let Json::Array(items) = value else {
+                        return Err(self.expected(at, kw, "an array"));
+                    };
+                    k.annotations.examples = items.iter().map(Json::to_value).collect();
+                }
+                "deprecated" | "readOnly" | "writeOnly" | "x-secret" => {
+                    let Json::Bool(b) = value else {
+                        return Err(self.expected(at, kw, "a boolean"));
+                    };
+                    match kw {
+                        "deprecated" => k.annotations.deprecated = *b,
+                        "readOnly" => k.annotations.read_only = *b,
+                        "writeOnly" => k.annotations.write_only = *b,
+                        _ => k.annotations.secret = *b,
+                    }
+                }
+                "x-endpoint" => {
+                    // Read by `endpoint` for roots; checked here wherever it appears.
+                    if !at.pointer.is_empty() {
+                        return Err(self.error(
+                            at,
+                            kw,
+                            ErrorKind::Invalid(
+                                "x-endpoint belongs at the root of a request schema".into(),
+                            ),
+                        ));
+                    }
+                }
+                _ if UNSUPPORTED.contains(&kw) => {
+                    return Err(self.error(at, kw, ErrorKind::UnsupportedKeyword(keyword.clone())));
+                }
+                // Extensions are annotations by convention.
+                _ if kw.starts_with("x-") => {}
+                _ => match self.unknown_keywords {
+                    UnknownKeywords::Reject => {
+                        return Err(self.error(
+                            at,
+                            kw,
+                            ErrorKind::UnsupportedKeyword(keyword.clone()),
+                        ));
+                    }
+                    UnknownKeywords::Ignore => {}
+                },
+            }
+        }
+        Ok(k)
+    }
+
+    fn string(&self, at: &Location, kw: &str, value: &Json) -> Result<String, Error> {
+        value
+            .as_str()
+            .map(str::to_owned)
+            .ok_or_else(|| self.expected(at, kw, "a string"))
+    }
+
+    fn string_set(&self, at: &Location, kw: &str, value: &Json) -> Result<Vec<String>, Error> {
+        let expected = || self.expected(at, kw, "an array of distinct strings");
+        let Json::Array(items) = value else {
+            return Err(expected());
+        };
+        let mut out: Vec<String> = Vec::new();
+        for item in items {
+            let s = item.as_str().ok_or_else(expected)?;
+            if out.iter().any(|o| o == s) {
+                return Err(expected());
+            }
+            out.push(s.to_owned());
+        }
+        Ok(out)
+    }
+
+    fn count(&self, at: &Location, kw: &str, value: &Json) -> Result<u64, Error> {
+        let expected = || self.expected(at, kw, "a non-negative integer");
+        let Json::Number(n) = value else {
+            return Err(expected());
+        };
+        if let Some(u) = n.as_u64() {
+            return Ok(u);
+        }
+        // 2020-12 allows 1.0 for a count.
+        match n.as_f64() {
+            Some(f) if f >= 0.0 && f.fract() == 0.0 && f <= u64::MAX as f64 => Ok(f as u64),
+            _ => Err(expected()),
+        }
+    }
+
+    fn number(&self, at: &Location, kw: &str, value: &Json) -> Result<Number, Error> {
+        match value {
+            Json::Number(n) => Ok(n.clone()),
+            _ => Err(self.expected(at, kw, "a number")),
+        }
+    }
+
+    fn endpoint(&self, at: &Location) -> Result<Option<Endpoint>, Error> {
+        let Some(value) = self
+            .registry
+            .schema_at(at)
+            .and_then(Json::as_object)
+            .and_then(|m| m.get("x-endpoint"))
+        else {
+            return Ok(None);
+        };
+        let kw = "x-endpoint";
+        let shape = "an object with string `method`, `base_url`, `path`, an optional `query` object of {required, description} and an optional `response` file name";
+        let obj = value
+            .as_object()
+            .ok_or_else(|| self.expected(at, kw, shape))?;
+        let text = |name: &str| obj.get(name).and_then(Json::as_str).map(str::to_owned);
+        let (Some(method), Some(base_url), Some(path)) =
+            (text("method"), text("base_url"), text("path"))
+        else {
+            return Err(self.expected(at, kw, shape));
+        };
+        if !path.starts_with('/') {
+            return Err(self.expected(at, &format!("{kw}/path"), "a path starting with `/`"));
+        }
+        let mut query = Vec::new();
+        if let Some(params) = obj.get("query") {
+            let params = params
+                .as_object()
+                .ok_or_else(|| self.expected(at, kw, shape))?;
+            for (name, param) in params {
+                let param = param
+                    .as_object()
+                    .ok_or_else(|| self.expected(at, kw, shape))?;
+                let required = match param.get("required") {
+                    None => false,
+                    Some(Json::Bool(b)) => *b,
+                    Some(_) => return Err(self.expected(at, kw, shape)),
+                };
+                let description = param
+                    .get("description")
+                    .and_then(Json::as_str)
+                    .map(str::to_owned);
+                query.push(QueryParameter {
+                    name: name.clone(),
+                    required,
+                    description,
+                });
+            }
+        }
+        let response = match obj.get("response") {
+            None => None,
+            Some(Json::String(file)) => {
+                let dir = self
+                    .registry
+                    .display(at.doc)
+                    .parent()
+                    .map(|p| p.to_path_buf())
+                    .unwrap_or_default();
+                let joined = dir.join(file);
+                let name = joined.to_string_lossy().replace('\\', "/");
+                Some(crate::schema_name(&name))
+            }
+            Some(_) => return Err(self.expected(at, kw, shape)),
+        };
+        Ok(Some(Endpoint {
+            method,
+            base_url,
+            path,
+            query,
+            response,
+        }))
+    }
+}
+
+fn def_name(pointer: &str) -> Option<String> {
+    let (parent, name) = pointer.rsplit_once('/')?;
+    (parent.ends_with("/$defs")
+        || parent == "/$defs"
+        || parent.ends_with("/definitions")
+        || parent == "/definitions")
+        .then(|| name.replace("~1", "/").replace("~0", "~"))
+}
+
+/// Checks a regular expression the way generated code will compile it (ECMA-262, `u` flag).
+fn check_pattern(source: &str) -> Result<(), String> {
+    regress::Regex::with_flags(source, "u")
+        .map(|_| ())
+        .map_err(|e| format!("invalid ECMA-262 regular expression `{source}`: {e}"))
+}
+
+/// A schema that applies itself in place without looking into the instance (`{"$ref": "#"}` at
+/// its own root) would make a validator recurse forever; reject it.
+fn check_in_place_cycles(model: &Model) -> Result<(), Error> {
+    #[derive(Clone, Copy, PartialEq)]
+    enum Mark {
+        New,
+        Active,
+        Done,
+    }
+    fn visit(model: &Model, id: NodeId, marks: &mut [Mark]) -> Result<(), NodeId> {
+        match marks[id.0] {
+            Mark::Done => return Ok(()),
+            Mark::Active => return Err(id),
+            Mark::New => {}
+        }
+        marks[id.0] = Mark::Active;
+        if let Some(k) = model.keywords(id) {
+            for next in k.in_place() {
+                visit(model, next, marks)?;
+            }
+        }
+        marks[id.0] = Mark::Done;
+        Ok(())
+    }
+    let mut marks = vec![Mark::New; model.nodes.len()];
+    for i in 0..model.nodes.len() {
+        if let Err(id) = visit(model, NodeId(i), &mut marks) {
+            let node = model.node(id);
+            return Err(Error {
+                file: node.display.split('#').next().unwrap_or_default().into(),
+                pointer: node.location.pointer.clone(),
+                kind: ErrorKind::Invalid(
+                    "this schema applies itself in place ($ref, allOf, anyOf, oneOf, not, if, then, else or dependentSchemas) without descending into the instance, so validation would never end".into(),
+                ),
+            });
+        }
+    }
+    Ok(())
+}

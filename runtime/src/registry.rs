@@ -1,0 +1,100 @@
+//! What a generated crate says about each of its schemas, so that tools (a fixture checker, a
+//! test harness) can work with every schema without knowing them in advance.
+
+use serde_json::Value;
+
+use crate::validate::{Options, Report};
+
+/// One schema of a generated crate: its name, its samples and its validators.
+#[derive(Clone, Copy, Debug)]
+#[non_exhaustive]
+pub struct SchemaEntry {
+    /// The schema's path under its schema directory without `.schema.json`,
+    /// such as `meeting/rooms/get_info/response`.
+    pub name: &'static str,
+    /// The schema's `title`, or its name when it has none.
+    pub title: &'static str,
+    /// The schema's `examples`, each as pretty-printed JSON text.
+    pub examples: &'static [&'static str],
+    /// Whether an instance is valid; stops at the first violation.
+    pub is_valid: fn(&Value) -> bool,
+    /// Every violation (and, with [`Options::tolerances`], every tolerance) in an instance.
+    pub validate_with: fn(&Value, Options) -> Report,
+}
+
+impl SchemaEntry {
+    /// Describes a schema; generated code calls this.
+    pub const fn new(
+        name: &'static str,
+        title: &'static str,
+        examples: &'static [&'static str],
+        is_valid: fn(&Value) -> bool,
+        validate_with: fn(&Value, Options) -> Report,
+    ) -> Self {
+        SchemaEntry {
+            name,
+            title,
+            examples,
+            is_valid,
+            validate_with,
+        }
+    }
+}
+
+/// The HTTP endpoint a request schema is sent to, from its `x-endpoint`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Endpoint {
+    /// The HTTP method, such as `POST`.
+    pub method: &'static str,
+    /// Scheme and host, such as `https://qyapi.weixin.qq.com`.
+    pub base_url: &'static str,
+    /// The path, starting with `/`.
+    pub path: &'static str,
+    /// The query parameters the endpoint takes.
+    pub query: &'static [QueryParameter],
+    /// The name of the schema its responses follow, if the schema names one.
+    pub response_schema: Option<&'static str>,
+}
+
+/// A query parameter of an [`Endpoint`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct QueryParameter {
+    /// The parameter's name.
+    pub name: &'static str,
+    /// Whether every call must carry it.
+    pub required: bool,
+    /// What it is for.
+    pub description: &'static str,
+}
+
+impl Endpoint {
+    /// Describes an endpoint; generated code calls this.
+    pub const fn new(
+        method: &'static str,
+        base_url: &'static str,
+        path: &'static str,
+        query: &'static [QueryParameter],
+        response_schema: Option<&'static str>,
+    ) -> Self {
+        Endpoint {
+            method,
+            base_url,
+            path,
+            query,
+            response_schema,
+        }
+    }
+}
+
+impl QueryParameter {
+    /// Describes a query parameter; generated code calls this.
+    pub const fn new(name: &'static str, required: bool, description: &'static str) -> Self {
+        QueryParameter {
+            name,
+            required,
+            description,
+        }
+    }
+}
