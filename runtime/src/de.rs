@@ -18,13 +18,24 @@ where
     deserializer.deserialize_any(IntegerVisitor(PhantomData))
 }
 
-/// Like [`integer`], for an optional member (absent or `null` is `None`).
-pub fn optional_integer<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+/// Reads an optional member that is present: the member's value, never `null` (JSON Schema
+/// gives an absent member and a `null` one different verdicts, so the types do too). Pair it with
+/// `#[serde(default)]`, which makes an absent member `None`.
+pub fn present<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: serde::Deserialize<'de>,
+{
+    T::deserialize(deserializer).map(Some)
+}
+
+/// Like [`present`], for an integer member read as [`integer`] reads it.
+pub fn present_integer<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
 where
     D: Deserializer<'de>,
     T: TryFrom<u64> + TryFrom<i64>,
 {
-    deserializer.deserialize_option(OptionalIntegerVisitor(PhantomData))
+    integer(deserializer).map(Some)
 }
 
 /// How serde's errors should name what was found.
@@ -85,28 +96,6 @@ impl<T: TryFrom<u64> + TryFrom<i64>> Visitor<'_> for IntegerVisitor<T> {
     }
 }
 
-struct OptionalIntegerVisitor<T>(PhantomData<T>);
-
-impl<'de, T: TryFrom<u64> + TryFrom<i64>> Visitor<'de> for OptionalIntegerVisitor<T> {
-    type Value = Option<T>;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&IntegerVisitor::<T>::expecting_text())
-    }
-
-    fn visit_none<E: Error>(self) -> Result<Option<T>, E> {
-        Ok(None)
-    }
-
-    fn visit_unit<E: Error>(self) -> Result<Option<T>, E> {
-        Ok(None)
-    }
-
-    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Option<T>, D::Error> {
-        integer(deserializer).map(Some)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use serde::Deserialize;
@@ -116,8 +105,10 @@ mod tests {
     struct Fields {
         #[serde(deserialize_with = "super::integer")]
         small: u32,
-        #[serde(default, deserialize_with = "super::optional_integer")]
+        #[serde(default, deserialize_with = "super::present_integer")]
         maybe: Option<i32>,
+        #[serde(default, deserialize_with = "super::present")]
+        text: Option<String>,
     }
 
     fn check(input: serde_json::Value, expected: Result<(u32, Option<i32>), &str>) {
@@ -140,7 +131,12 @@ mod tests {
             Ok((u32::MAX, Some(i32::MIN))),
         );
         check(json!({"small": -0.0}), Ok((0, None)));
-        check(json!({"small": 3, "maybe": null}), Ok((3, None)));
+        check(
+            json!({"small": 3, "maybe": null}),
+            Err("invalid type: null"),
+        );
+        check(json!({"small": 3, "text": null}), Err("invalid type: null"));
+        check(json!({"small": 3, "text": "t"}), Ok((3, None)));
         check(json!({"small": 3, "maybe": -7.0}), Ok((3, Some(-7))));
         check(
             json!({"small": 3.5}),

@@ -699,7 +699,11 @@ impl<'m> TypeCx<'m> {
                 params.push(quote! { #rust: #ty });
                 inits.push(quote! { #rust });
             } else {
-                let with = int.then(|| quote!(#[serde(deserialize_with = "::wecom_rooms_runtime::de::optional_integer")]));
+                let with = if int {
+                    quote!(#[serde(deserialize_with = "::wecom_rooms_runtime::de::present_integer")])
+                } else {
+                    quote!(#[serde(deserialize_with = "::wecom_rooms_runtime::de::present")])
+                };
                 members.push(quote! {
                     #doc #rename
                     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]

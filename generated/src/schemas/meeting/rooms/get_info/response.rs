@@ -73,6 +73,7 @@ pub struct RoomInfo {
     pub hardware_info: HardwareInfo,
     /// Rooms会议室PMI信息 (the room's personal meeting ID). Optional: omitted for rooms without a PMI.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
+    #[serde(deserialize_with = "::wecom_rooms_runtime::de::present")]
     pub pmi_info: ::core::option::Option<PmiInfo>,
     /// 告警通知状态 (alert notification status).
     pub monitor_status: MonitorStatus,

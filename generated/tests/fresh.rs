@@ -1,0 +1,18 @@
+//! The checked-in generated code is what the generator makes of the schemas today: editing a
+//! schema without `cargo codegen generate`, or editing generated code by hand, fails here.
+
+use std::path::Path;
+
+#[test]
+fn generated_code_is_fresh() {
+    let workspace = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("generated/ sits in the workspace");
+    let output = wecom_rooms_codegen::Config::new(workspace.join("schema"))
+        .regenerate_command("cargo codegen generate")
+        .generate()
+        .unwrap_or_else(|e| panic!("the schemas do not generate: {e}"));
+    if let Err(stale) = output.check_tree(&workspace.join("generated/src/schemas")) {
+        panic!("{stale}");
+    }
+}
