@@ -1,1 +1,39 @@
-fn main() {}
+//! Generates types and validators into `OUT_DIR` at build time: from this crate's own schema,
+//! and from the generator's construct schemas, so that their generated code is compiled and
+//! exercised too.
+
+use std::path::{Path, PathBuf};
+
+use wecom_rooms_codegen::Config;
+
+fn main() {
+    let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
+    generate(Config::new("schema"), &out.join("schemas.rs"));
+    println!("cargo::rerun-if-changed=schema");
+
+    let constructs = Path::new("../../codegen/tests/schemas");
+    let mut config = Config::new(constructs);
+    for name in [
+        "discriminated",
+        "named-enum",
+        "nested-ref",
+        "number-or-string",
+        "one-of",
+        "optional-required",
+        "secret-base64",
+    ] {
+        config = config.schema(name);
+    }
+    generate(config, &out.join("constructs.rs"));
+    println!("cargo::rerun-if-changed={}", constructs.display());
+}
+
+fn generate(config: Config, path: &Path) {
+    // A schema error names the file and JSON pointer; fail the build with it.
+    if let Err(e) = config
+        .generate()
+        .and_then(|output| output.write_single_file(path))
+    {
+        panic!("{e}");
+    }
+}

@@ -900,9 +900,13 @@ impl<'m> TypeCx<'m> {
             let ty_tokens = self.ty_tokens(ty, defs);
             let doc = doc_attrs(doc);
             members.push(quote! { #doc #variant(#ty_tokens), });
-            let read = |input: TokenStream| {
-                quote! {
-                    <#ty_tokens as ::serde::Deserialize>::deserialize(#input).map(#name::#variant)
+            // Integers read as JSON Schema counts them (3.0 is an integer).
+            let read = |input: TokenStream| match ty {
+                Ty::Int(_) => quote! {
+                    ::wecom_rooms_runtime::de::integer::<_, #ty_tokens>(#input).map(#name::#variant)
+                },
+                _ => {
+                    quote! { <#ty_tokens as ::serde::Deserialize>::deserialize(#input).map(#name::#variant) }
                 }
             };
             let into = |v: TokenStream| {

@@ -1,1 +1,17 @@
+//! A crate that generates its types and validators in `build.rs` from its own schema
+//! (`schema/rooms/booking.schema.json`), with `wecom-rooms-codegen` as a build dependency and
+//! only `serde`, `serde_json` and `wecom-rooms-runtime` at run time.
 #![forbid(unsafe_code)]
+
+include!(concat!(env!("OUT_DIR"), "/schemas.rs"));
+
+/// The generator's construct schemas (`codegen/tests/schemas`), compiled here so that the code
+/// their snapshots show is known to build and behave.
+#[cfg(test)]
+#[allow(dead_code)] // The tests use part of each module.
+mod constructs {
+    include!(concat!(env!("OUT_DIR"), "/constructs.rs"));
+}
+
+#[cfg(test)]
+mod tests;

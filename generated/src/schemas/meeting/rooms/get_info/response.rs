@@ -487,27 +487,30 @@ impl<'de> ::serde::Deserialize<'de> for MonitorFrequency {
                 self,
                 v: u64,
             ) -> ::core::result::Result<MonitorFrequency, E> {
-                <u32 as ::serde::Deserialize>::deserialize(
-                        ::serde::de::IntoDeserializer::<E>::into_deserializer(v),
-                    )
+                ::wecom_rooms_runtime::de::integer::<
+                    _,
+                    u32,
+                >(::serde::de::IntoDeserializer::<E>::into_deserializer(v))
                     .map(MonitorFrequency::Number)
             }
             fn visit_i64<E: ::serde::de::Error>(
                 self,
                 v: i64,
             ) -> ::core::result::Result<MonitorFrequency, E> {
-                <u32 as ::serde::Deserialize>::deserialize(
-                        ::serde::de::IntoDeserializer::<E>::into_deserializer(v),
-                    )
+                ::wecom_rooms_runtime::de::integer::<
+                    _,
+                    u32,
+                >(::serde::de::IntoDeserializer::<E>::into_deserializer(v))
                     .map(MonitorFrequency::Number)
             }
             fn visit_f64<E: ::serde::de::Error>(
                 self,
                 v: f64,
             ) -> ::core::result::Result<MonitorFrequency, E> {
-                <u32 as ::serde::Deserialize>::deserialize(
-                        ::serde::de::IntoDeserializer::<E>::into_deserializer(v),
-                    )
+                ::wecom_rooms_runtime::de::integer::<
+                    _,
+                    u32,
+                >(::serde::de::IntoDeserializer::<E>::into_deserializer(v))
                     .map(MonitorFrequency::Number)
             }
         }

@@ -1,0 +1,200 @@
+use serde_json::{Value, json};
+
+use crate::constructs;
+use crate::rooms::booking::{self, Booking, Kind};
+
+fn value(text: &str) -> Value {
+    serde_json::from_str(text).expect("test input is JSON")
+}
+
+#[test]
+fn booking_types_and_validators_come_from_build_rs() {
+    let text = r#"{"meeting_room_id": "r1", "organiser": "zhangsan", "attendees": 4, "kind": "interview"}"#;
+    let booking: Booking = serde_json::from_str(text).expect("decodes");
+    assert_eq!(booking.kind, Kind::Interview);
+    assert_eq!(booking.attendees, 4);
+    assert!(booking::is_valid(&value(text)));
+
+    let bad = value(
+        r#"{"meeting_room_id": "", "organiser": "no spaces allowed", "attendees": 0, "kind": "party", "x": 1}"#,
+    );
+    let pointers: Vec<(String, &str)> = booking::validate(&bad)
+        .errors
+        .into_iter()
+        .map(|e| (e.instance_pointer, e.keyword))
+        .collect();
+    assert_eq!(
+        pointers,
+        [
+            ("/meeting_room_id".to_owned(), "minLength"),
+            ("/organiser".to_owned(), "pattern"),
+            ("/attendees".to_owned(), "minimum"),
+            ("/kind".to_owned(), "oneOf"),
+            (String::new(), "additionalProperties"),
+        ]
+    );
+    assert_eq!(
+        crate::SCHEMAS.iter().map(|s| s.name).collect::<Vec<_>>(),
+        ["rooms/booking"]
+    );
+}
+
+/// Decodes `input` into `T`, checks the validator's verdict, and that encoding gives it back.
+fn check<T>(input: Value, valid: fn(&Value) -> bool, expect_valid: bool) -> T
+where
+    T: serde::de::DeserializeOwned + serde::Serialize,
+{
+    assert_eq!(valid(&input), expect_valid, "{input}");
+    let typed: T = serde_json::from_value(input.clone()).unwrap_or_else(|e| panic!("{input}: {e}"));
+    assert_eq!(
+        serde_json::to_value(&typed).expect("encodes"),
+        input,
+        "round trip"
+    );
+    typed
+}
+
+#[test]
+fn discriminated_objects_pick_their_variant_by_the_member() {
+    use constructs::discriminated::{self as d, Discriminated};
+    let success = check::<Discriminated>(
+        json!({"code": 0, "message": "ok", "value": "v"}),
+        d::is_valid,
+        true,
+    );
+    assert!(
+        matches!(success, Discriminated::Success(s) if s.value == "v" && s.extra["message"] == "ok")
+    );
+    let failure = check::<Discriminated>(json!({"code": 7, "message": "no"}), d::is_valid, true);
+    assert!(matches!(failure, Discriminated::Failure(f) if f.code == 7 && f.message == "no"));
+    // A failure never surfaces as a missing `value`.
+    let error =
+        serde_json::from_value::<Discriminated>(json!({"code": 7})).expect_err("no message");
+    assert!(error.to_string().contains("message"), "{error}");
+}
+
+#[test]
+fn named_enums_keep_unknown_values() {
+    use constructs::named_enum::{self as n, Colour, NamedEnum, Status};
+    let known = check::<NamedEnum>(
+        json!({"status": 1, "colour": "sky blue"}),
+        n::is_valid,
+        true,
+    );
+    assert_eq!((known.status, known.colour), (Status::On, Colour::SkyBlue));
+    let unknown = check::<NamedEnum>(json!({"status": 9, "colour": "green"}), n::is_valid, false);
+    assert_eq!(unknown.status, Status::Unknown(9));
+    assert_eq!(unknown.colour, Colour::Unknown("green".to_owned()));
+    assert!(!unknown.status.is_known() && Status::Unknown(1).is_known());
+    assert_eq!(Status::from(0), Status::Off);
+}
+
+#[test]
+fn number_or_string_keeps_what_was_sent() {
+    use constructs::number_or_string::{self as n, NumberOrString};
+    assert_eq!(
+        check::<NumberOrString>(json!(60), n::is_valid, true),
+        NumberOrString::Count(60)
+    );
+    assert_eq!(
+        check::<NumberOrString>(json!("60"), n::is_valid, true),
+        NumberOrString::Text("60".to_owned())
+    );
+    assert_eq!(
+        serde_json::from_value::<NumberOrString>(json!(60.0)).expect("an integer"),
+        NumberOrString::Count(60)
+    );
+    assert!(serde_json::from_value::<NumberOrString>(json!(true)).is_err());
+    assert!(serde_json::from_value::<NumberOrString>(json!(-1)).is_err());
+}
+
+#[test]
+fn secrets_stay_out_of_debug() {
+    use constructs::secret_base64::{self as s, SecretBase64};
+    let typed = check::<SecretBase64>(
+        json!({"note": "aGVsbG8=", "password": "c2VjcmV0", "pin": "1234"}),
+        s::is_valid,
+        true,
+    );
+    let debug = format!("{typed:?} {typed:#?}");
+    assert!(
+        !debug.contains("c2VjcmV0") && !debug.contains("1234"),
+        "{debug}"
+    );
+    assert_eq!(typed.note.decode_utf8().expect("base64"), "hello");
+    assert_eq!(
+        typed.password.expose().decode_utf8().expect("base64"),
+        "secret"
+    );
+}
+
+#[test]
+fn references_nest_and_recurse() {
+    use constructs::nested_ref::{self as r, NestedRef};
+    let input = json!({"outer": {"inner": {"depth": 2}}, "shared": "abc", "tree": {"children": [{"children": []}]}});
+    let typed = check::<NestedRef>(input, r::is_valid, true);
+    assert_eq!(typed.outer.and_then(|o| o.inner.depth), Some(2));
+    let bad = json!({"shared": "ABC", "tree": {"children": [{"children": [1]}]}});
+    let pointers: Vec<String> = r::validate(&bad)
+        .errors
+        .into_iter()
+        .map(|e| e.instance_pointer)
+        .collect();
+    assert_eq!(pointers, ["/shared", "/tree/children/0/children/0"]);
+}
+
+#[test]
+fn optional_members_and_odd_names() {
+    use constructs::optional_required::{self as o, OptionalRequired};
+    let typed = check::<OptionalRequired>(
+        json!({"id": "a", "type": true, "2fa": false}),
+        o::is_valid,
+        true,
+    );
+    assert_eq!(
+        (typed.r#type, typed._2fa, typed.count),
+        (Some(true), Some(false), None)
+    );
+    assert!(serde_json::from_value::<OptionalRequired>(json!({"id": "a", "other": 1})).is_err());
+    assert!(serde_json::from_value::<OptionalRequired>(json!({"id": "a", "count": null})).is_err());
+    assert_eq!(OptionalRequired::new("x".to_owned()).id, "x");
+}
+
+#[test]
+fn applicators_report_where_the_reference_validator_does() {
+    use constructs::one_of as o;
+    let check = |input: Value, expected: &[(&str, &str)]| {
+        let report = o::validate(&input);
+        let got: Vec<(&str, &str)> = report
+            .errors
+            .iter()
+            .map(|e| (e.instance_pointer.as_str(), e.keyword))
+            .collect();
+        assert_eq!(got, expected, "{input}");
+        assert_eq!(o::is_valid(&input), expected.is_empty(), "{input}");
+    };
+    check(json!({"shape": {"radius": 1}, "tags": ["main"]}), &[]);
+    check(
+        json!({"shape": {"radius": 1, "side": 1.5}, "tags": ["main"]}),
+        &[("/shape", "oneOf")],
+    );
+    check(
+        json!({"shape": {"side": 0.3}}),
+        &[("", "dependentRequired"), ("/shape", "oneOf")],
+    );
+    check(
+        json!({"tags": ["a", "a", "b", "c"]}),
+        &[
+            ("/tags", "maxItems"),
+            ("/tags", "uniqueItems"),
+            ("/tags", "contains"),
+        ],
+    );
+    check(
+        json!({"pair": ["a", true, 3]}),
+        &[("/pair/2", "falseSchema")],
+    );
+    check(json!({"pair": [1]}), &[("/pair/0", "type")]);
+    check(json!({"not_null": null}), &[("/not_null", "not")]);
+    check(json!({"much_too_long": 1}), &[("", "propertyNames")]);
+}
