@@ -2,8 +2,8 @@
 //!
 //! The pipeline, one module a step:
 //!
-//! 1. [`load`](crate::load): read schema files, register their `$id`s and anchors;
-//! 2. `lower`: turn each schema into the intermediate [`model`](crate::model), checking every
+//! 1. `load`: read schema files, register their `$id`s and anchors;
+//! 2. `lower`: turn each schema into the intermediate `model`, checking every
 //!    keyword and resolving every `$ref`;
 //! 3. `emit`: turn the model into Rust tokens (types and validators);
 //! 4. `format`: pretty-print them with prettyplease under an `@generated` header;

@@ -61,7 +61,8 @@ impl Output {
             quote! { pub mod #name; }
         });
         let (docs, items) = (inner_docs(&module.docs), &module.items);
-        let tokens = quote! { #docs #(#children)* #items };
+        // rustfmt would reformat prettyplease's output and `cargo fmt --check` would fail on it.
+        let tokens = quote! { #![cfg_attr(rustfmt, rustfmt::skip)] #docs #(#children)* #items };
         let path = if top || !module.children.is_empty() {
             dir.join("mod.rs")
         } else {

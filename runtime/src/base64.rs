@@ -139,7 +139,7 @@ impl AsRef<str> for Base64String {
 /// ```
 pub fn is_base64(s: &str) -> bool {
     let bytes = s.as_bytes();
-    if bytes.len() % 4 != 0 {
+    if !bytes.len().is_multiple_of(4) {
         return false;
     }
     let Some((body, last)) = bytes.split_last_chunk::<4>() else {

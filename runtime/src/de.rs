@@ -86,9 +86,9 @@ impl<T: TryFrom<u64> + TryFrom<i64>> Visitor<'_> for IntegerVisitor<T> {
             return Err(invalid());
         }
         // Both conversions are exact where they succeed: |v| < 2^64 and v has no fraction.
-        if v >= 0.0 && v < 18_446_744_073_709_551_616.0 {
+        if (0.0..18_446_744_073_709_551_616.0).contains(&v) {
             T::try_from(v as u64).map_err(|_| invalid())
-        } else if v < 0.0 && v >= -9_223_372_036_854_775_808.0 {
+        } else if (-9_223_372_036_854_775_808.0..0.0).contains(&v) {
             T::try_from(v as i64).map_err(|_| invalid())
         } else {
             Err(invalid())

@@ -274,7 +274,7 @@ fn divides_power_of_ten(b: u64, k: u32) -> bool {
     let twos = b.trailing_zeros();
     let mut rest = b >> twos;
     let mut fives = 0;
-    while rest % 5 == 0 {
+    while rest.is_multiple_of(5) {
         rest /= 5;
         fives += 1;
     }
@@ -285,7 +285,7 @@ fn divides_power_of_ten(b: u64, k: u32) -> bool {
 fn divisible_by_power_of_ten(mut c: u64, k: u32) -> bool {
     // A non-zero u64 has at most 19 factors of ten, so this stops early.
     for _ in 0..k {
-        if c % 10 != 0 {
+        if !c.is_multiple_of(10) {
             return false;
         }
         c /= 10;

@@ -637,6 +637,9 @@ impl<'m> TypeCx<'m> {
                     #derives
                     #[derive(::serde::Serialize)]
                     #[serde(untagged)]
+                    // Boxing the larger variant would cost an allocation per decode to save a
+                    // move of a few hundred bytes.
+                    #[allow(clippy::large_enum_variant)]
                     pub enum #name {
                         #[doc = #then_doc]
                         #then_variant(#then_ty),
