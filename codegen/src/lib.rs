@@ -37,6 +37,7 @@ mod write;
 
 use std::path::{Path, PathBuf};
 
+pub use crate::emit::Schemars;
 pub use crate::error::{Error, ErrorKind};
 pub use crate::lower::UnknownKeywords;
 pub use crate::write::{CheckError, Output, Stale};
@@ -67,6 +68,7 @@ impl Config {
             emit: EmitOptions {
                 types: true,
                 validators: true,
+                schemars: Schemars::Off,
             },
             unknown_keywords: UnknownKeywords::default(),
             regenerate_command: None,
@@ -96,6 +98,12 @@ impl Config {
     /// Whether to emit validators (on by default).
     pub fn validators(mut self, on: bool) -> Self {
         self.emit.validators = on;
+        self
+    }
+
+    /// Whether generated types implement `schemars::JsonSchema` (off by default).
+    pub fn schemars(mut self, schemars: Schemars) -> Self {
+        self.emit.schemars = schemars;
         self
     }
 
@@ -134,7 +142,7 @@ impl Config {
             lowerer.add_root(name, doc)?;
         }
         let model = lowerer.finish()?;
-        let tree = emit::tree(&model, self.emit, |root| {
+        let tree = emit::tree(&model, &self.emit, |root| {
             format!("{}.schema.json", root.name)
         });
         Ok(Output::new(tree, self.regenerate_command.clone()))

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use wecom_rooms_codegen::{CheckError, Config};
+use wecom_rooms_codegen::{CheckError, Config, Schemars};
 
 /// Generates serde types and validators from JSON Schema (draft 2020-12).
 #[derive(Debug, Parser)]
@@ -21,6 +21,10 @@ struct Cli {
     /// The command that the `@generated` header and the stale report tell readers to run.
     #[arg(long)]
     regenerate_command: Option<String>,
+    /// Implement `schemars::JsonSchema` for the types when the output crate's feature of this
+    /// name is on.
+    #[arg(long, value_name = "FEATURE")]
+    schemars_feature: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -38,6 +42,9 @@ fn main() -> ExitCode {
     let mut config = Config::new(&cli.schema_dir);
     if let Some(command) = &cli.regenerate_command {
         config = config.regenerate_command(command);
+    }
+    if let Some(feature) = &cli.schemars_feature {
+        config = config.schemars(Schemars::Feature(feature.clone()));
     }
     let output = match config.generate() {
         Ok(output) => output,

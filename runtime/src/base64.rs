@@ -314,3 +314,18 @@ mod tests {
         );
     }
 }
+
+#[cfg(feature = "schemars")]
+impl schemars::JsonSchema for Base64String {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Base64String".into()
+    }
+
+    fn inline_schema() -> bool {
+        true
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({ "type": "string", "contentEncoding": "base64" })
+    }
+}

@@ -12,10 +12,25 @@ use quote::quote;
 use crate::model::{Model, Root};
 
 /// What to emit for each schema.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub struct EmitOptions {
     pub types: bool,
     pub validators: bool,
+    pub schemars: Schemars,
+}
+
+/// Whether generated types implement `schemars::JsonSchema`, so that consumers can put them in
+/// their own OpenAPI documents.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Schemars {
+    /// No `JsonSchema` implementations.
+    #[default]
+    Off,
+    /// Always implement it: the consumer depends on `schemars` 1.x.
+    Always,
+    /// Implement it when the consumer crate's feature of this name is on.
+    Feature(String),
 }
 
 /// A module of the output: its own items and its child modules, by name.
@@ -34,7 +49,7 @@ pub struct ModuleTree {
 /// `SCHEMAS` registry at the top.
 pub fn tree(
     model: &Model,
-    options: EmitOptions,
+    options: &EmitOptions,
     source_of: impl Fn(&Root) -> String,
 ) -> ModuleTree {
     let mut top = ModuleTree::default();
@@ -79,7 +94,7 @@ fn root_docs(root: &Root) -> Vec<String> {
     docs
 }
 
-fn schema_module(model: &Model, root: &Root, options: EmitOptions) -> TokenStream {
+fn schema_module(model: &Model, root: &Root, options: &EmitOptions) -> TokenStream {
     let name = &root.name;
     let title = root.title.clone().unwrap_or_else(|| name.clone());
     let examples = &root.examples;
@@ -111,7 +126,7 @@ fn schema_module(model: &Model, root: &Root, options: EmitOptions) -> TokenStrea
     }
     if options.types {
         let type_name = names::camel(name.rsplit('/').next().unwrap_or(name));
-        out.extend(types::emit(model, root.node, &type_name));
+        out.extend(types::emit(model, root.node, &type_name, &options.schemars));
     }
     if options.validators {
         out.extend(validate::emit(model, root));

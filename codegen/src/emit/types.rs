@@ -21,6 +21,7 @@ use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 use serde_json::Value;
 
+use super::Schemars;
 use super::names::{Scope, camel, ident, snake};
 use crate::model::{JsonType, Keywords, Model, NodeId, Schema};
 
@@ -53,6 +54,22 @@ impl IntTy {
             IntTy::U32 => quote!(u32),
             IntTy::I64 => quote!(i64),
             IntTy::U64 => quote!(u64),
+        }
+    }
+
+    fn range(self) -> (proc_macro2::Literal, proc_macro2::Literal) {
+        use proc_macro2::Literal;
+        match self {
+            IntTy::I32 => (
+                Literal::i32_suffixed(i32::MIN),
+                Literal::i32_suffixed(i32::MAX),
+            ),
+            IntTy::U32 => (Literal::u32_suffixed(0), Literal::u32_suffixed(u32::MAX)),
+            IntTy::I64 => (
+                Literal::i64_suffixed(i64::MIN),
+                Literal::i64_suffixed(i64::MAX),
+            ),
+            IntTy::U64 => (Literal::u64_suffixed(0), Literal::u64_suffixed(u64::MAX)),
         }
     }
 
@@ -136,12 +153,13 @@ impl Name {
 }
 
 /// Emits the types of one root schema; the root's type is called `root_name`.
-pub fn emit(model: &Model, root: NodeId, root_name: &str) -> TokenStream {
+pub fn emit(model: &Model, root: NodeId, root_name: &str, schemars: &Schemars) -> TokenStream {
     let mut cx = TypeCx {
         model,
         defs: Vec::new(),
         named: BTreeMap::new(),
         scope: Scope::default(),
+        schemars,
     };
     // Names of `$defs` win over names derived from members, whatever order they are met in.
     for node in &model.nodes {
@@ -165,6 +183,7 @@ struct TypeCx<'m> {
     /// Named types already made, by the node that shapes them.
     named: BTreeMap<NodeId, usize>,
     scope: Scope,
+    schemars: &'m Schemars,
 }
 
 impl<'m> TypeCx<'m> {
@@ -593,11 +612,95 @@ impl<'m> TypeCx<'m> {
         let copy = copy.then(|| quote!(Copy,));
         let eq = eq.then(|| quote!(Eq,));
         let hash = hash.then(|| quote!(Hash,));
+        let schemars = if serde {
+            self.gated(quote!(derive(::schemars::JsonSchema)))
+        } else {
+            quote!()
+        };
         let serde = serde.then(|| quote!(::serde::Serialize, ::serde::Deserialize,));
-        quote! { #[derive(Clone, #copy Debug, PartialEq, #eq #hash #serde)] }
+        quote! { #[derive(Clone, #copy Debug, PartialEq, #eq #hash #serde)] #schemars }
+    }
+
+    /// An attribute that applies only when `JsonSchema` implementations are asked for.
+    fn gated(&self, attribute: TokenStream) -> TokenStream {
+        match self.schemars {
+            Schemars::Off => quote!(),
+            Schemars::Always => quote!(#[#attribute]),
+            Schemars::Feature(feature) => quote!(#[cfg_attr(feature = #feature, #attribute)]),
+        }
+    }
+
+    /// A hand-written `JsonSchema` implementation for a type whose serde impls are hand-written
+    /// too; `schema` builds the schema from `generator`.
+    fn json_schema_impl(&self, name: &Ident, doc: &[String], schema: TokenStream) -> TokenStream {
+        let cfg = match self.schemars {
+            Schemars::Off => return quote!(),
+            Schemars::Always => quote!(),
+            Schemars::Feature(feature) => quote!(#[cfg(feature = #feature)]),
+        };
+        let type_name = name.to_string();
+        let description = doc.iter().map(|l| l.trim()).collect::<Vec<_>>().join("\n");
+        quote! {
+            #cfg
+            impl ::schemars::JsonSchema for #name {
+                fn schema_name() -> ::std::borrow::Cow<'static, str> {
+                    ::std::borrow::Cow::Borrowed(#type_name)
+                }
+
+                #[allow(unused_variables)] // Only schemas with subschemas use the generator.
+                fn json_schema(generator: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+                    let mut schema = #schema;
+                    if !#description.is_empty() {
+                        schema.insert("description".to_owned(), #description.into());
+                    }
+                    schema
+                }
+            }
+        }
     }
 
     fn def_tokens(&self, def: &Def, defs: &[Def]) -> TokenStream {
+        let body = self.def_body_tokens(def, defs);
+        let name = ident(&def.name);
+        let schema = match &def.body {
+            // Derived along with serde's impls.
+            DefBody::Struct { .. } => return body,
+            DefBody::ClosedInt { repr, variants } => {
+                let (min, max) = repr.range();
+                let known: Vec<String> = variants
+                    .iter()
+                    .map(|(n, v, _)| format!("{v} ({n})"))
+                    .collect();
+                let note = format!(
+                    "Known values: {}; others are kept as `Unknown`.",
+                    known.join(", ")
+                );
+                quote! { ::schemars::json_schema!({ "type": "integer", "minimum": #min, "maximum": #max, "$comment": #note }) }
+            }
+            DefBody::ClosedStr { variants } => {
+                let known: Vec<&String> = variants.iter().map(|v| &v.1).collect();
+                let note = format!("Known values: {known:?}; others are kept as `Unknown`.");
+                quote! { ::schemars::json_schema!({ "type": "string", "$comment": #note }) }
+            }
+            DefBody::Alternatives { variants } => {
+                let tys = variants.iter().map(|v| self.ty_tokens(&v.2, defs));
+                quote! { ::schemars::json_schema!({ "anyOf": [ #( generator.subschema_for::<#tys>() ),* ] }) }
+            }
+            DefBody::Discriminated {
+                then, otherwise, ..
+            } => {
+                let (a, b) = (
+                    self.ty_tokens(&then.1, defs),
+                    self.ty_tokens(&otherwise.1, defs),
+                );
+                quote! { ::schemars::json_schema!({ "anyOf": [ generator.subschema_for::<#a>(), generator.subschema_for::<#b>() ] }) }
+            }
+        };
+        let schema_impl = self.json_schema_impl(&name, &def.doc, schema);
+        quote! { #body #schema_impl }
+    }
+
+    fn def_body_tokens(&self, def: &Def, defs: &[Def]) -> TokenStream {
         let index = defs
             .iter()
             .position(|d| std::ptr::eq(d, def))

@@ -27,6 +27,7 @@ pub const ENDPOINT: ::wecom_rooms_runtime::registry::Endpoint = ::wecom_rooms_ru
 );
 /// Request body of 获取Rooms会议室详情 (get Rooms meeting room details): names the Rooms meeting room to describe. The access token is not part of the body: it travels in the `access_token` query parameter.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Request {
     /// Rooms会议室 ID (Rooms meeting room ID) of the room to describe.

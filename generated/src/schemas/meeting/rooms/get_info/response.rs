@@ -59,8 +59,33 @@ impl<'de> ::serde::Deserialize<'de> for Response {
         }
     }
 }
+#[cfg(feature = "schemars")]
+impl ::schemars::JsonSchema for Response {
+    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+        ::std::borrow::Cow::Borrowed("Response")
+    }
+    #[allow(unused_variables)]
+    fn json_schema(generator: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+        let mut schema = ::schemars::json_schema!(
+            { "anyOf" : [generator.subschema_for:: < RoomInfo > (), generator
+            .subschema_for:: < ErrorEnvelope > ()] }
+        );
+        if !"Response body of 获取Rooms会议室详情 (get Rooms meeting room details). Every response carries `errcode` and `errmsg`; when `errcode` is 0 it also carries the room's details, otherwise it is an error envelope. Members not documented here are allowed everywhere: WeCom adds fields over time."
+            .is_empty()
+        {
+            schema
+                .insert(
+                    "description".to_owned(),
+                    "Response body of 获取Rooms会议室详情 (get Rooms meeting room details). Every response carries `errcode` and `errmsg`; when `errcode` is 0 it also carries the room's details, otherwise it is an error envelope. Members not documented here are allowed everywhere: WeCom adds fields over time."
+                        .into(),
+                );
+        }
+        schema
+    }
+}
 /// A successful response (`errcode` 0) with the Rooms meeting room's details.
 #[derive(Clone, Debug, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct RoomInfo {
     /// 返回码 (return code): always 0 in a successful response.
     #[serde(deserialize_with = "::wecom_rooms_runtime::de::integer")]
@@ -116,6 +141,7 @@ impl RoomInfo {
 }
 /// BasicInfo: Rooms会议室基本信息 (basic information about the room).
 #[derive(Clone, Debug, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct BasicInfo {
     /// Rooms会议室 ID 列表 (the room's Rooms IDs).
     pub rooms_id_list: ::std::vec::Vec<::std::string::String>,
@@ -170,6 +196,7 @@ impl BasicInfo {
 }
 /// AccountInfo: Rooms会议室账号信息 (the room's account).
 #[derive(Clone, Debug, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct AccountInfo {
     /// 账号类型 (account type).
     pub account_type: AccountType,
@@ -255,8 +282,29 @@ impl<'de> ::serde::Deserialize<'de> for AccountType {
         ::wecom_rooms_runtime::de::integer::<D, u32>(deserializer).map(Self::from_value)
     }
 }
+#[cfg(feature = "schemars")]
+impl ::schemars::JsonSchema for AccountType {
+    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+        ::std::borrow::Cow::Borrowed("AccountType")
+    }
+    #[allow(unused_variables)]
+    fn json_schema(generator: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+        let mut schema = ::schemars::json_schema!(
+            { "type" : "integer", "minimum" : 0u32, "maximum" : 4294967295u32, "$comment"
+            :
+            "Known values: 0 (Regular), 1 (Dedicated), 2 (Trial); others are kept as `Unknown`."
+            }
+        );
+        if !"账号类型 (account type).".is_empty() {
+            schema
+                .insert("description".to_owned(), "账号类型 (account type).".into());
+        }
+        schema
+    }
+}
 /// HardwareInfo: Rooms会议室硬件信息 (the room's hardware).
 #[derive(Clone, Debug, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct HardwareInfo {
     /// 厂家 (manufacturer).
     pub factory: ::std::string::String,
@@ -429,6 +477,29 @@ impl<'de> ::serde::Deserialize<'de> for MeetingRoomStatus {
         ::wecom_rooms_runtime::de::integer::<D, u32>(deserializer).map(Self::from_value)
     }
 }
+#[cfg(feature = "schemars")]
+impl ::schemars::JsonSchema for MeetingRoomStatus {
+    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+        ::std::borrow::Cow::Borrowed("MeetingRoomStatus")
+    }
+    #[allow(unused_variables)]
+    fn json_schema(generator: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+        let mut schema = ::schemars::json_schema!(
+            { "type" : "integer", "minimum" : 0u32, "maximum" : 4294967295u32, "$comment"
+            :
+            "Known values: 0 (NotActivated), 1 (Unbound), 2 (Idle), 3 (InUse), 4 (Offline); others are kept as `Unknown`."
+            }
+        );
+        if !"Rooms会议室状态 (room status).".is_empty() {
+            schema
+                .insert(
+                    "description".to_owned(),
+                    "Rooms会议室状态 (room status).".into(),
+                );
+        }
+        schema
+    }
+}
 /// 显示器刷新率 (display refresh rate). The doc's table says string but its sample sends the number 0, so both are accepted.
 ///
 /// Keeps the JSON kind that was sent: decoding and encoding again gives the same value.
@@ -519,8 +590,33 @@ impl<'de> ::serde::Deserialize<'de> for MonitorFrequency {
         deserializer.deserialize_any(Alternatives)
     }
 }
+#[cfg(feature = "schemars")]
+impl ::schemars::JsonSchema for MonitorFrequency {
+    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+        ::std::borrow::Cow::Borrowed("MonitorFrequency")
+    }
+    #[allow(unused_variables)]
+    fn json_schema(generator: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+        let mut schema = ::schemars::json_schema!(
+            { "anyOf" : [generator.subschema_for:: < ::std::string::String > (),
+            generator.subschema_for:: < u32 > ()] }
+        );
+        if !"显示器刷新率 (display refresh rate). The doc's table says string but its sample sends the number 0, so both are accepted."
+            .is_empty()
+        {
+            schema
+                .insert(
+                    "description".to_owned(),
+                    "显示器刷新率 (display refresh rate). The doc's table says string but its sample sends the number 0, so both are accepted."
+                        .into(),
+                );
+        }
+        schema
+    }
+}
 /// PMIInfo: Rooms会议室PMI信息 (the room's personal meeting ID).
 #[derive(Clone, Debug, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct PmiInfo {
     /// Rooms会议室专属 ID (the room's personal meeting ID).
     pub pmi_code: ::std::string::String,
@@ -605,6 +701,27 @@ impl<'de> ::serde::Deserialize<'de> for MonitorStatus {
         ::wecom_rooms_runtime::de::integer::<D, u32>(deserializer).map(Self::from_value)
     }
 }
+#[cfg(feature = "schemars")]
+impl ::schemars::JsonSchema for MonitorStatus {
+    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+        ::std::borrow::Cow::Borrowed("MonitorStatus")
+    }
+    #[allow(unused_variables)]
+    fn json_schema(generator: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+        let mut schema = ::schemars::json_schema!(
+            { "type" : "integer", "minimum" : 0u32, "maximum" : 4294967295u32, "$comment"
+            : "Known values: 0 (Disabled), 1 (Enabled); others are kept as `Unknown`." }
+        );
+        if !"告警通知状态 (alert notification status).".is_empty() {
+            schema
+                .insert(
+                    "description".to_owned(),
+                    "告警通知状态 (alert notification status).".into(),
+                );
+        }
+        schema
+    }
+}
 /// 预定状态 (booking status).
 ///
 /// Values the schema does not name decode to `Unknown` and encode back unchanged.
@@ -666,8 +783,32 @@ impl<'de> ::serde::Deserialize<'de> for ScheduledStatus {
         ::wecom_rooms_runtime::de::integer::<D, u32>(deserializer).map(Self::from_value)
     }
 }
+#[cfg(feature = "schemars")]
+impl ::schemars::JsonSchema for ScheduledStatus {
+    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+        ::std::borrow::Cow::Borrowed("ScheduledStatus")
+    }
+    #[allow(unused_variables)]
+    fn json_schema(generator: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+        let mut schema = ::schemars::json_schema!(
+            { "type" : "integer", "minimum" : 0u32, "maximum" : 4294967295u32, "$comment"
+            :
+            "Known values: 0 (NotBookable), 1 (Bookable); others are kept as `Unknown`."
+            }
+        );
+        if !"预定状态 (booking status).".is_empty() {
+            schema
+                .insert(
+                    "description".to_owned(),
+                    "预定状态 (booking status).".into(),
+                );
+        }
+        schema
+    }
+}
 /// The members every WeCom response carries. A response whose `errcode` is not 0 is an error and carries only these: for example `{"errcode": 42001, "errmsg": "access_token expired"}`.
 #[derive(Clone, Debug, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct ErrorEnvelope {
     /// 返回码 (return code): 0 on success, a WeCom global error code otherwise.
     #[serde(deserialize_with = "::wecom_rooms_runtime::de::integer")]

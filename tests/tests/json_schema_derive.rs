@@ -1,0 +1,53 @@
+//! The `schemars` feature: the schema derived from the generated types accepts every valid
+//! response and request fixture. It is looser than the source schema (see the `wecom-rooms`
+//! crate docs), so only acceptance is checked, not rejection.
+#![cfg(feature = "schemars")]
+
+use wecom_rooms::get_info::{request::Request, response::Response};
+use wecom_rooms_conformance::{Expect, fixtures};
+
+fn check(schema: &schemars::Schema, schema_name: &str) -> usize {
+    let validator =
+        jsonschema::validator_for(schema.as_value()).expect("schemars writes valid schemas");
+    let mut checked = 0;
+    for fixture in fixtures()
+        .into_iter()
+        .filter(|f| f.schema == schema_name && f.expect == Expect::Valid)
+    {
+        let instance = fixture.json().expect("valid fixtures are JSON");
+        let errors: Vec<String> = validator
+            .iter_errors(&instance)
+            .map(|e| format!("{}: {e}", e.instance_path()))
+            .collect();
+        assert!(
+            errors.is_empty(),
+            "{}: the derived schema rejects it:\n{}",
+            fixture.display_path(),
+            errors.join("\n")
+        );
+        checked += 1;
+    }
+    assert!(checked > 0, "no valid fixtures for {schema_name}");
+    checked
+}
+
+#[test]
+fn derived_schemas_accept_every_valid_fixture() {
+    let response = check(
+        &schemars::schema_for!(Response),
+        wecom_rooms::get_info::response::SCHEMA_NAME,
+    );
+    let request = check(
+        &schemars::schema_for!(Request),
+        wecom_rooms::get_info::request::SCHEMA_NAME,
+    );
+    println!("the derived schemas accept {response} valid responses and {request} valid requests");
+}
+
+/// What the derived schema says, so that a change to it shows in review.
+#[test]
+fn derived_response_schema() {
+    let schema =
+        serde_json::to_string_pretty(&schemars::schema_for!(Response)).expect("a schema encodes");
+    insta::assert_snapshot!(schema);
+}
