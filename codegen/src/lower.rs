@@ -23,8 +23,6 @@ const UNSUPPORTED: &[&str] = &[
     "$recursiveRef",
     "$recursiveAnchor",
     "$vocabulary",
-    "unevaluatedItems",
-    "unevaluatedProperties",
 ];
 
 /// What to do with a keyword that JSON Schema 2020-12 does not define and that is not an `x-`
@@ -259,6 +257,8 @@ impl<'r> Lowerer<'r> {
                 }
                 "additionalProperties" => k.additional_properties = Some(self.sub(at, &[kw])?),
                 "propertyNames" => k.property_names = Some(self.sub(at, &[kw])?),
+                "unevaluatedProperties" => k.unevaluated_properties = Some(self.sub(at, &[kw])?),
+                "unevaluatedItems" => k.unevaluated_items = Some(self.sub(at, &[kw])?),
                 "items" => k.items = Some(self.sub(at, &[kw])?),
                 "contains" => k.contains = Some(self.sub(at, &[kw])?),
                 "not" => k.not = Some(self.sub(at, &[kw])?),

@@ -117,6 +117,7 @@ pub struct Keywords {
     pub max_properties: Option<u64>,
     pub dependent_required: Vec<(String, Vec<String>)>,
     pub dependent_schemas: Vec<(String, NodeId)>,
+    pub unevaluated_properties: Option<NodeId>,
 
     // Arrays.
     pub prefix_items: Vec<NodeId>,
@@ -127,6 +128,7 @@ pub struct Keywords {
     pub min_items: Option<u64>,
     pub max_items: Option<u64>,
     pub unique_items: bool,
+    pub unevaluated_items: Option<NodeId>,
 
     // Strings.
     pub min_length: Option<u64>,
@@ -204,6 +206,12 @@ impl Keywords {
             .chain(&self.else_)
             .chain(self.dependent_schemas.iter().map(|(_, n)| n))
             .copied()
+    }
+
+    /// Whether the schema needs to know which members and items its in-place subschemas
+    /// evaluated.
+    pub fn uses_unevaluated(&self) -> bool {
+        self.unevaluated_properties.is_some() || self.unevaluated_items.is_some()
     }
 
     /// Whether the schema says anything about objects' members.

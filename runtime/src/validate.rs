@@ -189,6 +189,65 @@ impl<'v> Context<'v> {
     }
 }
 
+/// The members and items that the subschemas applied to one instance evaluated, for
+/// `unevaluatedProperties` and `unevaluatedItems`.
+#[derive(Debug, Default)]
+pub struct Evaluated<'v> {
+    all_members: bool,
+    members: Vec<&'v str>,
+    all_items: bool,
+    items_below: usize,
+    items: Vec<usize>,
+}
+
+impl<'v> Evaluated<'v> {
+    /// Notes that member `name` was evaluated.
+    #[inline]
+    pub fn member(&mut self, name: &'v str) {
+        if !self.all_members {
+            self.members.push(name);
+        }
+    }
+
+    /// Notes that every member was evaluated.
+    #[inline]
+    pub fn all_members(&mut self) {
+        self.all_members = true;
+        self.members.clear();
+    }
+
+    /// Whether member `name` was evaluated.
+    pub fn has_member(&self, name: &str) -> bool {
+        self.all_members || self.members.contains(&name)
+    }
+
+    /// Notes that the items before index `end` were evaluated.
+    #[inline]
+    pub fn items_below(&mut self, end: usize) {
+        self.items_below = self.items_below.max(end);
+    }
+
+    /// Notes that the item at `index` was evaluated.
+    #[inline]
+    pub fn item(&mut self, index: usize) {
+        if !self.all_items {
+            self.items.push(index);
+        }
+    }
+
+    /// Notes that every item was evaluated.
+    #[inline]
+    pub fn all_items(&mut self) {
+        self.all_items = true;
+        self.items.clear();
+    }
+
+    /// Whether the item at `index` was evaluated.
+    pub fn has_item(&self, index: usize) -> bool {
+        self.all_items || index < self.items_below || self.items.contains(&index)
+    }
+}
+
 fn escape_pointer_token(token: &str, out: &mut String) {
     for c in token.chars() {
         match c {

@@ -25,7 +25,7 @@ pub fn emit(model: &Model, root: &Root) -> TokenStream {
     let order = reachable(model, root.node);
     let index: BTreeMap<NodeId, usize> = order.iter().enumerate().map(|(i, id)| (*id, i)).collect();
     let value_positions = value_positions(model, root.node, &order);
-    let (need_is_valid, need_validate) = needed(model, root.node);
+    let needed = needed(model, root.node);
     let mut statics = Statics::default();
     let mut functions = Vec::new();
     for &id in &order {
@@ -35,10 +35,13 @@ pub fn emit(model: &Model, root: &Root) -> TokenStream {
             id,
             value_positions: &value_positions,
         };
-        if need_is_valid.contains(&id) {
+        if needed.is_valid.contains(&id) {
             functions.push(cx.function(Mode::IsValid, &mut statics));
         }
-        if !need_validate.contains(&id) {
+        if needed.annotate.contains(&id) {
+            functions.push(cx.annotate_function(&mut statics));
+        }
+        if !needed.validate.contains(&id) {
             continue;
         }
         functions.push(cx.function(Mode::Validate, &mut statics));
@@ -95,7 +98,7 @@ pub fn emit(model: &Model, root: &Root) -> TokenStream {
         mod validators {
             use ::serde_json::Value;
             use ::wecom_rooms_runtime::json;
-            use ::wecom_rooms_runtime::validate::{describe, Context, Segment};
+            use ::wecom_rooms_runtime::validate::{describe, Context, Evaluated, Segment};
 
             #(#statics)*
             #(#functions)*
@@ -121,17 +124,19 @@ fn reachable(model: &Model, root: NodeId) -> Vec<NodeId> {
     order
 }
 
-/// Which nodes need an `is_valid_N` and which a `validate_N`. `validate_N` reports what its
-/// subschemas report, except where a keyword judges with a yes or no (`anyOf`, `oneOf`, `not`,
-/// `if`, `contains`, `propertyNames`): those subschemas need only `is_valid`.
-fn needed(model: &Model, root: NodeId) -> (BTreeSet<NodeId>, BTreeSet<NodeId>) {
-    let mut is_valid = BTreeSet::new();
-    let mut validate = BTreeSet::new();
+/// Which nodes need an `is_valid_N`, which a `validate_N` and which an `annotate_N`.
+/// `validate_N` reports what its subschemas report, except where a keyword judges with a yes or
+/// no (`anyOf`, `oneOf`, `not`, `if`, `contains`, `propertyNames`): those subschemas need only
+/// `is_valid`. `annotate_N` (for `unevaluatedProperties` and `unevaluatedItems`) records what a
+/// valid node evaluated.
+fn needed(model: &Model, root: NodeId) -> Needed {
+    let mut needed = Needed::default();
     let mut stack = vec![(root, Mode::IsValid), (root, Mode::Validate)];
     while let Some((id, mode)) = stack.pop() {
         let fresh = match mode {
-            Mode::IsValid => is_valid.insert(id),
-            Mode::Validate => validate.insert(id),
+            Mode::IsValid => needed.is_valid.insert(id),
+            Mode::Validate => needed.validate.insert(id),
+            Mode::Annotate => needed.annotate.insert(id),
         };
         let Some(k) = model.keywords(id).filter(|_| fresh) else {
             continue;
@@ -140,6 +145,13 @@ fn needed(model: &Model, root: NodeId) -> (BTreeSet<NodeId>, BTreeSet<NodeId>) {
         let inline_false = k
             .additional_properties
             .filter(|&a| matches!(model.node(a).schema, Schema::Bool(false)));
+        let in_place: Vec<NodeId> = k.in_place().filter(|&c| Some(c) != k.not).collect();
+        if mode != Mode::Annotate && k.uses_unevaluated() {
+            for &c in &in_place {
+                stack.push((c, Mode::IsValid));
+                stack.push((c, Mode::Annotate));
+            }
+        }
         match mode {
             Mode::IsValid => stack.extend(
                 children(k)
@@ -148,9 +160,11 @@ fn needed(model: &Model, root: NodeId) -> (BTreeSet<NodeId>, BTreeSet<NodeId>) {
                     .map(|c| (c, Mode::IsValid)),
             ),
             Mode::Validate => {
+                // Like the reference validator, `unevaluated*` report at the container.
+                let unevaluated = [k.unevaluated_properties, k.unevaluated_items];
                 let reported = descendants(k)
                     .into_iter()
-                    .filter(|&c| Some(c) != inline_false)
+                    .filter(|&c| Some(c) != inline_false && !unevaluated.contains(&Some(c)))
                     .chain(k.reference)
                     .chain(k.all_of.iter().copied())
                     .chain(k.then_)
@@ -165,12 +179,32 @@ fn needed(model: &Model, root: NodeId) -> (BTreeSet<NodeId>, BTreeSet<NodeId>) {
                     .chain(k.not)
                     .chain(k.if_)
                     .chain(k.contains)
-                    .chain(k.property_names);
+                    .chain(k.property_names)
+                    .chain(k.unevaluated_properties)
+                    .chain(k.unevaluated_items);
                 stack.extend(judged.map(|c| (c, Mode::IsValid)));
+            }
+            Mode::Annotate => {
+                let tested = k
+                    .any_of
+                    .iter()
+                    .chain(&k.one_of)
+                    .copied()
+                    .chain(k.if_)
+                    .chain(k.contains);
+                stack.extend(tested.map(|c| (c, Mode::IsValid)));
+                stack.extend(in_place.iter().map(|&c| (c, Mode::Annotate)));
             }
         }
     }
-    (is_valid, validate)
+    needed
+}
+
+#[derive(Default)]
+struct Needed {
+    is_valid: BTreeSet<NodeId>,
+    validate: BTreeSet<NodeId>,
+    annotate: BTreeSet<NodeId>,
 }
 
 /// The subschemas of a node: those applied to members or items, then those applied in place.
@@ -189,6 +223,8 @@ fn descendants(k: &Keywords) -> Vec<NodeId> {
     out.extend(k.additional_properties);
     out.extend(k.prefix_items.iter().copied());
     out.extend(k.items);
+    out.extend(k.unevaluated_properties);
+    out.extend(k.unevaluated_items);
     out
 }
 
@@ -218,7 +254,7 @@ fn described_members(model: &Model, id: NodeId) -> Option<(BTreeSet<String>, BTr
         let Some(k) = model.keywords(id) else {
             continue;
         };
-        if k.additional_properties.is_some() {
+        if k.additional_properties.is_some() || k.unevaluated_properties.is_some() {
             return None;
         }
         describes |= k.describes_members();
@@ -252,6 +288,8 @@ fn apply_at_value_position(
 enum Mode {
     IsValid,
     Validate,
+    /// Records what a valid node evaluated; emitted by [`NodeCx::annotate_function`].
+    Annotate,
 }
 
 /// Constants shared by a module's validators: compiled patterns and non-scalar constants.
@@ -304,6 +342,36 @@ impl NodeCx<'_> {
         match mode {
             Mode::IsValid => format_ident!("is_valid_{}", self.index[&id]),
             Mode::Validate => format_ident!("validate_{}", self.index[&id]),
+            Mode::Annotate => format_ident!("annotate_{}", self.index[&id]),
+        }
+    }
+
+    /// `annotate_N`: given that the node is valid for `v`, records the members and items it
+    /// evaluated, its in-place subschemas' included.
+    fn annotate_function(&self, statics: &mut Statics) -> TokenStream {
+        let name = self.name(Mode::Annotate, self.id);
+        let doc = format!(
+            " What `{}` evaluates, when valid.",
+            self.model.node(self.id).display
+        );
+        let body = match self.model.keywords(self.id) {
+            Some(k) => {
+                let checks = Checks {
+                    cx: self,
+                    k,
+                    mode: Mode::Annotate,
+                };
+                let own = checks.own_annotations(statics, true);
+                let in_place = checks.in_place_annotations(false);
+                quote! { #own #in_place }
+            }
+            None => quote! {},
+        };
+        quote! {
+            #[doc = #doc]
+            pub(super) fn #name<'v>(v: &'v Value, ev: &mut Evaluated<'v>) {
+                #body
+            }
         }
     }
 
@@ -350,6 +418,7 @@ impl NodeCx<'_> {
                     #body
                 }
             },
+            Mode::Annotate => unreachable!("annotate functions are emitted by annotate_function"),
         }
     }
 
@@ -394,6 +463,7 @@ fn fail(mode: Mode, keyword: &str, location: &str, message: TokenStream) -> Toke
     match mode {
         Mode::IsValid => quote! { return false; },
         Mode::Validate => quote! { ctx.error(#keyword, #location, #message); },
+        Mode::Annotate => unreachable!("annotations never fail"),
     }
 }
 
@@ -411,6 +481,7 @@ impl Checks<'_> {
     /// Applies a subschema to a child value (`x`), stepping into `segment` when reporting.
     fn apply_child(&self, id: NodeId, x: TokenStream, segment: TokenStream) -> TokenStream {
         match self.mode {
+            Mode::Annotate => unreachable!("annotations do not apply subschemas to children"),
             Mode::IsValid => {
                 let f = self.cx.name(Mode::IsValid, id);
                 quote! { if !#f(#x) { return false; } }
@@ -434,7 +505,135 @@ impl Checks<'_> {
         match self.mode {
             Mode::IsValid => quote! { if !#f(v) { return false; } },
             Mode::Validate => quote! { #f(v, ctx); },
+            Mode::Annotate => quote! { #f(v, ev); },
         }
+    }
+
+    /// Records the members and items this node's own keywords evaluate. `with_unevaluated`:
+    /// whether `unevaluated*` count (they do for a node seen from outside; a node checking its
+    /// own `unevaluated*` asks what the others evaluated).
+    fn own_annotations(&self, statics: &mut Statics, with_unevaluated: bool) -> TokenStream {
+        let k = self.k;
+        let mut members = TokenStream::new();
+        let all_members = k.additional_properties.is_some()
+            || (with_unevaluated && k.unevaluated_properties.is_some());
+        if all_members {
+            members.extend(quote! { ev.all_members(); });
+        } else {
+            for (name, _) in &k.properties {
+                members.extend(
+                    quote! { if let Some((key, _)) = obj.get_key_value(#name) { ev.member(key); } },
+                );
+            }
+            if !k.pattern_properties.is_empty() {
+                let patterns: Vec<Ident> = k
+                    .pattern_properties
+                    .iter()
+                    .map(|(p, _)| statics.pattern(p))
+                    .collect();
+                members.extend(quote! { for key in obj.keys() { if #(#patterns.is_match(key))||* { ev.member(key); } } });
+            }
+        }
+        let mut items = TokenStream::new();
+        if k.items.is_some() || (with_unevaluated && k.unevaluated_items.is_some()) {
+            items.extend(quote! { ev.all_items(); });
+        } else {
+            if !k.prefix_items.is_empty() {
+                let count = k.prefix_items.len();
+                items.extend(quote! { ev.items_below(#count); });
+            }
+            if let Some(contains) = k.contains {
+                let is_valid = self.is_valid_fn(contains);
+                items.extend(quote! { for (i, x) in arr.iter().enumerate() { if #is_valid(x) { ev.item(i); } } });
+            }
+        }
+        let mut out = TokenStream::new();
+        if !members.is_empty() {
+            out.extend(quote! { if let Value::Object(obj) = v { #members } });
+        }
+        if !items.is_empty() {
+            out.extend(quote! { if let Value::Array(arr) = v { #items } });
+        }
+        out
+    }
+
+    /// Records what the in-place subschemas evaluated. `checked`: test each for validity first
+    /// (for the node that owns `unevaluated*`, which may be invalid); otherwise this node is
+    /// known valid, so `$ref`, `allOf`, `dependentSchemas` and the branch `if` picked are too.
+    fn in_place_annotations(&self, checked: bool) -> TokenStream {
+        let k = self.k;
+        let annotate = |id: NodeId| format_ident!("annotate_{}", self.cx.index[&id]);
+        let guarded = |id: NodeId, check: bool| {
+            let a = annotate(id);
+            if check {
+                let is_valid = self.is_valid_fn(id);
+                quote! { if #is_valid(v) { #a(v, ev); } }
+            } else {
+                quote! { #a(v, ev); }
+            }
+        };
+        let mut out = TokenStream::new();
+        for id in k.reference.iter().chain(&k.all_of) {
+            out.extend(guarded(*id, checked));
+        }
+        for &id in k.any_of.iter().chain(&k.one_of) {
+            out.extend(guarded(id, true));
+        }
+        if let Some(condition) = k.if_ {
+            let test = self.is_valid_fn(condition);
+            let a = annotate(condition);
+            let then = k.then_.map(|t| guarded(t, checked));
+            let otherwise = k.else_.map(|e| guarded(e, checked));
+            out.extend(quote! { if #test(v) { #a(v, ev); #then } else { #otherwise } });
+        }
+        for (name, id) in &k.dependent_schemas {
+            let apply = guarded(*id, checked);
+            out.extend(
+                quote! { if v.as_object().is_some_and(|obj| obj.contains_key(#name)) { #apply } },
+            );
+        }
+        out
+    }
+
+    /// `unevaluatedProperties` and `unevaluatedItems`: what no other keyword of this node, nor
+    /// any valid in-place subschema, evaluated.
+    fn unevaluated(&self, statics: &mut Statics) -> TokenStream {
+        let k = self.k;
+        if !k.uses_unevaluated() || self.mode == Mode::Annotate {
+            return TokenStream::new();
+        }
+        let own = self.own_annotations(statics, false);
+        let in_place = self.in_place_annotations(true);
+        let mut out = quote! {
+            let mut evaluated = Evaluated::default();
+            let ev = &mut evaluated;
+            #own
+            #in_place
+        };
+        // Reported at the container, naming the member or item, as the reference validator does.
+        if let Some(rest) = k.unevaluated_properties {
+            let is_valid = self.is_valid_fn(rest);
+            let location = self.cx.model.node(rest).display.clone();
+            let fail = self.fail("unevaluatedProperties", quote! {
+                format!("member {} is evaluated by no other keyword and does not match the schema at {}, found {}", describe(&Value::String(key.clone())), #location, describe(x))
+            });
+            let check = quote! { if !#is_valid(x) { #fail } };
+            out.extend(quote! {
+                if let Value::Object(obj) = v { for (key, x) in obj { if !evaluated.has_member(key) { #check } } }
+            });
+        }
+        if let Some(rest) = k.unevaluated_items {
+            let is_valid = self.is_valid_fn(rest);
+            let location = self.cx.model.node(rest).display.clone();
+            let fail = self.fail("unevaluatedItems", quote! {
+                format!("item {} is evaluated by no other keyword and does not match the schema at {}, found {}", i, #location, describe(x))
+            });
+            let check = quote! { if !#is_valid(x) { #fail } };
+            out.extend(quote! {
+                if let Value::Array(arr) = v { for (i, x) in arr.iter().enumerate() { if !evaluated.has_item(i) { #check } } }
+            });
+        }
+        quote! { { #out } }
     }
 
     fn is_valid_fn(&self, id: NodeId) -> Ident {
@@ -472,6 +671,7 @@ impl Checks<'_> {
             let otherwise = k.else_.map(|e| self.apply_in_place(e));
             out.extend(quote! { if #test(v) { #then } else { #otherwise } });
         }
+        out.extend(self.unevaluated(statics));
         if self.mode == Mode::Validate
             && k.annotations.content_encoding.as_deref() == Some("base64")
         {
@@ -612,6 +812,7 @@ impl Checks<'_> {
                 Mode::Validate => {
                     quote! { if let Some((key, x)) = obj.get_key_value(#name) { #apply } }
                 }
+                Mode::Annotate => unreachable!("annotations are not checks"),
             });
         }
         for (name, sub) in &k.dependent_schemas {
@@ -873,6 +1074,7 @@ impl Checks<'_> {
                 let matching = 0usize #( + usize::from(#tests(v)) )*;
                 if matching != 1 { #fail }
             },
+            Mode::Annotate => unreachable!("annotations are not checks"),
         }
     }
 

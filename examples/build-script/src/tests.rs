@@ -198,3 +198,29 @@ fn applicators_report_where_the_reference_validator_does() {
     check(json!({"not_null": null}), &[("/not_null", "not")]);
     check(json!({"much_too_long": 1}), &[("", "propertyNames")]);
 }
+
+#[test]
+fn unevaluated_members_and_items_see_what_subschemas_evaluated() {
+    use constructs::unevaluated as u;
+    let check = |input: Value, expected: &[(&str, &str)]| {
+        let report = u::validate(&input);
+        let got: Vec<(&str, &str)> = report
+            .errors
+            .iter()
+            .map(|e| (e.instance_pointer.as_str(), e.keyword))
+            .collect();
+        assert_eq!(got, expected, "{input}");
+        assert_eq!(u::is_valid(&input), expected.is_empty(), "{input}");
+    };
+    check(json!({"a": "x", "b": 1, "c": 0}), &[]);
+    // `d` is evaluated by the anyOf branch that passes; `e` by nothing.
+    check(json!({"d": 0, "e": 0}), &[("", "unevaluatedProperties")]);
+    // Annotations of a failing branch do not count: `c` is there but the branch needs it valid.
+    check(json!({"b": 1}), &[("", "anyOf")]);
+    check(json!({"c": 0, "list": [true, "s", 3]}), &[]);
+    check(
+        json!({"c": 0, "list": [true, "s", 3.5]}),
+        &[("/list", "unevaluatedItems")],
+    );
+    check(json!({"c": 0, "list": [1, "s"]}), &[("/list/0", "type")]);
+}

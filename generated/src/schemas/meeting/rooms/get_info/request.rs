@@ -75,7 +75,7 @@ pub fn validate_with(
 mod validators {
     use ::serde_json::Value;
     use ::wecom_rooms_runtime::json;
-    use ::wecom_rooms_runtime::validate::{describe, Context, Segment};
+    use ::wecom_rooms_runtime::validate::{describe, Context, Evaluated, Segment};
     /// `meeting/rooms/get_info/request.schema.json#`
     #[inline]
     pub(super) fn is_valid_0(v: &Value) -> bool {
