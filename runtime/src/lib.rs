@@ -7,6 +7,7 @@
 //! - [`Secret`]: a field marked `x-secret`, whose `Debug` never shows the value;
 //! - [`validate`]: the context, errors and report that generated validators fill in;
 //! - [`json`]: JSON Schema's notions of equality, integers and number comparison;
+//! - [`decode`]: the error of a validated decode;
 //! - [`de`]: integer fields that accept what JSON Schema calls an integer (`3.0` included);
 //! - [`registry`]: what a generated crate says about each of its schemas, for tools.
 #![forbid(unsafe_code)]
@@ -14,6 +15,7 @@
 
 mod base64;
 pub mod de;
+pub mod decode;
 pub mod json;
 #[cfg(feature = "pattern")]
 pub mod pattern;

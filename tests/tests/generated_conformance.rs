@@ -33,6 +33,8 @@ struct Schema {
     validate_with: fn(&Value, Options) -> Report,
     /// Decodes into the generated type, encodes again; `Err` is the decode error.
     round_trip: fn(&[u8]) -> Result<Value, String>,
+    /// The generated validated decode, its value encoded.
+    decode_validated: fn(&[u8]) -> Result<Value, String>,
 }
 
 fn round_trip<T: DeserializeOwned + Serialize>(bytes: &[u8]) -> Result<Value, String> {
@@ -48,12 +50,22 @@ fn schema(name: &str) -> Schema {
             is_valid: request::is_valid,
             validate_with: request::validate_with,
             round_trip: round_trip::<request::Request>,
+            decode_validated: |b| {
+                request::decode_validated(b)
+                    .map(|t| serde_json::to_value(t).expect("encodes"))
+                    .map_err(|e| e.to_string())
+            },
         },
         response::SCHEMA_NAME => Schema {
             reference,
             is_valid: response::is_valid,
             validate_with: response::validate_with,
             round_trip: round_trip::<response::Response>,
+            decode_validated: |b| {
+                response::decode_validated(b)
+                    .map(|t| serde_json::to_value(t).expect("encodes"))
+                    .map_err(|e| e.to_string())
+            },
         },
         other => panic!("no generated module for schema {other}: add it to this test"),
     }
@@ -119,6 +131,12 @@ fn check(schema: &Schema, fixture: &Fixture) -> Result<(), Vec<String>> {
                 "Response::from_slice gives {via_bytes:?}, Deserialize gives {decoded:?}"
             ));
         }
+    }
+    let validated = (schema.decode_validated)(&fixture.text);
+    match (&validated, &decoded) {
+        (Ok(v), Ok(d)) if v == d => {}
+        (Err(_), _) if fixture.expect == Expect::Invalid => {}
+        _ => problems.push(format!("decode_validated gives {validated:?}")),
     }
     let fast = (schema.is_valid)(&instance);
     let report = (schema.validate_with)(&instance, Options::default());

@@ -124,12 +124,29 @@ fn schema_module(model: &Model, root: &Root, options: &EmitOptions) -> TokenStre
             );
         });
     }
+    let mut root_type = None;
     if options.types {
         let type_name = names::camel(name.rsplit('/').next().unwrap_or(name));
-        out.extend(types::emit(model, root.node, &type_name, &options.schemars));
+        let (items, ty) = types::emit(model, root.node, &type_name, &options.schemars);
+        out.extend(items);
+        root_type = Some(ty);
     }
     if options.validators {
         out.extend(validate::emit(model, root));
+        if let Some(ty) = root_type {
+            out.extend(quote! {
+                /// Decodes `bytes` into the schema's type if the schema accepts the document, and
+                /// reports every violation if it does not.
+                pub fn decode_validated(bytes: &[u8]) -> ::core::result::Result<#ty, ::wecom_rooms_runtime::decode::DecodeError> {
+                    use ::wecom_rooms_runtime::decode::DecodeError;
+                    let value: ::serde_json::Value = ::serde_json::from_slice(bytes).map_err(DecodeError::Syntax)?;
+                    if !is_valid(&value) {
+                        return Err(DecodeError::Invalid(validate(&value)));
+                    }
+                    ::serde_json::from_value(value).map_err(DecodeError::Decode)
+                }
+            });
+        }
         out.extend(quote! {
             /// This schema in the crate's registry.
             pub const SCHEMA_ENTRY: ::wecom_rooms_runtime::registry::SchemaEntry =

@@ -152,8 +152,14 @@ impl Name {
     }
 }
 
-/// Emits the types of one root schema; the root's type is called `root_name`.
-pub fn emit(model: &Model, root: NodeId, root_name: &str, schemars: &Schemars) -> TokenStream {
+/// Emits the types of one root schema; the root's type is called `root_name` if it is a named
+/// type. Returns the items and the root's type.
+pub fn emit(
+    model: &Model,
+    root: NodeId,
+    root_name: &str,
+    schemars: &Schemars,
+) -> (TokenStream, TokenStream) {
     let mut cx = TypeCx {
         model,
         defs: Vec::new(),
@@ -171,10 +177,10 @@ pub fn emit(model: &Model, root: NodeId, root_name: &str, schemars: &Schemars) -
         preferred: root_name.to_owned(),
         qualified: root_name.to_owned(),
     };
-    cx.ty(root, Some(root_name));
+    let root_ty = cx.ty(root, Some(root_name));
     let defs = std::mem::take(&mut cx.defs);
     let items = defs.iter().map(|def| cx.def_tokens(def, &defs));
-    quote! { #(#items)* }
+    (quote! { #(#items)* }, cx.ty_tokens(&root_ty, &defs))
 }
 
 struct TypeCx<'m> {

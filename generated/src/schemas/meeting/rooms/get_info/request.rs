@@ -175,6 +175,19 @@ mod validators {
         }
     }
 }
+/// Decodes `bytes` into the schema's type if the schema accepts the document, and
+/// reports every violation if it does not.
+pub fn decode_validated(
+    bytes: &[u8],
+) -> ::core::result::Result<Request, ::wecom_rooms_runtime::decode::DecodeError> {
+    use ::wecom_rooms_runtime::decode::DecodeError;
+    let value: ::serde_json::Value = ::serde_json::from_slice(bytes)
+        .map_err(DecodeError::Syntax)?;
+    if !is_valid(&value) {
+        return Err(DecodeError::Invalid(validate(&value)));
+    }
+    ::serde_json::from_value(value).map_err(DecodeError::Decode)
+}
 /// This schema in the crate's registry.
 pub const SCHEMA_ENTRY: ::wecom_rooms_runtime::registry::SchemaEntry = ::wecom_rooms_runtime::registry::SchemaEntry::new(
     SCHEMA_NAME,
