@@ -160,19 +160,28 @@ fn optional_members_and_odd_names() {
     assert_eq!(OptionalRequired::new("x".to_owned()).id, "x");
 }
 
+/// Checks the (pointer, keyword) of every error `validate` reports, and that `is_valid` agrees.
+fn check_errors(
+    validate: fn(&Value) -> wecom_rooms_runtime::validate::Report,
+    is_valid: fn(&Value) -> bool,
+    input: Value,
+    expected: &[(&str, &str)],
+) {
+    let report = validate(&input);
+    let got: Vec<(&str, &str)> = report
+        .errors
+        .iter()
+        .map(|e| (e.instance_pointer.as_str(), e.keyword))
+        .collect();
+    assert_eq!(got, expected, "{input}");
+    assert_eq!(is_valid(&input), expected.is_empty(), "{input}");
+}
+
 #[test]
 fn applicators_report_where_the_reference_validator_does() {
     use constructs::one_of as o;
-    let check = |input: Value, expected: &[(&str, &str)]| {
-        let report = o::validate(&input);
-        let got: Vec<(&str, &str)> = report
-            .errors
-            .iter()
-            .map(|e| (e.instance_pointer.as_str(), e.keyword))
-            .collect();
-        assert_eq!(got, expected, "{input}");
-        assert_eq!(o::is_valid(&input), expected.is_empty(), "{input}");
-    };
+    let check =
+        |input, expected: &[(&str, &str)]| check_errors(o::validate, o::is_valid, input, expected);
     check(json!({"shape": {"radius": 1}, "tags": ["main"]}), &[]);
     check(
         json!({"shape": {"radius": 1, "side": 1.5}, "tags": ["main"]}),
@@ -202,16 +211,8 @@ fn applicators_report_where_the_reference_validator_does() {
 #[test]
 fn unevaluated_members_and_items_see_what_subschemas_evaluated() {
     use constructs::unevaluated as u;
-    let check = |input: Value, expected: &[(&str, &str)]| {
-        let report = u::validate(&input);
-        let got: Vec<(&str, &str)> = report
-            .errors
-            .iter()
-            .map(|e| (e.instance_pointer.as_str(), e.keyword))
-            .collect();
-        assert_eq!(got, expected, "{input}");
-        assert_eq!(u::is_valid(&input), expected.is_empty(), "{input}");
-    };
+    let check =
+        |input, expected: &[(&str, &str)]| check_errors(u::validate, u::is_valid, input, expected);
     check(json!({"a": "x", "b": 1, "c": 0}), &[]);
     // `d` is evaluated by the anyOf branch that passes; `e` by nothing.
     check(json!({"d": 0, "e": 0}), &[("", "unevaluatedProperties")]);
