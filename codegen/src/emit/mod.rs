@@ -57,8 +57,17 @@ pub fn tree(
     for root in &model.roots {
         let segments: Vec<String> = root.name.split('/').map(names::snake).collect();
         let mut module = &mut top;
-        for segment in &segments {
+        for (depth, segment) in segments.iter().enumerate() {
             module = module.children.entry(segment.clone()).or_default();
+            if module.docs.is_empty() {
+                let folder = root
+                    .name
+                    .split('/')
+                    .take(depth + 1)
+                    .collect::<Vec<_>>()
+                    .join("/");
+                module.docs = vec![format!(" The schemas under `{folder}/`.")];
+            }
         }
         module.items = schema_module(model, root, options);
         module.docs = root_docs(root);
@@ -90,6 +99,9 @@ fn root_docs(root: &Root) -> Vec<String> {
             docs.push(String::new());
         }
         docs.extend(description.lines().map(|l| format!(" {l}")));
+    }
+    if docs.is_empty() {
+        docs.push(format!(" The schema `{}`.", root.name));
     }
     docs
 }

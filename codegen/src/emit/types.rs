@@ -646,6 +646,15 @@ impl<'m> TypeCx<'m> {
         };
         let type_name = name.to_string();
         let description = doc.iter().map(|l| l.trim()).collect::<Vec<_>>().join("\n");
+        let body = if description.is_empty() {
+            schema
+        } else {
+            quote! {
+                let mut schema = #schema;
+                schema.insert("description".to_owned(), #description.into());
+                schema
+            }
+        };
         quote! {
             #cfg
             impl ::schemars::JsonSchema for #name {
@@ -655,11 +664,7 @@ impl<'m> TypeCx<'m> {
 
                 #[allow(unused_variables)] // Only schemas with subschemas use the generator.
                 fn json_schema(generator: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
-                    let mut schema = #schema;
-                    if !#description.is_empty() {
-                        schema.insert("description".to_owned(), #description.into());
-                    }
-                    schema
+                    #body
                 }
             }
         }

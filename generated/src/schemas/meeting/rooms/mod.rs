@@ -2,4 +2,5 @@
 // Regenerate with `cargo codegen generate`.
 
 #![cfg_attr(rustfmt, rustfmt::skip)]
+//! The schemas under `meeting/rooms/`.
 pub mod get_info;

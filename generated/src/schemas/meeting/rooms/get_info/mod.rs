@@ -2,5 +2,6 @@
 // Regenerate with `cargo codegen generate`.
 
 #![cfg_attr(rustfmt, rustfmt::skip)]
+//! The schemas under `meeting/rooms/get_info/`.
 pub mod request;
 pub mod response;

@@ -107,16 +107,12 @@ impl ::schemars::JsonSchema for Response {
             { "anyOf" : [generator.subschema_for:: < RoomInfo > (), generator
             .subschema_for:: < ErrorEnvelope > ()] }
         );
-        if !"Response body of 获取Rooms会议室详情 (get Rooms meeting room details). Every response carries `errcode` and `errmsg`; when `errcode` is 0 it also carries the room's details, otherwise it is an error envelope. Members not documented here are allowed everywhere: WeCom adds fields over time."
-            .is_empty()
-        {
-            schema
-                .insert(
-                    "description".to_owned(),
-                    "Response body of 获取Rooms会议室详情 (get Rooms meeting room details). Every response carries `errcode` and `errmsg`; when `errcode` is 0 it also carries the room's details, otherwise it is an error envelope. Members not documented here are allowed everywhere: WeCom adds fields over time."
-                        .into(),
-                );
-        }
+        schema
+            .insert(
+                "description".to_owned(),
+                "Response body of 获取Rooms会议室详情 (get Rooms meeting room details). Every response carries `errcode` and `errmsg`; when `errcode` is 0 it also carries the room's details, otherwise it is an error envelope. Members not documented here are allowed everywhere: WeCom adds fields over time."
+                    .into(),
+            );
         schema
     }
 }
@@ -332,10 +328,7 @@ impl ::schemars::JsonSchema for AccountType {
             "Known values: 0 (Regular), 1 (Dedicated), 2 (Trial); others are kept as `Unknown`."
             }
         );
-        if !"账号类型 (account type).".is_empty() {
-            schema
-                .insert("description".to_owned(), "账号类型 (account type).".into());
-        }
+        schema.insert("description".to_owned(), "账号类型 (account type).".into());
         schema
     }
 }
@@ -527,13 +520,11 @@ impl ::schemars::JsonSchema for MeetingRoomStatus {
             "Known values: 0 (NotActivated), 1 (Unbound), 2 (Idle), 3 (InUse), 4 (Offline); others are kept as `Unknown`."
             }
         );
-        if !"Rooms会议室状态 (room status).".is_empty() {
-            schema
-                .insert(
-                    "description".to_owned(),
-                    "Rooms会议室状态 (room status).".into(),
-                );
-        }
+        schema
+            .insert(
+                "description".to_owned(),
+                "Rooms会议室状态 (room status).".into(),
+            );
         schema
     }
 }
@@ -638,16 +629,12 @@ impl ::schemars::JsonSchema for MonitorFrequency {
             { "anyOf" : [generator.subschema_for:: < ::std::string::String > (),
             generator.subschema_for:: < u32 > ()] }
         );
-        if !"显示器刷新率 (display refresh rate). The doc's table says string but its sample sends the number 0, so both are accepted."
-            .is_empty()
-        {
-            schema
-                .insert(
-                    "description".to_owned(),
-                    "显示器刷新率 (display refresh rate). The doc's table says string but its sample sends the number 0, so both are accepted."
-                        .into(),
-                );
-        }
+        schema
+            .insert(
+                "description".to_owned(),
+                "显示器刷新率 (display refresh rate). The doc's table says string but its sample sends the number 0, so both are accepted."
+                    .into(),
+            );
         schema
     }
 }
@@ -749,13 +736,11 @@ impl ::schemars::JsonSchema for MonitorStatus {
             { "type" : "integer", "minimum" : 0u32, "maximum" : 4294967295u32, "$comment"
             : "Known values: 0 (Disabled), 1 (Enabled); others are kept as `Unknown`." }
         );
-        if !"告警通知状态 (alert notification status).".is_empty() {
-            schema
-                .insert(
-                    "description".to_owned(),
-                    "告警通知状态 (alert notification status).".into(),
-                );
-        }
+        schema
+            .insert(
+                "description".to_owned(),
+                "告警通知状态 (alert notification status).".into(),
+            );
         schema
     }
 }
@@ -833,13 +818,7 @@ impl ::schemars::JsonSchema for ScheduledStatus {
             "Known values: 0 (NotBookable), 1 (Bookable); others are kept as `Unknown`."
             }
         );
-        if !"预定状态 (booking status).".is_empty() {
-            schema
-                .insert(
-                    "description".to_owned(),
-                    "预定状态 (booking status).".into(),
-                );
-        }
+        schema.insert("description".to_owned(), "预定状态 (booking status).".into());
         schema
     }
 }

@@ -1,0 +1,290 @@
+//! The endpoint as data: requests to send and responses to read, as `http` types, without I/O.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use http::header::{CONTENT_TYPE, HeaderMap, HeaderValue};
+use http::{Method, Uri};
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+
+use crate::error::{Error, write_one_line};
+use crate::get_info::request::{self, ENDPOINT, Request};
+use crate::get_info::response::{Response, RoomInfo};
+use crate::token::AccessToken;
+
+/// The query parameter that carries the access token: the only one [`ENDPOINT`] names.
+const TOKEN_PARAMETER: &str = ENDPOINT.query[0].name;
+const _: () = assert!(
+    ENDPOINT.query.len() == 1,
+    "the endpoint takes one query parameter"
+);
+
+/// What is left as it is in a query value: RFC 3986's unreserved characters.
+const QUERY_VALUE: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// What stands for the token wherever a request is shown.
+const REDACTED: &str = "<redacted>";
+
+/// How many bytes of a non-2xx response's body [`Error::Http`] keeps.
+pub const BODY_EXCERPT_LEN: usize = 200;
+
+/// A request ready to send, built by [`build_request`]: `POST`, the URL with the access token
+/// in its query, `Content-Type: application/json`, and the JSON body.
+///
+/// Its `Debug` and `Display` show the URL with the token replaced by `<redacted>`, so it can
+/// be logged. The [`http::Request`] that [`into_http`](Self::into_http) hands over to an HTTP
+/// client is another matter: its `Debug` shows the full URL, token included, so keep it out of
+/// logs and panic messages.
+///
+/// ```
+/// use wecom_rooms::get_info::request::Request;
+/// use wecom_rooms::{AccessToken, build_request};
+///
+/// let token = AccessToken::new("s3cret")?;
+/// let prepared = build_request(&Request::new("RoomId001".into()), &token)?;
+/// assert_eq!(
+///     prepared.to_string(),
+///     "POST https://qyapi.weixin.qq.com/cgi-bin/meeting/rooms/get_info?access_token=<redacted>",
+/// );
+/// assert!(!format!("{prepared:?}").contains("s3cret"));
+///
+/// let request: http::Request<Vec<u8>> = prepared.into_http();
+/// assert_eq!(request.uri().query(), Some("access_token=s3cret"));
+/// assert_eq!(request.body(), br#"{"meeting_room_id":"RoomId001"}"#);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub struct PreparedRequest(http::Request<Vec<u8>>);
+
+impl PreparedRequest {
+    /// The request for an HTTP client. Its `Debug` shows the access token.
+    pub fn into_http(self) -> http::Request<Vec<u8>> {
+        self.0
+    }
+
+    /// The method: `POST`.
+    pub fn method(&self) -> &Method {
+        self.0.method()
+    }
+
+    /// The URL with the access token replaced by `<redacted>`, for logs.
+    pub fn redacted_uri(&self) -> String {
+        redact(self.0.uri())
+    }
+
+    /// The headers: `Content-Type: application/json`.
+    pub fn headers(&self) -> &HeaderMap {
+        self.0.headers()
+    }
+
+    /// The JSON body.
+    pub fn body(&self) -> &[u8] {
+        self.0.body()
+    }
+}
+
+impl fmt::Debug for PreparedRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PreparedRequest")
+            .field("method", self.0.method())
+            .field("uri", &self.redacted_uri())
+            .field("headers", self.0.headers())
+            .field("body", &String::from_utf8_lossy(self.0.body()))
+            .finish()
+    }
+}
+
+impl fmt::Display for PreparedRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.0.method(), self.redacted_uri())
+    }
+}
+
+/// The URI with the value of every access token parameter replaced by `<redacted>`.
+fn redact(uri: &Uri) -> String {
+    let Some(query) = uri.query() else {
+        return uri.to_string();
+    };
+    let mut shown = uri.to_string();
+    // The query is the URI's tail: everything after the first `?`.
+    shown.truncate(shown.len() - query.len());
+    for (i, pair) in query.split('&').enumerate() {
+        if i > 0 {
+            shown.push('&');
+        }
+        match pair.split_once('=') {
+            Some((name, _)) if name == TOKEN_PARAMETER => {
+                shown.push_str(name);
+                shown.push('=');
+                shown.push_str(REDACTED);
+            }
+            _ => shown.push_str(pair),
+        }
+    }
+    shown
+}
+
+/// Builds the request to WeCom's server ([`ENDPOINT`]'s base URL).
+///
+/// The body is checked against the request schema first (for example, `meeting_room_id` must
+/// not be empty); a body that breaks it is an [`Error::InvalidRequest`]. The token is
+/// percent-encoded into the `access_token` query parameter.
+pub fn build_request(request: &Request, token: &AccessToken) -> Result<PreparedRequest, Error> {
+    build_request_to(ENDPOINT.base_url, request, token)
+}
+
+/// Like [`build_request`], to another server, such as a test server or a proxy.
+///
+/// `base_url` is scheme and authority, such as `http://127.0.0.1:8080`, optionally with a path
+/// prefix that the endpoint's path is appended to; a trailing `/` is ignored. Only `http` and
+/// `https` are accepted, with no query or fragment.
+///
+/// ```
+/// use wecom_rooms::get_info::request::Request;
+/// use wecom_rooms::{AccessToken, build_request_to};
+///
+/// let token = AccessToken::new("s3cret")?;
+/// let request = Request::new("RoomId001".into());
+/// let prepared = build_request_to("http://127.0.0.1:8080/", &request, &token)?;
+/// assert_eq!(
+///     prepared.into_http().uri(),
+///     "http://127.0.0.1:8080/cgi-bin/meeting/rooms/get_info?access_token=s3cret",
+/// );
+/// assert!(build_request_to("ftp://example.com", &request, &token).is_err());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn build_request_to(
+    base_url: &str,
+    request: &Request,
+    token: &AccessToken,
+) -> Result<PreparedRequest, Error> {
+    let invalid = |reason: String| Error::InvalidRequest(reason);
+    let base = base_url.strip_suffix('/').unwrap_or(base_url);
+    let base_uri: Uri = base
+        .parse()
+        .map_err(|e| invalid(format!("base url {base_url:?}: {e}")))?;
+    if !matches!(base_uri.scheme_str(), Some("http" | "https")) || base_uri.host().is_none() {
+        return Err(invalid(format!(
+            "base url {base_url:?} is not an http or https url with a host"
+        )));
+    }
+    if base.contains(['?', '#']) {
+        return Err(invalid(format!(
+            "base url {base_url:?} has a query or fragment"
+        )));
+    }
+
+    let value = serde_json::to_value(request).map_err(|e| invalid(e.to_string()))?;
+    let report = request::validate(&value);
+    if let Some(first) = report.errors.first() {
+        return Err(invalid(format!("body breaks the request schema: {first}")));
+    }
+    let body = serde_json::to_vec(&value).map_err(|e| invalid(e.to_string()))?;
+
+    let token = utf8_percent_encode(token.expose(), QUERY_VALUE);
+    let uri = format!("{base}{}?{TOKEN_PARAMETER}={token}", ENDPOINT.path);
+    let method = Method::from_bytes(ENDPOINT.method.as_bytes())
+        .map_err(|e| invalid(format!("method {:?}: {e}", ENDPOINT.method)))?;
+    let built = http::Request::builder()
+        .method(method)
+        .uri(uri)
+        .header(CONTENT_TYPE, HeaderValue::from_static("application/json"))
+        .body(body);
+    // Never show the builder's error: it may quote the URI, token included.
+    built
+        .map(PreparedRequest)
+        .map_err(|_| invalid(format!("base url {base_url:?} does not make a valid uri")))
+}
+
+/// Reads an HTTP response of this endpoint: the room's details, or what went wrong.
+///
+/// - A status other than 2xx is an [`Error::Http`] with the status and the start of the body.
+/// - A 2xx body is decoded as a [`Response`]: an error envelope (`errcode` not 0) is an
+///   [`Error::Api`]; a body that is not JSON, or not a response of this endpoint, is an
+///   [`Error::Decode`].
+pub fn parse_response<B: AsRef<[u8]>>(response: &http::Response<B>) -> Result<RoomInfo, Error> {
+    let body = response.body().as_ref();
+    if !response.status().is_success() {
+        return Err(Error::Http {
+            status: response.status(),
+            body_excerpt: excerpt(body),
+        });
+    }
+    parse_body(body)
+}
+
+/// Decodes the body of a 2xx response: the room's details, an [`Error::Api`] for an error
+/// envelope, or an [`Error::Decode`].
+///
+/// Decoding is as tolerant as the generated types: members the schema does not name are kept,
+/// and enumeration values it does not name decode to `Unknown`. To also insist that the
+/// schema accepts the document, use
+/// [`response::decode_validated`](crate::get_info::response::decode_validated).
+pub fn parse_body(body: &[u8]) -> Result<RoomInfo, Error> {
+    let response = Response::from_slice(body).map_err(Error::Decode)?;
+    response.into_result().map_err(Error::Api)
+}
+
+/// The start of `body`, at most [`BODY_EXCERPT_LEN`] bytes, on one line.
+fn excerpt(body: &[u8]) -> String {
+    let cut = &body[..body.len().min(BODY_EXCERPT_LEN)];
+    let text = match std::str::from_utf8(cut) {
+        Ok(text) => Cow::Borrowed(text),
+        // Only the last character was cut in two: drop it.
+        Err(e) if e.error_len().is_none() => String::from_utf8_lossy(&cut[..e.valid_up_to()]),
+        Err(_) => String::from_utf8_lossy(cut),
+    };
+    let mut shown = String::new();
+    // Writing to a String cannot fail.
+    let _ = write_one_line(&mut shown, text.trim());
+    if cut.len() < body.len() {
+        shown.push('…');
+    }
+    shown
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_endpoint_takes_the_token_in_the_query() {
+        assert_eq!(TOKEN_PARAMETER, "access_token");
+        assert!(ENDPOINT.query[0].required);
+        assert_eq!(ENDPOINT.method, "POST");
+    }
+
+    #[test]
+    fn redact_replaces_only_the_token() {
+        for (uri, shown) in [
+            ("http://h/p", "http://h/p"),
+            (
+                "http://h/p?access_token=abc",
+                "http://h/p?access_token=<redacted>",
+            ),
+            (
+                "http://h/p?a=1&access_token=abc&b=2",
+                "http://h/p?a=1&access_token=<redacted>&b=2",
+            ),
+            ("http://h/p?access_token_x=1", "http://h/p?access_token_x=1"),
+        ] {
+            assert_eq!(redact(&uri.parse().unwrap()), shown);
+        }
+    }
+
+    #[test]
+    fn excerpt_is_short_and_on_one_line() {
+        assert_eq!(excerpt(b""), "");
+        assert_eq!(
+            excerpt(b"  <h1>Bad\r\nGateway</h1>\n"),
+            r"<h1>Bad\r\nGateway</h1>"
+        );
+        let long = "网".repeat(100); // 300 bytes; 200 cuts the 67th character in two
+        let shown = excerpt(long.as_bytes());
+        assert_eq!(shown, format!("{}…", "网".repeat(66)));
+        assert_eq!(excerpt(b"\xff\xfeok"), "\u{fffd}\u{fffd}ok");
+    }
+}

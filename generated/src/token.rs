@@ -1,0 +1,123 @@
+//! The access token, kept out of logs.
+
+use std::fmt;
+
+/// 调用接口凭证: the access token that authorises a call, obtained from WeCom's `gettoken` API.
+///
+/// It travels in the `access_token` query parameter, never in the body. Neither `Debug` nor
+/// `Display` shows it, so a token inside a struct that is logged, or in a panic message, stays
+/// hidden; reading it takes a visible [`expose`](Self::expose):
+///
+/// ```
+/// use wecom_rooms::AccessToken;
+///
+/// let token = AccessToken::new("t0ken-from-gettoken")?;
+/// assert_eq!(format!("{token:?}"), r#"AccessToken("<redacted>")"#);
+/// assert_eq!(token.to_string(), "<redacted access token>");
+/// assert_eq!(token.expose(), "t0ken-from-gettoken");
+/// let parsed: AccessToken = "t0ken-from-gettoken".parse()?;
+/// assert_eq!(parsed.expose(), token.expose());
+///
+/// assert!(AccessToken::new("").is_err());
+/// assert!(AccessToken::new("x".repeat(513)).is_err());
+/// assert!(AccessToken::new("read-from-a-file\n").is_err());
+/// # Ok::<(), wecom_rooms::InvalidAccessToken>(())
+/// ```
+///
+/// There is deliberately no `PartialEq`: comparing tokens is rarely meant, and would not be
+/// constant-time.
+#[derive(Clone)]
+pub struct AccessToken(String);
+
+impl AccessToken {
+    /// The longest token WeCom documents: 512 bytes.
+    pub const MAX_LEN: usize = 512;
+
+    /// Checks and wraps a token.
+    ///
+    /// Rejected: the empty string, more than [`MAX_LEN`](Self::MAX_LEN) bytes, and any
+    /// whitespace or control character (a token read from a file or an environment variable
+    /// with its line break still attached would otherwise fail later as "invalid token").
+    /// Anything else is accepted and percent-encoded when it goes into a URL.
+    pub fn new(token: impl Into<String>) -> Result<Self, InvalidAccessToken> {
+        let token = token.into();
+        if token.is_empty() {
+            return Err(InvalidAccessToken::Empty);
+        }
+        if token.len() > Self::MAX_LEN {
+            return Err(InvalidAccessToken::TooLong { len: token.len() });
+        }
+        if token.chars().any(|c| c.is_whitespace() || c.is_control()) {
+            return Err(InvalidAccessToken::InvalidCharacter);
+        }
+        Ok(AccessToken(token))
+    }
+
+    /// The token, for where it is really needed.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::str::FromStr for AccessToken {
+    type Err = InvalidAccessToken;
+
+    /// Same as [`AccessToken::new`].
+    fn from_str(token: &str) -> Result<Self, Self::Err> {
+        AccessToken::new(token)
+    }
+}
+
+impl TryFrom<String> for AccessToken {
+    type Error = InvalidAccessToken;
+
+    /// Same as [`AccessToken::new`].
+    fn try_from(token: String) -> Result<Self, Self::Error> {
+        AccessToken::new(token)
+    }
+}
+
+impl fmt::Debug for AccessToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("AccessToken").field(&"<redacted>").finish()
+    }
+}
+
+impl fmt::Display for AccessToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("<redacted access token>")
+    }
+}
+
+/// Why [`AccessToken::new`] rejected a token. No variant holds any of the token.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum InvalidAccessToken {
+    /// The token is empty.
+    Empty,
+    /// The token is longer than [`AccessToken::MAX_LEN`] bytes.
+    TooLong {
+        /// Its length in bytes.
+        len: usize,
+    },
+    /// The token contains whitespace or a control character.
+    InvalidCharacter,
+}
+
+impl fmt::Display for InvalidAccessToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            InvalidAccessToken::Empty => f.write_str("access token is empty"),
+            InvalidAccessToken::TooLong { len } => write!(
+                f,
+                "access token is {len} bytes long, at most {} are allowed",
+                AccessToken::MAX_LEN
+            ),
+            InvalidAccessToken::InvalidCharacter => {
+                f.write_str("access token contains whitespace or a control character")
+            }
+        }
+    }
+}
+
+impl std::error::Error for InvalidAccessToken {}
