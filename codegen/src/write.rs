@@ -263,5 +263,6 @@ fn existing_rs_files(dir: &Path) -> Result<Vec<PathBuf>, Error> {
 }
 
 fn inner_docs(lines: &[String]) -> TokenStream {
+    let lines = lines.iter().map(|l| crate::emit::names::doc_text(l));
     quote! { #( #![doc = #lines] )* }
 }

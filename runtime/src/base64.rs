@@ -200,6 +200,21 @@ impl Error for DecodeUtf8Error {
     }
 }
 
+#[cfg(feature = "schemars")]
+impl schemars::JsonSchema for Base64String {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Base64String".into()
+    }
+
+    fn inline_schema() -> bool {
+        true
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({ "type": "string", "contentEncoding": "base64" })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -312,20 +327,5 @@ mod tests {
                 .downcast_ref::<FromUtf8Error>()
                 .is_some()
         );
-    }
-}
-
-#[cfg(feature = "schemars")]
-impl schemars::JsonSchema for Base64String {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        "Base64String".into()
-    }
-
-    fn inline_schema() -> bool {
-        true
-    }
-
-    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        schemars::json_schema!({ "type": "string", "contentEncoding": "base64" })
     }
 }

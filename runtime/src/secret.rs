@@ -74,6 +74,26 @@ impl<T> fmt::Debug for Secret<T> {
     }
 }
 
+/// The schema of the value: a secret is kept out of logs, not out of documents.
+#[cfg(feature = "schemars")]
+impl<T: schemars::JsonSchema> schemars::JsonSchema for Secret<T> {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        T::schema_name()
+    }
+
+    fn schema_id() -> std::borrow::Cow<'static, str> {
+        T::schema_id()
+    }
+
+    fn inline_schema() -> bool {
+        T::inline_schema()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        T::json_schema(generator)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -137,25 +157,5 @@ mod tests {
         assert_eq!(secret.expose(), "pw");
         assert_eq!(secret.into_exposed(), "pw");
         assert_eq!(Secret::<String>::default().into_exposed(), "");
-    }
-}
-
-/// The schema of the value: a secret is kept out of logs, not out of documents.
-#[cfg(feature = "schemars")]
-impl<T: schemars::JsonSchema> schemars::JsonSchema for Secret<T> {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        T::schema_name()
-    }
-
-    fn schema_id() -> std::borrow::Cow<'static, str> {
-        T::schema_id()
-    }
-
-    fn inline_schema() -> bool {
-        T::inline_schema()
-    }
-
-    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        T::json_schema(generator)
     }
 }

@@ -78,6 +78,20 @@ pub fn ident(name: &str) -> Ident {
     }
 }
 
+/// Text fit for a doc comment: control characters (a raw carriage return ends a `///` line for
+/// rustc) are written as escapes.
+pub fn doc_text(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if c.is_control() && c != '\t' {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
 /// Hands out names unique within one scope (a module's types, a struct's fields, an enum's variants).
 #[derive(Debug, Default)]
 pub struct Scope {

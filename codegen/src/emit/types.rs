@@ -1202,5 +1202,6 @@ fn join_or(items: &[String]) -> String {
 }
 
 pub(super) fn doc_attrs(lines: &[String]) -> TokenStream {
+    let lines = lines.iter().map(|l| super::names::doc_text(l));
     quote! { #( #[doc = #lines] )* }
 }

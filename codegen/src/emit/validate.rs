@@ -18,6 +18,7 @@ use proc_macro2::{Ident, Literal, TokenStream};
 use quote::{format_ident, quote};
 use serde_json::{Number, Value};
 
+use super::names::doc_text;
 use crate::model::{JsonType, Keywords, Model, NodeId, Root, Schema};
 
 /// Emits the validators of one root schema.
@@ -350,10 +351,10 @@ impl NodeCx<'_> {
     /// evaluated, its in-place subschemas' included.
     fn annotate_function(&self, statics: &mut Statics) -> TokenStream {
         let name = self.name(Mode::Annotate, self.id);
-        let doc = format!(
+        let doc = doc_text(&format!(
             " What `{}` evaluates, when valid.",
             self.model.node(self.id).display
-        );
+        ));
         let body = match self.model.keywords(self.id) {
             Some(k) => {
                 let checks = Checks {
@@ -386,7 +387,7 @@ impl NodeCx<'_> {
 
     fn function(&self, mode: Mode, statics: &mut Statics) -> TokenStream {
         let node = self.model.node(self.id);
-        let doc = format!(" `{}`", node.display);
+        let doc = doc_text(&format!(" `{}`", node.display));
         let name = self.name(mode, self.id);
         let body = match &node.schema {
             Schema::Bool(true) => quote! {},
@@ -426,12 +427,17 @@ impl NodeCx<'_> {
     fn tolerate_function(&self, statics: &mut Statics) -> Option<TokenStream> {
         let (names, patterns) = described_members(self.model, self.id)?;
         let name = format_ident!("tolerate_{}", self.index[&self.id]);
-        let doc = format!(
+        let doc = doc_text(&format!(
             " Undescribed members at `{}`.",
             self.model.node(self.id).display
-        );
+        ));
         let location = self.location("");
-        let names = names.iter();
+        let names_test = if names.is_empty() {
+            quote! { false }
+        } else {
+            let names = names.iter();
+            quote! { matches!(key.as_str(), #(#names)|*) }
+        };
         let patterns: Vec<TokenStream> = patterns
             .iter()
             .map(|p| {
@@ -445,7 +451,7 @@ impl NodeCx<'_> {
             pub(super) fn #name<'v>(v: &'v Value, ctx: &mut Context<'v>) {
                 if let Value::Object(members) = v {
                     for key in members.keys() {
-                        let described = matches!(key.as_str(), #(#names)|*) #(#patterns)*;
+                        let described = #names_test #(#patterns)*;
                         if !described {
                             ctx.push(Segment::Key(key));
                             ctx.warning("additionalProperties", #location, format!("member {} is not described by the schema", describe(&Value::String(key.clone()))));
@@ -730,24 +736,36 @@ impl Checks<'_> {
         let Some(types) = &self.k.types else {
             return TokenStream::new();
         };
+        // `integer` needs a guard, which would bind to every alternative of one pattern: it gets
+        // a `matches!` of its own (unless `number` already admits every number).
+        let integer_alone =
+            types.contains(&JsonType::Integer) && !types.contains(&JsonType::Number);
         let patterns: Vec<TokenStream> = types
             .iter()
-            .map(|t| match t {
-                JsonType::Null => quote! { Value::Null },
-                JsonType::Boolean => quote! { Value::Bool(_) },
-                JsonType::Object => quote! { Value::Object(_) },
-                JsonType::Array => quote! { Value::Array(_) },
-                JsonType::String => quote! { Value::String(_) },
-                JsonType::Number => quote! { Value::Number(_) },
-                JsonType::Integer if types.contains(&JsonType::Number) => {
-                    quote! { Value::Number(_) }
-                }
-                JsonType::Integer => quote! { Value::Number(n) if json::is_integer(n) },
+            .filter_map(|t| match t {
+                JsonType::Null => Some(quote! { Value::Null }),
+                JsonType::Boolean => Some(quote! { Value::Bool(_) }),
+                JsonType::Object => Some(quote! { Value::Object(_) }),
+                JsonType::Array => Some(quote! { Value::Array(_) }),
+                JsonType::String => Some(quote! { Value::String(_) }),
+                JsonType::Number => Some(quote! { Value::Number(_) }),
+                JsonType::Integer => None,
             })
             .collect();
+        let mut tests = Vec::new();
+        if !patterns.is_empty() {
+            tests.push(quote! { matches!(v, #(#patterns)|*) });
+        }
+        if integer_alone {
+            tests.push(quote! { matches!(v, Value::Number(n) if json::is_integer(n)) });
+        }
         let expected = self.expectation().expect("types are set");
         let fail = self.fail("type", found(&expected));
-        quote! { if !matches!(v, #(#patterns)|*) { #fail } }
+        let test = match tests.as_slice() {
+            [one] => one.clone(),
+            _ => quote! { (#(#tests)||*) },
+        };
+        quote! { if !#test { #fail } }
     }
 
     fn const_and_enum(&self, statics: &mut Statics) -> TokenStream {

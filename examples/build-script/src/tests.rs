@@ -225,3 +225,33 @@ fn unevaluated_members_and_items_see_what_subschemas_evaluated() {
     );
     check(json!({"c": 0, "list": [1, "s"]}), &[("/list/0", "type")]);
 }
+
+#[test]
+fn edge_cases_compile_and_validate() {
+    use constructs::edge_cases as e;
+    let check =
+        |input, expected: &[(&str, &str)]| check_errors(e::validate, e::is_valid, input, expected);
+    check(
+        json!({"maybe_count": null, "free": {"a": 1}, "by_pattern": {"x-a": "s"}, "odd\rname": true}),
+        &[],
+    );
+    check(json!({"maybe_count": 2.0}), &[]);
+    check(json!({"maybe_count": 2.5}), &[("/maybe_count", "type")]);
+    check(json!({"maybe_count": "2"}), &[("/maybe_count", "type")]);
+    check(
+        json!({"by_pattern": {"x-a": 1}}),
+        &[("/by_pattern/x-a", "type")],
+    );
+    check(json!({"odd\rname": 1}), &[("/odd\rname", "type")]);
+    // Strict mode notes members no schema names, whether or not anything names any.
+    let report = e::validate_with(
+        &json!({"free": {"a": 1}, "by_pattern": {"x-a": "s", "y": 1}}),
+        wecom_rooms_runtime::validate::Options::with_tolerances(),
+    );
+    let warned: Vec<&str> = report
+        .warnings
+        .iter()
+        .map(|w| w.instance_pointer.as_str())
+        .collect();
+    assert_eq!(warned, ["/free/a", "/by_pattern/y"]);
+}
