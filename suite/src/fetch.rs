@@ -1,0 +1,162 @@
+//! Getting the suite: Python jsonschema's source distribution carries it under `json/`.
+//!
+//! `pip download` fetches the sdist from the package registry; the tests of draft 2020-12 and
+//! the remote documents are unpacked from it with `flate2` and `tar`. Both steps are cached in
+//! the work directory: a second run neither downloads nor unpacks.
+
+use std::io::Read;
+use std::path::{Component, Path, PathBuf};
+use std::process::Command;
+
+/// The release of Python jsonschema whose sdist carries the suite.
+pub const JSONSCHEMA_VERSION: &str = "4.26.0";
+
+/// Written into the unpacked folder once it is complete.
+const MARKER: &str = ".unpacked";
+
+/// The suite root (with `tests/` and `remotes/`) under `work`, downloading and unpacking it
+/// first unless that was done already.
+pub fn suite(work: &Path) -> Result<PathBuf, String> {
+    let root = work.join("json");
+    let marker = root.join(MARKER);
+    let want = format!("jsonschema=={JSONSCHEMA_VERSION}");
+    if std::fs::read_to_string(&marker).is_ok_and(|m| m.trim() == want) {
+        return Ok(root);
+    }
+    let download = work.join("download");
+    let sdist = match find_sdist(&download) {
+        Some(sdist) => sdist,
+        None => {
+            pip_download(&download)?;
+            find_sdist(&download).ok_or_else(|| {
+                format!(
+                    "pip download left no jsonschema-{JSONSCHEMA_VERSION}.tar.gz in {}",
+                    download.display()
+                )
+            })?
+        }
+    };
+    println!("unpacking {}", sdist.display());
+    let partial = work.join("json.partial");
+    remove_dir(&partial)?;
+    let file =
+        std::fs::File::open(&sdist).map_err(|e| format!("cannot open {}: {e}", sdist.display()))?;
+    let count = unpack(file, &partial).map_err(|e| format!("{}: {e}", sdist.display()))?;
+    if count == 0 {
+        return Err(format!(
+            "{} holds no json/tests/draft2020-12 files",
+            sdist.display()
+        ));
+    }
+    std::fs::write(partial.join(MARKER), format!("{want}\n"))
+        .map_err(|e| format!("cannot write to {}: {e}", partial.display()))?;
+    remove_dir(&root)?;
+    std::fs::rename(&partial, &root)
+        .map_err(|e| format!("cannot rename {}: {e}", partial.display()))?;
+    Ok(root)
+}
+
+fn remove_dir(dir: &Path) -> Result<(), String> {
+    match std::fs::remove_dir_all(dir) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(format!("cannot remove {}: {e}", dir.display())),
+    }
+}
+
+fn find_sdist(dir: &Path) -> Option<PathBuf> {
+    let path = dir.join(format!("jsonschema-{JSONSCHEMA_VERSION}.tar.gz"));
+    path.is_file().then_some(path)
+}
+
+/// `pip download --no-deps --no-binary :all: jsonschema==VERSION -d DIR`, with `pip` or, where
+/// there is no `pip` command, `python3 -m pip`.
+fn pip_download(dir: &Path) -> Result<(), String> {
+    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    let requirement = format!("jsonschema=={JSONSCHEMA_VERSION}");
+    let args = [
+        "download",
+        "--no-deps",
+        "--no-binary",
+        ":all:",
+        &requirement,
+        "-d",
+    ];
+    println!(
+        "fetching the test suite: pip {} {}",
+        args.join(" "),
+        dir.display()
+    );
+    let mut attempts = vec![Command::new("pip"), Command::new("python3")];
+    attempts[1].args(["-m", "pip"]);
+    let mut last_error = String::new();
+    for mut command in attempts {
+        command.args(args).arg(dir);
+        match command.status() {
+            Ok(status) if status.success() => return Ok(()),
+            Ok(status) => return Err(format!("pip download failed ({status})")),
+            Err(e) => last_error = format!("cannot run {:?}: {e}", command.get_program()),
+        }
+    }
+    Err(format!(
+        "{last_error}; install pip, or pass --suite DIR with a JSON-Schema-Test-Suite checkout"
+    ))
+}
+
+/// Where a member of the sdist goes under the suite root, if it is one the harness uses:
+/// `jsonschema-X/json/tests/draft2020-12/…` and `jsonschema-X/json/remotes/…`.
+pub fn destination(member: &Path) -> Option<PathBuf> {
+    let mut parts = Vec::new();
+    for component in member.components() {
+        match component {
+            Component::Normal(part) => parts.push(part.to_str()?.to_owned()),
+            Component::CurDir => {}
+            // No absolute paths, no `..`: nothing may land outside the root.
+            _ => return None,
+        }
+    }
+    let rest = match parts.as_slice() {
+        [_top, json, rest @ ..] if json == "json" => rest,
+        _ => return None,
+    };
+    let wanted = matches!(rest, [tests, draft, _, ..] if tests == "tests" && draft == "draft2020-12")
+        || matches!(rest, [remotes, _, ..] if remotes == "remotes");
+    wanted.then(|| rest.iter().collect())
+}
+
+/// Unpacks the wanted members of a `.tar.gz` under `root`; returns how many test files it wrote.
+pub fn unpack(archive: impl Read, root: &Path) -> Result<usize, String> {
+    let mut archive = tar::Archive::new(flate2::read::GzDecoder::new(archive));
+    let mut tests = 0;
+    let entries = archive
+        .entries()
+        .map_err(|e| format!("not a tar.gz: {e}"))?;
+    for entry in entries {
+        let mut entry = entry.map_err(|e| format!("broken archive: {e}"))?;
+        if !entry.header().entry_type().is_file() {
+            continue;
+        }
+        let member = entry
+            .path()
+            .map_err(|e| format!("bad member name: {e}"))?
+            .into_owned();
+        let Some(relative) = destination(&member) else {
+            continue;
+        };
+        let path = root.join(&relative);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)
+                .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+        }
+        let mut bytes = Vec::new();
+        entry
+            .read_to_end(&mut bytes)
+            .map_err(|e| format!("cannot read {}: {e}", member.display()))?;
+        std::fs::write(&path, bytes)
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        if relative.starts_with("tests") {
+            tests += 1;
+        }
+    }
+    Ok(tests)
+}

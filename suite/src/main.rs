@@ -1,0 +1,365 @@
+//! `cargo suite`: the official JSON-Schema-Test-Suite (draft 2020-12) through validators made by
+//! wecom-rooms-codegen.
+//!
+//! 1. Gets the suite: `--suite DIR`, or Python jsonschema's sdist fetched with `pip download`
+//!    and unpacked under `target/json-schema-test-suite/`.
+//! 2. Generates one validator module per test case with the codegen library (the suite's
+//!    `remotes/` registered under `http://localhost:1234/`); a case the generator declines is
+//!    unsupported.
+//! 3. Writes all modules into one crate with a runner, builds it once (dropping the modules
+//!    whose code does not compile, which are generator bugs, and building again), and runs
+//!    every test's instance through `is_valid` and `validate(..).is_valid()`.
+//! 4. Prints the counts per file, the optional tests on their own lines, every wrong verdict,
+//!    `wrong verdicts: N` and `N passed, N failed` for the required tests; writes
+//!    `summary.json`. Exits non-zero iff a required test got a wrong verdict.
+
+mod cases;
+mod fetch;
+mod generate;
+mod report;
+mod run;
+mod suite;
+mod util;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use crate::cases::{Built, Module};
+use crate::generate::Generated;
+use crate::report::{CaseResult, FileResult, Outcome, TestResult, Unsupported};
+use crate::run::{Ran, Verdict};
+
+const USAGE: &str = "\
+usage: cargo suite [OPTIONS]
+
+Runs the JSON-Schema-Test-Suite (draft 2020-12) through generated validators.
+
+options:
+  --suite DIR      the suite (a folder with tests/draft2020-12/ and remotes/); by default
+                   Python jsonschema's sdist is fetched with pip into target/json-schema-test-suite/
+  --only TEXT      only the test files whose path contains TEXT (repeatable)
+  --release        build the generated crate in release mode (debug by default: it builds faster)
+  --summary FILE   where to write the JSON summary (default target/json-schema-test-suite/summary.json)
+  -h, --help       this text";
+
+#[derive(Debug, Default, PartialEq, Eq)]
+struct Args {
+    suite: Option<PathBuf>,
+    only: Vec<String>,
+    release: bool,
+    summary: Option<PathBuf>,
+    help: bool,
+}
+
+fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Args, String> {
+    let mut out = Args::default();
+    let mut args = args.into_iter();
+    while let Some(arg) = args.next() {
+        let mut value = |name: &str| {
+            args.next()
+                .ok_or_else(|| format!("{name} needs a value\n\n{USAGE}"))
+        };
+        match arg.as_str() {
+            "--suite" => out.suite = Some(PathBuf::from(value("--suite")?)),
+            "--only" => out.only.push(value("--only")?),
+            "--summary" => out.summary = Some(PathBuf::from(value("--summary")?)),
+            "--release" => out.release = true,
+            "-h" | "--help" => out.help = true,
+            // `cargo suite -- --release` passes the alias's `--` on.
+            "--" => {}
+            other => return Err(format!("unknown argument `{other}`\n\n{USAGE}")),
+        }
+    }
+    Ok(out)
+}
+
+fn main() -> ExitCode {
+    match run(std::env::args().skip(1)) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("cargo suite: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// The workspace this crate is in.
+fn workspace() -> PathBuf {
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    manifest.parent().unwrap_or(manifest).to_path_buf()
+}
+
+fn run(args: impl IntoIterator<Item = String>) -> Result<ExitCode, String> {
+    let args = parse_args(args)?;
+    if args.help {
+        println!("{USAGE}");
+        return Ok(ExitCode::SUCCESS);
+    }
+    let started = Instant::now();
+    let workspace = workspace();
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace.join("target"));
+    let work = std::path::absolute(target.join("json-schema-test-suite"))
+        .map_err(|e| format!("no work directory: {e}"))?;
+    std::fs::create_dir_all(&work).map_err(|e| format!("cannot create {}: {e}", work.display()))?;
+
+    // 1. The suite.
+    let root = match &args.suite {
+        Some(dir) => dir.clone(),
+        None => fetch::suite(&work)?,
+    };
+    if !suite::tests_dir(&root).is_dir() {
+        return Err(format!(
+            "{} has no tests/draft2020-12/ folder: is it a JSON-Schema-Test-Suite?",
+            root.display()
+        ));
+    }
+    let files = suite::load(&root, &args.only)?;
+    let remotes = suite::remotes(&root)?;
+    let fetched = started.elapsed();
+
+    // 2. One module per case.
+    let clock = Instant::now();
+    let all: Vec<(usize, usize)> = files
+        .iter()
+        .enumerate()
+        .flat_map(|(f, file)| (0..file.cases.len()).map(move |c| (f, c)))
+        .collect();
+    generate::quiet_panics();
+    let scratch = work.join("scratch");
+    let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let generated = generate::parallel(all.len(), threads, |n| {
+        let (f, c) = all[n];
+        let id = cases::id(f, c);
+        generate::case(&scratch.join(&id), files[f].cases[c].schema.get(), &remotes)
+    });
+    let mut status: BTreeMap<(usize, usize), Generated> =
+        all.iter().copied().zip(generated).collect();
+    let generating = clock.elapsed();
+    let mut modules: Vec<Module> = status
+        .iter()
+        .filter_map(|(&(f, c), g)| match g {
+            Generated::Code(code) => Some(Module {
+                id: cases::id(f, c),
+                code: code.clone(),
+            }),
+            _ => None,
+        })
+        .collect();
+    println!(
+        "{} test cases: {} generated, {} declined by the generator ({:.1} s)",
+        all.len(),
+        modules.len(),
+        all.len() - modules.len(),
+        generating.as_secs_f64()
+    );
+
+    // 3. Build, dropping the modules that do not compile, and run.
+    let clock = Instant::now();
+    let crate_dir = work.join("cases");
+    let target_dir = work.join("cases-target");
+    let mut does_not_compile: BTreeMap<String, String> = BTreeMap::new();
+    // The modules that do not compile are kept here for whoever fixes the generator.
+    let rejected = work.join("does-not-compile");
+    let _ = std::fs::remove_dir_all(&rejected);
+    let runner = loop {
+        let lines = cases::write(&crate_dir, &workspace, &modules)?;
+        println!(
+            "building {} modules in {} ({})",
+            modules.len(),
+            crate_dir.display(),
+            if args.release { "release" } else { "debug" }
+        );
+        match cases::build(&crate_dir, &target_dir, args.release, &lines)? {
+            Built::Runner(exe) => break exe,
+            Built::CaseErrors(errors) => {
+                println!(
+                    "the generated code of {} cases does not compile (kept in {}); building again without them",
+                    errors.len(),
+                    rejected.display()
+                );
+                let before = modules.len();
+                for module in modules.iter().filter(|m| errors.contains_key(&m.id)) {
+                    let path = rejected.join(format!("{}.rs", module.id));
+                    std::fs::create_dir_all(&rejected)
+                        .and_then(|()| std::fs::write(&path, &module.code))
+                        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+                }
+                modules.retain(|m| !errors.contains_key(&m.id));
+                if modules.len() == before {
+                    return Err(format!(
+                        "the build blames cases that are not in the crate: {:?}",
+                        errors.keys().collect::<Vec<_>>()
+                    ));
+                }
+                does_not_compile.extend(errors);
+            }
+        }
+    };
+    let building = clock.elapsed();
+    let clock = Instant::now();
+    let instances: Vec<Vec<&str>> = modules
+        .iter()
+        .map(|m| {
+            let (f, c) = cases::parse_id(&m.id).expect("ids are made by cases::id");
+            files[f].cases[c]
+                .tests
+                .iter()
+                .map(|t| t.data.get())
+                .collect()
+        })
+        .collect();
+    let tests_path = crate_dir.join("tests.json");
+    let text = serde_json::to_string(&instances).map_err(|e| e.to_string())?;
+    std::fs::write(&tests_path, text)
+        .map_err(|e| format!("cannot write {}: {e}", tests_path.display()))?;
+    let ran = run::run(&runner, &tests_path, run::PATIENCE)?;
+    let running = clock.elapsed();
+
+    // 4. Results.
+    let slot: BTreeMap<(usize, usize), usize> = modules
+        .iter()
+        .enumerate()
+        .map(|(k, m)| (cases::parse_id(&m.id).expect("made by cases::id"), k))
+        .collect();
+    for (id, error) in &does_not_compile {
+        let key = cases::parse_id(id).expect("made by cases::id");
+        status.insert(
+            key,
+            Generated::Declined {
+                cause: report::DOES_NOT_COMPILE.into(),
+                detail: error.clone(),
+            },
+        );
+    }
+    let results: Vec<FileResult> = files
+        .iter()
+        .enumerate()
+        .map(|(f, file)| FileResult {
+            file: file.display(),
+            group: file.group,
+            cases: file
+                .cases
+                .iter()
+                .enumerate()
+                .map(|(c, case)| {
+                    let unsupported = match &status[&(f, c)] {
+                        Generated::Code(_) => None,
+                        Generated::Declined { cause, detail } => Some(Unsupported {
+                            cause: cause.clone(),
+                            detail: detail.clone(),
+                        }),
+                        Generated::Panicked(message) => Some(Unsupported {
+                            cause: report::GENERATOR_PANICKED.into(),
+                            detail: message.clone(),
+                        }),
+                    };
+                    let schema: serde_json::Value =
+                        serde_json::from_str(case.schema.get()).unwrap_or_default();
+                    let tests = case
+                        .tests
+                        .iter()
+                        .enumerate()
+                        .map(|(i, test)| {
+                            let outcome = match (&unsupported, slot.get(&(f, c))) {
+                                (Some(why), _) => Outcome::Unsupported(why.cause.clone()),
+                                (None, Some(&k)) => outcome(test.valid, ran.get(&(k, i))),
+                                (None, None) => Outcome::Unsupported("not run".into()),
+                            };
+                            TestResult {
+                                description: test.description.clone(),
+                                data: test.data.get().to_owned(),
+                                valid: test.valid,
+                                outcome,
+                            }
+                        })
+                        .collect();
+                    CaseResult {
+                        description: case.description.clone(),
+                        schema: case.schema.get().to_owned(),
+                        module: cases::id(f, c),
+                        keywords: suite::keywords(&schema).into_iter().collect(),
+                        unsupported,
+                        tests,
+                    }
+                })
+                .collect(),
+        })
+        .collect();
+
+    let summary = args.summary.unwrap_or_else(|| work.join("summary.json"));
+    let json = serde_json::json!({
+        "suite": root.display().to_string(),
+        "required": report::group_tally(&results, suite::Group::Required),
+        "optional": report::group_tally(&results, suite::Group::Optional),
+        "optional/format": report::group_tally(&results, suite::Group::Format),
+        "keywords": report::by_keyword(&results, suite::Group::Required),
+        "files": results,
+    });
+    let text = serde_json::to_string_pretty(&json).map_err(|e| e.to_string())?;
+    std::fs::write(&summary, text + "\n")
+        .map_err(|e| format!("cannot write {}: {e}", summary.display()))?;
+
+    println!(
+        "timings: suite {:.1} s, generating {:.1} s, building {:.1} s, running {:.1} s, total {:.1} s; summary in {}",
+        fetched.as_secs_f64(),
+        generating.as_secs_f64(),
+        building.as_secs_f64(),
+        running.as_secs_f64(),
+        started.elapsed().as_secs_f64(),
+        summary.display()
+    );
+    println!();
+    let (text, failed) = report::render(&results);
+    print!("{text}");
+    Ok(if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// The outcome of a test of a supported case from what running it gave.
+fn outcome(expected: bool, ran: Option<&Ran>) -> Outcome {
+    let want = if expected {
+        Verdict::Valid
+    } else {
+        Verdict::Invalid
+    };
+    match ran {
+        None => Outcome::Wrong("no verdict: the runner never reached this test".into()),
+        Some(Ran::Verdicts {
+            is_valid,
+            validate,
+            panic,
+        }) => {
+            if *is_valid == want && *validate == want {
+                return Outcome::Passed;
+            }
+            let mut got = if is_valid == validate {
+                is_valid.name().to_owned()
+            } else {
+                format!(
+                    "{} from is_valid but {} from validate",
+                    is_valid.name(),
+                    validate.name()
+                )
+            };
+            if let Some(message) = panic {
+                got.push_str(&format!(" ({})", report::clip(message, 200)));
+            }
+            Outcome::Wrong(got)
+        }
+        Some(Ran::Unparsable(_)) => Outcome::Unsupported("instance serde_json cannot read".into()),
+        Some(Ran::Crashed(how)) => Outcome::Wrong(format!("a crash of the runner: {how}")),
+        Some(Ran::Hung) => {
+            Outcome::Wrong(format!("no verdict within {} s", run::PATIENCE.as_secs()))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;
