@@ -31,48 +31,36 @@ use crate::generate::Generated;
 use crate::report::{CaseResult, FileResult, Outcome, TestResult, Unsupported};
 use crate::run::{Ran, Verdict};
 
-const USAGE: &str = "\
-usage: cargo suite [OPTIONS]
-
-Runs the JSON-Schema-Test-Suite (draft 2020-12) through generated validators.
-
-options:
-  --suite DIR      the suite (a folder with tests/draft2020-12/ and remotes/); by default
-                   Python jsonschema's sdist is fetched with pip into target/json-schema-test-suite/
-  --only TEXT      only the test files whose path contains TEXT (repeatable)
-  --release        build the generated crate in release mode (debug by default: it builds faster)
-  --summary FILE   where to write the JSON summary (default target/json-schema-test-suite/summary.json)
-  -h, --help       this text";
-
-#[derive(Debug, Default, PartialEq, Eq)]
+/// Runs the JSON-Schema-Test-Suite (draft 2020-12) through generated validators.
+#[derive(Debug, Default, PartialEq, Eq, clap::Parser)]
+#[command(name = "cargo suite")]
 struct Args {
+    /// The suite (a folder with tests/draft2020-12/ and remotes/); by default Python
+    /// jsonschema's sdist is fetched with pip into target/json-schema-test-suite/.
+    #[arg(long, value_name = "DIR")]
     suite: Option<PathBuf>,
+    /// Only the test files whose path contains TEXT (repeatable).
+    #[arg(long, value_name = "TEXT")]
     only: Vec<String>,
+    /// Build the generated crate in release mode (debug by default: it builds faster).
+    #[arg(long)]
     release: bool,
+    /// Where to write the JSON summary (default target/json-schema-test-suite/summary.json).
+    #[arg(long, value_name = "FILE")]
     summary: Option<PathBuf>,
-    help: bool,
+    /// Rewrite the per-keyword results table in FILE (between the `suite-coverage` markers).
+    #[arg(long, value_name = "FILE", conflicts_with = "check_coverage")]
+    write_coverage: Option<PathBuf>,
+    /// Fail when the per-keyword results table in FILE is not what this run gives.
+    #[arg(long, value_name = "FILE")]
+    check_coverage: Option<PathBuf>,
 }
 
-fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Args, String> {
-    let mut out = Args::default();
-    let mut args = args.into_iter();
-    while let Some(arg) = args.next() {
-        let mut value = |name: &str| {
-            args.next()
-                .ok_or_else(|| format!("{name} needs a value\n\n{USAGE}"))
-        };
-        match arg.as_str() {
-            "--suite" => out.suite = Some(PathBuf::from(value("--suite")?)),
-            "--only" => out.only.push(value("--only")?),
-            "--summary" => out.summary = Some(PathBuf::from(value("--summary")?)),
-            "--release" => out.release = true,
-            "-h" | "--help" => out.help = true,
-            // `cargo suite -- --release` passes the alias's `--` on.
-            "--" => {}
-            other => return Err(format!("unknown argument `{other}`\n\n{USAGE}")),
-        }
-    }
-    Ok(out)
+fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Args, clap::Error> {
+    use clap::Parser;
+    // `cargo suite -- --release` passes the alias's `--` on.
+    let args = args.into_iter().filter(|a| a != "--");
+    Args::try_parse_from(std::iter::once("cargo suite".to_owned()).chain(args))
 }
 
 fn main() -> ExitCode {
@@ -92,10 +80,13 @@ fn workspace() -> PathBuf {
 }
 
 fn run(args: impl IntoIterator<Item = String>) -> Result<ExitCode, String> {
-    let args = parse_args(args)?;
-    if args.help {
-        println!("{USAGE}");
-        return Ok(ExitCode::SUCCESS);
+    let args = match parse_args(args) {
+        Ok(args) => args,
+        // Help, version and usage errors, printed and exited as clap does.
+        Err(e) => e.exit(),
+    };
+    if (args.write_coverage.is_some() || args.check_coverage.is_some()) && !args.only.is_empty() {
+        return Err("the coverage table needs the whole suite: drop --only".to_owned());
     }
     let started = Instant::now();
     let workspace = workspace();
@@ -315,6 +306,21 @@ fn run(args: impl IntoIterator<Item = String>) -> Result<ExitCode, String> {
     println!();
     let (text, failed) = report::render(&results);
     print!("{text}");
+    let table = report::coverage_table(&report::by_keyword(&results, suite::Group::Required));
+    if let Some(path) = &args.write_coverage {
+        report::write_coverage(path, &table)?;
+        println!("wrote the keyword coverage table into {}", path.display());
+    }
+    if let Some(path) = &args.check_coverage
+        && !report::coverage_is_current(path, &table)?
+    {
+        eprintln!(
+            "the keyword coverage table in {} is not what the suite gives now; run `cargo suite --write-coverage {}`",
+            path.display(),
+            path.display()
+        );
+        return Ok(ExitCode::FAILURE);
+    }
     Ok(if failed {
         ExitCode::FAILURE
     } else {

@@ -2,6 +2,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
+use std::path::Path;
 
 use serde::Serialize;
 
@@ -330,4 +331,56 @@ pub fn render(files: &[FileResult]) -> (String, bool) {
     let _ = writeln!(out, "wrong verdicts: {wrong_required}");
     let _ = writeln!(out, "{}", required.closing_line());
     (out, wrong_required > 0)
+}
+
+/// The markers around the generated table in a markdown file.
+const COVERAGE_BEGIN: &str =
+    "<!-- suite-coverage:begin (written by `cargo suite --write-coverage`) -->";
+const COVERAGE_END: &str = "<!-- suite-coverage:end -->";
+
+/// A markdown table: for each keyword, how the required tests whose schemas use it fared.
+pub fn coverage_table(by_keyword: &BTreeMap<String, Tally>) -> String {
+    let mut out = String::from(
+        "| keyword | required tests using it | passed | failed | unsupported |\n|---|---|---|---|---|\n",
+    );
+    for (keyword, tally) in by_keyword {
+        let total = tally.passed + tally.failed + tally.unsupported;
+        out.push_str(&format!(
+            "| `{keyword}` | {total} | {} | {} | {} |\n",
+            tally.passed, tally.failed, tally.unsupported
+        ));
+    }
+    out
+}
+
+/// The file with the text between its coverage markers replaced by `table`.
+fn with_coverage(text: &str, table: &str) -> Result<String, String> {
+    let begin = text
+        .find(COVERAGE_BEGIN)
+        .ok_or("no coverage begin marker")?;
+    let end = text[begin..]
+        .find(COVERAGE_END)
+        .ok_or("no coverage end marker")?
+        + begin;
+    Ok(format!(
+        "{}{COVERAGE_BEGIN}\n{table}{}",
+        &text[..begin],
+        &text[end..]
+    ))
+}
+
+/// Rewrites the table between the coverage markers of `path`.
+pub fn write_coverage(path: &Path, table: &str) -> Result<(), String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let updated = with_coverage(&text, table).map_err(|e| format!("{}: {e}", path.display()))?;
+    std::fs::write(path, updated).map_err(|e| format!("cannot write {}: {e}", path.display()))
+}
+
+/// Whether the table between the coverage markers of `path` is `table`.
+pub fn coverage_is_current(path: &Path, table: &str) -> Result<bool, String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let updated = with_coverage(&text, table).map_err(|e| format!("{}: {e}", path.display()))?;
+    Ok(updated == text)
 }

@@ -656,9 +656,10 @@ fn clips_long_text_to_one_line() {
 
 #[test]
 fn parses_arguments() {
-    let args = |list: &[&str]| parse_args(list.iter().map(|s| (*s).to_owned()));
+    let args =
+        |list: &[&str]| parse_args(list.iter().map(|s| (*s).to_owned())).map_err(|e| e.kind());
     check(
-        |list: &Vec<&str>| args(list).map_err(|e| e.lines().next().unwrap_or_default().to_owned()),
+        |list: &Vec<&str>| args(list),
         &[
             (vec![], Ok(Args::default())),
             (
@@ -679,15 +680,19 @@ fn parses_arguments() {
                 }),
             ),
             (
-                vec!["--summary", "out.json", "-h"],
+                vec!["--summary", "out.json", "--check-coverage", "README.md"],
                 Ok(Args {
                     summary: Some("out.json".into()),
-                    help: true,
+                    check_coverage: Some("README.md".into()),
                     ..Args::default()
                 }),
             ),
-            (vec!["--suite"], Err("--suite needs a value".into())),
-            (vec!["--fast"], Err("unknown argument `--fast`".into())),
+            (vec!["--suite"], Err(clap::error::ErrorKind::InvalidValue)),
+            (vec!["--fast"], Err(clap::error::ErrorKind::UnknownArgument)),
+            (
+                vec!["--write-coverage", "a", "--check-coverage", "b"],
+                Err(clap::error::ErrorKind::ArgumentConflict),
+            ),
             (
                 vec!["--", "--release"],
                 Ok(Args {
@@ -697,6 +702,45 @@ fn parses_arguments() {
             ),
         ],
     );
+}
+
+#[test]
+fn writes_the_coverage_table_between_its_markers() {
+    let mut tallies = BTreeMap::new();
+    tallies.insert(
+        "type".to_owned(),
+        report::Tally {
+            passed: 3,
+            failed: 0,
+            unsupported: 1,
+            generator_bugs: 0,
+        },
+    );
+    let table = report::coverage_table(&tallies);
+    assert_eq!(
+        table,
+        "| keyword | required tests using it | passed | failed | unsupported |\n|---|---|---|---|---|\n| `type` | 4 | 3 | 0 | 1 |\n"
+    );
+    let dir = std::env::temp_dir().join(format!("suite-coverage-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let path = dir.join("README.md");
+    let begin = "<!-- suite-coverage:begin (written by `cargo suite --write-coverage`) -->";
+    std::fs::write(
+        &path,
+        format!("intro\n{begin}\nold\n<!-- suite-coverage:end -->\nrest\n"),
+    )
+    .expect("write");
+    assert!(!report::coverage_is_current(&path, &table).expect("markers"));
+    report::write_coverage(&path, &table).expect("write");
+    assert!(report::coverage_is_current(&path, &table).expect("markers"));
+    let text = std::fs::read_to_string(&path).expect("read");
+    assert!(
+        text.starts_with("intro\n") && text.ends_with("<!-- suite-coverage:end -->\nrest\n"),
+        "{text}"
+    );
+    std::fs::write(&path, "no markers").expect("write");
+    assert!(report::write_coverage(&path, &table).is_err());
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
