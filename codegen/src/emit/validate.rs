@@ -860,11 +860,16 @@ impl Checks<'_> {
             } else {
                 quote! { matches!(key.as_str(), #(#known)|*) }
             };
-            member.extend(quote! { let mut described = #known_test; });
+            // Whether a member is described matters only to `additionalProperties`.
+            let tracks = k.additional_properties.is_some();
+            if tracks {
+                member.extend(quote! { let mut described = #known_test; });
+            }
             for (source, sub) in &k.pattern_properties {
                 let pattern = statics.pattern(source);
                 let apply = self.apply_child(*sub, quote!(x), quote!(Segment::Key(key)));
-                member.extend(quote! { if #pattern.is_match(key) { described = true; #apply } });
+                let mark = tracks.then(|| quote! { described = true; });
+                member.extend(quote! { if #pattern.is_match(key) { #mark #apply } });
             }
             if let Some(additional) = k.additional_properties {
                 let check =
