@@ -830,9 +830,35 @@ impl<'m> TypeCx<'m> {
         defs: &[Def],
     ) -> TokenStream {
         let derives = self.derives(index, defs, true);
-        let deny = extra
-            .is_none()
-            .then(|| quote!(#[serde(deny_unknown_fields)]));
+        // Without a flattened `extra`, serde's derive would also read a JSON array of member
+        // values as the struct. The derive then goes under `remote = "Self"` (inherent
+        // functions), and the trait impls below accept only objects.
+        let map_only = extra.is_none();
+        let deny = map_only.then(|| quote!(#[serde(deny_unknown_fields, remote = "Self")]));
+        let expecting = format!("an object ({name})");
+        let map_only_impls = map_only.then(|| quote! {
+            impl ::serde::Serialize for #name {
+                fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error> {
+                    #name::serialize(self, serializer)
+                }
+            }
+
+            impl<'de> ::serde::Deserialize<'de> for #name {
+                fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::core::result::Result<Self, D::Error> {
+                    struct MapOnly;
+                    impl<'de> ::serde::de::Visitor<'de> for MapOnly {
+                        type Value = #name;
+                        fn expecting(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                            f.write_str(#expecting)
+                        }
+                        fn visit_map<A: ::serde::de::MapAccess<'de>>(self, map: A) -> ::core::result::Result<#name, A::Error> {
+                            #name::deserialize(::serde::de::value::MapAccessDeserializer::new(map))
+                        }
+                    }
+                    deserializer.deserialize_map(MapOnly)
+                }
+            }
+        });
         let mut members = Vec::new();
         let mut params = Vec::new();
         let mut inits = Vec::new();
@@ -892,6 +918,8 @@ impl<'m> TypeCx<'m> {
                     #name { #(#inits),* }
                 }
             }
+
+            #map_only_impls
         }
     }
 

@@ -28,7 +28,7 @@ pub const ENDPOINT: ::wecom_rooms_runtime::registry::Endpoint = ::wecom_rooms_ru
 /// Request body of 获取Rooms会议室详情 (get Rooms meeting room details): names the Rooms meeting room to describe. The access token is not part of the body: it travels in the `access_token` query parameter.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, remote = "Self")]
 pub struct Request {
     /// Rooms会议室 ID (Rooms meeting room ID) of the room to describe.
     pub meeting_room_id: ::std::string::String,
@@ -38,6 +38,37 @@ impl Request {
     #[allow(clippy::too_many_arguments)]
     pub fn new(meeting_room_id: ::std::string::String) -> Self {
         Request { meeting_room_id }
+    }
+}
+impl ::serde::Serialize for Request {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        Request::serialize(self, serializer)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Request {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct MapOnly;
+        impl<'de> ::serde::de::Visitor<'de> for MapOnly {
+            type Value = Request;
+            fn expecting(
+                &self,
+                f: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                f.write_str("an object (Request)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> ::core::result::Result<Request, A::Error> {
+                Request::deserialize(::serde::de::value::MapAccessDeserializer::new(map))
+            }
+        }
+        deserializer.deserialize_map(MapOnly)
     }
 }
 /// Whether `instance` is valid: stops at the first violation and allocates nothing.
