@@ -6,6 +6,7 @@
 //! `\r\n` works too) and columns count Unicode scalar values, as editors and GitHub annotations
 //! count characters.
 
+use std::collections::HashMap;
 use std::ops::Range;
 
 use jsonc_parser::ast::{ObjectPropName, Value as Node};
@@ -21,11 +22,18 @@ pub struct LineColumn {
     pub column: usize,
 }
 
+/// Bytes between two character-count checkpoints of a [`LineIndex`].
+const CHECKPOINT_BYTES: usize = 4096;
+
 /// The start of every line of a text, to turn byte offsets into lines and columns.
 #[derive(Clone, Debug)]
 pub struct LineIndex<'t> {
     text: &'t str,
     starts: Vec<usize>,
+    /// The number of characters before every `CHECKPOINT_BYTES`-th byte (rounded down to a
+    /// character boundary), so that a column costs at most one block of counting even on a
+    /// minified file that is one long line.
+    checkpoints: Vec<usize>,
 }
 
 impl<'t> LineIndex<'t> {
@@ -34,7 +42,29 @@ impl<'t> LineIndex<'t> {
         let starts = std::iter::once(0)
             .chain(text.match_indices('\n').map(|(at, _)| at + 1))
             .collect();
-        LineIndex { text, starts }
+        let mut checkpoints = vec![0];
+        let mut counted = 0;
+        let mut block_start = 0;
+        while block_start + CHECKPOINT_BYTES <= text.len() {
+            let next = floor_char_boundary(text, block_start + CHECKPOINT_BYTES);
+            counted += text[floor_char_boundary(text, block_start)..next]
+                .chars()
+                .count();
+            checkpoints.push(counted);
+            block_start += CHECKPOINT_BYTES;
+        }
+        LineIndex {
+            text,
+            starts,
+            checkpoints,
+        }
+    }
+
+    /// The number of characters before the character boundary `offset`.
+    fn chars_before(&self, offset: usize) -> usize {
+        let block = offset / CHECKPOINT_BYTES;
+        let from = floor_char_boundary(self.text, block * CHECKPOINT_BYTES);
+        self.checkpoints[block] + self.text[from..offset].chars().count()
     }
 
     /// The line and column of the character at byte `offset`. An offset inside a character
@@ -44,7 +74,11 @@ impl<'t> LineIndex<'t> {
         // `starts[0]` is 0, so at least one start is at or before any offset.
         let line = self.starts.partition_point(|&start| start <= offset);
         let start = self.starts[line - 1];
-        let column = self.text[start..offset].chars().count() + 1;
+        let column = if offset - start <= CHECKPOINT_BYTES {
+            self.text[start..offset].chars().count() + 1
+        } else {
+            self.chars_before(offset) - self.chars_before(start) + 1
+        };
         LineColumn { line, column }
     }
 
@@ -66,10 +100,16 @@ pub fn floor_char_boundary(text: &str, offset: usize) -> usize {
     offset
 }
 
+/// Objects with more members than this get an index of their member names.
+const INDEXED_MEMBERS: usize = 16;
+
 /// A JSON text's syntax tree with the byte range of every value.
 #[derive(Debug)]
 pub struct SpanTree<'t> {
     root: Node<'t>,
+    /// For each large object (by the byte where it starts), the position of the last member of
+    /// each name, so that placing many findings in one object is not quadratic.
+    members: HashMap<usize, HashMap<String, usize>>,
 }
 
 impl<'t> SpanTree<'t> {
@@ -89,9 +129,10 @@ impl<'t> SpanTree<'t> {
             allow_extended_string_escapes: false,
         };
         let parsed = parse_to_ast(text, &CollectOptions::default(), &strict).ok()?;
-        Some(SpanTree {
-            root: parsed.value?,
-        })
+        let root = parsed.value?;
+        let mut members = HashMap::new();
+        index_members(&root, &mut members);
+        Some(SpanTree { root, members })
     }
 
     /// The byte range of the value at JSON pointer (RFC 6901) `pointer`, the empty pointer
@@ -106,12 +147,17 @@ impl<'t> SpanTree<'t> {
             let token = unescape(token);
             let child = match node {
                 // serde_json keeps the last of duplicate members, so the pointer names that one.
-                Node::Object(object) => object
-                    .properties
-                    .iter()
-                    .rev()
-                    .find(|member| name(&member.name) == token)
-                    .map(|member| &member.value),
+                Node::Object(object) => match self.members.get(&object.range().start) {
+                    Some(index) => index
+                        .get(token.as_ref())
+                        .map(|&i| &object.properties[i].value),
+                    None => object
+                        .properties
+                        .iter()
+                        .rev()
+                        .find(|member| name(&member.name) == token)
+                        .map(|member| &member.value),
+                },
                 Node::Array(array) => token
                     .parse::<usize>()
                     .ok()
@@ -125,6 +171,31 @@ impl<'t> SpanTree<'t> {
         }
         let range = node.range();
         range.start..range.end
+    }
+}
+
+/// Indexes the member names of every object with more than `INDEXED_MEMBERS` members, walking
+/// with a stack of its own (the tree can be as deep as the parser allows).
+fn index_members(root: &Node<'_>, out: &mut HashMap<usize, HashMap<String, usize>>) {
+    let mut stack = vec![root];
+    while let Some(node) = stack.pop() {
+        match node {
+            Node::Object(object) => {
+                if object.properties.len() > INDEXED_MEMBERS {
+                    // Later duplicates overwrite earlier ones: the last member wins, as in serde_json.
+                    let index = object
+                        .properties
+                        .iter()
+                        .enumerate()
+                        .map(|(i, member)| (name(&member.name).to_owned(), i))
+                        .collect();
+                    out.insert(object.range().start, index);
+                }
+                stack.extend(object.properties.iter().map(|member| &member.value));
+            }
+            Node::Array(array) => stack.extend(array.elements.iter()),
+            _ => {}
+        }
     }
 }
 
@@ -169,6 +240,37 @@ mod tests {
             LineIndex::new(text).line_column(text.find('2').unwrap()),
             at(1, 7)
         );
+    }
+
+    #[test]
+    fn columns_on_a_line_longer_than_a_checkpoint_block() {
+        let text = format!("[{}\"城\", 7]", "\"é\", ".repeat(3000));
+        let index = LineIndex::new(&text);
+        for offset in [
+            text.find('7').unwrap(),
+            text.rfind('"').unwrap(),
+            9000,
+            4096,
+            4097,
+        ] {
+            let offset = floor_char_boundary(&text, offset);
+            let expected = text[..offset].chars().count() + 1;
+            assert_eq!(
+                index.line_column(offset),
+                at(1, expected),
+                "offset {offset}"
+            );
+        }
+    }
+
+    #[test]
+    fn large_objects_find_members_through_their_index() {
+        let members: Vec<String> = (0..40).map(|i| format!("\"m{i}\": {i}")).collect();
+        let text = format!("{{{}, \"m3\": \"last\"}}", members.join(", "));
+        let tree = SpanTree::parse(&text).unwrap();
+        assert_eq!(&text[tree.span("/m39")], "39");
+        assert_eq!(&text[tree.span("/m3")], "\"last\"");
+        assert_eq!(&text[tree.span("/absent")], text.as_str());
     }
 
     #[test]
