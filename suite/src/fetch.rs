@@ -11,8 +11,8 @@ use std::process::Command;
 /// The release of Python jsonschema whose sdist carries the suite.
 pub const JSONSCHEMA_VERSION: &str = "4.26.0";
 
-/// Written into the unpacked folder once it is complete.
-const MARKER: &str = ".unpacked";
+/// Written into the unpacked folder once it is complete (`jsonschema==VERSION`).
+pub const MARKER: &str = ".unpacked";
 
 /// The suite root (with `tests/` and `remotes/`) under `work`, downloading and unpacking it
 /// first unless that was done already.
@@ -37,7 +37,8 @@ pub fn suite(work: &Path) -> Result<PathBuf, String> {
         }
     };
     println!("unpacking {}", sdist.display());
-    let partial = work.join("json.partial");
+    // Unique per process: a test and `cargo suite` may unpack at the same time.
+    let partial = work.join(format!("json.partial-{}", std::process::id()));
     remove_dir(&partial)?;
     let file =
         std::fs::File::open(&sdist).map_err(|e| format!("cannot open {}: {e}", sdist.display()))?;
@@ -50,6 +51,11 @@ pub fn suite(work: &Path) -> Result<PathBuf, String> {
     }
     std::fs::write(partial.join(MARKER), format!("{want}\n"))
         .map_err(|e| format!("cannot write to {}: {e}", partial.display()))?;
+    // Another process may have finished first: then keep its copy.
+    if std::fs::read_to_string(&marker).is_ok_and(|m| m.trim() == want) {
+        remove_dir(&partial)?;
+        return Ok(root);
+    }
     remove_dir(&root)?;
     std::fs::rename(&partial, &root)
         .map_err(|e| format!("cannot rename {}: {e}", partial.display()))?;

@@ -14,7 +14,6 @@
 //!    `summary.json`. Exits non-zero iff a required test got a wrong verdict.
 
 mod cases;
-mod fetch;
 mod generate;
 mod report;
 mod run;
@@ -30,6 +29,7 @@ use crate::cases::{Built, Module};
 use crate::generate::Generated;
 use crate::report::{CaseResult, FileResult, Outcome, TestResult, Unsupported};
 use crate::run::{Ran, Verdict};
+use wecom_rooms_suite::fetch;
 
 /// Runs the JSON-Schema-Test-Suite (draft 2020-12) through generated validators.
 #[derive(Debug, Default, PartialEq, Eq, clap::Parser)]

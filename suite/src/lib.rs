@@ -1,0 +1,4 @@
+//! The parts of the JSON-Schema-Test-Suite harness that other tests reuse.
+#![forbid(unsafe_code)]
+
+pub mod fetch;
