@@ -16,8 +16,7 @@
 //! // build.rs
 //! let out = std::path::PathBuf::from(std::env::var_os("OUT_DIR").unwrap());
 //! wecom_rooms_codegen::Config::new("schema")
-//!     .generate()
-//!     .and_then(|output| output.write_single_file(&out.join("schemas.rs")))
+//!     .write_single_file(&out.join("schemas.rs"))
 //!     .unwrap_or_else(|e| panic!("{e}"));
 //! println!("cargo::rerun-if-changed=schema");
 //! ```
@@ -121,6 +120,48 @@ impl Config {
 
     /// Runs the pipeline and returns the generated code, not yet written anywhere.
     pub fn generate(&self) -> Result<Output, Error> {
+        self.run()
+    }
+
+    /// Generates and writes the tree layout under `dir` (see [`Output::write_tree`]), on a
+    /// thread with a stack large enough for deeply nested schemas.
+    pub fn write_tree(&self, dir: &Path) -> Result<(), Error> {
+        self.on_large_stack(|output| output.write_tree(dir))?
+    }
+
+    /// Generates and writes one file for `include!` (see [`Output::write_single_file`]), on a
+    /// thread with a stack large enough for deeply nested schemas. What a build script calls.
+    pub fn write_single_file(&self, path: &Path) -> Result<(), Error> {
+        self.on_large_stack(|output| output.write_single_file(path))?
+    }
+
+    /// Generates and checks that `dir` holds exactly what [`Config::write_tree`] would write.
+    pub fn check_tree(&self, dir: &Path) -> Result<(), CheckError> {
+        self.on_large_stack(|output| output.check_tree(dir))
+            .map_err(CheckError::Generate)?
+    }
+
+    /// Runs the pipeline and `then` on a thread with a large stack. Emitting types follows the
+    /// schema's nesting, and syn and prettyplease recurse over the code, so a schema nested
+    /// thousands deep would overflow a build script's or a test thread's stack. The stack is
+    /// address space only (pages are touched as they are used).
+    fn on_large_stack<T: Send>(&self, then: impl FnOnce(Output) -> T + Send) -> Result<T, Error> {
+        const STACK: usize = 512 << 20;
+        let work = || self.run().map(then);
+        std::thread::scope(|scope| {
+            let worker = std::thread::Builder::new()
+                .stack_size(STACK)
+                .spawn_scoped(scope, work);
+            match worker {
+                Ok(worker) => worker
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+                Err(e) => Err(Error::new(&self.schema_dir, "", ErrorKind::Io(e))),
+            }
+        })
+    }
+
+    fn run(&self) -> Result<Output, Error> {
         let mut registry = Registry::new(Some(self.schema_dir.clone()));
         for (uri, schema) in &self.extra_documents {
             let json: json::Json = serde_json::from_value(schema.clone())

@@ -41,6 +41,8 @@ pub(crate) struct Lowerer<'r> {
     registry: &'r mut Registry,
     model: Model,
     seen: HashMap<Location, NodeId>,
+    /// Reserved nodes whose keywords are still to be lowered.
+    pending: Vec<NodeId>,
     unknown_keywords: UnknownKeywords,
 }
 
@@ -50,6 +52,7 @@ impl<'r> Lowerer<'r> {
             registry,
             model: Model::default(),
             seen: HashMap::new(),
+            pending: Vec::new(),
             unknown_keywords,
         }
     }
@@ -61,6 +64,7 @@ impl<'r> Lowerer<'r> {
             pointer: String::new(),
         };
         let node = self.lower(location.clone())?;
+        self.drain()?;
         let endpoint = self.endpoint(&location)?;
         let root = self.registry.schema_at(&location).and_then(Json::as_object);
         let text = |key: &str| {
@@ -108,13 +112,16 @@ impl<'r> Lowerer<'r> {
         )
     }
 
+    /// The node for the schema at `location`: reserved now, its keywords lowered by
+    /// [`Lowerer::drain`]. Subschemas go on a work list rather than the call stack, so a chain
+    /// of thousands of `$ref`s cannot overflow it.
     fn lower(&mut self, location: Location) -> Result<NodeId, Error> {
         if let Some(&id) = self.seen.get(&location) {
             return Ok(id);
         }
-        let schema = self.registry.schema_at(&location).cloned().ok_or_else(|| {
-            self.error(&location, "", ErrorKind::Invalid("no schema here".into()))
-        })?;
+        if self.registry.schema_at(&location).is_none() {
+            return Err(self.error(&location, "", ErrorKind::Invalid("no schema here".into())));
+        }
         let id = NodeId(self.model.nodes.len());
         let display = format!(
             "{}#{}",
@@ -129,19 +136,33 @@ impl<'r> Lowerer<'r> {
             schema: Schema::Bool(true),
         });
         self.seen.insert(location.clone(), id);
-        let lowered = match &schema {
-            Json::Bool(b) => Schema::Bool(*b),
-            Json::Object(_) => Schema::Keywords(Box::new(self.keywords(&location, &schema)?)),
-            _ => {
-                return Err(self.error(
-                    &location,
-                    "",
-                    ErrorKind::Invalid("a schema must be an object or a boolean".into()),
-                ));
-            }
-        };
-        self.model.nodes[id.0].schema = lowered;
+        self.pending.push(id);
         Ok(id)
+    }
+
+    /// Lowers the keywords of every reserved node, and of the nodes they reserve in turn.
+    fn drain(&mut self) -> Result<(), Error> {
+        while let Some(id) = self.pending.pop() {
+            let location = self.model.nodes[id.0].location.clone();
+            let schema = self
+                .registry
+                .schema_at(&location)
+                .cloned()
+                .expect("checked when reserved");
+            let lowered = match &schema {
+                Json::Bool(b) => Schema::Bool(*b),
+                Json::Object(_) => Schema::Keywords(Box::new(self.keywords(&location, &schema)?)),
+                _ => {
+                    return Err(self.error(
+                        &location,
+                        "",
+                        ErrorKind::Invalid("a schema must be an object or a boolean".into()),
+                    ));
+                }
+            };
+            self.model.nodes[id.0].schema = lowered;
+        }
+        Ok(())
     }
 
     fn sub(&mut self, location: &Location, path: &[&str]) -> Result<NodeId, Error> {
@@ -532,33 +553,48 @@ fn check_in_place_cycles(model: &Model) -> Result<(), Error> {
         Active,
         Done,
     }
-    fn visit(model: &Model, id: NodeId, marks: &mut [Mark]) -> Result<(), NodeId> {
-        match marks[id.0] {
-            Mark::Done => return Ok(()),
-            Mark::Active => return Err(id),
-            Mark::New => {}
-        }
-        marks[id.0] = Mark::Active;
-        if let Some(k) = model.keywords(id) {
-            for next in k.in_place() {
-                visit(model, next, marks)?;
-            }
-        }
-        marks[id.0] = Mark::Done;
-        Ok(())
-    }
+    // A depth-first search with a stack of its own: in-place chains can be thousands long.
     let mut marks = vec![Mark::New; model.nodes.len()];
-    for i in 0..model.nodes.len() {
-        if let Err(id) = visit(model, NodeId(i), &mut marks) {
-            let node = model.node(id);
-            return Err(Error {
-                file: node.display.split('#').next().unwrap_or_default().into(),
-                pointer: node.location.pointer.clone(),
-                kind: ErrorKind::Invalid(
-                    "this schema applies itself in place ($ref, allOf, anyOf, oneOf, not, if, then, else or dependentSchemas) without descending into the instance, so validation would never end".into(),
-                ),
-            });
+    for start in 0..model.nodes.len() {
+        if marks[start] != Mark::New {
+            continue;
+        }
+        // Each frame: a node and the in-place subschemas it has yet to visit.
+        let children = |id: NodeId| -> Vec<NodeId> {
+            model
+                .keywords(id)
+                .map(|k| k.in_place().collect())
+                .unwrap_or_default()
+        };
+        let mut stack = vec![(NodeId(start), children(NodeId(start)))];
+        marks[start] = Mark::Active;
+        while let Some((id, rest)) = stack.last_mut() {
+            match rest.pop() {
+                Some(next) => match marks[next.0] {
+                    Mark::Done => {}
+                    Mark::Active => return Err(endless(model, next)),
+                    Mark::New => {
+                        marks[next.0] = Mark::Active;
+                        stack.push((next, children(next)));
+                    }
+                },
+                None => {
+                    marks[id.0] = Mark::Done;
+                    stack.pop();
+                }
+            }
         }
     }
     Ok(())
+}
+
+fn endless(model: &Model, id: NodeId) -> Error {
+    let node = model.node(id);
+    Error {
+        file: node.display.split('#').next().unwrap_or_default().into(),
+        pointer: node.location.pointer.clone(),
+        kind: ErrorKind::Invalid(
+            "this schema applies itself in place ($ref, allOf, anyOf, oneOf, not, if, then, else or dependentSchemas) without descending into the instance, so validation would never end".into(),
+        ),
+    }
 }

@@ -46,22 +46,15 @@ fn main() -> ExitCode {
     if let Some(feature) = &cli.schemars_feature {
         config = config.schemars(Schemars::Feature(feature.clone()));
     }
-    let output = match config.generate() {
-        Ok(output) => output,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::from(2);
-        }
-    };
     match cli.command {
-        Command::Generate => match output.write_tree(&cli.out) {
+        Command::Generate => match config.write_tree(&cli.out) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
                 eprintln!("error: {e}");
                 ExitCode::from(2)
             }
         },
-        Command::Check => match output.check_tree(&cli.out) {
+        Command::Check => match config.check_tree(&cli.out) {
             Ok(()) => {
                 eprintln!("{} is fresh", cli.out.display());
                 ExitCode::SUCCESS

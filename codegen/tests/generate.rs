@@ -72,3 +72,47 @@ fn unknown_keywords_can_be_ignored_on_request() {
         .unknown_keywords(wecom_rooms_codegen::UnknownKeywords::Ignore);
     assert!(config.generate().is_ok());
 }
+
+/// Long chains of references, in place and through members, on a test thread's small stack:
+/// the generator walks them with work lists, not recursion.
+#[test]
+fn long_reference_chains_do_not_overflow_the_stack() {
+    const LENGTH: usize = 1_000;
+    let mut defs = serde_json::Map::new();
+    for i in 0..LENGTH {
+        let next = if i + 1 < LENGTH {
+            serde_json::json!({ "$ref": format!("#/$defs/D{}", i + 1) })
+        } else {
+            serde_json::json!(true)
+        };
+        defs.insert(
+            format!("D{i}"),
+            serde_json::json!({
+                "type": "object",
+                "properties": { "n": { "type": "integer" }, "next": next },
+                "allOf": [next],
+            }),
+        );
+    }
+    let schema = serde_json::json!({
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$ref": "#/$defs/D0",
+        "$defs": defs,
+    });
+    let dir = std::env::temp_dir().join(format!("codegen-chain-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a temp dir");
+    std::fs::write(dir.join("chain.schema.json"), schema.to_string()).expect("writes");
+    let started = std::time::Instant::now();
+    let out = dir.join("out.rs");
+    Config::new(&dir)
+        .write_single_file(&out)
+        .expect("generates");
+    let code = std::fs::read_to_string(&out).expect("written");
+    println!(
+        "{LENGTH} chained definitions: {} bytes of code in {:.2} s",
+        code.len(),
+        started.elapsed().as_secs_f64()
+    );
+    assert!(code.contains("pub struct D999"));
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -20,10 +20,7 @@ fn main() {
 
 fn generate(config: Config, path: &Path) {
     // A schema error names the file and JSON pointer; fail the build with it.
-    if let Err(e) = config
-        .generate()
-        .and_then(|output| output.write_single_file(path))
-    {
+    if let Err(e) = config.write_single_file(path) {
         panic!("{e}");
     }
 }

@@ -8,14 +8,12 @@ fn generated_code_is_fresh() {
     let workspace = Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
         .expect("generated/ sits in the workspace");
-    let output = wecom_rooms_codegen::Config::new(workspace.join("schema"))
+    let config = wecom_rooms_codegen::Config::new(workspace.join("schema"))
         .regenerate_command("cargo codegen generate")
         .schemars(wecom_rooms_codegen::Schemars::Feature(
             "schemars".to_owned(),
-        ))
-        .generate()
-        .unwrap_or_else(|e| panic!("the schemas do not generate: {e}"));
-    if let Err(stale) = output.check_tree(&workspace.join("generated/src/schemas")) {
-        panic!("{stale}");
+        ));
+    if let Err(problem) = config.check_tree(&workspace.join("generated/src/schemas")) {
+        panic!("{problem}");
     }
 }
