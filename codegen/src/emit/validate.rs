@@ -794,7 +794,22 @@ impl Checks<'_> {
     fn object_checks(&self, statics: &mut Statics) -> TokenStream {
         let k = self.k;
         let mut out = TokenStream::new();
-        for name in &k.required {
+        // `is_valid` walks the members once; `validate` looks each named member up, so that its
+        // errors come in the schema's order.
+        // A walk pays off from a few named members on, or when every member must be visited
+        // anyway (`patternProperties`, `additionalProperties`); one or two lookups are cheaper.
+        let named = k.properties.len()
+            + k.required
+                .iter()
+                .filter(|r| k.properties.iter().all(|(p, _)| p != *r))
+                .count();
+        let walks_anyway = !k.pattern_properties.is_empty() || k.additional_properties.is_some();
+        let single_pass =
+            self.mode == Mode::IsValid && k.required.len() <= 64 && (named >= 4 || walks_anyway);
+        if single_pass {
+            out.extend(self.members_in_one_pass(statics));
+        }
+        for name in k.required.iter().filter(|_| !single_pass) {
             let message = format!("missing required member {}", Value::String(name.clone()));
             let fail = self.fail("required", quote! { #message.to_owned() });
             out.extend(quote! { if !obj.contains_key(#name) { #fail } });
@@ -823,7 +838,7 @@ impl Checks<'_> {
             });
             out.extend(quote! { if (obj.len() as u64) > #max { #fail } });
         }
-        for (name, sub) in &k.properties {
+        for (name, sub) in k.properties.iter().filter(|_| !single_pass) {
             let apply = self.apply_child(*sub, quote!(x), quote!(Segment::Key(key)));
             out.extend(match self.mode {
                 Mode::IsValid => quote! { if let Some(x) = obj.get(#name) { #apply } },
@@ -852,7 +867,7 @@ impl Checks<'_> {
             });
         }
         let per_member = !k.pattern_properties.is_empty() || k.additional_properties.is_some();
-        if per_member {
+        if per_member && !single_pass {
             let mut member = TokenStream::new();
             let known: Vec<&String> = k.properties.iter().map(|(n, _)| n).collect();
             let known_test = if known.is_empty() {
@@ -890,6 +905,85 @@ impl Checks<'_> {
             return out;
         }
         quote! { if let Value::Object(obj) = v { #out } }
+    }
+
+    /// `required`, `properties`, `patternProperties` and `additionalProperties` of `is_valid` in
+    /// one walk over the members: a `match` on each name, a bit per required member. Looking
+    /// each named member up in the map instead costs a search per name, which dominated.
+    fn members_in_one_pass(&self, statics: &mut Statics) -> TokenStream {
+        let k = self.k;
+        let needs_walk = !k.properties.is_empty()
+            || !k.required.is_empty()
+            || !k.pattern_properties.is_empty()
+            || k.additional_properties.is_some();
+        if !needs_walk {
+            return TokenStream::new();
+        }
+        let bit = |name: &str| -> Option<u64> {
+            k.required.iter().position(|r| r == name).map(|i| 1u64 << i)
+        };
+        let tracks = k.additional_properties.is_some();
+        let mut arms = Vec::new();
+        for (name, sub) in &k.properties {
+            let f = self.is_valid_fn(*sub);
+            let mark = bit(name).map(|b| quote! { seen |= #b; });
+            let described = tracks.then(|| quote! { true });
+            arms.push(quote! { #name => { #mark if !#f(x) { return false; } #described } });
+        }
+        for name in &k.required {
+            if k.properties.iter().all(|(p, _)| p != name) {
+                let b = bit(name).expect("a required name");
+                let described = tracks.then(|| quote! { false });
+                arms.push(quote! { #name => { seen |= #b; #described } });
+            }
+        }
+        let otherwise = tracks.then(|| quote! { false });
+        let mut member = if arms.is_empty() {
+            tracks
+                .then(|| quote! { let described = false; })
+                .unwrap_or_default()
+        } else if tracks {
+            quote! { let described = match key.as_str() { #(#arms)* _ => #otherwise }; }
+        } else {
+            quote! { match key.as_str() { #(#arms)* _ => {} } }
+        };
+        if tracks && !k.pattern_properties.is_empty() {
+            member = quote! { #member let mut described = described; };
+        }
+        for (source, sub) in &k.pattern_properties {
+            let pattern = statics.pattern(source);
+            let f = self.is_valid_fn(*sub);
+            let mark = tracks.then(|| quote! { described = true; });
+            member
+                .extend(quote! { if #pattern.is_match(key) { #mark if !#f(x) { return false; } } });
+        }
+        if let Some(additional) = k.additional_properties {
+            let check = if matches!(self.cx.model.node(additional).schema, Schema::Bool(false)) {
+                quote! { return false; }
+            } else {
+                let f = self.is_valid_fn(additional);
+                quote! { if !#f(x) { return false; } }
+            };
+            member.extend(quote! { if !described { #check } });
+        }
+        let mask: u64 = if k.required.len() == 64 {
+            u64::MAX
+        } else {
+            (1u64 << k.required.len()) - 1
+        };
+        let (declare, verify) = if k.required.is_empty() {
+            (quote! {}, quote! {})
+        } else {
+            (
+                quote! { let mut seen: u64 = 0; },
+                quote! { if seen != #mask { return false; } },
+            )
+        };
+        quote! {
+            #declare
+            for (key, x) in obj { #member }
+            #verify
+        }
     }
 
     fn array_checks(&self) -> TokenStream {

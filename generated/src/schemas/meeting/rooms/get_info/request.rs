@@ -114,19 +114,24 @@ mod validators {
             return false;
         }
         if let Value::Object(obj) = v {
-            if !obj.contains_key("meeting_room_id") {
-                return false;
-            }
-            if let Some(x) = obj.get("meeting_room_id") {
-                if !is_valid_1(x) {
-                    return false;
-                }
-            }
+            let mut seen: u64 = 0;
             for (key, x) in obj {
-                let mut described = matches!(key.as_str(), "meeting_room_id");
+                let described = match key.as_str() {
+                    "meeting_room_id" => {
+                        seen |= 1u64;
+                        if !is_valid_1(x) {
+                            return false;
+                        }
+                        true
+                    }
+                    _ => false,
+                };
                 if !described {
                     return false;
                 }
+            }
+            if seen != 1u64 {
+                return false;
             }
         }
         true

@@ -1067,74 +1067,67 @@ mod validators {
             return false;
         }
         if let Value::Object(obj) = v {
-            if !obj.contains_key("errcode") {
+            let mut seen: u64 = 0;
+            for (key, x) in obj {
+                match key.as_str() {
+                    "errcode" => {
+                        seen |= 1u64;
+                        if !is_valid_9(x) {
+                            return false;
+                        }
+                    }
+                    "errmsg" => {
+                        seen |= 2u64;
+                        if !is_valid_10(x) {
+                            return false;
+                        }
+                    }
+                    "basic_info" => {
+                        seen |= 4u64;
+                        if !is_valid_11(x) {
+                            return false;
+                        }
+                    }
+                    "account_info" => {
+                        seen |= 8u64;
+                        if !is_valid_12(x) {
+                            return false;
+                        }
+                    }
+                    "hardware_info" => {
+                        seen |= 16u64;
+                        if !is_valid_13(x) {
+                            return false;
+                        }
+                    }
+                    "pmi_info" => {
+                        if !is_valid_14(x) {
+                            return false;
+                        }
+                    }
+                    "monitor_status" => {
+                        seen |= 32u64;
+                        if !is_valid_15(x) {
+                            return false;
+                        }
+                    }
+                    "is_allow_call" => {
+                        seen |= 64u64;
+                        if !is_valid_16(x) {
+                            return false;
+                        }
+                    }
+                    "scheduled_status" => {
+                        seen |= 128u64;
+                        if !is_valid_17(x) {
+                            return false;
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            if seen != 255u64 {
                 return false;
-            }
-            if !obj.contains_key("errmsg") {
-                return false;
-            }
-            if !obj.contains_key("basic_info") {
-                return false;
-            }
-            if !obj.contains_key("account_info") {
-                return false;
-            }
-            if !obj.contains_key("hardware_info") {
-                return false;
-            }
-            if !obj.contains_key("monitor_status") {
-                return false;
-            }
-            if !obj.contains_key("is_allow_call") {
-                return false;
-            }
-            if !obj.contains_key("scheduled_status") {
-                return false;
-            }
-            if let Some(x) = obj.get("errcode") {
-                if !is_valid_9(x) {
-                    return false;
-                }
-            }
-            if let Some(x) = obj.get("errmsg") {
-                if !is_valid_10(x) {
-                    return false;
-                }
-            }
-            if let Some(x) = obj.get("basic_info") {
-                if !is_valid_11(x) {
-                    return false;
-                }
-            }
-            if let Some(x) = obj.get("account_info") {
-                if !is_valid_12(x) {
-                    return false;
-                }
-            }
-            if let Some(x) = obj.get("hardware_info") {
-                if !is_valid_13(x) {
-                    return false;
-                }
-            }
-            if let Some(x) = obj.get("pmi_info") {
-                if !is_valid_14(x) {
-                    return false;
-                }
-            }
-            if let Some(x) = obj.get("monitor_status") {
-                if !is_valid_15(x) {
-                    return false;
-                }
-            }
-            if let Some(x) = obj.get("is_allow_call") {
-                if !is_valid_16(x) {
-                    return false;
-                }
-            }
-            if let Some(x) = obj.get("scheduled_status") {
-                if !is_valid_17(x) {
-                    return false;
-                }
             }
         }
         true
@@ -1693,77 +1686,68 @@ mod validators {
             return false;
         }
         if let Value::Object(obj) = v {
-            if !obj.contains_key("rooms_id_list") {
-                return false;
-            }
-            if !obj.contains_key("meeting_room_name") {
-                return false;
-            }
-            if !obj.contains_key("city") {
-                return false;
-            }
-            if !obj.contains_key("building") {
-                return false;
-            }
-            if !obj.contains_key("floor") {
-                return false;
-            }
-            if !obj.contains_key("participant_number") {
-                return false;
-            }
-            if !obj.contains_key("device") {
-                return false;
-            }
-            if !obj.contains_key("desc") {
-                return false;
-            }
-            if !obj.contains_key("password") {
-                return false;
-            }
-            if let Some(x) = obj.get("rooms_id_list") {
-                if !is_valid_26(x) {
-                    return false;
+            let mut seen: u64 = 0;
+            for (key, x) in obj {
+                match key.as_str() {
+                    "rooms_id_list" => {
+                        seen |= 1u64;
+                        if !is_valid_26(x) {
+                            return false;
+                        }
+                    }
+                    "meeting_room_name" => {
+                        seen |= 2u64;
+                        if !is_valid_27(x) {
+                            return false;
+                        }
+                    }
+                    "city" => {
+                        seen |= 4u64;
+                        if !is_valid_28(x) {
+                            return false;
+                        }
+                    }
+                    "building" => {
+                        seen |= 8u64;
+                        if !is_valid_29(x) {
+                            return false;
+                        }
+                    }
+                    "floor" => {
+                        seen |= 16u64;
+                        if !is_valid_30(x) {
+                            return false;
+                        }
+                    }
+                    "participant_number" => {
+                        seen |= 32u64;
+                        if !is_valid_31(x) {
+                            return false;
+                        }
+                    }
+                    "device" => {
+                        seen |= 64u64;
+                        if !is_valid_32(x) {
+                            return false;
+                        }
+                    }
+                    "desc" => {
+                        seen |= 128u64;
+                        if !is_valid_33(x) {
+                            return false;
+                        }
+                    }
+                    "password" => {
+                        seen |= 256u64;
+                        if !is_valid_34(x) {
+                            return false;
+                        }
+                    }
+                    _ => {}
                 }
             }
-            if let Some(x) = obj.get("meeting_room_name") {
-                if !is_valid_27(x) {
-                    return false;
-                }
-            }
-            if let Some(x) = obj.get("city") {
-                if !is_valid_28(x) {
-                    return false;
-                }
-            }
-            if let Some(x) = obj.get("building") {
-                if !is_valid_29(x) {
-                    return false;
-                }
-            }
-            if let Some(x) = obj.get("floor") {
-                if !is_valid_30(x) {
-                    return false;
-                }
-            }
-            if let Some(x) = obj.get("participant_number") {
-                if !is_valid_31(x) {
-                    return false;
-                }
-            }
-            if let Some(x) = obj.get("device") {
-                if !is_valid_32(x) {
-                    return false;
-                }
-            }
-            if let Some(x) = obj.get("desc") {
-                if !is_valid_33(x) {
-                    return false;
-                }
-            }
-            if let Some(x) = obj.get("password") {
-                if !is_valid_34(x) {
-                    return false;
-                }
+            if seen != 511u64 {
+                return false;
             }
         }
         true
@@ -1957,173 +1941,140 @@ mod validators {
             return false;
         }
         if let Value::Object(obj) = v {
-            if !obj.contains_key("factory") {
-                return false;
-            }
-            if !obj.contains_key("device_model") {
-                return false;
-            }
-            if !obj.contains_key("sn") {
-                return false;
-            }
-            if !obj.contains_key("ip") {
-                return false;
-            }
-            if !obj.contains_key("mac") {
-                return false;
-            }
-            if !obj.contains_key("rooms_version") {
-                return false;
-            }
-            if !obj.contains_key("firmware_version") {
-                return false;
-            }
-            if !obj.contains_key("health_status") {
-                return false;
-            }
-            if !obj.contains_key("system_type") {
-                return false;
-            }
-            if !obj.contains_key("meeting_room_status") {
-                return false;
-            }
-            if !obj.contains_key("active_time") {
-                return false;
-            }
-            if !obj.contains_key("cpu_info") {
-                return false;
-            }
-            if !obj.contains_key("cpu_usage") {
-                return false;
-            }
-            if !obj.contains_key("gpu_info") {
-                return false;
-            }
-            if !obj.contains_key("net_type") {
-                return false;
-            }
-            if !obj.contains_key("memory_info") {
-                return false;
-            }
-            if !obj.contains_key("monitor_frequency") {
-                return false;
-            }
-            if !obj.contains_key("camera_model") {
-                return false;
-            }
-            if !obj.contains_key("enable_video_mirror") {
-                return false;
-            }
-            if !obj.contains_key("microphone_info") {
-                return false;
-            }
-            if !obj.contains_key("speaker_info") {
-                return false;
-            }
-            if let Some(x) = obj.get("factory") {
-                if !is_valid_37(x) {
-                    return false;
+            let mut seen: u64 = 0;
+            for (key, x) in obj {
+                match key.as_str() {
+                    "factory" => {
+                        seen |= 1u64;
+                        if !is_valid_37(x) {
+                            return false;
+                        }
+                    }
+                    "device_model" => {
+                        seen |= 2u64;
+                        if !is_valid_38(x) {
+                            return false;
+                        }
+                    }
+                    "sn" => {
+                        seen |= 4u64;
+                        if !is_valid_39(x) {
+                            return false;
+                        }
+                    }
+                    "ip" => {
+                        seen |= 8u64;
+                        if !is_valid_40(x) {
+                            return false;
+                        }
+                    }
+                    "mac" => {
+                        seen |= 16u64;
+                        if !is_valid_41(x) {
+                            return false;
+                        }
+                    }
+                    "rooms_version" => {
+                        seen |= 32u64;
+                        if !is_valid_42(x) {
+                            return false;
+                        }
+                    }
+                    "firmware_version" => {
+                        seen |= 64u64;
+                        if !is_valid_43(x) {
+                            return false;
+                        }
+                    }
+                    "health_status" => {
+                        seen |= 128u64;
+                        if !is_valid_44(x) {
+                            return false;
+                        }
+                    }
+                    "system_type" => {
+                        seen |= 256u64;
+                        if !is_valid_45(x) {
+                            return false;
+                        }
+                    }
+                    "meeting_room_status" => {
+                        seen |= 512u64;
+                        if !is_valid_46(x) {
+                            return false;
+                        }
+                    }
+                    "active_time" => {
+                        seen |= 1024u64;
+                        if !is_valid_47(x) {
+                            return false;
+                        }
+                    }
+                    "cpu_info" => {
+                        seen |= 2048u64;
+                        if !is_valid_48(x) {
+                            return false;
+                        }
+                    }
+                    "cpu_usage" => {
+                        seen |= 4096u64;
+                        if !is_valid_49(x) {
+                            return false;
+                        }
+                    }
+                    "gpu_info" => {
+                        seen |= 8192u64;
+                        if !is_valid_50(x) {
+                            return false;
+                        }
+                    }
+                    "net_type" => {
+                        seen |= 16384u64;
+                        if !is_valid_51(x) {
+                            return false;
+                        }
+                    }
+                    "memory_info" => {
+                        seen |= 32768u64;
+                        if !is_valid_52(x) {
+                            return false;
+                        }
+                    }
+                    "monitor_frequency" => {
+                        seen |= 65536u64;
+                        if !is_valid_53(x) {
+                            return false;
+                        }
+                    }
+                    "camera_model" => {
+                        seen |= 131072u64;
+                        if !is_valid_54(x) {
+                            return false;
+                        }
+                    }
+                    "enable_video_mirror" => {
+                        seen |= 262144u64;
+                        if !is_valid_55(x) {
+                            return false;
+                        }
+                    }
+                    "microphone_info" => {
+                        seen |= 524288u64;
+                        if !is_valid_56(x) {
+                            return false;
+                        }
+                    }
+                    "speaker_info" => {
+                        seen |= 1048576u64;
+                        if !is_valid_57(x) {
+                            return false;
+                        }
+                    }
+                    _ => {}
                 }
             }
-            if let Some(x) = obj.get("device_model") {
-                if !is_valid_38(x) {
-                    return false;
-                }
-            }
-            if let Some(x) = obj.get("sn") {
-                if !is_valid_39(x) {
-                    return false;
-                }
-            }
-            if let Some(x) = obj.get("ip") {
-                if !is_valid_40(x) {
-                    return false;
-                }
-            }
-            if let Some(x) = obj.get("mac") {
-                if !is_valid_41(x) {
-                    return false;
-                }
-            }
-            if let Some(x) = obj.get("rooms_version") {
-                if !is_valid_42(x) {
-                    return false;
-                }
-            }
-            if let Some(x) = obj.get("firmware_version") {
-                if !is_valid_43(x) {
-                    return false;
-                }
-            }
-            if let Some(x) = obj.get("health_status") {
-                if !is_valid_44(x) {
-                    return false;
-                }
-            }
-            if let Some(x) = obj.get("system_type") {
-                if !is_valid_45(x) {
-                    return false;
-                }
-            }
-            if let Some(x) = obj.get("meeting_room_status") {
-                if !is_valid_46(x) {
-                    return false;
-                }
-            }
-            if let Some(x) = obj.get("active_time") {
-                if !is_valid_47(x) {
-                    return false;
-                }
-            }
-            if let Some(x) = obj.get("cpu_info") {
-                if !is_valid_48(x) {
-                    return false;
-                }
-            }
-            if let Some(x) = obj.get("cpu_usage") {
-                if !is_valid_49(x) {
-                    return false;
-                }
-            }
-            if let Some(x) = obj.get("gpu_info") {
-                if !is_valid_50(x) {
-                    return false;
-                }
-            }
-            if let Some(x) = obj.get("net_type") {
-                if !is_valid_51(x) {
-                    return false;
-                }
-            }
-            if let Some(x) = obj.get("memory_info") {
-                if !is_valid_52(x) {
-                    return false;
-                }
-            }
-            if let Some(x) = obj.get("monitor_frequency") {
-                if !is_valid_53(x) {
-                    return false;
-                }
-            }
-            if let Some(x) = obj.get("camera_model") {
-                if !is_valid_54(x) {
-                    return false;
-                }
-            }
-            if let Some(x) = obj.get("enable_video_mirror") {
-                if !is_valid_55(x) {
-                    return false;
-                }
-            }
-            if let Some(x) = obj.get("microphone_info") {
-                if !is_valid_56(x) {
-                    return false;
-                }
-            }
-            if let Some(x) = obj.get("speaker_info") {
-                if !is_valid_57(x) {
-                    return false;
-                }
+            if seen != 2097151u64 {
+                return false;
             }
         }
         true
