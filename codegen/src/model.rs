@@ -208,6 +208,89 @@ impl Keywords {
             .copied()
     }
 
+    /// The constant, when `const` is the schema's only assertion (annotations aside).
+    pub fn only_const(&self) -> Option<&Value> {
+        let Keywords {
+            types,
+            enum_values,
+            const_value,
+            properties,
+            pattern_properties,
+            additional_properties,
+            property_names,
+            required,
+            min_properties,
+            max_properties,
+            dependent_required,
+            dependent_schemas,
+            unevaluated_properties,
+            prefix_items,
+            items,
+            contains,
+            min_contains,
+            max_contains,
+            min_items,
+            max_items,
+            unique_items,
+            unevaluated_items,
+            min_length,
+            max_length,
+            pattern,
+            minimum,
+            maximum,
+            exclusive_minimum,
+            exclusive_maximum,
+            multiple_of,
+            reference,
+            all_of,
+            any_of,
+            one_of,
+            not,
+            if_,
+            then_,
+            else_,
+            annotations: _,
+        } = self;
+        let nothing_else = types.is_none()
+            && enum_values.is_none()
+            && properties.is_empty()
+            && pattern_properties.is_empty()
+            && additional_properties.is_none()
+            && property_names.is_none()
+            && required.is_empty()
+            && min_properties.is_none()
+            && max_properties.is_none()
+            && dependent_required.is_empty()
+            && dependent_schemas.is_empty()
+            && unevaluated_properties.is_none()
+            && prefix_items.is_empty()
+            && items.is_none()
+            && contains.is_none()
+            && min_contains.is_none()
+            && max_contains.is_none()
+            && min_items.is_none()
+            && max_items.is_none()
+            && !unique_items
+            && unevaluated_items.is_none()
+            && min_length.is_none()
+            && max_length.is_none()
+            && pattern.is_none()
+            && minimum.is_none()
+            && maximum.is_none()
+            && exclusive_minimum.is_none()
+            && exclusive_maximum.is_none()
+            && multiple_of.is_none()
+            && reference.is_none()
+            && all_of.is_empty()
+            && any_of.is_empty()
+            && one_of.is_empty()
+            && not.is_none()
+            && if_.is_none()
+            && then_.is_none()
+            && else_.is_none();
+        const_value.as_ref().filter(|_| nothing_else)
+    }
+
     /// Whether the schema needs to know which members and items its in-place subschemas
     /// evaluated.
     pub fn uses_unevaluated(&self) -> bool {

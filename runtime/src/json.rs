@@ -23,6 +23,20 @@ pub fn is_integer(n: &Number) -> bool {
     !n.is_f64() || n.as_f64().is_some_and(|f| f.fract() == 0.0)
 }
 
+/// The value of `n` as an `i64` when it is an integer that fits one (`3.0` included), for the
+/// fast paths of integer bounds and integer constants; `None` sends callers to the exact
+/// comparisons, which handle every number.
+#[inline]
+pub fn exact_i64(n: &Number) -> Option<i64> {
+    if let Some(i) = n.as_i64() {
+        return Some(i);
+    }
+    let f = n.as_f64()?;
+    // -2^63 is exact in f64; 2^63 is the first float past `i64::MAX`.
+    (f.fract() == 0.0 && (-9_223_372_036_854_775_808.0..9_223_372_036_854_775_808.0).contains(&f))
+        .then_some(f as i64)
+}
+
 /// JSON Schema equality, as `const`, `enum` and `uniqueItems` use it.
 ///
 /// Numbers are equal when their mathematical values are (`1`, `1.0` and `1e0` are; so are `0`
@@ -414,6 +428,39 @@ fn canonical_hash(value: &Value, keys: &RandomState) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn exact_i64_agrees_with_exact_comparison() {
+        let numbers: Vec<Number> = [
+            serde_json::json!(0),
+            serde_json::json!(-1),
+            serde_json::json!(3.0),
+            serde_json::json!(-0.0),
+            serde_json::json!(3.5),
+            serde_json::json!(u64::MAX),
+            serde_json::json!(i64::MIN),
+            serde_json::json!(9.223372036854776e18),
+            serde_json::json!(-9.223372036854776e18),
+            serde_json::json!(1e300),
+        ]
+        .into_iter()
+        .map(|v| v.as_number().expect("a number").clone())
+        .collect();
+        for n in &numbers {
+            match exact_i64(n) {
+                Some(i) => assert_eq!(cmp_i64(n, i), Some(Ordering::Equal), "{n}"),
+                None => assert!(
+                    !is_integer(n)
+                        || cmp_i64(n, i64::MAX) == Some(Ordering::Greater)
+                        || cmp_i64(n, i64::MIN) == Some(Ordering::Less),
+                    "{n} is an i64 but exact_i64 missed it"
+                ),
+            }
+        }
+        assert_eq!(exact_i64(&numbers[7]), None, "2^63 does not fit");
+        assert_eq!(exact_i64(&numbers[8]), Some(i64::MIN));
+        assert_eq!(exact_i64(&numbers[9]), None);
+    }
     use serde_json::json;
 
     fn num(v: Value) -> Number {

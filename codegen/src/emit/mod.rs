@@ -139,13 +139,13 @@ fn schema_module(model: &Model, root: &Root, options: &EmitOptions) -> TokenStre
     let mut root_type = None;
     if options.types {
         let type_name = names::camel(name.rsplit('/').next().unwrap_or(name));
-        let (items, ty) = types::emit(model, root.node, &type_name, &options.schemars);
+        let (items, ty, from_value) = types::emit(model, root.node, &type_name, &options.schemars);
         out.extend(items);
-        root_type = Some(ty);
+        root_type = Some((ty, from_value));
     }
     if options.validators {
         out.extend(validate::emit(model, root));
-        if let Some(ty) = root_type {
+        if let Some((ty, from_value)) = root_type {
             out.extend(quote! {
                 /// Decodes `bytes` into the schema's type if the schema accepts the document, and
                 /// reports every violation if it does not.
@@ -155,7 +155,7 @@ fn schema_module(model: &Model, root: &Root, options: &EmitOptions) -> TokenStre
                     if !is_valid(&value) {
                         return Err(DecodeError::Invalid(validate(&value)));
                     }
-                    ::serde_json::from_value(value).map_err(DecodeError::Decode)
+                    #from_value(value).map_err(DecodeError::Decode)
                 }
             });
         }

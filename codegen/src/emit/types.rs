@@ -153,13 +153,14 @@ impl Name {
 }
 
 /// Emits the types of one root schema; the root's type is called `root_name` if it is a named
-/// type. Returns the items and the root's type.
+/// type. Returns the items, the root's type, and the function that decodes the root type from an
+/// owned `serde_json::Value`.
 pub fn emit(
     model: &Model,
     root: NodeId,
     root_name: &str,
     schemars: &Schemars,
-) -> (TokenStream, TokenStream) {
+) -> (TokenStream, TokenStream, TokenStream) {
     let mut cx = TypeCx {
         model,
         defs: Vec::new(),
@@ -180,7 +181,16 @@ pub fn emit(
     let root_ty = cx.ty(root, Some(root_name));
     let defs = std::mem::take(&mut cx.defs);
     let items = defs.iter().map(|def| cx.def_tokens(def, &defs));
-    (quote! { #(#items)* }, cx.ty_tokens(&root_ty, &defs))
+    let discriminated =
+        matches!(root_ty, Ty::Named(i) if matches!(defs[i].body, DefBody::Discriminated { .. }));
+    let root = cx.ty_tokens(&root_ty, &defs);
+    // How a validated `Value` becomes the root type without being copied.
+    let from_value = if discriminated {
+        quote! { #root::from_value }
+    } else {
+        quote! { ::serde_json::from_value::<#root> }
+    };
+    (quote! { #(#items)* }, root, from_value)
 }
 
 struct TypeCx<'m> {
@@ -782,6 +792,21 @@ impl<'m> TypeCx<'m> {
                     }
 
                     impl #name {
+                        /// Decodes a parsed document, moving it into the variant its member selects
+                        /// (the `Deserialize` impl would copy it first).
+                        pub fn from_value(value: ::serde_json::Value) -> ::serde_json::Result<Self> {
+                            use ::wecom_rooms_runtime::json;
+                            let selects_then = match value.get(#property) {
+                                Some(x) => #test,
+                                None => #absent_selects_then,
+                            };
+                            if selects_then {
+                                ::serde_json::from_value(value).map(Self::#then_variant)
+                            } else {
+                                ::serde_json::from_value(value).map(Self::#other_variant)
+                            }
+                        }
+
                         /// Decodes JSON text. Faster than the `Deserialize` impl, which must buffer
                         /// the document to see the member that selects the variant: this reads the
                         /// text twice instead, once skimming for that member and once straight into

@@ -154,12 +154,18 @@ fn needed(model: &Model, root: NodeId) -> Needed {
             }
         }
         match mode {
-            Mode::IsValid => stack.extend(
-                children(k)
+            Mode::IsValid => {
+                // Branches of distinct constants are tested inline.
+                let inlined: Vec<NodeId> = if distinct_constants(model, &k.one_of).is_some() {
+                    k.one_of.clone()
+                } else {
+                    Vec::new()
+                };
+                let tested = children(k)
                     .into_iter()
-                    .filter(|&c| Some(c) != inline_false)
-                    .map(|c| (c, Mode::IsValid)),
-            ),
+                    .filter(|&c| Some(c) != inline_false && !inlined.contains(&c));
+                stack.extend(tested.map(|c| (c, Mode::IsValid)));
+            }
             Mode::Validate => {
                 // Like the reference validator, `unevaluated*` report at the container.
                 let unevaluated = [k.unevaluated_properties, k.unevaluated_items];
@@ -1124,7 +1130,14 @@ impl Checks<'_> {
         ];
         for (keyword, bound, failing, relation) in bounds {
             let Some(bound) = bound else { continue };
-            let compare = compare_number(quote!(n), bound);
+            let exact = compare_number(quote!(n), bound);
+            // Integers that fit an i64 (nearly all) compare natively; the rest exactly.
+            let compare = match bound.as_i64() {
+                Some(b) => quote! {
+                    match json::exact_i64(n) { Some(i) => Some(i.cmp(&#b)), None => #exact }
+                },
+                None => exact,
+            };
             let phrase = expected
                 .clone()
                 .unwrap_or_else(|| format!("a number {relation} {bound}"));
@@ -1181,6 +1194,12 @@ impl Checks<'_> {
             "oneOf",
             quote! { format!(#template, describe(v), matching) },
         );
+        if self.mode == Mode::IsValid
+            && let Some(membership) = distinct_constants(self.cx.model, &k.one_of)
+        {
+            // Distinct constants: at most one can match, so "exactly one" is "one of them".
+            return quote! { if !(#membership) { return false; } };
+        }
         match self.mode {
             Mode::IsValid => quote! {
                 let mut matching = 0usize;
@@ -1243,6 +1262,37 @@ impl Checks<'_> {
     }
 }
 
+/// When every branch is only a `const`, all of them distinct i64 integers or all distinct
+/// strings: a membership test of `v` in one `matches!`. (`is_valid` then needs no function for
+/// the branches.)
+fn distinct_constants(model: &Model, branches: &[NodeId]) -> Option<TokenStream> {
+    let constants: Option<Vec<&Value>> = branches
+        .iter()
+        .map(|&b| model.keywords(b)?.only_const())
+        .collect();
+    let constants = constants?;
+    if let Some(ints) = constants
+        .iter()
+        .map(|c| c.as_i64())
+        .collect::<Option<Vec<i64>>>()
+    {
+        let distinct: BTreeSet<i64> = ints.iter().copied().collect();
+        return (distinct.len() == ints.len()).then(|| {
+            quote! { matches!(v, Value::Number(n) if matches!(json::exact_i64(n), Some(#(#ints)|*))) }
+        });
+    }
+    if let Some(strs) = constants
+        .iter()
+        .map(|c| c.as_str())
+        .collect::<Option<Vec<&str>>>()
+    {
+        let distinct: BTreeSet<&str> = strs.iter().copied().collect();
+        return (distinct.len() == strs.len())
+            .then(|| quote! { matches!(v.as_str(), Some(#(#strs)|*)) });
+    }
+    None
+}
+
 /// A boolean expression: `v` equals `value` as JSON Schema compares (1 equals 1.0).
 fn equals(value: &Value, statics: &mut Statics) -> TokenStream {
     match value {
@@ -1260,10 +1310,16 @@ pub(crate) fn equals_scalar(value: &Value, v: TokenStream) -> TokenStream {
         Value::Null => quote! { #v.is_null() },
         Value::Bool(b) => quote! { #v.as_bool() == Some(#b) },
         Value::String(s) => quote! { #v.as_str() == Some(#s) },
-        Value::Number(bound) => {
-            let compare = compare_number(quote!(n), bound);
-            quote! { matches!(#v, ::serde_json::Value::Number(n) if #compare == Some(::core::cmp::Ordering::Equal)) }
-        }
+        // An i64 constant equals exactly the numbers whose integer value is it (`3.0` is 3).
+        Value::Number(bound) => match bound.as_i64() {
+            Some(b) => {
+                quote! { matches!(#v, ::serde_json::Value::Number(n) if json::exact_i64(n) == Some(#b)) }
+            }
+            None => {
+                let compare = compare_number(quote!(n), bound);
+                quote! { matches!(#v, ::serde_json::Value::Number(n) if #compare == Some(::core::cmp::Ordering::Equal)) }
+            }
+        },
         Value::Array(_) | Value::Object(_) => unreachable!("only scalars are compared inline"),
     }
 }

@@ -222,7 +222,7 @@ pub fn decode_validated(
     if !is_valid(&value) {
         return Err(DecodeError::Invalid(validate(&value)));
     }
-    ::serde_json::from_value(value).map_err(DecodeError::Decode)
+    ::serde_json::from_value::<Request>(value).map_err(DecodeError::Decode)
 }
 /// This schema in the crate's registry.
 pub const SCHEMA_ENTRY: ::wecom_rooms_runtime::registry::SchemaEntry = ::wecom_rooms_runtime::registry::SchemaEntry::new(

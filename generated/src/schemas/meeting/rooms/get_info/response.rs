@@ -42,8 +42,7 @@ impl<'de> ::serde::Deserialize<'de> for Response {
         let selects_then = match value.get("errcode") {
             Some(x) => {
                 matches!(
-                    x, ::serde_json::Value::Number(n) if json::cmp_u64(n, 0u64) ==
-                    Some(::core::cmp::Ordering::Equal)
+                    x, ::serde_json::Value::Number(n) if json::exact_i64(n) == Some(0i64)
                 )
             }
             None => false,
@@ -60,6 +59,24 @@ impl<'de> ::serde::Deserialize<'de> for Response {
     }
 }
 impl Response {
+    /// Decodes a parsed document, moving it into the variant its member selects
+    /// (the `Deserialize` impl would copy it first).
+    pub fn from_value(value: ::serde_json::Value) -> ::serde_json::Result<Self> {
+        use ::wecom_rooms_runtime::json;
+        let selects_then = match value.get("errcode") {
+            Some(x) => {
+                matches!(
+                    x, ::serde_json::Value::Number(n) if json::exact_i64(n) == Some(0i64)
+                )
+            }
+            None => false,
+        };
+        if selects_then {
+            ::serde_json::from_value(value).map(Self::RoomInfo)
+        } else {
+            ::serde_json::from_value(value).map(Self::ErrorEnvelope)
+        }
+    }
     /// Decodes JSON text. Faster than the `Deserialize` impl, which must buffer
     /// the document to see the member that selects the variant: this reads the
     /// text twice instead, once skimming for that member and once straight into
@@ -76,8 +93,7 @@ impl Response {
         let selects_then = match &selector.selector {
             Some(x) => {
                 matches!(
-                    x, ::serde_json::Value::Number(n) if json::cmp_u64(n, 0u64) ==
-                    Some(::core::cmp::Ordering::Equal)
+                    x, ::serde_json::Value::Number(n) if json::exact_i64(n) == Some(0i64)
                 )
             }
             None => false,
@@ -1053,8 +1069,7 @@ mod validators {
     #[inline]
     pub(super) fn is_valid_6(v: &Value) -> bool {
         if !(matches!(
-            v, ::serde_json::Value::Number(n) if json::cmp_u64(n, 0u64) ==
-            Some(::core::cmp::Ordering::Equal)
+            v, ::serde_json::Value::Number(n) if json::exact_i64(n) == Some(0i64)
         )) {
             return false;
         }
@@ -1265,12 +1280,16 @@ mod validators {
         }
         if let Value::Number(n) = v {
             if matches!(
-                json::cmp_i64(n, - 2147483648i64), Some(::core::cmp::Ordering::Less)
+                match json::exact_i64(n) { Some(i) => Some(i.cmp(& - 2147483648i64)),
+                None => json::cmp_i64(n, - 2147483648i64) },
+                Some(::core::cmp::Ordering::Less)
             ) {
                 return false;
             }
             if matches!(
-                json::cmp_u64(n, 2147483647u64), Some(::core::cmp::Ordering::Greater)
+                match json::exact_i64(n) { Some(i) => Some(i.cmp(& 2147483647i64)), None
+                => json::cmp_u64(n, 2147483647u64) },
+                Some(::core::cmp::Ordering::Greater)
             ) {
                 return false;
             }
@@ -1291,7 +1310,9 @@ mod validators {
         }
         if let Value::Number(n) = v {
             if matches!(
-                json::cmp_i64(n, - 2147483648i64), Some(::core::cmp::Ordering::Less)
+                match json::exact_i64(n) { Some(i) => Some(i.cmp(& - 2147483648i64)),
+                None => json::cmp_i64(n, - 2147483648i64) },
+                Some(::core::cmp::Ordering::Less)
             ) {
                 ctx.error(
                     "minimum",
@@ -1303,7 +1324,9 @@ mod validators {
                 );
             }
             if matches!(
-                json::cmp_u64(n, 2147483647u64), Some(::core::cmp::Ordering::Greater)
+                match json::exact_i64(n) { Some(i) => Some(i.cmp(& 2147483647i64)), None
+                => json::cmp_u64(n, 2147483647u64) },
+                Some(::core::cmp::Ordering::Greater)
             ) {
                 ctx.error(
                     "maximum",
@@ -1320,8 +1343,7 @@ mod validators {
     #[inline]
     pub(super) fn is_valid_9(v: &Value) -> bool {
         if !(matches!(
-            v, ::serde_json::Value::Number(n) if json::cmp_u64(n, 0u64) ==
-            Some(::core::cmp::Ordering::Equal)
+            v, ::serde_json::Value::Number(n) if json::exact_i64(n) == Some(0i64)
         )) {
             return false;
         }
@@ -1333,8 +1355,7 @@ mod validators {
     /// `meeting/rooms/get_info/response.schema.json#/$defs/RoomInfo/properties/errcode`
     pub(super) fn validate_9<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         if !(matches!(
-            v, ::serde_json::Value::Number(n) if json::cmp_u64(n, 0u64) ==
-            Some(::core::cmp::Ordering::Equal)
+            v, ::serde_json::Value::Number(n) if json::exact_i64(n) == Some(0i64)
         )) {
             ctx.error(
                 "const",
@@ -1512,29 +1533,23 @@ mod validators {
             return false;
         }
         if let Value::Number(n) = v {
-            if matches!(json::cmp_u64(n, 0u64), Some(::core::cmp::Ordering::Less)) {
+            if matches!(
+                match json::exact_i64(n) { Some(i) => Some(i.cmp(& 0i64)), None =>
+                json::cmp_u64(n, 0u64) }, Some(::core::cmp::Ordering::Less)
+            ) {
                 return false;
             }
             if matches!(
-                json::cmp_u64(n, 4294967295u64), Some(::core::cmp::Ordering::Greater)
+                match json::exact_i64(n) { Some(i) => Some(i.cmp(& 4294967295i64)), None
+                => json::cmp_u64(n, 4294967295u64) },
+                Some(::core::cmp::Ordering::Greater)
             ) {
                 return false;
             }
         }
-        let mut matching = 0usize;
-        if is_valid_22(v) {
-            matching += 1;
-            if matching > 1 {
-                return false;
-            }
-        }
-        if is_valid_23(v) {
-            matching += 1;
-            if matching > 1 {
-                return false;
-            }
-        }
-        if matching != 1 {
+        if !(matches!(
+            v, Value::Number(n) if matches!(json::exact_i64(n), Some(0i64 | 1i64))
+        )) {
             return false;
         }
         true
@@ -1549,7 +1564,10 @@ mod validators {
             );
         }
         if let Value::Number(n) = v {
-            if matches!(json::cmp_u64(n, 0u64), Some(::core::cmp::Ordering::Less)) {
+            if matches!(
+                match json::exact_i64(n) { Some(i) => Some(i.cmp(& 0i64)), None =>
+                json::cmp_u64(n, 0u64) }, Some(::core::cmp::Ordering::Less)
+            ) {
                 ctx.error(
                     "minimum",
                     "meeting/rooms/get_info/response.schema.json#/$defs/RoomInfo/properties/monitor_status/minimum",
@@ -1559,7 +1577,9 @@ mod validators {
                 );
             }
             if matches!(
-                json::cmp_u64(n, 4294967295u64), Some(::core::cmp::Ordering::Greater)
+                match json::exact_i64(n) { Some(i) => Some(i.cmp(& 4294967295i64)), None
+                => json::cmp_u64(n, 4294967295u64) },
+                Some(::core::cmp::Ordering::Greater)
             ) {
                 ctx.error(
                     "maximum",
@@ -1608,29 +1628,23 @@ mod validators {
             return false;
         }
         if let Value::Number(n) = v {
-            if matches!(json::cmp_u64(n, 0u64), Some(::core::cmp::Ordering::Less)) {
+            if matches!(
+                match json::exact_i64(n) { Some(i) => Some(i.cmp(& 0i64)), None =>
+                json::cmp_u64(n, 0u64) }, Some(::core::cmp::Ordering::Less)
+            ) {
                 return false;
             }
             if matches!(
-                json::cmp_u64(n, 4294967295u64), Some(::core::cmp::Ordering::Greater)
+                match json::exact_i64(n) { Some(i) => Some(i.cmp(& 4294967295i64)), None
+                => json::cmp_u64(n, 4294967295u64) },
+                Some(::core::cmp::Ordering::Greater)
             ) {
                 return false;
             }
         }
-        let mut matching = 0usize;
-        if is_valid_24(v) {
-            matching += 1;
-            if matching > 1 {
-                return false;
-            }
-        }
-        if is_valid_25(v) {
-            matching += 1;
-            if matching > 1 {
-                return false;
-            }
-        }
-        if matching != 1 {
+        if !(matches!(
+            v, Value::Number(n) if matches!(json::exact_i64(n), Some(0i64 | 1i64))
+        )) {
             return false;
         }
         true
@@ -1645,7 +1659,10 @@ mod validators {
             );
         }
         if let Value::Number(n) = v {
-            if matches!(json::cmp_u64(n, 0u64), Some(::core::cmp::Ordering::Less)) {
+            if matches!(
+                match json::exact_i64(n) { Some(i) => Some(i.cmp(& 0i64)), None =>
+                json::cmp_u64(n, 0u64) }, Some(::core::cmp::Ordering::Less)
+            ) {
                 ctx.error(
                     "minimum",
                     "meeting/rooms/get_info/response.schema.json#/$defs/RoomInfo/properties/scheduled_status/minimum",
@@ -1655,7 +1672,9 @@ mod validators {
                 );
             }
             if matches!(
-                json::cmp_u64(n, 4294967295u64), Some(::core::cmp::Ordering::Greater)
+                match json::exact_i64(n) { Some(i) => Some(i.cmp(& 4294967295i64)), None
+                => json::cmp_u64(n, 4294967295u64) },
+                Some(::core::cmp::Ordering::Greater)
             ) {
                 ctx.error(
                     "maximum",
@@ -2409,8 +2428,7 @@ mod validators {
     #[inline]
     pub(super) fn is_valid_22(v: &Value) -> bool {
         if !(matches!(
-            v, ::serde_json::Value::Number(n) if json::cmp_u64(n, 0u64) ==
-            Some(::core::cmp::Ordering::Equal)
+            v, ::serde_json::Value::Number(n) if json::exact_i64(n) == Some(0i64)
         )) {
             return false;
         }
@@ -2420,8 +2438,7 @@ mod validators {
     #[inline]
     pub(super) fn is_valid_23(v: &Value) -> bool {
         if !(matches!(
-            v, ::serde_json::Value::Number(n) if json::cmp_u64(n, 1u64) ==
-            Some(::core::cmp::Ordering::Equal)
+            v, ::serde_json::Value::Number(n) if json::exact_i64(n) == Some(1i64)
         )) {
             return false;
         }
@@ -2431,8 +2448,7 @@ mod validators {
     #[inline]
     pub(super) fn is_valid_24(v: &Value) -> bool {
         if !(matches!(
-            v, ::serde_json::Value::Number(n) if json::cmp_u64(n, 0u64) ==
-            Some(::core::cmp::Ordering::Equal)
+            v, ::serde_json::Value::Number(n) if json::exact_i64(n) == Some(0i64)
         )) {
             return false;
         }
@@ -2442,8 +2458,7 @@ mod validators {
     #[inline]
     pub(super) fn is_valid_25(v: &Value) -> bool {
         if !(matches!(
-            v, ::serde_json::Value::Number(n) if json::cmp_u64(n, 1u64) ==
-            Some(::core::cmp::Ordering::Equal)
+            v, ::serde_json::Value::Number(n) if json::exact_i64(n) == Some(1i64)
         )) {
             return false;
         }
@@ -2648,35 +2663,23 @@ mod validators {
             return false;
         }
         if let Value::Number(n) = v {
-            if matches!(json::cmp_u64(n, 0u64), Some(::core::cmp::Ordering::Less)) {
+            if matches!(
+                match json::exact_i64(n) { Some(i) => Some(i.cmp(& 0i64)), None =>
+                json::cmp_u64(n, 0u64) }, Some(::core::cmp::Ordering::Less)
+            ) {
                 return false;
             }
             if matches!(
-                json::cmp_u64(n, 4294967295u64), Some(::core::cmp::Ordering::Greater)
+                match json::exact_i64(n) { Some(i) => Some(i.cmp(& 4294967295i64)), None
+                => json::cmp_u64(n, 4294967295u64) },
+                Some(::core::cmp::Ordering::Greater)
             ) {
                 return false;
             }
         }
-        let mut matching = 0usize;
-        if is_valid_62(v) {
-            matching += 1;
-            if matching > 1 {
-                return false;
-            }
-        }
-        if is_valid_63(v) {
-            matching += 1;
-            if matching > 1 {
-                return false;
-            }
-        }
-        if is_valid_64(v) {
-            matching += 1;
-            if matching > 1 {
-                return false;
-            }
-        }
-        if matching != 1 {
+        if !(matches!(
+            v, Value::Number(n) if matches!(json::exact_i64(n), Some(0i64 | 1i64 | 2i64))
+        )) {
             return false;
         }
         true
@@ -2691,7 +2694,10 @@ mod validators {
             );
         }
         if let Value::Number(n) = v {
-            if matches!(json::cmp_u64(n, 0u64), Some(::core::cmp::Ordering::Less)) {
+            if matches!(
+                match json::exact_i64(n) { Some(i) => Some(i.cmp(& 0i64)), None =>
+                json::cmp_u64(n, 0u64) }, Some(::core::cmp::Ordering::Less)
+            ) {
                 ctx.error(
                     "minimum",
                     "meeting/rooms/get_info/response.schema.json#/$defs/AccountInfo/properties/account_type/minimum",
@@ -2701,7 +2707,9 @@ mod validators {
                 );
             }
             if matches!(
-                json::cmp_u64(n, 4294967295u64), Some(::core::cmp::Ordering::Greater)
+                match json::exact_i64(n) { Some(i) => Some(i.cmp(& 4294967295i64)), None
+                => json::cmp_u64(n, 4294967295u64) },
+                Some(::core::cmp::Ordering::Greater)
             ) {
                 ctx.error(
                     "maximum",
@@ -2912,47 +2920,24 @@ mod validators {
             return false;
         }
         if let Value::Number(n) = v {
-            if matches!(json::cmp_u64(n, 0u64), Some(::core::cmp::Ordering::Less)) {
+            if matches!(
+                match json::exact_i64(n) { Some(i) => Some(i.cmp(& 0i64)), None =>
+                json::cmp_u64(n, 0u64) }, Some(::core::cmp::Ordering::Less)
+            ) {
                 return false;
             }
             if matches!(
-                json::cmp_u64(n, 4294967295u64), Some(::core::cmp::Ordering::Greater)
+                match json::exact_i64(n) { Some(i) => Some(i.cmp(& 4294967295i64)), None
+                => json::cmp_u64(n, 4294967295u64) },
+                Some(::core::cmp::Ordering::Greater)
             ) {
                 return false;
             }
         }
-        let mut matching = 0usize;
-        if is_valid_65(v) {
-            matching += 1;
-            if matching > 1 {
-                return false;
-            }
-        }
-        if is_valid_66(v) {
-            matching += 1;
-            if matching > 1 {
-                return false;
-            }
-        }
-        if is_valid_67(v) {
-            matching += 1;
-            if matching > 1 {
-                return false;
-            }
-        }
-        if is_valid_68(v) {
-            matching += 1;
-            if matching > 1 {
-                return false;
-            }
-        }
-        if is_valid_69(v) {
-            matching += 1;
-            if matching > 1 {
-                return false;
-            }
-        }
-        if matching != 1 {
+        if !(matches!(
+            v, Value::Number(n) if matches!(json::exact_i64(n), Some(0i64 | 1i64 | 2i64 |
+            3i64 | 4i64))
+        )) {
             return false;
         }
         true
@@ -2967,7 +2952,10 @@ mod validators {
             );
         }
         if let Value::Number(n) = v {
-            if matches!(json::cmp_u64(n, 0u64), Some(::core::cmp::Ordering::Less)) {
+            if matches!(
+                match json::exact_i64(n) { Some(i) => Some(i.cmp(& 0i64)), None =>
+                json::cmp_u64(n, 0u64) }, Some(::core::cmp::Ordering::Less)
+            ) {
                 ctx.error(
                     "minimum",
                     "meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/properties/meeting_room_status/minimum",
@@ -2977,7 +2965,9 @@ mod validators {
                 );
             }
             if matches!(
-                json::cmp_u64(n, 4294967295u64), Some(::core::cmp::Ordering::Greater)
+                match json::exact_i64(n) { Some(i) => Some(i.cmp(& 4294967295i64)), None
+                => json::cmp_u64(n, 4294967295u64) },
+                Some(::core::cmp::Ordering::Greater)
             ) {
                 ctx.error(
                     "maximum",
@@ -3275,11 +3265,16 @@ mod validators {
             return false;
         }
         if let Value::Number(n) = v {
-            if matches!(json::cmp_u64(n, 0u64), Some(::core::cmp::Ordering::Less)) {
+            if matches!(
+                match json::exact_i64(n) { Some(i) => Some(i.cmp(& 0i64)), None =>
+                json::cmp_u64(n, 0u64) }, Some(::core::cmp::Ordering::Less)
+            ) {
                 return false;
             }
             if matches!(
-                json::cmp_u64(n, 4294967295u64), Some(::core::cmp::Ordering::Greater)
+                match json::exact_i64(n) { Some(i) => Some(i.cmp(& 4294967295i64)), None
+                => json::cmp_u64(n, 4294967295u64) },
+                Some(::core::cmp::Ordering::Greater)
             ) {
                 return false;
             }
@@ -3296,7 +3291,10 @@ mod validators {
             );
         }
         if let Value::Number(n) = v {
-            if matches!(json::cmp_u64(n, 0u64), Some(::core::cmp::Ordering::Less)) {
+            if matches!(
+                match json::exact_i64(n) { Some(i) => Some(i.cmp(& 0i64)), None =>
+                json::cmp_u64(n, 0u64) }, Some(::core::cmp::Ordering::Less)
+            ) {
                 ctx.error(
                     "minimum",
                     "meeting/rooms/get_info/response.schema.json#/$defs/Uint32/minimum",
@@ -3306,7 +3304,9 @@ mod validators {
                 );
             }
             if matches!(
-                json::cmp_u64(n, 4294967295u64), Some(::core::cmp::Ordering::Greater)
+                match json::exact_i64(n) { Some(i) => Some(i.cmp(& 4294967295i64)), None
+                => json::cmp_u64(n, 4294967295u64) },
+                Some(::core::cmp::Ordering::Greater)
             ) {
                 ctx.error(
                     "maximum",
@@ -3322,8 +3322,7 @@ mod validators {
     #[inline]
     pub(super) fn is_valid_62(v: &Value) -> bool {
         if !(matches!(
-            v, ::serde_json::Value::Number(n) if json::cmp_u64(n, 0u64) ==
-            Some(::core::cmp::Ordering::Equal)
+            v, ::serde_json::Value::Number(n) if json::exact_i64(n) == Some(0i64)
         )) {
             return false;
         }
@@ -3333,8 +3332,7 @@ mod validators {
     #[inline]
     pub(super) fn is_valid_63(v: &Value) -> bool {
         if !(matches!(
-            v, ::serde_json::Value::Number(n) if json::cmp_u64(n, 1u64) ==
-            Some(::core::cmp::Ordering::Equal)
+            v, ::serde_json::Value::Number(n) if json::exact_i64(n) == Some(1i64)
         )) {
             return false;
         }
@@ -3344,8 +3342,7 @@ mod validators {
     #[inline]
     pub(super) fn is_valid_64(v: &Value) -> bool {
         if !(matches!(
-            v, ::serde_json::Value::Number(n) if json::cmp_u64(n, 2u64) ==
-            Some(::core::cmp::Ordering::Equal)
+            v, ::serde_json::Value::Number(n) if json::exact_i64(n) == Some(2i64)
         )) {
             return false;
         }
@@ -3355,8 +3352,7 @@ mod validators {
     #[inline]
     pub(super) fn is_valid_65(v: &Value) -> bool {
         if !(matches!(
-            v, ::serde_json::Value::Number(n) if json::cmp_u64(n, 0u64) ==
-            Some(::core::cmp::Ordering::Equal)
+            v, ::serde_json::Value::Number(n) if json::exact_i64(n) == Some(0i64)
         )) {
             return false;
         }
@@ -3366,8 +3362,7 @@ mod validators {
     #[inline]
     pub(super) fn is_valid_66(v: &Value) -> bool {
         if !(matches!(
-            v, ::serde_json::Value::Number(n) if json::cmp_u64(n, 1u64) ==
-            Some(::core::cmp::Ordering::Equal)
+            v, ::serde_json::Value::Number(n) if json::exact_i64(n) == Some(1i64)
         )) {
             return false;
         }
@@ -3377,8 +3372,7 @@ mod validators {
     #[inline]
     pub(super) fn is_valid_67(v: &Value) -> bool {
         if !(matches!(
-            v, ::serde_json::Value::Number(n) if json::cmp_u64(n, 2u64) ==
-            Some(::core::cmp::Ordering::Equal)
+            v, ::serde_json::Value::Number(n) if json::exact_i64(n) == Some(2i64)
         )) {
             return false;
         }
@@ -3388,8 +3382,7 @@ mod validators {
     #[inline]
     pub(super) fn is_valid_68(v: &Value) -> bool {
         if !(matches!(
-            v, ::serde_json::Value::Number(n) if json::cmp_u64(n, 3u64) ==
-            Some(::core::cmp::Ordering::Equal)
+            v, ::serde_json::Value::Number(n) if json::exact_i64(n) == Some(3i64)
         )) {
             return false;
         }
@@ -3399,8 +3392,7 @@ mod validators {
     #[inline]
     pub(super) fn is_valid_69(v: &Value) -> bool {
         if !(matches!(
-            v, ::serde_json::Value::Number(n) if json::cmp_u64(n, 4u64) ==
-            Some(::core::cmp::Ordering::Equal)
+            v, ::serde_json::Value::Number(n) if json::exact_i64(n) == Some(4i64)
         )) {
             return false;
         }
@@ -3434,7 +3426,7 @@ pub fn decode_validated(
     if !is_valid(&value) {
         return Err(DecodeError::Invalid(validate(&value)));
     }
-    ::serde_json::from_value(value).map_err(DecodeError::Decode)
+    Response::from_value(value).map_err(DecodeError::Decode)
 }
 /// This schema in the crate's registry.
 pub const SCHEMA_ENTRY: ::wecom_rooms_runtime::registry::SchemaEntry = ::wecom_rooms_runtime::registry::SchemaEntry::new(
