@@ -208,87 +208,61 @@ impl Keywords {
             .copied()
     }
 
+    /// The keywords present that assert something (every keyword but the annotations).
+    pub fn assertions(&self) -> Vec<&'static str> {
+        let k = self;
+        let present: [(&'static str, bool); 38] = [
+            ("type", k.types.is_some()),
+            ("enum", k.enum_values.is_some()),
+            ("const", k.const_value.is_some()),
+            ("properties", !k.properties.is_empty()),
+            ("patternProperties", !k.pattern_properties.is_empty()),
+            ("additionalProperties", k.additional_properties.is_some()),
+            ("propertyNames", k.property_names.is_some()),
+            ("required", !k.required.is_empty()),
+            ("minProperties", k.min_properties.is_some()),
+            ("maxProperties", k.max_properties.is_some()),
+            ("dependentRequired", !k.dependent_required.is_empty()),
+            ("dependentSchemas", !k.dependent_schemas.is_empty()),
+            ("unevaluatedProperties", k.unevaluated_properties.is_some()),
+            ("prefixItems", !k.prefix_items.is_empty()),
+            ("items", k.items.is_some()),
+            ("contains", k.contains.is_some()),
+            ("minContains", k.min_contains.is_some()),
+            ("maxContains", k.max_contains.is_some()),
+            ("minItems", k.min_items.is_some()),
+            ("maxItems", k.max_items.is_some()),
+            ("uniqueItems", k.unique_items),
+            ("unevaluatedItems", k.unevaluated_items.is_some()),
+            ("minLength", k.min_length.is_some()),
+            ("maxLength", k.max_length.is_some()),
+            ("pattern", k.pattern.is_some()),
+            ("minimum", k.minimum.is_some()),
+            ("maximum", k.maximum.is_some()),
+            ("exclusiveMinimum", k.exclusive_minimum.is_some()),
+            ("exclusiveMaximum", k.exclusive_maximum.is_some()),
+            ("multipleOf", k.multiple_of.is_some()),
+            ("$ref", k.reference.is_some()),
+            ("allOf", !k.all_of.is_empty()),
+            ("anyOf", !k.any_of.is_empty()),
+            ("oneOf", !k.one_of.is_empty()),
+            ("not", k.not.is_some()),
+            ("if", k.if_.is_some()),
+            ("then", k.then_.is_some()),
+            ("else", k.else_.is_some()),
+        ];
+        present
+            .into_iter()
+            .filter(|(_, on)| *on)
+            .map(|(name, _)| name)
+            .collect()
+    }
+
     /// The constant, when `const` is the schema's only assertion (annotations aside).
     pub fn only_const(&self) -> Option<&Value> {
-        let Keywords {
-            types,
-            enum_values,
-            const_value,
-            properties,
-            pattern_properties,
-            additional_properties,
-            property_names,
-            required,
-            min_properties,
-            max_properties,
-            dependent_required,
-            dependent_schemas,
-            unevaluated_properties,
-            prefix_items,
-            items,
-            contains,
-            min_contains,
-            max_contains,
-            min_items,
-            max_items,
-            unique_items,
-            unevaluated_items,
-            min_length,
-            max_length,
-            pattern,
-            minimum,
-            maximum,
-            exclusive_minimum,
-            exclusive_maximum,
-            multiple_of,
-            reference,
-            all_of,
-            any_of,
-            one_of,
-            not,
-            if_,
-            then_,
-            else_,
-            annotations: _,
-        } = self;
-        let nothing_else = types.is_none()
-            && enum_values.is_none()
-            && properties.is_empty()
-            && pattern_properties.is_empty()
-            && additional_properties.is_none()
-            && property_names.is_none()
-            && required.is_empty()
-            && min_properties.is_none()
-            && max_properties.is_none()
-            && dependent_required.is_empty()
-            && dependent_schemas.is_empty()
-            && unevaluated_properties.is_none()
-            && prefix_items.is_empty()
-            && items.is_none()
-            && contains.is_none()
-            && min_contains.is_none()
-            && max_contains.is_none()
-            && min_items.is_none()
-            && max_items.is_none()
-            && !unique_items
-            && unevaluated_items.is_none()
-            && min_length.is_none()
-            && max_length.is_none()
-            && pattern.is_none()
-            && minimum.is_none()
-            && maximum.is_none()
-            && exclusive_minimum.is_none()
-            && exclusive_maximum.is_none()
-            && multiple_of.is_none()
-            && reference.is_none()
-            && all_of.is_empty()
-            && any_of.is_empty()
-            && one_of.is_empty()
-            && not.is_none()
-            && if_.is_none()
-            && then_.is_none()
-            && else_.is_none();
-        const_value.as_ref().filter(|_| nothing_else)
+        self.const_value
+            .as_ref()
+            .filter(|_| self.assertions() == ["const"])
     }
 
     /// Whether the schema needs to know which members and items its in-place subschemas

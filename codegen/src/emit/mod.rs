@@ -139,18 +139,35 @@ fn schema_module(model: &Model, root: &Root, options: &EmitOptions) -> TokenStre
     let mut root_type = None;
     if options.types {
         let type_name = names::camel(name.rsplit('/').next().unwrap_or(name));
-        let (items, ty, from_value) = types::emit(model, root.node, &type_name, &options.schemars);
+        let (items, root_type_info) = types::emit(model, root.node, &type_name, &options.schemars);
         out.extend(items);
-        root_type = Some((ty, from_value));
+        root_type = Some(root_type_info);
     }
     if options.validators {
         out.extend(validate::emit(model, root));
-        if let Some((ty, from_value)) = root_type {
+        if let Some(types::RootType {
+            ty,
+            from_value,
+            from_slice,
+            checked,
+        }) = root_type
+        {
+            // Where the type's checks are known to be the schema's, a document that decodes
+            // straight from bytes and passes them is valid: no `Value`, no second validation.
+            let fast = checked.then(|| {
+                quote! {
+                    match #from_slice(bytes) {
+                        Ok(typed) if typed.satisfies_schema() => return Ok(typed),
+                        _ => {}
+                    }
+                }
+            });
             out.extend(quote! {
                 /// Decodes `bytes` into the schema's type if the schema accepts the document, and
                 /// reports every violation if it does not.
                 pub fn decode_validated(bytes: &[u8]) -> ::core::result::Result<#ty, ::wecom_rooms_runtime::decode::DecodeError> {
                     use ::wecom_rooms_runtime::decode::DecodeError;
+                    #fast
                     let value: ::serde_json::Value = ::serde_json::from_slice(bytes).map_err(DecodeError::Syntax)?;
                     if !is_valid(&value) {
                         return Err(DecodeError::Invalid(validate(&value)));

@@ -15,7 +15,7 @@
 //!
 //! [`Base64String`]: https://docs.rs/wecom-rooms-runtime
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
@@ -54,6 +54,16 @@ impl IntTy {
             IntTy::U32 => quote!(u32),
             IntTy::I64 => quote!(i64),
             IntTy::U64 => quote!(u64),
+        }
+    }
+
+    /// The smallest and largest value of the type.
+    fn bounds(self) -> (i128, i128) {
+        match self {
+            IntTy::I32 => (i32::MIN.into(), i32::MAX.into()),
+            IntTy::U32 => (0, u32::MAX.into()),
+            IntTy::I64 => (i64::MIN.into(), i64::MAX.into()),
+            IntTy::U64 => (0, u64::MAX.into()),
         }
     }
 
@@ -99,6 +109,8 @@ struct Def {
     name: String,
     doc: Vec<String>,
     body: DefBody,
+    /// The schema node that shapes the type.
+    node: NodeId,
 }
 
 #[derive(Debug)]
@@ -130,6 +142,7 @@ enum DefBody {
 struct Field {
     rust: String,
     wire: String,
+    node: NodeId,
     ty: Ty,
     required: bool,
     doc: Vec<String>,
@@ -153,20 +166,20 @@ impl Name {
 }
 
 /// Emits the types of one root schema; the root's type is called `root_name` if it is a named
-/// type. Returns the items, the root's type, and the function that decodes the root type from an
-/// owned `serde_json::Value`.
+/// type. Returns the items and what decoding needs to know of the root's type.
 pub fn emit(
     model: &Model,
     root: NodeId,
     root_name: &str,
     schemars: &Schemars,
-) -> (TokenStream, TokenStream, TokenStream) {
+) -> (TokenStream, RootType) {
     let mut cx = TypeCx {
         model,
         defs: Vec::new(),
         named: BTreeMap::new(),
         scope: Scope::default(),
         schemars,
+        branch_nodes: BTreeMap::new(),
     };
     // Names of `$defs` win over names derived from members, whatever order they are met in.
     for node in &model.nodes {
@@ -180,17 +193,58 @@ pub fn emit(
     };
     let root_ty = cx.ty(root, Some(root_name));
     let defs = std::mem::take(&mut cx.defs);
-    let items = defs.iter().map(|def| cx.def_tokens(def, &defs));
+    let checks = cx.schema_checks(&defs);
+    let items = defs.iter().enumerate().map(|(i, def)| {
+        let def_tokens = cx.def_tokens(def, &defs);
+        let check = checks[i].as_ref().map(|body| {
+            let name = ident(&def.name);
+            quote! {
+                impl #name {
+                    /// Whether this decoded value satisfies the schema: the checks its type
+                    /// does not make itself (see `decode_validated`).
+                    #[allow(dead_code)] // Not every type's check is reached from the root's.
+                    fn satisfies_schema(&self) -> bool {
+                        #body
+                    }
+                }
+            }
+        });
+        quote! { #def_tokens #check }
+    });
+    let items = quote! { #(#items)* };
     let discriminated =
         matches!(root_ty, Ty::Named(i) if matches!(defs[i].body, DefBody::Discriminated { .. }));
-    let root = cx.ty_tokens(&root_ty, &defs);
-    // How a validated `Value` becomes the root type without being copied.
-    let from_value = if discriminated {
-        quote! { #root::from_value }
+    let ty = cx.ty_tokens(&root_ty, &defs);
+    // How a validated `Value` becomes the root type without being copied, and how bytes become
+    // it fastest.
+    let (from_value, from_slice) = if discriminated {
+        (quote! { #ty::from_value }, quote! { #ty::from_slice })
     } else {
-        quote! { ::serde_json::from_value::<#root> }
+        (
+            quote! { ::serde_json::from_value::<#ty> },
+            quote! { ::serde_json::from_slice::<#ty> },
+        )
     };
-    (quote! { #(#items)* }, root, from_value)
+    let checked = matches!(root_ty, Ty::Named(i) if checks[i].is_some());
+    let root = RootType {
+        ty,
+        from_value,
+        from_slice,
+        checked,
+    };
+    (items, root)
+}
+
+/// What decoding code needs to know of a root schema's type.
+pub struct RootType {
+    pub ty: TokenStream,
+    /// A function from an owned `serde_json::Value` to the type.
+    pub from_value: TokenStream,
+    /// A function from `&[u8]` to the type.
+    pub from_slice: TokenStream,
+    /// Whether the type has a `satisfies_schema` check, so that a value decoded straight from
+    /// bytes and passing it is known to be valid.
+    pub checked: bool,
 }
 
 struct TypeCx<'m> {
@@ -200,6 +254,9 @@ struct TypeCx<'m> {
     named: BTreeMap<NodeId, usize>,
     scope: Scope,
     schemars: &'m Schemars,
+    /// The branch nodes of enum types: `Alternatives` in variant order, `Discriminated` as
+    /// [then, otherwise].
+    branch_nodes: BTreeMap<usize, Vec<NodeId>>,
 }
 
 impl<'m> TypeCx<'m> {
@@ -346,7 +403,12 @@ impl<'m> TypeCx<'m> {
     fn add(&mut self, shape: NodeId, name: &str, doc: Vec<String>, body: DefBody) -> Ty {
         let name = name.to_owned();
         let index = self.defs.len();
-        self.defs.push(Def { name, doc, body });
+        self.defs.push(Def {
+            name,
+            doc,
+            body,
+            node: shape,
+        });
         self.named.insert(shape, index);
         Ty::Named(index)
     }
@@ -382,6 +444,7 @@ impl<'m> TypeCx<'m> {
             fields.push(Field {
                 rust,
                 wire: wire.clone(),
+                node: *sub,
                 ty,
                 required: k.required.contains(wire),
                 doc: self.doc(*sub),
@@ -475,7 +538,11 @@ impl<'m> TypeCx<'m> {
             variants.push((scope.claim(variant), kind, ty, self.doc(branch)));
         }
         let doc = self.doc(shape);
-        Some(self.add(shape, name, doc, DefBody::Alternatives { variants }))
+        let ty = self.add(shape, name, doc, DefBody::Alternatives { variants });
+        if let Ty::Named(index) = ty {
+            self.branch_nodes.insert(index, branches.to_vec());
+        }
+        Some(ty)
     }
 
     fn kind(&self, ty: &Ty, _k: Option<&Keywords>) -> Option<Kind> {
@@ -544,6 +611,7 @@ impl<'m> TypeCx<'m> {
             then: (then_name, then_ty),
             otherwise: (otherwise_name, otherwise_ty),
         };
+        self.branch_nodes.insert(index, vec![then, otherwise_node]);
         Some(Ty::Named(index))
     }
 
@@ -1257,4 +1325,412 @@ fn join_or(items: &[String]) -> String {
 pub(super) fn doc_attrs(lines: &[String]) -> TokenStream {
     let lines = lines.iter().map(|l| super::names::doc_text(l));
     quote! { #( #[doc = #lines] )* }
+}
+
+/// Typed validation, for `decode_validated`'s fast path: for each type, the checks a decoded
+/// value must pass beyond what decoding already ensured, so that "decodes and passes" means
+/// "the schema accepts the document". A type gets a check only where that can be shown from the
+/// schema; everything else goes through the `Value` validators.
+impl TypeCx<'_> {
+    /// `satisfies_schema` bodies, one per def (`None`: not shown sound). The greatest fixpoint
+    /// over the defs, so recursive types check recursively.
+    fn schema_checks(&self, defs: &[Def]) -> Vec<Option<TokenStream>> {
+        let mut exact = vec![true; defs.len()];
+        loop {
+            let checks: Vec<Option<TokenStream>> = (0..defs.len())
+                .map(|i| exact[i].then(|| self.def_check(i, defs, &exact)).flatten())
+                .collect();
+            let next: Vec<bool> = checks.iter().map(Option::is_some).collect();
+            if next == exact {
+                return checks;
+            }
+            exact = next;
+        }
+    }
+
+    /// The nodes whose assertions apply to a value typed from `node`: it, and the `$ref`
+    /// targets followed to the node that shapes the type.
+    fn chain(&self, node: NodeId) -> Vec<NodeId> {
+        let shape = self.shape(node);
+        let mut out = vec![node];
+        let mut at = node;
+        while at != shape {
+            match self.keywords(at).and_then(|k| k.reference) {
+                Some(next) => {
+                    at = next;
+                    out.push(at);
+                }
+                None => break,
+            }
+        }
+        out
+    }
+
+    /// A boolean expression over `x` (a reference to a value of type `ty` decoded from a member
+    /// described by `node`): true exactly when the schema at `node` accepts it.
+    fn value_check(
+        &self,
+        ty: &Ty,
+        node: NodeId,
+        defs: &[Def],
+        exact: &[bool],
+        x: TokenStream,
+        by_ref: bool,
+    ) -> Option<Vec<TokenStream>> {
+        if let Ty::Secret(inner) = ty {
+            return self.value_check(inner, node, defs, exact, quote!(#x.expose()), true);
+        }
+        let chain = self.chain(node);
+        let (&shape, links) = chain.split_last()?;
+        let shape_k = self.keywords(shape);
+        let mut checks: Vec<TokenStream> = Vec::new();
+        // Links (nodes before the shape) may add scalar constraints and nothing else.
+        let scalar = [
+            "$ref",
+            "const",
+            "minimum",
+            "maximum",
+            "exclusiveMinimum",
+            "exclusiveMaximum",
+            "minLength",
+            "maxLength",
+        ];
+        for &link in links {
+            let k = self.keywords(link)?;
+            if k.assertions().iter().any(|a| !scalar.contains(a)) {
+                return None;
+            }
+            checks.extend(self.scalar_checks(ty, k, &x, by_ref)?);
+        }
+        let allowed: &[&str] = match ty {
+            Ty::String | Ty::Base64 => &["type", "const", "minLength", "maxLength"],
+            Ty::Int(_) => &[
+                "type",
+                "const",
+                "minimum",
+                "maximum",
+                "exclusiveMinimum",
+                "exclusiveMaximum",
+            ],
+            Ty::Bool => &["type", "const"],
+            Ty::F64 => &["type"],
+            Ty::Vec(_) => &["type", "items", "minItems", "maxItems"],
+            Ty::Named(j) => {
+                if !exact[*j] || defs[*j].node != shape {
+                    return None;
+                }
+                checks.push(quote! { #x.satisfies_schema() });
+                return Some(checks);
+            }
+            Ty::Value | Ty::Secret(_) => return None,
+        };
+        let k = shape_k?;
+        if k.assertions().iter().any(|a| !allowed.contains(a)) {
+            return None;
+        }
+        checks.extend(self.scalar_checks(ty, k, &x, by_ref)?);
+        if let Ty::Vec(inner) = ty {
+            if let Some(min) = k.min_items {
+                checks.push(quote! { #x.len() as u64 >= #min });
+            }
+            if let Some(max) = k.max_items {
+                checks.push(quote! { #x.len() as u64 <= #max });
+            }
+            if let Some(items) = k.items {
+                let item = self.value_check(inner, items, defs, exact, quote!(item), true)?;
+                if !item.is_empty() {
+                    let item = conjunction(item);
+                    checks.push(quote! { #x.iter().all(|item| #item) });
+                }
+            }
+        }
+        Some(checks)
+    }
+
+    /// The residual checks of `const`, bounds and lengths on a scalar; `None` when one cannot
+    /// be checked on `ty`.
+    fn scalar_checks(
+        &self,
+        ty: &Ty,
+        k: &Keywords,
+        x: &TokenStream,
+        by_ref: bool,
+    ) -> Option<Vec<TokenStream>> {
+        let mut out = Vec::new();
+        let value = if by_ref { quote!(*#x) } else { quote!(#x) };
+        match ty {
+            Ty::String | Ty::Base64 => {
+                if let Some(min) = k.min_length {
+                    out.push(quote! { ::wecom_rooms_runtime::json::char_count(#x.as_str()) as u64 >= #min });
+                }
+                if let Some(max) = k.max_length {
+                    out.push(quote! { ::wecom_rooms_runtime::json::char_count(#x.as_str()) as u64 <= #max });
+                }
+                if let Some(c) = &k.const_value {
+                    let c = c.as_str()?;
+                    out.push(quote! { #x.as_str() == #c });
+                }
+                if k.minimum.is_some()
+                    || k.maximum.is_some()
+                    || k.exclusive_minimum.is_some()
+                    || k.exclusive_maximum.is_some()
+                {
+                    // Bounds never apply to strings.
+                }
+            }
+            Ty::Int(repr) => {
+                let int = |n: &serde_json::Number| {
+                    n.as_i64()
+                        .map(i128::from)
+                        .or_else(|| n.as_u64().map(i128::from))
+                };
+                let bound = |n: &Option<serde_json::Number>| -> Option<Option<i128>> {
+                    match n {
+                        None => Some(None),
+                        Some(n) => int(n).map(Some),
+                    }
+                };
+                let value = quote! { i128::from(#value) };
+                let literal = proc_macro2::Literal::i128_suffixed;
+                // Bounds the Rust type already keeps need no check.
+                let (lowest, highest) = repr.bounds();
+                if let Some(min) = bound(&k.minimum)?.filter(|&m| m > lowest) {
+                    let min = literal(min);
+                    out.push(quote! { #value >= #min });
+                }
+                if let Some(max) = bound(&k.maximum)?.filter(|&m| m < highest) {
+                    let max = literal(max);
+                    out.push(quote! { #value <= #max });
+                }
+                if let Some(min) = bound(&k.exclusive_minimum)?.filter(|&m| m >= lowest) {
+                    let min = literal(min);
+                    out.push(quote! { #value > #min });
+                }
+                if let Some(max) = bound(&k.exclusive_maximum)?.filter(|&m| m <= highest) {
+                    let max = literal(max);
+                    out.push(quote! { #value < #max });
+                }
+                if let Some(c) = &k.const_value {
+                    let Value::Number(n) = c else { return None };
+                    let c = proc_macro2::Literal::i128_suffixed(int(n)?);
+                    out.push(quote! { #value == #c });
+                }
+                if k.min_length.is_some() || k.max_length.is_some() {
+                    // Lengths never apply to numbers.
+                }
+            }
+            Ty::Bool => {
+                if let Some(c) = &k.const_value {
+                    let c = c.as_bool()?;
+                    out.push(quote! { #value == #c });
+                }
+            }
+            _ => {
+                if k.const_value.is_some() {
+                    return None;
+                }
+            }
+        }
+        Some(out)
+    }
+
+    fn def_check(&self, index: usize, defs: &[Def], exact: &[bool]) -> Option<TokenStream> {
+        let def = &defs[index];
+        let k = self.keywords(def.node)?;
+        let assertions = k.assertions();
+        let only = |allowed: &[&str]| assertions.iter().all(|a| allowed.contains(a));
+        let name = ident(&def.name);
+        match &def.body {
+            DefBody::Struct { fields, extra } => {
+                if !only(&["type", "properties", "required", "additionalProperties"]) {
+                    return None;
+                }
+                if k.types.as_deref().is_some_and(|t| t != [JsonType::Object]) {
+                    return None;
+                }
+                let denies = k
+                    .additional_properties
+                    .is_some_and(|a| matches!(self.model.node(a).schema, Schema::Bool(false)));
+                if k.additional_properties.is_some() && !(denies && extra.is_none()) {
+                    return None;
+                }
+                if k.required
+                    .iter()
+                    .any(|r| !fields.iter().any(|f| &f.wire == r && f.required))
+                {
+                    return None;
+                }
+                let mut checks = Vec::new();
+                for field in fields {
+                    let member = ident(&field.rust);
+                    if field.required {
+                        let member = quote!(self.#member);
+                        checks.extend(
+                            self.value_check(&field.ty, field.node, defs, exact, member, false)?,
+                        );
+                    } else {
+                        let check =
+                            self.value_check(&field.ty, field.node, defs, exact, quote!(x), true)?;
+                        if !check.is_empty() {
+                            let check = conjunction(check);
+                            checks.push(quote! { self.#member.as_ref().is_none_or(|x| #check) });
+                        }
+                    }
+                }
+                Some(conjunction(checks))
+            }
+            DefBody::ClosedInt { repr, variants } => {
+                if !only(&["type", "minimum", "maximum", "oneOf", "anyOf"]) {
+                    return None;
+                }
+                let (min, max) = repr.bounds();
+                let int = |n: &Option<serde_json::Number>| {
+                    n.as_ref().map(|n| {
+                        n.as_i64()
+                            .map(i128::from)
+                            .or_else(|| n.as_u64().map(i128::from))
+                    })
+                };
+                if int(&k.minimum).is_some_and(|b| b != Some(min))
+                    || int(&k.maximum).is_some_and(|b| b != Some(max))
+                {
+                    return None;
+                }
+                let values: BTreeSet<i128> = variants.iter().map(|v| v.1).collect();
+                (values.len() == variants.len()).then(|| quote! { self.is_known() })
+            }
+            DefBody::ClosedStr { variants } => {
+                if !only(&["type", "enum", "oneOf", "anyOf"]) {
+                    return None;
+                }
+                let values: BTreeSet<&String> = variants.iter().map(|v| &v.1).collect();
+                (values.len() == variants.len()).then(|| quote! { self.is_known() })
+            }
+            DefBody::Alternatives { variants } => {
+                if !only(&["anyOf", "oneOf"]) {
+                    return None;
+                }
+                let branches = self.branch_nodes.get(&index)?;
+                if !k.one_of.is_empty() {
+                    // Exactly one must match: every branch must pin its JSON type, and integers
+                    // must not meet numbers.
+                    let pinned = branches.iter().all(|&b| {
+                        self.keywords(self.shape(b))
+                            .and_then(|bk| bk.types.as_deref())
+                            .is_some_and(|t| t.len() == 1)
+                    });
+                    if !pinned || variants.iter().any(|v| v.1 == Kind::Float) {
+                        return None;
+                    }
+                }
+                let mut arms = Vec::new();
+                for ((variant, _, ty, _), &branch) in variants.iter().zip(branches) {
+                    let check = self.value_check(ty, branch, defs, exact, quote!(x), true)?;
+                    let variant = ident(variant);
+                    arms.push(if check.is_empty() {
+                        quote! { #name::#variant(_) => true, }
+                    } else {
+                        let check = conjunction(check);
+                        quote! { #name::#variant(x) => #check, }
+                    });
+                }
+                Some(quote! { match self { #(#arms)* } })
+            }
+            DefBody::Discriminated {
+                then, otherwise, ..
+            } => {
+                // `$ref` base, `if` on a constant, `then`: the `otherwise` variant is the base.
+                if !only(&["$ref", "if", "then"]) {
+                    return None;
+                }
+                let base = k.reference?;
+                let [then_node, otherwise_node] = self.branch_nodes.get(&index)?.as_slice() else {
+                    return None;
+                };
+                if *otherwise_node != base || !self.struct_implies(&then.1, *then_node, base, defs)
+                {
+                    return None;
+                }
+                let then_check = conjunction(self.value_check(
+                    &then.1,
+                    *then_node,
+                    defs,
+                    exact,
+                    quote!(x),
+                    true,
+                )?);
+                let other_check = conjunction(self.value_check(
+                    &otherwise.1,
+                    *otherwise_node,
+                    defs,
+                    exact,
+                    quote!(x),
+                    true,
+                )?);
+                let (then_variant, other_variant) = (ident(&then.0), ident(&otherwise.0));
+                Some(quote! {
+                    match self {
+                        #name::#then_variant(x) => #then_check,
+                        #name::#other_variant(x) => #other_check,
+                    }
+                })
+            }
+        }
+    }
+
+    /// Whether every value of the struct typed from `then` that satisfies its schema also
+    /// satisfies the object schema `base`: each member `base` requires is required there, and
+    /// each member `base` describes is described there at least as narrowly.
+    fn struct_implies(&self, then_ty: &Ty, then: NodeId, base: NodeId, defs: &[Def]) -> bool {
+        let Ty::Named(j) = then_ty else { return false };
+        let DefBody::Struct { fields, .. } = &defs[*j].body else {
+            return false;
+        };
+        let _ = then;
+        let Some(b) = self.keywords(self.shape(base)) else {
+            return false;
+        };
+        let base_ok = self.chain(base).len() == 1
+            && b.assertions()
+                .iter()
+                .all(|a| ["type", "properties", "required"].contains(a))
+            && b.types.as_deref().is_none_or(|t| t == [JsonType::Object]);
+        base_ok
+            && b.required
+                .iter()
+                .all(|r| fields.iter().any(|f| &f.wire == r && f.required))
+            && b.properties.iter().all(|(name, bn)| {
+                fields
+                    .iter()
+                    .any(|f| &f.wire == name && self.node_implies(f.node, *bn))
+            })
+    }
+
+    /// Whether the schema at `narrow` accepts only what the schema at `wide` accepts, in the
+    /// two cases that are easy to see: both lead to the same shaping node and `wide` adds
+    /// nothing on the way, or both assert only the same `type`.
+    fn node_implies(&self, narrow: NodeId, wide: NodeId) -> bool {
+        let wide_adds_nothing = self.chain(wide).iter().rev().skip(1).all(|&link| {
+            self.keywords(link)
+                .is_some_and(|k| k.assertions() == ["$ref"])
+        });
+        if self.shape(narrow) == self.shape(wide) && wide_adds_nothing {
+            return true;
+        }
+        let only_type = |n: NodeId| {
+            self.keywords(n)
+                .filter(|k| k.assertions() == ["type"])
+                .and_then(|k| k.types.clone())
+        };
+        only_type(narrow).is_some() && only_type(narrow) == only_type(wide)
+    }
+}
+
+/// `a && b && …`, or `true` for none.
+fn conjunction(checks: Vec<TokenStream>) -> TokenStream {
+    if checks.is_empty() {
+        quote! { true }
+    } else {
+        quote! { #(#checks)&&* }
+    }
 }

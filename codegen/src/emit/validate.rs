@@ -945,9 +945,11 @@ impl Checks<'_> {
         }
         let otherwise = tracks.then(|| quote! { false });
         let mut member = if arms.is_empty() {
-            tracks
-                .then(|| quote! { let described = false; })
-                .unwrap_or_default()
+            if tracks {
+                quote! { let described = false; }
+            } else {
+                TokenStream::new()
+            }
         } else if tracks {
             quote! { let described = match key.as_str() { #(#arms)* _ => #otherwise }; }
         } else {

@@ -255,3 +255,77 @@ fn edge_cases_compile_and_validate() {
         .collect();
     assert_eq!(warned, ["/free/a", "/by_pattern/y"]);
 }
+
+/// `decode_validated` gives a typed value exactly for the documents the validators accept (its
+/// fast path decodes first and checks what the types leave open: it must never accept more).
+#[test]
+fn decode_validated_agrees_with_the_validators() {
+    fn check<T: std::fmt::Debug>(
+        decode: fn(&[u8]) -> Result<T, wecom_rooms_runtime::decode::DecodeError>,
+        is_valid: fn(&Value) -> bool,
+        inputs: &[Value],
+    ) {
+        for input in inputs {
+            let decoded = decode(input.to_string().as_bytes());
+            assert_eq!(decoded.is_ok(), is_valid(input), "{input}: {decoded:?}");
+        }
+    }
+    use constructs::{
+        discriminated as d, edge_cases as e, named_enum as n, nested_ref as r,
+        number_or_string as s, optional_required as o,
+    };
+    check(
+        n::decode_validated,
+        n::is_valid,
+        &[
+            json!({"status": 1, "colour": "sky blue"}),
+            json!({"status": 9, "colour": "dark-red"}),
+            json!({"status": 0, "colour": "green"}),
+            json!({"status": 0}),
+        ],
+    );
+    check(
+        o::decode_validated,
+        o::is_valid,
+        &[
+            json!({"id": "a"}),
+            json!({"id": ""}),
+            json!({"id": "a", "count": 2147483648u64}),
+            json!(["a"]),
+            json!({"id": "a", "x": 1}),
+        ],
+    );
+    check(
+        s::decode_validated,
+        s::is_valid,
+        &[json!(5), json!("5"), json!(-5), json!(5.5), json!(null)],
+    );
+    check(
+        d::decode_validated,
+        d::is_valid,
+        &[
+            json!({"code": 0, "message": "m", "value": "v"}),
+            json!({"code": 0, "value": "v"}),
+            json!({"code": 3, "message": "m"}),
+            json!({"code": 0, "message": "m"}),
+        ],
+    );
+    check(
+        r::decode_validated,
+        r::is_valid,
+        &[
+            json!({"shared": "abc"}),
+            json!({"shared": "ABC"}),
+            json!({"tree": {"children": [{"children": [1]}]}}),
+        ],
+    );
+    check(
+        e::decode_validated,
+        e::is_valid,
+        &[
+            json!({"maybe_count": null}),
+            json!({"maybe_count": 2.5}),
+            json!({"by_pattern": {"x-a": 1}}),
+        ],
+    );
+}

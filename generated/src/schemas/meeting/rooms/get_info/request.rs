@@ -71,6 +71,15 @@ impl<'de> ::serde::Deserialize<'de> for Request {
         deserializer.deserialize_map(MapOnly)
     }
 }
+impl Request {
+    /// Whether this decoded value satisfies the schema: the checks its type
+    /// does not make itself (see `decode_validated`).
+    #[allow(dead_code)]
+    fn satisfies_schema(&self) -> bool {
+        ::wecom_rooms_runtime::json::char_count(self.meeting_room_id.as_str()) as u64
+            >= 1u64
+    }
+}
 /// Whether `instance` is valid: stops at the first violation and allocates nothing.
 #[must_use]
 pub fn is_valid(instance: &::serde_json::Value) -> bool {
@@ -217,6 +226,10 @@ pub fn decode_validated(
     bytes: &[u8],
 ) -> ::core::result::Result<Request, ::wecom_rooms_runtime::decode::DecodeError> {
     use ::wecom_rooms_runtime::decode::DecodeError;
+    match ::serde_json::from_slice::<Request>(bytes) {
+        Ok(typed) if typed.satisfies_schema() => return Ok(typed),
+        _ => {}
+    }
     let value: ::serde_json::Value = ::serde_json::from_slice(bytes)
         .map_err(DecodeError::Syntax)?;
     if !is_valid(&value) {

@@ -132,6 +132,17 @@ impl ::schemars::JsonSchema for Response {
         schema
     }
 }
+impl Response {
+    /// Whether this decoded value satisfies the schema: the checks its type
+    /// does not make itself (see `decode_validated`).
+    #[allow(dead_code)]
+    fn satisfies_schema(&self) -> bool {
+        match self {
+            Response::RoomInfo(x) => x.satisfies_schema(),
+            Response::ErrorEnvelope(x) => x.satisfies_schema(),
+        }
+    }
+}
 /// A successful response (`errcode` 0) with the Rooms meeting room's details.
 #[derive(Clone, Debug, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -186,6 +197,19 @@ impl RoomInfo {
             scheduled_status,
             extra: ::serde_json::Map::new(),
         }
+    }
+}
+impl RoomInfo {
+    /// Whether this decoded value satisfies the schema: the checks its type
+    /// does not make itself (see `decode_validated`).
+    #[allow(dead_code)]
+    fn satisfies_schema(&self) -> bool {
+        i128::from(self.errcode) == 0i128 && self.basic_info.satisfies_schema()
+            && self.account_info.satisfies_schema()
+            && self.hardware_info.satisfies_schema()
+            && self.pmi_info.as_ref().is_none_or(|x| x.satisfies_schema())
+            && self.monitor_status.satisfies_schema()
+            && self.scheduled_status.satisfies_schema()
     }
 }
 /// BasicInfo: Rooms会议室基本信息 (basic information about the room).
@@ -243,6 +267,14 @@ impl BasicInfo {
         }
     }
 }
+impl BasicInfo {
+    /// Whether this decoded value satisfies the schema: the checks its type
+    /// does not make itself (see `decode_validated`).
+    #[allow(dead_code)]
+    fn satisfies_schema(&self) -> bool {
+        true
+    }
+}
 /// AccountInfo: Rooms会议室账号信息 (the room's account).
 #[derive(Clone, Debug, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -264,6 +296,14 @@ impl AccountInfo {
             valid_period,
             extra: ::serde_json::Map::new(),
         }
+    }
+}
+impl AccountInfo {
+    /// Whether this decoded value satisfies the schema: the checks its type
+    /// does not make itself (see `decode_validated`).
+    #[allow(dead_code)]
+    fn satisfies_schema(&self) -> bool {
+        self.account_type.satisfies_schema()
     }
 }
 /// 账号类型 (account type).
@@ -346,6 +386,14 @@ impl ::schemars::JsonSchema for AccountType {
         );
         schema.insert("description".to_owned(), "账号类型 (account type).".into());
         schema
+    }
+}
+impl AccountType {
+    /// Whether this decoded value satisfies the schema: the checks its type
+    /// does not make itself (see `decode_validated`).
+    #[allow(dead_code)]
+    fn satisfies_schema(&self) -> bool {
+        self.is_known()
     }
 }
 /// HardwareInfo: Rooms会议室硬件信息 (the room's hardware).
@@ -450,6 +498,15 @@ impl HardwareInfo {
         }
     }
 }
+impl HardwareInfo {
+    /// Whether this decoded value satisfies the schema: the checks its type
+    /// does not make itself (see `decode_validated`).
+    #[allow(dead_code)]
+    fn satisfies_schema(&self) -> bool {
+        self.meeting_room_status.satisfies_schema()
+            && self.monitor_frequency.satisfies_schema()
+    }
+}
 /// Rooms会议室状态 (room status).
 ///
 /// Values the schema does not name decode to `Unknown` and encode back unchanged.
@@ -542,6 +599,14 @@ impl ::schemars::JsonSchema for MeetingRoomStatus {
                 "Rooms会议室状态 (room status).".into(),
             );
         schema
+    }
+}
+impl MeetingRoomStatus {
+    /// Whether this decoded value satisfies the schema: the checks its type
+    /// does not make itself (see `decode_validated`).
+    #[allow(dead_code)]
+    fn satisfies_schema(&self) -> bool {
+        self.is_known()
     }
 }
 /// 显示器刷新率 (display refresh rate). The doc's table says string but its sample sends the number 0, so both are accepted.
@@ -654,6 +719,17 @@ impl ::schemars::JsonSchema for MonitorFrequency {
         schema
     }
 }
+impl MonitorFrequency {
+    /// Whether this decoded value satisfies the schema: the checks its type
+    /// does not make itself (see `decode_validated`).
+    #[allow(dead_code)]
+    fn satisfies_schema(&self) -> bool {
+        match self {
+            MonitorFrequency::Text(_) => true,
+            MonitorFrequency::Number(_) => true,
+        }
+    }
+}
 /// PMIInfo: Rooms会议室PMI信息 (the room's personal meeting ID).
 #[derive(Clone, Debug, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -678,6 +754,14 @@ impl PmiInfo {
             pmi_pwd,
             extra: ::serde_json::Map::new(),
         }
+    }
+}
+impl PmiInfo {
+    /// Whether this decoded value satisfies the schema: the checks its type
+    /// does not make itself (see `decode_validated`).
+    #[allow(dead_code)]
+    fn satisfies_schema(&self) -> bool {
+        true
     }
 }
 /// 告警通知状态 (alert notification status).
@@ -760,6 +844,14 @@ impl ::schemars::JsonSchema for MonitorStatus {
         schema
     }
 }
+impl MonitorStatus {
+    /// Whether this decoded value satisfies the schema: the checks its type
+    /// does not make itself (see `decode_validated`).
+    #[allow(dead_code)]
+    fn satisfies_schema(&self) -> bool {
+        self.is_known()
+    }
+}
 /// 预定状态 (booking status).
 ///
 /// Values the schema does not name decode to `Unknown` and encode back unchanged.
@@ -838,6 +930,14 @@ impl ::schemars::JsonSchema for ScheduledStatus {
         schema
     }
 }
+impl ScheduledStatus {
+    /// Whether this decoded value satisfies the schema: the checks its type
+    /// does not make itself (see `decode_validated`).
+    #[allow(dead_code)]
+    fn satisfies_schema(&self) -> bool {
+        self.is_known()
+    }
+}
 /// The members every WeCom response carries. A response whose `errcode` is not 0 is an error and carries only these: for example `{"errcode": 42001, "errmsg": "access_token expired"}`.
 #[derive(Clone, Debug, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -860,6 +960,14 @@ impl ErrorEnvelope {
             errmsg,
             extra: ::serde_json::Map::new(),
         }
+    }
+}
+impl ErrorEnvelope {
+    /// Whether this decoded value satisfies the schema: the checks its type
+    /// does not make itself (see `decode_validated`).
+    #[allow(dead_code)]
+    fn satisfies_schema(&self) -> bool {
+        true
     }
 }
 /// Whether `instance` is valid: stops at the first violation and allocates nothing.
@@ -3421,6 +3529,10 @@ pub fn decode_validated(
     bytes: &[u8],
 ) -> ::core::result::Result<Response, ::wecom_rooms_runtime::decode::DecodeError> {
     use ::wecom_rooms_runtime::decode::DecodeError;
+    match Response::from_slice(bytes) {
+        Ok(typed) if typed.satisfies_schema() => return Ok(typed),
+        _ => {}
+    }
     let value: ::serde_json::Value = ::serde_json::from_slice(bytes)
         .map_err(DecodeError::Syntax)?;
     if !is_valid(&value) {
