@@ -15,6 +15,8 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+pub mod targets;
+
 use std::fmt;
 use std::fs;
 use std::path::{Path, PathBuf};

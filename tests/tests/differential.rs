@@ -31,8 +31,6 @@
 //! number of cases (100,000 by default). Every disagreement is minimised and reported at the
 //! end, not just the first.
 
-mod common;
-
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::io::Write as _;
@@ -40,13 +38,10 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
-use serde::Serialize;
-use serde::de::DeserializeOwned;
 use serde_json::{Map, Number, Value, json};
-use wecom_rooms::get_info::{request, response};
-use wecom_rooms_conformance::{Expect, fixtures, load_schema};
-use wecom_rooms_runtime::registry::SchemaEntry;
-use wecom_rooms_runtime::validate::{Options, Report};
+use wecom_rooms_conformance::targets::{TOLERATED_BY_TYPES, Target, has_duplicate_keys, target};
+use wecom_rooms_conformance::{Expect, fixtures};
+use wecom_rooms_runtime::validate::Options;
 
 /// The seed of a run that sets none; printed with the results.
 const DEFAULT_SEED: u64 = 0x8_2024_D1FF;
@@ -57,101 +52,6 @@ const DEFAULT_CASES: usize = 100_000;
 const BYTES_EVERY: usize = 4;
 /// A run must try at least this many cases unless told otherwise.
 const MIN_CASES: usize = 100_000;
-
-/// Keywords whose violations the generated types let through, as codegen's README documents
-/// (and as `generated_conformance.rs` has them): closed value sets decode undocumented values to
-/// `Unknown`, and string lengths, patterns and constants are the validators' business.
-const TOLERATED_BY_TYPES: &[&str] = &[
-    "oneOf",
-    "enum",
-    "const",
-    "minLength",
-    "maxLength",
-    "pattern",
-];
-
-/// A decoder from bytes, its value encoded again.
-type ByteDecoder = fn(&[u8]) -> Result<Value, String>;
-
-/// One schema and every way this test judges an instance of it.
-struct Target {
-    name: &'static str,
-    reference: jsonschema::Validator,
-    is_valid: fn(&Value) -> bool,
-    validate_with: fn(&Value, Options) -> Report,
-    /// `Deserialize` from a `Value`, encoded again.
-    decode_value: fn(&Value) -> Result<Value, String>,
-    /// Every decoder that reads bytes, each encoded again, named.
-    decode_bytes: &'static [(&'static str, ByteDecoder)],
-    /// The generated validated decode, encoded again.
-    decode_validated: fn(&[u8]) -> Result<Value, String>,
-    entry: &'static SchemaEntry,
-}
-
-fn encode<T: Serialize>(typed: &T) -> Value {
-    serde_json::to_value(typed).expect("generated types always encode")
-}
-
-fn from_value<T: DeserializeOwned + Serialize>(value: &Value) -> Result<Value, String> {
-    T::deserialize(value)
-        .map(|t| encode(&t))
-        .map_err(|e| e.to_string())
-}
-
-fn from_slice<T: DeserializeOwned + Serialize>(bytes: &[u8]) -> Result<Value, String> {
-    serde_json::from_slice::<T>(bytes)
-        .map(|t| encode(&t))
-        .map_err(|e| e.to_string())
-}
-
-fn entry(name: &str) -> &'static SchemaEntry {
-    wecom_rooms::SCHEMAS
-        .iter()
-        .find(|e| e.name == name)
-        .unwrap_or_else(|| panic!("schema {name} is not in wecom_rooms::SCHEMAS"))
-}
-
-fn target(name: &str) -> Target {
-    let reference = jsonschema::draft202012::new(&load_schema(name)).expect("the schema compiles");
-    match name {
-        request::SCHEMA_NAME => Target {
-            name: request::SCHEMA_NAME,
-            reference,
-            is_valid: request::is_valid,
-            validate_with: request::validate_with,
-            decode_value: from_value::<request::Request>,
-            decode_bytes: &[("serde_json::from_slice", from_slice::<request::Request>)],
-            decode_validated: |b| {
-                request::decode_validated(b)
-                    .map(|t| encode(&t))
-                    .map_err(|e| e.to_string())
-            },
-            entry: entry(name),
-        },
-        response::SCHEMA_NAME => Target {
-            name: response::SCHEMA_NAME,
-            reference,
-            is_valid: response::is_valid,
-            validate_with: response::validate_with,
-            decode_value: from_value::<response::Response>,
-            decode_bytes: &[
-                ("serde_json::from_slice", from_slice::<response::Response>),
-                ("Response::from_slice", |b| {
-                    response::Response::from_slice(b)
-                        .map(|t| encode(&t))
-                        .map_err(|e| e.to_string())
-                }),
-            ],
-            decode_validated: |b| {
-                response::decode_validated(b)
-                    .map(|t| encode(&t))
-                    .map_err(|e| e.to_string())
-            },
-            entry: entry(name),
-        },
-        other => panic!("no generated module for schema {other}: add it to this test"),
-    }
-}
 
 /// What one case found wrong, by kind (the kind keeps minimisation on the same track).
 #[derive(Clone, Debug)]
@@ -304,7 +204,7 @@ fn check_bytes_of(t: &Target, bytes: &[u8], v: &Value, valid: bool) -> Vec<Probl
         if via_bytes.as_ref().ok() == decoded.as_ref().ok() {
             continue;
         }
-        if via_bytes.is_err() && common::has_duplicate_keys(bytes) {
+        if via_bytes.is_err() && has_duplicate_keys(bytes) {
             // RFC 8259 leaves the meaning of a repeated member name open: a `Value` keeps the
             // last, serde's derived structs refuse it. Refusing is a fine answer; decoding to
             // something else than the validated `Value` would not be.

@@ -8,68 +8,11 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use serde::Serialize;
-use serde::de::DeserializeOwned;
 use serde_json::Value;
-use wecom_rooms::get_info::{request, response};
-use wecom_rooms_conformance::{Expect, Fixture, fixtures, load_schema};
-use wecom_rooms_runtime::validate::{Options, Report};
-
-/// Keywords whose violations the generated types let through, as codegen's README documents:
-/// closed value sets decode undocumented values to `Unknown`, and string lengths, patterns and
-/// constants are the validators' business.
-const TOLERATED_BY_TYPES: &[&str] = &[
-    "oneOf",
-    "enum",
-    "const",
-    "minLength",
-    "maxLength",
-    "pattern",
-];
-
-struct Schema {
-    reference: jsonschema::Validator,
-    is_valid: fn(&Value) -> bool,
-    validate_with: fn(&Value, Options) -> Report,
-    /// Decodes into the generated type, encodes again; `Err` is the decode error.
-    round_trip: fn(&[u8]) -> Result<Value, String>,
-    /// The generated validated decode, its value encoded.
-    decode_validated: fn(&[u8]) -> Result<Value, String>,
-}
-
-fn round_trip<T: DeserializeOwned + Serialize>(bytes: &[u8]) -> Result<Value, String> {
-    let typed: T = serde_json::from_slice(bytes).map_err(|e| e.to_string())?;
-    Ok(serde_json::to_value(&typed).expect("generated types always encode"))
-}
-
-fn schema(name: &str) -> Schema {
-    let reference = jsonschema::draft202012::new(&load_schema(name)).expect("the schema compiles");
-    match name {
-        request::SCHEMA_NAME => Schema {
-            reference,
-            is_valid: request::is_valid,
-            validate_with: request::validate_with,
-            round_trip: round_trip::<request::Request>,
-            decode_validated: |b| {
-                request::decode_validated(b)
-                    .map(|t| serde_json::to_value(t).expect("encodes"))
-                    .map_err(|e| e.to_string())
-            },
-        },
-        response::SCHEMA_NAME => Schema {
-            reference,
-            is_valid: response::is_valid,
-            validate_with: response::validate_with,
-            round_trip: round_trip::<response::Response>,
-            decode_validated: |b| {
-                response::decode_validated(b)
-                    .map(|t| serde_json::to_value(t).expect("encodes"))
-                    .map_err(|e| e.to_string())
-            },
-        },
-        other => panic!("no generated module for schema {other}: add it to this test"),
-    }
-}
+use wecom_rooms::get_info::response;
+use wecom_rooms_conformance::targets::{TOLERATED_BY_TYPES, Target, target};
+use wecom_rooms_conformance::{Expect, Fixture, fixtures};
+use wecom_rooms_runtime::validate::Options;
 
 #[test]
 fn generated_code_agrees_with_every_fixture_and_the_reference_validator() {
@@ -79,7 +22,7 @@ fn generated_code_agrees_with_every_fixture_and_the_reference_validator() {
     for fixture in &fixtures {
         let schema = schemas
             .entry(fixture.schema.clone())
-            .or_insert_with(|| schema(&fixture.schema));
+            .or_insert_with(|| target(&fixture.schema));
         if let Err(problems) = check(schema, fixture) {
             failures.push(format!(
                 "{}\n  {}",
@@ -101,9 +44,10 @@ fn generated_code_agrees_with_every_fixture_and_the_reference_validator() {
     );
 }
 
-fn check(schema: &Schema, fixture: &Fixture) -> Result<(), Vec<String>> {
+fn check(schema: &Target, fixture: &Fixture) -> Result<(), Vec<String>> {
     let mut problems = Vec::new();
-    let decoded = (schema.round_trip)(&fixture.text);
+    let (_, plain_decode) = schema.decode_bytes[0];
+    let decoded = plain_decode(&fixture.text);
     let instance = match fixture.json() {
         Ok(instance) => instance,
         Err(_) => {
@@ -122,13 +66,12 @@ fn check(schema: &Schema, fixture: &Fixture) -> Result<(), Vec<String>> {
         }
     };
 
-    if fixture.schema == response::SCHEMA_NAME {
-        // The two ways to decode a response agree on every fixture.
-        let via_bytes = response::Response::from_slice(&fixture.text)
-            .map(|r| serde_json::to_value(r).expect("encodes"));
-        if via_bytes.as_ref().ok() != decoded.as_ref().ok() {
+    // Every way to decode bytes agrees with the plain one on every fixture.
+    for (name, decode) in &schema.decode_bytes[1..] {
+        let via = decode(&fixture.text);
+        if via.as_ref().ok() != decoded.as_ref().ok() {
             problems.push(format!(
-                "Response::from_slice gives {via_bytes:?}, Deserialize gives {decoded:?}"
+                "{name} gives {via:?}, serde_json::from_slice gives {decoded:?}"
             ));
         }
     }

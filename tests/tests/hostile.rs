@@ -9,8 +9,6 @@
 //! share a lock), and on Linux each measures its peak resident memory (`VmHWM`, reset through
 //! `/proc/self/clear_refs` before it starts) and asserts a bound.
 
-mod common;
-
 use std::sync::{Condvar, Mutex};
 use std::time::{Duration, Instant};
 
@@ -190,7 +188,7 @@ fn agree(seen: &Seen, bytes: &[u8]) {
         // serde's derived structs refuse a repeated member, which a `Value` (and so the
         // validators) takes the last of: see `duplicate_keys`.
         assert!(
-            seen.decoded() || common::has_duplicate_keys(bytes),
+            seen.decoded() || wecom_rooms_conformance::targets::has_duplicate_keys(bytes),
             "valid, yet the types refuse it: {seen:?}"
         );
     }
