@@ -81,8 +81,18 @@ impl Output {
     }
 
     /// Everything in one file of nested inline modules, for `include!` from a build script's
-    /// `OUT_DIR`.
+    /// `OUT_DIR`, formatted with prettyplease.
     pub fn single_file(&self) -> Result<String, Error> {
+        format::file(
+            self.single_file_tokens(),
+            &self.header(None),
+            "<single file>",
+        )
+    }
+
+    /// The tokens of [`Output::single_file`]. No inner attributes at the top: the file is meant
+    /// for `include!`.
+    fn single_file_tokens(&self) -> TokenStream {
         fn inline(module: &ModuleTree) -> TokenStream {
             let docs = inner_docs(&module.docs);
             let items = &module.items;
@@ -93,23 +103,29 @@ impl Output {
             });
             quote! { #docs #(#children)* #items }
         }
-        let docs = inner_docs(&self.tree.docs);
         let items = &self.tree.items;
         let children = self.tree.children.iter().map(|(name, child)| {
             let name = ident(name);
             let body = inline(child);
             quote! { pub mod #name { #body } }
         });
-        // No inner attributes at the top: the file is meant for `include!`.
-        let _ = docs;
-        let tokens = quote! { #(#children)* #items };
-        format::file(tokens, &self.header(None), "<single file>")
+        quote! { #(#children)* #items }
     }
 
-    /// Writes [`Output::single_file`] to `path`, only if its contents change (so a build script
+    /// Writes the code of [`Output::single_file`] to `path`, only if its contents change (so a build script
     /// does not trigger needless rebuilds).
+    ///
+    /// Unlike [`Output::single_file`] it is not formatted: nobody reads a build script's output,
+    /// and formatting (re-parsing the tokens, then printing them) is most of the generator's
+    /// time. `rustfmt` makes it readable when needed.
     pub fn write_single_file(&self, path: &Path) -> Result<(), Error> {
-        let text = self.single_file()?;
+        let mut text = self
+            .header(None)
+            .iter()
+            .map(|line| format!("// {line}\n"))
+            .collect::<String>();
+        text.push_str(&self.single_file_tokens().to_string());
+        text.push('\n');
         if std::fs::read_to_string(path).is_ok_and(|old| old == text) {
             return Ok(());
         }

@@ -179,6 +179,7 @@ pub fn emit(
         named: BTreeMap::new(),
         scope: Scope::default(),
         schemars,
+        trait_table: Vec::new(),
         branch_nodes: BTreeMap::new(),
     };
     // Names of `$defs` win over names derived from members, whatever order they are met in.
@@ -193,6 +194,7 @@ pub fn emit(
     };
     let root_ty = cx.ty(root, Some(root_name));
     let defs = std::mem::take(&mut cx.defs);
+    cx.trait_table = TypeCx::trait_table(&defs);
     let checks = cx.schema_checks(&defs);
     let items = defs.iter().enumerate().map(|(i, def)| {
         let def_tokens = cx.def_tokens(def, &defs);
@@ -254,6 +256,8 @@ struct TypeCx<'m> {
     named: BTreeMap<NodeId, usize>,
     scope: Scope,
     schemars: &'m Schemars,
+    /// What each def can derive, once its members are known (see [`TypeCx::trait_table`]).
+    trait_table: Vec<(bool, bool, bool)>,
     /// The branch nodes of enum types: `Alternatives` in variant order, `Discriminated` as
     /// [then, otherwise].
     branch_nodes: BTreeMap<usize, Vec<NodeId>>,
@@ -638,61 +642,66 @@ impl<'m> TypeCx<'m> {
         }
     }
 
-    /// Which traits a type can derive: (Eq, Hash, Copy).
-    fn traits(&self, ty: &Ty, defs: &[Def], visiting: &mut Vec<usize>) -> (bool, bool, bool) {
+    /// Which traits each def can derive: (Eq, Hash, Copy). Starts from all and lowers until
+    /// nothing changes (recursive types keep what their members allow), going from the last def
+    /// made to the first: a type's members are made after it, so chains settle in one pass.
+    fn trait_table(defs: &[Def]) -> Vec<(bool, bool, bool)> {
+        let mut table = vec![(true, true, true); defs.len()];
+        loop {
+            let mut changed = false;
+            for i in (0..defs.len()).rev() {
+                let traits = Self::def_traits(i, defs, &table);
+                if traits != table[i] {
+                    table[i] = traits;
+                    changed = true;
+                }
+            }
+            if !changed {
+                return table;
+            }
+        }
+    }
+
+    fn traits(ty: &Ty, table: &[(bool, bool, bool)]) -> (bool, bool, bool) {
         match ty {
             Ty::Bool | Ty::Int(_) => (true, true, true),
             Ty::F64 => (false, false, true),
             Ty::String | Ty::Base64 => (true, true, false),
             Ty::Value => (true, false, false),
             Ty::Secret(inner) | Ty::Vec(inner) => {
-                let (eq, hash, _) = self.traits(inner, defs, visiting);
+                let (eq, hash, _) = Self::traits(inner, table);
                 (eq, hash, false)
             }
-            Ty::Named(i) => self.def_traits(*i, defs, visiting),
+            Ty::Named(i) => table[*i],
         }
     }
 
-    fn def_traits(
-        &self,
-        index: usize,
-        defs: &[Def],
-        visiting: &mut Vec<usize>,
-    ) -> (bool, bool, bool) {
-        if visiting.contains(&index) {
-            return (true, true, false);
-        }
-        visiting.push(index);
-        let all = |cx: &Self, tys: Vec<&Ty>, visiting: &mut Vec<usize>| {
+    fn def_traits(index: usize, defs: &[Def], table: &[(bool, bool, bool)]) -> (bool, bool, bool) {
+        let all = |tys: Vec<&Ty>| {
             tys.into_iter().fold((true, true, true), |acc, ty| {
-                let t = cx.traits(ty, defs, visiting);
+                let t = Self::traits(ty, table);
                 (acc.0 && t.0, acc.1 && t.1, acc.2 && t.2)
             })
         };
-        let result = match &defs[index].body {
+        match &defs[index].body {
             DefBody::Struct { fields, extra } => {
-                let (eq, hash, _) = all(self, fields.iter().map(|f| &f.ty).collect(), visiting);
+                let (eq, hash, _) = all(fields.iter().map(|f| &f.ty).collect());
                 (eq, hash && extra.is_none(), false)
             }
             DefBody::ClosedInt { .. } => (true, true, true),
             DefBody::ClosedStr { .. } => (true, true, false),
-            DefBody::Alternatives { variants } => {
-                let (eq, hash, copy) = all(self, variants.iter().map(|v| &v.2).collect(), visiting);
-                (eq, hash, copy)
-            }
+            DefBody::Alternatives { variants } => all(variants.iter().map(|v| &v.2).collect()),
             DefBody::Discriminated {
                 then, otherwise, ..
             } => {
-                let (eq, hash, _) = all(self, vec![&then.1, &otherwise.1], visiting);
+                let (eq, hash, _) = all(vec![&then.1, &otherwise.1]);
                 (eq, hash, false)
             }
-        };
-        visiting.pop();
-        result
+        }
     }
 
-    fn derives(&self, index: usize, defs: &[Def], serde: bool) -> TokenStream {
-        let (eq, hash, copy) = self.def_traits(index, defs, &mut Vec::new());
+    fn derives(&self, index: usize, serde: bool) -> TokenStream {
+        let (eq, hash, copy) = self.trait_table[index];
         let copy = copy.then(|| quote!(Copy,));
         let eq = eq.then(|| quote!(Eq,));
         let hash = hash.then(|| quote!(Hash,));
@@ -801,11 +810,9 @@ impl<'m> TypeCx<'m> {
                 self.struct_tokens(index, &name, &doc, fields, extra.as_deref(), defs)
             }
             DefBody::ClosedInt { repr, variants } => {
-                self.closed_int_tokens(index, &name, &doc, *repr, variants, defs)
+                self.closed_int_tokens(index, &name, &doc, *repr, variants)
             }
-            DefBody::ClosedStr { variants } => {
-                self.closed_str_tokens(index, &name, &doc, variants, defs)
-            }
+            DefBody::ClosedStr { variants } => self.closed_str_tokens(index, &name, &doc, variants),
             DefBody::Alternatives { variants } => {
                 self.alternatives_tokens(index, &name, &doc, variants, defs)
             }
@@ -816,7 +823,7 @@ impl<'m> TypeCx<'m> {
                 then,
                 otherwise,
             } => {
-                let derives = self.derives(index, defs, false);
+                let derives = self.derives(index, false);
                 let (then_variant, then_ty) = (ident(&then.0), self.ty_tokens(&then.1, defs));
                 let (other_variant, other_ty) =
                     (ident(&otherwise.0), self.ty_tokens(&otherwise.1, defs));
@@ -922,7 +929,7 @@ impl<'m> TypeCx<'m> {
         extra: Option<&str>,
         defs: &[Def],
     ) -> TokenStream {
-        let derives = self.derives(index, defs, true);
+        let derives = self.derives(index, true);
         // Without a flattened `extra`, serde's derive would also read a JSON array of member
         // values as the struct. The derive then goes under `remote = "Self"` (inherent
         // functions), and the trait impls below accept only objects.
@@ -1023,9 +1030,8 @@ impl<'m> TypeCx<'m> {
         doc: &TokenStream,
         repr: IntTy,
         variants: &[(String, i128, Vec<String>)],
-        defs: &[Def],
     ) -> TokenStream {
-        let derives = self.derives(index, defs, false);
+        let derives = self.derives(index, false);
         let int = repr.tokens();
         let idents: Vec<Ident> = variants.iter().map(|v| ident(&v.0)).collect();
         let docs: Vec<TokenStream> = variants.iter().map(|v| doc_attrs(&v.2)).collect();
@@ -1100,9 +1106,8 @@ impl<'m> TypeCx<'m> {
         name: &Ident,
         doc: &TokenStream,
         variants: &[(String, String, Vec<String>)],
-        defs: &[Def],
     ) -> TokenStream {
-        let derives = self.derives(index, defs, false);
+        let derives = self.derives(index, false);
         let idents: Vec<Ident> = variants.iter().map(|v| ident(&v.0)).collect();
         let docs: Vec<TokenStream> = variants.iter().map(|v| doc_attrs(&v.2)).collect();
         let values: Vec<&String> = variants.iter().map(|v| &v.1).collect();
@@ -1164,7 +1169,7 @@ impl<'m> TypeCx<'m> {
         variants: &[(String, Kind, Ty, Vec<String>)],
         defs: &[Def],
     ) -> TokenStream {
-        let derives = self.derives(index, defs, false);
+        let derives = self.derives(index, false);
         let mut members = Vec::new();
         let mut visits = Vec::new();
         let mut expecting = Vec::new();

@@ -26,6 +26,7 @@ pub fn emit(model: &Model, root: &Root) -> TokenStream {
     let order = reachable(model, root.node);
     let index: BTreeMap<NodeId, usize> = order.iter().enumerate().map(|(i, id)| (*id, i)).collect();
     let value_positions = value_positions(model, root.node, &order);
+    let tolerated = described_members(model, &value_positions);
     let needed = needed(model, root.node);
     let mut statics = Statics::default();
     let mut functions = Vec::new();
@@ -34,7 +35,7 @@ pub fn emit(model: &Model, root: &Root) -> TokenStream {
             model,
             index: &index,
             id,
-            value_positions: &value_positions,
+            tolerated: &tolerated,
         };
         if needed.is_valid.contains(&id) {
             functions.push(cx.function(Mode::IsValid, &mut statics));
@@ -46,7 +47,7 @@ pub fn emit(model: &Model, root: &Root) -> TokenStream {
             continue;
         }
         functions.push(cx.function(Mode::Validate, &mut statics));
-        if value_positions.contains(&id)
+        if tolerated.contains_key(&id)
             && let Some(tolerate) = cx.tolerate_function(&mut statics)
         {
             functions.push(tolerate);
@@ -54,13 +55,7 @@ pub fn emit(model: &Model, root: &Root) -> TokenStream {
     }
     let root_is_valid = format_ident!("is_valid_{}", index[&root.node]);
     let root_is_valid = quote! { validators::#root_is_valid };
-    let root_apply = apply_at_value_position(
-        model,
-        &index,
-        &value_positions,
-        root.node,
-        &quote!(instance),
-    );
+    let root_apply = apply_at_value_position(&index, &tolerated, root.node, &quote!(instance));
     let root_apply = quote! { use validators::*; #root_apply };
     let statics = statics.tokens;
     quote! {
@@ -245,49 +240,86 @@ fn value_positions(model: &Model, root: NodeId, order: &[NodeId]) -> BTreeSet<No
     out
 }
 
-/// The members that a node and everything it applies in place describe, for the strict check of
-/// undescribed members. `None` when some subschema leaves the fate of other members explicit
-/// (`additionalProperties`) or describes none at all.
-fn described_members(model: &Model, id: NodeId) -> Option<(BTreeSet<String>, BTreeSet<String>)> {
-    let mut names = BTreeSet::new();
-    let mut patterns = BTreeSet::new();
-    let mut describes = false;
-    let mut stack = vec![id];
-    let mut seen = BTreeSet::new();
-    while let Some(id) = stack.pop() {
-        if !seen.insert(id) {
-            continue;
+/// The member names and patterns that describe an object's members.
+type Described = (BTreeSet<String>, BTreeSet<String>);
+
+/// For each value position, the members that its node and everything it applies in place
+/// describe, for the strict check of undescribed members. `None` when some subschema leaves the
+/// fate of other members explicit (`additionalProperties`, `unevaluatedProperties`) or none
+/// describes any. Computed once per node, children first (in-place applicators are acyclic), so
+/// long `$ref` chains cost linear time.
+fn described_members(
+    model: &Model,
+    value_positions: &BTreeSet<NodeId>,
+) -> BTreeMap<NodeId, Described> {
+    // (describes anything, explicit fate somewhere, names, patterns) per node.
+    let mut memo: BTreeMap<NodeId, (bool, bool, BTreeSet<String>, BTreeSet<String>)> =
+        BTreeMap::new();
+    for &start in value_positions {
+        let mut stack = vec![(start, false)];
+        while let Some((id, children_done)) = stack.pop() {
+            if memo.contains_key(&id) {
+                continue;
+            }
+            let Some(k) = model.keywords(id) else {
+                memo.insert(id, (false, false, BTreeSet::new(), BTreeSet::new()));
+                continue;
+            };
+            if !children_done {
+                stack.push((id, true));
+                stack.extend(
+                    k.in_place()
+                        .filter(|c| !memo.contains_key(c))
+                        .map(|c| (c, false)),
+                );
+                continue;
+            }
+            let mut entry = (
+                k.describes_members(),
+                k.additional_properties.is_some() || k.unevaluated_properties.is_some(),
+                k.properties
+                    .iter()
+                    .map(|(n, _)| n.clone())
+                    .chain(k.required.iter().cloned())
+                    .collect::<BTreeSet<_>>(),
+                k.pattern_properties
+                    .iter()
+                    .map(|(p, _)| p.clone())
+                    .collect::<BTreeSet<_>>(),
+            );
+            for child in k.in_place() {
+                if let Some((describes, explicit, names, patterns)) = memo.get(&child) {
+                    entry.0 |= describes;
+                    entry.1 |= explicit;
+                    entry.2.extend(names.iter().cloned());
+                    entry.3.extend(patterns.iter().cloned());
+                }
+            }
+            memo.insert(id, entry);
         }
-        let Some(k) = model.keywords(id) else {
-            continue;
-        };
-        if k.additional_properties.is_some() || k.unevaluated_properties.is_some() {
-            return None;
-        }
-        describes |= k.describes_members();
-        names.extend(k.properties.iter().map(|(n, _)| n.clone()));
-        names.extend(k.required.iter().cloned());
-        patterns.extend(k.pattern_properties.iter().map(|(p, _)| p.clone()));
-        stack.extend(k.in_place());
     }
-    describes.then_some((names, patterns))
+    value_positions
+        .iter()
+        .filter_map(|id| {
+            let (describes, explicit, names, patterns) = memo.get(id)?;
+            (*describes && !explicit).then(|| (*id, (names.clone(), patterns.clone())))
+        })
+        .collect()
 }
 
 /// How to apply node `id` to a child value, at a value position: validate, then (when asked)
 /// note undescribed members.
 fn apply_at_value_position(
-    model: &Model,
     index: &BTreeMap<NodeId, usize>,
-    value_positions: &BTreeSet<NodeId>,
+    tolerated: &BTreeMap<NodeId, Described>,
     id: NodeId,
     instance: &TokenStream,
 ) -> TokenStream {
     let validate = format_ident!("validate_{}", index[&id]);
-    let tolerate =
-        (value_positions.contains(&id) && described_members(model, id).is_some()).then(|| {
-            let tolerate = format_ident!("tolerate_{}", index[&id]);
-            quote! { if ctx.options().tolerances { #tolerate(#instance, ctx); } }
-        });
+    let tolerate = tolerated.contains_key(&id).then(|| {
+        let tolerate = format_ident!("tolerate_{}", index[&id]);
+        quote! { if ctx.options().tolerances { #tolerate(#instance, ctx); } }
+    });
     quote! { #validate(#instance, ctx); #tolerate }
 }
 
@@ -341,7 +373,7 @@ struct NodeCx<'a> {
     model: &'a Model,
     index: &'a BTreeMap<NodeId, usize>,
     id: NodeId,
-    value_positions: &'a BTreeSet<NodeId>,
+    tolerated: &'a BTreeMap<NodeId, Described>,
 }
 
 impl NodeCx<'_> {
@@ -431,7 +463,7 @@ impl NodeCx<'_> {
 
     /// The strict check of a value position: members no subschema describes.
     fn tolerate_function(&self, statics: &mut Statics) -> Option<TokenStream> {
-        let (names, patterns) = described_members(self.model, self.id)?;
+        let (names, patterns) = self.tolerated.get(&self.id)?.clone();
         let name = format_ident!("tolerate_{}", self.index[&self.id]);
         let doc = doc_text(&format!(
             " Undescribed members at `{}`.",
@@ -499,13 +531,7 @@ impl Checks<'_> {
                 quote! { if !#f(#x) { return false; } }
             }
             Mode::Validate => {
-                let apply = apply_at_value_position(
-                    self.cx.model,
-                    self.cx.index,
-                    self.cx.value_positions,
-                    id,
-                    &x,
-                );
+                let apply = apply_at_value_position(self.cx.index, self.cx.tolerated, id, &x);
                 quote! { ctx.push(#segment); #apply ctx.pop(); }
             }
         }
