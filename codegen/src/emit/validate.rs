@@ -151,11 +151,15 @@ fn needed(model: &Model, root: NodeId) -> Needed {
         match mode {
             Mode::IsValid => {
                 // Branches of distinct constants are tested inline.
-                let inlined: Vec<NodeId> = if distinct_constants(model, &k.one_of).is_some() {
+                let mut inlined: Vec<NodeId> = if distinct_constants(model, &k.one_of).is_some() {
                     k.one_of.clone()
                 } else {
                     Vec::new()
                 };
+                // So are items that need only a type test.
+                if bare_item_types(model, k).is_some() {
+                    inlined.extend(k.items);
+                }
                 let tested = children(k)
                     .into_iter()
                     .filter(|&c| Some(c) != inline_false && !inlined.contains(&c));
@@ -768,35 +772,9 @@ impl Checks<'_> {
         let Some(types) = &self.k.types else {
             return TokenStream::new();
         };
-        // `integer` needs a guard, which would bind to every alternative of one pattern: it gets
-        // a `matches!` of its own (unless `number` already admits every number).
-        let integer_alone =
-            types.contains(&JsonType::Integer) && !types.contains(&JsonType::Number);
-        let patterns: Vec<TokenStream> = types
-            .iter()
-            .filter_map(|t| match t {
-                JsonType::Null => Some(quote! { Value::Null }),
-                JsonType::Boolean => Some(quote! { Value::Bool(_) }),
-                JsonType::Object => Some(quote! { Value::Object(_) }),
-                JsonType::Array => Some(quote! { Value::Array(_) }),
-                JsonType::String => Some(quote! { Value::String(_) }),
-                JsonType::Number => Some(quote! { Value::Number(_) }),
-                JsonType::Integer => None,
-            })
-            .collect();
-        let mut tests = Vec::new();
-        if !patterns.is_empty() {
-            tests.push(quote! { matches!(v, #(#patterns)|*) });
-        }
-        if integer_alone {
-            tests.push(quote! { matches!(v, Value::Number(n) if json::is_integer(n)) });
-        }
+        let test = type_test(types, &quote!(v));
         let expected = self.expectation().expect("types are set");
         let fail = self.fail("type", found(&expected));
-        let test = match tests.as_slice() {
-            [one] => one.clone(),
-            _ => quote! { (#(#tests)||*) },
-        };
         quote! { if !#test { #fail } }
     }
 
@@ -1052,7 +1030,23 @@ impl Checks<'_> {
                 Some(items) => self.apply_child(items, quote!(x), quote!(Segment::Index(i))),
                 None => quote! {},
             };
-            if arms.is_empty() {
+            let bare_type = bare_item_types(self.cx.model, k)
+                .filter(|_| self.mode == Mode::IsValid)
+                .map(|types| type_test(types, &quote!(x)));
+            if let Some(test) = bare_type {
+                // Items that only need a type test are tested four at a time, with `&` rather
+                // than `&&`, so the loop has one branch per four items.
+                out.extend(quote! {
+                    let item_ok = |x: &Value| #test;
+                    let mut chunks = arr.chunks_exact(4);
+                    for c in &mut chunks {
+                        if !(item_ok(&c[0]) & item_ok(&c[1]) & item_ok(&c[2]) & item_ok(&c[3])) {
+                            return false;
+                        }
+                    }
+                    if !chunks.remainder().iter().all(item_ok) { return false; }
+                });
+            } else if arms.is_empty() {
                 out.extend(quote! { for (i, x) in arr.iter().enumerate() { #rest } });
             } else {
                 out.extend(quote! { for (i, x) in arr.iter().enumerate() { match i { #(#arms)* _ => { #rest } } } });
@@ -1287,6 +1281,46 @@ impl Checks<'_> {
                 branches.len()
             ),
         }
+    }
+}
+
+/// The types of `items`, when they are its only assertion and there are no `prefixItems`: then
+/// `is_valid` tests items inline, without a function for them.
+fn bare_item_types<'m>(model: &'m Model, k: &Keywords) -> Option<&'m [JsonType]> {
+    if !k.prefix_items.is_empty() {
+        return None;
+    }
+    let ik = model.keywords(k.items?)?;
+    ik.types.as_deref().filter(|_| ik.assertions() == ["type"])
+}
+
+/// A boolean expression: `x` (a `&Value`) has one of `types`.
+fn type_test(types: &[JsonType], x: &TokenStream) -> TokenStream {
+    // `integer` needs a guard, which would bind to every alternative of one pattern: it gets a
+    // `matches!` of its own (unless `number` already admits every number).
+    let integer_alone = types.contains(&JsonType::Integer) && !types.contains(&JsonType::Number);
+    let patterns: Vec<TokenStream> = types
+        .iter()
+        .filter_map(|t| match t {
+            JsonType::Null => Some(quote! { Value::Null }),
+            JsonType::Boolean => Some(quote! { Value::Bool(_) }),
+            JsonType::Object => Some(quote! { Value::Object(_) }),
+            JsonType::Array => Some(quote! { Value::Array(_) }),
+            JsonType::String => Some(quote! { Value::String(_) }),
+            JsonType::Number => Some(quote! { Value::Number(_) }),
+            JsonType::Integer => None,
+        })
+        .collect();
+    let mut tests = Vec::new();
+    if !patterns.is_empty() {
+        tests.push(quote! { matches!(#x, #(#patterns)|*) });
+    }
+    if integer_alone {
+        tests.push(quote! { matches!(#x, Value::Number(n) if json::is_integer(n)) });
+    }
+    match tests.as_slice() {
+        [one] => one.clone(),
+        _ => quote! { (#(#tests)||*) },
     }
 }
 

@@ -2579,10 +2579,15 @@ mod validators {
             return false;
         }
         if let Value::Array(arr) = v {
-            for (i, x) in arr.iter().enumerate() {
-                if !is_valid_60(x) {
+            let item_ok = |x: &Value| matches!(x, Value::String(_));
+            let mut chunks = arr.chunks_exact(4);
+            for c in &mut chunks {
+                if !(item_ok(&c[0]) & item_ok(&c[1]) & item_ok(&c[2]) & item_ok(&c[3])) {
                     return false;
                 }
+            }
+            if !chunks.remainder().iter().all(item_ok) {
+                return false;
             }
         }
         true
@@ -3347,14 +3352,6 @@ mod validators {
                 }
             }
         }
-    }
-    /// `meeting/rooms/get_info/response.schema.json#/$defs/BasicInfo/properties/rooms_id_list/items`
-    #[inline]
-    pub(super) fn is_valid_60(v: &Value) -> bool {
-        if !matches!(v, Value::String(_)) {
-            return false;
-        }
-        true
     }
     /// `meeting/rooms/get_info/response.schema.json#/$defs/BasicInfo/properties/rooms_id_list/items`
     pub(super) fn validate_60<'v>(v: &'v Value, ctx: &mut Context<'v>) {
