@@ -567,8 +567,23 @@ fn mutate(rng: &mut fastrand::Rng, pool: &Pool, v: &mut Value) -> &'static str {
             }
             "remove"
         }
+        // An object gets a crowd of members: validators may read large objects differently
+        // from small ones (a search per named member instead of one walk).
+        50..=52 => {
+            if let Some(Value::Object(members)) = random_container(rng, v) {
+                for i in 0..rng.usize(20..400) {
+                    let value = if rng.u8(0..8) == 0 {
+                        random_value(rng, pool, 0)
+                    } else {
+                        Value::from(i)
+                    };
+                    members.insert(format!("x{i}"), value);
+                }
+            }
+            "crowd"
+        }
         // A member or item comes.
-        50..=64 => {
+        53..=64 => {
             let value = random_value(rng, pool, 0);
             if let Some(container) = random_container(rng, v) {
                 match container {

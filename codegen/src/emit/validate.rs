@@ -21,6 +21,10 @@ use serde_json::{Number, Value};
 use super::names::doc_text;
 use crate::model::{JsonType, Keywords, Model, NodeId, Root, Schema};
 
+/// Up to this many members per named member, `is_valid` walks an object rather than searching
+/// its map for each named member (see [`Checks::object_checks`]).
+const WALK_MEMBERS_PER_NAME: usize = 16;
+
 /// Emits the validators of one root schema.
 pub fn emit(model: &Model, root: &Root) -> TokenStream {
     let order = reachable(model, root.node);
@@ -804,10 +808,12 @@ impl Checks<'_> {
     fn object_checks(&self, statics: &mut Statics) -> TokenStream {
         let k = self.k;
         let mut out = TokenStream::new();
-        // `is_valid` walks the members once; `validate` looks each named member up, so that its
-        // errors come in the schema's order.
-        // A walk pays off from a few named members on, or when every member must be visited
-        // anyway (`patternProperties`, `additionalProperties`); one or two lookups are cheaper.
+        // `validate` looks each named member up, so that its errors come in the schema's order.
+        // `is_valid` walks the members once when every member must be visited anyway
+        // (`patternProperties`, `additionalProperties`). Otherwise it walks small objects and
+        // looks the named members up in large ones: a search in the map compares the name
+        // with several keys through `Ord`, which costs more than a `match` on each member of
+        // an object of up to a few dozen members (callgrind), and less on larger ones.
         let named = k.properties.len()
             + k.required
                 .iter()
@@ -815,9 +821,16 @@ impl Checks<'_> {
                 .count();
         let walks_anyway = !k.pattern_properties.is_empty() || k.additional_properties.is_some();
         let single_pass =
-            self.mode == Mode::IsValid && k.required.len() <= 64 && (named >= 4 || walks_anyway);
+            self.mode == Mode::IsValid && k.required.len() <= 64 && (named >= 1 || walks_anyway);
         if single_pass {
-            out.extend(self.members_in_one_pass(statics));
+            let walk = self.members_in_one_pass(statics);
+            if walks_anyway {
+                out.extend(walk);
+            } else {
+                let limit = WALK_MEMBERS_PER_NAME * named;
+                let lookups = self.named_lookups();
+                out.extend(quote! { if obj.len() <= #limit { #walk } else { #lookups } });
+            }
         }
         for name in k.required.iter().filter(|_| !single_pass) {
             let message = format!("missing required member {}", Value::String(name.clone()));
@@ -917,6 +930,26 @@ impl Checks<'_> {
         quote! { if let Value::Object(obj) = v { #out } }
     }
 
+    /// `required` and `properties` of `is_valid` as one search in the map per named member.
+    fn named_lookups(&self) -> TokenStream {
+        let k = self.k;
+        let mut out = TokenStream::new();
+        for (name, sub) in &k.properties {
+            let apply = self.apply_child(*sub, quote!(x), quote!(Segment::Key(key)));
+            out.extend(if k.required.contains(name) {
+                quote! { match obj.get(#name) { Some(x) => { #apply } None => return false } }
+            } else {
+                quote! { if let Some(x) = obj.get(#name) { #apply } }
+            });
+        }
+        for name in &k.required {
+            if k.properties.iter().all(|(p, _)| p != name) {
+                out.extend(quote! { if !obj.contains_key(#name) { return false; } });
+            }
+        }
+        out
+    }
+
     /// `required`, `properties`, `patternProperties` and `additionalProperties` of `is_valid` in
     /// one walk over the members: a `match` on each name, a bit per required member. Looking
     /// each named member up in the map instead costs a search per name, which dominated.
@@ -929,33 +962,62 @@ impl Checks<'_> {
         if !needs_walk {
             return TokenStream::new();
         }
-        let bit = |name: &str| -> Option<u64> {
-            k.required.iter().position(|r| r == name).map(|i| 1u64 << i)
-        };
         let tracks = k.additional_properties.is_some();
-        let mut arms = Vec::new();
+        // Without `patternProperties` and `additionalProperties` the walk has nothing left to do
+        // once every named member was seen, and stops there: then each named member has a bit.
+        // Otherwise only required members have one.
+        let extra_required = k
+            .required
+            .iter()
+            .filter(|r| k.properties.iter().all(|(p, _)| p != *r));
+        let stops_early = !tracks
+            && k.pattern_properties.is_empty()
+            && k.properties.len() + extra_required.clone().count() <= 64;
+        let marked: Vec<&String> = if stops_early {
+            k.properties
+                .iter()
+                .map(|(p, _)| p)
+                .chain(extra_required)
+                .collect()
+        } else {
+            k.required.iter().collect()
+        };
+        let bit = |name: &str| -> Option<u64> {
+            marked.iter().position(|m| *m == name).map(|i| 1u64 << i)
+        };
+        let all_marked = mask_of(marked.len());
+        let required_mask = k.required.iter().fold(0u64, |mask, r| {
+            mask | bit(r).expect("required names are marked")
+        });
+        let stop = stops_early.then(|| quote! { if seen == #all_marked { break; } });
+        let mut arms: Vec<(&str, TokenStream)> = Vec::new();
         for (name, sub) in &k.properties {
             let f = self.is_valid_fn(*sub);
             let mark = bit(name).map(|b| quote! { seen |= #b; });
             let described = tracks.then(|| quote! { true });
-            arms.push(quote! { #name => { #mark if !#f(x) { return false; } #described } });
+            arms.push((
+                name,
+                quote! { #mark if !#f(x) { return false; } #stop #described },
+            ));
         }
         for name in &k.required {
             if k.properties.iter().all(|(p, _)| p != name) {
                 let b = bit(name).expect("a required name");
                 let described = tracks.then(|| quote! { false });
-                arms.push(quote! { #name => { seen |= #b; #described } });
+                arms.push((name, quote! { seen |= #b; #stop #described }));
             }
         }
-        let otherwise = tracks.then(|| quote! { false });
-        let mut member = if arms.is_empty() {
+        let arms = arms
+            .iter()
+            .map(|(name, body)| quote! { #name => { #body } });
+        let mut member = if k.properties.is_empty() && k.required.is_empty() {
             if tracks {
                 quote! { let described = false; }
             } else {
                 TokenStream::new()
             }
         } else if tracks {
-            quote! { let described = match key.as_str() { #(#arms)* _ => #otherwise }; }
+            quote! { let described = match key.as_str() { #(#arms)* _ => false }; }
         } else {
             quote! { match key.as_str() { #(#arms)* _ => {} } }
         };
@@ -978,18 +1040,22 @@ impl Checks<'_> {
             };
             member.extend(quote! { if !described { #check } });
         }
-        let mask: u64 = if k.required.len() == 64 {
-            u64::MAX
+        let mut declare = TokenStream::new();
+        if !k.required.is_empty() {
+            // An object with fewer members than required names misses one: that fails before
+            // any member is validated.
+            let count = k.required.len();
+            declare.extend(quote! { if obj.len() < #count { return false; } });
+        }
+        if !marked.is_empty() {
+            declare.extend(quote! { let mut seen: u64 = 0; });
+        }
+        let verify = if k.required.is_empty() {
+            quote! {}
+        } else if required_mask == all_marked {
+            quote! { if seen != #required_mask { return false; } }
         } else {
-            (1u64 << k.required.len()) - 1
-        };
-        let (declare, verify) = if k.required.is_empty() {
-            (quote! {}, quote! {})
-        } else {
-            (
-                quote! { let mut seen: u64 = 0; },
-                quote! { if seen != #mask { return false; } },
-            )
+            quote! { if seen & #required_mask != #required_mask { return false; } }
         };
         quote! {
             #declare
@@ -1292,6 +1358,14 @@ fn bare_item_types<'m>(model: &'m Model, k: &Keywords) -> Option<&'m [JsonType]>
     }
     let ik = model.keywords(k.items?)?;
     ik.types.as_deref().filter(|_| ik.assertions() == ["type"])
+}
+
+/// The mask of the lowest `bits` bits (at most 64).
+fn mask_of(bits: usize) -> u64 {
+    match bits {
+        64.. => u64::MAX,
+        n => (1u64 << n) - 1,
+    }
 }
 
 /// A boolean expression: `x` (a `&Value`) has one of `types`.

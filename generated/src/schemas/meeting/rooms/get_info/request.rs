@@ -123,6 +123,9 @@ mod validators {
             return false;
         }
         if let Value::Object(obj) = v {
+            if obj.len() < 1usize {
+                return false;
+            }
             let mut seen: u64 = 0;
             for (key, x) in obj {
                 let described = match key.as_str() {
