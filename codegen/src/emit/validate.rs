@@ -14,7 +14,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use proc_macro2::{Ident, Literal, TokenStream};
+use proc_macro2::{Delimiter, Group, Ident, Literal, TokenStream};
 use quote::{format_ident, quote};
 use serde_json::{Number, Value};
 
@@ -61,7 +61,14 @@ pub fn emit(model: &Model, root: &Root) -> TokenStream {
     let root_is_valid = quote! { validators::#root_is_valid };
     let root_apply = apply_at_value_position(&index, &tolerated, root.node, &quote!(instance));
     let root_apply = quote! { use validators::*; #root_apply };
-    let statics = statics.tokens;
+    let mut validators = quote! {
+        use ::serde_json::Value;
+        use ::wecom_rooms_runtime::json;
+        use ::wecom_rooms_runtime::validate::{describe, Context, Evaluated, Segment};
+    };
+    validators.extend(statics.tokens);
+    validators.extend(functions);
+    let validators = braced(validators);
     quote! {
         /// Whether `instance` is valid: stops at the first violation and allocates nothing.
         #[must_use]
@@ -95,15 +102,16 @@ pub fn emit(model: &Model, root: &Root) -> TokenStream {
         /// One `is_valid_N` and one `validate_N` per schema node, named by the node's index and
         /// documented with its location.
         #[allow(clippy::all, unused_variables, unused_mut, unused_imports, unreachable_code)]
-        mod validators {
-            use ::serde_json::Value;
-            use ::wecom_rooms_runtime::json;
-            use ::wecom_rooms_runtime::validate::{describe, Context, Evaluated, Segment};
-
-            #(#statics)*
-            #(#functions)*
-        }
+        mod validators
+            #validators
     }
+}
+
+/// `tokens` in braces. Interpolating a `TokenStream` into `quote!` copies every token (the
+/// caller still owns it); a `Group` is shared instead, which matters for function bodies and
+/// modules: the generator's time is mostly spent making and dropping tokens.
+fn braced(tokens: TokenStream) -> Group {
+    Group::new(Delimiter::Brace, tokens)
 }
 
 /// Every node reachable from `root`, in a deterministic order (breadth first, keywords in model order).
@@ -451,20 +459,23 @@ impl NodeCx<'_> {
             Schema::Keywords(k) => Checks { cx: self, k, mode }.body(statics),
         };
         match mode {
-            Mode::IsValid => quote! {
-                #[doc = #doc]
-                #[inline]
-                pub(super) fn #name(v: &Value) -> bool {
-                    #body
-                    true
+            Mode::IsValid => {
+                let mut body = body;
+                body.extend(quote! { true });
+                let body = braced(body);
+                quote! {
+                    #[doc = #doc]
+                    #[inline]
+                    pub(super) fn #name(v: &Value) -> bool #body
                 }
-            },
-            Mode::Validate => quote! {
-                #[doc = #doc]
-                pub(super) fn #name<'v>(v: &'v Value, ctx: &mut Context<'v>) {
-                    #body
+            }
+            Mode::Validate => {
+                let body = braced(body);
+                quote! {
+                    #[doc = #doc]
+                    pub(super) fn #name<'v>(v: &'v Value, ctx: &mut Context<'v>) #body
                 }
-            },
+            }
             Mode::Annotate => unreachable!("annotate functions are emitted by annotate_function"),
         }
     }
