@@ -324,7 +324,21 @@ pub fn write_synthetic_schema(dir: &Path, count: usize) -> std::io::Result<()> {
 /// 8 MiB stack.
 pub const GENERATOR_STACK: usize = 256 << 20;
 
-/// Generates code from the schemas in `dir` as one file; returns its length in bytes.
+/// What a build script does: `Config::write_single_file` (unformatted); the file's length.
+#[inline(never)]
+pub fn generate_for_build_script(dir: &Path) -> usize {
+    let out = dir.join("out.rs");
+    // Written afresh each time: `write_single_file` skips the write when nothing changed.
+    let _ = std::fs::remove_file(&out);
+    wecom_rooms_codegen::Config::new(dir)
+        .write_single_file(&out)
+        .unwrap_or_else(|e| panic!("the generator fails on the synthetic schema: {e}"));
+    std::fs::metadata(&out)
+        .map(|m| m.len() as usize)
+        .unwrap_or(0)
+}
+
+/// The formatted single file (`generate` then `single_file`); its length.
 #[inline(never)]
 pub fn generate(dir: &Path) -> usize {
     wecom_rooms_codegen::Config::new(dir)

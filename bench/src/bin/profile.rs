@@ -19,12 +19,13 @@ const SIDES: &[&str] = &[
     "ours_decode_validated",
     "value_jsonschema_from_value",
     "generator",
+    "generator_build_script",
 ];
 
 fn usage() -> ! {
     let payloads: Vec<&str> = b::payloads().iter().map(|p| p.name).collect();
     eprintln!(
-        "usage: bench-profile SIDE PAYLOAD ITERATIONS\n  sides: {}\n  payloads: {}\n  (the side `generator` takes the number of $defs as PAYLOAD)",
+        "usage: bench-profile SIDE PAYLOAD ITERATIONS\n  sides: {}\n  payloads: {}\n  (the sides `generator` (formatted) and `generator_build_script` (unformatted, as a build script runs it) take the number of $defs as PAYLOAD)",
         SIDES.join(", "),
         payloads.join(", ")
     );
@@ -75,8 +76,12 @@ fn measured(
 }
 
 #[inline(never)]
-fn measured_generator(dir: &std::path::Path, iterations: u64) -> usize {
-    (0..iterations).map(|_| b::generate(black_box(dir))).sum()
+fn measured_generator(
+    generate: fn(&std::path::Path) -> usize,
+    dir: &std::path::Path,
+    iterations: u64,
+) -> usize {
+    (0..iterations).map(|_| generate(black_box(dir))).sum()
 }
 
 fn main() {
@@ -88,7 +93,13 @@ fn main() {
         usage()
     }
     let iterations: u64 = iterations.parse().unwrap_or_else(|_| usage());
-    if side == "generator" {
+    if let Some(generate) = match side.as_str() {
+        "generator" => Some(b::generate as fn(&std::path::Path) -> usize),
+        "generator_build_script" => {
+            Some(b::generate_for_build_script as fn(&std::path::Path) -> usize)
+        }
+        _ => None,
+    } {
         let defs: usize = payload.parse().unwrap_or_else(|_| usage());
         let dir =
             std::env::temp_dir().join(format!("wecom-rooms-bench-profile-{}", std::process::id()));
@@ -98,7 +109,7 @@ fn main() {
             .stack_size(b::GENERATOR_STACK)
             .spawn({
                 let dir = dir.clone();
-                move || measured_generator(&dir, iterations)
+                move || measured_generator(generate, &dir, iterations)
             })
             .expect("spawns the generator thread")
             .join()
