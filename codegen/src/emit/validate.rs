@@ -91,6 +91,11 @@ pub fn emit(model: &Model, root: &Root) -> TokenStream {
             instance: &::serde_json::Value,
             options: ::wecom_rooms_runtime::validate::Options,
         ) -> ::wecom_rooms_runtime::validate::Report {
+            // Most documents are valid: `is_valid` proves it without a path or a message, and
+            // agrees with the full walk on every document.
+            if !options.tolerances && #root_is_valid(instance) {
+                return ::wecom_rooms_runtime::validate::Report::default();
+            }
             let mut context = ::wecom_rooms_runtime::validate::Context::new(options);
             {
                 let ctx = &mut context;

@@ -101,6 +101,9 @@ pub fn validate_with(
     instance: &::serde_json::Value,
     options: ::wecom_rooms_runtime::validate::Options,
 ) -> ::wecom_rooms_runtime::validate::Report {
+    if !options.tolerances && validators::is_valid_0(instance) {
+        return ::wecom_rooms_runtime::validate::Report::default();
+    }
     let mut context = ::wecom_rooms_runtime::validate::Context::new(options);
     {
         let ctx = &mut context;
