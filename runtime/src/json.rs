@@ -135,15 +135,26 @@ pub fn cmp_number(n: &Number, bound: &Number) -> Option<Ordering> {
 }
 
 /// Compares `n` with an unsigned integer bound exactly; like [`cmp_number`], always `Some`.
+///
+/// Integers that fit an `i64` (`3.0` included), nearly all in practice, compare natively.
 #[inline]
 pub fn cmp_u64(n: &Number, bound: u64) -> Option<Ordering> {
-    Exact::of(n).cmp(Exact::Int(i128::from(bound)))
+    match exact_i64(n) {
+        // An i64 is below every bound past `i64::MAX`.
+        Some(i) => Some(i64::try_from(bound).map_or(Ordering::Less, |b| i.cmp(&b))),
+        None => Exact::of(n).cmp(Exact::Int(i128::from(bound))),
+    }
 }
 
 /// Compares `n` with a signed integer bound exactly; like [`cmp_number`], always `Some`.
+///
+/// Integers that fit an `i64` (`3.0` included), nearly all in practice, compare natively.
 #[inline]
 pub fn cmp_i64(n: &Number, bound: i64) -> Option<Ordering> {
-    Exact::of(n).cmp(Exact::Int(i128::from(bound)))
+    match exact_i64(n) {
+        Some(i) => Some(i.cmp(&bound)),
+        None => Exact::of(n).cmp(Exact::Int(i128::from(bound))),
+    }
 }
 
 /// Compares `n` with a float bound exactly; `None` only when `bound` is NaN.
@@ -567,6 +578,36 @@ mod tests {
         assert_eq!(cmp_u64(&Number::from(-1), 0), Some(Less));
         assert_eq!(cmp_u64(&Number::from(u64::MAX), u64::MAX), Some(Equal));
         assert_eq!(cmp_i64(&Number::from(u64::MAX), i64::MAX), Some(Greater));
+    }
+
+    /// The native paths of `cmp_u64` and `cmp_i64` (numbers that fit an `i64`) agree with the
+    /// exact comparison, bounds past `i64::MAX` and at `i64::MIN` included.
+    #[test]
+    fn typed_comparisons_agree_with_cmp_number() {
+        let numbers = [
+            Number::from(0),
+            Number::from(-1),
+            Number::from(i64::MIN),
+            Number::from(i64::MAX),
+            Number::from(u64::MAX),
+            Number::from(1u64 << 63),
+            float(3.0),
+            float(-0.0),
+            float(2.5),
+            float(-9.223372036854776e18),
+            float(9.223372036854776e18),
+            float(1e300),
+        ];
+        let unsigned = [0, 1, 3, i64::MAX as u64, 1u64 << 63, u64::MAX];
+        let signed = [i64::MIN, -1, 0, 3, i64::MAX];
+        for n in &numbers {
+            for b in unsigned {
+                assert_eq!(cmp_u64(n, b), cmp_number(n, &Number::from(b)), "{n} vs {b}");
+            }
+            for b in signed {
+                assert_eq!(cmp_i64(n, b), cmp_number(n, &Number::from(b)), "{n} vs {b}");
+            }
+        }
     }
 
     /// `cmp_number` agrees with exact rational comparison on integers and floats near the

@@ -7,7 +7,7 @@
 
 use std::fmt;
 
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 /// One violation of a schema, or one tolerance noted in a report.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -138,6 +138,54 @@ impl<'v> Context<'v> {
     pub fn error(&mut self, keyword: &'static str, schema_location: &'static str, message: String) {
         let error = self.make(keyword, schema_location, message);
         self.report.errors.push(error);
+    }
+
+    /// Applies `validate` to the member `name` of `members`, if there is one, at its position.
+    #[inline]
+    pub fn member(
+        &mut self,
+        members: &'v Map<String, Value>,
+        name: &str,
+        validate: fn(&'v Value, &mut Context<'v>),
+    ) {
+        if let Some((key, value)) = members.get_key_value(name) {
+            self.push(Segment::Key(key));
+            validate(value, self);
+            self.pop();
+        }
+    }
+
+    /// Reports the violation of `required` (at `schema_location`) when `members` lacks `name`.
+    #[inline]
+    pub fn require(
+        &mut self,
+        members: &Map<String, Value>,
+        name: &'static str,
+        schema_location: &'static str,
+    ) {
+        if !members.contains_key(name) {
+            self.missing(name, schema_location);
+        }
+    }
+
+    #[cold]
+    fn missing(&mut self, name: &'static str, schema_location: &'static str) {
+        let message = format!("missing required member {}", Value::String(name.to_owned()));
+        self.error("required", schema_location, message);
+    }
+
+    /// Reports a violation with the message "expected `expected`, found" and a description of
+    /// `found`.
+    #[cold]
+    pub fn error_found(
+        &mut self,
+        keyword: &'static str,
+        schema_location: &'static str,
+        expected: &'static str,
+        found: &Value,
+    ) {
+        let message = format!("expected {expected}, found {}", describe(found));
+        self.error(keyword, schema_location, message);
     }
 
     /// Reports a violation at the member `key` of the current position (for keywords such

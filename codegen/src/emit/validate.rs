@@ -62,6 +62,7 @@ pub fn emit(model: &Model, root: &Root) -> TokenStream {
     let root_apply = apply_at_value_position(&index, &tolerated, root.node, &quote!(instance));
     let root_apply = quote! { use validators::*; #root_apply };
     let mut validators = quote! {
+        use ::core::cmp::Ordering;
         use ::serde_json::Value;
         use ::wecom_rooms_runtime::json;
         use ::wecom_rooms_runtime::validate::{describe, Context, Evaluated, Segment};
@@ -546,6 +547,17 @@ impl Checks<'_> {
         fail(self.mode, keyword, &self.cx.location(keyword), message)
     }
 
+    /// Fails with the message "expected `expected`, found" a description of `v`.
+    fn fail_found(&self, keyword: &str, expected: &str) -> TokenStream {
+        match self.mode {
+            Mode::Validate => {
+                let location = self.cx.location(keyword);
+                quote! { ctx.error_found(#keyword, #location, #expected, v); }
+            }
+            _ => self.fail(keyword, TokenStream::new()),
+        }
+    }
+
     /// Applies a subschema to a child value (`x`), stepping into `segment` when reporting.
     fn apply_child(&self, id: NodeId, x: TokenStream, segment: TokenStream) -> TokenStream {
         match self.mode {
@@ -794,7 +806,7 @@ impl Checks<'_> {
         };
         let test = type_test(types, &quote!(v));
         let expected = self.expectation().expect("types are set");
-        let fail = self.fail("type", found(&expected));
+        let fail = self.fail_found("type", &expected);
         quote! { if !#test { #fail } }
     }
 
@@ -803,14 +815,14 @@ impl Checks<'_> {
         if let Some(value) = &self.k.const_value {
             let test = equals(value, statics);
             let text = value.to_string();
-            let fail = self.fail("const", found(&text));
+            let fail = self.fail_found("const", &text);
             out.extend(quote! { if !(#test) { #fail } });
         }
         if let Some(values) = &self.k.enum_values {
             let tests: Vec<TokenStream> =
                 values.iter().map(|value| equals(value, statics)).collect();
             let listed = join_or(&values.iter().map(|v| v.to_string()).collect::<Vec<_>>());
-            let fail = self.fail("enum", found(&listed));
+            let fail = self.fail_found("enum", &listed);
             let test = if tests.is_empty() {
                 quote! { false }
             } else {
@@ -849,9 +861,13 @@ impl Checks<'_> {
             }
         }
         for name in k.required.iter().filter(|_| !single_pass) {
-            let message = format!("missing required member {}", Value::String(name.clone()));
-            let fail = self.fail("required", quote! { #message.to_owned() });
-            out.extend(quote! { if !obj.contains_key(#name) { #fail } });
+            out.extend(match self.mode {
+                Mode::Validate => {
+                    let location = self.cx.location("required");
+                    quote! { ctx.require(obj, #name, #location); }
+                }
+                _ => quote! { if !obj.contains_key(#name) { return false; } },
+            });
         }
         for (name, required) in &k.dependent_required {
             let checks = required.iter().map(|dependency| {
@@ -878,10 +894,18 @@ impl Checks<'_> {
             out.extend(quote! { if (obj.len() as u64) > #max { #fail } });
         }
         for (name, sub) in k.properties.iter().filter(|_| !single_pass) {
-            let apply = self.apply_child(*sub, quote!(x), quote!(Segment::Key(key)));
+            let apply = || self.apply_child(*sub, quote!(x), quote!(Segment::Key(key)));
             out.extend(match self.mode {
-                Mode::IsValid => quote! { if let Some(x) = obj.get(#name) { #apply } },
+                Mode::IsValid => {
+                    let apply = apply();
+                    quote! { if let Some(x) = obj.get(#name) { #apply } }
+                }
+                Mode::Validate if !self.cx.tolerated.contains_key(sub) => {
+                    let validate = self.cx.name(Mode::Validate, *sub);
+                    quote! { ctx.member(obj, #name, #validate); }
+                }
                 Mode::Validate => {
+                    let apply = apply();
                     quote! { if let Some((key, x)) = obj.get_key_value(#name) { #apply } }
                 }
                 Mode::Annotate => unreachable!("annotations are not checks"),
@@ -1006,6 +1030,7 @@ impl Checks<'_> {
             mask | bit(r).expect("required names are marked")
         });
         let stop = stops_early.then(|| quote! { if seen == #all_marked { break; } });
+        let stop = stop.unwrap_or_default();
         let mut arms: Vec<(&str, TokenStream)> = Vec::new();
         for (name, sub) in &k.properties {
             let f = self.is_valid_fn(*sub);
@@ -1020,7 +1045,7 @@ impl Checks<'_> {
             if k.properties.iter().all(|(p, _)| p != name) {
                 let b = bit(name).expect("a required name");
                 let described = tracks.then(|| quote! { false });
-                arms.push((name, quote! { seen |= #b; #stop #described }));
+                arms.push((name, quote! { seen |= #b; #described }));
             }
         }
         let arms = arms
@@ -1075,7 +1100,7 @@ impl Checks<'_> {
         };
         quote! {
             #declare
-            for (key, x) in obj { #member }
+            for (key, x) in obj { #member #stop }
             #verify
         }
     }
@@ -1177,7 +1202,7 @@ impl Checks<'_> {
                     .unwrap_or_else(|| {
                         format!("a string of at least {min} character{}", plural(min))
                     });
-                let fail = self.fail("minLength", found(&phrase));
+                let fail = self.fail_found("minLength", &phrase);
                 out.extend(quote! { if #length < #min { #fail } });
             }
             if let Some(max) = k.max_length {
@@ -1187,13 +1212,13 @@ impl Checks<'_> {
                     .unwrap_or_else(|| {
                         format!("a string of at most {max} character{}", plural(max))
                     });
-                let fail = self.fail("maxLength", found(&phrase));
+                let fail = self.fail_found("maxLength", &phrase);
                 out.extend(quote! { if #length > #max { #fail } });
             }
         }
         if let Some(source) = &k.pattern {
             let pattern = statics.pattern(source);
-            let fail = self.fail("pattern", found(&format!("a string matching /{source}/")));
+            let fail = self.fail_found("pattern", &format!("a string matching /{source}/"));
             out.extend(quote! { if !#pattern.is_match(s) { #fail } });
         }
         if out.is_empty() {
@@ -1206,47 +1231,31 @@ impl Checks<'_> {
         let k = self.k;
         let mut out = TokenStream::new();
         let expected = self.expectation().filter(|e| e.contains(".."));
+        // Each bound with the test of the `Ordering` of the number against it that fails.
         let bounds: [(&str, &Option<Number>, TokenStream, &str); 4] = [
-            (
-                "minimum",
-                &k.minimum,
-                quote! { Some(::core::cmp::Ordering::Less) },
-                ">=",
-            ),
-            (
-                "maximum",
-                &k.maximum,
-                quote! { Some(::core::cmp::Ordering::Greater) },
-                "<=",
-            ),
+            ("minimum", &k.minimum, quote! { Ordering::is_lt }, ">="),
+            ("maximum", &k.maximum, quote! { Ordering::is_gt }, "<="),
             (
                 "exclusiveMinimum",
                 &k.exclusive_minimum,
-                quote! { Some(::core::cmp::Ordering::Less | ::core::cmp::Ordering::Equal) },
+                quote! { Ordering::is_le },
                 ">",
             ),
             (
                 "exclusiveMaximum",
                 &k.exclusive_maximum,
-                quote! { Some(::core::cmp::Ordering::Greater | ::core::cmp::Ordering::Equal) },
+                quote! { Ordering::is_ge },
                 "<",
             ),
         ];
         for (keyword, bound, failing, relation) in bounds {
             let Some(bound) = bound else { continue };
-            let exact = compare_number(quote!(n), bound);
-            // Integers that fit an i64 (nearly all) compare natively; the rest exactly.
-            let compare = match bound.as_i64() {
-                Some(b) => quote! {
-                    match json::exact_i64(n) { Some(i) => Some(i.cmp(&#b)), None => #exact }
-                },
-                None => exact,
-            };
+            let compare = compare_number(quote!(n), bound);
             let phrase = expected
                 .clone()
                 .unwrap_or_else(|| format!("a number {relation} {bound}"));
-            let fail = self.fail(keyword, found(&phrase));
-            out.extend(quote! { if matches!(#compare, #failing) { #fail } });
+            let fail = self.fail_found(keyword, &phrase);
+            out.extend(quote! { if #compare.is_some_and(#failing) { #fail } });
         }
         if let Some(divisor) = &k.multiple_of {
             let test = match divisor.as_u64() {
@@ -1256,7 +1265,7 @@ impl Checks<'_> {
                     quote! { json::is_multiple_of(n, #d) }
                 }
             };
-            let fail = self.fail("multipleOf", found(&format!("a multiple of {divisor}")));
+            let fail = self.fail_found("multipleOf", &format!("a multiple of {divisor}"));
             out.extend(quote! { if !#test { #fail } });
         }
         if out.is_empty() {
@@ -1272,7 +1281,7 @@ impl Checks<'_> {
         }
         let tests: Vec<Ident> = k.any_of.iter().map(|&b| self.is_valid_fn(b)).collect();
         let expected = self.alternatives_phrase(&k.any_of);
-        let fail = self.fail("anyOf", found(&expected));
+        let fail = self.fail_found("anyOf", &expected);
         quote! { if !(#(#tests(v))||*) { #fail } }
     }
 
@@ -1498,12 +1507,6 @@ fn join_or(items: &[String]) -> String {
         [one] => one.clone(),
         [rest @ .., last] => format!("{} or {last}", rest.join(", ")),
     }
-}
-
-/// `format!("expected {expected}, found {}", describe(v))`, with the braces of `expected` escaped.
-fn found(expected: &str) -> TokenStream {
-    let template = format!("expected {}, found {{}}", escape_braces(expected));
-    quote! { format!(#template, describe(v)) }
 }
 
 fn escape_braces(s: &str) -> String {

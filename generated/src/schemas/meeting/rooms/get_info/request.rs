@@ -116,6 +116,7 @@ pub fn validate_with(
 /// documented with its location.
 #[allow(clippy::all, unused_variables, unused_mut, unused_imports, unreachable_code)]
 mod validators {
+    use ::core::cmp::Ordering;
     use ::serde_json::Value;
     use ::wecom_rooms_runtime::json;
     use ::wecom_rooms_runtime::validate::{describe, Context, Evaluated, Segment};
@@ -154,25 +155,20 @@ mod validators {
     /// `meeting/rooms/get_info/request.schema.json#`
     pub(super) fn validate_0<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         if !matches!(v, Value::Object(_)) {
-            ctx.error(
+            ctx.error_found(
                 "type",
                 "meeting/rooms/get_info/request.schema.json#/type",
-                format!("expected an object, found {}", describe(v)),
+                "an object",
+                v,
             );
         }
         if let Value::Object(obj) = v {
-            if !obj.contains_key("meeting_room_id") {
-                ctx.error(
-                    "required",
-                    "meeting/rooms/get_info/request.schema.json#/required",
-                    "missing required member \"meeting_room_id\"".to_owned(),
-                );
-            }
-            if let Some((key, x)) = obj.get_key_value("meeting_room_id") {
-                ctx.push(Segment::Key(key));
-                validate_1(x, ctx);
-                ctx.pop();
-            }
+            ctx.require(
+                obj,
+                "meeting_room_id",
+                "meeting/rooms/get_info/request.schema.json#/required",
+            );
+            ctx.member(obj, "meeting_room_id", validate_1);
             for (key, x) in obj {
                 let mut described = matches!(key.as_str(), "meeting_room_id");
                 if !described {
@@ -204,23 +200,20 @@ mod validators {
     /// `meeting/rooms/get_info/request.schema.json#/properties/meeting_room_id`
     pub(super) fn validate_1<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         if !matches!(v, Value::String(_)) {
-            ctx.error(
+            ctx.error_found(
                 "type",
                 "meeting/rooms/get_info/request.schema.json#/properties/meeting_room_id/type",
-                format!(
-                    "expected a string of at least 1 character, found {}", describe(v)
-                ),
+                "a string of at least 1 character",
+                v,
             );
         }
         if let Value::String(s) = v {
             if (json::char_count(s) as u64) < 1u64 {
-                ctx.error(
+                ctx.error_found(
                     "minLength",
                     "meeting/rooms/get_info/request.schema.json#/properties/meeting_room_id/minLength",
-                    format!(
-                        "expected a string of at least 1 character, found {}",
-                        describe(v)
-                    ),
+                    "a string of at least 1 character",
+                    v,
                 );
             }
         }

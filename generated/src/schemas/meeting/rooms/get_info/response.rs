@@ -1009,6 +1009,7 @@ pub fn validate_with(
 /// documented with its location.
 #[allow(clippy::all, unused_variables, unused_mut, unused_imports, unreachable_code)]
 mod validators {
+    use ::core::cmp::Ordering;
     use ::serde_json::Value;
     use ::wecom_rooms_runtime::json;
     use ::wecom_rooms_runtime::validate::{describe, Context, Evaluated, Segment};
@@ -1091,6 +1092,9 @@ mod validators {
                         }
                         _ => {}
                     }
+                    if seen == 3u64 {
+                        break;
+                    }
                 }
                 if seen != 3u64 {
                     return false;
@@ -1119,37 +1123,26 @@ mod validators {
     /// `meeting/rooms/get_info/response.schema.json#/$defs/ErrorEnvelope`
     pub(super) fn validate_1<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         if !matches!(v, Value::Object(_)) {
-            ctx.error(
+            ctx.error_found(
                 "type",
                 "meeting/rooms/get_info/response.schema.json#/$defs/ErrorEnvelope/type",
-                format!("expected an object, found {}", describe(v)),
+                "an object",
+                v,
             );
         }
         if let Value::Object(obj) = v {
-            if !obj.contains_key("errcode") {
-                ctx.error(
-                    "required",
-                    "meeting/rooms/get_info/response.schema.json#/$defs/ErrorEnvelope/required",
-                    "missing required member \"errcode\"".to_owned(),
-                );
-            }
-            if !obj.contains_key("errmsg") {
-                ctx.error(
-                    "required",
-                    "meeting/rooms/get_info/response.schema.json#/$defs/ErrorEnvelope/required",
-                    "missing required member \"errmsg\"".to_owned(),
-                );
-            }
-            if let Some((key, x)) = obj.get_key_value("errcode") {
-                ctx.push(Segment::Key(key));
-                validate_4(x, ctx);
-                ctx.pop();
-            }
-            if let Some((key, x)) = obj.get_key_value("errmsg") {
-                ctx.push(Segment::Key(key));
-                validate_5(x, ctx);
-                ctx.pop();
-            }
+            ctx.require(
+                obj,
+                "errcode",
+                "meeting/rooms/get_info/response.schema.json#/$defs/ErrorEnvelope/required",
+            );
+            ctx.require(
+                obj,
+                "errmsg",
+                "meeting/rooms/get_info/response.schema.json#/$defs/ErrorEnvelope/required",
+            );
+            ctx.member(obj, "errcode", validate_4);
+            ctx.member(obj, "errmsg", validate_5);
         }
     }
     /// `meeting/rooms/get_info/response.schema.json#/if`
@@ -1173,6 +1166,9 @@ mod validators {
                             }
                         }
                         _ => {}
+                    }
+                    if seen == 1u64 {
+                        break;
                     }
                 }
                 if seen != 1u64 {
@@ -1226,10 +1222,11 @@ mod validators {
     /// `meeting/rooms/get_info/response.schema.json#/$defs/ErrorEnvelope/properties/errmsg`
     pub(super) fn validate_5<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         if !matches!(v, Value::String(_)) {
-            ctx.error(
+            ctx.error_found(
                 "type",
                 "meeting/rooms/get_info/response.schema.json#/$defs/ErrorEnvelope/properties/errmsg/type",
-                format!("expected a string, found {}", describe(v)),
+                "a string",
+                v,
             );
         }
     }
@@ -1340,6 +1337,9 @@ mod validators {
                         }
                         _ => {}
                     }
+                    if seen == 511u64 {
+                        break;
+                    }
                 }
                 if seen & 479u64 != 479u64 {
                     return false;
@@ -1421,79 +1421,56 @@ mod validators {
     /// `meeting/rooms/get_info/response.schema.json#/$defs/RoomInfo`
     pub(super) fn validate_7<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         if !matches!(v, Value::Object(_)) {
-            ctx.error(
+            ctx.error_found(
                 "type",
                 "meeting/rooms/get_info/response.schema.json#/$defs/RoomInfo/type",
-                format!("expected an object, found {}", describe(v)),
+                "an object",
+                v,
             );
         }
         if let Value::Object(obj) = v {
-            if !obj.contains_key("errcode") {
-                ctx.error(
-                    "required",
-                    "meeting/rooms/get_info/response.schema.json#/$defs/RoomInfo/required",
-                    "missing required member \"errcode\"".to_owned(),
-                );
-            }
-            if !obj.contains_key("errmsg") {
-                ctx.error(
-                    "required",
-                    "meeting/rooms/get_info/response.schema.json#/$defs/RoomInfo/required",
-                    "missing required member \"errmsg\"".to_owned(),
-                );
-            }
-            if !obj.contains_key("basic_info") {
-                ctx.error(
-                    "required",
-                    "meeting/rooms/get_info/response.schema.json#/$defs/RoomInfo/required",
-                    "missing required member \"basic_info\"".to_owned(),
-                );
-            }
-            if !obj.contains_key("account_info") {
-                ctx.error(
-                    "required",
-                    "meeting/rooms/get_info/response.schema.json#/$defs/RoomInfo/required",
-                    "missing required member \"account_info\"".to_owned(),
-                );
-            }
-            if !obj.contains_key("hardware_info") {
-                ctx.error(
-                    "required",
-                    "meeting/rooms/get_info/response.schema.json#/$defs/RoomInfo/required",
-                    "missing required member \"hardware_info\"".to_owned(),
-                );
-            }
-            if !obj.contains_key("monitor_status") {
-                ctx.error(
-                    "required",
-                    "meeting/rooms/get_info/response.schema.json#/$defs/RoomInfo/required",
-                    "missing required member \"monitor_status\"".to_owned(),
-                );
-            }
-            if !obj.contains_key("is_allow_call") {
-                ctx.error(
-                    "required",
-                    "meeting/rooms/get_info/response.schema.json#/$defs/RoomInfo/required",
-                    "missing required member \"is_allow_call\"".to_owned(),
-                );
-            }
-            if !obj.contains_key("scheduled_status") {
-                ctx.error(
-                    "required",
-                    "meeting/rooms/get_info/response.schema.json#/$defs/RoomInfo/required",
-                    "missing required member \"scheduled_status\"".to_owned(),
-                );
-            }
-            if let Some((key, x)) = obj.get_key_value("errcode") {
-                ctx.push(Segment::Key(key));
-                validate_9(x, ctx);
-                ctx.pop();
-            }
-            if let Some((key, x)) = obj.get_key_value("errmsg") {
-                ctx.push(Segment::Key(key));
-                validate_10(x, ctx);
-                ctx.pop();
-            }
+            ctx.require(
+                obj,
+                "errcode",
+                "meeting/rooms/get_info/response.schema.json#/$defs/RoomInfo/required",
+            );
+            ctx.require(
+                obj,
+                "errmsg",
+                "meeting/rooms/get_info/response.schema.json#/$defs/RoomInfo/required",
+            );
+            ctx.require(
+                obj,
+                "basic_info",
+                "meeting/rooms/get_info/response.schema.json#/$defs/RoomInfo/required",
+            );
+            ctx.require(
+                obj,
+                "account_info",
+                "meeting/rooms/get_info/response.schema.json#/$defs/RoomInfo/required",
+            );
+            ctx.require(
+                obj,
+                "hardware_info",
+                "meeting/rooms/get_info/response.schema.json#/$defs/RoomInfo/required",
+            );
+            ctx.require(
+                obj,
+                "monitor_status",
+                "meeting/rooms/get_info/response.schema.json#/$defs/RoomInfo/required",
+            );
+            ctx.require(
+                obj,
+                "is_allow_call",
+                "meeting/rooms/get_info/response.schema.json#/$defs/RoomInfo/required",
+            );
+            ctx.require(
+                obj,
+                "scheduled_status",
+                "meeting/rooms/get_info/response.schema.json#/$defs/RoomInfo/required",
+            );
+            ctx.member(obj, "errcode", validate_9);
+            ctx.member(obj, "errmsg", validate_10);
             if let Some((key, x)) = obj.get_key_value("basic_info") {
                 ctx.push(Segment::Key(key));
                 validate_11(x, ctx);
@@ -1526,21 +1503,9 @@ mod validators {
                 }
                 ctx.pop();
             }
-            if let Some((key, x)) = obj.get_key_value("monitor_status") {
-                ctx.push(Segment::Key(key));
-                validate_15(x, ctx);
-                ctx.pop();
-            }
-            if let Some((key, x)) = obj.get_key_value("is_allow_call") {
-                ctx.push(Segment::Key(key));
-                validate_16(x, ctx);
-                ctx.pop();
-            }
-            if let Some((key, x)) = obj.get_key_value("scheduled_status") {
-                ctx.push(Segment::Key(key));
-                validate_17(x, ctx);
-                ctx.pop();
-            }
+            ctx.member(obj, "monitor_status", validate_15);
+            ctx.member(obj, "is_allow_call", validate_16);
+            ctx.member(obj, "scheduled_status", validate_17);
         }
     }
     /// `meeting/rooms/get_info/response.schema.json#/$defs/Int32`
@@ -1550,18 +1515,10 @@ mod validators {
             return false;
         }
         if let Value::Number(n) = v {
-            if matches!(
-                match json::exact_i64(n) { Some(i) => Some(i.cmp(& - 2147483648i64)),
-                None => json::cmp_i64(n, - 2147483648i64) },
-                Some(::core::cmp::Ordering::Less)
-            ) {
+            if json::cmp_i64(n, -2147483648i64).is_some_and(Ordering::is_lt) {
                 return false;
             }
-            if matches!(
-                match json::exact_i64(n) { Some(i) => Some(i.cmp(& 2147483647i64)), None
-                => json::cmp_u64(n, 2147483647u64) },
-                Some(::core::cmp::Ordering::Greater)
-            ) {
+            if json::cmp_u64(n, 2147483647u64).is_some_and(Ordering::is_gt) {
                 return false;
             }
         }
@@ -1570,42 +1527,28 @@ mod validators {
     /// `meeting/rooms/get_info/response.schema.json#/$defs/Int32`
     pub(super) fn validate_8<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         if !matches!(v, Value::Number(n) if json::is_integer(n)) {
-            ctx.error(
+            ctx.error_found(
                 "type",
                 "meeting/rooms/get_info/response.schema.json#/$defs/Int32/type",
-                format!(
-                    "expected an integer in -2147483648..=2147483647, found {}",
-                    describe(v)
-                ),
+                "an integer in -2147483648..=2147483647",
+                v,
             );
         }
         if let Value::Number(n) = v {
-            if matches!(
-                match json::exact_i64(n) { Some(i) => Some(i.cmp(& - 2147483648i64)),
-                None => json::cmp_i64(n, - 2147483648i64) },
-                Some(::core::cmp::Ordering::Less)
-            ) {
-                ctx.error(
+            if json::cmp_i64(n, -2147483648i64).is_some_and(Ordering::is_lt) {
+                ctx.error_found(
                     "minimum",
                     "meeting/rooms/get_info/response.schema.json#/$defs/Int32/minimum",
-                    format!(
-                        "expected an integer in -2147483648..=2147483647, found {}",
-                        describe(v)
-                    ),
+                    "an integer in -2147483648..=2147483647",
+                    v,
                 );
             }
-            if matches!(
-                match json::exact_i64(n) { Some(i) => Some(i.cmp(& 2147483647i64)), None
-                => json::cmp_u64(n, 2147483647u64) },
-                Some(::core::cmp::Ordering::Greater)
-            ) {
-                ctx.error(
+            if json::cmp_u64(n, 2147483647u64).is_some_and(Ordering::is_gt) {
+                ctx.error_found(
                     "maximum",
                     "meeting/rooms/get_info/response.schema.json#/$defs/Int32/maximum",
-                    format!(
-                        "expected an integer in -2147483648..=2147483647, found {}",
-                        describe(v)
-                    ),
+                    "an integer in -2147483648..=2147483647",
+                    v,
                 );
             }
         }
@@ -1628,10 +1571,11 @@ mod validators {
         if !(matches!(
             v, ::serde_json::Value::Number(n) if json::exact_i64(n) == Some(0i64)
         )) {
-            ctx.error(
+            ctx.error_found(
                 "const",
                 "meeting/rooms/get_info/response.schema.json#/$defs/RoomInfo/properties/errcode/const",
-                format!("expected 0, found {}", describe(v)),
+                "0",
+                v,
             );
         }
         validate_8(v, ctx);
@@ -1647,10 +1591,11 @@ mod validators {
     /// `meeting/rooms/get_info/response.schema.json#/$defs/RoomInfo/properties/errmsg`
     pub(super) fn validate_10<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         if !matches!(v, Value::String(_)) {
-            ctx.error(
+            ctx.error_found(
                 "type",
                 "meeting/rooms/get_info/response.schema.json#/$defs/RoomInfo/properties/errmsg/type",
-                format!("expected a string, found {}", describe(v)),
+                "a string",
+                v,
             );
         }
     }
@@ -1804,17 +1749,10 @@ mod validators {
             return false;
         }
         if let Value::Number(n) = v {
-            if matches!(
-                match json::exact_i64(n) { Some(i) => Some(i.cmp(& 0i64)), None =>
-                json::cmp_u64(n, 0u64) }, Some(::core::cmp::Ordering::Less)
-            ) {
+            if json::cmp_u64(n, 0u64).is_some_and(Ordering::is_lt) {
                 return false;
             }
-            if matches!(
-                match json::exact_i64(n) { Some(i) => Some(i.cmp(& 4294967295i64)), None
-                => json::cmp_u64(n, 4294967295u64) },
-                Some(::core::cmp::Ordering::Greater)
-            ) {
+            if json::cmp_u64(n, 4294967295u64).is_some_and(Ordering::is_gt) {
                 return false;
             }
         }
@@ -1828,36 +1766,28 @@ mod validators {
     /// `meeting/rooms/get_info/response.schema.json#/$defs/RoomInfo/properties/monitor_status`
     pub(super) fn validate_15<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         if !matches!(v, Value::Number(n) if json::is_integer(n)) {
-            ctx.error(
+            ctx.error_found(
                 "type",
                 "meeting/rooms/get_info/response.schema.json#/$defs/RoomInfo/properties/monitor_status/type",
-                format!("expected an integer in 0..=4294967295, found {}", describe(v)),
+                "an integer in 0..=4294967295",
+                v,
             );
         }
         if let Value::Number(n) = v {
-            if matches!(
-                match json::exact_i64(n) { Some(i) => Some(i.cmp(& 0i64)), None =>
-                json::cmp_u64(n, 0u64) }, Some(::core::cmp::Ordering::Less)
-            ) {
-                ctx.error(
+            if json::cmp_u64(n, 0u64).is_some_and(Ordering::is_lt) {
+                ctx.error_found(
                     "minimum",
                     "meeting/rooms/get_info/response.schema.json#/$defs/RoomInfo/properties/monitor_status/minimum",
-                    format!(
-                        "expected an integer in 0..=4294967295, found {}", describe(v)
-                    ),
+                    "an integer in 0..=4294967295",
+                    v,
                 );
             }
-            if matches!(
-                match json::exact_i64(n) { Some(i) => Some(i.cmp(& 4294967295i64)), None
-                => json::cmp_u64(n, 4294967295u64) },
-                Some(::core::cmp::Ordering::Greater)
-            ) {
-                ctx.error(
+            if json::cmp_u64(n, 4294967295u64).is_some_and(Ordering::is_gt) {
+                ctx.error_found(
                     "maximum",
                     "meeting/rooms/get_info/response.schema.json#/$defs/RoomInfo/properties/monitor_status/maximum",
-                    format!(
-                        "expected an integer in 0..=4294967295, found {}", describe(v)
-                    ),
+                    "an integer in 0..=4294967295",
+                    v,
                 );
             }
         }
@@ -1885,10 +1815,11 @@ mod validators {
     /// `meeting/rooms/get_info/response.schema.json#/$defs/RoomInfo/properties/is_allow_call`
     pub(super) fn validate_16<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         if !matches!(v, Value::Bool(_)) {
-            ctx.error(
+            ctx.error_found(
                 "type",
                 "meeting/rooms/get_info/response.schema.json#/$defs/RoomInfo/properties/is_allow_call/type",
-                format!("expected a boolean, found {}", describe(v)),
+                "a boolean",
+                v,
             );
         }
     }
@@ -1899,17 +1830,10 @@ mod validators {
             return false;
         }
         if let Value::Number(n) = v {
-            if matches!(
-                match json::exact_i64(n) { Some(i) => Some(i.cmp(& 0i64)), None =>
-                json::cmp_u64(n, 0u64) }, Some(::core::cmp::Ordering::Less)
-            ) {
+            if json::cmp_u64(n, 0u64).is_some_and(Ordering::is_lt) {
                 return false;
             }
-            if matches!(
-                match json::exact_i64(n) { Some(i) => Some(i.cmp(& 4294967295i64)), None
-                => json::cmp_u64(n, 4294967295u64) },
-                Some(::core::cmp::Ordering::Greater)
-            ) {
+            if json::cmp_u64(n, 4294967295u64).is_some_and(Ordering::is_gt) {
                 return false;
             }
         }
@@ -1923,36 +1847,28 @@ mod validators {
     /// `meeting/rooms/get_info/response.schema.json#/$defs/RoomInfo/properties/scheduled_status`
     pub(super) fn validate_17<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         if !matches!(v, Value::Number(n) if json::is_integer(n)) {
-            ctx.error(
+            ctx.error_found(
                 "type",
                 "meeting/rooms/get_info/response.schema.json#/$defs/RoomInfo/properties/scheduled_status/type",
-                format!("expected an integer in 0..=4294967295, found {}", describe(v)),
+                "an integer in 0..=4294967295",
+                v,
             );
         }
         if let Value::Number(n) = v {
-            if matches!(
-                match json::exact_i64(n) { Some(i) => Some(i.cmp(& 0i64)), None =>
-                json::cmp_u64(n, 0u64) }, Some(::core::cmp::Ordering::Less)
-            ) {
-                ctx.error(
+            if json::cmp_u64(n, 0u64).is_some_and(Ordering::is_lt) {
+                ctx.error_found(
                     "minimum",
                     "meeting/rooms/get_info/response.schema.json#/$defs/RoomInfo/properties/scheduled_status/minimum",
-                    format!(
-                        "expected an integer in 0..=4294967295, found {}", describe(v)
-                    ),
+                    "an integer in 0..=4294967295",
+                    v,
                 );
             }
-            if matches!(
-                match json::exact_i64(n) { Some(i) => Some(i.cmp(& 4294967295i64)), None
-                => json::cmp_u64(n, 4294967295u64) },
-                Some(::core::cmp::Ordering::Greater)
-            ) {
-                ctx.error(
+            if json::cmp_u64(n, 4294967295u64).is_some_and(Ordering::is_gt) {
+                ctx.error_found(
                     "maximum",
                     "meeting/rooms/get_info/response.schema.json#/$defs/RoomInfo/properties/scheduled_status/maximum",
-                    format!(
-                        "expected an integer in 0..=4294967295, found {}", describe(v)
-                    ),
+                    "an integer in 0..=4294967295",
+                    v,
                 );
             }
         }
@@ -2066,6 +1982,9 @@ mod validators {
                         }
                         _ => {}
                     }
+                    if seen == 511u64 {
+                        break;
+                    }
                 }
                 if seen != 511u64 {
                     return false;
@@ -2150,121 +2069,68 @@ mod validators {
     /// `meeting/rooms/get_info/response.schema.json#/$defs/BasicInfo`
     pub(super) fn validate_18<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         if !matches!(v, Value::Object(_)) {
-            ctx.error(
+            ctx.error_found(
                 "type",
                 "meeting/rooms/get_info/response.schema.json#/$defs/BasicInfo/type",
-                format!("expected an object, found {}", describe(v)),
+                "an object",
+                v,
             );
         }
         if let Value::Object(obj) = v {
-            if !obj.contains_key("rooms_id_list") {
-                ctx.error(
-                    "required",
-                    "meeting/rooms/get_info/response.schema.json#/$defs/BasicInfo/required",
-                    "missing required member \"rooms_id_list\"".to_owned(),
-                );
-            }
-            if !obj.contains_key("meeting_room_name") {
-                ctx.error(
-                    "required",
-                    "meeting/rooms/get_info/response.schema.json#/$defs/BasicInfo/required",
-                    "missing required member \"meeting_room_name\"".to_owned(),
-                );
-            }
-            if !obj.contains_key("city") {
-                ctx.error(
-                    "required",
-                    "meeting/rooms/get_info/response.schema.json#/$defs/BasicInfo/required",
-                    "missing required member \"city\"".to_owned(),
-                );
-            }
-            if !obj.contains_key("building") {
-                ctx.error(
-                    "required",
-                    "meeting/rooms/get_info/response.schema.json#/$defs/BasicInfo/required",
-                    "missing required member \"building\"".to_owned(),
-                );
-            }
-            if !obj.contains_key("floor") {
-                ctx.error(
-                    "required",
-                    "meeting/rooms/get_info/response.schema.json#/$defs/BasicInfo/required",
-                    "missing required member \"floor\"".to_owned(),
-                );
-            }
-            if !obj.contains_key("participant_number") {
-                ctx.error(
-                    "required",
-                    "meeting/rooms/get_info/response.schema.json#/$defs/BasicInfo/required",
-                    "missing required member \"participant_number\"".to_owned(),
-                );
-            }
-            if !obj.contains_key("device") {
-                ctx.error(
-                    "required",
-                    "meeting/rooms/get_info/response.schema.json#/$defs/BasicInfo/required",
-                    "missing required member \"device\"".to_owned(),
-                );
-            }
-            if !obj.contains_key("desc") {
-                ctx.error(
-                    "required",
-                    "meeting/rooms/get_info/response.schema.json#/$defs/BasicInfo/required",
-                    "missing required member \"desc\"".to_owned(),
-                );
-            }
-            if !obj.contains_key("password") {
-                ctx.error(
-                    "required",
-                    "meeting/rooms/get_info/response.schema.json#/$defs/BasicInfo/required",
-                    "missing required member \"password\"".to_owned(),
-                );
-            }
-            if let Some((key, x)) = obj.get_key_value("rooms_id_list") {
-                ctx.push(Segment::Key(key));
-                validate_26(x, ctx);
-                ctx.pop();
-            }
-            if let Some((key, x)) = obj.get_key_value("meeting_room_name") {
-                ctx.push(Segment::Key(key));
-                validate_27(x, ctx);
-                ctx.pop();
-            }
-            if let Some((key, x)) = obj.get_key_value("city") {
-                ctx.push(Segment::Key(key));
-                validate_28(x, ctx);
-                ctx.pop();
-            }
-            if let Some((key, x)) = obj.get_key_value("building") {
-                ctx.push(Segment::Key(key));
-                validate_29(x, ctx);
-                ctx.pop();
-            }
-            if let Some((key, x)) = obj.get_key_value("floor") {
-                ctx.push(Segment::Key(key));
-                validate_30(x, ctx);
-                ctx.pop();
-            }
-            if let Some((key, x)) = obj.get_key_value("participant_number") {
-                ctx.push(Segment::Key(key));
-                validate_31(x, ctx);
-                ctx.pop();
-            }
-            if let Some((key, x)) = obj.get_key_value("device") {
-                ctx.push(Segment::Key(key));
-                validate_32(x, ctx);
-                ctx.pop();
-            }
-            if let Some((key, x)) = obj.get_key_value("desc") {
-                ctx.push(Segment::Key(key));
-                validate_33(x, ctx);
-                ctx.pop();
-            }
-            if let Some((key, x)) = obj.get_key_value("password") {
-                ctx.push(Segment::Key(key));
-                validate_34(x, ctx);
-                ctx.pop();
-            }
+            ctx.require(
+                obj,
+                "rooms_id_list",
+                "meeting/rooms/get_info/response.schema.json#/$defs/BasicInfo/required",
+            );
+            ctx.require(
+                obj,
+                "meeting_room_name",
+                "meeting/rooms/get_info/response.schema.json#/$defs/BasicInfo/required",
+            );
+            ctx.require(
+                obj,
+                "city",
+                "meeting/rooms/get_info/response.schema.json#/$defs/BasicInfo/required",
+            );
+            ctx.require(
+                obj,
+                "building",
+                "meeting/rooms/get_info/response.schema.json#/$defs/BasicInfo/required",
+            );
+            ctx.require(
+                obj,
+                "floor",
+                "meeting/rooms/get_info/response.schema.json#/$defs/BasicInfo/required",
+            );
+            ctx.require(
+                obj,
+                "participant_number",
+                "meeting/rooms/get_info/response.schema.json#/$defs/BasicInfo/required",
+            );
+            ctx.require(
+                obj,
+                "device",
+                "meeting/rooms/get_info/response.schema.json#/$defs/BasicInfo/required",
+            );
+            ctx.require(
+                obj,
+                "desc",
+                "meeting/rooms/get_info/response.schema.json#/$defs/BasicInfo/required",
+            );
+            ctx.require(
+                obj,
+                "password",
+                "meeting/rooms/get_info/response.schema.json#/$defs/BasicInfo/required",
+            );
+            ctx.member(obj, "rooms_id_list", validate_26);
+            ctx.member(obj, "meeting_room_name", validate_27);
+            ctx.member(obj, "city", validate_28);
+            ctx.member(obj, "building", validate_29);
+            ctx.member(obj, "floor", validate_30);
+            ctx.member(obj, "participant_number", validate_31);
+            ctx.member(obj, "device", validate_32);
+            ctx.member(obj, "desc", validate_33);
+            ctx.member(obj, "password", validate_34);
         }
     }
     /// `meeting/rooms/get_info/response.schema.json#/$defs/AccountInfo`
@@ -2301,6 +2167,9 @@ mod validators {
                         }
                         _ => {}
                     }
+                    if seen == 3u64 {
+                        break;
+                    }
                 }
                 if seen != 3u64 {
                     return false;
@@ -2329,37 +2198,26 @@ mod validators {
     /// `meeting/rooms/get_info/response.schema.json#/$defs/AccountInfo`
     pub(super) fn validate_19<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         if !matches!(v, Value::Object(_)) {
-            ctx.error(
+            ctx.error_found(
                 "type",
                 "meeting/rooms/get_info/response.schema.json#/$defs/AccountInfo/type",
-                format!("expected an object, found {}", describe(v)),
+                "an object",
+                v,
             );
         }
         if let Value::Object(obj) = v {
-            if !obj.contains_key("account_type") {
-                ctx.error(
-                    "required",
-                    "meeting/rooms/get_info/response.schema.json#/$defs/AccountInfo/required",
-                    "missing required member \"account_type\"".to_owned(),
-                );
-            }
-            if !obj.contains_key("valid_period") {
-                ctx.error(
-                    "required",
-                    "meeting/rooms/get_info/response.schema.json#/$defs/AccountInfo/required",
-                    "missing required member \"valid_period\"".to_owned(),
-                );
-            }
-            if let Some((key, x)) = obj.get_key_value("account_type") {
-                ctx.push(Segment::Key(key));
-                validate_35(x, ctx);
-                ctx.pop();
-            }
-            if let Some((key, x)) = obj.get_key_value("valid_period") {
-                ctx.push(Segment::Key(key));
-                validate_36(x, ctx);
-                ctx.pop();
-            }
+            ctx.require(
+                obj,
+                "account_type",
+                "meeting/rooms/get_info/response.schema.json#/$defs/AccountInfo/required",
+            );
+            ctx.require(
+                obj,
+                "valid_period",
+                "meeting/rooms/get_info/response.schema.json#/$defs/AccountInfo/required",
+            );
+            ctx.member(obj, "account_type", validate_35);
+            ctx.member(obj, "valid_period", validate_36);
         }
     }
     /// `meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo`
@@ -2567,6 +2425,9 @@ mod validators {
                         }
                         _ => {}
                     }
+                    if seen == 2097151u64 {
+                        break;
+                    }
                 }
                 if seen != 2097151u64 {
                     return false;
@@ -2747,265 +2608,140 @@ mod validators {
     /// `meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo`
     pub(super) fn validate_20<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         if !matches!(v, Value::Object(_)) {
-            ctx.error(
+            ctx.error_found(
                 "type",
                 "meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/type",
-                format!("expected an object, found {}", describe(v)),
+                "an object",
+                v,
             );
         }
         if let Value::Object(obj) = v {
-            if !obj.contains_key("factory") {
-                ctx.error(
-                    "required",
-                    "meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/required",
-                    "missing required member \"factory\"".to_owned(),
-                );
-            }
-            if !obj.contains_key("device_model") {
-                ctx.error(
-                    "required",
-                    "meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/required",
-                    "missing required member \"device_model\"".to_owned(),
-                );
-            }
-            if !obj.contains_key("sn") {
-                ctx.error(
-                    "required",
-                    "meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/required",
-                    "missing required member \"sn\"".to_owned(),
-                );
-            }
-            if !obj.contains_key("ip") {
-                ctx.error(
-                    "required",
-                    "meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/required",
-                    "missing required member \"ip\"".to_owned(),
-                );
-            }
-            if !obj.contains_key("mac") {
-                ctx.error(
-                    "required",
-                    "meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/required",
-                    "missing required member \"mac\"".to_owned(),
-                );
-            }
-            if !obj.contains_key("rooms_version") {
-                ctx.error(
-                    "required",
-                    "meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/required",
-                    "missing required member \"rooms_version\"".to_owned(),
-                );
-            }
-            if !obj.contains_key("firmware_version") {
-                ctx.error(
-                    "required",
-                    "meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/required",
-                    "missing required member \"firmware_version\"".to_owned(),
-                );
-            }
-            if !obj.contains_key("health_status") {
-                ctx.error(
-                    "required",
-                    "meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/required",
-                    "missing required member \"health_status\"".to_owned(),
-                );
-            }
-            if !obj.contains_key("system_type") {
-                ctx.error(
-                    "required",
-                    "meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/required",
-                    "missing required member \"system_type\"".to_owned(),
-                );
-            }
-            if !obj.contains_key("meeting_room_status") {
-                ctx.error(
-                    "required",
-                    "meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/required",
-                    "missing required member \"meeting_room_status\"".to_owned(),
-                );
-            }
-            if !obj.contains_key("active_time") {
-                ctx.error(
-                    "required",
-                    "meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/required",
-                    "missing required member \"active_time\"".to_owned(),
-                );
-            }
-            if !obj.contains_key("cpu_info") {
-                ctx.error(
-                    "required",
-                    "meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/required",
-                    "missing required member \"cpu_info\"".to_owned(),
-                );
-            }
-            if !obj.contains_key("cpu_usage") {
-                ctx.error(
-                    "required",
-                    "meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/required",
-                    "missing required member \"cpu_usage\"".to_owned(),
-                );
-            }
-            if !obj.contains_key("gpu_info") {
-                ctx.error(
-                    "required",
-                    "meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/required",
-                    "missing required member \"gpu_info\"".to_owned(),
-                );
-            }
-            if !obj.contains_key("net_type") {
-                ctx.error(
-                    "required",
-                    "meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/required",
-                    "missing required member \"net_type\"".to_owned(),
-                );
-            }
-            if !obj.contains_key("memory_info") {
-                ctx.error(
-                    "required",
-                    "meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/required",
-                    "missing required member \"memory_info\"".to_owned(),
-                );
-            }
-            if !obj.contains_key("monitor_frequency") {
-                ctx.error(
-                    "required",
-                    "meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/required",
-                    "missing required member \"monitor_frequency\"".to_owned(),
-                );
-            }
-            if !obj.contains_key("camera_model") {
-                ctx.error(
-                    "required",
-                    "meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/required",
-                    "missing required member \"camera_model\"".to_owned(),
-                );
-            }
-            if !obj.contains_key("enable_video_mirror") {
-                ctx.error(
-                    "required",
-                    "meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/required",
-                    "missing required member \"enable_video_mirror\"".to_owned(),
-                );
-            }
-            if !obj.contains_key("microphone_info") {
-                ctx.error(
-                    "required",
-                    "meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/required",
-                    "missing required member \"microphone_info\"".to_owned(),
-                );
-            }
-            if !obj.contains_key("speaker_info") {
-                ctx.error(
-                    "required",
-                    "meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/required",
-                    "missing required member \"speaker_info\"".to_owned(),
-                );
-            }
-            if let Some((key, x)) = obj.get_key_value("factory") {
-                ctx.push(Segment::Key(key));
-                validate_37(x, ctx);
-                ctx.pop();
-            }
-            if let Some((key, x)) = obj.get_key_value("device_model") {
-                ctx.push(Segment::Key(key));
-                validate_38(x, ctx);
-                ctx.pop();
-            }
-            if let Some((key, x)) = obj.get_key_value("sn") {
-                ctx.push(Segment::Key(key));
-                validate_39(x, ctx);
-                ctx.pop();
-            }
-            if let Some((key, x)) = obj.get_key_value("ip") {
-                ctx.push(Segment::Key(key));
-                validate_40(x, ctx);
-                ctx.pop();
-            }
-            if let Some((key, x)) = obj.get_key_value("mac") {
-                ctx.push(Segment::Key(key));
-                validate_41(x, ctx);
-                ctx.pop();
-            }
-            if let Some((key, x)) = obj.get_key_value("rooms_version") {
-                ctx.push(Segment::Key(key));
-                validate_42(x, ctx);
-                ctx.pop();
-            }
-            if let Some((key, x)) = obj.get_key_value("firmware_version") {
-                ctx.push(Segment::Key(key));
-                validate_43(x, ctx);
-                ctx.pop();
-            }
-            if let Some((key, x)) = obj.get_key_value("health_status") {
-                ctx.push(Segment::Key(key));
-                validate_44(x, ctx);
-                ctx.pop();
-            }
-            if let Some((key, x)) = obj.get_key_value("system_type") {
-                ctx.push(Segment::Key(key));
-                validate_45(x, ctx);
-                ctx.pop();
-            }
-            if let Some((key, x)) = obj.get_key_value("meeting_room_status") {
-                ctx.push(Segment::Key(key));
-                validate_46(x, ctx);
-                ctx.pop();
-            }
-            if let Some((key, x)) = obj.get_key_value("active_time") {
-                ctx.push(Segment::Key(key));
-                validate_47(x, ctx);
-                ctx.pop();
-            }
-            if let Some((key, x)) = obj.get_key_value("cpu_info") {
-                ctx.push(Segment::Key(key));
-                validate_48(x, ctx);
-                ctx.pop();
-            }
-            if let Some((key, x)) = obj.get_key_value("cpu_usage") {
-                ctx.push(Segment::Key(key));
-                validate_49(x, ctx);
-                ctx.pop();
-            }
-            if let Some((key, x)) = obj.get_key_value("gpu_info") {
-                ctx.push(Segment::Key(key));
-                validate_50(x, ctx);
-                ctx.pop();
-            }
-            if let Some((key, x)) = obj.get_key_value("net_type") {
-                ctx.push(Segment::Key(key));
-                validate_51(x, ctx);
-                ctx.pop();
-            }
-            if let Some((key, x)) = obj.get_key_value("memory_info") {
-                ctx.push(Segment::Key(key));
-                validate_52(x, ctx);
-                ctx.pop();
-            }
-            if let Some((key, x)) = obj.get_key_value("monitor_frequency") {
-                ctx.push(Segment::Key(key));
-                validate_53(x, ctx);
-                ctx.pop();
-            }
-            if let Some((key, x)) = obj.get_key_value("camera_model") {
-                ctx.push(Segment::Key(key));
-                validate_54(x, ctx);
-                ctx.pop();
-            }
-            if let Some((key, x)) = obj.get_key_value("enable_video_mirror") {
-                ctx.push(Segment::Key(key));
-                validate_55(x, ctx);
-                ctx.pop();
-            }
-            if let Some((key, x)) = obj.get_key_value("microphone_info") {
-                ctx.push(Segment::Key(key));
-                validate_56(x, ctx);
-                ctx.pop();
-            }
-            if let Some((key, x)) = obj.get_key_value("speaker_info") {
-                ctx.push(Segment::Key(key));
-                validate_57(x, ctx);
-                ctx.pop();
-            }
+            ctx.require(
+                obj,
+                "factory",
+                "meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/required",
+            );
+            ctx.require(
+                obj,
+                "device_model",
+                "meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/required",
+            );
+            ctx.require(
+                obj,
+                "sn",
+                "meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/required",
+            );
+            ctx.require(
+                obj,
+                "ip",
+                "meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/required",
+            );
+            ctx.require(
+                obj,
+                "mac",
+                "meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/required",
+            );
+            ctx.require(
+                obj,
+                "rooms_version",
+                "meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/required",
+            );
+            ctx.require(
+                obj,
+                "firmware_version",
+                "meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/required",
+            );
+            ctx.require(
+                obj,
+                "health_status",
+                "meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/required",
+            );
+            ctx.require(
+                obj,
+                "system_type",
+                "meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/required",
+            );
+            ctx.require(
+                obj,
+                "meeting_room_status",
+                "meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/required",
+            );
+            ctx.require(
+                obj,
+                "active_time",
+                "meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/required",
+            );
+            ctx.require(
+                obj,
+                "cpu_info",
+                "meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/required",
+            );
+            ctx.require(
+                obj,
+                "cpu_usage",
+                "meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/required",
+            );
+            ctx.require(
+                obj,
+                "gpu_info",
+                "meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/required",
+            );
+            ctx.require(
+                obj,
+                "net_type",
+                "meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/required",
+            );
+            ctx.require(
+                obj,
+                "memory_info",
+                "meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/required",
+            );
+            ctx.require(
+                obj,
+                "monitor_frequency",
+                "meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/required",
+            );
+            ctx.require(
+                obj,
+                "camera_model",
+                "meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/required",
+            );
+            ctx.require(
+                obj,
+                "enable_video_mirror",
+                "meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/required",
+            );
+            ctx.require(
+                obj,
+                "microphone_info",
+                "meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/required",
+            );
+            ctx.require(
+                obj,
+                "speaker_info",
+                "meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/required",
+            );
+            ctx.member(obj, "factory", validate_37);
+            ctx.member(obj, "device_model", validate_38);
+            ctx.member(obj, "sn", validate_39);
+            ctx.member(obj, "ip", validate_40);
+            ctx.member(obj, "mac", validate_41);
+            ctx.member(obj, "rooms_version", validate_42);
+            ctx.member(obj, "firmware_version", validate_43);
+            ctx.member(obj, "health_status", validate_44);
+            ctx.member(obj, "system_type", validate_45);
+            ctx.member(obj, "meeting_room_status", validate_46);
+            ctx.member(obj, "active_time", validate_47);
+            ctx.member(obj, "cpu_info", validate_48);
+            ctx.member(obj, "cpu_usage", validate_49);
+            ctx.member(obj, "gpu_info", validate_50);
+            ctx.member(obj, "net_type", validate_51);
+            ctx.member(obj, "memory_info", validate_52);
+            ctx.member(obj, "monitor_frequency", validate_53);
+            ctx.member(obj, "camera_model", validate_54);
+            ctx.member(obj, "enable_video_mirror", validate_55);
+            ctx.member(obj, "microphone_info", validate_56);
+            ctx.member(obj, "speaker_info", validate_57);
         }
     }
     /// `meeting/rooms/get_info/response.schema.json#/$defs/PmiInfo`
@@ -3042,6 +2778,9 @@ mod validators {
                         }
                         _ => {}
                     }
+                    if seen == 3u64 {
+                        break;
+                    }
                 }
                 if seen != 3u64 {
                     return false;
@@ -3070,37 +2809,26 @@ mod validators {
     /// `meeting/rooms/get_info/response.schema.json#/$defs/PmiInfo`
     pub(super) fn validate_21<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         if !matches!(v, Value::Object(_)) {
-            ctx.error(
+            ctx.error_found(
                 "type",
                 "meeting/rooms/get_info/response.schema.json#/$defs/PmiInfo/type",
-                format!("expected an object, found {}", describe(v)),
+                "an object",
+                v,
             );
         }
         if let Value::Object(obj) = v {
-            if !obj.contains_key("pmi_code") {
-                ctx.error(
-                    "required",
-                    "meeting/rooms/get_info/response.schema.json#/$defs/PmiInfo/required",
-                    "missing required member \"pmi_code\"".to_owned(),
-                );
-            }
-            if !obj.contains_key("pmi_pwd") {
-                ctx.error(
-                    "required",
-                    "meeting/rooms/get_info/response.schema.json#/$defs/PmiInfo/required",
-                    "missing required member \"pmi_pwd\"".to_owned(),
-                );
-            }
-            if let Some((key, x)) = obj.get_key_value("pmi_code") {
-                ctx.push(Segment::Key(key));
-                validate_58(x, ctx);
-                ctx.pop();
-            }
-            if let Some((key, x)) = obj.get_key_value("pmi_pwd") {
-                ctx.push(Segment::Key(key));
-                validate_59(x, ctx);
-                ctx.pop();
-            }
+            ctx.require(
+                obj,
+                "pmi_code",
+                "meeting/rooms/get_info/response.schema.json#/$defs/PmiInfo/required",
+            );
+            ctx.require(
+                obj,
+                "pmi_pwd",
+                "meeting/rooms/get_info/response.schema.json#/$defs/PmiInfo/required",
+            );
+            ctx.member(obj, "pmi_code", validate_58);
+            ctx.member(obj, "pmi_pwd", validate_59);
         }
     }
     /// `meeting/rooms/get_info/response.schema.json#/$defs/RoomInfo/properties/monitor_status/oneOf/0`
@@ -3166,10 +2894,11 @@ mod validators {
     /// `meeting/rooms/get_info/response.schema.json#/$defs/BasicInfo/properties/rooms_id_list`
     pub(super) fn validate_26<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         if !matches!(v, Value::Array(_)) {
-            ctx.error(
+            ctx.error_found(
                 "type",
                 "meeting/rooms/get_info/response.schema.json#/$defs/BasicInfo/properties/rooms_id_list/type",
-                format!("expected an array, found {}", describe(v)),
+                "an array",
+                v,
             );
         }
         if let Value::Array(arr) = v {
@@ -3191,10 +2920,11 @@ mod validators {
     /// `meeting/rooms/get_info/response.schema.json#/$defs/BasicInfo/properties/meeting_room_name`
     pub(super) fn validate_27<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         if !matches!(v, Value::String(_)) {
-            ctx.error(
+            ctx.error_found(
                 "type",
                 "meeting/rooms/get_info/response.schema.json#/$defs/BasicInfo/properties/meeting_room_name/type",
-                format!("expected a string, found {}", describe(v)),
+                "a string",
+                v,
             );
         }
     }
@@ -3209,10 +2939,11 @@ mod validators {
     /// `meeting/rooms/get_info/response.schema.json#/$defs/BasicInfo/properties/city`
     pub(super) fn validate_28<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         if !matches!(v, Value::String(_)) {
-            ctx.error(
+            ctx.error_found(
                 "type",
                 "meeting/rooms/get_info/response.schema.json#/$defs/BasicInfo/properties/city/type",
-                format!("expected a string, found {}", describe(v)),
+                "a string",
+                v,
             );
         }
     }
@@ -3227,10 +2958,11 @@ mod validators {
     /// `meeting/rooms/get_info/response.schema.json#/$defs/BasicInfo/properties/building`
     pub(super) fn validate_29<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         if !matches!(v, Value::String(_)) {
-            ctx.error(
+            ctx.error_found(
                 "type",
                 "meeting/rooms/get_info/response.schema.json#/$defs/BasicInfo/properties/building/type",
-                format!("expected a string, found {}", describe(v)),
+                "a string",
+                v,
             );
         }
     }
@@ -3245,10 +2977,11 @@ mod validators {
     /// `meeting/rooms/get_info/response.schema.json#/$defs/BasicInfo/properties/floor`
     pub(super) fn validate_30<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         if !matches!(v, Value::String(_)) {
-            ctx.error(
+            ctx.error_found(
                 "type",
                 "meeting/rooms/get_info/response.schema.json#/$defs/BasicInfo/properties/floor/type",
-                format!("expected a string, found {}", describe(v)),
+                "a string",
+                v,
             );
         }
     }
@@ -3275,10 +3008,11 @@ mod validators {
     /// `meeting/rooms/get_info/response.schema.json#/$defs/BasicInfo/properties/device`
     pub(super) fn validate_32<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         if !matches!(v, Value::String(_)) {
-            ctx.error(
+            ctx.error_found(
                 "type",
                 "meeting/rooms/get_info/response.schema.json#/$defs/BasicInfo/properties/device/type",
-                format!("expected a string, found {}", describe(v)),
+                "a string",
+                v,
             );
         }
     }
@@ -3293,10 +3027,11 @@ mod validators {
     /// `meeting/rooms/get_info/response.schema.json#/$defs/BasicInfo/properties/desc`
     pub(super) fn validate_33<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         if !matches!(v, Value::String(_)) {
-            ctx.error(
+            ctx.error_found(
                 "type",
                 "meeting/rooms/get_info/response.schema.json#/$defs/BasicInfo/properties/desc/type",
-                format!("expected a string, found {}", describe(v)),
+                "a string",
+                v,
             );
         }
         if ctx.options().tolerances {
@@ -3322,10 +3057,11 @@ mod validators {
     /// `meeting/rooms/get_info/response.schema.json#/$defs/BasicInfo/properties/password`
     pub(super) fn validate_34<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         if !matches!(v, Value::String(_)) {
-            ctx.error(
+            ctx.error_found(
                 "type",
                 "meeting/rooms/get_info/response.schema.json#/$defs/BasicInfo/properties/password/type",
-                format!("expected a string, found {}", describe(v)),
+                "a string",
+                v,
             );
         }
         if ctx.options().tolerances {
@@ -3347,17 +3083,10 @@ mod validators {
             return false;
         }
         if let Value::Number(n) = v {
-            if matches!(
-                match json::exact_i64(n) { Some(i) => Some(i.cmp(& 0i64)), None =>
-                json::cmp_u64(n, 0u64) }, Some(::core::cmp::Ordering::Less)
-            ) {
+            if json::cmp_u64(n, 0u64).is_some_and(Ordering::is_lt) {
                 return false;
             }
-            if matches!(
-                match json::exact_i64(n) { Some(i) => Some(i.cmp(& 4294967295i64)), None
-                => json::cmp_u64(n, 4294967295u64) },
-                Some(::core::cmp::Ordering::Greater)
-            ) {
+            if json::cmp_u64(n, 4294967295u64).is_some_and(Ordering::is_gt) {
                 return false;
             }
         }
@@ -3371,36 +3100,28 @@ mod validators {
     /// `meeting/rooms/get_info/response.schema.json#/$defs/AccountInfo/properties/account_type`
     pub(super) fn validate_35<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         if !matches!(v, Value::Number(n) if json::is_integer(n)) {
-            ctx.error(
+            ctx.error_found(
                 "type",
                 "meeting/rooms/get_info/response.schema.json#/$defs/AccountInfo/properties/account_type/type",
-                format!("expected an integer in 0..=4294967295, found {}", describe(v)),
+                "an integer in 0..=4294967295",
+                v,
             );
         }
         if let Value::Number(n) = v {
-            if matches!(
-                match json::exact_i64(n) { Some(i) => Some(i.cmp(& 0i64)), None =>
-                json::cmp_u64(n, 0u64) }, Some(::core::cmp::Ordering::Less)
-            ) {
-                ctx.error(
+            if json::cmp_u64(n, 0u64).is_some_and(Ordering::is_lt) {
+                ctx.error_found(
                     "minimum",
                     "meeting/rooms/get_info/response.schema.json#/$defs/AccountInfo/properties/account_type/minimum",
-                    format!(
-                        "expected an integer in 0..=4294967295, found {}", describe(v)
-                    ),
+                    "an integer in 0..=4294967295",
+                    v,
                 );
             }
-            if matches!(
-                match json::exact_i64(n) { Some(i) => Some(i.cmp(& 4294967295i64)), None
-                => json::cmp_u64(n, 4294967295u64) },
-                Some(::core::cmp::Ordering::Greater)
-            ) {
-                ctx.error(
+            if json::cmp_u64(n, 4294967295u64).is_some_and(Ordering::is_gt) {
+                ctx.error_found(
                     "maximum",
                     "meeting/rooms/get_info/response.schema.json#/$defs/AccountInfo/properties/account_type/maximum",
-                    format!(
-                        "expected an integer in 0..=4294967295, found {}", describe(v)
-                    ),
+                    "an integer in 0..=4294967295",
+                    v,
                 );
             }
         }
@@ -3428,10 +3149,11 @@ mod validators {
     /// `meeting/rooms/get_info/response.schema.json#/$defs/AccountInfo/properties/valid_period`
     pub(super) fn validate_36<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         if !matches!(v, Value::String(_)) {
-            ctx.error(
+            ctx.error_found(
                 "type",
                 "meeting/rooms/get_info/response.schema.json#/$defs/AccountInfo/properties/valid_period/type",
-                format!("expected a string, found {}", describe(v)),
+                "a string",
+                v,
             );
         }
     }
@@ -3446,10 +3168,11 @@ mod validators {
     /// `meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/properties/factory`
     pub(super) fn validate_37<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         if !matches!(v, Value::String(_)) {
-            ctx.error(
+            ctx.error_found(
                 "type",
                 "meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/properties/factory/type",
-                format!("expected a string, found {}", describe(v)),
+                "a string",
+                v,
             );
         }
     }
@@ -3464,10 +3187,11 @@ mod validators {
     /// `meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/properties/device_model`
     pub(super) fn validate_38<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         if !matches!(v, Value::String(_)) {
-            ctx.error(
+            ctx.error_found(
                 "type",
                 "meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/properties/device_model/type",
-                format!("expected a string, found {}", describe(v)),
+                "a string",
+                v,
             );
         }
     }
@@ -3482,10 +3206,11 @@ mod validators {
     /// `meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/properties/sn`
     pub(super) fn validate_39<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         if !matches!(v, Value::String(_)) {
-            ctx.error(
+            ctx.error_found(
                 "type",
                 "meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/properties/sn/type",
-                format!("expected a string, found {}", describe(v)),
+                "a string",
+                v,
             );
         }
     }
@@ -3500,10 +3225,11 @@ mod validators {
     /// `meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/properties/ip`
     pub(super) fn validate_40<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         if !matches!(v, Value::String(_)) {
-            ctx.error(
+            ctx.error_found(
                 "type",
                 "meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/properties/ip/type",
-                format!("expected a string, found {}", describe(v)),
+                "a string",
+                v,
             );
         }
     }
@@ -3518,10 +3244,11 @@ mod validators {
     /// `meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/properties/mac`
     pub(super) fn validate_41<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         if !matches!(v, Value::String(_)) {
-            ctx.error(
+            ctx.error_found(
                 "type",
                 "meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/properties/mac/type",
-                format!("expected a string, found {}", describe(v)),
+                "a string",
+                v,
             );
         }
     }
@@ -3536,10 +3263,11 @@ mod validators {
     /// `meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/properties/rooms_version`
     pub(super) fn validate_42<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         if !matches!(v, Value::String(_)) {
-            ctx.error(
+            ctx.error_found(
                 "type",
                 "meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/properties/rooms_version/type",
-                format!("expected a string, found {}", describe(v)),
+                "a string",
+                v,
             );
         }
     }
@@ -3554,10 +3282,11 @@ mod validators {
     /// `meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/properties/firmware_version`
     pub(super) fn validate_43<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         if !matches!(v, Value::String(_)) {
-            ctx.error(
+            ctx.error_found(
                 "type",
                 "meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/properties/firmware_version/type",
-                format!("expected a string, found {}", describe(v)),
+                "a string",
+                v,
             );
         }
     }
@@ -3572,10 +3301,11 @@ mod validators {
     /// `meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/properties/health_status`
     pub(super) fn validate_44<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         if !matches!(v, Value::String(_)) {
-            ctx.error(
+            ctx.error_found(
                 "type",
                 "meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/properties/health_status/type",
-                format!("expected a string, found {}", describe(v)),
+                "a string",
+                v,
             );
         }
     }
@@ -3590,10 +3320,11 @@ mod validators {
     /// `meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/properties/system_type`
     pub(super) fn validate_45<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         if !matches!(v, Value::String(_)) {
-            ctx.error(
+            ctx.error_found(
                 "type",
                 "meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/properties/system_type/type",
-                format!("expected a string, found {}", describe(v)),
+                "a string",
+                v,
             );
         }
     }
@@ -3604,17 +3335,10 @@ mod validators {
             return false;
         }
         if let Value::Number(n) = v {
-            if matches!(
-                match json::exact_i64(n) { Some(i) => Some(i.cmp(& 0i64)), None =>
-                json::cmp_u64(n, 0u64) }, Some(::core::cmp::Ordering::Less)
-            ) {
+            if json::cmp_u64(n, 0u64).is_some_and(Ordering::is_lt) {
                 return false;
             }
-            if matches!(
-                match json::exact_i64(n) { Some(i) => Some(i.cmp(& 4294967295i64)), None
-                => json::cmp_u64(n, 4294967295u64) },
-                Some(::core::cmp::Ordering::Greater)
-            ) {
+            if json::cmp_u64(n, 4294967295u64).is_some_and(Ordering::is_gt) {
                 return false;
             }
         }
@@ -3629,36 +3353,28 @@ mod validators {
     /// `meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/properties/meeting_room_status`
     pub(super) fn validate_46<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         if !matches!(v, Value::Number(n) if json::is_integer(n)) {
-            ctx.error(
+            ctx.error_found(
                 "type",
                 "meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/properties/meeting_room_status/type",
-                format!("expected an integer in 0..=4294967295, found {}", describe(v)),
+                "an integer in 0..=4294967295",
+                v,
             );
         }
         if let Value::Number(n) = v {
-            if matches!(
-                match json::exact_i64(n) { Some(i) => Some(i.cmp(& 0i64)), None =>
-                json::cmp_u64(n, 0u64) }, Some(::core::cmp::Ordering::Less)
-            ) {
-                ctx.error(
+            if json::cmp_u64(n, 0u64).is_some_and(Ordering::is_lt) {
+                ctx.error_found(
                     "minimum",
                     "meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/properties/meeting_room_status/minimum",
-                    format!(
-                        "expected an integer in 0..=4294967295, found {}", describe(v)
-                    ),
+                    "an integer in 0..=4294967295",
+                    v,
                 );
             }
-            if matches!(
-                match json::exact_i64(n) { Some(i) => Some(i.cmp(& 4294967295i64)), None
-                => json::cmp_u64(n, 4294967295u64) },
-                Some(::core::cmp::Ordering::Greater)
-            ) {
-                ctx.error(
+            if json::cmp_u64(n, 4294967295u64).is_some_and(Ordering::is_gt) {
+                ctx.error_found(
                     "maximum",
                     "meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/properties/meeting_room_status/maximum",
-                    format!(
-                        "expected an integer in 0..=4294967295, found {}", describe(v)
-                    ),
+                    "an integer in 0..=4294967295",
+                    v,
                 );
             }
         }
@@ -3687,10 +3403,11 @@ mod validators {
     /// `meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/properties/active_time`
     pub(super) fn validate_47<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         if !matches!(v, Value::String(_)) {
-            ctx.error(
+            ctx.error_found(
                 "type",
                 "meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/properties/active_time/type",
-                format!("expected a string, found {}", describe(v)),
+                "a string",
+                v,
             );
         }
     }
@@ -3705,10 +3422,11 @@ mod validators {
     /// `meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/properties/cpu_info`
     pub(super) fn validate_48<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         if !matches!(v, Value::String(_)) {
-            ctx.error(
+            ctx.error_found(
                 "type",
                 "meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/properties/cpu_info/type",
-                format!("expected a string, found {}", describe(v)),
+                "a string",
+                v,
             );
         }
     }
@@ -3723,10 +3441,11 @@ mod validators {
     /// `meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/properties/cpu_usage`
     pub(super) fn validate_49<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         if !matches!(v, Value::String(_)) {
-            ctx.error(
+            ctx.error_found(
                 "type",
                 "meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/properties/cpu_usage/type",
-                format!("expected a string, found {}", describe(v)),
+                "a string",
+                v,
             );
         }
     }
@@ -3741,10 +3460,11 @@ mod validators {
     /// `meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/properties/gpu_info`
     pub(super) fn validate_50<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         if !matches!(v, Value::String(_)) {
-            ctx.error(
+            ctx.error_found(
                 "type",
                 "meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/properties/gpu_info/type",
-                format!("expected a string, found {}", describe(v)),
+                "a string",
+                v,
             );
         }
     }
@@ -3759,10 +3479,11 @@ mod validators {
     /// `meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/properties/net_type`
     pub(super) fn validate_51<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         if !matches!(v, Value::String(_)) {
-            ctx.error(
+            ctx.error_found(
                 "type",
                 "meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/properties/net_type/type",
-                format!("expected a string, found {}", describe(v)),
+                "a string",
+                v,
             );
         }
     }
@@ -3777,10 +3498,11 @@ mod validators {
     /// `meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/properties/memory_info`
     pub(super) fn validate_52<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         if !matches!(v, Value::String(_)) {
-            ctx.error(
+            ctx.error_found(
                 "type",
                 "meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/properties/memory_info/type",
-                format!("expected a string, found {}", describe(v)),
+                "a string",
+                v,
             );
         }
     }
@@ -3795,13 +3517,11 @@ mod validators {
     /// `meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/properties/monitor_frequency`
     pub(super) fn validate_53<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         if !(is_valid_70(v) || is_valid_71(v)) {
-            ctx.error(
+            ctx.error_found(
                 "anyOf",
                 "meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/properties/monitor_frequency/anyOf",
-                format!(
-                    "expected a string or an integer in 0..=4294967295, found {}",
-                    describe(v)
-                ),
+                "a string or an integer in 0..=4294967295",
+                v,
             );
         }
     }
@@ -3816,10 +3536,11 @@ mod validators {
     /// `meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/properties/camera_model`
     pub(super) fn validate_54<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         if !matches!(v, Value::String(_)) {
-            ctx.error(
+            ctx.error_found(
                 "type",
                 "meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/properties/camera_model/type",
-                format!("expected a string, found {}", describe(v)),
+                "a string",
+                v,
             );
         }
     }
@@ -3834,10 +3555,11 @@ mod validators {
     /// `meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/properties/enable_video_mirror`
     pub(super) fn validate_55<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         if !matches!(v, Value::Bool(_)) {
-            ctx.error(
+            ctx.error_found(
                 "type",
                 "meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/properties/enable_video_mirror/type",
-                format!("expected a boolean, found {}", describe(v)),
+                "a boolean",
+                v,
             );
         }
     }
@@ -3852,10 +3574,11 @@ mod validators {
     /// `meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/properties/microphone_info`
     pub(super) fn validate_56<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         if !matches!(v, Value::String(_)) {
-            ctx.error(
+            ctx.error_found(
                 "type",
                 "meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/properties/microphone_info/type",
-                format!("expected a string, found {}", describe(v)),
+                "a string",
+                v,
             );
         }
     }
@@ -3870,10 +3593,11 @@ mod validators {
     /// `meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/properties/speaker_info`
     pub(super) fn validate_57<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         if !matches!(v, Value::String(_)) {
-            ctx.error(
+            ctx.error_found(
                 "type",
                 "meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/properties/speaker_info/type",
-                format!("expected a string, found {}", describe(v)),
+                "a string",
+                v,
             );
         }
     }
@@ -3888,10 +3612,11 @@ mod validators {
     /// `meeting/rooms/get_info/response.schema.json#/$defs/PmiInfo/properties/pmi_code`
     pub(super) fn validate_58<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         if !matches!(v, Value::String(_)) {
-            ctx.error(
+            ctx.error_found(
                 "type",
                 "meeting/rooms/get_info/response.schema.json#/$defs/PmiInfo/properties/pmi_code/type",
-                format!("expected a string, found {}", describe(v)),
+                "a string",
+                v,
             );
         }
     }
@@ -3906,10 +3631,11 @@ mod validators {
     /// `meeting/rooms/get_info/response.schema.json#/$defs/PmiInfo/properties/pmi_pwd`
     pub(super) fn validate_59<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         if !matches!(v, Value::String(_)) {
-            ctx.error(
+            ctx.error_found(
                 "type",
                 "meeting/rooms/get_info/response.schema.json#/$defs/PmiInfo/properties/pmi_pwd/type",
-                format!("expected a string, found {}", describe(v)),
+                "a string",
+                v,
             );
         }
         if ctx.options().tolerances {
@@ -3927,10 +3653,11 @@ mod validators {
     /// `meeting/rooms/get_info/response.schema.json#/$defs/BasicInfo/properties/rooms_id_list/items`
     pub(super) fn validate_60<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         if !matches!(v, Value::String(_)) {
-            ctx.error(
+            ctx.error_found(
                 "type",
                 "meeting/rooms/get_info/response.schema.json#/$defs/BasicInfo/properties/rooms_id_list/items/type",
-                format!("expected a string, found {}", describe(v)),
+                "a string",
+                v,
             );
         }
     }
@@ -3941,17 +3668,10 @@ mod validators {
             return false;
         }
         if let Value::Number(n) = v {
-            if matches!(
-                match json::exact_i64(n) { Some(i) => Some(i.cmp(& 0i64)), None =>
-                json::cmp_u64(n, 0u64) }, Some(::core::cmp::Ordering::Less)
-            ) {
+            if json::cmp_u64(n, 0u64).is_some_and(Ordering::is_lt) {
                 return false;
             }
-            if matches!(
-                match json::exact_i64(n) { Some(i) => Some(i.cmp(& 4294967295i64)), None
-                => json::cmp_u64(n, 4294967295u64) },
-                Some(::core::cmp::Ordering::Greater)
-            ) {
+            if json::cmp_u64(n, 4294967295u64).is_some_and(Ordering::is_gt) {
                 return false;
             }
         }
@@ -3960,36 +3680,28 @@ mod validators {
     /// `meeting/rooms/get_info/response.schema.json#/$defs/Uint32`
     pub(super) fn validate_61<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         if !matches!(v, Value::Number(n) if json::is_integer(n)) {
-            ctx.error(
+            ctx.error_found(
                 "type",
                 "meeting/rooms/get_info/response.schema.json#/$defs/Uint32/type",
-                format!("expected an integer in 0..=4294967295, found {}", describe(v)),
+                "an integer in 0..=4294967295",
+                v,
             );
         }
         if let Value::Number(n) = v {
-            if matches!(
-                match json::exact_i64(n) { Some(i) => Some(i.cmp(& 0i64)), None =>
-                json::cmp_u64(n, 0u64) }, Some(::core::cmp::Ordering::Less)
-            ) {
-                ctx.error(
+            if json::cmp_u64(n, 0u64).is_some_and(Ordering::is_lt) {
+                ctx.error_found(
                     "minimum",
                     "meeting/rooms/get_info/response.schema.json#/$defs/Uint32/minimum",
-                    format!(
-                        "expected an integer in 0..=4294967295, found {}", describe(v)
-                    ),
+                    "an integer in 0..=4294967295",
+                    v,
                 );
             }
-            if matches!(
-                match json::exact_i64(n) { Some(i) => Some(i.cmp(& 4294967295i64)), None
-                => json::cmp_u64(n, 4294967295u64) },
-                Some(::core::cmp::Ordering::Greater)
-            ) {
-                ctx.error(
+            if json::cmp_u64(n, 4294967295u64).is_some_and(Ordering::is_gt) {
+                ctx.error_found(
                     "maximum",
                     "meeting/rooms/get_info/response.schema.json#/$defs/Uint32/maximum",
-                    format!(
-                        "expected an integer in 0..=4294967295, found {}", describe(v)
-                    ),
+                    "an integer in 0..=4294967295",
+                    v,
                 );
             }
         }
