@@ -567,8 +567,8 @@ fn mutate(rng: &mut fastrand::Rng, pool: &Pool, v: &mut Value) -> &'static str {
             }
             "remove"
         }
-        // An object gets a crowd of members: validators may read large objects differently
-        // from small ones (a search per named member instead of one walk).
+        // An object gets a crowd of undescribed members, before and after the named ones
+        // (`is_valid` stops its walk once every named member was seen).
         50..=52 => {
             if let Some(Value::Object(members)) = random_container(rng, v) {
                 for i in 0..rng.usize(20..400) {

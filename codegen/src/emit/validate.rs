@@ -21,10 +21,6 @@ use serde_json::{Number, Value};
 use super::names::doc_text;
 use crate::model::{JsonType, Keywords, Model, NodeId, Root, Schema};
 
-/// Up to this many members per named member, `is_valid` walks an object rather than searching
-/// its map for each named member (see [`Checks::object_checks`]).
-const WALK_MEMBERS_PER_NAME: usize = 16;
-
 /// Emits the validators of one root schema.
 pub fn emit(model: &Model, root: &Root) -> TokenStream {
     let order = reachable(model, root.node);
@@ -469,9 +465,18 @@ impl NodeCx<'_> {
                 let mut body = body;
                 body.extend(quote! { true });
                 let body = braced(body);
+                // Small checks are inlined into their callers. A function that walks an object's
+                // members is left to the compiler: inlining whole trees of them into the root
+                // made it keep the map iterator out of line, a call per member (callgrind).
+                let walks_members = matches!(&node.schema, Schema::Keywords(k)
+                    if !k.properties.is_empty()
+                        || !k.required.is_empty()
+                        || !k.pattern_properties.is_empty()
+                        || k.additional_properties.is_some());
+                let inline = (!walks_members).then(|| quote! { #[inline] });
                 quote! {
                     #[doc = #doc]
-                    #[inline]
+                    #inline
                     pub(super) fn #name(v: &Value) -> bool #body
                 }
             }
@@ -837,11 +842,11 @@ impl Checks<'_> {
         let k = self.k;
         let mut out = TokenStream::new();
         // `validate` looks each named member up, so that its errors come in the schema's order.
-        // `is_valid` walks the members once when every member must be visited anyway
-        // (`patternProperties`, `additionalProperties`). Otherwise it walks small objects and
-        // looks the named members up in large ones: a search in the map compares the name
-        // with several keys through `Ord`, which costs more than a `match` on each member of
-        // an object of up to a few dozen members (callgrind), and less on larger ones.
+        // `is_valid` walks the members once, with a `match` on each name: a search in the map
+        // compares the name with several keys through `Ord`, which costs more than the whole
+        // walk on objects of up to a few dozen members (callgrind). On a larger object the walk
+        // still costs a small fraction of parsing it, and it stops once every named member was
+        // seen when nothing else needs the rest.
         let named = k.properties.len()
             + k.required
                 .iter()
@@ -851,14 +856,7 @@ impl Checks<'_> {
         let single_pass =
             self.mode == Mode::IsValid && k.required.len() <= 64 && (named >= 1 || walks_anyway);
         if single_pass {
-            let walk = self.members_in_one_pass(statics);
-            if walks_anyway {
-                out.extend(walk);
-            } else {
-                let limit = WALK_MEMBERS_PER_NAME * named;
-                let lookups = self.named_lookups();
-                out.extend(quote! { if obj.len() <= #limit { #walk } else { #lookups } });
-            }
+            out.extend(self.members_in_one_pass(statics));
         }
         for name in k.required.iter().filter(|_| !single_pass) {
             out.extend(match self.mode {
@@ -968,26 +966,6 @@ impl Checks<'_> {
             return out;
         }
         quote! { if let Value::Object(obj) = v { #out } }
-    }
-
-    /// `required` and `properties` of `is_valid` as one search in the map per named member.
-    fn named_lookups(&self) -> TokenStream {
-        let k = self.k;
-        let mut out = TokenStream::new();
-        for (name, sub) in &k.properties {
-            let apply = self.apply_child(*sub, quote!(x), quote!(Segment::Key(key)));
-            out.extend(if k.required.contains(name) {
-                quote! { match obj.get(#name) { Some(x) => { #apply } None => return false } }
-            } else {
-                quote! { if let Some(x) = obj.get(#name) { #apply } }
-            });
-        }
-        for name in &k.required {
-            if k.properties.iter().all(|(p, _)| p != name) {
-                out.extend(quote! { if !obj.contains_key(#name) { return false; } });
-            }
-        }
-        out
     }
 
     /// `required`, `properties`, `patternProperties` and `additionalProperties` of `is_valid` in

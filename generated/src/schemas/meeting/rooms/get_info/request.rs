@@ -121,7 +121,6 @@ mod validators {
     use ::wecom_rooms_runtime::json;
     use ::wecom_rooms_runtime::validate::{describe, Context, Evaluated, Segment};
     /// `meeting/rooms/get_info/request.schema.json#`
-    #[inline]
     pub(super) fn is_valid_0(v: &Value) -> bool {
         if !matches!(v, Value::Object(_)) {
             return false;

@@ -1059,63 +1059,43 @@ mod validators {
         }
     }
     /// `meeting/rooms/get_info/response.schema.json#/$defs/ErrorEnvelope`
-    #[inline]
     pub(super) fn is_valid_1(v: &Value) -> bool {
         if !matches!(v, Value::Object(_)) {
             return false;
         }
         if let Value::Object(obj) = v {
-            if obj.len() <= 32usize {
-                if obj.len() < 2usize {
-                    return false;
-                }
-                let mut seen: u64 = 0;
-                for (key, x) in obj {
-                    match key.as_str() {
-                        "errcode" => {
-                            seen |= 1u64;
-                            if !is_valid_4(x) {
-                                return false;
-                            }
-                            if seen == 3u64 {
-                                break;
-                            }
-                        }
-                        "errmsg" => {
-                            seen |= 2u64;
-                            if !is_valid_5(x) {
-                                return false;
-                            }
-                            if seen == 3u64 {
-                                break;
-                            }
-                        }
-                        _ => {}
-                    }
-                    if seen == 3u64 {
-                        break;
-                    }
-                }
-                if seen != 3u64 {
-                    return false;
-                }
-            } else {
-                match obj.get("errcode") {
-                    Some(x) => {
+            if obj.len() < 2usize {
+                return false;
+            }
+            let mut seen: u64 = 0;
+            for (key, x) in obj {
+                match key.as_str() {
+                    "errcode" => {
+                        seen |= 1u64;
                         if !is_valid_4(x) {
                             return false;
                         }
+                        if seen == 3u64 {
+                            break;
+                        }
                     }
-                    None => return false,
-                }
-                match obj.get("errmsg") {
-                    Some(x) => {
+                    "errmsg" => {
+                        seen |= 2u64;
                         if !is_valid_5(x) {
                             return false;
                         }
+                        if seen == 3u64 {
+                            break;
+                        }
                     }
-                    None => return false,
+                    _ => {}
                 }
+                if seen == 3u64 {
+                    break;
+                }
+            }
+            if seen != 3u64 {
+                return false;
             }
         }
         true
@@ -1146,43 +1126,31 @@ mod validators {
         }
     }
     /// `meeting/rooms/get_info/response.schema.json#/if`
-    #[inline]
     pub(super) fn is_valid_2(v: &Value) -> bool {
         if let Value::Object(obj) = v {
-            if obj.len() <= 16usize {
-                if obj.len() < 1usize {
-                    return false;
-                }
-                let mut seen: u64 = 0;
-                for (key, x) in obj {
-                    match key.as_str() {
-                        "errcode" => {
-                            seen |= 1u64;
-                            if !is_valid_6(x) {
-                                return false;
-                            }
-                            if seen == 1u64 {
-                                break;
-                            }
-                        }
-                        _ => {}
-                    }
-                    if seen == 1u64 {
-                        break;
-                    }
-                }
-                if seen != 1u64 {
-                    return false;
-                }
-            } else {
-                match obj.get("errcode") {
-                    Some(x) => {
+            if obj.len() < 1usize {
+                return false;
+            }
+            let mut seen: u64 = 0;
+            for (key, x) in obj {
+                match key.as_str() {
+                    "errcode" => {
+                        seen |= 1u64;
                         if !is_valid_6(x) {
                             return false;
                         }
+                        if seen == 1u64 {
+                            break;
+                        }
                     }
-                    None => return false,
+                    _ => {}
                 }
+                if seen == 1u64 {
+                    break;
+                }
+            }
+            if seen != 1u64 {
+                return false;
             }
         }
         true
@@ -1241,179 +1209,106 @@ mod validators {
         true
     }
     /// `meeting/rooms/get_info/response.schema.json#/$defs/RoomInfo`
-    #[inline]
     pub(super) fn is_valid_7(v: &Value) -> bool {
         if !matches!(v, Value::Object(_)) {
             return false;
         }
         if let Value::Object(obj) = v {
-            if obj.len() <= 144usize {
-                if obj.len() < 8usize {
-                    return false;
-                }
-                let mut seen: u64 = 0;
-                for (key, x) in obj {
-                    match key.as_str() {
-                        "errcode" => {
-                            seen |= 1u64;
-                            if !is_valid_9(x) {
-                                return false;
-                            }
-                            if seen == 511u64 {
-                                break;
-                            }
-                        }
-                        "errmsg" => {
-                            seen |= 2u64;
-                            if !is_valid_10(x) {
-                                return false;
-                            }
-                            if seen == 511u64 {
-                                break;
-                            }
-                        }
-                        "basic_info" => {
-                            seen |= 4u64;
-                            if !is_valid_11(x) {
-                                return false;
-                            }
-                            if seen == 511u64 {
-                                break;
-                            }
-                        }
-                        "account_info" => {
-                            seen |= 8u64;
-                            if !is_valid_12(x) {
-                                return false;
-                            }
-                            if seen == 511u64 {
-                                break;
-                            }
-                        }
-                        "hardware_info" => {
-                            seen |= 16u64;
-                            if !is_valid_13(x) {
-                                return false;
-                            }
-                            if seen == 511u64 {
-                                break;
-                            }
-                        }
-                        "pmi_info" => {
-                            seen |= 32u64;
-                            if !is_valid_14(x) {
-                                return false;
-                            }
-                            if seen == 511u64 {
-                                break;
-                            }
-                        }
-                        "monitor_status" => {
-                            seen |= 64u64;
-                            if !is_valid_15(x) {
-                                return false;
-                            }
-                            if seen == 511u64 {
-                                break;
-                            }
-                        }
-                        "is_allow_call" => {
-                            seen |= 128u64;
-                            if !is_valid_16(x) {
-                                return false;
-                            }
-                            if seen == 511u64 {
-                                break;
-                            }
-                        }
-                        "scheduled_status" => {
-                            seen |= 256u64;
-                            if !is_valid_17(x) {
-                                return false;
-                            }
-                            if seen == 511u64 {
-                                break;
-                            }
-                        }
-                        _ => {}
-                    }
-                    if seen == 511u64 {
-                        break;
-                    }
-                }
-                if seen & 479u64 != 479u64 {
-                    return false;
-                }
-            } else {
-                match obj.get("errcode") {
-                    Some(x) => {
+            if obj.len() < 8usize {
+                return false;
+            }
+            let mut seen: u64 = 0;
+            for (key, x) in obj {
+                match key.as_str() {
+                    "errcode" => {
+                        seen |= 1u64;
                         if !is_valid_9(x) {
                             return false;
                         }
+                        if seen == 511u64 {
+                            break;
+                        }
                     }
-                    None => return false,
-                }
-                match obj.get("errmsg") {
-                    Some(x) => {
+                    "errmsg" => {
+                        seen |= 2u64;
                         if !is_valid_10(x) {
                             return false;
                         }
+                        if seen == 511u64 {
+                            break;
+                        }
                     }
-                    None => return false,
-                }
-                match obj.get("basic_info") {
-                    Some(x) => {
+                    "basic_info" => {
+                        seen |= 4u64;
                         if !is_valid_11(x) {
                             return false;
                         }
+                        if seen == 511u64 {
+                            break;
+                        }
                     }
-                    None => return false,
-                }
-                match obj.get("account_info") {
-                    Some(x) => {
+                    "account_info" => {
+                        seen |= 8u64;
                         if !is_valid_12(x) {
                             return false;
                         }
+                        if seen == 511u64 {
+                            break;
+                        }
                     }
-                    None => return false,
-                }
-                match obj.get("hardware_info") {
-                    Some(x) => {
+                    "hardware_info" => {
+                        seen |= 16u64;
                         if !is_valid_13(x) {
                             return false;
                         }
+                        if seen == 511u64 {
+                            break;
+                        }
                     }
-                    None => return false,
-                }
-                if let Some(x) = obj.get("pmi_info") {
-                    if !is_valid_14(x) {
-                        return false;
+                    "pmi_info" => {
+                        seen |= 32u64;
+                        if !is_valid_14(x) {
+                            return false;
+                        }
+                        if seen == 511u64 {
+                            break;
+                        }
                     }
-                }
-                match obj.get("monitor_status") {
-                    Some(x) => {
+                    "monitor_status" => {
+                        seen |= 64u64;
                         if !is_valid_15(x) {
                             return false;
                         }
+                        if seen == 511u64 {
+                            break;
+                        }
                     }
-                    None => return false,
-                }
-                match obj.get("is_allow_call") {
-                    Some(x) => {
+                    "is_allow_call" => {
+                        seen |= 128u64;
                         if !is_valid_16(x) {
                             return false;
                         }
+                        if seen == 511u64 {
+                            break;
+                        }
                     }
-                    None => return false,
-                }
-                match obj.get("scheduled_status") {
-                    Some(x) => {
+                    "scheduled_status" => {
+                        seen |= 256u64;
                         if !is_valid_17(x) {
                             return false;
                         }
+                        if seen == 511u64 {
+                            break;
+                        }
                     }
-                    None => return false,
+                    _ => {}
                 }
+                if seen == 511u64 {
+                    break;
+                }
+            }
+            if seen & 479u64 != 479u64 {
+                return false;
             }
         }
         true
@@ -1886,182 +1781,106 @@ mod validators {
         }
     }
     /// `meeting/rooms/get_info/response.schema.json#/$defs/BasicInfo`
-    #[inline]
     pub(super) fn is_valid_18(v: &Value) -> bool {
         if !matches!(v, Value::Object(_)) {
             return false;
         }
         if let Value::Object(obj) = v {
-            if obj.len() <= 144usize {
-                if obj.len() < 9usize {
-                    return false;
-                }
-                let mut seen: u64 = 0;
-                for (key, x) in obj {
-                    match key.as_str() {
-                        "rooms_id_list" => {
-                            seen |= 1u64;
-                            if !is_valid_26(x) {
-                                return false;
-                            }
-                            if seen == 511u64 {
-                                break;
-                            }
-                        }
-                        "meeting_room_name" => {
-                            seen |= 2u64;
-                            if !is_valid_27(x) {
-                                return false;
-                            }
-                            if seen == 511u64 {
-                                break;
-                            }
-                        }
-                        "city" => {
-                            seen |= 4u64;
-                            if !is_valid_28(x) {
-                                return false;
-                            }
-                            if seen == 511u64 {
-                                break;
-                            }
-                        }
-                        "building" => {
-                            seen |= 8u64;
-                            if !is_valid_29(x) {
-                                return false;
-                            }
-                            if seen == 511u64 {
-                                break;
-                            }
-                        }
-                        "floor" => {
-                            seen |= 16u64;
-                            if !is_valid_30(x) {
-                                return false;
-                            }
-                            if seen == 511u64 {
-                                break;
-                            }
-                        }
-                        "participant_number" => {
-                            seen |= 32u64;
-                            if !is_valid_31(x) {
-                                return false;
-                            }
-                            if seen == 511u64 {
-                                break;
-                            }
-                        }
-                        "device" => {
-                            seen |= 64u64;
-                            if !is_valid_32(x) {
-                                return false;
-                            }
-                            if seen == 511u64 {
-                                break;
-                            }
-                        }
-                        "desc" => {
-                            seen |= 128u64;
-                            if !is_valid_33(x) {
-                                return false;
-                            }
-                            if seen == 511u64 {
-                                break;
-                            }
-                        }
-                        "password" => {
-                            seen |= 256u64;
-                            if !is_valid_34(x) {
-                                return false;
-                            }
-                            if seen == 511u64 {
-                                break;
-                            }
-                        }
-                        _ => {}
-                    }
-                    if seen == 511u64 {
-                        break;
-                    }
-                }
-                if seen != 511u64 {
-                    return false;
-                }
-            } else {
-                match obj.get("rooms_id_list") {
-                    Some(x) => {
+            if obj.len() < 9usize {
+                return false;
+            }
+            let mut seen: u64 = 0;
+            for (key, x) in obj {
+                match key.as_str() {
+                    "rooms_id_list" => {
+                        seen |= 1u64;
                         if !is_valid_26(x) {
                             return false;
                         }
+                        if seen == 511u64 {
+                            break;
+                        }
                     }
-                    None => return false,
-                }
-                match obj.get("meeting_room_name") {
-                    Some(x) => {
+                    "meeting_room_name" => {
+                        seen |= 2u64;
                         if !is_valid_27(x) {
                             return false;
                         }
+                        if seen == 511u64 {
+                            break;
+                        }
                     }
-                    None => return false,
-                }
-                match obj.get("city") {
-                    Some(x) => {
+                    "city" => {
+                        seen |= 4u64;
                         if !is_valid_28(x) {
                             return false;
                         }
+                        if seen == 511u64 {
+                            break;
+                        }
                     }
-                    None => return false,
-                }
-                match obj.get("building") {
-                    Some(x) => {
+                    "building" => {
+                        seen |= 8u64;
                         if !is_valid_29(x) {
                             return false;
                         }
+                        if seen == 511u64 {
+                            break;
+                        }
                     }
-                    None => return false,
-                }
-                match obj.get("floor") {
-                    Some(x) => {
+                    "floor" => {
+                        seen |= 16u64;
                         if !is_valid_30(x) {
                             return false;
                         }
+                        if seen == 511u64 {
+                            break;
+                        }
                     }
-                    None => return false,
-                }
-                match obj.get("participant_number") {
-                    Some(x) => {
+                    "participant_number" => {
+                        seen |= 32u64;
                         if !is_valid_31(x) {
                             return false;
                         }
+                        if seen == 511u64 {
+                            break;
+                        }
                     }
-                    None => return false,
-                }
-                match obj.get("device") {
-                    Some(x) => {
+                    "device" => {
+                        seen |= 64u64;
                         if !is_valid_32(x) {
                             return false;
                         }
+                        if seen == 511u64 {
+                            break;
+                        }
                     }
-                    None => return false,
-                }
-                match obj.get("desc") {
-                    Some(x) => {
+                    "desc" => {
+                        seen |= 128u64;
                         if !is_valid_33(x) {
                             return false;
                         }
+                        if seen == 511u64 {
+                            break;
+                        }
                     }
-                    None => return false,
-                }
-                match obj.get("password") {
-                    Some(x) => {
+                    "password" => {
+                        seen |= 256u64;
                         if !is_valid_34(x) {
                             return false;
                         }
+                        if seen == 511u64 {
+                            break;
+                        }
                     }
-                    None => return false,
+                    _ => {}
                 }
+                if seen == 511u64 {
+                    break;
+                }
+            }
+            if seen != 511u64 {
+                return false;
             }
         }
         true
@@ -2134,63 +1953,43 @@ mod validators {
         }
     }
     /// `meeting/rooms/get_info/response.schema.json#/$defs/AccountInfo`
-    #[inline]
     pub(super) fn is_valid_19(v: &Value) -> bool {
         if !matches!(v, Value::Object(_)) {
             return false;
         }
         if let Value::Object(obj) = v {
-            if obj.len() <= 32usize {
-                if obj.len() < 2usize {
-                    return false;
-                }
-                let mut seen: u64 = 0;
-                for (key, x) in obj {
-                    match key.as_str() {
-                        "account_type" => {
-                            seen |= 1u64;
-                            if !is_valid_35(x) {
-                                return false;
-                            }
-                            if seen == 3u64 {
-                                break;
-                            }
-                        }
-                        "valid_period" => {
-                            seen |= 2u64;
-                            if !is_valid_36(x) {
-                                return false;
-                            }
-                            if seen == 3u64 {
-                                break;
-                            }
-                        }
-                        _ => {}
-                    }
-                    if seen == 3u64 {
-                        break;
-                    }
-                }
-                if seen != 3u64 {
-                    return false;
-                }
-            } else {
-                match obj.get("account_type") {
-                    Some(x) => {
+            if obj.len() < 2usize {
+                return false;
+            }
+            let mut seen: u64 = 0;
+            for (key, x) in obj {
+                match key.as_str() {
+                    "account_type" => {
+                        seen |= 1u64;
                         if !is_valid_35(x) {
                             return false;
                         }
+                        if seen == 3u64 {
+                            break;
+                        }
                     }
-                    None => return false,
-                }
-                match obj.get("valid_period") {
-                    Some(x) => {
+                    "valid_period" => {
+                        seen |= 2u64;
                         if !is_valid_36(x) {
                             return false;
                         }
+                        if seen == 3u64 {
+                            break;
+                        }
                     }
-                    None => return false,
+                    _ => {}
                 }
+                if seen == 3u64 {
+                    break;
+                }
+            }
+            if seen != 3u64 {
+                return false;
             }
         }
         true
@@ -2221,386 +2020,214 @@ mod validators {
         }
     }
     /// `meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo`
-    #[inline]
     pub(super) fn is_valid_20(v: &Value) -> bool {
         if !matches!(v, Value::Object(_)) {
             return false;
         }
         if let Value::Object(obj) = v {
-            if obj.len() <= 336usize {
-                if obj.len() < 21usize {
-                    return false;
-                }
-                let mut seen: u64 = 0;
-                for (key, x) in obj {
-                    match key.as_str() {
-                        "factory" => {
-                            seen |= 1u64;
-                            if !is_valid_37(x) {
-                                return false;
-                            }
-                            if seen == 2097151u64 {
-                                break;
-                            }
-                        }
-                        "device_model" => {
-                            seen |= 2u64;
-                            if !is_valid_38(x) {
-                                return false;
-                            }
-                            if seen == 2097151u64 {
-                                break;
-                            }
-                        }
-                        "sn" => {
-                            seen |= 4u64;
-                            if !is_valid_39(x) {
-                                return false;
-                            }
-                            if seen == 2097151u64 {
-                                break;
-                            }
-                        }
-                        "ip" => {
-                            seen |= 8u64;
-                            if !is_valid_40(x) {
-                                return false;
-                            }
-                            if seen == 2097151u64 {
-                                break;
-                            }
-                        }
-                        "mac" => {
-                            seen |= 16u64;
-                            if !is_valid_41(x) {
-                                return false;
-                            }
-                            if seen == 2097151u64 {
-                                break;
-                            }
-                        }
-                        "rooms_version" => {
-                            seen |= 32u64;
-                            if !is_valid_42(x) {
-                                return false;
-                            }
-                            if seen == 2097151u64 {
-                                break;
-                            }
-                        }
-                        "firmware_version" => {
-                            seen |= 64u64;
-                            if !is_valid_43(x) {
-                                return false;
-                            }
-                            if seen == 2097151u64 {
-                                break;
-                            }
-                        }
-                        "health_status" => {
-                            seen |= 128u64;
-                            if !is_valid_44(x) {
-                                return false;
-                            }
-                            if seen == 2097151u64 {
-                                break;
-                            }
-                        }
-                        "system_type" => {
-                            seen |= 256u64;
-                            if !is_valid_45(x) {
-                                return false;
-                            }
-                            if seen == 2097151u64 {
-                                break;
-                            }
-                        }
-                        "meeting_room_status" => {
-                            seen |= 512u64;
-                            if !is_valid_46(x) {
-                                return false;
-                            }
-                            if seen == 2097151u64 {
-                                break;
-                            }
-                        }
-                        "active_time" => {
-                            seen |= 1024u64;
-                            if !is_valid_47(x) {
-                                return false;
-                            }
-                            if seen == 2097151u64 {
-                                break;
-                            }
-                        }
-                        "cpu_info" => {
-                            seen |= 2048u64;
-                            if !is_valid_48(x) {
-                                return false;
-                            }
-                            if seen == 2097151u64 {
-                                break;
-                            }
-                        }
-                        "cpu_usage" => {
-                            seen |= 4096u64;
-                            if !is_valid_49(x) {
-                                return false;
-                            }
-                            if seen == 2097151u64 {
-                                break;
-                            }
-                        }
-                        "gpu_info" => {
-                            seen |= 8192u64;
-                            if !is_valid_50(x) {
-                                return false;
-                            }
-                            if seen == 2097151u64 {
-                                break;
-                            }
-                        }
-                        "net_type" => {
-                            seen |= 16384u64;
-                            if !is_valid_51(x) {
-                                return false;
-                            }
-                            if seen == 2097151u64 {
-                                break;
-                            }
-                        }
-                        "memory_info" => {
-                            seen |= 32768u64;
-                            if !is_valid_52(x) {
-                                return false;
-                            }
-                            if seen == 2097151u64 {
-                                break;
-                            }
-                        }
-                        "monitor_frequency" => {
-                            seen |= 65536u64;
-                            if !is_valid_53(x) {
-                                return false;
-                            }
-                            if seen == 2097151u64 {
-                                break;
-                            }
-                        }
-                        "camera_model" => {
-                            seen |= 131072u64;
-                            if !is_valid_54(x) {
-                                return false;
-                            }
-                            if seen == 2097151u64 {
-                                break;
-                            }
-                        }
-                        "enable_video_mirror" => {
-                            seen |= 262144u64;
-                            if !is_valid_55(x) {
-                                return false;
-                            }
-                            if seen == 2097151u64 {
-                                break;
-                            }
-                        }
-                        "microphone_info" => {
-                            seen |= 524288u64;
-                            if !is_valid_56(x) {
-                                return false;
-                            }
-                            if seen == 2097151u64 {
-                                break;
-                            }
-                        }
-                        "speaker_info" => {
-                            seen |= 1048576u64;
-                            if !is_valid_57(x) {
-                                return false;
-                            }
-                            if seen == 2097151u64 {
-                                break;
-                            }
-                        }
-                        _ => {}
-                    }
-                    if seen == 2097151u64 {
-                        break;
-                    }
-                }
-                if seen != 2097151u64 {
-                    return false;
-                }
-            } else {
-                match obj.get("factory") {
-                    Some(x) => {
+            if obj.len() < 21usize {
+                return false;
+            }
+            let mut seen: u64 = 0;
+            for (key, x) in obj {
+                match key.as_str() {
+                    "factory" => {
+                        seen |= 1u64;
                         if !is_valid_37(x) {
                             return false;
                         }
+                        if seen == 2097151u64 {
+                            break;
+                        }
                     }
-                    None => return false,
-                }
-                match obj.get("device_model") {
-                    Some(x) => {
+                    "device_model" => {
+                        seen |= 2u64;
                         if !is_valid_38(x) {
                             return false;
                         }
+                        if seen == 2097151u64 {
+                            break;
+                        }
                     }
-                    None => return false,
-                }
-                match obj.get("sn") {
-                    Some(x) => {
+                    "sn" => {
+                        seen |= 4u64;
                         if !is_valid_39(x) {
                             return false;
                         }
+                        if seen == 2097151u64 {
+                            break;
+                        }
                     }
-                    None => return false,
-                }
-                match obj.get("ip") {
-                    Some(x) => {
+                    "ip" => {
+                        seen |= 8u64;
                         if !is_valid_40(x) {
                             return false;
                         }
+                        if seen == 2097151u64 {
+                            break;
+                        }
                     }
-                    None => return false,
-                }
-                match obj.get("mac") {
-                    Some(x) => {
+                    "mac" => {
+                        seen |= 16u64;
                         if !is_valid_41(x) {
                             return false;
                         }
+                        if seen == 2097151u64 {
+                            break;
+                        }
                     }
-                    None => return false,
-                }
-                match obj.get("rooms_version") {
-                    Some(x) => {
+                    "rooms_version" => {
+                        seen |= 32u64;
                         if !is_valid_42(x) {
                             return false;
                         }
+                        if seen == 2097151u64 {
+                            break;
+                        }
                     }
-                    None => return false,
-                }
-                match obj.get("firmware_version") {
-                    Some(x) => {
+                    "firmware_version" => {
+                        seen |= 64u64;
                         if !is_valid_43(x) {
                             return false;
                         }
+                        if seen == 2097151u64 {
+                            break;
+                        }
                     }
-                    None => return false,
-                }
-                match obj.get("health_status") {
-                    Some(x) => {
+                    "health_status" => {
+                        seen |= 128u64;
                         if !is_valid_44(x) {
                             return false;
                         }
+                        if seen == 2097151u64 {
+                            break;
+                        }
                     }
-                    None => return false,
-                }
-                match obj.get("system_type") {
-                    Some(x) => {
+                    "system_type" => {
+                        seen |= 256u64;
                         if !is_valid_45(x) {
                             return false;
                         }
+                        if seen == 2097151u64 {
+                            break;
+                        }
                     }
-                    None => return false,
-                }
-                match obj.get("meeting_room_status") {
-                    Some(x) => {
+                    "meeting_room_status" => {
+                        seen |= 512u64;
                         if !is_valid_46(x) {
                             return false;
                         }
+                        if seen == 2097151u64 {
+                            break;
+                        }
                     }
-                    None => return false,
-                }
-                match obj.get("active_time") {
-                    Some(x) => {
+                    "active_time" => {
+                        seen |= 1024u64;
                         if !is_valid_47(x) {
                             return false;
                         }
+                        if seen == 2097151u64 {
+                            break;
+                        }
                     }
-                    None => return false,
-                }
-                match obj.get("cpu_info") {
-                    Some(x) => {
+                    "cpu_info" => {
+                        seen |= 2048u64;
                         if !is_valid_48(x) {
                             return false;
                         }
+                        if seen == 2097151u64 {
+                            break;
+                        }
                     }
-                    None => return false,
-                }
-                match obj.get("cpu_usage") {
-                    Some(x) => {
+                    "cpu_usage" => {
+                        seen |= 4096u64;
                         if !is_valid_49(x) {
                             return false;
                         }
+                        if seen == 2097151u64 {
+                            break;
+                        }
                     }
-                    None => return false,
-                }
-                match obj.get("gpu_info") {
-                    Some(x) => {
+                    "gpu_info" => {
+                        seen |= 8192u64;
                         if !is_valid_50(x) {
                             return false;
                         }
+                        if seen == 2097151u64 {
+                            break;
+                        }
                     }
-                    None => return false,
-                }
-                match obj.get("net_type") {
-                    Some(x) => {
+                    "net_type" => {
+                        seen |= 16384u64;
                         if !is_valid_51(x) {
                             return false;
                         }
+                        if seen == 2097151u64 {
+                            break;
+                        }
                     }
-                    None => return false,
-                }
-                match obj.get("memory_info") {
-                    Some(x) => {
+                    "memory_info" => {
+                        seen |= 32768u64;
                         if !is_valid_52(x) {
                             return false;
                         }
+                        if seen == 2097151u64 {
+                            break;
+                        }
                     }
-                    None => return false,
-                }
-                match obj.get("monitor_frequency") {
-                    Some(x) => {
+                    "monitor_frequency" => {
+                        seen |= 65536u64;
                         if !is_valid_53(x) {
                             return false;
                         }
+                        if seen == 2097151u64 {
+                            break;
+                        }
                     }
-                    None => return false,
-                }
-                match obj.get("camera_model") {
-                    Some(x) => {
+                    "camera_model" => {
+                        seen |= 131072u64;
                         if !is_valid_54(x) {
                             return false;
                         }
+                        if seen == 2097151u64 {
+                            break;
+                        }
                     }
-                    None => return false,
-                }
-                match obj.get("enable_video_mirror") {
-                    Some(x) => {
+                    "enable_video_mirror" => {
+                        seen |= 262144u64;
                         if !is_valid_55(x) {
                             return false;
                         }
+                        if seen == 2097151u64 {
+                            break;
+                        }
                     }
-                    None => return false,
-                }
-                match obj.get("microphone_info") {
-                    Some(x) => {
+                    "microphone_info" => {
+                        seen |= 524288u64;
                         if !is_valid_56(x) {
                             return false;
                         }
+                        if seen == 2097151u64 {
+                            break;
+                        }
                     }
-                    None => return false,
-                }
-                match obj.get("speaker_info") {
-                    Some(x) => {
+                    "speaker_info" => {
+                        seen |= 1048576u64;
                         if !is_valid_57(x) {
                             return false;
                         }
+                        if seen == 2097151u64 {
+                            break;
+                        }
                     }
-                    None => return false,
+                    _ => {}
                 }
+                if seen == 2097151u64 {
+                    break;
+                }
+            }
+            if seen != 2097151u64 {
+                return false;
             }
         }
         true
@@ -2745,63 +2372,43 @@ mod validators {
         }
     }
     /// `meeting/rooms/get_info/response.schema.json#/$defs/PmiInfo`
-    #[inline]
     pub(super) fn is_valid_21(v: &Value) -> bool {
         if !matches!(v, Value::Object(_)) {
             return false;
         }
         if let Value::Object(obj) = v {
-            if obj.len() <= 32usize {
-                if obj.len() < 2usize {
-                    return false;
-                }
-                let mut seen: u64 = 0;
-                for (key, x) in obj {
-                    match key.as_str() {
-                        "pmi_code" => {
-                            seen |= 1u64;
-                            if !is_valid_58(x) {
-                                return false;
-                            }
-                            if seen == 3u64 {
-                                break;
-                            }
-                        }
-                        "pmi_pwd" => {
-                            seen |= 2u64;
-                            if !is_valid_59(x) {
-                                return false;
-                            }
-                            if seen == 3u64 {
-                                break;
-                            }
-                        }
-                        _ => {}
-                    }
-                    if seen == 3u64 {
-                        break;
-                    }
-                }
-                if seen != 3u64 {
-                    return false;
-                }
-            } else {
-                match obj.get("pmi_code") {
-                    Some(x) => {
+            if obj.len() < 2usize {
+                return false;
+            }
+            let mut seen: u64 = 0;
+            for (key, x) in obj {
+                match key.as_str() {
+                    "pmi_code" => {
+                        seen |= 1u64;
                         if !is_valid_58(x) {
                             return false;
                         }
+                        if seen == 3u64 {
+                            break;
+                        }
                     }
-                    None => return false,
-                }
-                match obj.get("pmi_pwd") {
-                    Some(x) => {
+                    "pmi_pwd" => {
+                        seen |= 2u64;
                         if !is_valid_59(x) {
                             return false;
                         }
+                        if seen == 3u64 {
+                            break;
+                        }
                     }
-                    None => return false,
+                    _ => {}
                 }
+                if seen == 3u64 {
+                    break;
+                }
+            }
+            if seen != 3u64 {
+                return false;
             }
         }
         true
