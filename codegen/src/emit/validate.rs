@@ -1078,7 +1078,7 @@ impl Checks<'_> {
         };
         quote! {
             #declare
-            for (key, x) in obj { #member #stop }
+            for (key, x) in obj { #member }
             #verify
         }
     }

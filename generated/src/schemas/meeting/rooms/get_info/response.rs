@@ -1090,9 +1090,6 @@ mod validators {
                     }
                     _ => {}
                 }
-                if seen == 3u64 {
-                    break;
-                }
             }
             if seen != 3u64 {
                 return false;
@@ -1144,9 +1141,6 @@ mod validators {
                         }
                     }
                     _ => {}
-                }
-                if seen == 1u64 {
-                    break;
                 }
             }
             if seen != 1u64 {
@@ -1302,9 +1296,6 @@ mod validators {
                         }
                     }
                     _ => {}
-                }
-                if seen == 511u64 {
-                    break;
                 }
             }
             if seen & 479u64 != 479u64 {
@@ -1875,9 +1866,6 @@ mod validators {
                     }
                     _ => {}
                 }
-                if seen == 511u64 {
-                    break;
-                }
             }
             if seen != 511u64 {
                 return false;
@@ -1983,9 +1971,6 @@ mod validators {
                         }
                     }
                     _ => {}
-                }
-                if seen == 3u64 {
-                    break;
                 }
             }
             if seen != 3u64 {
@@ -2222,9 +2207,6 @@ mod validators {
                     }
                     _ => {}
                 }
-                if seen == 2097151u64 {
-                    break;
-                }
             }
             if seen != 2097151u64 {
                 return false;
@@ -2402,9 +2384,6 @@ mod validators {
                         }
                     }
                     _ => {}
-                }
-                if seen == 3u64 {
-                    break;
                 }
             }
             if seen != 3u64 {
