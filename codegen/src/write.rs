@@ -1,6 +1,7 @@
 //! Writing: formatted files to disk, or a check that the files on disk are fresh.
 
 use std::fmt;
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use proc_macro2::TokenStream;
@@ -112,6 +113,25 @@ impl Output {
         quote! { #(#children)* #items }
     }
 
+    /// The code of [`Output::single_file_tokens`], unformatted, written module by module:
+    /// joining the modules' tokens into one stream first would copy every token.
+    fn single_file_text(&self, out: &mut String) {
+        fn children(module: &ModuleTree, out: &mut String) {
+            for (name, child) in &module.children {
+                let _ = write!(
+                    out,
+                    "pub mod {} {{ {} ",
+                    ident(name),
+                    inner_docs(&child.docs)
+                );
+                children(child, out);
+                let _ = writeln!(out, "{} }}", child.items);
+            }
+        }
+        children(&self.tree, out);
+        let _ = write!(out, "{}", self.tree.items);
+    }
+
     /// Writes the code of [`Output::single_file`] to `path`, only if its contents change (so a build script
     /// does not trigger needless rebuilds).
     ///
@@ -124,7 +144,7 @@ impl Output {
             .iter()
             .map(|line| format!("// {line}\n"))
             .collect::<String>();
-        text.push_str(&self.single_file_tokens().to_string());
+        self.single_file_text(&mut text);
         text.push('\n');
         if std::fs::read_to_string(path).is_ok_and(|old| old == text) {
             return Ok(());
