@@ -7,7 +7,11 @@
 use std::fmt;
 use std::marker::PhantomData;
 
-use serde::de::{Deserializer, Error, Unexpected, Visitor};
+use serde::de::value::{MapAccessDeserializer, StringDeserializer};
+use serde::de::{
+    DeserializeSeed, Deserializer, Error, IntoDeserializer, MapAccess, Unexpected, Visitor,
+};
+use serde_json::Value;
 
 /// Reads an integer of type `T` from any JSON number with no fractional part that fits `T`.
 pub fn integer<'de, D, T>(deserializer: D) -> Result<T, D::Error>
@@ -39,8 +43,7 @@ where
 }
 
 /// How serde's errors should name what was found.
-pub fn unexpected(value: &serde_json::Value) -> Unexpected<'_> {
-    use serde_json::Value;
+pub fn unexpected(value: &Value) -> Unexpected<'_> {
     match value {
         Value::Null => Unexpected::Unit,
         Value::Bool(b) => Unexpected::Bool(*b),
@@ -93,6 +96,113 @@ impl<T: TryFrom<u64> + TryFrom<i64>> Visitor<'_> for IntegerVisitor<T> {
         } else {
             Err(invalid())
         }
+    }
+}
+
+/// A type whose variant one member of its object selects (a schema's `if: {properties: {K:
+/// {const: C}}}` with `then`), decoded in one pass by [`deserialize_discriminated`].
+pub trait Discriminated: Sized {
+    /// The member whose value selects the variant.
+    const MEMBER: &'static str;
+    /// What the type expects, for error messages.
+    const EXPECTING: &'static str;
+
+    /// Decodes the chosen variant from `members`, given the selecting member's value (`None`
+    /// when the object has no such member). `members` yields the whole object.
+    fn decode_selected<'de, D: Deserializer<'de>>(
+        selector: Option<&Value>,
+        members: D,
+    ) -> Result<Self, D::Error>;
+}
+
+/// Decodes a [`Discriminated`] type in one pass over the input: the members before the
+/// selecting one are kept as [`Value`]s, and once it is read the chosen variant decodes them,
+/// then the rest of the object straight from the input. Responses put `errcode` first, so
+/// nothing is kept in practice, where buffering the whole document (or reading it twice) would
+/// cost as much as decoding it.
+pub fn deserialize_discriminated<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Discriminated,
+{
+    deserializer.deserialize_map(DiscriminatedVisitor(PhantomData))
+}
+
+struct DiscriminatedVisitor<T>(PhantomData<T>);
+
+impl<'de, T: Discriminated> Visitor<'de> for DiscriminatedVisitor<T> {
+    type Value = T;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(T::EXPECTING)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
+        let mut before = Vec::new();
+        while let Some(key) = map.next_key::<String>()? {
+            let value: Value = map.next_value()?;
+            let selects = key == T::MEMBER;
+            before.push((key, value));
+            if selects {
+                let selector = before.last().map(|(_, value)| value.clone());
+                let members = Replay {
+                    buffered: before.into_iter(),
+                    value: None,
+                    rest: Some(map),
+                };
+                return T::decode_selected(selector.as_ref(), MapAccessDeserializer::new(members));
+            }
+        }
+        let members = Replay::<A> {
+            buffered: before.into_iter(),
+            value: None,
+            rest: None,
+        };
+        T::decode_selected(None, MapAccessDeserializer::new(members))
+    }
+}
+
+/// The members of an object: first the ones already read, then the rest from the input.
+struct Replay<A> {
+    buffered: std::vec::IntoIter<(String, Value)>,
+    /// The value of the buffered member whose key was handed out last.
+    value: Option<Value>,
+    /// The input's own access to the rest of the object, while it has members left.
+    rest: Option<A>,
+}
+
+impl<'de, A: MapAccess<'de>> MapAccess<'de> for Replay<A> {
+    type Error = A::Error;
+
+    fn next_key_seed<K: DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, A::Error> {
+        if let Some((key, value)) = self.buffered.next() {
+            self.value = Some(value);
+            let key: StringDeserializer<A::Error> = key.into_deserializer();
+            return seed.deserialize(key).map(Some);
+        }
+        match &mut self.rest {
+            Some(rest) => rest.next_key_seed(seed),
+            None => Ok(None),
+        }
+    }
+
+    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, A::Error> {
+        match (self.value.take(), &mut self.rest) {
+            (Some(value), _) => seed.deserialize(value).map_err(A::Error::custom),
+            (None, Some(rest)) => rest.next_value_seed(seed),
+            (None, None) => Err(A::Error::custom("a member's value was asked for twice")),
+        }
+    }
+
+    fn size_hint(&self) -> Option<usize> {
+        let rest = match &self.rest {
+            Some(rest) => rest.size_hint()?,
+            None => 0,
+        };
+        Some(self.buffered.len() + rest)
     }
 }
 
@@ -153,5 +263,137 @@ mod tests {
         );
         check(json!({"small": "3"}), Err("invalid type: string \"3\""));
         check(json!({"small": 1, "maybe": 2147483648u64}), Err("fits i32"));
+    }
+}
+
+#[cfg(test)]
+mod discriminated_tests {
+    use serde::Deserialize;
+
+    use super::{Discriminated, Value, deserialize_discriminated};
+
+    #[derive(Debug, Deserialize, PartialEq)]
+    #[serde(deny_unknown_fields)]
+    struct Success {
+        code: u32,
+        body: String,
+    }
+
+    #[derive(Debug, Deserialize, PartialEq)]
+    struct Failure {
+        code: u32,
+        message: String,
+    }
+
+    #[derive(Debug, PartialEq)]
+    enum Answer {
+        Success(Success),
+        Failure(Failure),
+    }
+
+    impl Discriminated for Answer {
+        const MEMBER: &'static str = "code";
+        const EXPECTING: &'static str = "an object told apart by its member `code`";
+
+        fn decode_selected<'de, D: serde::Deserializer<'de>>(
+            selector: Option<&Value>,
+            members: D,
+        ) -> Result<Self, D::Error> {
+            if selector.and_then(Value::as_u64) == Some(0) {
+                Success::deserialize(members).map(Answer::Success)
+            } else {
+                Failure::deserialize(members).map(Answer::Failure)
+            }
+        }
+    }
+
+    impl<'de> Deserialize<'de> for Answer {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            deserialize_discriminated(d)
+        }
+    }
+
+    fn check(text: &str, expected: Result<Answer, &str>) {
+        let got = serde_json::from_str::<Answer>(text).map_err(|e| e.to_string());
+        match (got, expected) {
+            (Ok(got), Ok(want)) => assert_eq!(got, want, "{text}"),
+            (Err(got), Err(want)) => assert!(got.contains(want), "{text}: {got}"),
+            (got, want) => panic!("{text}: got {got:?}, want {want:?}"),
+        }
+    }
+
+    fn success(body: &str) -> Result<Answer, &'static str> {
+        Ok(Answer::Success(Success {
+            code: 0,
+            body: body.to_owned(),
+        }))
+    }
+
+    #[test]
+    fn the_selecting_member_picks_the_variant_wherever_it_stands() {
+        check(r#"{"code": 0, "body": "b"}"#, success("b"));
+        // Members before the selecting one are replayed to the variant.
+        check(r#"{"body": "b", "code": 0}"#, success("b"));
+        check(
+            r#"{"message": "busy", "code": 7}"#,
+            Ok(Answer::Failure(Failure {
+                code: 7,
+                message: "busy".to_owned(),
+            })),
+        );
+        // Without it, the other variant decides what is missing.
+        check(r#"{"message": "m"}"#, Err("missing field `code`"));
+        check(r#"{}"#, Err("missing field `code`"));
+    }
+
+    #[test]
+    fn a_value_decodes_as_its_text_does() {
+        for text in [
+            r#"{"code": 0, "body": "b"}"#,
+            r#"{"body": "b", "code": 0}"#,
+            r#"{"message": "m", "code": 1}"#,
+            r#"{"message": "m"}"#,
+            r#"{"x": 1, "code": 0, "body": "b"}"#,
+            r#"{"body": 1, "code": 0}"#,
+        ] {
+            let value: Value = serde_json::from_str(text).expect("JSON");
+            let from_value = Answer::deserialize(&value).map_err(|e| e.to_string());
+            let from_text = serde_json::from_str::<Answer>(text).map_err(|e| e.to_string());
+            assert_eq!(from_value.is_ok(), from_text.is_ok(), "{text}");
+            assert_eq!(from_value.ok(), from_text.ok(), "{text}");
+        }
+    }
+
+    #[test]
+    fn errors_come_from_the_chosen_variant_or_the_input() {
+        check(
+            r#"{"code": 0, "body": 1}"#,
+            Err("invalid type: integer `1`"),
+        );
+        check(
+            r#"{"body": 1, "code": 0}"#,
+            Err("invalid type: integer `1`"),
+        );
+        check(
+            r#"{"code": 0, "body": "b", "x": 1}"#,
+            Err("unknown field `x`"),
+        );
+        check(
+            r#"{"x": 1, "code": 0, "body": "b"}"#,
+            Err("unknown field `x`"),
+        );
+        check(
+            r#"{"code": 0, "body": "b", "body": "c"}"#,
+            Err("duplicate field `body`"),
+        );
+        check(
+            r#"{"body": "b", "code": 0, "body": "c"}"#,
+            Err("duplicate field `body`"),
+        );
+        check(
+            r#""text""#,
+            Err("expected an object told apart by its member `code`"),
+        );
+        check(r#"{"code": 0, "body": "b""#, Err("EOF while parsing"));
     }
 }

@@ -848,20 +848,27 @@ impl<'m> TypeCx<'m> {
 
                     impl<'de> ::serde::Deserialize<'de> for #name {
                         fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::core::result::Result<Self, D::Error> {
-                            use ::serde::de::Error as _;
+                            ::wecom_rooms_runtime::de::deserialize_discriminated(deserializer)
+                        }
+                    }
+
+                    impl ::wecom_rooms_runtime::de::Discriminated for #name {
+                        const MEMBER: &'static str = #property;
+                        const EXPECTING: &'static str = #expecting;
+
+                        fn decode_selected<'de, D: ::serde::Deserializer<'de>>(
+                            selector: ::core::option::Option<&::serde_json::Value>,
+                            members: D,
+                        ) -> ::core::result::Result<Self, D::Error> {
                             use ::wecom_rooms_runtime::json;
-                            let value = ::serde_json::Value::deserialize(deserializer)?;
-                            if !value.is_object() {
-                                return Err(D::Error::invalid_type(::wecom_rooms_runtime::de::unexpected(&value), &#expecting));
-                            }
-                            let selects_then = match value.get(#property) {
+                            let selects_then = match selector {
                                 Some(x) => #test,
                                 None => #absent_selects_then,
                             };
                             if selects_then {
-                                <#then_ty as ::serde::Deserialize>::deserialize(value).map(Self::#then_variant).map_err(D::Error::custom)
+                                <#then_ty as ::serde::Deserialize>::deserialize(members).map(Self::#then_variant)
                             } else {
-                                <#other_ty as ::serde::Deserialize>::deserialize(value).map(Self::#other_variant).map_err(D::Error::custom)
+                                <#other_ty as ::serde::Deserialize>::deserialize(members).map(Self::#other_variant)
                             }
                         }
                     }
@@ -882,28 +889,10 @@ impl<'m> TypeCx<'m> {
                             }
                         }
 
-                        /// Decodes JSON text. Faster than the `Deserialize` impl, which must buffer
-                        /// the document to see the member that selects the variant: this reads the
-                        /// text twice instead, once skimming for that member and once straight into
-                        /// the variant, and its errors carry the line and column.
+                        /// Decodes JSON text in one pass (see the `Deserialize` impl); its errors
+                        /// carry the line and column.
                         pub fn from_slice(bytes: &[u8]) -> ::serde_json::Result<Self> {
-                            use ::wecom_rooms_runtime::json;
-                            #[derive(::serde::Deserialize)]
-                            #[serde(expecting = #expecting)]
-                            struct Selector {
-                                #[serde(rename = #property, default)]
-                                selector: ::core::option::Option<::serde_json::Value>,
-                            }
-                            let selector: Selector = ::serde_json::from_slice(bytes)?;
-                            let selects_then = match &selector.selector {
-                                Some(x) => #test,
-                                None => #absent_selects_then,
-                            };
-                            if selects_then {
-                                ::serde_json::from_slice(bytes).map(Self::#then_variant)
-                            } else {
-                                ::serde_json::from_slice(bytes).map(Self::#other_variant)
-                            }
+                            ::serde_json::from_slice(bytes)
                         }
                     }
 

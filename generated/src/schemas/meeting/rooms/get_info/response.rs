@@ -28,18 +28,18 @@ impl<'de> ::serde::Deserialize<'de> for Response {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        use ::serde::de::Error as _;
+        ::wecom_rooms_runtime::de::deserialize_discriminated(deserializer)
+    }
+}
+impl ::wecom_rooms_runtime::de::Discriminated for Response {
+    const MEMBER: &'static str = "errcode";
+    const EXPECTING: &'static str = "an object told apart by its member `errcode`";
+    fn decode_selected<'de, D: ::serde::Deserializer<'de>>(
+        selector: ::core::option::Option<&::serde_json::Value>,
+        members: D,
+    ) -> ::core::result::Result<Self, D::Error> {
         use ::wecom_rooms_runtime::json;
-        let value = ::serde_json::Value::deserialize(deserializer)?;
-        if !value.is_object() {
-            return Err(
-                D::Error::invalid_type(
-                    ::wecom_rooms_runtime::de::unexpected(&value),
-                    &"an object told apart by its member `errcode`",
-                ),
-            );
-        }
-        let selects_then = match value.get("errcode") {
+        let selects_then = match selector {
             Some(x) => {
                 matches!(
                     x, ::serde_json::Value::Number(n) if json::exact_i64(n) == Some(0i64)
@@ -48,13 +48,10 @@ impl<'de> ::serde::Deserialize<'de> for Response {
             None => false,
         };
         if selects_then {
-            <RoomInfo as ::serde::Deserialize>::deserialize(value)
-                .map(Self::RoomInfo)
-                .map_err(D::Error::custom)
+            <RoomInfo as ::serde::Deserialize>::deserialize(members).map(Self::RoomInfo)
         } else {
-            <ErrorEnvelope as ::serde::Deserialize>::deserialize(value)
+            <ErrorEnvelope as ::serde::Deserialize>::deserialize(members)
                 .map(Self::ErrorEnvelope)
-                .map_err(D::Error::custom)
         }
     }
 }
@@ -77,32 +74,10 @@ impl Response {
             ::serde_json::from_value(value).map(Self::ErrorEnvelope)
         }
     }
-    /// Decodes JSON text. Faster than the `Deserialize` impl, which must buffer
-    /// the document to see the member that selects the variant: this reads the
-    /// text twice instead, once skimming for that member and once straight into
-    /// the variant, and its errors carry the line and column.
+    /// Decodes JSON text in one pass (see the `Deserialize` impl); its errors
+    /// carry the line and column.
     pub fn from_slice(bytes: &[u8]) -> ::serde_json::Result<Self> {
-        use ::wecom_rooms_runtime::json;
-        #[derive(::serde::Deserialize)]
-        #[serde(expecting = "an object told apart by its member `errcode`")]
-        struct Selector {
-            #[serde(rename = "errcode", default)]
-            selector: ::core::option::Option<::serde_json::Value>,
-        }
-        let selector: Selector = ::serde_json::from_slice(bytes)?;
-        let selects_then = match &selector.selector {
-            Some(x) => {
-                matches!(
-                    x, ::serde_json::Value::Number(n) if json::exact_i64(n) == Some(0i64)
-                )
-            }
-            None => false,
-        };
-        if selects_then {
-            ::serde_json::from_slice(bytes).map(Self::RoomInfo)
-        } else {
-            ::serde_json::from_slice(bytes).map(Self::ErrorEnvelope)
-        }
+        ::serde_json::from_slice(bytes)
     }
 }
 impl ::core::str::FromStr for Response {
