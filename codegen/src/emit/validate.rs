@@ -170,9 +170,17 @@ fn needed(model: &Model, root: NodeId) -> Needed {
                 } else {
                     Vec::new()
                 };
-                // So are items that need only a type test.
+                // So are items and members that need only a type test.
                 if bare_item_types(model, k).is_some() {
                     inlined.extend(k.items);
+                }
+                if walks_members_once(k) {
+                    inlined.extend(
+                        k.properties
+                            .iter()
+                            .map(|(_, sub)| *sub)
+                            .filter(|&sub| bare_types(model, sub).is_some()),
+                    );
                 }
                 let tested = children(k)
                     .into_iter()
@@ -847,14 +855,7 @@ impl Checks<'_> {
         // walk on objects of up to a few dozen members (callgrind). On a larger object the walk
         // still costs a small fraction of parsing it, and it stops once every named member was
         // seen when nothing else needs the rest.
-        let named = k.properties.len()
-            + k.required
-                .iter()
-                .filter(|r| k.properties.iter().all(|(p, _)| p != *r))
-                .count();
-        let walks_anyway = !k.pattern_properties.is_empty() || k.additional_properties.is_some();
-        let single_pass =
-            self.mode == Mode::IsValid && k.required.len() <= 64 && (named >= 1 || walks_anyway);
+        let single_pass = self.mode == Mode::IsValid && walks_members_once(k);
         if single_pass {
             out.extend(self.members_in_one_pass(statics));
         }
@@ -1011,12 +1012,18 @@ impl Checks<'_> {
         let stop = stop.unwrap_or_default();
         let mut arms: Vec<(&str, TokenStream)> = Vec::new();
         for (name, sub) in &k.properties {
-            let f = self.is_valid_fn(*sub);
+            let test = match bare_types(self.cx.model, *sub) {
+                Some(types) => type_test(types, &quote!(x)),
+                None => {
+                    let f = self.is_valid_fn(*sub);
+                    quote! { #f(x) }
+                }
+            };
             let mark = bit(name).map(|b| quote! { seen |= #b; });
             let described = tracks.then(|| quote! { true });
             arms.push((
                 name,
-                quote! { #mark if !#f(x) { return false; } #stop #described },
+                quote! { #mark if !#test { return false; } #stop #described },
             ));
         }
         for name in &k.required {
@@ -1359,8 +1366,23 @@ fn bare_item_types<'m>(model: &'m Model, k: &Keywords) -> Option<&'m [JsonType]>
     if !k.prefix_items.is_empty() {
         return None;
     }
-    let ik = model.keywords(k.items?)?;
-    ik.types.as_deref().filter(|_| ik.assertions() == ["type"])
+    bare_types(model, k.items?)
+}
+
+/// The types a node allows, when `type` is its only assertion.
+fn bare_types(model: &Model, id: NodeId) -> Option<&[JsonType]> {
+    let k = model.keywords(id)?;
+    k.types.as_deref().filter(|_| k.assertions() == ["type"])
+}
+
+/// Whether `is_valid` walks this object's members in one pass (see [`Checks::object_checks`]):
+/// then members whose subschema is only a `type` are tested inline, without a function.
+fn walks_members_once(k: &Keywords) -> bool {
+    k.required.len() <= 64
+        && (!k.properties.is_empty()
+            || !k.required.is_empty()
+            || !k.pattern_properties.is_empty()
+            || k.additional_properties.is_some())
 }
 
 /// The mask of the lowest `bits` bits (at most 64).

@@ -1056,7 +1056,7 @@ mod validators {
                     }
                     "errmsg" => {
                         seen |= 2u64;
-                        if !is_valid_5(x) {
+                        if !matches!(x, Value::String(_)) {
                             return false;
                         }
                         if seen == 3u64 {
@@ -1149,14 +1149,6 @@ mod validators {
         validate_8(v, ctx);
     }
     /// `meeting/rooms/get_info/response.schema.json#/$defs/ErrorEnvelope/properties/errmsg`
-    #[inline]
-    pub(super) fn is_valid_5(v: &Value) -> bool {
-        if !matches!(v, Value::String(_)) {
-            return false;
-        }
-        true
-    }
-    /// `meeting/rooms/get_info/response.schema.json#/$defs/ErrorEnvelope/properties/errmsg`
     pub(super) fn validate_5<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         if !matches!(v, Value::String(_)) {
             ctx.error_found(
@@ -1200,7 +1192,7 @@ mod validators {
                     }
                     "errmsg" => {
                         seen |= 2u64;
-                        if !is_valid_10(x) {
+                        if !matches!(x, Value::String(_)) {
                             return false;
                         }
                         if seen == 511u64 {
@@ -1254,7 +1246,7 @@ mod validators {
                     }
                     "is_allow_call" => {
                         seen |= 128u64;
-                        if !is_valid_16(x) {
+                        if !matches!(x, Value::Bool(_)) {
                             return false;
                         }
                         if seen == 511u64 {
@@ -1440,14 +1432,6 @@ mod validators {
             );
         }
         validate_8(v, ctx);
-    }
-    /// `meeting/rooms/get_info/response.schema.json#/$defs/RoomInfo/properties/errmsg`
-    #[inline]
-    pub(super) fn is_valid_10(v: &Value) -> bool {
-        if !matches!(v, Value::String(_)) {
-            return false;
-        }
-        true
     }
     /// `meeting/rooms/get_info/response.schema.json#/$defs/RoomInfo/properties/errmsg`
     pub(super) fn validate_10<'v>(v: &'v Value, ctx: &mut Context<'v>) {
@@ -1666,14 +1650,6 @@ mod validators {
         }
     }
     /// `meeting/rooms/get_info/response.schema.json#/$defs/RoomInfo/properties/is_allow_call`
-    #[inline]
-    pub(super) fn is_valid_16(v: &Value) -> bool {
-        if !matches!(v, Value::Bool(_)) {
-            return false;
-        }
-        true
-    }
-    /// `meeting/rooms/get_info/response.schema.json#/$defs/RoomInfo/properties/is_allow_call`
     pub(super) fn validate_16<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         if !matches!(v, Value::Bool(_)) {
             ctx.error_found(
@@ -1769,7 +1745,7 @@ mod validators {
                     }
                     "meeting_room_name" => {
                         seen |= 2u64;
-                        if !is_valid_27(x) {
+                        if !matches!(x, Value::String(_)) {
                             return false;
                         }
                         if seen == 511u64 {
@@ -1778,7 +1754,7 @@ mod validators {
                     }
                     "city" => {
                         seen |= 4u64;
-                        if !is_valid_28(x) {
+                        if !matches!(x, Value::String(_)) {
                             return false;
                         }
                         if seen == 511u64 {
@@ -1787,7 +1763,7 @@ mod validators {
                     }
                     "building" => {
                         seen |= 8u64;
-                        if !is_valid_29(x) {
+                        if !matches!(x, Value::String(_)) {
                             return false;
                         }
                         if seen == 511u64 {
@@ -1796,7 +1772,7 @@ mod validators {
                     }
                     "floor" => {
                         seen |= 16u64;
-                        if !is_valid_30(x) {
+                        if !matches!(x, Value::String(_)) {
                             return false;
                         }
                         if seen == 511u64 {
@@ -1814,7 +1790,7 @@ mod validators {
                     }
                     "device" => {
                         seen |= 64u64;
-                        if !is_valid_32(x) {
+                        if !matches!(x, Value::String(_)) {
                             return false;
                         }
                         if seen == 511u64 {
@@ -1823,7 +1799,7 @@ mod validators {
                     }
                     "desc" => {
                         seen |= 128u64;
-                        if !is_valid_33(x) {
+                        if !matches!(x, Value::String(_)) {
                             return false;
                         }
                         if seen == 511u64 {
@@ -1832,7 +1808,7 @@ mod validators {
                     }
                     "password" => {
                         seen |= 256u64;
-                        if !is_valid_34(x) {
+                        if !matches!(x, Value::String(_)) {
                             return false;
                         }
                         if seen == 511u64 {
@@ -1938,7 +1914,7 @@ mod validators {
                     }
                     "valid_period" => {
                         seen |= 2u64;
-                        if !is_valid_36(x) {
+                        if !matches!(x, Value::String(_)) {
                             return false;
                         }
                         if seen == 3u64 {
@@ -1993,7 +1969,7 @@ mod validators {
                 match key.as_str() {
                     "factory" => {
                         seen |= 1u64;
-                        if !is_valid_37(x) {
+                        if !matches!(x, Value::String(_)) {
                             return false;
                         }
                         if seen == 2097151u64 {
@@ -2002,7 +1978,7 @@ mod validators {
                     }
                     "device_model" => {
                         seen |= 2u64;
-                        if !is_valid_38(x) {
+                        if !matches!(x, Value::String(_)) {
                             return false;
                         }
                         if seen == 2097151u64 {
@@ -2011,7 +1987,7 @@ mod validators {
                     }
                     "sn" => {
                         seen |= 4u64;
-                        if !is_valid_39(x) {
+                        if !matches!(x, Value::String(_)) {
                             return false;
                         }
                         if seen == 2097151u64 {
@@ -2020,7 +1996,7 @@ mod validators {
                     }
                     "ip" => {
                         seen |= 8u64;
-                        if !is_valid_40(x) {
+                        if !matches!(x, Value::String(_)) {
                             return false;
                         }
                         if seen == 2097151u64 {
@@ -2029,7 +2005,7 @@ mod validators {
                     }
                     "mac" => {
                         seen |= 16u64;
-                        if !is_valid_41(x) {
+                        if !matches!(x, Value::String(_)) {
                             return false;
                         }
                         if seen == 2097151u64 {
@@ -2038,7 +2014,7 @@ mod validators {
                     }
                     "rooms_version" => {
                         seen |= 32u64;
-                        if !is_valid_42(x) {
+                        if !matches!(x, Value::String(_)) {
                             return false;
                         }
                         if seen == 2097151u64 {
@@ -2047,7 +2023,7 @@ mod validators {
                     }
                     "firmware_version" => {
                         seen |= 64u64;
-                        if !is_valid_43(x) {
+                        if !matches!(x, Value::String(_)) {
                             return false;
                         }
                         if seen == 2097151u64 {
@@ -2056,7 +2032,7 @@ mod validators {
                     }
                     "health_status" => {
                         seen |= 128u64;
-                        if !is_valid_44(x) {
+                        if !matches!(x, Value::String(_)) {
                             return false;
                         }
                         if seen == 2097151u64 {
@@ -2065,7 +2041,7 @@ mod validators {
                     }
                     "system_type" => {
                         seen |= 256u64;
-                        if !is_valid_45(x) {
+                        if !matches!(x, Value::String(_)) {
                             return false;
                         }
                         if seen == 2097151u64 {
@@ -2083,7 +2059,7 @@ mod validators {
                     }
                     "active_time" => {
                         seen |= 1024u64;
-                        if !is_valid_47(x) {
+                        if !matches!(x, Value::String(_)) {
                             return false;
                         }
                         if seen == 2097151u64 {
@@ -2092,7 +2068,7 @@ mod validators {
                     }
                     "cpu_info" => {
                         seen |= 2048u64;
-                        if !is_valid_48(x) {
+                        if !matches!(x, Value::String(_)) {
                             return false;
                         }
                         if seen == 2097151u64 {
@@ -2101,7 +2077,7 @@ mod validators {
                     }
                     "cpu_usage" => {
                         seen |= 4096u64;
-                        if !is_valid_49(x) {
+                        if !matches!(x, Value::String(_)) {
                             return false;
                         }
                         if seen == 2097151u64 {
@@ -2110,7 +2086,7 @@ mod validators {
                     }
                     "gpu_info" => {
                         seen |= 8192u64;
-                        if !is_valid_50(x) {
+                        if !matches!(x, Value::String(_)) {
                             return false;
                         }
                         if seen == 2097151u64 {
@@ -2119,7 +2095,7 @@ mod validators {
                     }
                     "net_type" => {
                         seen |= 16384u64;
-                        if !is_valid_51(x) {
+                        if !matches!(x, Value::String(_)) {
                             return false;
                         }
                         if seen == 2097151u64 {
@@ -2128,7 +2104,7 @@ mod validators {
                     }
                     "memory_info" => {
                         seen |= 32768u64;
-                        if !is_valid_52(x) {
+                        if !matches!(x, Value::String(_)) {
                             return false;
                         }
                         if seen == 2097151u64 {
@@ -2146,7 +2122,7 @@ mod validators {
                     }
                     "camera_model" => {
                         seen |= 131072u64;
-                        if !is_valid_54(x) {
+                        if !matches!(x, Value::String(_)) {
                             return false;
                         }
                         if seen == 2097151u64 {
@@ -2155,7 +2131,7 @@ mod validators {
                     }
                     "enable_video_mirror" => {
                         seen |= 262144u64;
-                        if !is_valid_55(x) {
+                        if !matches!(x, Value::Bool(_)) {
                             return false;
                         }
                         if seen == 2097151u64 {
@@ -2164,7 +2140,7 @@ mod validators {
                     }
                     "microphone_info" => {
                         seen |= 524288u64;
-                        if !is_valid_56(x) {
+                        if !matches!(x, Value::String(_)) {
                             return false;
                         }
                         if seen == 2097151u64 {
@@ -2173,7 +2149,7 @@ mod validators {
                     }
                     "speaker_info" => {
                         seen |= 1048576u64;
-                        if !is_valid_57(x) {
+                        if !matches!(x, Value::String(_)) {
                             return false;
                         }
                         if seen == 2097151u64 {
@@ -2342,7 +2318,7 @@ mod validators {
                 match key.as_str() {
                     "pmi_code" => {
                         seen |= 1u64;
-                        if !is_valid_58(x) {
+                        if !matches!(x, Value::String(_)) {
                             return false;
                         }
                         if seen == 3u64 {
@@ -2351,7 +2327,7 @@ mod validators {
                     }
                     "pmi_pwd" => {
                         seen |= 2u64;
-                        if !is_valid_59(x) {
+                        if !matches!(x, Value::String(_)) {
                             return false;
                         }
                         if seen == 3u64 {
@@ -2471,14 +2447,6 @@ mod validators {
         }
     }
     /// `meeting/rooms/get_info/response.schema.json#/$defs/BasicInfo/properties/meeting_room_name`
-    #[inline]
-    pub(super) fn is_valid_27(v: &Value) -> bool {
-        if !matches!(v, Value::String(_)) {
-            return false;
-        }
-        true
-    }
-    /// `meeting/rooms/get_info/response.schema.json#/$defs/BasicInfo/properties/meeting_room_name`
     pub(super) fn validate_27<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         if !matches!(v, Value::String(_)) {
             ctx.error_found(
@@ -2488,14 +2456,6 @@ mod validators {
                 v,
             );
         }
-    }
-    /// `meeting/rooms/get_info/response.schema.json#/$defs/BasicInfo/properties/city`
-    #[inline]
-    pub(super) fn is_valid_28(v: &Value) -> bool {
-        if !matches!(v, Value::String(_)) {
-            return false;
-        }
-        true
     }
     /// `meeting/rooms/get_info/response.schema.json#/$defs/BasicInfo/properties/city`
     pub(super) fn validate_28<'v>(v: &'v Value, ctx: &mut Context<'v>) {
@@ -2509,14 +2469,6 @@ mod validators {
         }
     }
     /// `meeting/rooms/get_info/response.schema.json#/$defs/BasicInfo/properties/building`
-    #[inline]
-    pub(super) fn is_valid_29(v: &Value) -> bool {
-        if !matches!(v, Value::String(_)) {
-            return false;
-        }
-        true
-    }
-    /// `meeting/rooms/get_info/response.schema.json#/$defs/BasicInfo/properties/building`
     pub(super) fn validate_29<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         if !matches!(v, Value::String(_)) {
             ctx.error_found(
@@ -2526,14 +2478,6 @@ mod validators {
                 v,
             );
         }
-    }
-    /// `meeting/rooms/get_info/response.schema.json#/$defs/BasicInfo/properties/floor`
-    #[inline]
-    pub(super) fn is_valid_30(v: &Value) -> bool {
-        if !matches!(v, Value::String(_)) {
-            return false;
-        }
-        true
     }
     /// `meeting/rooms/get_info/response.schema.json#/$defs/BasicInfo/properties/floor`
     pub(super) fn validate_30<'v>(v: &'v Value, ctx: &mut Context<'v>) {
@@ -2559,14 +2503,6 @@ mod validators {
         validate_61(v, ctx);
     }
     /// `meeting/rooms/get_info/response.schema.json#/$defs/BasicInfo/properties/device`
-    #[inline]
-    pub(super) fn is_valid_32(v: &Value) -> bool {
-        if !matches!(v, Value::String(_)) {
-            return false;
-        }
-        true
-    }
-    /// `meeting/rooms/get_info/response.schema.json#/$defs/BasicInfo/properties/device`
     pub(super) fn validate_32<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         if !matches!(v, Value::String(_)) {
             ctx.error_found(
@@ -2576,14 +2512,6 @@ mod validators {
                 v,
             );
         }
-    }
-    /// `meeting/rooms/get_info/response.schema.json#/$defs/BasicInfo/properties/desc`
-    #[inline]
-    pub(super) fn is_valid_33(v: &Value) -> bool {
-        if !matches!(v, Value::String(_)) {
-            return false;
-        }
-        true
     }
     /// `meeting/rooms/get_info/response.schema.json#/$defs/BasicInfo/properties/desc`
     pub(super) fn validate_33<'v>(v: &'v Value, ctx: &mut Context<'v>) {
@@ -2606,14 +2534,6 @@ mod validators {
                 }
             }
         }
-    }
-    /// `meeting/rooms/get_info/response.schema.json#/$defs/BasicInfo/properties/password`
-    #[inline]
-    pub(super) fn is_valid_34(v: &Value) -> bool {
-        if !matches!(v, Value::String(_)) {
-            return false;
-        }
-        true
     }
     /// `meeting/rooms/get_info/response.schema.json#/$defs/BasicInfo/properties/password`
     pub(super) fn validate_34<'v>(v: &'v Value, ctx: &mut Context<'v>) {
@@ -2700,14 +2620,6 @@ mod validators {
         }
     }
     /// `meeting/rooms/get_info/response.schema.json#/$defs/AccountInfo/properties/valid_period`
-    #[inline]
-    pub(super) fn is_valid_36(v: &Value) -> bool {
-        if !matches!(v, Value::String(_)) {
-            return false;
-        }
-        true
-    }
-    /// `meeting/rooms/get_info/response.schema.json#/$defs/AccountInfo/properties/valid_period`
     pub(super) fn validate_36<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         if !matches!(v, Value::String(_)) {
             ctx.error_found(
@@ -2717,14 +2629,6 @@ mod validators {
                 v,
             );
         }
-    }
-    /// `meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/properties/factory`
-    #[inline]
-    pub(super) fn is_valid_37(v: &Value) -> bool {
-        if !matches!(v, Value::String(_)) {
-            return false;
-        }
-        true
     }
     /// `meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/properties/factory`
     pub(super) fn validate_37<'v>(v: &'v Value, ctx: &mut Context<'v>) {
@@ -2738,14 +2642,6 @@ mod validators {
         }
     }
     /// `meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/properties/device_model`
-    #[inline]
-    pub(super) fn is_valid_38(v: &Value) -> bool {
-        if !matches!(v, Value::String(_)) {
-            return false;
-        }
-        true
-    }
-    /// `meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/properties/device_model`
     pub(super) fn validate_38<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         if !matches!(v, Value::String(_)) {
             ctx.error_found(
@@ -2755,14 +2651,6 @@ mod validators {
                 v,
             );
         }
-    }
-    /// `meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/properties/sn`
-    #[inline]
-    pub(super) fn is_valid_39(v: &Value) -> bool {
-        if !matches!(v, Value::String(_)) {
-            return false;
-        }
-        true
     }
     /// `meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/properties/sn`
     pub(super) fn validate_39<'v>(v: &'v Value, ctx: &mut Context<'v>) {
@@ -2776,14 +2664,6 @@ mod validators {
         }
     }
     /// `meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/properties/ip`
-    #[inline]
-    pub(super) fn is_valid_40(v: &Value) -> bool {
-        if !matches!(v, Value::String(_)) {
-            return false;
-        }
-        true
-    }
-    /// `meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/properties/ip`
     pub(super) fn validate_40<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         if !matches!(v, Value::String(_)) {
             ctx.error_found(
@@ -2793,14 +2673,6 @@ mod validators {
                 v,
             );
         }
-    }
-    /// `meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/properties/mac`
-    #[inline]
-    pub(super) fn is_valid_41(v: &Value) -> bool {
-        if !matches!(v, Value::String(_)) {
-            return false;
-        }
-        true
     }
     /// `meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/properties/mac`
     pub(super) fn validate_41<'v>(v: &'v Value, ctx: &mut Context<'v>) {
@@ -2814,14 +2686,6 @@ mod validators {
         }
     }
     /// `meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/properties/rooms_version`
-    #[inline]
-    pub(super) fn is_valid_42(v: &Value) -> bool {
-        if !matches!(v, Value::String(_)) {
-            return false;
-        }
-        true
-    }
-    /// `meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/properties/rooms_version`
     pub(super) fn validate_42<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         if !matches!(v, Value::String(_)) {
             ctx.error_found(
@@ -2831,14 +2695,6 @@ mod validators {
                 v,
             );
         }
-    }
-    /// `meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/properties/firmware_version`
-    #[inline]
-    pub(super) fn is_valid_43(v: &Value) -> bool {
-        if !matches!(v, Value::String(_)) {
-            return false;
-        }
-        true
     }
     /// `meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/properties/firmware_version`
     pub(super) fn validate_43<'v>(v: &'v Value, ctx: &mut Context<'v>) {
@@ -2852,14 +2708,6 @@ mod validators {
         }
     }
     /// `meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/properties/health_status`
-    #[inline]
-    pub(super) fn is_valid_44(v: &Value) -> bool {
-        if !matches!(v, Value::String(_)) {
-            return false;
-        }
-        true
-    }
-    /// `meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/properties/health_status`
     pub(super) fn validate_44<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         if !matches!(v, Value::String(_)) {
             ctx.error_found(
@@ -2869,14 +2717,6 @@ mod validators {
                 v,
             );
         }
-    }
-    /// `meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/properties/system_type`
-    #[inline]
-    pub(super) fn is_valid_45(v: &Value) -> bool {
-        if !matches!(v, Value::String(_)) {
-            return false;
-        }
-        true
     }
     /// `meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/properties/system_type`
     pub(super) fn validate_45<'v>(v: &'v Value, ctx: &mut Context<'v>) {
@@ -2954,14 +2794,6 @@ mod validators {
         }
     }
     /// `meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/properties/active_time`
-    #[inline]
-    pub(super) fn is_valid_47(v: &Value) -> bool {
-        if !matches!(v, Value::String(_)) {
-            return false;
-        }
-        true
-    }
-    /// `meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/properties/active_time`
     pub(super) fn validate_47<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         if !matches!(v, Value::String(_)) {
             ctx.error_found(
@@ -2971,14 +2803,6 @@ mod validators {
                 v,
             );
         }
-    }
-    /// `meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/properties/cpu_info`
-    #[inline]
-    pub(super) fn is_valid_48(v: &Value) -> bool {
-        if !matches!(v, Value::String(_)) {
-            return false;
-        }
-        true
     }
     /// `meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/properties/cpu_info`
     pub(super) fn validate_48<'v>(v: &'v Value, ctx: &mut Context<'v>) {
@@ -2992,14 +2816,6 @@ mod validators {
         }
     }
     /// `meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/properties/cpu_usage`
-    #[inline]
-    pub(super) fn is_valid_49(v: &Value) -> bool {
-        if !matches!(v, Value::String(_)) {
-            return false;
-        }
-        true
-    }
-    /// `meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/properties/cpu_usage`
     pub(super) fn validate_49<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         if !matches!(v, Value::String(_)) {
             ctx.error_found(
@@ -3009,14 +2825,6 @@ mod validators {
                 v,
             );
         }
-    }
-    /// `meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/properties/gpu_info`
-    #[inline]
-    pub(super) fn is_valid_50(v: &Value) -> bool {
-        if !matches!(v, Value::String(_)) {
-            return false;
-        }
-        true
     }
     /// `meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/properties/gpu_info`
     pub(super) fn validate_50<'v>(v: &'v Value, ctx: &mut Context<'v>) {
@@ -3030,14 +2838,6 @@ mod validators {
         }
     }
     /// `meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/properties/net_type`
-    #[inline]
-    pub(super) fn is_valid_51(v: &Value) -> bool {
-        if !matches!(v, Value::String(_)) {
-            return false;
-        }
-        true
-    }
-    /// `meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/properties/net_type`
     pub(super) fn validate_51<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         if !matches!(v, Value::String(_)) {
             ctx.error_found(
@@ -3047,14 +2847,6 @@ mod validators {
                 v,
             );
         }
-    }
-    /// `meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/properties/memory_info`
-    #[inline]
-    pub(super) fn is_valid_52(v: &Value) -> bool {
-        if !matches!(v, Value::String(_)) {
-            return false;
-        }
-        true
     }
     /// `meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/properties/memory_info`
     pub(super) fn validate_52<'v>(v: &'v Value, ctx: &mut Context<'v>) {
@@ -3087,14 +2879,6 @@ mod validators {
         }
     }
     /// `meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/properties/camera_model`
-    #[inline]
-    pub(super) fn is_valid_54(v: &Value) -> bool {
-        if !matches!(v, Value::String(_)) {
-            return false;
-        }
-        true
-    }
-    /// `meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/properties/camera_model`
     pub(super) fn validate_54<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         if !matches!(v, Value::String(_)) {
             ctx.error_found(
@@ -3104,14 +2888,6 @@ mod validators {
                 v,
             );
         }
-    }
-    /// `meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/properties/enable_video_mirror`
-    #[inline]
-    pub(super) fn is_valid_55(v: &Value) -> bool {
-        if !matches!(v, Value::Bool(_)) {
-            return false;
-        }
-        true
     }
     /// `meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/properties/enable_video_mirror`
     pub(super) fn validate_55<'v>(v: &'v Value, ctx: &mut Context<'v>) {
@@ -3125,14 +2901,6 @@ mod validators {
         }
     }
     /// `meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/properties/microphone_info`
-    #[inline]
-    pub(super) fn is_valid_56(v: &Value) -> bool {
-        if !matches!(v, Value::String(_)) {
-            return false;
-        }
-        true
-    }
-    /// `meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/properties/microphone_info`
     pub(super) fn validate_56<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         if !matches!(v, Value::String(_)) {
             ctx.error_found(
@@ -3142,14 +2910,6 @@ mod validators {
                 v,
             );
         }
-    }
-    /// `meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/properties/speaker_info`
-    #[inline]
-    pub(super) fn is_valid_57(v: &Value) -> bool {
-        if !matches!(v, Value::String(_)) {
-            return false;
-        }
-        true
     }
     /// `meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/properties/speaker_info`
     pub(super) fn validate_57<'v>(v: &'v Value, ctx: &mut Context<'v>) {
@@ -3163,14 +2923,6 @@ mod validators {
         }
     }
     /// `meeting/rooms/get_info/response.schema.json#/$defs/PmiInfo/properties/pmi_code`
-    #[inline]
-    pub(super) fn is_valid_58(v: &Value) -> bool {
-        if !matches!(v, Value::String(_)) {
-            return false;
-        }
-        true
-    }
-    /// `meeting/rooms/get_info/response.schema.json#/$defs/PmiInfo/properties/pmi_code`
     pub(super) fn validate_58<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         if !matches!(v, Value::String(_)) {
             ctx.error_found(
@@ -3180,14 +2932,6 @@ mod validators {
                 v,
             );
         }
-    }
-    /// `meeting/rooms/get_info/response.schema.json#/$defs/PmiInfo/properties/pmi_pwd`
-    #[inline]
-    pub(super) fn is_valid_59(v: &Value) -> bool {
-        if !matches!(v, Value::String(_)) {
-            return false;
-        }
-        true
     }
     /// `meeting/rooms/get_info/response.schema.json#/$defs/PmiInfo/properties/pmi_pwd`
     pub(super) fn validate_59<'v>(v: &'v Value, ctx: &mut Context<'v>) {
