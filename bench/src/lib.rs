@@ -347,3 +347,75 @@ pub fn generate(dir: &Path) -> usize {
         .unwrap_or_else(|e| panic!("the generator fails on the synthetic schema: {e}"))
         .len()
 }
+
+/// The fixture files of the checker's benchmark: `count` copies of the doc sample, as a team's
+/// recorded payloads would be, in `dir`. Returns their names and contents.
+pub fn write_checker_fixtures(dir: &Path, count: usize) -> std::io::Result<Vec<(String, Vec<u8>)>> {
+    std::fs::create_dir_all(dir)?;
+    let bytes = response::EXAMPLES[0].as_bytes().to_vec();
+    (0..count)
+        .map(|i| {
+            let name = format!("response-{i:05}.json");
+            std::fs::write(dir.join(&name), &bytes)?;
+            Ok((name, bytes.clone()))
+        })
+        .collect()
+}
+
+/// What `wecom-rooms validate` does for each file beyond reading it (the span-aware parse, the
+/// validation, placing the findings), on files already in memory; how many are valid.
+#[inline(never)]
+pub fn check_files(files: &[(String, Vec<u8>)]) -> usize {
+    files
+        .iter()
+        .filter(|(name, bytes)| {
+            wecom_rooms_cli::check::check(&response::SCHEMA_ENTRY, name.clone(), bytes, false).valid
+        })
+        .count()
+}
+
+/// Reads every `*.json` file in `dir`, as the checker finds them; the bytes read.
+#[inline(never)]
+pub fn read_files(dir: &Path) -> usize {
+    let mut total = 0;
+    for entry in std::fs::read_dir(dir).expect("reads the fixture folder") {
+        let path = entry.expect("lists the fixture folder").path();
+        if path.extension().is_some_and(|e| e == "json") {
+            total += std::fs::read(&path).map_or(0, |b| b.len());
+        }
+    }
+    total
+}
+
+/// The whole `wecom-rooms validate --schema meeting/rooms/get_info/response --format json DIR`
+/// through the CLI's library entry, its output kept in memory; the bytes printed.
+#[inline(never)]
+pub fn run_checker(dir: &Path) -> usize {
+    use clap::Parser as _;
+    let cli = wecom_rooms_cli::Cli::try_parse_from([
+        std::ffi::OsStr::new("wecom-rooms"),
+        "validate".as_ref(),
+        "--schema".as_ref(),
+        "meeting/rooms/get_info/response".as_ref(),
+        "--format".as_ref(),
+        "json".as_ref(),
+        dir.as_os_str(),
+    ])
+    .expect("a valid command line");
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    let status = wecom_rooms_cli::run(
+        &cli,
+        wecom_rooms_cli::Io {
+            out: &mut out,
+            err: &mut err,
+            color: false,
+        },
+    )
+    .expect("output goes to memory");
+    assert_eq!(
+        status,
+        wecom_rooms_cli::Status::Met,
+        "every copy of the doc sample is valid"
+    );
+    out.len()
+}

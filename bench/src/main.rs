@@ -24,6 +24,10 @@ const KEEP_MARKER: &str =
 const GENERATOR_DEFS: usize = 1_000;
 /// Timed runs of the generator (after one untimed run).
 const GENERATOR_RUNS: usize = 5;
+/// The number of fixture files the checker is timed on.
+const CHECKER_FILES: usize = 10_000;
+/// Timed runs of each checker measurement (after one untimed run).
+const CHECKER_RUNS: usize = 5;
 
 struct Settings {
     quick: bool,
@@ -416,6 +420,75 @@ fn time_generator_here() -> (GeneratorFigure, GeneratorFigure) {
     figures
 }
 
+/// The median, fastest and slowest of `runs` timed calls of `f`, after one untimed call.
+fn time_runs(runs: usize, mut f: impl FnMut() -> usize) -> Spread {
+    black_box(f());
+    let mut times: Vec<Duration> = (0..runs)
+        .map(|_| {
+            let start = Instant::now();
+            black_box(f());
+            start.elapsed()
+        })
+        .collect();
+    times.sort();
+    Spread {
+        median: times[times.len() / 2],
+        min: times[0],
+        max: times[times.len() - 1],
+    }
+}
+
+struct Spread {
+    median: Duration,
+    min: Duration,
+    max: Duration,
+}
+
+impl Spread {
+    fn text(&self) -> String {
+        format!(
+            "{:.1} ms (fastest {:.1} ms, slowest {:.1} ms)",
+            self.median.as_secs_f64() * 1e3,
+            self.min.as_secs_f64() * 1e3,
+            self.max.as_secs_f64() * 1e3
+        )
+    }
+}
+
+/// The generator's and the checker's figures.
+struct ToolFigures {
+    /// The build-script path (unformatted).
+    generator: GeneratorFigure,
+    /// The formatted single file.
+    formatted: GeneratorFigure,
+    checker: CheckerFigure,
+}
+
+struct CheckerFigure {
+    file_bytes: usize,
+    /// `check` on the files' bytes in memory: the CPU beyond reading them.
+    check: Spread,
+    /// Listing and reading the files alone.
+    read: Spread,
+    /// The whole `validate` run through the CLI's library entry.
+    run: Spread,
+}
+
+/// Times `wecom-rooms validate` on `CHECKER_FILES` copies of the doc sample.
+fn time_checker() -> CheckerFigure {
+    let dir =
+        std::env::temp_dir().join(format!("wecom-rooms-bench-checker-{}", std::process::id()));
+    let files = b::write_checker_fixtures(&dir, CHECKER_FILES).expect("writes the fixture files");
+    let figure = CheckerFigure {
+        file_bytes: files.first().map_or(0, |(_, bytes)| bytes.len()),
+        check: time_runs(CHECKER_RUNS, || b::check_files(black_box(&files))),
+        read: time_runs(CHECKER_RUNS, || b::read_files(black_box(&dir))),
+        run: time_runs(CHECKER_RUNS, || b::run_checker(black_box(&dir))),
+    };
+    let _ = std::fs::remove_dir_all(&dir);
+    figure
+}
+
 /// A duration in nanoseconds, in the unit that suits it.
 fn human(ns: f64) -> String {
     if ns >= 1e9 {
@@ -490,11 +563,14 @@ fn report(
     payloads: &[b::Payload],
     ratios: &[Ratio],
     times: &BTreeMap<(String, &'static str), Time>,
-    generators: &(GeneratorFigure, GeneratorFigure),
+    tools: &ToolFigures,
     kept: &str,
 ) -> String {
-    // The build-script path (unformatted), and the formatted single file.
-    let (generator, formatted) = generators;
+    let ToolFigures {
+        generator,
+        formatted,
+        checker,
+    } = tools;
     let mut md = String::new();
     let w = &mut md;
     let _ = writeln!(w, "# Benchmarks\n");
@@ -666,6 +742,26 @@ fn report(
         formatted.max.as_secs_f64(),
         b::GENERATOR_STACK >> 20
     );
+    let _ = writeln!(w, "## The checker\n");
+    let _ = writeln!(
+        w,
+        "`wecom-rooms validate` on {CHECKER_FILES} copies of the doc sample ({} bytes each), \
+         median of {CHECKER_RUNS} runs after one untimed run:\n\n\
+         - beyond reading the files (the span-aware parse, the validation and placing the \
+         findings, on bytes in memory): **{}**; target: well under a second of CPU: {};\n\
+         - the whole run through the CLI's library entry, `--format json` into memory (listing \
+         the folder, reading, checking, printing one JSON line per file): {};\n\
+         - listing and reading the files alone: {}.\n",
+        checker.file_bytes,
+        checker.check.text(),
+        if checker.check.median < Duration::from_millis(500) {
+            "met"
+        } else {
+            "MISSED"
+        },
+        checker.run.text(),
+        checker.read.text()
+    );
     let _ = writeln!(w, "## Method\n");
     let _ = writeln!(
         w,
@@ -718,6 +814,7 @@ fn main() {
     measure(&settings, &criterion_dir, &payloads);
     let (ratios, times) = ratios(&criterion_dir, &payloads);
     let (generator, formatted) = time_generator();
+    let checker = time_checker();
     let machine = Machine {
         nproc: std::thread::available_parallelism().map_or(0, |n| n.get()),
         cpu: cpu_model(),
@@ -745,6 +842,12 @@ fn main() {
         generator.median.as_secs_f64(),
         formatted.median.as_secs_f64()
     );
+    println!(
+        "checker {CHECKER_FILES} files: {:.1} ms beyond reading them; whole run {:.1} ms, reading alone {:.1} ms",
+        checker.check.median.as_secs_f64() * 1e3,
+        checker.run.median.as_secs_f64() * 1e3,
+        checker.read.median.as_secs_f64() * 1e3
+    );
 
     if let Some(out) = &settings.out {
         let kept = std::fs::read_to_string(out)
@@ -767,7 +870,11 @@ fn main() {
             &payloads,
             &ratios,
             &times,
-            &(generator, formatted),
+            &ToolFigures {
+                generator,
+                formatted,
+                checker,
+            },
             &kept,
         );
         std::fs::write(out, text).unwrap_or_else(|e| panic!("cannot write {}: {e}", out.display()));
