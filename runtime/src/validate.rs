@@ -155,6 +155,16 @@ impl<'v> Context<'v> {
         }
     }
 
+    /// Applies `validate` to every item of `items`, each at its position.
+    #[inline]
+    pub fn items(&mut self, items: &'v [Value], validate: fn(&'v Value, &mut Context<'v>)) {
+        for (index, item) in items.iter().enumerate() {
+            self.push(Segment::Index(index));
+            validate(item, self);
+            self.pop();
+        }
+    }
+
     /// Reports the violation of `required` (at `schema_location`) when `members` lacks `name`.
     #[inline]
     pub fn require(

@@ -832,14 +832,15 @@ impl Checks<'_> {
             out.extend(quote! { if !(#test) { #fail } });
         }
         if let Some(values) = &self.k.enum_values {
-            let tests: Vec<TokenStream> =
-                values.iter().map(|value| equals(value, statics)).collect();
             let listed = join_or(&values.iter().map(|v| v.to_string()).collect::<Vec<_>>());
             let fail = self.fail_found("enum", &listed);
-            let test = if tests.is_empty() {
-                quote! { false }
-            } else {
-                quote! { #(#tests)||* }
+            let test = match membership(&values.iter().collect::<Vec<_>>()) {
+                Some(test) => test,
+                None if values.is_empty() => quote! { false },
+                None => {
+                    let tests = values.iter().map(|value| equals(value, statics));
+                    quote! { #(#tests)||* }
+                }
             };
             out.extend(quote! { if !(#test) { #fail } });
         }
@@ -1118,7 +1119,7 @@ impl Checks<'_> {
                 let apply = self.apply_child(*sub, quote!(x), quote!(Segment::Index(i)));
                 arms.push(quote! { #i => { #apply } });
             }
-            let rest = match k.items {
+            let rest = || match k.items {
                 Some(items) => self.apply_child(items, quote!(x), quote!(Segment::Index(i))),
                 None => quote! {},
             };
@@ -1138,9 +1139,18 @@ impl Checks<'_> {
                     }
                     if !chunks.remainder().iter().all(item_ok) { return false; }
                 });
+            } else if let Some(items) = k.items.filter(|items| {
+                arms.is_empty()
+                    && self.mode == Mode::Validate
+                    && !self.cx.tolerated.contains_key(items)
+            }) {
+                let validate = self.cx.name(Mode::Validate, items);
+                out.extend(quote! { ctx.items(arr, #validate); });
             } else if arms.is_empty() {
+                let rest = rest();
                 out.extend(quote! { for (i, x) in arr.iter().enumerate() { #rest } });
             } else {
+                let rest = rest();
                 out.extend(quote! { for (i, x) in arr.iter().enumerate() { match i { #(#arms)* _ => { #rest } } } });
             }
         }
@@ -1432,26 +1442,37 @@ fn distinct_constants(model: &Model, branches: &[NodeId]) -> Option<TokenStream>
         .map(|&b| model.keywords(b)?.only_const())
         .collect();
     let constants = constants?;
-    if let Some(ints) = constants
+    // Two equal constants would both match: `oneOf` would then fail where a membership test
+    // passes.
+    let distinct: BTreeSet<String> = constants.iter().map(|c| c.to_string()).collect();
+    if distinct.len() != constants.len() {
+        return None;
+    }
+    membership(&constants)
+}
+
+/// A membership test of `v` in `values` in one `matches!`, when they are all `i64` integers
+/// or all strings (and not none).
+fn membership(values: &[&Value]) -> Option<TokenStream> {
+    if values.is_empty() {
+        return None;
+    }
+    if let Some(ints) = values
         .iter()
         .map(|c| c.as_i64())
-        .collect::<Option<Vec<i64>>>()
+        .collect::<Option<BTreeSet<i64>>>()
     {
-        let distinct: BTreeSet<i64> = ints.iter().copied().collect();
-        return (distinct.len() == ints.len()).then(|| {
-            quote! { matches!(v, Value::Number(n) if matches!(json::exact_i64(n), Some(#(#ints)|*))) }
-        });
+        let ints = ints.iter();
+        return Some(
+            quote! { matches!(v, Value::Number(n) if matches!(json::exact_i64(n), Some(#(#ints)|*))) },
+        );
     }
-    if let Some(strs) = constants
+    let strs = values
         .iter()
         .map(|c| c.as_str())
-        .collect::<Option<Vec<&str>>>()
-    {
-        let distinct: BTreeSet<&str> = strs.iter().copied().collect();
-        return (distinct.len() == strs.len())
-            .then(|| quote! { matches!(v.as_str(), Some(#(#strs)|*)) });
-    }
-    None
+        .collect::<Option<BTreeSet<&str>>>()?;
+    let strs = strs.iter();
+    Some(quote! { matches!(v.as_str(), Some(#(#strs)|*)) })
 }
 
 /// A boolean expression: `v` equals `value` as JSON Schema compares (1 equals 1.0).

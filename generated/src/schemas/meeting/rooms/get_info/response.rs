@@ -2439,11 +2439,7 @@ mod validators {
             );
         }
         if let Value::Array(arr) = v {
-            for (i, x) in arr.iter().enumerate() {
-                ctx.push(Segment::Index(i));
-                validate_60(x, ctx);
-                ctx.pop();
-            }
+            ctx.items(arr, validate_60);
         }
     }
     /// `meeting/rooms/get_info/response.schema.json#/$defs/BasicInfo/properties/meeting_room_name`
