@@ -971,17 +971,12 @@ impl Checks<'_> {
     }
 
     /// `required`, `properties`, `patternProperties` and `additionalProperties` of `is_valid` in
-    /// one walk over the members: a `match` on each name, a bit per required member. Looking
-    /// each named member up in the map instead costs a search per name, which dominated.
+    /// one walk over the members (called where [`walks_members_once`] holds): a `match` on each
+    /// name, and a bit per named member to know when all were seen and whether the required
+    /// ones were. Looking each named member up in the map instead costs a search per name,
+    /// which dominated.
     fn members_in_one_pass(&self, statics: &mut Statics) -> TokenStream {
         let k = self.k;
-        let needs_walk = !k.properties.is_empty()
-            || !k.required.is_empty()
-            || !k.pattern_properties.is_empty()
-            || k.additional_properties.is_some();
-        if !needs_walk {
-            return TokenStream::new();
-        }
         let tracks = k.additional_properties.is_some();
         // Without `patternProperties` and `additionalProperties` the walk has nothing left to do
         // once every named member was seen, and stops there: then each named member has a bit.
@@ -1031,7 +1026,7 @@ impl Checks<'_> {
             if k.properties.iter().all(|(p, _)| p != name) {
                 let b = bit(name).expect("a required name");
                 let described = tracks.then(|| quote! { false });
-                arms.push((name, quote! { seen |= #b; #described }));
+                arms.push((name, quote! { seen |= #b; #stop #described }));
             }
         }
         let arms = arms
