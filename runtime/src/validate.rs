@@ -140,6 +140,21 @@ impl<'v> Context<'v> {
         self.report.errors.push(error);
     }
 
+    /// Applies `validate` to a member found earlier (`None`: the object has no such member),
+    /// at its position.
+    #[inline]
+    pub fn member_found(
+        &mut self,
+        member: Option<(&'v String, &'v Value)>,
+        validate: fn(&'v Value, &mut Context<'v>),
+    ) {
+        if let Some((key, value)) = member {
+            self.push(Segment::Key(key));
+            validate(value, self);
+            self.pop();
+        }
+    }
+
     /// Applies `validate` to the member `name` of `members`, if there is one, at its position.
     #[inline]
     pub fn member(
@@ -178,8 +193,10 @@ impl<'v> Context<'v> {
         }
     }
 
+    /// Reports the violation of `required` (at `schema_location`): the object has no member
+    /// `name`.
     #[cold]
-    fn missing(&mut self, name: &'static str, schema_location: &'static str) {
+    pub fn missing(&mut self, name: &'static str, schema_location: &'static str) {
         let message = format!("missing required member {}", Value::String(name.to_owned()));
         self.error("required", schema_location, message);
     }

@@ -860,12 +860,37 @@ impl Checks<'_> {
         if single_pass {
             out.extend(self.members_in_one_pass(statics));
         }
-        for name in k.required.iter().filter(|_| !single_pass) {
-            out.extend(match self.mode {
-                Mode::Validate => {
-                    let location = self.cx.location("required");
-                    quote! { ctx.require(obj, #name, #location); }
+        // `validate` finds the named members in one walk too, then reports in the schema's
+        // order from what it found.
+        let slots = (self.mode == Mode::Validate)
+            .then(|| named_members(k))
+            .filter(|names| !names.is_empty() && names.len() <= 64);
+        let slot =
+            |name: &str| -> Option<usize> { slots.as_ref()?.iter().position(|n| *n == name) };
+        if let Some(names) = &slots {
+            let count = names.len();
+            let arms = names
+                .iter()
+                .enumerate()
+                .map(|(i, name)| quote! { #name => #i, });
+            out.extend(quote! {
+                let mut found = [None; #count];
+                let mut seen = 0;
+                for (key, x) in obj {
+                    let slot = match key.as_str() { #(#arms)* _ => continue };
+                    found[slot] = Some((key, x));
+                    seen += 1;
+                    if seen == #count { break; }
                 }
+            });
+        }
+        for name in k.required.iter().filter(|_| !single_pass) {
+            let location = self.cx.location("required");
+            out.extend(match (self.mode, slot(name)) {
+                (Mode::Validate, Some(i)) => {
+                    quote! { if found[#i].is_none() { ctx.missing(#name, #location); } }
+                }
+                (Mode::Validate, None) => quote! { ctx.require(obj, #name, #location); },
                 _ => quote! { if !obj.contains_key(#name) { return false; } },
             });
         }
@@ -900,13 +925,18 @@ impl Checks<'_> {
                     let apply = apply();
                     quote! { if let Some(x) = obj.get(#name) { #apply } }
                 }
-                Mode::Validate if !self.cx.tolerated.contains_key(sub) => {
-                    let validate = self.cx.name(Mode::Validate, *sub);
-                    quote! { ctx.member(obj, #name, #validate); }
-                }
                 Mode::Validate => {
-                    let apply = apply();
-                    quote! { if let Some((key, x)) = obj.get_key_value(#name) { #apply } }
+                    let member = match slot(name) {
+                        Some(i) => quote! { found[#i] },
+                        None => quote! { obj.get_key_value(#name) },
+                    };
+                    if self.cx.tolerated.contains_key(sub) {
+                        let apply = apply();
+                        quote! { if let Some((key, x)) = #member { #apply } }
+                    } else {
+                        let validate = self.cx.name(Mode::Validate, *sub);
+                        quote! { ctx.member_found(#member, #validate); }
+                    }
                 }
                 Mode::Annotate => unreachable!("annotations are not checks"),
             });
@@ -1378,6 +1408,17 @@ fn bare_item_types<'m>(model: &'m Model, k: &Keywords) -> Option<&'m [JsonType]>
 fn bare_types(model: &Model, id: NodeId) -> Option<&[JsonType]> {
     let k = model.keywords(id)?;
     k.types.as_deref().filter(|_| k.assertions() == ["type"])
+}
+
+/// The names of `properties`, then those of `required` that `properties` does not name.
+fn named_members(k: &Keywords) -> Vec<&str> {
+    let mut names: Vec<&str> = k.properties.iter().map(|(p, _)| p.as_str()).collect();
+    for r in &k.required {
+        if !names.contains(&r.as_str()) {
+            names.push(r);
+        }
+    }
+    names
 }
 
 /// Whether `is_valid` walks this object's members in one pass (see [`Checks::object_checks`]):

@@ -162,12 +162,26 @@ mod validators {
             );
         }
         if let Value::Object(obj) = v {
-            ctx.require(
-                obj,
-                "meeting_room_id",
-                "meeting/rooms/get_info/request.schema.json#/required",
-            );
-            ctx.member(obj, "meeting_room_id", validate_1);
+            let mut found = [None; 1usize];
+            let mut seen = 0;
+            for (key, x) in obj {
+                let slot = match key.as_str() {
+                    "meeting_room_id" => 0usize,
+                    _ => continue,
+                };
+                found[slot] = Some((key, x));
+                seen += 1;
+                if seen == 1usize {
+                    break;
+                }
+            }
+            if found[0usize].is_none() {
+                ctx.missing(
+                    "meeting_room_id",
+                    "meeting/rooms/get_info/request.schema.json#/required",
+                );
+            }
+            ctx.member_found(found[0usize], validate_1);
             for (key, x) in obj {
                 let mut described = matches!(key.as_str(), "meeting_room_id");
                 if !described {

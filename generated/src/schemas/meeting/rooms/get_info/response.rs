@@ -1083,18 +1083,34 @@ mod validators {
             );
         }
         if let Value::Object(obj) = v {
-            ctx.require(
-                obj,
-                "errcode",
-                "meeting/rooms/get_info/response.schema.json#/$defs/ErrorEnvelope/required",
-            );
-            ctx.require(
-                obj,
-                "errmsg",
-                "meeting/rooms/get_info/response.schema.json#/$defs/ErrorEnvelope/required",
-            );
-            ctx.member(obj, "errcode", validate_4);
-            ctx.member(obj, "errmsg", validate_5);
+            let mut found = [None; 2usize];
+            let mut seen = 0;
+            for (key, x) in obj {
+                let slot = match key.as_str() {
+                    "errcode" => 0usize,
+                    "errmsg" => 1usize,
+                    _ => continue,
+                };
+                found[slot] = Some((key, x));
+                seen += 1;
+                if seen == 2usize {
+                    break;
+                }
+            }
+            if found[0usize].is_none() {
+                ctx.missing(
+                    "errcode",
+                    "meeting/rooms/get_info/response.schema.json#/$defs/ErrorEnvelope/required",
+                );
+            }
+            if found[1usize].is_none() {
+                ctx.missing(
+                    "errmsg",
+                    "meeting/rooms/get_info/response.schema.json#/$defs/ErrorEnvelope/required",
+                );
+            }
+            ctx.member_found(found[0usize], validate_4);
+            ctx.member_found(found[1usize], validate_5);
         }
     }
     /// `meeting/rooms/get_info/response.schema.json#/if`
@@ -1282,49 +1298,78 @@ mod validators {
             );
         }
         if let Value::Object(obj) = v {
-            ctx.require(
-                obj,
-                "errcode",
-                "meeting/rooms/get_info/response.schema.json#/$defs/RoomInfo/required",
-            );
-            ctx.require(
-                obj,
-                "errmsg",
-                "meeting/rooms/get_info/response.schema.json#/$defs/RoomInfo/required",
-            );
-            ctx.require(
-                obj,
-                "basic_info",
-                "meeting/rooms/get_info/response.schema.json#/$defs/RoomInfo/required",
-            );
-            ctx.require(
-                obj,
-                "account_info",
-                "meeting/rooms/get_info/response.schema.json#/$defs/RoomInfo/required",
-            );
-            ctx.require(
-                obj,
-                "hardware_info",
-                "meeting/rooms/get_info/response.schema.json#/$defs/RoomInfo/required",
-            );
-            ctx.require(
-                obj,
-                "monitor_status",
-                "meeting/rooms/get_info/response.schema.json#/$defs/RoomInfo/required",
-            );
-            ctx.require(
-                obj,
-                "is_allow_call",
-                "meeting/rooms/get_info/response.schema.json#/$defs/RoomInfo/required",
-            );
-            ctx.require(
-                obj,
-                "scheduled_status",
-                "meeting/rooms/get_info/response.schema.json#/$defs/RoomInfo/required",
-            );
-            ctx.member(obj, "errcode", validate_9);
-            ctx.member(obj, "errmsg", validate_10);
-            if let Some((key, x)) = obj.get_key_value("basic_info") {
+            let mut found = [None; 9usize];
+            let mut seen = 0;
+            for (key, x) in obj {
+                let slot = match key.as_str() {
+                    "errcode" => 0usize,
+                    "errmsg" => 1usize,
+                    "basic_info" => 2usize,
+                    "account_info" => 3usize,
+                    "hardware_info" => 4usize,
+                    "pmi_info" => 5usize,
+                    "monitor_status" => 6usize,
+                    "is_allow_call" => 7usize,
+                    "scheduled_status" => 8usize,
+                    _ => continue,
+                };
+                found[slot] = Some((key, x));
+                seen += 1;
+                if seen == 9usize {
+                    break;
+                }
+            }
+            if found[0usize].is_none() {
+                ctx.missing(
+                    "errcode",
+                    "meeting/rooms/get_info/response.schema.json#/$defs/RoomInfo/required",
+                );
+            }
+            if found[1usize].is_none() {
+                ctx.missing(
+                    "errmsg",
+                    "meeting/rooms/get_info/response.schema.json#/$defs/RoomInfo/required",
+                );
+            }
+            if found[2usize].is_none() {
+                ctx.missing(
+                    "basic_info",
+                    "meeting/rooms/get_info/response.schema.json#/$defs/RoomInfo/required",
+                );
+            }
+            if found[3usize].is_none() {
+                ctx.missing(
+                    "account_info",
+                    "meeting/rooms/get_info/response.schema.json#/$defs/RoomInfo/required",
+                );
+            }
+            if found[4usize].is_none() {
+                ctx.missing(
+                    "hardware_info",
+                    "meeting/rooms/get_info/response.schema.json#/$defs/RoomInfo/required",
+                );
+            }
+            if found[6usize].is_none() {
+                ctx.missing(
+                    "monitor_status",
+                    "meeting/rooms/get_info/response.schema.json#/$defs/RoomInfo/required",
+                );
+            }
+            if found[7usize].is_none() {
+                ctx.missing(
+                    "is_allow_call",
+                    "meeting/rooms/get_info/response.schema.json#/$defs/RoomInfo/required",
+                );
+            }
+            if found[8usize].is_none() {
+                ctx.missing(
+                    "scheduled_status",
+                    "meeting/rooms/get_info/response.schema.json#/$defs/RoomInfo/required",
+                );
+            }
+            ctx.member_found(found[0usize], validate_9);
+            ctx.member_found(found[1usize], validate_10);
+            if let Some((key, x)) = found[2usize] {
                 ctx.push(Segment::Key(key));
                 validate_11(x, ctx);
                 if ctx.options().tolerances {
@@ -1332,7 +1377,7 @@ mod validators {
                 }
                 ctx.pop();
             }
-            if let Some((key, x)) = obj.get_key_value("account_info") {
+            if let Some((key, x)) = found[3usize] {
                 ctx.push(Segment::Key(key));
                 validate_12(x, ctx);
                 if ctx.options().tolerances {
@@ -1340,7 +1385,7 @@ mod validators {
                 }
                 ctx.pop();
             }
-            if let Some((key, x)) = obj.get_key_value("hardware_info") {
+            if let Some((key, x)) = found[4usize] {
                 ctx.push(Segment::Key(key));
                 validate_13(x, ctx);
                 if ctx.options().tolerances {
@@ -1348,7 +1393,7 @@ mod validators {
                 }
                 ctx.pop();
             }
-            if let Some((key, x)) = obj.get_key_value("pmi_info") {
+            if let Some((key, x)) = found[5usize] {
                 ctx.push(Segment::Key(key));
                 validate_14(x, ctx);
                 if ctx.options().tolerances {
@@ -1356,9 +1401,9 @@ mod validators {
                 }
                 ctx.pop();
             }
-            ctx.member(obj, "monitor_status", validate_15);
-            ctx.member(obj, "is_allow_call", validate_16);
-            ctx.member(obj, "scheduled_status", validate_17);
+            ctx.member_found(found[6usize], validate_15);
+            ctx.member_found(found[7usize], validate_16);
+            ctx.member_found(found[8usize], validate_17);
         }
     }
     /// `meeting/rooms/get_info/response.schema.json#/$defs/Int32`
@@ -1835,60 +1880,90 @@ mod validators {
             );
         }
         if let Value::Object(obj) = v {
-            ctx.require(
-                obj,
-                "rooms_id_list",
-                "meeting/rooms/get_info/response.schema.json#/$defs/BasicInfo/required",
-            );
-            ctx.require(
-                obj,
-                "meeting_room_name",
-                "meeting/rooms/get_info/response.schema.json#/$defs/BasicInfo/required",
-            );
-            ctx.require(
-                obj,
-                "city",
-                "meeting/rooms/get_info/response.schema.json#/$defs/BasicInfo/required",
-            );
-            ctx.require(
-                obj,
-                "building",
-                "meeting/rooms/get_info/response.schema.json#/$defs/BasicInfo/required",
-            );
-            ctx.require(
-                obj,
-                "floor",
-                "meeting/rooms/get_info/response.schema.json#/$defs/BasicInfo/required",
-            );
-            ctx.require(
-                obj,
-                "participant_number",
-                "meeting/rooms/get_info/response.schema.json#/$defs/BasicInfo/required",
-            );
-            ctx.require(
-                obj,
-                "device",
-                "meeting/rooms/get_info/response.schema.json#/$defs/BasicInfo/required",
-            );
-            ctx.require(
-                obj,
-                "desc",
-                "meeting/rooms/get_info/response.schema.json#/$defs/BasicInfo/required",
-            );
-            ctx.require(
-                obj,
-                "password",
-                "meeting/rooms/get_info/response.schema.json#/$defs/BasicInfo/required",
-            );
-            ctx.member(obj, "rooms_id_list", validate_26);
-            ctx.member(obj, "meeting_room_name", validate_27);
-            ctx.member(obj, "city", validate_28);
-            ctx.member(obj, "building", validate_29);
-            ctx.member(obj, "floor", validate_30);
-            ctx.member(obj, "participant_number", validate_31);
-            ctx.member(obj, "device", validate_32);
-            ctx.member(obj, "desc", validate_33);
-            ctx.member(obj, "password", validate_34);
+            let mut found = [None; 9usize];
+            let mut seen = 0;
+            for (key, x) in obj {
+                let slot = match key.as_str() {
+                    "rooms_id_list" => 0usize,
+                    "meeting_room_name" => 1usize,
+                    "city" => 2usize,
+                    "building" => 3usize,
+                    "floor" => 4usize,
+                    "participant_number" => 5usize,
+                    "device" => 6usize,
+                    "desc" => 7usize,
+                    "password" => 8usize,
+                    _ => continue,
+                };
+                found[slot] = Some((key, x));
+                seen += 1;
+                if seen == 9usize {
+                    break;
+                }
+            }
+            if found[0usize].is_none() {
+                ctx.missing(
+                    "rooms_id_list",
+                    "meeting/rooms/get_info/response.schema.json#/$defs/BasicInfo/required",
+                );
+            }
+            if found[1usize].is_none() {
+                ctx.missing(
+                    "meeting_room_name",
+                    "meeting/rooms/get_info/response.schema.json#/$defs/BasicInfo/required",
+                );
+            }
+            if found[2usize].is_none() {
+                ctx.missing(
+                    "city",
+                    "meeting/rooms/get_info/response.schema.json#/$defs/BasicInfo/required",
+                );
+            }
+            if found[3usize].is_none() {
+                ctx.missing(
+                    "building",
+                    "meeting/rooms/get_info/response.schema.json#/$defs/BasicInfo/required",
+                );
+            }
+            if found[4usize].is_none() {
+                ctx.missing(
+                    "floor",
+                    "meeting/rooms/get_info/response.schema.json#/$defs/BasicInfo/required",
+                );
+            }
+            if found[5usize].is_none() {
+                ctx.missing(
+                    "participant_number",
+                    "meeting/rooms/get_info/response.schema.json#/$defs/BasicInfo/required",
+                );
+            }
+            if found[6usize].is_none() {
+                ctx.missing(
+                    "device",
+                    "meeting/rooms/get_info/response.schema.json#/$defs/BasicInfo/required",
+                );
+            }
+            if found[7usize].is_none() {
+                ctx.missing(
+                    "desc",
+                    "meeting/rooms/get_info/response.schema.json#/$defs/BasicInfo/required",
+                );
+            }
+            if found[8usize].is_none() {
+                ctx.missing(
+                    "password",
+                    "meeting/rooms/get_info/response.schema.json#/$defs/BasicInfo/required",
+                );
+            }
+            ctx.member_found(found[0usize], validate_26);
+            ctx.member_found(found[1usize], validate_27);
+            ctx.member_found(found[2usize], validate_28);
+            ctx.member_found(found[3usize], validate_29);
+            ctx.member_found(found[4usize], validate_30);
+            ctx.member_found(found[5usize], validate_31);
+            ctx.member_found(found[6usize], validate_32);
+            ctx.member_found(found[7usize], validate_33);
+            ctx.member_found(found[8usize], validate_34);
         }
     }
     /// `meeting/rooms/get_info/response.schema.json#/$defs/AccountInfo`
@@ -1941,18 +2016,34 @@ mod validators {
             );
         }
         if let Value::Object(obj) = v {
-            ctx.require(
-                obj,
-                "account_type",
-                "meeting/rooms/get_info/response.schema.json#/$defs/AccountInfo/required",
-            );
-            ctx.require(
-                obj,
-                "valid_period",
-                "meeting/rooms/get_info/response.schema.json#/$defs/AccountInfo/required",
-            );
-            ctx.member(obj, "account_type", validate_35);
-            ctx.member(obj, "valid_period", validate_36);
+            let mut found = [None; 2usize];
+            let mut seen = 0;
+            for (key, x) in obj {
+                let slot = match key.as_str() {
+                    "account_type" => 0usize,
+                    "valid_period" => 1usize,
+                    _ => continue,
+                };
+                found[slot] = Some((key, x));
+                seen += 1;
+                if seen == 2usize {
+                    break;
+                }
+            }
+            if found[0usize].is_none() {
+                ctx.missing(
+                    "account_type",
+                    "meeting/rooms/get_info/response.schema.json#/$defs/AccountInfo/required",
+                );
+            }
+            if found[1usize].is_none() {
+                ctx.missing(
+                    "valid_period",
+                    "meeting/rooms/get_info/response.schema.json#/$defs/AccountInfo/required",
+                );
+            }
+            ctx.member_found(found[0usize], validate_35);
+            ctx.member_found(found[1usize], validate_36);
         }
     }
     /// `meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo`
@@ -2176,132 +2267,186 @@ mod validators {
             );
         }
         if let Value::Object(obj) = v {
-            ctx.require(
-                obj,
-                "factory",
-                "meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/required",
-            );
-            ctx.require(
-                obj,
-                "device_model",
-                "meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/required",
-            );
-            ctx.require(
-                obj,
-                "sn",
-                "meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/required",
-            );
-            ctx.require(
-                obj,
-                "ip",
-                "meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/required",
-            );
-            ctx.require(
-                obj,
-                "mac",
-                "meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/required",
-            );
-            ctx.require(
-                obj,
-                "rooms_version",
-                "meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/required",
-            );
-            ctx.require(
-                obj,
-                "firmware_version",
-                "meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/required",
-            );
-            ctx.require(
-                obj,
-                "health_status",
-                "meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/required",
-            );
-            ctx.require(
-                obj,
-                "system_type",
-                "meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/required",
-            );
-            ctx.require(
-                obj,
-                "meeting_room_status",
-                "meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/required",
-            );
-            ctx.require(
-                obj,
-                "active_time",
-                "meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/required",
-            );
-            ctx.require(
-                obj,
-                "cpu_info",
-                "meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/required",
-            );
-            ctx.require(
-                obj,
-                "cpu_usage",
-                "meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/required",
-            );
-            ctx.require(
-                obj,
-                "gpu_info",
-                "meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/required",
-            );
-            ctx.require(
-                obj,
-                "net_type",
-                "meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/required",
-            );
-            ctx.require(
-                obj,
-                "memory_info",
-                "meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/required",
-            );
-            ctx.require(
-                obj,
-                "monitor_frequency",
-                "meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/required",
-            );
-            ctx.require(
-                obj,
-                "camera_model",
-                "meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/required",
-            );
-            ctx.require(
-                obj,
-                "enable_video_mirror",
-                "meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/required",
-            );
-            ctx.require(
-                obj,
-                "microphone_info",
-                "meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/required",
-            );
-            ctx.require(
-                obj,
-                "speaker_info",
-                "meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/required",
-            );
-            ctx.member(obj, "factory", validate_37);
-            ctx.member(obj, "device_model", validate_38);
-            ctx.member(obj, "sn", validate_39);
-            ctx.member(obj, "ip", validate_40);
-            ctx.member(obj, "mac", validate_41);
-            ctx.member(obj, "rooms_version", validate_42);
-            ctx.member(obj, "firmware_version", validate_43);
-            ctx.member(obj, "health_status", validate_44);
-            ctx.member(obj, "system_type", validate_45);
-            ctx.member(obj, "meeting_room_status", validate_46);
-            ctx.member(obj, "active_time", validate_47);
-            ctx.member(obj, "cpu_info", validate_48);
-            ctx.member(obj, "cpu_usage", validate_49);
-            ctx.member(obj, "gpu_info", validate_50);
-            ctx.member(obj, "net_type", validate_51);
-            ctx.member(obj, "memory_info", validate_52);
-            ctx.member(obj, "monitor_frequency", validate_53);
-            ctx.member(obj, "camera_model", validate_54);
-            ctx.member(obj, "enable_video_mirror", validate_55);
-            ctx.member(obj, "microphone_info", validate_56);
-            ctx.member(obj, "speaker_info", validate_57);
+            let mut found = [None; 21usize];
+            let mut seen = 0;
+            for (key, x) in obj {
+                let slot = match key.as_str() {
+                    "factory" => 0usize,
+                    "device_model" => 1usize,
+                    "sn" => 2usize,
+                    "ip" => 3usize,
+                    "mac" => 4usize,
+                    "rooms_version" => 5usize,
+                    "firmware_version" => 6usize,
+                    "health_status" => 7usize,
+                    "system_type" => 8usize,
+                    "meeting_room_status" => 9usize,
+                    "active_time" => 10usize,
+                    "cpu_info" => 11usize,
+                    "cpu_usage" => 12usize,
+                    "gpu_info" => 13usize,
+                    "net_type" => 14usize,
+                    "memory_info" => 15usize,
+                    "monitor_frequency" => 16usize,
+                    "camera_model" => 17usize,
+                    "enable_video_mirror" => 18usize,
+                    "microphone_info" => 19usize,
+                    "speaker_info" => 20usize,
+                    _ => continue,
+                };
+                found[slot] = Some((key, x));
+                seen += 1;
+                if seen == 21usize {
+                    break;
+                }
+            }
+            if found[0usize].is_none() {
+                ctx.missing(
+                    "factory",
+                    "meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/required",
+                );
+            }
+            if found[1usize].is_none() {
+                ctx.missing(
+                    "device_model",
+                    "meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/required",
+                );
+            }
+            if found[2usize].is_none() {
+                ctx.missing(
+                    "sn",
+                    "meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/required",
+                );
+            }
+            if found[3usize].is_none() {
+                ctx.missing(
+                    "ip",
+                    "meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/required",
+                );
+            }
+            if found[4usize].is_none() {
+                ctx.missing(
+                    "mac",
+                    "meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/required",
+                );
+            }
+            if found[5usize].is_none() {
+                ctx.missing(
+                    "rooms_version",
+                    "meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/required",
+                );
+            }
+            if found[6usize].is_none() {
+                ctx.missing(
+                    "firmware_version",
+                    "meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/required",
+                );
+            }
+            if found[7usize].is_none() {
+                ctx.missing(
+                    "health_status",
+                    "meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/required",
+                );
+            }
+            if found[8usize].is_none() {
+                ctx.missing(
+                    "system_type",
+                    "meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/required",
+                );
+            }
+            if found[9usize].is_none() {
+                ctx.missing(
+                    "meeting_room_status",
+                    "meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/required",
+                );
+            }
+            if found[10usize].is_none() {
+                ctx.missing(
+                    "active_time",
+                    "meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/required",
+                );
+            }
+            if found[11usize].is_none() {
+                ctx.missing(
+                    "cpu_info",
+                    "meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/required",
+                );
+            }
+            if found[12usize].is_none() {
+                ctx.missing(
+                    "cpu_usage",
+                    "meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/required",
+                );
+            }
+            if found[13usize].is_none() {
+                ctx.missing(
+                    "gpu_info",
+                    "meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/required",
+                );
+            }
+            if found[14usize].is_none() {
+                ctx.missing(
+                    "net_type",
+                    "meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/required",
+                );
+            }
+            if found[15usize].is_none() {
+                ctx.missing(
+                    "memory_info",
+                    "meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/required",
+                );
+            }
+            if found[16usize].is_none() {
+                ctx.missing(
+                    "monitor_frequency",
+                    "meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/required",
+                );
+            }
+            if found[17usize].is_none() {
+                ctx.missing(
+                    "camera_model",
+                    "meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/required",
+                );
+            }
+            if found[18usize].is_none() {
+                ctx.missing(
+                    "enable_video_mirror",
+                    "meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/required",
+                );
+            }
+            if found[19usize].is_none() {
+                ctx.missing(
+                    "microphone_info",
+                    "meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/required",
+                );
+            }
+            if found[20usize].is_none() {
+                ctx.missing(
+                    "speaker_info",
+                    "meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/required",
+                );
+            }
+            ctx.member_found(found[0usize], validate_37);
+            ctx.member_found(found[1usize], validate_38);
+            ctx.member_found(found[2usize], validate_39);
+            ctx.member_found(found[3usize], validate_40);
+            ctx.member_found(found[4usize], validate_41);
+            ctx.member_found(found[5usize], validate_42);
+            ctx.member_found(found[6usize], validate_43);
+            ctx.member_found(found[7usize], validate_44);
+            ctx.member_found(found[8usize], validate_45);
+            ctx.member_found(found[9usize], validate_46);
+            ctx.member_found(found[10usize], validate_47);
+            ctx.member_found(found[11usize], validate_48);
+            ctx.member_found(found[12usize], validate_49);
+            ctx.member_found(found[13usize], validate_50);
+            ctx.member_found(found[14usize], validate_51);
+            ctx.member_found(found[15usize], validate_52);
+            ctx.member_found(found[16usize], validate_53);
+            ctx.member_found(found[17usize], validate_54);
+            ctx.member_found(found[18usize], validate_55);
+            ctx.member_found(found[19usize], validate_56);
+            ctx.member_found(found[20usize], validate_57);
         }
     }
     /// `meeting/rooms/get_info/response.schema.json#/$defs/PmiInfo`
@@ -2354,18 +2499,34 @@ mod validators {
             );
         }
         if let Value::Object(obj) = v {
-            ctx.require(
-                obj,
-                "pmi_code",
-                "meeting/rooms/get_info/response.schema.json#/$defs/PmiInfo/required",
-            );
-            ctx.require(
-                obj,
-                "pmi_pwd",
-                "meeting/rooms/get_info/response.schema.json#/$defs/PmiInfo/required",
-            );
-            ctx.member(obj, "pmi_code", validate_58);
-            ctx.member(obj, "pmi_pwd", validate_59);
+            let mut found = [None; 2usize];
+            let mut seen = 0;
+            for (key, x) in obj {
+                let slot = match key.as_str() {
+                    "pmi_code" => 0usize,
+                    "pmi_pwd" => 1usize,
+                    _ => continue,
+                };
+                found[slot] = Some((key, x));
+                seen += 1;
+                if seen == 2usize {
+                    break;
+                }
+            }
+            if found[0usize].is_none() {
+                ctx.missing(
+                    "pmi_code",
+                    "meeting/rooms/get_info/response.schema.json#/$defs/PmiInfo/required",
+                );
+            }
+            if found[1usize].is_none() {
+                ctx.missing(
+                    "pmi_pwd",
+                    "meeting/rooms/get_info/response.schema.json#/$defs/PmiInfo/required",
+                );
+            }
+            ctx.member_found(found[0usize], validate_58);
+            ctx.member_found(found[1usize], validate_59);
         }
     }
     /// `meeting/rooms/get_info/response.schema.json#/$defs/RoomInfo/properties/monitor_status/oneOf/0`
