@@ -7,7 +7,7 @@
 
 use std::fmt;
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 /// One violation of a schema, or one tolerance noted in a report.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -155,21 +155,6 @@ impl<'v> Context<'v> {
         }
     }
 
-    /// Applies `validate` to the member `name` of `members`, if there is one, at its position.
-    #[inline]
-    pub fn member(
-        &mut self,
-        members: &'v Map<String, Value>,
-        name: &str,
-        validate: fn(&'v Value, &mut Context<'v>),
-    ) {
-        if let Some((key, value)) = members.get_key_value(name) {
-            self.push(Segment::Key(key));
-            validate(value, self);
-            self.pop();
-        }
-    }
-
     /// Applies `validate` to every item of `items`, each at its position.
     #[inline]
     pub fn items(&mut self, items: &'v [Value], validate: fn(&'v Value, &mut Context<'v>)) {
@@ -177,19 +162,6 @@ impl<'v> Context<'v> {
             self.push(Segment::Index(index));
             validate(item, self);
             self.pop();
-        }
-    }
-
-    /// Reports the violation of `required` (at `schema_location`) when `members` lacks `name`.
-    #[inline]
-    pub fn require(
-        &mut self,
-        members: &Map<String, Value>,
-        name: &'static str,
-        schema_location: &'static str,
-    ) {
-        if !members.contains_key(name) {
-            self.missing(name, schema_location);
         }
     }
 

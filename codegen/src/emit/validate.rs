@@ -850,7 +850,6 @@ impl Checks<'_> {
     fn object_checks(&self, statics: &mut Statics) -> TokenStream {
         let k = self.k;
         let mut out = TokenStream::new();
-        // `validate` looks each named member up, so that its errors come in the schema's order.
         // `is_valid` walks the members once, with a `match` on each name: a search in the map
         // compares the name with several keys through `Ord`, which costs more than the whole
         // walk on objects of up to a few dozen members (callgrind). On a larger object the walk
@@ -860,11 +859,11 @@ impl Checks<'_> {
         if single_pass {
             out.extend(self.members_in_one_pass(statics));
         }
-        // `validate` finds the named members in one walk too, then reports in the schema's
-        // order from what it found.
+        // `validate` finds the named members in one walk too, into a slot per name, then
+        // reports in the schema's order from the slots.
         let slots = (self.mode == Mode::Validate)
             .then(|| named_members(k))
-            .filter(|names| !names.is_empty() && names.len() <= 64);
+            .filter(|names| !names.is_empty());
         let slot =
             |name: &str| -> Option<usize> { slots.as_ref()?.iter().position(|n| *n == name) };
         if let Some(names) = &slots {
@@ -885,13 +884,13 @@ impl Checks<'_> {
             });
         }
         for name in k.required.iter().filter(|_| !single_pass) {
-            let location = self.cx.location("required");
-            out.extend(match (self.mode, slot(name)) {
-                (Mode::Validate, Some(i)) => {
+            out.extend(match slot(name) {
+                Some(i) => {
+                    let location = self.cx.location("required");
                     quote! { if found[#i].is_none() { ctx.missing(#name, #location); } }
                 }
-                (Mode::Validate, None) => quote! { ctx.require(obj, #name, #location); },
-                _ => quote! { if !obj.contains_key(#name) { return false; } },
+                // `is_valid` with more than 64 required names, which its walk cannot track.
+                None => quote! { if !obj.contains_key(#name) { return false; } },
             });
         }
         for (name, required) in &k.dependent_required {
@@ -926,10 +925,8 @@ impl Checks<'_> {
                     quote! { if let Some(x) = obj.get(#name) { #apply } }
                 }
                 Mode::Validate => {
-                    let member = match slot(name) {
-                        Some(i) => quote! { found[#i] },
-                        None => quote! { obj.get_key_value(#name) },
-                    };
+                    let i = slot(name).expect("validate has a slot for every named member");
+                    let member = quote! { found[#i] };
                     if self.cx.tolerated.contains_key(sub) {
                         let apply = apply();
                         quote! { if let Some((key, x)) = #member { #apply } }
