@@ -16,6 +16,31 @@ fn main() {
     let config = Config::new(constructs);
     generate(config, &out.join("constructs.rs"));
     println!("cargo::rerun-if-changed={}", constructs.display());
+
+    // An object with more named members than the 64 bits `is_valid` tracks them with, written
+    // here rather than checked in: 70 properties, the first 66 required.
+    let wide = out.join("wide");
+    std::fs::create_dir_all(&wide).expect("creates OUT_DIR/wide");
+    std::fs::write(wide.join("wide.schema.json"), wide_schema(70, 66)).expect("writes the schema");
+    generate(Config::new(&wide), &out.join("wide.rs"));
+}
+
+fn wide_schema(properties: usize, required: usize) -> String {
+    let properties: Vec<String> = (0..properties)
+        .map(|i| format!(r#""p{i}": {{"type": "integer", "minimum": 0}}"#))
+        .collect();
+    let required: Vec<String> = (0..required).map(|i| format!(r#""p{i}""#)).collect();
+    format!(
+        r#"{{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "title": "Wide",
+  "type": "object",
+  "properties": {{ {} }},
+  "required": [{}]
+}}"#,
+        properties.join(", "),
+        required.join(", ")
+    )
 }
 
 fn generate(config: Config, path: &Path) {

@@ -13,5 +13,12 @@ mod constructs {
     include!(concat!(env!("OUT_DIR"), "/constructs.rs"));
 }
 
+/// An object of 70 properties, 66 of them required, generated in `build.rs`.
+#[cfg(test)]
+#[allow(dead_code)] // The tests use the validators.
+mod wide {
+    include!(concat!(env!("OUT_DIR"), "/wide.rs"));
+}
+
 #[cfg(test)]
 mod tests;

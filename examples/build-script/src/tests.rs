@@ -329,3 +329,32 @@ fn decode_validated_agrees_with_the_validators() {
         ],
     );
 }
+
+/// Past 64 named members `is_valid` cannot give each a bit, and looks the required ones up
+/// instead; `validate` gives every named member a slot, however many.
+#[test]
+fn objects_with_more_named_members_than_bits() {
+    use crate::wide::wide as w;
+    let full: serde_json::Map<String, Value> =
+        (0..70).map(|i| (format!("p{i}"), json!(i))).collect();
+    let check =
+        |input, expected: &[(&str, &str)]| check_errors(w::validate, w::is_valid, input, expected);
+    check(Value::Object(full.clone()), &[]);
+    let mut missing = full.clone();
+    missing.remove("p65");
+    missing.remove("p0");
+    check(
+        Value::Object(missing),
+        &[("", "required"), ("", "required")],
+    );
+    let mut optional_gone = full.clone();
+    optional_gone.remove("p69");
+    check(Value::Object(optional_gone), &[]);
+    let mut wrong = full;
+    wrong.insert("p69".into(), json!(-1));
+    wrong.insert("p3".into(), json!("3"));
+    check(
+        Value::Object(wrong),
+        &[("/p3", "type"), ("/p69", "minimum")],
+    );
+}
