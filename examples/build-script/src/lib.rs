@@ -16,7 +16,7 @@ mod constructs {
 /// An object of 70 properties, 66 of them required, generated in `build.rs`.
 #[cfg(test)]
 #[allow(dead_code)] // The tests use the validators.
-mod wide {
+mod many_members {
     include!(concat!(env!("OUT_DIR"), "/wide.rs"));
 }
 

@@ -334,7 +334,7 @@ fn decode_validated_agrees_with_the_validators() {
 /// instead; `validate` gives every named member a slot, however many.
 #[test]
 fn objects_with_more_named_members_than_bits() {
-    use crate::wide::wide as w;
+    use crate::many_members::wide as w;
     let full: serde_json::Map<String, Value> =
         (0..70).map(|i| (format!("p{i}"), json!(i))).collect();
     let check =
