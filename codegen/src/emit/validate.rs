@@ -861,12 +861,17 @@ impl Checks<'_> {
         }
         // `validate` finds the named members in one walk too, into a slot per name, then
         // reports in the schema's order from the slots.
-        let slots = (self.mode == Mode::Validate)
+        let names = (self.mode == Mode::Validate)
             .then(|| named_members(k))
             .filter(|names| !names.is_empty());
-        let slot =
-            |name: &str| -> Option<usize> { slots.as_ref()?.iter().position(|n| *n == name) };
-        if let Some(names) = &slots {
+        let slots: BTreeMap<&str, usize> = names
+            .iter()
+            .flatten()
+            .enumerate()
+            .map(|(i, name)| (*name, i))
+            .collect();
+        let slot = |name: &str| slots.get(name).copied();
+        if let Some(names) = &names {
             let count = names.len();
             let arms = names
                 .iter()
@@ -1008,25 +1013,19 @@ impl Checks<'_> {
         // Without `patternProperties` and `additionalProperties` the walk has nothing left to do
         // once every named member was seen, and stops there: then each named member has a bit.
         // Otherwise only required members have one.
-        let extra_required = k
-            .required
-            .iter()
-            .filter(|r| k.properties.iter().all(|(p, _)| p != *r));
-        let stops_early = !tracks
-            && k.pattern_properties.is_empty()
-            && k.properties.len() + extra_required.clone().count() <= 64;
-        let marked: Vec<&String> = if stops_early {
-            k.properties
-                .iter()
-                .map(|(p, _)| p)
-                .chain(extra_required)
-                .collect()
+        let named = named_members(k);
+        let stops_early = !tracks && k.pattern_properties.is_empty() && named.len() <= 64;
+        let marked: Vec<&str> = if stops_early {
+            named.clone()
         } else {
-            k.required.iter().collect()
+            k.required.iter().map(String::as_str).collect()
         };
-        let bit = |name: &str| -> Option<u64> {
-            marked.iter().position(|m| *m == name).map(|i| 1u64 << i)
-        };
+        let bits: BTreeMap<&str, u64> = marked
+            .iter()
+            .enumerate()
+            .map(|(i, name)| (*name, 1u64 << i))
+            .collect();
+        let bit = |name: &str| bits.get(name).copied();
         let all_marked = mask_of(marked.len());
         let required_mask = k.required.iter().fold(0u64, |mask, r| {
             mask | bit(r).expect("required names are marked")
@@ -1049,12 +1048,11 @@ impl Checks<'_> {
                 quote! { #mark if !#test { return false; } #stop #described },
             ));
         }
-        for name in &k.required {
-            if k.properties.iter().all(|(p, _)| p != name) {
-                let b = bit(name).expect("a required name");
-                let described = tracks.then(|| quote! { false });
-                arms.push((name, quote! { seen |= #b; #stop #described }));
-            }
+        // `named_members` lists the required names that `properties` does not after its own.
+        for name in &named[k.properties.len()..] {
+            let b = bit(name).expect("a required name");
+            let described = tracks.then(|| quote! { false });
+            arms.push((name, quote! { seen |= #b; #stop #described }));
         }
         let arms = arms
             .iter()
@@ -1410,11 +1408,13 @@ fn bare_types(model: &Model, id: NodeId) -> Option<&[JsonType]> {
 /// The names of `properties`, then those of `required` that `properties` does not name.
 fn named_members(k: &Keywords) -> Vec<&str> {
     let mut names: Vec<&str> = k.properties.iter().map(|(p, _)| p.as_str()).collect();
-    for r in &k.required {
-        if !names.contains(&r.as_str()) {
-            names.push(r);
-        }
-    }
+    let described: BTreeSet<&str> = names.iter().copied().collect();
+    names.extend(
+        k.required
+            .iter()
+            .map(String::as_str)
+            .filter(|r| !described.contains(r)),
+    );
     names
 }
 
