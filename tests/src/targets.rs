@@ -2,6 +2,8 @@
 //! validator, the generated validators, and each decoder of the generated types. The conformance
 //! tests, the differential test and the fuzz targets share this table.
 
+use std::collections::BTreeSet;
+
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -47,6 +49,26 @@ pub struct Target {
     /// The generated `decode_validated`, encoded again; an `Err` starts with `syntax:`,
     /// `invalid:` or `decode:`.
     pub decode_validated: fn(&[u8]) -> Result<Value, String>,
+}
+
+impl Target {
+    /// The instance pointers where the reference validator finds errors in `v`.
+    pub fn reference_pointers(&self, v: &Value) -> BTreeSet<String> {
+        self.reference
+            .iter_errors(v)
+            .map(|e| e.instance_path().as_str().to_owned())
+            .collect()
+    }
+}
+
+/// The instance pointers of a report's errors, to compare with
+/// [`Target::reference_pointers`].
+pub fn error_pointers(report: &Report) -> BTreeSet<String> {
+    report
+        .errors
+        .iter()
+        .map(|e| e.instance_pointer.clone())
+        .collect()
 }
 
 fn encode<T: Serialize>(typed: &T) -> Value {

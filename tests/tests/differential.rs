@@ -39,7 +39,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
 use serde_json::{Map, Number, Value, json};
-use wecom_rooms_conformance::targets::{TOLERATED_BY_TYPES, Target, has_duplicate_keys, target};
+use wecom_rooms_conformance::targets::{
+    TOLERATED_BY_TYPES, Target, error_pointers, has_duplicate_keys, target,
+};
 use wecom_rooms_conformance::{Expect, fixtures};
 use wecom_rooms_runtime::validate::Options;
 
@@ -87,16 +89,8 @@ fn check_value(t: &Target, v: &Value) -> (Outcome, Vec<Problem>) {
             ),
         ));
     }
-    let ours: BTreeSet<String> = report
-        .errors
-        .iter()
-        .map(|e| e.instance_pointer.clone())
-        .collect();
-    let theirs: BTreeSet<String> = t
-        .reference
-        .iter_errors(v)
-        .map(|e| e.instance_path().as_str().to_owned())
-        .collect();
+    let ours = error_pointers(&report);
+    let theirs = t.reference_pointers(v);
     if ours != theirs {
         problems.push(problem(
             "pointers",

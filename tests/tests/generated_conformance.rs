@@ -6,11 +6,11 @@
 //! (except where types are documented to be more tolerant than the schema) and encode them back
 //! to an equal value.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use serde_json::Value;
 use wecom_rooms::get_info::response;
-use wecom_rooms_conformance::targets::{TOLERATED_BY_TYPES, Target, target};
+use wecom_rooms_conformance::targets::{TOLERATED_BY_TYPES, Target, error_pointers, target};
 use wecom_rooms_conformance::{Expect, Fixture, fixtures};
 use wecom_rooms_runtime::validate::Options;
 
@@ -94,16 +94,8 @@ fn check(schema: &Target, fixture: &Fixture) -> Result<(), Vec<String>> {
         ));
     }
 
-    let ours: BTreeSet<String> = report
-        .errors
-        .iter()
-        .map(|e| e.instance_pointer.clone())
-        .collect();
-    let theirs: BTreeSet<String> = schema
-        .reference
-        .iter_errors(&instance)
-        .map(|e| e.instance_path().as_str().to_owned())
-        .collect();
+    let ours = error_pointers(&report);
+    let theirs = schema.reference_pointers(&instance);
     if ours != theirs {
         problems.push(format!(
             "error pointers: ours {ours:?}, jsonschema {theirs:?}"
