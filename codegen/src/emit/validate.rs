@@ -18,6 +18,7 @@ use proc_macro2::{Delimiter, Group, Ident, Literal, TokenStream};
 use quote::{format_ident, quote};
 use serde_json::{Number, Value};
 
+use super::fusion::Fusion;
 use super::names::doc_text;
 use crate::model::{JsonType, Keywords, Model, NodeId, Root, Schema};
 
@@ -182,10 +183,17 @@ fn needed(model: &Model, root: NodeId) -> Needed {
                             .filter(|&sub| bare_types(model, sub).is_some()),
                     );
                 }
+                // In-place subschemas that share one member walk need no function; the
+                // members' subschemas they name do.
+                let fusion = Fusion::of(model, k);
+                let fused = |c: NodeId| fusion.as_ref().is_some_and(|f| f.replaces(c));
                 let tested = children(k)
                     .into_iter()
-                    .filter(|&c| Some(c) != inline_false && !inlined.contains(&c));
+                    .filter(|&c| Some(c) != inline_false && !inlined.contains(&c) && !fused(c));
                 stack.extend(tested.map(|c| (c, Mode::IsValid)));
+                if let Some(fusion) = &fusion {
+                    stack.extend(fusion.called(model).into_iter().map(|c| (c, Mode::IsValid)));
+                }
             }
             Mode::Validate => {
                 // Like the reference validator, `unevaluated*` report at the container.
@@ -480,7 +488,8 @@ impl NodeCx<'_> {
                     if !k.properties.is_empty()
                         || !k.required.is_empty()
                         || !k.pattern_properties.is_empty()
-                        || k.additional_properties.is_some());
+                        || k.additional_properties.is_some()
+                        || Fusion::of(self.model, k).is_some());
                 let inline = (!walks_members).then(|| quote! { #[inline] });
                 quote! {
                     #[doc = #doc]
@@ -736,11 +745,17 @@ impl Checks<'_> {
         out.extend(self.array_checks());
         out.extend(self.string_checks(statics));
         out.extend(self.number_checks());
-        if let Some(target) = k.reference {
-            out.extend(self.apply_in_place(target));
+        let fusion = (self.mode == Mode::IsValid)
+            .then(|| Fusion::of(self.cx.model, k))
+            .flatten();
+        let fused = |id: NodeId| fusion.as_ref().is_some_and(|f| f.replaces(id));
+        for &sub in k.reference.iter().chain(&k.all_of) {
+            if !fused(sub) {
+                out.extend(self.apply_in_place(sub));
+            }
         }
-        for &sub in &k.all_of {
-            out.extend(self.apply_in_place(sub));
+        if let Some(fusion) = &fusion {
+            out.extend(fusion.emit(self.cx.model, |id| self.is_valid_fn(id)));
         }
         out.extend(self.any_of());
         out.extend(self.one_of());
@@ -752,7 +767,7 @@ impl Checks<'_> {
             });
             out.extend(quote! { if #is_valid(v) { #fail } });
         }
-        if let Some(condition) = k.if_ {
+        if let Some(condition) = k.if_.filter(|&c| !fused(c)) {
             let test = self.is_valid_fn(condition);
             let then = k.then_.map(|t| self.apply_in_place(t));
             let otherwise = k.else_.map(|e| self.apply_in_place(e));
@@ -1400,7 +1415,7 @@ fn bare_item_types<'m>(model: &'m Model, k: &Keywords) -> Option<&'m [JsonType]>
 }
 
 /// The types a node allows, when `type` is its only assertion.
-fn bare_types(model: &Model, id: NodeId) -> Option<&[JsonType]> {
+pub(super) fn bare_types(model: &Model, id: NodeId) -> Option<&[JsonType]> {
     let k = model.keywords(id)?;
     k.types.as_deref().filter(|_| k.assertions() == ["type"])
 }
@@ -1429,7 +1444,7 @@ fn walks_members_once(k: &Keywords) -> bool {
 }
 
 /// The mask of the lowest `bits` bits (at most 64).
-fn mask_of(bits: usize) -> u64 {
+pub(super) fn mask_of(bits: usize) -> u64 {
     match bits {
         64.. => u64::MAX,
         n => (1u64 << n) - 1,
@@ -1437,7 +1452,7 @@ fn mask_of(bits: usize) -> u64 {
 }
 
 /// A boolean expression: `x` (a `&Value`) has one of `types`.
-fn type_test(types: &[JsonType], x: &TokenStream) -> TokenStream {
+pub(super) fn type_test(types: &[JsonType], x: &TokenStream) -> TokenStream {
     // `integer` needs a guard, which would bind to every alternative of one pattern: it gets a
     // `matches!` of its own (unless `number` already admits every number).
     let integer_alone = types.contains(&JsonType::Integer) && !types.contains(&JsonType::Number);

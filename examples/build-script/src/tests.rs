@@ -358,3 +358,103 @@ fn objects_with_more_named_members_than_bits() {
         &[("/p3", "type"), ("/p69", "minimum")],
     );
 }
+
+/// Every object made of the given members, each absent or one of its values, then `extra`.
+fn combinations(members: &[(&str, &[Value])], extra: &[Value]) -> Vec<Value> {
+    let mut out = vec![serde_json::Map::new()];
+    for (name, values) in members {
+        let mut next = Vec::new();
+        for object in &out {
+            next.push(object.clone());
+            for value in *values {
+                let mut with = object.clone();
+                with.insert((*name).to_owned(), value.clone());
+                next.push(with);
+            }
+        }
+        out = next;
+    }
+    let mut out: Vec<Value> = out.into_iter().map(Value::Object).collect();
+    out.extend_from_slice(extra);
+    out
+}
+
+/// `is_valid` walks the members once for every in-place subschema that only names members
+/// (`$ref`, `allOf`, `if`/`then`/`else`), deciding the conditional ones with flags; the full
+/// walk of `validate` applies each subschema on its own. Both must agree with the reference
+/// validator on every combination of the members those subschemas name.
+#[test]
+fn members_walked_once_for_several_subschemas() {
+    fn check(
+        schema_text: &str,
+        is_valid: fn(&Value) -> bool,
+        validate_with: fn(
+            &Value,
+            wecom_rooms_runtime::validate::Options,
+        ) -> wecom_rooms_runtime::validate::Report,
+        instances: &[Value],
+    ) -> (usize, usize) {
+        let schema: Value = serde_json::from_str(schema_text).expect("a construct schema");
+        let reference = jsonschema::validator_for(&schema).expect("the reference compiles it");
+        let full = wecom_rooms_runtime::validate::Options::with_tolerances();
+        let mut verdicts = (0, 0);
+        for instance in instances {
+            let expected = reference.is_valid(instance);
+            assert_eq!(is_valid(instance), expected, "is_valid: {instance}");
+            let report = validate_with(instance, full);
+            assert_eq!(report.is_valid(), expected, "validate: {instance}");
+            if expected {
+                verdicts.0 += 1
+            } else {
+                verdicts.1 += 1
+            }
+        }
+        verdicts
+    }
+    let non_objects = [json!(null), json!("x"), json!(1), json!([]), json!(true)];
+
+    use constructs::fused_walks as w;
+    let instances = combinations(
+        &[
+            ("kind", &[json!("room"), json!("desk"), json!(5)]),
+            ("seq", &[json!(0), json!(-1), json!("x")]),
+            ("tag", &[json!("t"), json!(1)]),
+            ("seats", &[json!(2), json!(0)]),
+            ("name", &[json!("n"), json!(3)]),
+            ("reason", &[json!("why"), json!(""), json!(7)]),
+            ("undescribed", &[json!(1)]),
+        ],
+        &non_objects,
+    );
+    let (valid, invalid) = check(
+        include_str!("../../../codegen/tests/schemas/fused-walks.schema.json"),
+        w::is_valid,
+        w::validate_with,
+        &instances,
+    );
+    // Both verdicts must be well represented for the comparison to mean anything.
+    assert!(
+        valid >= 20 && invalid >= 1000,
+        "{valid} valid, {invalid} invalid"
+    );
+
+    use constructs::fused_conditions as c;
+    let instances = combinations(
+        &[
+            ("a", &[json!(1), json!(1.0), json!(2), json!("s")]),
+            ("b", &[json!("s"), json!(3), json!(null)]),
+            ("c", &[json!(1)]),
+        ],
+        &non_objects,
+    );
+    let (valid, invalid) = check(
+        include_str!("../../../codegen/tests/schemas/fused-conditions.schema.json"),
+        c::is_valid,
+        c::validate_with,
+        &instances,
+    );
+    assert!(
+        valid >= 10 && invalid >= 10,
+        "{valid} valid, {invalid} invalid"
+    );
+}

@@ -989,16 +989,147 @@ mod validators {
     use ::wecom_rooms_runtime::json;
     use ::wecom_rooms_runtime::validate::{describe, Context, Evaluated, Segment};
     /// `meeting/rooms/get_info/response.schema.json#`
-    #[inline]
     pub(super) fn is_valid_0(v: &Value) -> bool {
-        if !is_valid_1(v) {
-            return false;
-        }
-        if is_valid_2(v) {
-            if !is_valid_3(v) {
+        if let Value::Object(obj) = v {
+            if obj.len() < 2usize {
                 return false;
             }
-        } else {}
+            let mut seen: u64 = 0;
+            let mut test_failed = false;
+            let mut then_failed = false;
+            for (key, x) in obj {
+                match key.as_str() {
+                    "errcode" => {
+                        seen |= 1u64;
+                        if !is_valid_4(x) {
+                            return false;
+                        }
+                        if !is_valid_6(x) {
+                            test_failed = true;
+                        }
+                        if !then_failed && !is_valid_9(x) {
+                            then_failed = true;
+                        }
+                        if then_failed && !test_failed && seen & 1u64 == 1u64 {
+                            return false;
+                        }
+                        if seen == 511u64 {
+                            break;
+                        }
+                    }
+                    "errmsg" => {
+                        seen |= 2u64;
+                        if !matches!(x, Value::String(_)) {
+                            return false;
+                        }
+                        if !then_failed && !matches!(x, Value::String(_)) {
+                            then_failed = true;
+                        }
+                        if then_failed && !test_failed && seen & 1u64 == 1u64 {
+                            return false;
+                        }
+                        if seen == 511u64 {
+                            break;
+                        }
+                    }
+                    "basic_info" => {
+                        seen |= 4u64;
+                        if !then_failed && !is_valid_11(x) {
+                            then_failed = true;
+                        }
+                        if then_failed && !test_failed && seen & 1u64 == 1u64 {
+                            return false;
+                        }
+                        if seen == 511u64 {
+                            break;
+                        }
+                    }
+                    "account_info" => {
+                        seen |= 8u64;
+                        if !then_failed && !is_valid_12(x) {
+                            then_failed = true;
+                        }
+                        if then_failed && !test_failed && seen & 1u64 == 1u64 {
+                            return false;
+                        }
+                        if seen == 511u64 {
+                            break;
+                        }
+                    }
+                    "hardware_info" => {
+                        seen |= 16u64;
+                        if !then_failed && !is_valid_13(x) {
+                            then_failed = true;
+                        }
+                        if then_failed && !test_failed && seen & 1u64 == 1u64 {
+                            return false;
+                        }
+                        if seen == 511u64 {
+                            break;
+                        }
+                    }
+                    "pmi_info" => {
+                        seen |= 32u64;
+                        if !then_failed && !is_valid_14(x) {
+                            then_failed = true;
+                        }
+                        if then_failed && !test_failed && seen & 1u64 == 1u64 {
+                            return false;
+                        }
+                        if seen == 511u64 {
+                            break;
+                        }
+                    }
+                    "monitor_status" => {
+                        seen |= 64u64;
+                        if !then_failed && !is_valid_15(x) {
+                            then_failed = true;
+                        }
+                        if then_failed && !test_failed && seen & 1u64 == 1u64 {
+                            return false;
+                        }
+                        if seen == 511u64 {
+                            break;
+                        }
+                    }
+                    "is_allow_call" => {
+                        seen |= 128u64;
+                        if !then_failed && !matches!(x, Value::Bool(_)) {
+                            then_failed = true;
+                        }
+                        if then_failed && !test_failed && seen & 1u64 == 1u64 {
+                            return false;
+                        }
+                        if seen == 511u64 {
+                            break;
+                        }
+                    }
+                    "scheduled_status" => {
+                        seen |= 256u64;
+                        if !then_failed && !is_valid_17(x) {
+                            then_failed = true;
+                        }
+                        if then_failed && !test_failed && seen & 1u64 == 1u64 {
+                            return false;
+                        }
+                        if seen == 511u64 {
+                            break;
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            if seen & 3u64 != 3u64 {
+                return false;
+            }
+            if !test_failed && seen & 1u64 == 1u64 {
+                if then_failed || seen & 479u64 != 479u64 {
+                    return false;
+                }
+            } else {}
+        } else {
+            return false;
+        }
         true
     }
     /// `meeting/rooms/get_info/response.schema.json#`
@@ -1032,45 +1163,6 @@ mod validators {
                 }
             }
         }
-    }
-    /// `meeting/rooms/get_info/response.schema.json#/$defs/ErrorEnvelope`
-    pub(super) fn is_valid_1(v: &Value) -> bool {
-        if !matches!(v, Value::Object(_)) {
-            return false;
-        }
-        if let Value::Object(obj) = v {
-            if obj.len() < 2usize {
-                return false;
-            }
-            let mut seen: u64 = 0;
-            for (key, x) in obj {
-                match key.as_str() {
-                    "errcode" => {
-                        seen |= 1u64;
-                        if !is_valid_4(x) {
-                            return false;
-                        }
-                        if seen == 3u64 {
-                            break;
-                        }
-                    }
-                    "errmsg" => {
-                        seen |= 2u64;
-                        if !matches!(x, Value::String(_)) {
-                            return false;
-                        }
-                        if seen == 3u64 {
-                            break;
-                        }
-                    }
-                    _ => {}
-                }
-            }
-            if seen != 3u64 {
-                return false;
-            }
-        }
-        true
     }
     /// `meeting/rooms/get_info/response.schema.json#/$defs/ErrorEnvelope`
     pub(super) fn validate_1<'v>(v: &'v Value, ctx: &mut Context<'v>) {
@@ -1141,14 +1233,6 @@ mod validators {
         true
     }
     /// `meeting/rooms/get_info/response.schema.json#/then`
-    #[inline]
-    pub(super) fn is_valid_3(v: &Value) -> bool {
-        if !is_valid_7(v) {
-            return false;
-        }
-        true
-    }
-    /// `meeting/rooms/get_info/response.schema.json#/then`
     pub(super) fn validate_3<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         validate_7(v, ctx);
     }
@@ -1182,108 +1266,6 @@ mod validators {
             v, ::serde_json::Value::Number(n) if json::exact_i64(n) == Some(0i64)
         )) {
             return false;
-        }
-        true
-    }
-    /// `meeting/rooms/get_info/response.schema.json#/$defs/RoomInfo`
-    pub(super) fn is_valid_7(v: &Value) -> bool {
-        if !matches!(v, Value::Object(_)) {
-            return false;
-        }
-        if let Value::Object(obj) = v {
-            if obj.len() < 8usize {
-                return false;
-            }
-            let mut seen: u64 = 0;
-            for (key, x) in obj {
-                match key.as_str() {
-                    "errcode" => {
-                        seen |= 1u64;
-                        if !is_valid_9(x) {
-                            return false;
-                        }
-                        if seen == 511u64 {
-                            break;
-                        }
-                    }
-                    "errmsg" => {
-                        seen |= 2u64;
-                        if !matches!(x, Value::String(_)) {
-                            return false;
-                        }
-                        if seen == 511u64 {
-                            break;
-                        }
-                    }
-                    "basic_info" => {
-                        seen |= 4u64;
-                        if !is_valid_11(x) {
-                            return false;
-                        }
-                        if seen == 511u64 {
-                            break;
-                        }
-                    }
-                    "account_info" => {
-                        seen |= 8u64;
-                        if !is_valid_12(x) {
-                            return false;
-                        }
-                        if seen == 511u64 {
-                            break;
-                        }
-                    }
-                    "hardware_info" => {
-                        seen |= 16u64;
-                        if !is_valid_13(x) {
-                            return false;
-                        }
-                        if seen == 511u64 {
-                            break;
-                        }
-                    }
-                    "pmi_info" => {
-                        seen |= 32u64;
-                        if !is_valid_14(x) {
-                            return false;
-                        }
-                        if seen == 511u64 {
-                            break;
-                        }
-                    }
-                    "monitor_status" => {
-                        seen |= 64u64;
-                        if !is_valid_15(x) {
-                            return false;
-                        }
-                        if seen == 511u64 {
-                            break;
-                        }
-                    }
-                    "is_allow_call" => {
-                        seen |= 128u64;
-                        if !matches!(x, Value::Bool(_)) {
-                            return false;
-                        }
-                        if seen == 511u64 {
-                            break;
-                        }
-                    }
-                    "scheduled_status" => {
-                        seen |= 256u64;
-                        if !is_valid_17(x) {
-                            return false;
-                        }
-                        if seen == 511u64 {
-                            break;
-                        }
-                    }
-                    _ => {}
-                }
-            }
-            if seen & 479u64 != 479u64 {
-                return false;
-            }
         }
         true
     }
