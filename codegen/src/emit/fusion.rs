@@ -24,6 +24,8 @@ pub(super) struct Fusion<'m> {
     condition: Option<Condition<'m>>,
     /// The in-place subschemas (as the node names them) that the walk replaces.
     replaced: BTreeSet<NodeId>,
+    /// Whether the walk also applies the node's own `properties` and `required`.
+    own_fused: bool,
 }
 
 struct Condition<'m> {
@@ -57,6 +59,16 @@ impl<'m> Fusion<'m> {
             return None;
         }
         let mut always = Vec::new();
+        // The node's own `properties` and `required` join the walk when nothing else of its
+        // own needs every member (`patternProperties`, `additionalProperties`); its `type` is
+        // checked on its own, before.
+        let own_fused = Self::takes_own(k);
+        if own_fused {
+            always.push(Part {
+                k,
+                object_only: false,
+            });
+        }
         let mut replaced = BTreeSet::new();
         for &id in k.reference.iter().chain(&k.all_of) {
             if let Some(part) = Part::of(model, id) {
@@ -87,12 +99,26 @@ impl<'m> Fusion<'m> {
             always,
             condition,
             replaced,
+            own_fused,
         };
         let walks = fusion
             .parts()
             .filter(|(_, part)| part.names_members())
             .count();
         (walks >= 2 && fusion.names().len() <= 64).then_some(fusion)
+    }
+
+    /// Whether the node's own `properties` and `required` can join the walk.
+    fn takes_own(k: &Keywords) -> bool {
+        (!k.properties.is_empty() || !k.required.is_empty())
+            && k.pattern_properties.is_empty()
+            && k.additional_properties.is_none()
+    }
+
+    /// Whether the walk applies the node's own `properties` and `required` (which the node
+    /// then does not walk for).
+    pub(super) fn takes_own_members(&self) -> bool {
+        self.own_fused
     }
 
     /// Whether the walk replaces the in-place subschema `id` of the node.

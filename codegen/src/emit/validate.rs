@@ -870,7 +870,11 @@ impl Checks<'_> {
         // walk on objects of up to a few dozen members (callgrind). On a larger object the walk
         // still costs a small fraction of parsing it, and it stops once every named member was
         // seen when nothing else needs the rest.
-        let single_pass = self.mode == Mode::IsValid && walks_members_once(k);
+        // Where the in-place subschemas' walk takes this node's `properties` and `required`
+        // too, they are applied there.
+        let fused = self.mode == Mode::IsValid
+            && Fusion::of(self.cx.model, k).is_some_and(|f| f.takes_own_members());
+        let single_pass = self.mode == Mode::IsValid && walks_members_once(k) && !fused;
         if single_pass {
             out.extend(self.members_in_one_pass(statics));
         }
@@ -903,7 +907,7 @@ impl Checks<'_> {
                 }
             });
         }
-        for name in k.required.iter().filter(|_| !single_pass) {
+        for name in k.required.iter().filter(|_| !single_pass && !fused) {
             out.extend(match slot(name) {
                 Some(i) => {
                     let location = self.cx.location("required");
@@ -937,7 +941,7 @@ impl Checks<'_> {
             });
             out.extend(quote! { if (obj.len() as u64) > #max { #fail } });
         }
-        for (name, sub) in k.properties.iter().filter(|_| !single_pass) {
+        for (name, sub) in k.properties.iter().filter(|_| !single_pass && !fused) {
             let apply = || self.apply_child(*sub, quote!(x), quote!(Segment::Key(key)));
             out.extend(match self.mode {
                 Mode::IsValid => {

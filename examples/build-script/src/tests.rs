@@ -380,7 +380,7 @@ fn combinations(members: &[(&str, &[Value])], extra: &[Value]) -> Vec<Value> {
 }
 
 /// `is_valid` walks the members once for every in-place subschema that only names members
-/// (`$ref`, `allOf`, `if`/`then`/`else`), deciding the conditional ones with flags; the full
+/// (`$ref`, `allOf`, `if`/`then`/`else`) and for the node's own `properties`, deciding the conditional ones with flags; the full
 /// walk of `validate` applies each subschema on its own. Both must agree with the reference
 /// validator on every combination of the members those subschemas name.
 #[test]
@@ -416,6 +416,7 @@ fn members_walked_once_for_several_subschemas() {
     use constructs::fused_walks as w;
     let instances = combinations(
         &[
+            ("note", &[json!("ab"), json!("abcd"), json!(1)]),
             ("kind", &[json!("room"), json!("desk"), json!(5)]),
             ("seq", &[json!(0), json!(-1), json!("x")]),
             ("tag", &[json!("t"), json!(1)]),
