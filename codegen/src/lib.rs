@@ -41,7 +41,7 @@ pub use crate::error::{Error, ErrorKind};
 pub use crate::lower::UnknownKeywords;
 pub use crate::write::{CheckError, Output, Stale};
 
-use crate::emit::EmitOptions;
+use crate::emit::{EmitOptions, Layout};
 use crate::load::Registry;
 use crate::lower::Lowerer;
 
@@ -120,24 +120,24 @@ impl Config {
 
     /// Runs the pipeline and returns the generated code, not yet written anywhere.
     pub fn generate(&self) -> Result<Output, Error> {
-        self.run()
+        self.run(Layout::Tokens, |output| output)
     }
 
     /// Generates and writes the tree layout under `dir` (see [`Output::write_tree`]), on a
     /// thread with a stack large enough for deeply nested schemas.
     pub fn write_tree(&self, dir: &Path) -> Result<(), Error> {
-        self.on_large_stack(|output| output.write_tree(dir))?
+        self.on_large_stack(Layout::Tokens, |output| output.write_tree(dir))?
     }
 
     /// Generates and writes one file for `include!` (see [`Output::write_single_file`]), on a
     /// thread with a stack large enough for deeply nested schemas. What a build script calls.
     pub fn write_single_file(&self, path: &Path) -> Result<(), Error> {
-        self.on_large_stack(|output| output.write_single_file(path))?
+        self.on_large_stack(Layout::Text, |output| output.write_single_file(path))?
     }
 
     /// Generates and checks that `dir` holds exactly what [`Config::write_tree`] would write.
     pub fn check_tree(&self, dir: &Path) -> Result<(), CheckError> {
-        self.on_large_stack(|output| output.check_tree(dir))
+        self.on_large_stack(Layout::Tokens, |output| output.check_tree(dir))
             .map_err(CheckError::Generate)?
     }
 
@@ -145,9 +145,13 @@ impl Config {
     /// schema's nesting, and syn and prettyplease recurse over the code, so a schema nested
     /// thousands deep would overflow a build script's or a test thread's stack. The stack is
     /// address space only (pages are touched as they are used).
-    fn on_large_stack<T: Send>(&self, then: impl FnOnce(Output) -> T + Send) -> Result<T, Error> {
+    fn on_large_stack<T: Send>(
+        &self,
+        layout: Layout,
+        then: impl FnOnce(Output) -> T + Send,
+    ) -> Result<T, Error> {
         const STACK: usize = 512 << 20;
-        let work = || self.run().map(then);
+        let work = || self.run(layout, then);
         std::thread::scope(|scope| {
             let worker = std::thread::Builder::new()
                 .stack_size(STACK)
@@ -161,7 +165,8 @@ impl Config {
         })
     }
 
-    fn run(&self) -> Result<Output, Error> {
+    /// Runs the pipeline and hands the output to `then`, which writes it.
+    fn run<T>(&self, layout: Layout, then: impl FnOnce(Output) -> T) -> Result<T, Error> {
         let mut registry = Registry::new(Some(self.schema_dir.clone()));
         for (uri, schema) in &self.extra_documents {
             let json: json::Json = serde_json::from_value(schema.clone())
@@ -183,10 +188,11 @@ impl Config {
             lowerer.add_root(name, doc)?;
         }
         let model = lowerer.finish()?;
-        let tree = emit::tree(&model, &self.emit, |root| {
-            format!("{}.schema.json", root.name)
-        });
-        Ok(Output::new(tree, self.regenerate_command.clone()))
+        let source_of = |root: &model::Root| format!("{}.schema.json", root.name);
+        let command = self.regenerate_command.clone();
+        Ok(emit::tree(&model, &self.emit, layout, source_of, |tree| {
+            then(Output::new(tree, command))
+        }))
     }
 }
 

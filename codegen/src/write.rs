@@ -12,6 +12,23 @@ use crate::emit::names::ident;
 use crate::error::{Error, ErrorKind};
 use crate::format;
 
+impl ModuleTree {
+    /// The module's items as tokens, its text (printed validators) read back into tokens.
+    fn all_items(&self) -> Result<TokenStream, Error> {
+        let mut items = self.items.clone();
+        if !self.text.is_empty() {
+            // Printed by the generator, so it lexes; a failure would be a generator bug.
+            let text: TokenStream = self.text.parse().map_err(|e: proc_macro2::LexError| {
+                let source = self.source.as_deref().unwrap_or("<generated>");
+                let message = format!("generated code does not lex (a generator bug): {e}");
+                Error::new(source, "", ErrorKind::Invalid(message))
+            })?;
+            items.extend(text);
+        }
+        Ok(items)
+    }
+}
+
 /// Generated code, ready to be written as a tree of module files or as one file.
 #[derive(Debug)]
 pub struct Output {
@@ -61,7 +78,7 @@ impl Output {
             let name = ident(name);
             quote! { pub mod #name; }
         });
-        let (docs, items) = (inner_docs(&module.docs), &module.items);
+        let (docs, items) = (inner_docs(&module.docs), module.all_items()?);
         // rustfmt would reformat prettyplease's output and `cargo fmt --check` would fail on it.
         let tokens = quote! { #![cfg_attr(rustfmt, rustfmt::skip)] #docs #(#children)* #items };
         let path = if top || !module.children.is_empty() {
@@ -85,7 +102,7 @@ impl Output {
     /// `OUT_DIR`, formatted with prettyplease.
     pub fn single_file(&self) -> Result<String, Error> {
         format::file(
-            self.single_file_tokens(),
+            self.single_file_tokens()?,
             &self.header(None),
             "<single file>",
         )
@@ -93,24 +110,23 @@ impl Output {
 
     /// The tokens of [`Output::single_file`]. No inner attributes at the top: the file is meant
     /// for `include!`.
-    fn single_file_tokens(&self) -> TokenStream {
-        fn inline(module: &ModuleTree) -> TokenStream {
-            let docs = inner_docs(&module.docs);
-            let items = &module.items;
-            let children = module.children.iter().map(|(name, child)| {
-                let name = ident(name);
-                let body = inline(child);
-                quote! { pub mod #name { #body } }
-            });
-            quote! { #docs #(#children)* #items }
+    fn single_file_tokens(&self) -> Result<TokenStream, Error> {
+        fn children(module: &ModuleTree) -> Result<Vec<TokenStream>, Error> {
+            module
+                .children
+                .iter()
+                .map(|(name, child)| {
+                    let name = ident(name);
+                    let docs = inner_docs(&child.docs);
+                    let grandchildren = children(child)?;
+                    let items = child.all_items()?;
+                    Ok(quote! { pub mod #name { #docs #(#grandchildren)* #items } })
+                })
+                .collect()
         }
-        let items = &self.tree.items;
-        let children = self.tree.children.iter().map(|(name, child)| {
-            let name = ident(name);
-            let body = inline(child);
-            quote! { pub mod #name { #body } }
-        });
-        quote! { #(#children)* #items }
+        let children = children(&self.tree)?;
+        let items = self.tree.all_items()?;
+        Ok(quote! { #(#children)* #items })
     }
 
     /// The code of [`Output::single_file_tokens`], unformatted, written module by module:
@@ -125,11 +141,11 @@ impl Output {
                     inner_docs(&child.docs)
                 );
                 children(child, out);
-                let _ = writeln!(out, "{} }}", child.items);
+                let _ = writeln!(out, "{} {} }}", child.items, child.text);
             }
         }
         children(&self.tree, out);
-        let _ = write!(out, "{}", self.tree.items);
+        let _ = write!(out, "{} {}", self.tree.items, self.tree.text);
     }
 
     /// Writes the code of [`Output::single_file`] to `path`, only if its contents change (so a build script

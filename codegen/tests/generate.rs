@@ -116,3 +116,62 @@ fn long_reference_chains_do_not_overflow_the_stack() {
     assert!(code.contains("pub struct D999"));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Items of a file as prettyplease prints them, each module's own items sorted and its inner
+/// modules normalized the same way: two files with the same items in another order, or printed
+/// differently, normalize alike.
+fn normalized_items(items: &[syn::Item]) -> Vec<String> {
+    let print = |item: syn::Item| {
+        prettyplease::unparse(&syn::File {
+            shebang: None,
+            frontmatter: None,
+            attrs: Vec::new(),
+            items: vec![item],
+        })
+    };
+    let mut out: Vec<String> = items
+        .iter()
+        .map(|item| match item {
+            syn::Item::Mod(module) => {
+                let mut module = module.clone();
+                let inner = module
+                    .content
+                    .take()
+                    .map(|(_, items)| normalized_items(&items))
+                    .unwrap_or_default();
+                format!("{}{{\n{}}}", print(syn::Item::Mod(module)), inner.join(""))
+            }
+            other => print(other.clone()),
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// A build script's file is printed without prettyplease, its validators emitted on a second
+/// thread: it must hold the same items as the formatted single file.
+#[test]
+fn build_script_file_holds_what_the_formatted_file_holds() {
+    let out_dir = std::env::temp_dir().join(format!("codegen-single-{}", std::process::id()));
+    std::fs::create_dir_all(&out_dir).expect("a temp dir");
+    for name in schema_names("schemas") {
+        let formatted = generate("schemas", &name).expect("generates");
+        let path = out_dir.join(format!("{name}.rs"));
+        Config::new(dir("schemas"))
+            .schema(&name)
+            .write_single_file(&path)
+            .expect("writes");
+        let text = std::fs::read_to_string(&path).expect("written");
+        let parse = |code: &str| syn::parse_file(code).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let (formatted, text) = (parse(&formatted), parse(&text));
+        let validators = |items: &[String]| items.iter().any(|i| i.contains("mod validators"));
+        let text_items = normalized_items(&text.items);
+        assert!(validators(&text_items), "{name}: no validators");
+        assert_eq!(
+            normalized_items(&formatted.items),
+            text_items,
+            "{name}: the build script's file differs"
+        );
+    }
+    let _ = std::fs::remove_dir_all(&out_dir);
+}

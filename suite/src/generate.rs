@@ -46,9 +46,17 @@ pub fn case(dir: &Path, schema: &str, remotes: &[(String, serde_json::Value)]) -
     for (uri, document) in remotes {
         config = config.document(uri.clone(), document.clone());
     }
-    let result = catch_panic(|| config.generate().and_then(|output| output.single_file()));
+    // What a build script runs (unformatted, validators emitted on a second thread).
+    let out = dir.join("generated.rs");
+    let result = catch_panic(|| config.write_single_file(&out));
     match result {
-        Ok(Ok(code)) => Generated::Code(code),
+        Ok(Ok(())) => match std::fs::read_to_string(&out) {
+            Ok(code) => Generated::Code(code),
+            Err(e) => Generated::Declined {
+                cause: "I/O".into(),
+                detail: format!("cannot read {}: {e}", out.display()),
+            },
+        },
         Ok(Err(error)) => Generated::Declined {
             cause: cause(&error),
             detail: error.to_string(),

@@ -41,17 +41,97 @@ pub struct ModuleTree {
     pub items: TokenStream,
     /// Inner documentation lines.
     pub docs: Vec<String>,
+    /// Items already printed as text, after `items` (a schema module's validators, when they
+    /// were emitted beside the types on another thread for unformatted output).
+    pub text: String,
     /// The schema this module was generated from, if it is a schema module.
     pub source: Option<String>,
     pub children: BTreeMap<String, ModuleTree>,
 }
 
 /// Arranges every root's module in a tree following its name (`a/b/c` → `a::b::c`), with a
-/// `SCHEMAS` registry at the top.
-pub fn tree(
+/// `SCHEMAS` registry at the top, and hands it to `then` (which writes it).
+pub fn tree<T>(
     model: &Model,
     options: &EmitOptions,
+    layout: Layout,
     source_of: impl Fn(&Root) -> String,
+    then: impl FnOnce(ModuleTree) -> T,
+) -> T {
+    if layout == Layout::Tokens || !options.validators {
+        return then(tree_of(model, options, options.validators, &source_of));
+    }
+    // For unformatted output the validators, most of the work, are emitted and printed on a
+    // second thread while this one emits the rest. Tokens cannot cross threads; their text
+    // can. The second thread frees its tokens (a sixth of its time) while `then` writes.
+    std::thread::scope(|scope| {
+        let (sender, receiver) = std::sync::mpsc::channel();
+        let worker = std::thread::Builder::new()
+            .stack_size(WORKER_STACK)
+            .spawn_scoped(scope, move || {
+                let mut emitted = Vec::new();
+                for root in &model.roots {
+                    let tokens = validate::emit(model, root);
+                    if sender.send(tokens.to_string()).is_err() {
+                        return;
+                    }
+                    emitted.push(tokens);
+                }
+                drop(sender);
+                drop(emitted);
+            });
+        // Without a second thread, the same work in this one.
+        let Ok(worker) = worker else {
+            return then(tree_of(model, options, true, &source_of));
+        };
+        let mut tree = tree_of(model, options, false, &source_of);
+        for root in &model.roots {
+            match receiver.recv() {
+                Ok(text) => tree.module_mut(&root.name).text = text,
+                // The worker stopped early: it panicked, and joining says why.
+                Err(_) => match worker.join() {
+                    Err(panic) => std::panic::resume_unwind(panic),
+                    Ok(()) => unreachable!("the worker sends one text per root before it ends"),
+                },
+            }
+        }
+        then(tree)
+    })
+}
+
+/// The stack of the thread that emits validators: as large as the generator's own (address
+/// space only; pages are touched as they are used).
+const WORKER_STACK: usize = 512 << 20;
+
+/// How the tree will be written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Layout {
+    /// As tokens, for prettyplease.
+    Tokens,
+    /// As unformatted text.
+    Text,
+}
+
+impl ModuleTree {
+    /// The module of the schema named `name`, which the tree holds.
+    fn module_mut(&mut self, name: &str) -> &mut ModuleTree {
+        name.split('/')
+            .map(names::snake)
+            .fold(self, |module, segment| {
+                module
+                    .children
+                    .get_mut(&segment)
+                    .expect("every root has a module")
+            })
+    }
+}
+
+/// The tree, with each schema module's validators among its items when `with_validators`.
+fn tree_of(
+    model: &Model,
+    options: &EmitOptions,
+    with_validators: bool,
+    source_of: &impl Fn(&Root) -> String,
 ) -> ModuleTree {
     let mut top = ModuleTree::default();
     let mut entries = Vec::new();
@@ -70,7 +150,7 @@ pub fn tree(
                 module.docs = vec![format!(" The schemas under `{folder}/`.")];
             }
         }
-        module.items = schema_module(model, root, options);
+        module.items = schema_module(model, root, options, with_validators);
         module.docs = root_docs(root);
         module.source = Some(source_of(root));
         if options.validators {
@@ -107,7 +187,12 @@ fn root_docs(root: &Root) -> Vec<String> {
     docs
 }
 
-fn schema_module(model: &Model, root: &Root, options: &EmitOptions) -> TokenStream {
+fn schema_module(
+    model: &Model,
+    root: &Root,
+    options: &EmitOptions,
+    with_validators: bool,
+) -> TokenStream {
     let name = &root.name;
     let title = root.title.clone().unwrap_or_else(|| name.clone());
     let examples = &root.examples;
@@ -145,7 +230,9 @@ fn schema_module(model: &Model, root: &Root, options: &EmitOptions) -> TokenStre
         root_type = Some(root_type_info);
     }
     if options.validators {
-        out.extend(validate::emit(model, root));
+        if with_validators {
+            out.extend(validate::emit(model, root));
+        }
         if let Some(types::RootType {
             ty,
             from_value,
