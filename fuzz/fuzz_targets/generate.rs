@@ -1,6 +1,7 @@
 //! Schema bytes → the generator (`Config::generate`, then formatting with `single_file` and
-//! `files`): errors are fine, panics are not. The bytes are the root schema file; a first byte's
-//! low bits choose types on or off and the unknown-keyword policy.
+//! `files`; or, on a flag, `Config::write_single_file`, a build script's threaded path): errors
+//! are fine, panics are not. The bytes are the root schema file; a first byte's low bits choose
+//! types on or off, the unknown-keyword policy and the path.
 #![no_main]
 
 use std::path::PathBuf;
@@ -35,6 +36,10 @@ fuzz_target!(|bytes: &[u8]| {
         .schema("fuzz")
         .types(flags & 1 == 0)
         .unknown_keywords(policy);
+    if flags & 4 != 0 {
+        let _ = config.write_single_file(&dir.join("out.rs"));
+        return;
+    }
     if let Ok(output) = config.generate() {
         let _ = output.single_file();
         let _ = output.files();
