@@ -224,7 +224,7 @@ pub fn emit(
     } else {
         (
             quote! { ::serde_json::from_value::<#ty> },
-            quote! { ::serde_json::from_slice::<#ty> },
+            quote! { ::wecom_rooms_runtime::decode::from_bytes::<#ty> },
         )
     };
     let checked = matches!(root_ty, Ty::Named(i) if checks[i].is_some());
@@ -892,7 +892,7 @@ impl<'m> TypeCx<'m> {
                         /// Decodes JSON text in one pass (see the `Deserialize` impl); its errors
                         /// carry the line and column.
                         pub fn from_slice(bytes: &[u8]) -> ::serde_json::Result<Self> {
-                            ::serde_json::from_slice(bytes)
+                            ::wecom_rooms_runtime::decode::from_bytes(bytes)
                         }
                     }
 
@@ -901,7 +901,7 @@ impl<'m> TypeCx<'m> {
 
                         /// Decodes JSON text; see [`Self::from_slice`].
                         fn from_str(text: &str) -> ::core::result::Result<Self, Self::Err> {
-                            Self::from_slice(text.as_bytes())
+                            ::serde_json::from_str(text)
                         }
                     }
                 }

@@ -238,11 +238,11 @@ pub fn decode_validated(
     bytes: &[u8],
 ) -> ::core::result::Result<Request, ::wecom_rooms_runtime::decode::DecodeError> {
     use ::wecom_rooms_runtime::decode::DecodeError;
-    match ::serde_json::from_slice::<Request>(bytes) {
+    match ::wecom_rooms_runtime::decode::from_bytes::<Request>(bytes) {
         Ok(typed) if typed.satisfies_schema() => return Ok(typed),
         _ => {}
     }
-    let value: ::serde_json::Value = ::serde_json::from_slice(bytes)
+    let value: ::serde_json::Value = ::wecom_rooms_runtime::decode::from_bytes(bytes)
         .map_err(DecodeError::Syntax)?;
     if !is_valid(&value) {
         return Err(DecodeError::Invalid(validate(&value)));

@@ -77,14 +77,14 @@ impl Response {
     /// Decodes JSON text in one pass (see the `Deserialize` impl); its errors
     /// carry the line and column.
     pub fn from_slice(bytes: &[u8]) -> ::serde_json::Result<Self> {
-        ::serde_json::from_slice(bytes)
+        ::wecom_rooms_runtime::decode::from_bytes(bytes)
     }
 }
 impl ::core::str::FromStr for Response {
     type Err = ::serde_json::Error;
     /// Decodes JSON text; see [`Self::from_slice`].
     fn from_str(text: &str) -> ::core::result::Result<Self, Self::Err> {
-        Self::from_slice(text.as_bytes())
+        ::serde_json::from_str(text)
     }
 }
 #[cfg(feature = "schemars")]
@@ -3257,7 +3257,7 @@ pub fn decode_validated(
         Ok(typed) if typed.satisfies_schema() => return Ok(typed),
         _ => {}
     }
-    let value: ::serde_json::Value = ::serde_json::from_slice(bytes)
+    let value: ::serde_json::Value = ::wecom_rooms_runtime::decode::from_bytes(bytes)
         .map_err(DecodeError::Syntax)?;
     if !is_valid(&value) {
         return Err(DecodeError::Invalid(validate(&value)));
