@@ -1,5 +1,6 @@
 //! Writing: formatted files to disk, or a check that the files on disk are fresh.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -13,19 +14,22 @@ use crate::error::{Error, ErrorKind};
 use crate::format;
 
 impl ModuleTree {
-    /// The module's items as tokens, its text (printed validators) read back into tokens.
-    fn all_items(&self) -> Result<TokenStream, Error> {
-        let mut items = self.items.clone();
-        if !self.text.is_empty() {
-            // Printed by the generator, so it lexes; a failure would be a generator bug.
-            let text: TokenStream = self.text.parse().map_err(|e: proc_macro2::LexError| {
-                let source = self.source.as_deref().unwrap_or("<generated>");
-                let message = format!("generated code does not lex (a generator bug): {e}");
-                Error::new(source, "", ErrorKind::Invalid(message))
-            })?;
-            items.extend(text);
+    /// The module's items as tokens, its text (printed validators) read back into tokens. Only
+    /// a build script's file has text, and it is printed, not read back; the tokens are
+    /// borrowed when there is none.
+    fn all_items(&self) -> Result<Cow<'_, TokenStream>, Error> {
+        if self.text.is_empty() {
+            return Ok(Cow::Borrowed(&self.items));
         }
-        Ok(items)
+        // Printed by the generator, so it lexes; a failure would be a generator bug.
+        let text: TokenStream = self.text.parse().map_err(|e: proc_macro2::LexError| {
+            let source = self.source.as_deref().unwrap_or("<generated>");
+            let message = format!("generated code does not lex (a generator bug): {e}");
+            Error::new(source, "", ErrorKind::Invalid(message))
+        })?;
+        let mut items = self.items.clone();
+        items.extend(text);
+        Ok(Cow::Owned(items))
     }
 }
 

@@ -741,13 +741,14 @@ impl Checks<'_> {
         let mut out = TokenStream::new();
         out.extend(self.type_check());
         out.extend(self.const_and_enum(statics));
-        out.extend(self.object_checks(statics));
-        out.extend(self.array_checks());
-        out.extend(self.string_checks(statics));
-        out.extend(self.number_checks());
         let fusion = (self.mode == Mode::IsValid)
             .then(|| Fusion::of(self.cx.model, k))
             .flatten();
+        let own_fused = fusion.as_ref().is_some_and(Fusion::takes_own_members);
+        out.extend(self.object_checks(statics, own_fused));
+        out.extend(self.array_checks());
+        out.extend(self.string_checks(statics));
+        out.extend(self.number_checks());
         let fused = |id: NodeId| fusion.as_ref().is_some_and(|f| f.replaces(id));
         for &sub in k.reference.iter().chain(&k.all_of) {
             if !fused(sub) {
@@ -862,7 +863,9 @@ impl Checks<'_> {
         out
     }
 
-    fn object_checks(&self, statics: &mut Statics) -> TokenStream {
+    /// `own_fused`: `is_valid` applies this node's `properties` and `required` in the walk it
+    /// shares with its in-place subschemas ([`Fusion`]), not here.
+    fn object_checks(&self, statics: &mut Statics, own_fused: bool) -> TokenStream {
         let k = self.k;
         let mut out = TokenStream::new();
         // `is_valid` walks the members once, with a `match` on each name: a search in the map
@@ -870,11 +873,7 @@ impl Checks<'_> {
         // walk on objects of up to a few dozen members (callgrind). On a larger object the walk
         // still costs a small fraction of parsing it, and it stops once every named member was
         // seen when nothing else needs the rest.
-        // Where the in-place subschemas' walk takes this node's `properties` and `required`
-        // too, they are applied there.
-        let fused = self.mode == Mode::IsValid
-            && Fusion::of(self.cx.model, k).is_some_and(|f| f.takes_own_members());
-        let single_pass = self.mode == Mode::IsValid && walks_members_once(k) && !fused;
+        let single_pass = self.mode == Mode::IsValid && walks_members_once(k) && !own_fused;
         if single_pass {
             out.extend(self.members_in_one_pass(statics));
         }
@@ -907,7 +906,7 @@ impl Checks<'_> {
                 }
             });
         }
-        for name in k.required.iter().filter(|_| !single_pass && !fused) {
+        for name in k.required.iter().filter(|_| !single_pass && !own_fused) {
             out.extend(match slot(name) {
                 Some(i) => {
                     let location = self.cx.location("required");
@@ -941,7 +940,7 @@ impl Checks<'_> {
             });
             out.extend(quote! { if (obj.len() as u64) > #max { #fail } });
         }
-        for (name, sub) in k.properties.iter().filter(|_| !single_pass && !fused) {
+        for (name, sub) in k.properties.iter().filter(|_| !single_pass && !own_fused) {
             let apply = || self.apply_child(*sub, quote!(x), quote!(Segment::Key(key)));
             out.extend(match self.mode {
                 Mode::IsValid => {
