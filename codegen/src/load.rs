@@ -78,6 +78,8 @@ impl Registry {
     pub fn load_file(&mut self, path: &Path) -> Result<usize, Error> {
         let absolute =
             std::path::absolute(path).map_err(|e| Error::new(path, "", ErrorKind::Io(e)))?;
+        // `a/../common.json` and `b/../common.json` are one document, named `common.json`.
+        let absolute = without_dot_segments(&absolute);
         if let Some(doc) = self
             .documents
             .iter()
@@ -389,4 +391,21 @@ fn strip_fragment(url: &Url) -> String {
     let mut url = url.clone();
     url.set_fragment(None);
     url.to_string()
+}
+
+/// `path` with its `.` and `..` segments resolved lexically, as a URI's would be (RFC 3986
+/// 5.2.4): a reference from `a/b.json` to `../c.json` names `c.json`, whatever links say.
+fn without_dot_segments(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out = PathBuf::new();
+    for part in path.components() {
+        match part {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
 }

@@ -10,7 +10,7 @@ use crate::error::{Error, ErrorKind};
 use crate::json::{Json, pointer_push};
 use crate::load::{Location, Registry};
 use crate::model::{
-    Endpoint, JsonType, Keywords, Model, Node, NodeId, QueryParameter, Root, Schema,
+    Endpoint, JsonType, Keywords, Model, Node, NodeId, QueryParameter, RequestIn, Root, Schema,
 };
 
 /// The dialect every schema must be written in.
@@ -465,10 +465,14 @@ impl<'r> Lowerer<'r> {
             return Ok(None);
         };
         let kw = "x-endpoint";
-        let shape = "an object with string `method`, `base_url`, `path`, an optional `query` object of {required, description} and an optional `response` file name";
+        let shape = "an object with string `method`, `base_url`, `path`, an optional `query` object of {required, description}, an optional `request_in` (`body` or `query`) and an optional `response` file name";
         let obj = value
             .as_object()
             .ok_or_else(|| self.expected(at, kw, shape))?;
+        const MEMBERS: &[&str] = &["method", "base_url", "path", "query", "request_in", "response"];
+        if let Some(unknown) = obj.keys().find(|k| !MEMBERS.contains(&k.as_str())) {
+            return Err(self.expected(at, &format!("{kw}/{unknown}"), shape));
+        }
         let text = |name: &str| obj.get(name).and_then(Json::as_str).map(str::to_owned);
         let (Some(method), Some(base_url), Some(path)) =
             (text("method"), text("base_url"), text("path"))
@@ -503,6 +507,13 @@ impl<'r> Lowerer<'r> {
                 });
             }
         }
+        let request_in = match obj.get("request_in").map(|v| v.as_str()) {
+            None | Some(Some("body")) => RequestIn::Body,
+            Some(Some("query")) => RequestIn::Query,
+            Some(_) => {
+                return Err(self.expected(at, &format!("{kw}/request_in"), "`body` or `query`"));
+            }
+        };
         let response = match obj.get("response") {
             None => None,
             Some(Json::String(file)) => {
@@ -523,6 +534,7 @@ impl<'r> Lowerer<'r> {
             base_url,
             path,
             query,
+            request_in,
             response,
         }))
     }

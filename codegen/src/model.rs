@@ -181,8 +181,19 @@ pub struct Endpoint {
     pub base_url: String,
     pub path: String,
     pub query: Vec<QueryParameter>,
+    /// Where the request schema's instance travels.
+    pub request_in: RequestIn,
     /// The response schema's name, resolved from the file named in `x-endpoint.response`.
     pub response: Option<String>,
+}
+
+/// Where a request schema's instance travels: `x-endpoint.request_in`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RequestIn {
+    /// As the JSON body (the default).
+    Body,
+    /// As the query string, one parameter per member (a GET such as gettoken).
+    Query,
 }
 
 #[derive(Clone, Debug)]

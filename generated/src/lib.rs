@@ -174,7 +174,11 @@ pub mod schemas;
 mod token;
 
 pub use schemas::SCHEMAS;
-pub use schemas::meeting::rooms::get_info;
+pub use schemas::gettoken;
+pub use schemas::meeting::rooms::{
+    book, call, cancel_call, get_config, get_info, get_inventory, get_response_status, list,
+    list_controllers, list_devices, list_meetings, release,
+};
 
 pub use endpoint::{
     BODY_EXCERPT_LEN, PreparedRequest, build_request, build_request_to, parse_body, parse_response,

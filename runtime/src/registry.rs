@@ -51,10 +51,22 @@ pub struct Endpoint {
     pub base_url: &'static str,
     /// The path, starting with `/`.
     pub path: &'static str,
-    /// The query parameters the endpoint takes.
+    /// The query parameters the endpoint takes besides the request's own.
     pub query: &'static [QueryParameter],
+    /// Where the request schema's instance travels.
+    pub request_in: RequestIn,
     /// The name of the schema its responses follow, if the schema names one.
     pub response_schema: Option<&'static str>,
+}
+
+/// Where an [`Endpoint`]'s request travels.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum RequestIn {
+    /// As the JSON body.
+    Body,
+    /// As the query string, one parameter per member of the request object (a `GET`).
+    Query,
 }
 
 /// A query parameter of an [`Endpoint`].
@@ -76,6 +88,7 @@ impl Endpoint {
         base_url: &'static str,
         path: &'static str,
         query: &'static [QueryParameter],
+        request_in: RequestIn,
         response_schema: Option<&'static str>,
     ) -> Self {
         Endpoint {
@@ -83,6 +96,7 @@ impl Endpoint {
             base_url,
             path,
             query,
+            request_in,
             response_schema,
         }
     }

@@ -79,6 +79,44 @@ pub fn load_schema(name: &str) -> serde_json::Value {
         .unwrap_or_else(|err| panic!("schema {} is not JSON: {err}", path.display()))
 }
 
+/// Where the schemas' `$id`s live: `$ID_BASE<path>` names `schema/<path>`.
+pub const ID_BASE: &str = "https://wecom-rooms.example/schema/";
+
+/// Resolves the schemas' `$ref`s to other files (such as `common.json`) from `schema/`, so the
+/// `jsonschema` crate never goes to the network and sees the files as they are on disk.
+#[derive(Debug, Clone, Copy)]
+pub struct SchemaFiles;
+
+impl jsonschema::Retrieve for SchemaFiles {
+    fn retrieve(
+        &self,
+        uri: &jsonschema::Uri<String>,
+    ) -> Result<serde_json::Value, Box<dyn std::error::Error + Send + Sync>> {
+        let uri = uri.as_str();
+        let relative = uri
+            .strip_prefix(ID_BASE)
+            .filter(|r| !r.split('/').any(|part| part == ".." || part.is_empty()))
+            .ok_or_else(|| format!("{uri} is not a schema of this workspace"))?;
+        let path = schema_dir().join(relative);
+        let text = fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        Ok(serde_json::from_slice(&text)?)
+    }
+}
+
+/// The `jsonschema` crate's validator for the schema called `name`, with its defaults for
+/// draft 2020-12 and `$ref`s to other schema files resolved by [`SchemaFiles`].
+///
+/// # Panics
+///
+/// If the crate rejects the schema: the tests cannot run without it.
+#[must_use]
+pub fn reference_validator(name: &str) -> jsonschema::Validator {
+    jsonschema::draft202012::options()
+        .with_retriever(SchemaFiles)
+        .build(&load_schema(name))
+        .unwrap_or_else(|err| panic!("the jsonschema crate rejects schema {name}: {err}"))
+}
+
 /// The name of every schema in `schema/`, sorted, such as
 /// `meeting/rooms/get_info/request` for
 /// `schema/meeting/rooms/get_info/request.schema.json`.

@@ -7,12 +7,11 @@ use std::collections::BTreeSet;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
-use wecom_rooms::get_info::{request, response};
 use wecom_rooms_runtime::decode::DecodeError;
 use wecom_rooms_runtime::registry::SchemaEntry;
 use wecom_rooms_runtime::validate::{Options, Report};
 
-use crate::load_schema;
+use crate::reference_validator;
 
 /// Keywords whose violations the generated types let through, as codegen's README documents:
 /// closed value sets decode undocumented values to `Unknown`, and string lengths, patterns and
@@ -105,38 +104,69 @@ fn entry(name: &str) -> &'static SchemaEntry {
 
 /// The target for schema `name`; panics for a schema without a generated module here.
 pub fn target(name: &str) -> Target {
-    let reference = jsonschema::draft202012::new(&load_schema(name))
-        .unwrap_or_else(|e| panic!("the jsonschema crate rejects schema {name}: {e}"));
-    match name {
-        request::SCHEMA_NAME => Target {
-            name: request::SCHEMA_NAME,
-            entry: entry(name),
-            reference,
-            is_valid: request::is_valid,
-            validate_with: request::validate_with,
-            decode_value: from_value::<request::Request>,
-            decode_bytes: &[("serde_json::from_slice", from_slice::<request::Request>)],
-            decode_validated: |b| validated(request::decode_validated(b)),
-        },
-        response::SCHEMA_NAME => Target {
-            name: response::SCHEMA_NAME,
-            entry: entry(name),
-            reference,
-            is_valid: response::is_valid,
-            validate_with: response::validate_with,
-            decode_value: from_value::<response::Response>,
-            decode_bytes: &[
-                ("serde_json::from_slice", from_slice::<response::Response>),
-                ("Response::from_slice", |b| {
-                    response::Response::from_slice(b)
-                        .map(|t| encode(&t))
-                        .map_err(|e| e.to_string())
-                }),
-            ],
-            decode_validated: |b| validated(response::decode_validated(b)),
-        },
-        other => panic!("no generated module for schema {other}: add it to tests/src/targets.rs"),
+    /// One match arm pair per endpoint module: its request and its response.
+    macro_rules! endpoints {
+        ($($module:ident),* $(,)?) => {
+            match name {
+                $(
+                    wecom_rooms::$module::request::SCHEMA_NAME => {
+                        use wecom_rooms::$module::request;
+                        Target {
+                            name: request::SCHEMA_NAME,
+                            entry: entry(name),
+                            reference: reference_validator(name),
+                            is_valid: request::is_valid,
+                            validate_with: request::validate_with,
+                            decode_value: from_value::<request::Request>,
+                            decode_bytes: &[(
+                                "serde_json::from_slice",
+                                from_slice::<request::Request>,
+                            )],
+                            decode_validated: |b| validated(request::decode_validated(b)),
+                        }
+                    }
+                    wecom_rooms::$module::response::SCHEMA_NAME => {
+                        use wecom_rooms::$module::response;
+                        Target {
+                            name: response::SCHEMA_NAME,
+                            entry: entry(name),
+                            reference: reference_validator(name),
+                            is_valid: response::is_valid,
+                            validate_with: response::validate_with,
+                            decode_value: from_value::<response::Response>,
+                            decode_bytes: &[
+                                ("serde_json::from_slice", from_slice::<response::Response>),
+                                ("Response::from_slice", |b| {
+                                    response::Response::from_slice(b)
+                                        .map(|t| encode(&t))
+                                        .map_err(|e| e.to_string())
+                                }),
+                            ],
+                            decode_validated: |b| validated(response::decode_validated(b)),
+                        }
+                    }
+                )*
+                other => panic!(
+                    "no generated module for schema {other}: add it to tests/src/targets.rs"
+                ),
+            }
+        };
     }
+    endpoints!(
+        gettoken,
+        book,
+        release,
+        get_info,
+        list,
+        list_meetings,
+        list_devices,
+        list_controllers,
+        get_config,
+        call,
+        cancel_call,
+        get_response_status,
+        get_inventory,
+    )
 }
 
 /// Every generated schema's target.

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use jsonschema::Validator;
-use wecom_rooms_conformance::{Expect, Fixture, fixtures, load_schema};
+use wecom_rooms_conformance::{Expect, Fixture, fixtures, reference_validator};
 
 /// Fewer fixtures than this means some went missing: an empty or misnamed
 /// folder must not pass.
@@ -51,9 +51,7 @@ fn jsonschema_crate_agrees_with_every_fixture_folder() {
 
 /// One validator per schema, as a user of the crate would build it.
 fn validator_for(schema: &str) -> Validator {
-    jsonschema::draft202012::options()
-        .build(&load_schema(schema))
-        .unwrap_or_else(|err| panic!("the jsonschema crate rejects schema {schema}: {err}"))
+    reference_validator(schema)
 }
 
 /// Checks one fixture; on a mismatch returns a report naming the file and

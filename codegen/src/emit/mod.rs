@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::model::{Model, Root};
+use crate::model::{Model, RequestIn, Root};
 
 /// What to emit for each schema.
 #[derive(Clone, Debug)]
@@ -215,10 +215,14 @@ fn schema_module(
             Some(r) => quote! { Some(#r) },
             None => quote! { None },
         };
+        let request_in = match endpoint.request_in {
+            RequestIn::Body => quote! { ::wecom_rooms_runtime::registry::RequestIn::Body },
+            RequestIn::Query => quote! { ::wecom_rooms_runtime::registry::RequestIn::Query },
+        };
         out.extend(quote! {
             /// The HTTP endpoint this request is sent to (the schema's `x-endpoint`).
             pub const ENDPOINT: ::wecom_rooms_runtime::registry::Endpoint = ::wecom_rooms_runtime::registry::Endpoint::new(
-                #method, #base_url, #path, &[#(#query),*], #response,
+                #method, #base_url, #path, &[#(#query),*], #request_in, #response,
             );
         });
     }

@@ -369,7 +369,7 @@ impl<'m> TypeCx<'m> {
         } else {
             &k.one_of
         };
-        if !branches.is_empty() {
+        if !branches.is_empty() && !self.only_presence(k, branches) {
             return self
                 .alternatives(shape, branches, &name)
                 .unwrap_or(Ty::Value);
@@ -402,6 +402,26 @@ impl<'m> TypeCx<'m> {
             },
             _ => Ty::Value,
         }
+    }
+
+    /// Whether `branches` (of an object's `oneOf` or `anyOf`) only say which of the object's
+    /// own members must be present, as an either-or pair does: the object keeps its struct, and
+    /// the choice is left to the validators.
+    fn only_presence(&self, k: &Keywords, branches: &[NodeId]) -> bool {
+        let object = match k.types.as_deref() {
+            Some(types) => types == [JsonType::Object],
+            None => !k.properties.is_empty(),
+        };
+        object
+            && branches.iter().all(|&b| {
+                self.keywords(b).is_some_and(|bk| {
+                    bk.assertions() == ["required"]
+                        && bk
+                            .required
+                            .iter()
+                            .all(|r| k.properties.iter().any(|(name, _)| name == r))
+                })
+            })
     }
 
     fn add(&mut self, shape: NodeId, name: &str, doc: Vec<String>, body: DefBody) -> Ty {

@@ -3,9 +3,34 @@
 
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! Generated types and validators, one module per schema.
+pub mod gettoken;
 pub mod meeting;
 /// Every schema of this crate, in name order.
 pub static SCHEMAS: &[::wecom_rooms_runtime::registry::SchemaEntry] = &[
+    gettoken::request::SCHEMA_ENTRY,
+    gettoken::response::SCHEMA_ENTRY,
+    meeting::rooms::book::request::SCHEMA_ENTRY,
+    meeting::rooms::book::response::SCHEMA_ENTRY,
+    meeting::rooms::call::request::SCHEMA_ENTRY,
+    meeting::rooms::call::response::SCHEMA_ENTRY,
+    meeting::rooms::cancel_call::request::SCHEMA_ENTRY,
+    meeting::rooms::cancel_call::response::SCHEMA_ENTRY,
+    meeting::rooms::get_config::request::SCHEMA_ENTRY,
+    meeting::rooms::get_config::response::SCHEMA_ENTRY,
     meeting::rooms::get_info::request::SCHEMA_ENTRY,
     meeting::rooms::get_info::response::SCHEMA_ENTRY,
+    meeting::rooms::get_inventory::request::SCHEMA_ENTRY,
+    meeting::rooms::get_inventory::response::SCHEMA_ENTRY,
+    meeting::rooms::get_response_status::request::SCHEMA_ENTRY,
+    meeting::rooms::get_response_status::response::SCHEMA_ENTRY,
+    meeting::rooms::list::request::SCHEMA_ENTRY,
+    meeting::rooms::list::response::SCHEMA_ENTRY,
+    meeting::rooms::list_controllers::request::SCHEMA_ENTRY,
+    meeting::rooms::list_controllers::response::SCHEMA_ENTRY,
+    meeting::rooms::list_devices::request::SCHEMA_ENTRY,
+    meeting::rooms::list_devices::response::SCHEMA_ENTRY,
+    meeting::rooms::list_meetings::request::SCHEMA_ENTRY,
+    meeting::rooms::list_meetings::response::SCHEMA_ENTRY,
+    meeting::rooms::release::request::SCHEMA_ENTRY,
+    meeting::rooms::release::response::SCHEMA_ENTRY,
 ];

@@ -3,4 +3,15 @@
 
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! The schemas under `meeting/rooms/`.
+pub mod book;
+pub mod call;
+pub mod cancel_call;
+pub mod get_config;
 pub mod get_info;
+pub mod get_inventory;
+pub mod get_response_status;
+pub mod list;
+pub mod list_controllers;
+pub mod list_devices;
+pub mod list_meetings;
+pub mod release;

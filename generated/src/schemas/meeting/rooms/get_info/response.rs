@@ -4,7 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! 获取Rooms会议室详情 response
 //!
-//! Response body of 获取Rooms会议室详情 (get Rooms meeting room details). Every response carries `errcode` and `errmsg`; when `errcode` is 0 it also carries the room's details, otherwise it is an error envelope. Members not documented here are allowed everywhere: WeCom adds fields over time.
+//! Response body of 获取Rooms会议室详情 (get Rooms meeting room details), page https://developer.work.weixin.qq.com/document/path/98793. Every response carries `errcode` and `errmsg`; when `errcode` is 0 it also carries the room's details, otherwise it is an error envelope. Members not documented here are allowed everywhere: WeCom adds fields over time.
 /// The schema's name: its path under the schema directory without `.schema.json`.
 pub const SCHEMA_NAME: &str = "meeting/rooms/get_info/response";
 /// The schema's title.
@@ -13,7 +13,7 @@ pub const TITLE: &str = "获取Rooms会议室详情 response";
 pub const EXAMPLES: &[&str] = &[
     "{\n  \"errcode\": 0,\n  \"errmsg\": \"ok\",\n  \"basic_info\": {\n    \"rooms_id_list\": [\n      \"200115200039985708\"\n    ],\n    \"meeting_room_name\": \"会议室测试1\",\n    \"city\": \"广州\",\n    \"building\": \"大厦\",\n    \"floor\": \"10\",\n    \"participant_number\": 3,\n    \"device\": \"ROOMS\",\n    \"desc\": \"aGVsbG8=\",\n    \"password\": \"MzMz\"\n  },\n  \"account_info\": {\n    \"account_type\": 0,\n    \"valid_period\": \"-\"\n  },\n  \"hardware_info\": {\n    \"factory\": \"\",\n    \"device_model\": \"\",\n    \"sn\": \"\",\n    \"ip\": \"10.10.10.69\",\n    \"mac\": \"a1:ee:27:c1:8a:1a\",\n    \"rooms_version\": \"2.7.2.420\",\n    \"firmware_version\": \"\",\n    \"health_status\": \"ERROR\",\n    \"system_type\": \"10.13.6\",\n    \"meeting_room_status\": 1,\n    \"active_time\": \"2021-03-23 15:37:34\",\n    \"cpu_info\": \"Intel(R) Core(TM) i7-7700K\",\n    \"cpu_usage\": \"\",\n    \"gpu_info\": \"\",\n    \"net_type\": \"ethernet\",\n    \"memory_info\": \"\",\n    \"monitor_frequency\": 0,\n    \"camera_model\": \"FaceTime 高清摄像头（内建）\",\n    \"enable_video_mirror\": true,\n    \"microphone_info\": \"内建麦克风 \",\n    \"speaker_info\": \"内建输出\"\n  },\n  \"pmi_info\": {\n    \"pmi_code\": \"12345678\",\n    \"pmi_pwd\": \"XXXXXXX\"\n  },\n  \"monitor_status\": 0,\n  \"is_allow_call\": true,\n  \"scheduled_status\": 1\n}",
 ];
-/// Response body of 获取Rooms会议室详情 (get Rooms meeting room details). Every response carries `errcode` and `errmsg`; when `errcode` is 0 it also carries the room's details, otherwise it is an error envelope. Members not documented here are allowed everywhere: WeCom adds fields over time.
+/// Response body of 获取Rooms会议室详情 (get Rooms meeting room details), page https://developer.work.weixin.qq.com/document/path/98793. Every response carries `errcode` and `errmsg`; when `errcode` is 0 it also carries the room's details, otherwise it is an error envelope. Members not documented here are allowed everywhere: WeCom adds fields over time.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[derive(::serde::Serialize)]
 #[serde(untagged)]
@@ -101,7 +101,7 @@ impl ::schemars::JsonSchema for Response {
         schema
             .insert(
                 "description".to_owned(),
-                "Response body of 获取Rooms会议室详情 (get Rooms meeting room details). Every response carries `errcode` and `errmsg`; when `errcode` is 0 it also carries the room's details, otherwise it is an error envelope. Members not documented here are allowed everywhere: WeCom adds fields over time."
+                "Response body of 获取Rooms会议室详情 (get Rooms meeting room details), page https://developer.work.weixin.qq.com/document/path/98793. Every response carries `errcode` and `errmsg`; when `errcode` is 0 it also carries the room's details, otherwise it is an error envelope. Members not documented here are allowed everywhere: WeCom adds fields over time."
                     .into(),
             );
         schema
@@ -133,10 +133,8 @@ pub struct RoomInfo {
     pub account_info: AccountInfo,
     /// Rooms会议室硬件信息 (the room's hardware).
     pub hardware_info: HardwareInfo,
-    /// Rooms会议室PMI信息 (the room's personal meeting ID). Optional: omitted for rooms without a PMI.
-    #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
-    #[serde(deserialize_with = "::wecom_rooms_runtime::de::present")]
-    pub pmi_info: ::core::option::Option<PmiInfo>,
+    /// Rooms会议室PMI信息 (the room's personal meeting ID).
+    pub pmi_info: PmiInfo,
     /// 告警通知状态 (alert notification status).
     pub monitor_status: MonitorStatus,
     /// 是否允许被呼叫 (whether the room may be called): true if it may.
@@ -156,6 +154,7 @@ impl RoomInfo {
         basic_info: BasicInfo,
         account_info: AccountInfo,
         hardware_info: HardwareInfo,
+        pmi_info: PmiInfo,
         monitor_status: MonitorStatus,
         is_allow_call: bool,
         scheduled_status: ScheduledStatus,
@@ -166,7 +165,7 @@ impl RoomInfo {
             basic_info,
             account_info,
             hardware_info,
-            pmi_info: ::core::option::Option::None,
+            pmi_info,
             monitor_status,
             is_allow_call,
             scheduled_status,
@@ -181,8 +180,7 @@ impl RoomInfo {
     fn satisfies_schema(&self) -> bool {
         i128::from(self.errcode) == 0i128 && self.basic_info.satisfies_schema()
             && self.account_info.satisfies_schema()
-            && self.hardware_info.satisfies_schema()
-            && self.pmi_info.as_ref().is_none_or(|x| x.satisfies_schema())
+            && self.hardware_info.satisfies_schema() && self.pmi_info.satisfies_schema()
             && self.monitor_status.satisfies_schema()
             && self.scheduled_status.satisfies_schema()
     }
@@ -395,7 +393,7 @@ pub struct HardwareInfo {
     pub system_type: ::std::string::String,
     /// Rooms会议室状态 (room status).
     pub meeting_room_status: MeetingRoomStatus,
-    /// 激活时间 (activation time), for example "2021-03-23 15:37:34".
+    /// 激活时间 (activation time): local time formatted as "YYYY-MM-DD HH:MM:SS", for example "2021-03-23 15:37:34"; not a timestamp.
     pub active_time: ::std::string::String,
     /// CPU 信息 (CPU information).
     pub cpu_info: ::std::string::String,
@@ -1123,7 +1121,7 @@ mod validators {
                 return false;
             }
             if !test_failed && seen & 1u64 == 1u64 {
-                if then_failed || seen & 479u64 != 479u64 {
+                if then_failed || seen & 511u64 != 511u64 {
                     return false;
                 }
             } else {}
@@ -1164,12 +1162,12 @@ mod validators {
             }
         }
     }
-    /// `meeting/rooms/get_info/response.schema.json#/$defs/ErrorEnvelope`
+    /// `common.json#/$defs/ErrorEnvelope`
     pub(super) fn validate_1<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         if !matches!(v, Value::Object(_)) {
             ctx.error_found(
                 "type",
-                "meeting/rooms/get_info/response.schema.json#/$defs/ErrorEnvelope/type",
+                "common.json#/$defs/ErrorEnvelope/type",
                 "an object",
                 v,
             );
@@ -1190,16 +1188,10 @@ mod validators {
                 }
             }
             if found[0usize].is_none() {
-                ctx.missing(
-                    "errcode",
-                    "meeting/rooms/get_info/response.schema.json#/$defs/ErrorEnvelope/required",
-                );
+                ctx.missing("errcode", "common.json#/$defs/ErrorEnvelope/required");
             }
             if found[1usize].is_none() {
-                ctx.missing(
-                    "errmsg",
-                    "meeting/rooms/get_info/response.schema.json#/$defs/ErrorEnvelope/required",
-                );
+                ctx.missing("errmsg", "common.json#/$defs/ErrorEnvelope/required");
             }
             ctx.member_found(found[0usize], validate_4);
             ctx.member_found(found[1usize], validate_5);
@@ -1236,7 +1228,7 @@ mod validators {
     pub(super) fn validate_3<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         validate_7(v, ctx);
     }
-    /// `meeting/rooms/get_info/response.schema.json#/$defs/ErrorEnvelope/properties/errcode`
+    /// `common.json#/$defs/ErrorEnvelope/properties/errcode`
     #[inline]
     pub(super) fn is_valid_4(v: &Value) -> bool {
         if !is_valid_8(v) {
@@ -1244,16 +1236,16 @@ mod validators {
         }
         true
     }
-    /// `meeting/rooms/get_info/response.schema.json#/$defs/ErrorEnvelope/properties/errcode`
+    /// `common.json#/$defs/ErrorEnvelope/properties/errcode`
     pub(super) fn validate_4<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         validate_8(v, ctx);
     }
-    /// `meeting/rooms/get_info/response.schema.json#/$defs/ErrorEnvelope/properties/errmsg`
+    /// `common.json#/$defs/ErrorEnvelope/properties/errmsg`
     pub(super) fn validate_5<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         if !matches!(v, Value::String(_)) {
             ctx.error_found(
                 "type",
-                "meeting/rooms/get_info/response.schema.json#/$defs/ErrorEnvelope/properties/errmsg/type",
+                "common.json#/$defs/ErrorEnvelope/properties/errmsg/type",
                 "a string",
                 v,
             );
@@ -1331,6 +1323,12 @@ mod validators {
                     "meeting/rooms/get_info/response.schema.json#/$defs/RoomInfo/required",
                 );
             }
+            if found[5usize].is_none() {
+                ctx.missing(
+                    "pmi_info",
+                    "meeting/rooms/get_info/response.schema.json#/$defs/RoomInfo/required",
+                );
+            }
             if found[6usize].is_none() {
                 ctx.missing(
                     "monitor_status",
@@ -1388,7 +1386,7 @@ mod validators {
             ctx.member_found(found[8usize], validate_17);
         }
     }
-    /// `meeting/rooms/get_info/response.schema.json#/$defs/Int32`
+    /// `common.json#/$defs/Int32`
     #[inline]
     pub(super) fn is_valid_8(v: &Value) -> bool {
         if !matches!(v, Value::Number(n) if json::is_integer(n)) {
@@ -1404,12 +1402,12 @@ mod validators {
         }
         true
     }
-    /// `meeting/rooms/get_info/response.schema.json#/$defs/Int32`
+    /// `common.json#/$defs/Int32`
     pub(super) fn validate_8<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         if !matches!(v, Value::Number(n) if json::is_integer(n)) {
             ctx.error_found(
                 "type",
-                "meeting/rooms/get_info/response.schema.json#/$defs/Int32/type",
+                "common.json#/$defs/Int32/type",
                 "an integer in -2147483648..=2147483647",
                 v,
             );
@@ -1418,7 +1416,7 @@ mod validators {
             if json::cmp_i64(n, -2147483648i64).is_some_and(Ordering::is_lt) {
                 ctx.error_found(
                     "minimum",
-                    "meeting/rooms/get_info/response.schema.json#/$defs/Int32/minimum",
+                    "common.json#/$defs/Int32/minimum",
                     "an integer in -2147483648..=2147483647",
                     v,
                 );
@@ -1426,7 +1424,7 @@ mod validators {
             if json::cmp_u64(n, 2147483647u64).is_some_and(Ordering::is_gt) {
                 ctx.error_found(
                     "maximum",
-                    "meeting/rooms/get_info/response.schema.json#/$defs/Int32/maximum",
+                    "common.json#/$defs/Int32/maximum",
                     "an integer in -2147483648..=2147483647",
                     v,
                 );
@@ -1690,64 +1688,14 @@ mod validators {
     /// `meeting/rooms/get_info/response.schema.json#/$defs/RoomInfo/properties/scheduled_status`
     #[inline]
     pub(super) fn is_valid_17(v: &Value) -> bool {
-        if !matches!(v, Value::Number(n) if json::is_integer(n)) {
-            return false;
-        }
-        if let Value::Number(n) = v {
-            if json::cmp_u64(n, 0u64).is_some_and(Ordering::is_lt) {
-                return false;
-            }
-            if json::cmp_u64(n, 4294967295u64).is_some_and(Ordering::is_gt) {
-                return false;
-            }
-        }
-        if !(matches!(
-            v, Value::Number(n) if matches!(json::exact_i64(n), Some(0i64 | 1i64))
-        )) {
+        if !is_valid_24(v) {
             return false;
         }
         true
     }
     /// `meeting/rooms/get_info/response.schema.json#/$defs/RoomInfo/properties/scheduled_status`
     pub(super) fn validate_17<'v>(v: &'v Value, ctx: &mut Context<'v>) {
-        if !matches!(v, Value::Number(n) if json::is_integer(n)) {
-            ctx.error_found(
-                "type",
-                "meeting/rooms/get_info/response.schema.json#/$defs/RoomInfo/properties/scheduled_status/type",
-                "an integer in 0..=4294967295",
-                v,
-            );
-        }
-        if let Value::Number(n) = v {
-            if json::cmp_u64(n, 0u64).is_some_and(Ordering::is_lt) {
-                ctx.error_found(
-                    "minimum",
-                    "meeting/rooms/get_info/response.schema.json#/$defs/RoomInfo/properties/scheduled_status/minimum",
-                    "an integer in 0..=4294967295",
-                    v,
-                );
-            }
-            if json::cmp_u64(n, 4294967295u64).is_some_and(Ordering::is_gt) {
-                ctx.error_found(
-                    "maximum",
-                    "meeting/rooms/get_info/response.schema.json#/$defs/RoomInfo/properties/scheduled_status/maximum",
-                    "an integer in 0..=4294967295",
-                    v,
-                );
-            }
-        }
-        let matching = 0usize + usize::from(is_valid_24(v))
-            + usize::from(is_valid_25(v));
-        if matching != 1 {
-            ctx.error(
-                "oneOf",
-                "meeting/rooms/get_info/response.schema.json#/$defs/RoomInfo/properties/scheduled_status/oneOf",
-                format!(
-                    "expected one of 0 (NotBookable), 1 (Bookable), found {} (matching {} of them)",
-                    describe(v), matching
-                ),
-            );
-        }
+        validate_24(v, ctx);
     }
     /// `meeting/rooms/get_info/response.schema.json#/$defs/BasicInfo`
     pub(super) fn is_valid_18(v: &Value) -> bool {
@@ -1763,7 +1711,7 @@ mod validators {
                 match key.as_str() {
                     "rooms_id_list" => {
                         seen |= 1u64;
-                        if !is_valid_26(x) {
+                        if !is_valid_25(x) {
                             return false;
                         }
                         if seen == 511u64 {
@@ -1808,7 +1756,7 @@ mod validators {
                     }
                     "participant_number" => {
                         seen |= 32u64;
-                        if !is_valid_31(x) {
+                        if !is_valid_30(x) {
                             return false;
                         }
                         if seen == 511u64 {
@@ -1937,15 +1885,15 @@ mod validators {
                     "meeting/rooms/get_info/response.schema.json#/$defs/BasicInfo/required",
                 );
             }
-            ctx.member_found(found[0usize], validate_26);
-            ctx.member_found(found[1usize], validate_27);
-            ctx.member_found(found[2usize], validate_28);
-            ctx.member_found(found[3usize], validate_29);
-            ctx.member_found(found[4usize], validate_30);
-            ctx.member_found(found[5usize], validate_31);
-            ctx.member_found(found[6usize], validate_32);
-            ctx.member_found(found[7usize], validate_33);
-            ctx.member_found(found[8usize], validate_34);
+            ctx.member_found(found[0usize], validate_25);
+            ctx.member_found(found[1usize], validate_26);
+            ctx.member_found(found[2usize], validate_27);
+            ctx.member_found(found[3usize], validate_28);
+            ctx.member_found(found[4usize], validate_29);
+            ctx.member_found(found[5usize], validate_30);
+            ctx.member_found(found[6usize], validate_31);
+            ctx.member_found(found[7usize], validate_32);
+            ctx.member_found(found[8usize], validate_33);
         }
     }
     /// `meeting/rooms/get_info/response.schema.json#/$defs/AccountInfo`
@@ -1962,7 +1910,7 @@ mod validators {
                 match key.as_str() {
                     "account_type" => {
                         seen |= 1u64;
-                        if !is_valid_35(x) {
+                        if !is_valid_34(x) {
                             return false;
                         }
                         if seen == 3u64 {
@@ -2024,8 +1972,8 @@ mod validators {
                     "meeting/rooms/get_info/response.schema.json#/$defs/AccountInfo/required",
                 );
             }
-            ctx.member_found(found[0usize], validate_35);
-            ctx.member_found(found[1usize], validate_36);
+            ctx.member_found(found[0usize], validate_34);
+            ctx.member_found(found[1usize], validate_35);
         }
     }
     /// `meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo`
@@ -2123,7 +2071,7 @@ mod validators {
                     }
                     "meeting_room_status" => {
                         seen |= 512u64;
-                        if !is_valid_46(x) {
+                        if !is_valid_45(x) {
                             return false;
                         }
                         if seen == 2097151u64 {
@@ -2186,7 +2134,7 @@ mod validators {
                     }
                     "monitor_frequency" => {
                         seen |= 65536u64;
-                        if !is_valid_53(x) {
+                        if !is_valid_52(x) {
                             return false;
                         }
                         if seen == 2097151u64 {
@@ -2408,27 +2356,27 @@ mod validators {
                     "meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/required",
                 );
             }
-            ctx.member_found(found[0usize], validate_37);
-            ctx.member_found(found[1usize], validate_38);
-            ctx.member_found(found[2usize], validate_39);
-            ctx.member_found(found[3usize], validate_40);
-            ctx.member_found(found[4usize], validate_41);
-            ctx.member_found(found[5usize], validate_42);
-            ctx.member_found(found[6usize], validate_43);
-            ctx.member_found(found[7usize], validate_44);
-            ctx.member_found(found[8usize], validate_45);
-            ctx.member_found(found[9usize], validate_46);
-            ctx.member_found(found[10usize], validate_47);
-            ctx.member_found(found[11usize], validate_48);
-            ctx.member_found(found[12usize], validate_49);
-            ctx.member_found(found[13usize], validate_50);
-            ctx.member_found(found[14usize], validate_51);
-            ctx.member_found(found[15usize], validate_52);
-            ctx.member_found(found[16usize], validate_53);
-            ctx.member_found(found[17usize], validate_54);
-            ctx.member_found(found[18usize], validate_55);
-            ctx.member_found(found[19usize], validate_56);
-            ctx.member_found(found[20usize], validate_57);
+            ctx.member_found(found[0usize], validate_36);
+            ctx.member_found(found[1usize], validate_37);
+            ctx.member_found(found[2usize], validate_38);
+            ctx.member_found(found[3usize], validate_39);
+            ctx.member_found(found[4usize], validate_40);
+            ctx.member_found(found[5usize], validate_41);
+            ctx.member_found(found[6usize], validate_42);
+            ctx.member_found(found[7usize], validate_43);
+            ctx.member_found(found[8usize], validate_44);
+            ctx.member_found(found[9usize], validate_45);
+            ctx.member_found(found[10usize], validate_46);
+            ctx.member_found(found[11usize], validate_47);
+            ctx.member_found(found[12usize], validate_48);
+            ctx.member_found(found[13usize], validate_49);
+            ctx.member_found(found[14usize], validate_50);
+            ctx.member_found(found[15usize], validate_51);
+            ctx.member_found(found[16usize], validate_52);
+            ctx.member_found(found[17usize], validate_53);
+            ctx.member_found(found[18usize], validate_54);
+            ctx.member_found(found[19usize], validate_55);
+            ctx.member_found(found[20usize], validate_56);
         }
     }
     /// `meeting/rooms/get_info/response.schema.json#/$defs/PmiInfo`
@@ -2507,8 +2455,8 @@ mod validators {
                     "meeting/rooms/get_info/response.schema.json#/$defs/PmiInfo/required",
                 );
             }
-            ctx.member_found(found[0usize], validate_58);
-            ctx.member_found(found[1usize], validate_59);
+            ctx.member_found(found[0usize], validate_57);
+            ctx.member_found(found[1usize], validate_58);
         }
     }
     /// `meeting/rooms/get_info/response.schema.json#/$defs/RoomInfo/properties/monitor_status/oneOf/0`
@@ -2531,29 +2479,71 @@ mod validators {
         }
         true
     }
-    /// `meeting/rooms/get_info/response.schema.json#/$defs/RoomInfo/properties/scheduled_status/oneOf/0`
+    /// `common.json#/$defs/ScheduledStatus`
     #[inline]
     pub(super) fn is_valid_24(v: &Value) -> bool {
+        if !matches!(v, Value::Number(n) if json::is_integer(n)) {
+            return false;
+        }
+        if let Value::Number(n) = v {
+            if json::cmp_u64(n, 0u64).is_some_and(Ordering::is_lt) {
+                return false;
+            }
+            if json::cmp_u64(n, 4294967295u64).is_some_and(Ordering::is_gt) {
+                return false;
+            }
+        }
         if !(matches!(
-            v, ::serde_json::Value::Number(n) if json::exact_i64(n) == Some(0i64)
+            v, Value::Number(n) if matches!(json::exact_i64(n), Some(0i64 | 1i64))
         )) {
             return false;
         }
         true
     }
-    /// `meeting/rooms/get_info/response.schema.json#/$defs/RoomInfo/properties/scheduled_status/oneOf/1`
-    #[inline]
-    pub(super) fn is_valid_25(v: &Value) -> bool {
-        if !(matches!(
-            v, ::serde_json::Value::Number(n) if json::exact_i64(n) == Some(1i64)
-        )) {
-            return false;
+    /// `common.json#/$defs/ScheduledStatus`
+    pub(super) fn validate_24<'v>(v: &'v Value, ctx: &mut Context<'v>) {
+        if !matches!(v, Value::Number(n) if json::is_integer(n)) {
+            ctx.error_found(
+                "type",
+                "common.json#/$defs/ScheduledStatus/type",
+                "an integer in 0..=4294967295",
+                v,
+            );
         }
-        true
+        if let Value::Number(n) = v {
+            if json::cmp_u64(n, 0u64).is_some_and(Ordering::is_lt) {
+                ctx.error_found(
+                    "minimum",
+                    "common.json#/$defs/ScheduledStatus/minimum",
+                    "an integer in 0..=4294967295",
+                    v,
+                );
+            }
+            if json::cmp_u64(n, 4294967295u64).is_some_and(Ordering::is_gt) {
+                ctx.error_found(
+                    "maximum",
+                    "common.json#/$defs/ScheduledStatus/maximum",
+                    "an integer in 0..=4294967295",
+                    v,
+                );
+            }
+        }
+        let matching = 0usize + usize::from(is_valid_59(v))
+            + usize::from(is_valid_60(v));
+        if matching != 1 {
+            ctx.error(
+                "oneOf",
+                "common.json#/$defs/ScheduledStatus/oneOf",
+                format!(
+                    "expected one of 0 (NotBookable), 1 (Bookable), found {} (matching {} of them)",
+                    describe(v), matching
+                ),
+            );
+        }
     }
     /// `meeting/rooms/get_info/response.schema.json#/$defs/BasicInfo/properties/rooms_id_list`
     #[inline]
-    pub(super) fn is_valid_26(v: &Value) -> bool {
+    pub(super) fn is_valid_25(v: &Value) -> bool {
         if !matches!(v, Value::Array(_)) {
             return false;
         }
@@ -2572,7 +2562,7 @@ mod validators {
         true
     }
     /// `meeting/rooms/get_info/response.schema.json#/$defs/BasicInfo/properties/rooms_id_list`
-    pub(super) fn validate_26<'v>(v: &'v Value, ctx: &mut Context<'v>) {
+    pub(super) fn validate_25<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         if !matches!(v, Value::Array(_)) {
             ctx.error_found(
                 "type",
@@ -2582,11 +2572,11 @@ mod validators {
             );
         }
         if let Value::Array(arr) = v {
-            ctx.items(arr, validate_60);
+            ctx.items(arr, validate_61);
         }
     }
     /// `meeting/rooms/get_info/response.schema.json#/$defs/BasicInfo/properties/meeting_room_name`
-    pub(super) fn validate_27<'v>(v: &'v Value, ctx: &mut Context<'v>) {
+    pub(super) fn validate_26<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         if !matches!(v, Value::String(_)) {
             ctx.error_found(
                 "type",
@@ -2597,7 +2587,7 @@ mod validators {
         }
     }
     /// `meeting/rooms/get_info/response.schema.json#/$defs/BasicInfo/properties/city`
-    pub(super) fn validate_28<'v>(v: &'v Value, ctx: &mut Context<'v>) {
+    pub(super) fn validate_27<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         if !matches!(v, Value::String(_)) {
             ctx.error_found(
                 "type",
@@ -2608,7 +2598,7 @@ mod validators {
         }
     }
     /// `meeting/rooms/get_info/response.schema.json#/$defs/BasicInfo/properties/building`
-    pub(super) fn validate_29<'v>(v: &'v Value, ctx: &mut Context<'v>) {
+    pub(super) fn validate_28<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         if !matches!(v, Value::String(_)) {
             ctx.error_found(
                 "type",
@@ -2619,7 +2609,7 @@ mod validators {
         }
     }
     /// `meeting/rooms/get_info/response.schema.json#/$defs/BasicInfo/properties/floor`
-    pub(super) fn validate_30<'v>(v: &'v Value, ctx: &mut Context<'v>) {
+    pub(super) fn validate_29<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         if !matches!(v, Value::String(_)) {
             ctx.error_found(
                 "type",
@@ -2631,18 +2621,18 @@ mod validators {
     }
     /// `meeting/rooms/get_info/response.schema.json#/$defs/BasicInfo/properties/participant_number`
     #[inline]
-    pub(super) fn is_valid_31(v: &Value) -> bool {
-        if !is_valid_61(v) {
+    pub(super) fn is_valid_30(v: &Value) -> bool {
+        if !is_valid_62(v) {
             return false;
         }
         true
     }
     /// `meeting/rooms/get_info/response.schema.json#/$defs/BasicInfo/properties/participant_number`
-    pub(super) fn validate_31<'v>(v: &'v Value, ctx: &mut Context<'v>) {
-        validate_61(v, ctx);
+    pub(super) fn validate_30<'v>(v: &'v Value, ctx: &mut Context<'v>) {
+        validate_62(v, ctx);
     }
     /// `meeting/rooms/get_info/response.schema.json#/$defs/BasicInfo/properties/device`
-    pub(super) fn validate_32<'v>(v: &'v Value, ctx: &mut Context<'v>) {
+    pub(super) fn validate_31<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         if !matches!(v, Value::String(_)) {
             ctx.error_found(
                 "type",
@@ -2653,7 +2643,7 @@ mod validators {
         }
     }
     /// `meeting/rooms/get_info/response.schema.json#/$defs/BasicInfo/properties/desc`
-    pub(super) fn validate_33<'v>(v: &'v Value, ctx: &mut Context<'v>) {
+    pub(super) fn validate_32<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         if !matches!(v, Value::String(_)) {
             ctx.error_found(
                 "type",
@@ -2675,7 +2665,7 @@ mod validators {
         }
     }
     /// `meeting/rooms/get_info/response.schema.json#/$defs/BasicInfo/properties/password`
-    pub(super) fn validate_34<'v>(v: &'v Value, ctx: &mut Context<'v>) {
+    pub(super) fn validate_33<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         if !matches!(v, Value::String(_)) {
             ctx.error_found(
                 "type",
@@ -2698,68 +2688,18 @@ mod validators {
     }
     /// `meeting/rooms/get_info/response.schema.json#/$defs/AccountInfo/properties/account_type`
     #[inline]
-    pub(super) fn is_valid_35(v: &Value) -> bool {
-        if !matches!(v, Value::Number(n) if json::is_integer(n)) {
-            return false;
-        }
-        if let Value::Number(n) = v {
-            if json::cmp_u64(n, 0u64).is_some_and(Ordering::is_lt) {
-                return false;
-            }
-            if json::cmp_u64(n, 4294967295u64).is_some_and(Ordering::is_gt) {
-                return false;
-            }
-        }
-        if !(matches!(
-            v, Value::Number(n) if matches!(json::exact_i64(n), Some(0i64 | 1i64 | 2i64))
-        )) {
+    pub(super) fn is_valid_34(v: &Value) -> bool {
+        if !is_valid_63(v) {
             return false;
         }
         true
     }
     /// `meeting/rooms/get_info/response.schema.json#/$defs/AccountInfo/properties/account_type`
-    pub(super) fn validate_35<'v>(v: &'v Value, ctx: &mut Context<'v>) {
-        if !matches!(v, Value::Number(n) if json::is_integer(n)) {
-            ctx.error_found(
-                "type",
-                "meeting/rooms/get_info/response.schema.json#/$defs/AccountInfo/properties/account_type/type",
-                "an integer in 0..=4294967295",
-                v,
-            );
-        }
-        if let Value::Number(n) = v {
-            if json::cmp_u64(n, 0u64).is_some_and(Ordering::is_lt) {
-                ctx.error_found(
-                    "minimum",
-                    "meeting/rooms/get_info/response.schema.json#/$defs/AccountInfo/properties/account_type/minimum",
-                    "an integer in 0..=4294967295",
-                    v,
-                );
-            }
-            if json::cmp_u64(n, 4294967295u64).is_some_and(Ordering::is_gt) {
-                ctx.error_found(
-                    "maximum",
-                    "meeting/rooms/get_info/response.schema.json#/$defs/AccountInfo/properties/account_type/maximum",
-                    "an integer in 0..=4294967295",
-                    v,
-                );
-            }
-        }
-        let matching = 0usize + usize::from(is_valid_62(v)) + usize::from(is_valid_63(v))
-            + usize::from(is_valid_64(v));
-        if matching != 1 {
-            ctx.error(
-                "oneOf",
-                "meeting/rooms/get_info/response.schema.json#/$defs/AccountInfo/properties/account_type/oneOf",
-                format!(
-                    "expected one of 0 (Regular), 1 (Dedicated), 2 (Trial), found {} (matching {} of them)",
-                    describe(v), matching
-                ),
-            );
-        }
+    pub(super) fn validate_34<'v>(v: &'v Value, ctx: &mut Context<'v>) {
+        validate_63(v, ctx);
     }
     /// `meeting/rooms/get_info/response.schema.json#/$defs/AccountInfo/properties/valid_period`
-    pub(super) fn validate_36<'v>(v: &'v Value, ctx: &mut Context<'v>) {
+    pub(super) fn validate_35<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         if !matches!(v, Value::String(_)) {
             ctx.error_found(
                 "type",
@@ -2770,7 +2710,7 @@ mod validators {
         }
     }
     /// `meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/properties/factory`
-    pub(super) fn validate_37<'v>(v: &'v Value, ctx: &mut Context<'v>) {
+    pub(super) fn validate_36<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         if !matches!(v, Value::String(_)) {
             ctx.error_found(
                 "type",
@@ -2781,7 +2721,7 @@ mod validators {
         }
     }
     /// `meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/properties/device_model`
-    pub(super) fn validate_38<'v>(v: &'v Value, ctx: &mut Context<'v>) {
+    pub(super) fn validate_37<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         if !matches!(v, Value::String(_)) {
             ctx.error_found(
                 "type",
@@ -2792,7 +2732,7 @@ mod validators {
         }
     }
     /// `meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/properties/sn`
-    pub(super) fn validate_39<'v>(v: &'v Value, ctx: &mut Context<'v>) {
+    pub(super) fn validate_38<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         if !matches!(v, Value::String(_)) {
             ctx.error_found(
                 "type",
@@ -2803,7 +2743,7 @@ mod validators {
         }
     }
     /// `meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/properties/ip`
-    pub(super) fn validate_40<'v>(v: &'v Value, ctx: &mut Context<'v>) {
+    pub(super) fn validate_39<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         if !matches!(v, Value::String(_)) {
             ctx.error_found(
                 "type",
@@ -2814,7 +2754,7 @@ mod validators {
         }
     }
     /// `meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/properties/mac`
-    pub(super) fn validate_41<'v>(v: &'v Value, ctx: &mut Context<'v>) {
+    pub(super) fn validate_40<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         if !matches!(v, Value::String(_)) {
             ctx.error_found(
                 "type",
@@ -2825,7 +2765,7 @@ mod validators {
         }
     }
     /// `meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/properties/rooms_version`
-    pub(super) fn validate_42<'v>(v: &'v Value, ctx: &mut Context<'v>) {
+    pub(super) fn validate_41<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         if !matches!(v, Value::String(_)) {
             ctx.error_found(
                 "type",
@@ -2836,7 +2776,7 @@ mod validators {
         }
     }
     /// `meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/properties/firmware_version`
-    pub(super) fn validate_43<'v>(v: &'v Value, ctx: &mut Context<'v>) {
+    pub(super) fn validate_42<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         if !matches!(v, Value::String(_)) {
             ctx.error_found(
                 "type",
@@ -2847,7 +2787,7 @@ mod validators {
         }
     }
     /// `meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/properties/health_status`
-    pub(super) fn validate_44<'v>(v: &'v Value, ctx: &mut Context<'v>) {
+    pub(super) fn validate_43<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         if !matches!(v, Value::String(_)) {
             ctx.error_found(
                 "type",
@@ -2858,7 +2798,7 @@ mod validators {
         }
     }
     /// `meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/properties/system_type`
-    pub(super) fn validate_45<'v>(v: &'v Value, ctx: &mut Context<'v>) {
+    pub(super) fn validate_44<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         if !matches!(v, Value::String(_)) {
             ctx.error_found(
                 "type",
@@ -2870,70 +2810,18 @@ mod validators {
     }
     /// `meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/properties/meeting_room_status`
     #[inline]
-    pub(super) fn is_valid_46(v: &Value) -> bool {
-        if !matches!(v, Value::Number(n) if json::is_integer(n)) {
-            return false;
-        }
-        if let Value::Number(n) = v {
-            if json::cmp_u64(n, 0u64).is_some_and(Ordering::is_lt) {
-                return false;
-            }
-            if json::cmp_u64(n, 4294967295u64).is_some_and(Ordering::is_gt) {
-                return false;
-            }
-        }
-        if !(matches!(
-            v, Value::Number(n) if matches!(json::exact_i64(n), Some(0i64 | 1i64 | 2i64 |
-            3i64 | 4i64))
-        )) {
+    pub(super) fn is_valid_45(v: &Value) -> bool {
+        if !is_valid_64(v) {
             return false;
         }
         true
     }
     /// `meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/properties/meeting_room_status`
-    pub(super) fn validate_46<'v>(v: &'v Value, ctx: &mut Context<'v>) {
-        if !matches!(v, Value::Number(n) if json::is_integer(n)) {
-            ctx.error_found(
-                "type",
-                "meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/properties/meeting_room_status/type",
-                "an integer in 0..=4294967295",
-                v,
-            );
-        }
-        if let Value::Number(n) = v {
-            if json::cmp_u64(n, 0u64).is_some_and(Ordering::is_lt) {
-                ctx.error_found(
-                    "minimum",
-                    "meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/properties/meeting_room_status/minimum",
-                    "an integer in 0..=4294967295",
-                    v,
-                );
-            }
-            if json::cmp_u64(n, 4294967295u64).is_some_and(Ordering::is_gt) {
-                ctx.error_found(
-                    "maximum",
-                    "meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/properties/meeting_room_status/maximum",
-                    "an integer in 0..=4294967295",
-                    v,
-                );
-            }
-        }
-        let matching = 0usize + usize::from(is_valid_65(v)) + usize::from(is_valid_66(v))
-            + usize::from(is_valid_67(v)) + usize::from(is_valid_68(v))
-            + usize::from(is_valid_69(v));
-        if matching != 1 {
-            ctx.error(
-                "oneOf",
-                "meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/properties/meeting_room_status/oneOf",
-                format!(
-                    "expected one of 0 (NotActivated), 1 (Unbound), 2 (Idle), 3 (InUse), 4 (Offline), found {} (matching {} of them)",
-                    describe(v), matching
-                ),
-            );
-        }
+    pub(super) fn validate_45<'v>(v: &'v Value, ctx: &mut Context<'v>) {
+        validate_64(v, ctx);
     }
     /// `meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/properties/active_time`
-    pub(super) fn validate_47<'v>(v: &'v Value, ctx: &mut Context<'v>) {
+    pub(super) fn validate_46<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         if !matches!(v, Value::String(_)) {
             ctx.error_found(
                 "type",
@@ -2944,7 +2832,7 @@ mod validators {
         }
     }
     /// `meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/properties/cpu_info`
-    pub(super) fn validate_48<'v>(v: &'v Value, ctx: &mut Context<'v>) {
+    pub(super) fn validate_47<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         if !matches!(v, Value::String(_)) {
             ctx.error_found(
                 "type",
@@ -2955,7 +2843,7 @@ mod validators {
         }
     }
     /// `meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/properties/cpu_usage`
-    pub(super) fn validate_49<'v>(v: &'v Value, ctx: &mut Context<'v>) {
+    pub(super) fn validate_48<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         if !matches!(v, Value::String(_)) {
             ctx.error_found(
                 "type",
@@ -2966,7 +2854,7 @@ mod validators {
         }
     }
     /// `meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/properties/gpu_info`
-    pub(super) fn validate_50<'v>(v: &'v Value, ctx: &mut Context<'v>) {
+    pub(super) fn validate_49<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         if !matches!(v, Value::String(_)) {
             ctx.error_found(
                 "type",
@@ -2977,7 +2865,7 @@ mod validators {
         }
     }
     /// `meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/properties/net_type`
-    pub(super) fn validate_51<'v>(v: &'v Value, ctx: &mut Context<'v>) {
+    pub(super) fn validate_50<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         if !matches!(v, Value::String(_)) {
             ctx.error_found(
                 "type",
@@ -2988,7 +2876,7 @@ mod validators {
         }
     }
     /// `meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/properties/memory_info`
-    pub(super) fn validate_52<'v>(v: &'v Value, ctx: &mut Context<'v>) {
+    pub(super) fn validate_51<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         if !matches!(v, Value::String(_)) {
             ctx.error_found(
                 "type",
@@ -3000,15 +2888,15 @@ mod validators {
     }
     /// `meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/properties/monitor_frequency`
     #[inline]
-    pub(super) fn is_valid_53(v: &Value) -> bool {
-        if !(is_valid_70(v) || is_valid_71(v)) {
+    pub(super) fn is_valid_52(v: &Value) -> bool {
+        if !(is_valid_65(v) || is_valid_66(v)) {
             return false;
         }
         true
     }
     /// `meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/properties/monitor_frequency`
-    pub(super) fn validate_53<'v>(v: &'v Value, ctx: &mut Context<'v>) {
-        if !(is_valid_70(v) || is_valid_71(v)) {
+    pub(super) fn validate_52<'v>(v: &'v Value, ctx: &mut Context<'v>) {
+        if !(is_valid_65(v) || is_valid_66(v)) {
             ctx.error_found(
                 "anyOf",
                 "meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/properties/monitor_frequency/anyOf",
@@ -3018,7 +2906,7 @@ mod validators {
         }
     }
     /// `meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/properties/camera_model`
-    pub(super) fn validate_54<'v>(v: &'v Value, ctx: &mut Context<'v>) {
+    pub(super) fn validate_53<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         if !matches!(v, Value::String(_)) {
             ctx.error_found(
                 "type",
@@ -3029,7 +2917,7 @@ mod validators {
         }
     }
     /// `meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/properties/enable_video_mirror`
-    pub(super) fn validate_55<'v>(v: &'v Value, ctx: &mut Context<'v>) {
+    pub(super) fn validate_54<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         if !matches!(v, Value::Bool(_)) {
             ctx.error_found(
                 "type",
@@ -3040,7 +2928,7 @@ mod validators {
         }
     }
     /// `meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/properties/microphone_info`
-    pub(super) fn validate_56<'v>(v: &'v Value, ctx: &mut Context<'v>) {
+    pub(super) fn validate_55<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         if !matches!(v, Value::String(_)) {
             ctx.error_found(
                 "type",
@@ -3051,7 +2939,7 @@ mod validators {
         }
     }
     /// `meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/properties/speaker_info`
-    pub(super) fn validate_57<'v>(v: &'v Value, ctx: &mut Context<'v>) {
+    pub(super) fn validate_56<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         if !matches!(v, Value::String(_)) {
             ctx.error_found(
                 "type",
@@ -3062,7 +2950,7 @@ mod validators {
         }
     }
     /// `meeting/rooms/get_info/response.schema.json#/$defs/PmiInfo/properties/pmi_code`
-    pub(super) fn validate_58<'v>(v: &'v Value, ctx: &mut Context<'v>) {
+    pub(super) fn validate_57<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         if !matches!(v, Value::String(_)) {
             ctx.error_found(
                 "type",
@@ -3073,7 +2961,7 @@ mod validators {
         }
     }
     /// `meeting/rooms/get_info/response.schema.json#/$defs/PmiInfo/properties/pmi_pwd`
-    pub(super) fn validate_59<'v>(v: &'v Value, ctx: &mut Context<'v>) {
+    pub(super) fn validate_58<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         if !matches!(v, Value::String(_)) {
             ctx.error_found(
                 "type",
@@ -3094,8 +2982,28 @@ mod validators {
             }
         }
     }
+    /// `common.json#/$defs/ScheduledStatus/oneOf/0`
+    #[inline]
+    pub(super) fn is_valid_59(v: &Value) -> bool {
+        if !(matches!(
+            v, ::serde_json::Value::Number(n) if json::exact_i64(n) == Some(0i64)
+        )) {
+            return false;
+        }
+        true
+    }
+    /// `common.json#/$defs/ScheduledStatus/oneOf/1`
+    #[inline]
+    pub(super) fn is_valid_60(v: &Value) -> bool {
+        if !(matches!(
+            v, ::serde_json::Value::Number(n) if json::exact_i64(n) == Some(1i64)
+        )) {
+            return false;
+        }
+        true
+    }
     /// `meeting/rooms/get_info/response.schema.json#/$defs/BasicInfo/properties/rooms_id_list/items`
-    pub(super) fn validate_60<'v>(v: &'v Value, ctx: &mut Context<'v>) {
+    pub(super) fn validate_61<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         if !matches!(v, Value::String(_)) {
             ctx.error_found(
                 "type",
@@ -3105,9 +3013,9 @@ mod validators {
             );
         }
     }
-    /// `meeting/rooms/get_info/response.schema.json#/$defs/Uint32`
+    /// `common.json#/$defs/Uint32`
     #[inline]
-    pub(super) fn is_valid_61(v: &Value) -> bool {
+    pub(super) fn is_valid_62(v: &Value) -> bool {
         if !matches!(v, Value::Number(n) if json::is_integer(n)) {
             return false;
         }
@@ -3121,12 +3029,12 @@ mod validators {
         }
         true
     }
-    /// `meeting/rooms/get_info/response.schema.json#/$defs/Uint32`
-    pub(super) fn validate_61<'v>(v: &'v Value, ctx: &mut Context<'v>) {
+    /// `common.json#/$defs/Uint32`
+    pub(super) fn validate_62<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         if !matches!(v, Value::Number(n) if json::is_integer(n)) {
             ctx.error_found(
                 "type",
-                "meeting/rooms/get_info/response.schema.json#/$defs/Uint32/type",
+                "common.json#/$defs/Uint32/type",
                 "an integer in 0..=4294967295",
                 v,
             );
@@ -3135,7 +3043,7 @@ mod validators {
             if json::cmp_u64(n, 0u64).is_some_and(Ordering::is_lt) {
                 ctx.error_found(
                     "minimum",
-                    "meeting/rooms/get_info/response.schema.json#/$defs/Uint32/minimum",
+                    "common.json#/$defs/Uint32/minimum",
                     "an integer in 0..=4294967295",
                     v,
                 );
@@ -3143,96 +3051,142 @@ mod validators {
             if json::cmp_u64(n, 4294967295u64).is_some_and(Ordering::is_gt) {
                 ctx.error_found(
                     "maximum",
-                    "meeting/rooms/get_info/response.schema.json#/$defs/Uint32/maximum",
+                    "common.json#/$defs/Uint32/maximum",
                     "an integer in 0..=4294967295",
                     v,
                 );
             }
         }
     }
-    /// `meeting/rooms/get_info/response.schema.json#/$defs/AccountInfo/properties/account_type/oneOf/0`
-    #[inline]
-    pub(super) fn is_valid_62(v: &Value) -> bool {
-        if !(matches!(
-            v, ::serde_json::Value::Number(n) if json::exact_i64(n) == Some(0i64)
-        )) {
-            return false;
-        }
-        true
-    }
-    /// `meeting/rooms/get_info/response.schema.json#/$defs/AccountInfo/properties/account_type/oneOf/1`
+    /// `common.json#/$defs/AccountType`
     #[inline]
     pub(super) fn is_valid_63(v: &Value) -> bool {
+        if !matches!(v, Value::Number(n) if json::is_integer(n)) {
+            return false;
+        }
+        if let Value::Number(n) = v {
+            if json::cmp_u64(n, 0u64).is_some_and(Ordering::is_lt) {
+                return false;
+            }
+            if json::cmp_u64(n, 4294967295u64).is_some_and(Ordering::is_gt) {
+                return false;
+            }
+        }
         if !(matches!(
-            v, ::serde_json::Value::Number(n) if json::exact_i64(n) == Some(1i64)
+            v, Value::Number(n) if matches!(json::exact_i64(n), Some(0i64 | 1i64 | 2i64))
         )) {
             return false;
         }
         true
     }
-    /// `meeting/rooms/get_info/response.schema.json#/$defs/AccountInfo/properties/account_type/oneOf/2`
+    /// `common.json#/$defs/AccountType`
+    pub(super) fn validate_63<'v>(v: &'v Value, ctx: &mut Context<'v>) {
+        if !matches!(v, Value::Number(n) if json::is_integer(n)) {
+            ctx.error_found(
+                "type",
+                "common.json#/$defs/AccountType/type",
+                "an integer in 0..=4294967295",
+                v,
+            );
+        }
+        if let Value::Number(n) = v {
+            if json::cmp_u64(n, 0u64).is_some_and(Ordering::is_lt) {
+                ctx.error_found(
+                    "minimum",
+                    "common.json#/$defs/AccountType/minimum",
+                    "an integer in 0..=4294967295",
+                    v,
+                );
+            }
+            if json::cmp_u64(n, 4294967295u64).is_some_and(Ordering::is_gt) {
+                ctx.error_found(
+                    "maximum",
+                    "common.json#/$defs/AccountType/maximum",
+                    "an integer in 0..=4294967295",
+                    v,
+                );
+            }
+        }
+        let matching = 0usize + usize::from(is_valid_67(v)) + usize::from(is_valid_68(v))
+            + usize::from(is_valid_69(v));
+        if matching != 1 {
+            ctx.error(
+                "oneOf",
+                "common.json#/$defs/AccountType/oneOf",
+                format!(
+                    "expected one of 0 (Regular), 1 (Dedicated), 2 (Trial), found {} (matching {} of them)",
+                    describe(v), matching
+                ),
+            );
+        }
+    }
+    /// `common.json#/$defs/MeetingRoomStatus`
     #[inline]
     pub(super) fn is_valid_64(v: &Value) -> bool {
+        if !matches!(v, Value::Number(n) if json::is_integer(n)) {
+            return false;
+        }
+        if let Value::Number(n) = v {
+            if json::cmp_u64(n, 0u64).is_some_and(Ordering::is_lt) {
+                return false;
+            }
+            if json::cmp_u64(n, 4294967295u64).is_some_and(Ordering::is_gt) {
+                return false;
+            }
+        }
         if !(matches!(
-            v, ::serde_json::Value::Number(n) if json::exact_i64(n) == Some(2i64)
+            v, Value::Number(n) if matches!(json::exact_i64(n), Some(0i64 | 1i64 | 2i64 |
+            3i64 | 4i64))
         )) {
             return false;
         }
         true
     }
-    /// `meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/properties/meeting_room_status/oneOf/0`
-    #[inline]
-    pub(super) fn is_valid_65(v: &Value) -> bool {
-        if !(matches!(
-            v, ::serde_json::Value::Number(n) if json::exact_i64(n) == Some(0i64)
-        )) {
-            return false;
+    /// `common.json#/$defs/MeetingRoomStatus`
+    pub(super) fn validate_64<'v>(v: &'v Value, ctx: &mut Context<'v>) {
+        if !matches!(v, Value::Number(n) if json::is_integer(n)) {
+            ctx.error_found(
+                "type",
+                "common.json#/$defs/MeetingRoomStatus/type",
+                "an integer in 0..=4294967295",
+                v,
+            );
         }
-        true
-    }
-    /// `meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/properties/meeting_room_status/oneOf/1`
-    #[inline]
-    pub(super) fn is_valid_66(v: &Value) -> bool {
-        if !(matches!(
-            v, ::serde_json::Value::Number(n) if json::exact_i64(n) == Some(1i64)
-        )) {
-            return false;
+        if let Value::Number(n) = v {
+            if json::cmp_u64(n, 0u64).is_some_and(Ordering::is_lt) {
+                ctx.error_found(
+                    "minimum",
+                    "common.json#/$defs/MeetingRoomStatus/minimum",
+                    "an integer in 0..=4294967295",
+                    v,
+                );
+            }
+            if json::cmp_u64(n, 4294967295u64).is_some_and(Ordering::is_gt) {
+                ctx.error_found(
+                    "maximum",
+                    "common.json#/$defs/MeetingRoomStatus/maximum",
+                    "an integer in 0..=4294967295",
+                    v,
+                );
+            }
         }
-        true
-    }
-    /// `meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/properties/meeting_room_status/oneOf/2`
-    #[inline]
-    pub(super) fn is_valid_67(v: &Value) -> bool {
-        if !(matches!(
-            v, ::serde_json::Value::Number(n) if json::exact_i64(n) == Some(2i64)
-        )) {
-            return false;
+        let matching = 0usize + usize::from(is_valid_70(v)) + usize::from(is_valid_71(v))
+            + usize::from(is_valid_72(v)) + usize::from(is_valid_73(v))
+            + usize::from(is_valid_74(v));
+        if matching != 1 {
+            ctx.error(
+                "oneOf",
+                "common.json#/$defs/MeetingRoomStatus/oneOf",
+                format!(
+                    "expected one of 0 (NotActivated), 1 (Unbound), 2 (Idle), 3 (InUse), 4 (Offline), found {} (matching {} of them)",
+                    describe(v), matching
+                ),
+            );
         }
-        true
-    }
-    /// `meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/properties/meeting_room_status/oneOf/3`
-    #[inline]
-    pub(super) fn is_valid_68(v: &Value) -> bool {
-        if !(matches!(
-            v, ::serde_json::Value::Number(n) if json::exact_i64(n) == Some(3i64)
-        )) {
-            return false;
-        }
-        true
-    }
-    /// `meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/properties/meeting_room_status/oneOf/4`
-    #[inline]
-    pub(super) fn is_valid_69(v: &Value) -> bool {
-        if !(matches!(
-            v, ::serde_json::Value::Number(n) if json::exact_i64(n) == Some(4i64)
-        )) {
-            return false;
-        }
-        true
     }
     /// `meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/properties/monitor_frequency/anyOf/0`
     #[inline]
-    pub(super) fn is_valid_70(v: &Value) -> bool {
+    pub(super) fn is_valid_65(v: &Value) -> bool {
         if !matches!(v, Value::String(_)) {
             return false;
         }
@@ -3240,8 +3194,88 @@ mod validators {
     }
     /// `meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/properties/monitor_frequency/anyOf/1`
     #[inline]
+    pub(super) fn is_valid_66(v: &Value) -> bool {
+        if !is_valid_62(v) {
+            return false;
+        }
+        true
+    }
+    /// `common.json#/$defs/AccountType/oneOf/0`
+    #[inline]
+    pub(super) fn is_valid_67(v: &Value) -> bool {
+        if !(matches!(
+            v, ::serde_json::Value::Number(n) if json::exact_i64(n) == Some(0i64)
+        )) {
+            return false;
+        }
+        true
+    }
+    /// `common.json#/$defs/AccountType/oneOf/1`
+    #[inline]
+    pub(super) fn is_valid_68(v: &Value) -> bool {
+        if !(matches!(
+            v, ::serde_json::Value::Number(n) if json::exact_i64(n) == Some(1i64)
+        )) {
+            return false;
+        }
+        true
+    }
+    /// `common.json#/$defs/AccountType/oneOf/2`
+    #[inline]
+    pub(super) fn is_valid_69(v: &Value) -> bool {
+        if !(matches!(
+            v, ::serde_json::Value::Number(n) if json::exact_i64(n) == Some(2i64)
+        )) {
+            return false;
+        }
+        true
+    }
+    /// `common.json#/$defs/MeetingRoomStatus/oneOf/0`
+    #[inline]
+    pub(super) fn is_valid_70(v: &Value) -> bool {
+        if !(matches!(
+            v, ::serde_json::Value::Number(n) if json::exact_i64(n) == Some(0i64)
+        )) {
+            return false;
+        }
+        true
+    }
+    /// `common.json#/$defs/MeetingRoomStatus/oneOf/1`
+    #[inline]
     pub(super) fn is_valid_71(v: &Value) -> bool {
-        if !is_valid_61(v) {
+        if !(matches!(
+            v, ::serde_json::Value::Number(n) if json::exact_i64(n) == Some(1i64)
+        )) {
+            return false;
+        }
+        true
+    }
+    /// `common.json#/$defs/MeetingRoomStatus/oneOf/2`
+    #[inline]
+    pub(super) fn is_valid_72(v: &Value) -> bool {
+        if !(matches!(
+            v, ::serde_json::Value::Number(n) if json::exact_i64(n) == Some(2i64)
+        )) {
+            return false;
+        }
+        true
+    }
+    /// `common.json#/$defs/MeetingRoomStatus/oneOf/3`
+    #[inline]
+    pub(super) fn is_valid_73(v: &Value) -> bool {
+        if !(matches!(
+            v, ::serde_json::Value::Number(n) if json::exact_i64(n) == Some(3i64)
+        )) {
+            return false;
+        }
+        true
+    }
+    /// `common.json#/$defs/MeetingRoomStatus/oneOf/4`
+    #[inline]
+    pub(super) fn is_valid_74(v: &Value) -> bool {
+        if !(matches!(
+            v, ::serde_json::Value::Number(n) if json::exact_i64(n) == Some(4i64)
+        )) {
             return false;
         }
         true
