@@ -395,6 +395,34 @@ fn expect_invalid_passes_negative_fixtures() {
 }
 
 #[test]
+fn every_schema_checks_its_fixtures_and_bundled_examples() {
+    assert!(
+        wecom_rooms::SCHEMAS.len() >= 26,
+        "gettoken and twelve endpoints"
+    );
+    for entry in wecom_rooms::SCHEMAS {
+        let folder = format!("../tests/fixtures/{}", entry.name);
+        let valid = validate(
+            entry.name,
+            &["--format", "json", &format!("{folder}/valid")],
+        );
+        assert_eq!(valid.code, 0, "{}: {}", entry.name, valid.stdout);
+        assert!(
+            !valid.lines().is_empty(),
+            "{}: no valid fixtures",
+            entry.name
+        );
+        let invalid = validate(
+            entry.name,
+            &["--expect", "invalid", &format!("{folder}/invalid")],
+        );
+        assert_eq!(invalid.code, 0, "{}: {}", entry.name, invalid.stderr);
+        let bundled = validate(entry.name, &[]);
+        assert_eq!(bundled.code, 0, "{}: {}", entry.name, bundled.stderr);
+    }
+}
+
+#[test]
 fn expect_invalid_fails_on_a_valid_file() {
     let valid = fixture("request/valid/doc-sample.json");
     let invalid = fixture("request/invalid/meeting-room-id-null.json");

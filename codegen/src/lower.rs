@@ -469,7 +469,14 @@ impl<'r> Lowerer<'r> {
         let obj = value
             .as_object()
             .ok_or_else(|| self.expected(at, kw, shape))?;
-        const MEMBERS: &[&str] = &["method", "base_url", "path", "query", "request_in", "response"];
+        const MEMBERS: &[&str] = &[
+            "method",
+            "base_url",
+            "path",
+            "query",
+            "request_in",
+            "response",
+        ];
         if let Some(unknown) = obj.keys().find(|k| !MEMBERS.contains(&k.as_str())) {
             return Err(self.expected(at, &format!("{kw}/{unknown}"), shape));
         }

@@ -6,7 +6,7 @@ use serde_json::Value;
 use wecom_rooms_runtime::validate::{Options, Report};
 
 pub use wecom_rooms_conformance::targets::{
-    ByteDecoder, TOLERATED_BY_TYPES, Target as Schema, error_pointers, has_duplicate_keys,
+    ByteDecoder, tolerated_by_types, Target as Schema, error_pointers, has_duplicate_keys,
 };
 
 /// Every generated schema (built once per process).

@@ -138,6 +138,33 @@ pub fn schema_names() -> Vec<String> {
     names
 }
 
+/// Every schema document in `schema/` that is no message of its own (such as `common.json`,
+/// the definitions the messages share), by its path under `schema/`, parsed, sorted.
+///
+/// # Panics
+///
+/// If `schema/` cannot be listed or such a file is not JSON.
+#[must_use]
+pub fn shared_documents() -> Vec<(String, serde_json::Value)> {
+    let root = schema_dir();
+    let mut documents: Vec<(String, serde_json::Value)> = files_under(&root)
+        .into_iter()
+        .filter_map(|path| {
+            let relative = slash_path(path.strip_prefix(&root).ok()?);
+            let shared = relative.ends_with(".json") && !relative.ends_with(".schema.json");
+            shared.then(|| {
+                let text = fs::read(&path)
+                    .unwrap_or_else(|err| panic!("cannot read {}: {err}", path.display()));
+                let json = serde_json::from_slice(&text)
+                    .unwrap_or_else(|err| panic!("{} is not JSON: {err}", path.display()));
+                (relative, json)
+            })
+        })
+        .collect();
+    documents.sort_by(|a, b| a.0.cmp(&b.0));
+    documents
+}
+
 /// The verdict a fixture expects, named by the folder it lives in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Expect {

@@ -9,21 +9,40 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 use wecom_rooms_runtime::decode::DecodeError;
 use wecom_rooms_runtime::registry::SchemaEntry;
-use wecom_rooms_runtime::validate::{Options, Report};
+use wecom_rooms_runtime::validate::{Options, Report, ValidationError};
 
 use crate::reference_validator;
 
 /// Keywords whose violations the generated types let through, as codegen's README documents:
-/// closed value sets decode undocumented values to `Unknown`, and string lengths, patterns and
-/// constants are the validators' business.
-pub const TOLERATED_BY_TYPES: &[&str] = &[
+/// closed value sets decode undocumented values to `Unknown`; string lengths, patterns,
+/// constants, integer bounds narrower than the Rust type, and item counts are the validators'
+/// business.
+const TOLERATED_KEYWORDS: &[&str] = &[
     "oneOf",
     "enum",
     "const",
     "minLength",
     "maxLength",
     "pattern",
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "minItems",
+    "maxItems",
+    "uniqueItems",
 ];
+
+/// Whether the generated types may decode a document despite `error`, as codegen's README
+/// documents: a keyword of [`TOLERATED_KEYWORDS`], or a member required only under a condition
+/// (`then`/`else`, such as `next_cursor` when `has_more` is true), which a struct's optional
+/// field cannot see. A member required outright is never tolerated.
+pub fn tolerated_by_types(error: &ValidationError) -> bool {
+    TOLERATED_KEYWORDS.contains(&error.keyword)
+        || (error.keyword == "required"
+            && (error.schema_location.contains("/then/")
+                || error.schema_location.contains("/else/")))
+}
 
 /// A decoder from bytes, its value encoded again; `Err` is the error's text.
 pub type ByteDecoder = fn(&[u8]) -> Result<Value, String>;

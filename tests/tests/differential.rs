@@ -40,9 +40,9 @@ use std::time::Instant;
 
 use serde_json::{Map, Number, Value, json};
 use wecom_rooms_conformance::targets::{
-    TOLERATED_BY_TYPES, Target, error_pointers, has_duplicate_keys, target,
+    Target, error_pointers, has_duplicate_keys, target, tolerated_by_types,
 };
-use wecom_rooms_conformance::{Expect, fixtures};
+use wecom_rooms_conformance::{Expect, fixtures, load_schema, schema_names, shared_documents};
 use wecom_rooms_runtime::validate::Options;
 
 /// The seed of a run that sets none; printed with the results.
@@ -98,7 +98,7 @@ fn check_value(t: &Target, v: &Value) -> (Outcome, Vec<Problem>) {
         ));
     }
     for error in &report.errors {
-        if error.message.is_empty() || !error.schema_location.contains(".schema.json#") {
+        if error.message.is_empty() || !error.schema_location.contains(".json#") {
             problems.push(problem(
                 "message",
                 format!("error without a message or schema location: {error:?}"),
@@ -133,8 +133,8 @@ fn check_value(t: &Target, v: &Value) -> (Outcome, Vec<Problem>) {
             let untolerated: BTreeSet<&str> = report
                 .errors
                 .iter()
+                .filter(|e| !tolerated_by_types(e))
                 .map(|e| e.keyword)
-                .filter(|k| !TOLERATED_BY_TYPES.contains(k))
                 .collect();
             if !untolerated.is_empty() {
                 problems.push(problem(
@@ -356,25 +356,8 @@ const ODD_STRINGS: &[&str] = &[
     "\u{fffd}",
 ];
 
-/// Member names worth adding: the schemas' own (at the wrong level, too) and odd ones.
-const KEYS: &[&str] = &[
-    "errcode",
-    "errmsg",
-    "basic_info",
-    "account_info",
-    "hardware_info",
-    "pmi_info",
-    "monitor_status",
-    "is_allow_call",
-    "scheduled_status",
-    "rooms_id_list",
-    "participant_number",
-    "account_type",
-    "meeting_room_status",
-    "monitor_frequency",
-    "pmi_pwd",
-    "meeting_room_id",
-    "access_token",
+/// Odd member names worth adding, besides every name the schemas describe (see [`keys`]).
+const ODD_KEYS: &[&str] = &[
     "extra",
     "",
     "/",
@@ -395,6 +378,39 @@ const KEYS: &[&str] = &[
 
 struct Pool {
     numbers: Vec<Number>,
+    keys: Vec<String>,
+}
+
+impl Pool {
+    fn key(&self, rng: &mut fastrand::Rng) -> String {
+        self.keys[rng.usize(..self.keys.len())].clone()
+    }
+}
+
+/// Member names to add: every name a schema in `schema/` describes (so that mutations put one
+/// endpoint's members, and `access_token`, where they do not belong) and [`ODD_KEYS`].
+fn keys() -> Vec<String> {
+    fn walk(schema: &Value, out: &mut BTreeSet<String>) {
+        match schema {
+            Value::Object(members) => {
+                if let Some(Value::Object(properties)) = members.get("properties") {
+                    out.extend(properties.keys().cloned());
+                }
+                members.values().for_each(|v| walk(v, out));
+            }
+            Value::Array(items) => items.iter().for_each(|v| walk(v, out)),
+            _ => {}
+        }
+    }
+    let mut names = BTreeSet::from(["access_token".to_owned()]);
+    for name in schema_names() {
+        walk(&load_schema(&name), &mut names);
+    }
+    for (_, document) in shared_documents() {
+        walk(&document, &mut names);
+    }
+    names.extend(ODD_KEYS.iter().map(|k| (*k).to_owned()));
+    names.into_iter().collect()
 }
 
 fn random_scalar(rng: &mut fastrand::Rng, pool: &Pool) -> Value {
@@ -421,12 +437,7 @@ fn random_value(rng: &mut fastrand::Rng, pool: &Pool, depth: usize) -> Value {
             let n = rng.usize(0..4);
             Value::Object(
                 (0..n)
-                    .map(|_| {
-                        (
-                            KEYS[rng.usize(..KEYS.len())].to_owned(),
-                            random_value(rng, pool, depth + 1),
-                        )
-                    })
+                    .map(|_| (pool.key(rng), random_value(rng, pool, depth + 1)))
                     .collect(),
             )
         }
@@ -590,7 +601,7 @@ fn mutate(rng: &mut fastrand::Rng, pool: &Pool, v: &mut Value) -> &'static str {
                                 .cloned()
                                 .unwrap_or_default()
                         } else {
-                            KEYS[rng.usize(..KEYS.len())].to_owned()
+                            pool.key(rng)
                         };
                         members.insert(key, value);
                     }
@@ -1066,6 +1077,7 @@ fn mutated_fixtures_agree_everywhere() {
     assert!(!seeds.is_empty(), "no valid fixtures to mutate");
     let pool = Pool {
         numbers: boundary_numbers(),
+        keys: keys(),
     };
 
     let next = AtomicUsize::new(0);

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 use wecom_rooms::get_info::response;
-use wecom_rooms_conformance::targets::{TOLERATED_BY_TYPES, Target, error_pointers, target};
+use wecom_rooms_conformance::targets::{Target, error_pointers, target, tolerated_by_types};
 use wecom_rooms_conformance::{Expect, Fixture, fixtures};
 use wecom_rooms_runtime::validate::Options;
 
@@ -120,8 +120,8 @@ fn check(schema: &Target, fixture: &Fixture) -> Result<(), Vec<String>> {
             let untolerated: Vec<&str> = report
                 .errors
                 .iter()
+                .filter(|e| !tolerated_by_types(e))
                 .map(|e| e.keyword)
-                .filter(|k| !TOLERATED_BY_TYPES.contains(k))
                 .collect();
             if !untolerated.is_empty() {
                 problems.push(format!(

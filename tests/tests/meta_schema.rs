@@ -3,14 +3,41 @@
 //! generator turns titles and descriptions into names and doc comments.
 
 use serde_json::Value;
-use wecom_rooms_conformance::{load_schema, schema_names};
+use wecom_rooms_conformance::{
+    ID_BASE, load_schema, reference_validator, schema_dir, schema_names, shared_documents,
+};
 
 const DRAFT_2020_12: &str = "https://json-schema.org/draft/2020-12/schema";
 
-/// The schemas this project must have, so that losing one fails here.
-const EXPECTED: [&str; 2] = [
+/// The schemas this project must have, so that losing one fails here: a request and a
+/// response for gettoken and each of the twelve Rooms endpoints.
+const EXPECTED: [&str; 26] = [
+    "gettoken/request",
+    "gettoken/response",
+    "meeting/rooms/book/request",
+    "meeting/rooms/book/response",
+    "meeting/rooms/call/request",
+    "meeting/rooms/call/response",
+    "meeting/rooms/cancel_call/request",
+    "meeting/rooms/cancel_call/response",
+    "meeting/rooms/get_config/request",
+    "meeting/rooms/get_config/response",
     "meeting/rooms/get_info/request",
     "meeting/rooms/get_info/response",
+    "meeting/rooms/get_inventory/request",
+    "meeting/rooms/get_inventory/response",
+    "meeting/rooms/get_response_status/request",
+    "meeting/rooms/get_response_status/response",
+    "meeting/rooms/list/request",
+    "meeting/rooms/list/response",
+    "meeting/rooms/list_controllers/request",
+    "meeting/rooms/list_controllers/response",
+    "meeting/rooms/list_devices/request",
+    "meeting/rooms/list_devices/response",
+    "meeting/rooms/list_meetings/request",
+    "meeting/rooms/list_meetings/response",
+    "meeting/rooms/release/request",
+    "meeting/rooms/release/response",
 ];
 
 /// Keywords whose value is one subschema that shapes the instance. `if` and
@@ -50,20 +77,22 @@ fn every_schema_is_valid_under_the_2020_12_meta_schema() {
 
     let meta = jsonschema::draft202012::meta::validator();
     let mut problems = Vec::new();
-    for name in &names {
-        let schema = load_schema(name);
+    let shared = shared_documents();
+    let documents = shared
+        .iter()
+        .map(|(file, schema)| (file.clone(), schema.clone()))
+        .chain(names.iter().map(|name| (name.clone(), load_schema(name))));
+    for (name, schema) in documents {
         for error in meta.iter_errors(&schema) {
             problems.push(format!(
                 "{name}: at {}: {error}",
                 pointer_or_root(error.instance_path().as_str()),
             ));
         }
-        // The meta-schema does not check that `$ref`s resolve; building does.
-        if let Err(err) = jsonschema::draft202012::new(&schema) {
-            problems.push(format!(
-                "{name}: the jsonschema crate cannot build it: {err}"
-            ));
-        }
+    }
+    // The meta-schema does not check that `$ref`s resolve; building does (and panics if not).
+    for name in &names {
+        let _ = reference_validator(name);
     }
     println!(
         "checked {} schemas against the 2020-12 meta-schema",
@@ -108,10 +137,58 @@ fn every_schema_names_itself() {
 }
 
 #[test]
+fn every_shared_document_names_itself_and_is_no_message() {
+    let shared = shared_documents();
+    assert!(
+        shared.iter().any(|(file, _)| file == "common.json"),
+        "schema/common.json is missing; found {shared:?}",
+    );
+    for (file, schema) in &shared {
+        assert_eq!(
+            schema.get("$schema").and_then(Value::as_str),
+            Some(DRAFT_2020_12),
+            "{file}"
+        );
+        assert_eq!(
+            schema.get("$id").and_then(Value::as_str),
+            Some(format!("{ID_BASE}{file}").as_str()),
+            "{file}: its $id must name where it lies, so that references resolve"
+        );
+        // Definitions only: a root keyword that asserts something would make it a message.
+        let keys: Vec<&String> = schema
+            .as_object()
+            .into_iter()
+            .flatten()
+            .map(|(k, _)| k)
+            .collect();
+        for key in keys {
+            assert!(
+                [
+                    "$schema",
+                    "$id",
+                    "title",
+                    "description",
+                    "$comment",
+                    "$defs"
+                ]
+                .contains(&key.as_str()),
+                "{file}: {key} at the root of a shared document"
+            );
+        }
+        assert!(schema_dir().join(file).is_file(), "{file}");
+    }
+}
+
+#[test]
 fn every_documented_subschema_has_a_description() {
     let mut missing = Vec::new();
-    for name in schema_names() {
-        let schema = load_schema(&name);
+    let documents = shared_documents()
+        .into_iter()
+        .chain(schema_names().into_iter().map(|name| {
+            let schema = load_schema(&name);
+            (name, schema)
+        }));
+    for (name, schema) in documents {
         walk(&schema, "", Place::Root, &mut |pointer, problem| {
             missing.push(format!(
                 "{name}: at {}: {problem}",

@@ -50,7 +50,7 @@ pub struct Request {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     #[serde(deserialize_with = "::wecom_rooms_runtime::de::present_integer")]
     pub end_time: ::core::option::Option<u32>,
-    /// 分页游标 (page cursor): the `next_cursor` of the previous page; omitted on the first call. The `limit` must stay what it was when this cursor was obtained.
+    /// 分页游标 (page cursor): the `next_cursor` of the previous page.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     #[serde(deserialize_with = "::wecom_rooms_runtime::de::present")]
     pub cursor: ::core::option::Option<::std::string::String>,
