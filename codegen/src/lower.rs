@@ -478,7 +478,15 @@ impl<'r> Lowerer<'r> {
             "response",
         ];
         if let Some(unknown) = obj.keys().find(|k| !MEMBERS.contains(&k.as_str())) {
-            return Err(self.expected(at, &format!("{kw}/{unknown}"), shape));
+            let inside = Location {
+                doc: at.doc,
+                pointer: pointer_push(&at.pointer, kw),
+            };
+            let known = MEMBERS.join("`, `");
+            let kind = ErrorKind::Invalid(format!(
+                "unknown member `{unknown}` of x-endpoint (known: `{known}`)"
+            ));
+            return Err(self.error(&inside, unknown, kind));
         }
         let text = |name: &str| obj.get(name).and_then(Json::as_str).map(str::to_owned);
         let (Some(method), Some(base_url), Some(path)) =

@@ -1,8 +1,12 @@
-//! Typed requests, responses and validators for WeCom's 获取Rooms会议室详情
-//! (`POST /cgi-bin/meeting/rooms/get_info`): get the details of a Rooms meeting room.
+//! Typed requests, responses and validators for WeCom's Rooms会议室 API family: the twelve
+//! Rooms endpoints ([`book`], [`release`], [`get_info`], [`list`], [`list_meetings`],
+//! [`list_devices`], [`list_controllers`], [`get_config`], [`call`], [`cancel_call`],
+//! [`get_response_status`], [`get_inventory`]) and the access token ([`gettoken`]).
 //!
-//! The types and validators in [`get_info`] are generated from JSON Schemas; the rest of the
-//! crate turns them into the endpoint as data, without I/O:
+//! Each module holds the generated `request` and `response` types and validators of one
+//! endpoint, from JSON Schemas that encode its official page. For 获取Rooms会议室详情
+//! (`POST /cgi-bin/meeting/rooms/get_info`) the rest of the crate turns them into the endpoint as
+//! data, without I/O:
 //!
 //! - [`build_request`] makes an [`http::Request`] from a
 //!   [`Request`](get_info::request::Request) and an [`AccessToken`], for the HTTP client you

@@ -256,7 +256,6 @@ fn every_response_comes_to_its_outcome() {
         "valid/doc-sample.json",
         "valid/doc-sample-minified.json",
         "valid/doc-sample-unicode-escaped.json",
-        "valid/success-without-pmi-info.json",
         "valid/unknown-member-top-level.json",
         "valid/errcode-zero-as-float.json",
     ] {
@@ -293,6 +292,8 @@ fn every_response_comes_to_its_outcome() {
     // Decode errors: not JSON, not this endpoint's response.
     let without_details = fixture("invalid/success-without-details.json");
     check(200, &without_details, Decode("missing field `basic_info`"));
+    let without_pmi = fixture("invalid/success-missing-pmi-info.json");
+    check(200, &without_pmi, Decode("missing field `pmi_info`"));
     check(
         200,
         &fixture("invalid/truncated-document.json"),

@@ -34,7 +34,7 @@ const TOLERATED_KEYWORDS: &[&str] = &[
 ];
 
 /// Whether the generated types may decode a document despite `error`, as codegen's README
-/// documents: a keyword of [`TOLERATED_KEYWORDS`], or a member required only under a condition
+/// documents: a violation of one of the keywords above, or a member required only under a condition
 /// (`then`/`else`, such as `next_cursor` when `has_more` is true), which a struct's optional
 /// field cannot see. A member required outright is never tolerated.
 pub fn tolerated_by_types(error: &ValidationError) -> bool {

@@ -1012,6 +1012,16 @@ impl<'m> TypeCx<'m> {
         let new_doc = format!(
             " A `{name}` with the required members given and every optional member absent."
         );
+        // With nothing required, the empty value is the natural default.
+        let default = params.is_empty().then(|| {
+            quote! {
+                impl ::core::default::Default for #name {
+                    fn default() -> Self {
+                        Self::new()
+                    }
+                }
+            }
+        });
         quote! {
             #doc
             #derives
@@ -1028,6 +1038,7 @@ impl<'m> TypeCx<'m> {
                 }
             }
 
+            #default
             #map_only_impls
         }
     }

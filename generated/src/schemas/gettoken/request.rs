@@ -4,7 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! 获取access_token request
 //!
-//! The query parameters of 获取access_token (get an access token), page https://developer.work.weixin.qq.com/document/path/91039: a GET without a body, so this schema describes the query string as an object, one member per parameter.
+//! The query parameters of 获取access_token (get an access token), page <https://developer.work.weixin.qq.com/document/path/91039>: a GET without a body, so this schema describes the query string as an object, one member per parameter.
 /// The schema's name: its path under the schema directory without `.schema.json`.
 pub const SCHEMA_NAME: &str = "gettoken/request";
 /// The schema's title.
@@ -22,7 +22,7 @@ pub const ENDPOINT: ::wecom_rooms_runtime::registry::Endpoint = ::wecom_rooms_ru
     ::wecom_rooms_runtime::registry::RequestIn::Query,
     Some("gettoken/response"),
 );
-/// The query parameters of 获取access_token (get an access token), page https://developer.work.weixin.qq.com/document/path/91039: a GET without a body, so this schema describes the query string as an object, one member per parameter.
+/// The query parameters of 获取access_token (get an access token), page <https://developer.work.weixin.qq.com/document/path/91039>: a GET without a body, so this schema describes the query string as an object, one member per parameter.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[serde(deny_unknown_fields, remote = "Self")]

@@ -4,7 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! 获取access_token response
 //!
-//! Response body of 获取access_token (get an access token), page https://developer.work.weixin.qq.com/document/path/91039. Every response carries `errcode` and `errmsg`; when `errcode` is 0 it also carries the token, otherwise it is an error envelope. Members not documented here are allowed everywhere.
+//! Response body of 获取access_token (get an access token), page <https://developer.work.weixin.qq.com/document/path/91039>. Every response carries `errcode` and `errmsg`; when `errcode` is 0 it also carries the token, otherwise it is an error envelope. Members not documented here are allowed everywhere.
 /// The schema's name: its path under the schema directory without `.schema.json`.
 pub const SCHEMA_NAME: &str = "gettoken/response";
 /// The schema's title.
@@ -13,7 +13,7 @@ pub const TITLE: &str = "获取access_token response";
 pub const EXAMPLES: &[&str] = &[
     "{\n  \"errcode\": 0,\n  \"errmsg\": \"ok\",\n  \"access_token\": \"accesstoken000001\",\n  \"expires_in\": 7200\n}",
 ];
-/// Response body of 获取access_token (get an access token), page https://developer.work.weixin.qq.com/document/path/91039. Every response carries `errcode` and `errmsg`; when `errcode` is 0 it also carries the token, otherwise it is an error envelope. Members not documented here are allowed everywhere.
+/// Response body of 获取access_token (get an access token), page <https://developer.work.weixin.qq.com/document/path/91039>. Every response carries `errcode` and `errmsg`; when `errcode` is 0 it also carries the token, otherwise it is an error envelope. Members not documented here are allowed everywhere.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[derive(::serde::Serialize)]
 #[serde(untagged)]
@@ -102,7 +102,7 @@ impl ::schemars::JsonSchema for Response {
         schema
             .insert(
                 "description".to_owned(),
-                "Response body of 获取access_token (get an access token), page https://developer.work.weixin.qq.com/document/path/91039. Every response carries `errcode` and `errmsg`; when `errcode` is 0 it also carries the token, otherwise it is an error envelope. Members not documented here are allowed everywhere."
+                "Response body of 获取access_token (get an access token), page <https://developer.work.weixin.qq.com/document/path/91039>. Every response carries `errcode` and `errmsg`; when `errcode` is 0 it also carries the token, otherwise it is an error envelope. Members not documented here are allowed everywhere."
                     .into(),
             );
         schema

@@ -4,7 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! 预定Rooms会议室 request
 //!
-//! Request body of 预定Rooms会议室 (book Rooms meeting rooms for a meeting), page https://developer.work.weixin.qq.com/document/path/98791. The access token is not part of the body: it travels in the `access_token` query parameter.
+//! Request body of 预定Rooms会议室 (book Rooms meeting rooms for a meeting), page <https://developer.work.weixin.qq.com/document/path/98791>. The access token is not part of the body: it travels in the `access_token` query parameter.
 /// The schema's name: its path under the schema directory without `.schema.json`.
 pub const SCHEMA_NAME: &str = "meeting/rooms/book/request";
 /// The schema's title.
@@ -28,7 +28,7 @@ pub const ENDPOINT: ::wecom_rooms_runtime::registry::Endpoint = ::wecom_rooms_ru
     ::wecom_rooms_runtime::registry::RequestIn::Body,
     Some("meeting/rooms/book/response"),
 );
-/// Request body of 预定Rooms会议室 (book Rooms meeting rooms for a meeting), page https://developer.work.weixin.qq.com/document/path/98791. The access token is not part of the body: it travels in the `access_token` query parameter.
+/// Request body of 预定Rooms会议室 (book Rooms meeting rooms for a meeting), page <https://developer.work.weixin.qq.com/document/path/98791>. The access token is not part of the body: it travels in the `access_token` query parameter.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[serde(deny_unknown_fields, remote = "Self")]

@@ -4,7 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! 预定Rooms会议室 response
 //!
-//! Response body of 预定Rooms会议室 (book Rooms meeting rooms for a meeting), page https://developer.work.weixin.qq.com/document/path/98791. Every response carries `errcode` and `errmsg`; when `errcode` is 0 it also carries the members below, otherwise it is an error envelope. Members not documented here are allowed everywhere: WeCom adds fields over time.
+//! Response body of 预定Rooms会议室 (book Rooms meeting rooms for a meeting), page <https://developer.work.weixin.qq.com/document/path/98791>. Every response carries `errcode` and `errmsg`; when `errcode` is 0 it also carries the members below, otherwise it is an error envelope. Members not documented here are allowed everywhere: WeCom adds fields over time.
 /// The schema's name: its path under the schema directory without `.schema.json`.
 pub const SCHEMA_NAME: &str = "meeting/rooms/book/response";
 /// The schema's title.
@@ -13,7 +13,7 @@ pub const TITLE: &str = "预定Rooms会议室 response";
 pub const EXAMPLES: &[&str] = &[
     "{\n  \"errcode\": 0,\n  \"errmsg\": \"ok\",\n  \"meeting_room_list\": [\n    {\n      \"meeting_room_id\": \"100001\",\n      \"meeting_room_name\": \"会议室测试1\",\n      \"meeting_room_location\": \"广州-大厦-10\"\n    },\n    {\n      \"meeting_room_id\": \"100002\",\n      \"meeting_room_name\": \"会议室测试2\",\n      \"meeting_room_location\": \"广州-大厦-11\"\n    }\n  ]\n}",
 ];
-/// Response body of 预定Rooms会议室 (book Rooms meeting rooms for a meeting), page https://developer.work.weixin.qq.com/document/path/98791. Every response carries `errcode` and `errmsg`; when `errcode` is 0 it also carries the members below, otherwise it is an error envelope. Members not documented here are allowed everywhere: WeCom adds fields over time.
+/// Response body of 预定Rooms会议室 (book Rooms meeting rooms for a meeting), page <https://developer.work.weixin.qq.com/document/path/98791>. Every response carries `errcode` and `errmsg`; when `errcode` is 0 it also carries the members below, otherwise it is an error envelope. Members not documented here are allowed everywhere: WeCom adds fields over time.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[derive(::serde::Serialize)]
 #[serde(untagged)]
@@ -101,7 +101,7 @@ impl ::schemars::JsonSchema for Response {
         schema
             .insert(
                 "description".to_owned(),
-                "Response body of 预定Rooms会议室 (book Rooms meeting rooms for a meeting), page https://developer.work.weixin.qq.com/document/path/98791. Every response carries `errcode` and `errmsg`; when `errcode` is 0 it also carries the members below, otherwise it is an error envelope. Members not documented here are allowed everywhere: WeCom adds fields over time."
+                "Response body of 预定Rooms会议室 (book Rooms meeting rooms for a meeting), page <https://developer.work.weixin.qq.com/document/path/98791>. Every response carries `errcode` and `errmsg`; when `errcode` is 0 it also carries the members below, otherwise it is an error envelope. Members not documented here are allowed everywhere: WeCom adds fields over time."
                     .into(),
             );
         schema

@@ -4,7 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! 呼叫Rooms会议室 response
 //!
-//! Response body of 呼叫Rooms会议室 (call a Rooms meeting room into a meeting), page https://developer.work.weixin.qq.com/document/path/98804. Every response carries `errcode` and `errmsg`; when `errcode` is 0 it also carries the members below, otherwise it is an error envelope. Members not documented here are allowed everywhere: WeCom adds fields over time.
+//! Response body of 呼叫Rooms会议室 (call a Rooms meeting room into a meeting), page <https://developer.work.weixin.qq.com/document/path/98804>. Every response carries `errcode` and `errmsg`; when `errcode` is 0 it also carries the members below, otherwise it is an error envelope. Members not documented here are allowed everywhere: WeCom adds fields over time.
 /// The schema's name: its path under the schema directory without `.schema.json`.
 pub const SCHEMA_NAME: &str = "meeting/rooms/call/response";
 /// The schema's title.
@@ -13,7 +13,7 @@ pub const TITLE: &str = "呼叫Rooms会议室 response";
 pub const EXAMPLES: &[&str] = &[
     "{\n  \"errcode\": 0,\n  \"errmsg\": \"ok\",\n  \"invite_id\": \"INVITEID\"\n}",
 ];
-/// Response body of 呼叫Rooms会议室 (call a Rooms meeting room into a meeting), page https://developer.work.weixin.qq.com/document/path/98804. Every response carries `errcode` and `errmsg`; when `errcode` is 0 it also carries the members below, otherwise it is an error envelope. Members not documented here are allowed everywhere: WeCom adds fields over time.
+/// Response body of 呼叫Rooms会议室 (call a Rooms meeting room into a meeting), page <https://developer.work.weixin.qq.com/document/path/98804>. Every response carries `errcode` and `errmsg`; when `errcode` is 0 it also carries the members below, otherwise it is an error envelope. Members not documented here are allowed everywhere: WeCom adds fields over time.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[derive(::serde::Serialize)]
 #[serde(untagged)]
@@ -101,7 +101,7 @@ impl ::schemars::JsonSchema for Response {
         schema
             .insert(
                 "description".to_owned(),
-                "Response body of 呼叫Rooms会议室 (call a Rooms meeting room into a meeting), page https://developer.work.weixin.qq.com/document/path/98804. Every response carries `errcode` and `errmsg`; when `errcode` is 0 it also carries the members below, otherwise it is an error envelope. Members not documented here are allowed everywhere: WeCom adds fields over time."
+                "Response body of 呼叫Rooms会议室 (call a Rooms meeting room into a meeting), page <https://developer.work.weixin.qq.com/document/path/98804>. Every response carries `errcode` and `errmsg`; when `errcode` is 0 it also carries the members below, otherwise it is an error envelope. Members not documented here are allowed everywhere: WeCom adds fields over time."
                     .into(),
             );
         schema

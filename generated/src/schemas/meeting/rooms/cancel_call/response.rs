@@ -4,14 +4,14 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! 取消呼叫Rooms会议室 response
 //!
-//! Response body of 取消呼叫Rooms会议室 (cancel a call to a Rooms meeting room), page https://developer.work.weixin.qq.com/document/path/98805. Every response carries `errcode` and `errmsg`; when `errcode` is 0 it also carries the members below, otherwise it is an error envelope. Members not documented here are allowed everywhere: WeCom adds fields over time.
+//! Response body of 取消呼叫Rooms会议室 (cancel a call to a Rooms meeting room), page <https://developer.work.weixin.qq.com/document/path/98805>. Every response carries `errcode` and `errmsg`; when `errcode` is 0 it also carries the members below, otherwise it is an error envelope. Members not documented here are allowed everywhere: WeCom adds fields over time.
 /// The schema's name: its path under the schema directory without `.schema.json`.
 pub const SCHEMA_NAME: &str = "meeting/rooms/cancel_call/response";
 /// The schema's title.
 pub const TITLE: &str = "取消呼叫Rooms会议室 response";
 /// The schema's `examples`, as pretty-printed JSON.
 pub const EXAMPLES: &[&str] = &["{\n  \"errcode\": 0,\n  \"errmsg\": \"ok\"\n}"];
-/// Response body of 取消呼叫Rooms会议室 (cancel a call to a Rooms meeting room), page https://developer.work.weixin.qq.com/document/path/98805. Every response carries `errcode` and `errmsg`; when `errcode` is 0 it also carries the members below, otherwise it is an error envelope. Members not documented here are allowed everywhere: WeCom adds fields over time.
+/// Response body of 取消呼叫Rooms会议室 (cancel a call to a Rooms meeting room), page <https://developer.work.weixin.qq.com/document/path/98805>. Every response carries `errcode` and `errmsg`; when `errcode` is 0 it also carries the members below, otherwise it is an error envelope. Members not documented here are allowed everywhere: WeCom adds fields over time.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[derive(::serde::Serialize)]
 #[serde(untagged)]
@@ -100,7 +100,7 @@ impl ::schemars::JsonSchema for Response {
         schema
             .insert(
                 "description".to_owned(),
-                "Response body of 取消呼叫Rooms会议室 (cancel a call to a Rooms meeting room), page https://developer.work.weixin.qq.com/document/path/98805. Every response carries `errcode` and `errmsg`; when `errcode` is 0 it also carries the members below, otherwise it is an error envelope. Members not documented here are allowed everywhere: WeCom adds fields over time."
+                "Response body of 取消呼叫Rooms会议室 (cancel a call to a Rooms meeting room), page <https://developer.work.weixin.qq.com/document/path/98805>. Every response carries `errcode` and `errmsg`; when `errcode` is 0 it also carries the members below, otherwise it is an error envelope. Members not documented here are allowed everywhere: WeCom adds fields over time."
                     .into(),
             );
         schema

@@ -4,7 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! 获取Rooms会议室配置项 response
 //!
-//! Response body of 获取Rooms会议室配置项 (get a Rooms meeting room's settings), page https://developer.work.weixin.qq.com/document/path/98802. Every response carries `errcode` and `errmsg`; when `errcode` is 0 it also carries the members below, otherwise it is an error envelope. Members not documented here are allowed everywhere: WeCom adds fields over time.
+//! Response body of 获取Rooms会议室配置项 (get a Rooms meeting room's settings), page <https://developer.work.weixin.qq.com/document/path/98802>. Every response carries `errcode` and `errmsg`; when `errcode` is 0 it also carries the members below, otherwise it is an error envelope. Members not documented here are allowed everywhere: WeCom adds fields over time.
 /// The schema's name: its path under the schema directory without `.schema.json`.
 pub const SCHEMA_NAME: &str = "meeting/rooms/get_config/response";
 /// The schema's title.
@@ -13,7 +13,7 @@ pub const TITLE: &str = "获取Rooms会议室配置项 response";
 pub const EXAMPLES: &[&str] = &[
     "{\n  \"errcode\": 0,\n  \"errmsg\": \"ok\",\n  \"meeting_settings\": {\n    \"water_mark\": 2,\n    \"auto_response\": 1,\n    \"caption\": true,\n    \"room_pmi\": true,\n    \"room_notification\": true\n  },\n  \"record_settings\": {\n    \"share_record\": 0,\n    \"download_record\": true\n  }\n}",
 ];
-/// Response body of 获取Rooms会议室配置项 (get a Rooms meeting room's settings), page https://developer.work.weixin.qq.com/document/path/98802. Every response carries `errcode` and `errmsg`; when `errcode` is 0 it also carries the members below, otherwise it is an error envelope. Members not documented here are allowed everywhere: WeCom adds fields over time.
+/// Response body of 获取Rooms会议室配置项 (get a Rooms meeting room's settings), page <https://developer.work.weixin.qq.com/document/path/98802>. Every response carries `errcode` and `errmsg`; when `errcode` is 0 it also carries the members below, otherwise it is an error envelope. Members not documented here are allowed everywhere: WeCom adds fields over time.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[derive(::serde::Serialize)]
 #[serde(untagged)]
@@ -102,7 +102,7 @@ impl ::schemars::JsonSchema for Response {
         schema
             .insert(
                 "description".to_owned(),
-                "Response body of 获取Rooms会议室配置项 (get a Rooms meeting room's settings), page https://developer.work.weixin.qq.com/document/path/98802. Every response carries `errcode` and `errmsg`; when `errcode` is 0 it also carries the members below, otherwise it is an error envelope. Members not documented here are allowed everywhere: WeCom adds fields over time."
+                "Response body of 获取Rooms会议室配置项 (get a Rooms meeting room's settings), page <https://developer.work.weixin.qq.com/document/path/98802>. Every response carries `errcode` and `errmsg`; when `errcode` is 0 it also carries the members below, otherwise it is an error envelope. Members not documented here are allowed everywhere: WeCom adds fields over time."
                     .into(),
             );
         schema

@@ -4,7 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! 获取Rooms会议室应答状态 response
 //!
-//! Response body of 获取Rooms会议室应答状态 (get a called Rooms meeting room's answer), page https://developer.work.weixin.qq.com/document/path/98806. Every response carries `errcode` and `errmsg`; when `errcode` is 0 it also carries the members below, otherwise it is an error envelope. Members not documented here are allowed everywhere: WeCom adds fields over time.
+//! Response body of 获取Rooms会议室应答状态 (get a called Rooms meeting room's answer), page <https://developer.work.weixin.qq.com/document/path/98806>. Every response carries `errcode` and `errmsg`; when `errcode` is 0 it also carries the members below, otherwise it is an error envelope. Members not documented here are allowed everywhere: WeCom adds fields over time.
 /// The schema's name: its path under the schema directory without `.schema.json`.
 pub const SCHEMA_NAME: &str = "meeting/rooms/get_response_status/response";
 /// The schema's title.
@@ -13,7 +13,7 @@ pub const TITLE: &str = "获取Rooms会议室应答状态 response";
 pub const EXAMPLES: &[&str] = &[
     "{\n  \"errcode\": 0,\n  \"errmsg\": \"ok\",\n  \"status\": 2,\n  \"response_time\": \"2022/11/22 14:35:26\"\n}",
 ];
-/// Response body of 获取Rooms会议室应答状态 (get a called Rooms meeting room's answer), page https://developer.work.weixin.qq.com/document/path/98806. Every response carries `errcode` and `errmsg`; when `errcode` is 0 it also carries the members below, otherwise it is an error envelope. Members not documented here are allowed everywhere: WeCom adds fields over time.
+/// Response body of 获取Rooms会议室应答状态 (get a called Rooms meeting room's answer), page <https://developer.work.weixin.qq.com/document/path/98806>. Every response carries `errcode` and `errmsg`; when `errcode` is 0 it also carries the members below, otherwise it is an error envelope. Members not documented here are allowed everywhere: WeCom adds fields over time.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[derive(::serde::Serialize)]
 #[serde(untagged)]
@@ -102,7 +102,7 @@ impl ::schemars::JsonSchema for Response {
         schema
             .insert(
                 "description".to_owned(),
-                "Response body of 获取Rooms会议室应答状态 (get a called Rooms meeting room's answer), page https://developer.work.weixin.qq.com/document/path/98806. Every response carries `errcode` and `errmsg`; when `errcode` is 0 it also carries the members below, otherwise it is an error envelope. Members not documented here are allowed everywhere: WeCom adds fields over time."
+                "Response body of 获取Rooms会议室应答状态 (get a called Rooms meeting room's answer), page <https://developer.work.weixin.qq.com/document/path/98806>. Every response carries `errcode` and `errmsg`; when `errcode` is 0 it also carries the members below, otherwise it is an error envelope. Members not documented here are allowed everywhere: WeCom adds fields over time."
                     .into(),
             );
         schema

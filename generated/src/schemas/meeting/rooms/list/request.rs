@@ -4,7 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! 获取Rooms会议室列表 request
 //!
-//! Request body of 获取Rooms会议室列表 (list the Rooms meeting rooms), page https://developer.work.weixin.qq.com/document/path/98795. The access token is not part of the body: it travels in the `access_token` query parameter.
+//! Request body of 获取Rooms会议室列表 (list the Rooms meeting rooms), page <https://developer.work.weixin.qq.com/document/path/98795>. The access token is not part of the body: it travels in the `access_token` query parameter.
 /// The schema's name: its path under the schema directory without `.schema.json`.
 pub const SCHEMA_NAME: &str = "meeting/rooms/list/request";
 /// The schema's title.
@@ -28,7 +28,7 @@ pub const ENDPOINT: ::wecom_rooms_runtime::registry::Endpoint = ::wecom_rooms_ru
     ::wecom_rooms_runtime::registry::RequestIn::Body,
     Some("meeting/rooms/list/response"),
 );
-/// Request body of 获取Rooms会议室列表 (list the Rooms meeting rooms), page https://developer.work.weixin.qq.com/document/path/98795. The access token is not part of the body: it travels in the `access_token` query parameter.
+/// Request body of 获取Rooms会议室列表 (list the Rooms meeting rooms), page <https://developer.work.weixin.qq.com/document/path/98795>. The access token is not part of the body: it travels in the `access_token` query parameter.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[serde(deny_unknown_fields, remote = "Self")]
@@ -55,6 +55,11 @@ impl Request {
             cursor: ::core::option::Option::None,
             limit: ::core::option::Option::None,
         }
+    }
+}
+impl ::core::default::Default for Request {
+    fn default() -> Self {
+        Self::new()
     }
 }
 impl ::serde::Serialize for Request {

@@ -4,7 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! 获取Rooms会议室列表 response
 //!
-//! Response body of 获取Rooms会议室列表 (list the Rooms meeting rooms), page https://developer.work.weixin.qq.com/document/path/98795. Every response carries `errcode` and `errmsg`; when `errcode` is 0 it also carries the members below, otherwise it is an error envelope. Members not documented here are allowed everywhere: WeCom adds fields over time.
+//! Response body of 获取Rooms会议室列表 (list the Rooms meeting rooms), page <https://developer.work.weixin.qq.com/document/path/98795>. Every response carries `errcode` and `errmsg`; when `errcode` is 0 it also carries the members below, otherwise it is an error envelope. Members not documented here are allowed everywhere: WeCom adds fields over time.
 /// The schema's name: its path under the schema directory without `.schema.json`.
 pub const SCHEMA_NAME: &str = "meeting/rooms/list/response";
 /// The schema's title.
@@ -13,7 +13,7 @@ pub const TITLE: &str = "获取Rooms会议室列表 response";
 pub const EXAMPLES: &[&str] = &[
     "{\n  \"errcode\": 0,\n  \"errmsg\": \"ok\",\n  \"has_more\": true,\n  \"next_cursor\": \"CURSOR\",\n  \"meeting_room_list\": [\n    {\n      \"meeting_room_id\": \"100001\",\n      \"meeting_room_name\": \"会议室测试1\",\n      \"meeting_room_location\": \"广州-大厦-10\",\n      \"account_type\": 1,\n      \"active_code\": \"69MS2PKC\",\n      \"participant_number\": 12,\n      \"meeting_room_status\": 1,\n      \"scheduled_status\": 0,\n      \"is_allow_call\": true\n    },\n    {\n      \"meeting_room_id\": \"100002\",\n      \"meeting_room_name\": \"会议室测试2\",\n      \"meeting_room_location\": \"广州-大厦-11\",\n      \"account_type\": 1,\n      \"active_code\": \"69MS2PKC\",\n      \"participant_number\": 12,\n      \"meeting_room_status\": 1,\n      \"scheduled_status\": 0,\n      \"is_allow_call\": true\n    }\n  ]\n}",
 ];
-/// Response body of 获取Rooms会议室列表 (list the Rooms meeting rooms), page https://developer.work.weixin.qq.com/document/path/98795. Every response carries `errcode` and `errmsg`; when `errcode` is 0 it also carries the members below, otherwise it is an error envelope. Members not documented here are allowed everywhere: WeCom adds fields over time.
+/// Response body of 获取Rooms会议室列表 (list the Rooms meeting rooms), page <https://developer.work.weixin.qq.com/document/path/98795>. Every response carries `errcode` and `errmsg`; when `errcode` is 0 it also carries the members below, otherwise it is an error envelope. Members not documented here are allowed everywhere: WeCom adds fields over time.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[derive(::serde::Serialize)]
 #[serde(untagged)]
@@ -101,7 +101,7 @@ impl ::schemars::JsonSchema for Response {
         schema
             .insert(
                 "description".to_owned(),
-                "Response body of 获取Rooms会议室列表 (list the Rooms meeting rooms), page https://developer.work.weixin.qq.com/document/path/98795. Every response carries `errcode` and `errmsg`; when `errcode` is 0 it also carries the members below, otherwise it is an error envelope. Members not documented here are allowed everywhere: WeCom adds fields over time."
+                "Response body of 获取Rooms会议室列表 (list the Rooms meeting rooms), page <https://developer.work.weixin.qq.com/document/path/98795>. Every response carries `errcode` and `errmsg`; when `errcode` is 0 it also carries the members below, otherwise it is an error envelope. Members not documented here are allowed everywhere: WeCom adds fields over time."
                     .into(),
             );
         schema

@@ -4,7 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! 获取控制器列表 response
 //!
-//! Response body of 获取控制器列表 (list the Rooms controllers), page https://developer.work.weixin.qq.com/document/path/98799. Every response carries `errcode` and `errmsg`; when `errcode` is 0 it also carries the members below, otherwise it is an error envelope. Members not documented here are allowed everywhere: WeCom adds fields over time.
+//! Response body of 获取控制器列表 (list the Rooms controllers), page <https://developer.work.weixin.qq.com/document/path/98799>. Every response carries `errcode` and `errmsg`; when `errcode` is 0 it also carries the members below, otherwise it is an error envelope. Members not documented here are allowed everywhere: WeCom adds fields over time.
 /// The schema's name: its path under the schema directory without `.schema.json`.
 pub const SCHEMA_NAME: &str = "meeting/rooms/list_controllers/response";
 /// The schema's title.
@@ -13,7 +13,7 @@ pub const TITLE: &str = "获取控制器列表 response";
 pub const EXAMPLES: &[&str] = &[
     "{\n  \"errcode\": 0,\n  \"errmsg\": \"ok\",\n  \"has_more\": true,\n  \"next_cursor\": \"CURSOR\",\n  \"controller_info_list\": [\n    {\n      \"rooms_id\": \"12356\",\n      \"meeting_room_name\": \"会议室测试1\",\n      \"meeting_room_location\": \"广州-大厦-10\",\n      \"controller_name\": \"nxxxxxxeng-test123\",\n      \"manufacture_name\": \"Apple\",\n      \"controller_model\": \"Apple\",\n      \"app_version\": \"x.x.x.x\",\n      \"status\": \"0\",\n      \"framework_version\": \"iOS 15.2.1\",\n      \"ip_address\": \"x.x.x.x\",\n      \"mac_address\": \"x:x:x:x:x:x\",\n      \"cpu_type\": \"ARM64\",\n      \"cpu_usage\": \"1.7\",\n      \"network_type\": \"wifi\",\n      \"mem_usage\": \"3.6GB\"\n    }\n  ]\n}",
 ];
-/// Response body of 获取控制器列表 (list the Rooms controllers), page https://developer.work.weixin.qq.com/document/path/98799. Every response carries `errcode` and `errmsg`; when `errcode` is 0 it also carries the members below, otherwise it is an error envelope. Members not documented here are allowed everywhere: WeCom adds fields over time.
+/// Response body of 获取控制器列表 (list the Rooms controllers), page <https://developer.work.weixin.qq.com/document/path/98799>. Every response carries `errcode` and `errmsg`; when `errcode` is 0 it also carries the members below, otherwise it is an error envelope. Members not documented here are allowed everywhere: WeCom adds fields over time.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[derive(::serde::Serialize)]
 #[serde(untagged)]
@@ -102,7 +102,7 @@ impl ::schemars::JsonSchema for Response {
         schema
             .insert(
                 "description".to_owned(),
-                "Response body of 获取控制器列表 (list the Rooms controllers), page https://developer.work.weixin.qq.com/document/path/98799. Every response carries `errcode` and `errmsg`; when `errcode` is 0 it also carries the members below, otherwise it is an error envelope. Members not documented here are allowed everywhere: WeCom adds fields over time."
+                "Response body of 获取控制器列表 (list the Rooms controllers), page <https://developer.work.weixin.qq.com/document/path/98799>. Every response carries `errcode` and `errmsg`; when `errcode` is 0 it also carries the members below, otherwise it is an error envelope. Members not documented here are allowed everywhere: WeCom adds fields over time."
                     .into(),
             );
         schema

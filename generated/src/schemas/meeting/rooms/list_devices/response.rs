@@ -4,7 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! 获取设备列表 response
 //!
-//! Response body of 获取设备列表 (list the Rooms devices), page https://developer.work.weixin.qq.com/document/path/98798. Every response carries `errcode` and `errmsg`; when `errcode` is 0 it also carries the members below, otherwise it is an error envelope. Members not documented here are allowed everywhere: WeCom adds fields over time.
+//! Response body of 获取设备列表 (list the Rooms devices), page <https://developer.work.weixin.qq.com/document/path/98798>. Every response carries `errcode` and `errmsg`; when `errcode` is 0 it also carries the members below, otherwise it is an error envelope. Members not documented here are allowed everywhere: WeCom adds fields over time.
 /// The schema's name: its path under the schema directory without `.schema.json`.
 pub const SCHEMA_NAME: &str = "meeting/rooms/list_devices/response";
 /// The schema's title.
@@ -13,7 +13,7 @@ pub const TITLE: &str = "获取设备列表 response";
 pub const EXAMPLES: &[&str] = &[
     "{\n  \"errcode\": 0,\n  \"errmsg\": \"ok\",\n  \"has_more\": true,\n  \"next_cursor\": \"CURSOR\",\n  \"device_info_list\": [\n    {\n      \"meeting_room_id\": \"100001\",\n      \"rooms_id\": \"45613\",\n      \"meeting_room_name\": \"会议室测试1\",\n      \"meeting_room_location\": \"广州-大厦-10\",\n      \"device_model\": \"TT-IP65T\",\n      \"app_version\": \"4.1.6.0\",\n      \"meeting_room_status\": 1,\n      \"device_monitor_info\": {\n        \"camera_status\": true,\n        \"microphone_status\": true,\n        \"speaker_status\": true\n      }\n    }\n  ]\n}",
 ];
-/// Response body of 获取设备列表 (list the Rooms devices), page https://developer.work.weixin.qq.com/document/path/98798. Every response carries `errcode` and `errmsg`; when `errcode` is 0 it also carries the members below, otherwise it is an error envelope. Members not documented here are allowed everywhere: WeCom adds fields over time.
+/// Response body of 获取设备列表 (list the Rooms devices), page <https://developer.work.weixin.qq.com/document/path/98798>. Every response carries `errcode` and `errmsg`; when `errcode` is 0 it also carries the members below, otherwise it is an error envelope. Members not documented here are allowed everywhere: WeCom adds fields over time.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[derive(::serde::Serialize)]
 #[serde(untagged)]
@@ -102,7 +102,7 @@ impl ::schemars::JsonSchema for Response {
         schema
             .insert(
                 "description".to_owned(),
-                "Response body of 获取设备列表 (list the Rooms devices), page https://developer.work.weixin.qq.com/document/path/98798. Every response carries `errcode` and `errmsg`; when `errcode` is 0 it also carries the members below, otherwise it is an error envelope. Members not documented here are allowed everywhere: WeCom adds fields over time."
+                "Response body of 获取设备列表 (list the Rooms devices), page <https://developer.work.weixin.qq.com/document/path/98798>. Every response carries `errcode` and `errmsg`; when `errcode` is 0 it also carries the members below, otherwise it is an error envelope. Members not documented here are allowed everywhere: WeCom adds fields over time."
                     .into(),
             );
         schema

@@ -4,7 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! 获取Rooms会议室下的会议列表 response
 //!
-//! Response body of 获取Rooms会议室下的会议列表 (list a Rooms meeting room's meetings), page https://developer.work.weixin.qq.com/document/path/98796. Every response carries `errcode` and `errmsg`; when `errcode` is 0 it also carries the members below, otherwise it is an error envelope. Members not documented here are allowed everywhere: WeCom adds fields over time.
+//! Response body of 获取Rooms会议室下的会议列表 (list a Rooms meeting room's meetings), page <https://developer.work.weixin.qq.com/document/path/98796>. Every response carries `errcode` and `errmsg`; when `errcode` is 0 it also carries the members below, otherwise it is an error envelope. Members not documented here are allowed everywhere: WeCom adds fields over time.
 /// The schema's name: its path under the schema directory without `.schema.json`.
 pub const SCHEMA_NAME: &str = "meeting/rooms/list_meetings/response";
 /// The schema's title.
@@ -13,7 +13,7 @@ pub const TITLE: &str = "获取Rooms会议室下的会议列表 response";
 pub const EXAMPLES: &[&str] = &[
     "{\n  \"errcode\": 0,\n  \"errmsg\": \"ok\",\n  \"has_more\": true,\n  \"next_cursor\": \"CURSOR\",\n  \"meeting_info_list\": [\n    {\n      \"meetingid\": \"100001\",\n      \"meeting_code\": \"14512\",\n      \"subject\": \"周会\",\n      \"status\": \"MEETING_STATE_STARTED\",\n      \"meeting_type\": 0,\n      \"start_time\": 1679313600,\n      \"end_time\": 1679317200\n    }\n  ]\n}",
 ];
-/// Response body of 获取Rooms会议室下的会议列表 (list a Rooms meeting room's meetings), page https://developer.work.weixin.qq.com/document/path/98796. Every response carries `errcode` and `errmsg`; when `errcode` is 0 it also carries the members below, otherwise it is an error envelope. Members not documented here are allowed everywhere: WeCom adds fields over time.
+/// Response body of 获取Rooms会议室下的会议列表 (list a Rooms meeting room's meetings), page <https://developer.work.weixin.qq.com/document/path/98796>. Every response carries `errcode` and `errmsg`; when `errcode` is 0 it also carries the members below, otherwise it is an error envelope. Members not documented here are allowed everywhere: WeCom adds fields over time.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[derive(::serde::Serialize)]
 #[serde(untagged)]
@@ -102,7 +102,7 @@ impl ::schemars::JsonSchema for Response {
         schema
             .insert(
                 "description".to_owned(),
-                "Response body of 获取Rooms会议室下的会议列表 (list a Rooms meeting room's meetings), page https://developer.work.weixin.qq.com/document/path/98796. Every response carries `errcode` and `errmsg`; when `errcode` is 0 it also carries the members below, otherwise it is an error envelope. Members not documented here are allowed everywhere: WeCom adds fields over time."
+                "Response body of 获取Rooms会议室下的会议列表 (list a Rooms meeting room's meetings), page <https://developer.work.weixin.qq.com/document/path/98796>. Every response carries `errcode` and `errmsg`; when `errcode` is 0 it also carries the members below, otherwise it is an error envelope. Members not documented here are allowed everywhere: WeCom adds fields over time."
                     .into(),
             );
         schema

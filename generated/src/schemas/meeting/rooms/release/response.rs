@@ -4,14 +4,14 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! 释放Rooms会议室 response
 //!
-//! Response body of 释放Rooms会议室 (release Rooms meeting rooms from a meeting), page https://developer.work.weixin.qq.com/document/path/98792. Every response carries `errcode` and `errmsg`; when `errcode` is 0 it also carries the members below, otherwise it is an error envelope. Members not documented here are allowed everywhere: WeCom adds fields over time.
+//! Response body of 释放Rooms会议室 (release Rooms meeting rooms from a meeting), page <https://developer.work.weixin.qq.com/document/path/98792>. Every response carries `errcode` and `errmsg`; when `errcode` is 0 it also carries the members below, otherwise it is an error envelope. Members not documented here are allowed everywhere: WeCom adds fields over time.
 /// The schema's name: its path under the schema directory without `.schema.json`.
 pub const SCHEMA_NAME: &str = "meeting/rooms/release/response";
 /// The schema's title.
 pub const TITLE: &str = "释放Rooms会议室 response";
 /// The schema's `examples`, as pretty-printed JSON.
 pub const EXAMPLES: &[&str] = &["{\n  \"errcode\": 0,\n  \"errmsg\": \"ok\"\n}"];
-/// Response body of 释放Rooms会议室 (release Rooms meeting rooms from a meeting), page https://developer.work.weixin.qq.com/document/path/98792. Every response carries `errcode` and `errmsg`; when `errcode` is 0 it also carries the members below, otherwise it is an error envelope. Members not documented here are allowed everywhere: WeCom adds fields over time.
+/// Response body of 释放Rooms会议室 (release Rooms meeting rooms from a meeting), page <https://developer.work.weixin.qq.com/document/path/98792>. Every response carries `errcode` and `errmsg`; when `errcode` is 0 it also carries the members below, otherwise it is an error envelope. Members not documented here are allowed everywhere: WeCom adds fields over time.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[derive(::serde::Serialize)]
 #[serde(untagged)]
@@ -99,7 +99,7 @@ impl ::schemars::JsonSchema for Response {
         schema
             .insert(
                 "description".to_owned(),
-                "Response body of 释放Rooms会议室 (release Rooms meeting rooms from a meeting), page https://developer.work.weixin.qq.com/document/path/98792. Every response carries `errcode` and `errmsg`; when `errcode` is 0 it also carries the members below, otherwise it is an error envelope. Members not documented here are allowed everywhere: WeCom adds fields over time."
+                "Response body of 释放Rooms会议室 (release Rooms meeting rooms from a meeting), page <https://developer.work.weixin.qq.com/document/path/98792>. Every response carries `errcode` and `errmsg`; when `errcode` is 0 it also carries the members below, otherwise it is an error envelope. Members not documented here are allowed everywhere: WeCom adds fields over time."
                     .into(),
             );
         schema

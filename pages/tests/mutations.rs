@@ -1,0 +1,434 @@
+//! The comparison can fail: real schemas, mutated in memory, each give the difference expected.
+
+mod common;
+
+use std::path::PathBuf;
+
+use serde_json::{Value, json};
+use wecom_rooms_pages::{
+    At, Deliberate, Difference, Guard, Kind, Node, PageFacts, Sample, SchemaSet, SideName, compare,
+    facts_dir, load_facts, reconcile,
+};
+
+fn schema_dir() -> PathBuf {
+    wecom_rooms_conformance::schema_dir()
+}
+
+fn facts(endpoint: &str) -> PageFacts {
+    let all = load_facts(&facts_dir()).expect("fact files");
+    all.into_iter()
+        .find(|f| f.endpoint == endpoint)
+        .expect("a fact file for the endpoint")
+}
+
+fn read(path: &PathBuf) -> Value {
+    serde_json::from_slice(&std::fs::read(path).expect("schema file")).expect("schema JSON")
+}
+
+/// The property subschemas the schema gives to the member at `path` (fact-file syntax).
+fn locate(set: &SchemaSet, endpoint: &str, side: SideName, path: &str) -> Vec<Node> {
+    let root = set
+        .root(&format!("{endpoint}/{side}"))
+        .unwrap()
+        .expect("schema exists");
+    let context: Guard = match side {
+        SideName::Request => Vec::new(),
+        SideName::Response => vec![("errcode".into(), json!(0))],
+    };
+    let mut view = set.view(&[root], &context).unwrap();
+    let segments: Vec<&str> = path.split('.').collect();
+    for (i, segment) in segments.iter().enumerate() {
+        let name = segment.trim_end_matches("[]");
+        let nodes = view
+            .properties
+            .get(name)
+            .unwrap_or_else(|| panic!("no `{name}` in {path}"))
+            .clone();
+        if i + 1 == segments.len() {
+            return nodes;
+        }
+        let member = set.view(&nodes, &context).unwrap();
+        view = if segment.ends_with("[]") {
+            set.view(&member.items, &context).unwrap()
+        } else {
+            member
+        };
+    }
+    unreachable!("a path has at least one segment")
+}
+
+/// Follows `$ref`s from `node` to the first node that has `key`.
+fn holding(set: &SchemaSet, node: &Node, key: &str) -> Node {
+    let mut node = node.clone();
+    for _ in 0..16 {
+        if node.value().get(key).is_some() {
+            return node;
+        }
+        let reference = node.value()["$ref"]
+            .as_str()
+            .expect("a $ref to follow")
+            .to_owned();
+        node = set.resolve(&node, &reference).unwrap();
+    }
+    panic!("no `{key}` within 16 $refs")
+}
+
+/// A fresh schema set with `node`'s file edited at `node`'s pointer.
+fn edit(node: &Node, change: impl FnOnce(&mut Value)) -> SchemaSet {
+    let set = SchemaSet::new(schema_dir());
+    edit_in(&set, node, change);
+    set
+}
+
+fn edit_in(set: &SchemaSet, node: &Node, change: impl FnOnce(&mut Value)) {
+    let mut doc = read(&node.file);
+    change(
+        doc.pointer_mut(&node.pointer)
+            .expect("the node is in its file"),
+    );
+    set.insert(&node.file, doc);
+}
+
+/// The parent of a property subschema: the `properties` object holding it, and its name.
+fn parent(node: &Node) -> (Node, String) {
+    let (up, name) = node.pointer.rsplit_once('/').expect("a property pointer");
+    let mut parent = node.clone();
+    parent.pointer = up.to_owned();
+    (parent, name.replace("~1", "/").replace("~0", "~"))
+}
+
+fn differences(facts: &PageFacts, set: &SchemaSet) -> Vec<Difference> {
+    compare(facts, set, &common::lenient)
+}
+
+/// `mutated` reports a difference of `kind` at `at` on `side` that the real schemas do not.
+#[track_caller]
+fn assert_new(facts: &PageFacts, mutated: &SchemaSet, side: SideName, at: At, kind: Kind) {
+    let hit = |d: &Difference| d.side == side && d.at == at && d.kind == kind;
+    let before = differences(facts, &SchemaSet::new(schema_dir()));
+    assert!(
+        !before.iter().any(hit),
+        "the real schemas already differ: {before:#?}"
+    );
+    let after = differences(facts, mutated);
+    assert!(
+        after.iter().any(hit),
+        "no {} {side} difference at {at}; found: {after:#?}",
+        kind.as_str()
+    );
+}
+
+fn path(p: &str) -> At {
+    At::Path(p.to_owned())
+}
+
+const GET_INFO: &str = "meeting/rooms/get_info";
+const LIST: &str = "meeting/rooms/list";
+
+#[test]
+fn removing_a_documented_member() {
+    let facts = facts(GET_INFO);
+    let set = SchemaSet::new(schema_dir());
+    let node = &locate(&set, GET_INFO, SideName::Response, "hardware_info.sn")[0];
+    let (properties, name) = parent(node);
+    let set = edit(&properties, |p| {
+        p.as_object_mut().unwrap().remove(&name);
+    });
+    assert_new(
+        &facts,
+        &set,
+        SideName::Response,
+        path("hardware_info.sn"),
+        Kind::MissingMember,
+    );
+}
+
+#[test]
+fn adding_an_undocumented_member() {
+    let facts = facts(GET_INFO);
+    let set = SchemaSet::new(schema_dir());
+    let (properties, _) =
+        parent(&locate(&set, GET_INFO, SideName::Response, "hardware_info.sn")[0]);
+    let set = edit(&properties, |p| {
+        p["brand_new"] = json!({"type": "string"});
+    });
+    let at = path("hardware_info.brand_new");
+    assert_new(
+        &facts,
+        &set,
+        SideName::Response,
+        at,
+        Kind::UndocumentedMember,
+    );
+}
+
+#[test]
+fn changing_a_member_type() {
+    let facts = facts(GET_INFO);
+    let set = SchemaSet::new(schema_dir());
+    let node = &locate(&set, GET_INFO, SideName::Response, "basic_info.city")[0];
+    let set = edit(node, |schema| *schema = json!({"type": "integer"}));
+    assert_new(
+        &facts,
+        &set,
+        SideName::Response,
+        path("basic_info.city"),
+        Kind::Type,
+    );
+}
+
+#[test]
+fn widening_a_uint32_past_its_range() {
+    let facts = facts(LIST);
+    let set = SchemaSet::new(schema_dir());
+    let at = "meeting_room_list[].participant_number";
+    let node = &locate(&set, LIST, SideName::Response, at)[0];
+    let set = edit(node, |schema| {
+        *schema = json!({"type": "integer", "minimum": -1})
+    });
+    assert_new(&facts, &set, SideName::Response, path(at), Kind::Type);
+}
+
+#[test]
+fn dropping_a_value_from_a_value_set() {
+    let facts = facts(LIST);
+    let set = SchemaSet::new(schema_dir());
+    let at = "meeting_room_list[].account_type";
+    let node = holding(
+        &set,
+        &locate(&set, LIST, SideName::Response, at)[0],
+        "oneOf",
+    );
+    let set = edit(&node, |schema| {
+        schema["oneOf"].as_array_mut().unwrap().pop();
+    });
+    assert_new(&facts, &set, SideName::Response, path(at), Kind::Values);
+}
+
+#[test]
+fn string_values_are_not_numbers() {
+    let endpoint = "meeting/rooms/list_controllers";
+    let facts = facts(endpoint);
+    let set = SchemaSet::new(schema_dir());
+    let at = "controller_info_list[].status";
+    let first = &locate(&set, endpoint, SideName::Response, at)[0];
+    let node = holding(
+        &set,
+        first,
+        if first.value().get("enum").is_some() {
+            "enum"
+        } else {
+            "oneOf"
+        },
+    );
+    let set = edit(&node, |schema| {
+        *schema = json!({"type": "string", "oneOf": [{"const": 0}, {"const": 1}]});
+    });
+    assert_new(&facts, &set, SideName::Response, path(at), Kind::Values);
+}
+
+/// Removes every `if`/`then` whose `then` requires `next_cursor`, in every file the list response
+/// reaches; returns how many were removed.
+fn drop_cursor_rule(value: &mut Value) -> usize {
+    let mut removed = 0;
+    match value {
+        Value::Object(map) => {
+            let requires_cursor = map
+                .get("then")
+                .and_then(|t| t.get("required"))
+                .and_then(Value::as_array)
+                .is_some_and(|r| r.contains(&json!("next_cursor")));
+            if requires_cursor {
+                map.remove("if");
+                map.remove("then");
+                removed += 1;
+            }
+            for v in map.values_mut() {
+                removed += drop_cursor_rule(v);
+            }
+        }
+        Value::Array(items) => {
+            for v in items {
+                removed += drop_cursor_rule(v);
+            }
+        }
+        _ => {}
+    }
+    removed
+}
+
+#[test]
+fn dropping_next_cursors_conditional_requirement() {
+    let facts = facts(LIST);
+    let set = SchemaSet::new(schema_dir());
+    let root = set.root(&format!("{LIST}/response")).unwrap().unwrap();
+    let mut files = vec![root.file.clone(), schema_dir().join("common.json")];
+    files.dedup();
+    let mut removed = 0;
+    for file in files {
+        let mut doc = read(&file);
+        removed += drop_cursor_rule(&mut doc);
+        set.insert(&file, doc);
+    }
+    assert!(
+        removed > 0,
+        "the list response has no has_more → next_cursor rule to drop"
+    );
+    assert_new(
+        &facts,
+        &set,
+        SideName::Response,
+        path("next_cursor"),
+        Kind::Required,
+    );
+}
+
+#[test]
+fn requiring_next_cursor_always() {
+    let facts = facts(LIST);
+    let set = SchemaSet::new(schema_dir());
+    let (properties, _) = parent(&locate(&set, LIST, SideName::Response, "next_cursor")[0]);
+    // The object holding `properties` is the success object: require next_cursor there.
+    let mut object = properties.clone();
+    object.pointer = properties
+        .pointer
+        .trim_end_matches("/properties")
+        .to_owned();
+    let set = edit(&object, |o| {
+        let required = o["required"].as_array_mut().unwrap();
+        required.push(json!("next_cursor"));
+    });
+    assert_new(
+        &facts,
+        &set,
+        SideName::Response,
+        path("next_cursor"),
+        Kind::Required,
+    );
+}
+
+#[test]
+fn making_an_optional_request_member_required() {
+    let endpoint = "meeting/rooms/book";
+    let facts = facts(endpoint);
+    let set = SchemaSet::new(schema_dir());
+    let root = set.root(&format!("{endpoint}/request")).unwrap().unwrap();
+    let set = edit(&root, |r| {
+        r["required"]
+            .as_array_mut()
+            .unwrap()
+            .push(json!("subject_visible"))
+    });
+    assert_new(
+        &facts,
+        &set,
+        SideName::Request,
+        path("subject_visible"),
+        Kind::Required,
+    );
+}
+
+#[test]
+fn access_token_as_a_body_property() {
+    let facts = facts(GET_INFO);
+    let set = SchemaSet::new(schema_dir());
+    let root = set.root(&format!("{GET_INFO}/request")).unwrap().unwrap();
+    let set = edit(&root, |r| {
+        r["properties"]["access_token"] = json!({"type": "string"})
+    });
+    assert_new(
+        &facts,
+        &set,
+        SideName::Request,
+        path("access_token"),
+        Kind::Query,
+    );
+}
+
+#[test]
+fn access_token_missing_from_the_query() {
+    let facts = facts(GET_INFO);
+    let set = SchemaSet::new(schema_dir());
+    let root = set.root(&format!("{GET_INFO}/request")).unwrap().unwrap();
+    let set = edit(&root, |r| {
+        r["x-endpoint"]["query"]
+            .as_object_mut()
+            .unwrap()
+            .remove("access_token");
+    });
+    assert_new(
+        &facts,
+        &set,
+        SideName::Request,
+        path("access_token"),
+        Kind::Query,
+    );
+}
+
+#[test]
+fn a_wrong_endpoint_path() {
+    let facts = facts(GET_INFO);
+    let set = SchemaSet::new(schema_dir());
+    let root = set.root(&format!("{GET_INFO}/request")).unwrap().unwrap();
+    let set = edit(&root, |r| {
+        r["x-endpoint"]["path"] = json!("/cgi-bin/meeting/rooms/info")
+    });
+    assert_new(&facts, &set, SideName::Request, path(""), Kind::Endpoint);
+}
+
+#[test]
+fn a_missing_schema_and_a_sample_that_is_not_json() {
+    let mut facts = facts(GET_INFO);
+    facts.response.samples[0] = Sample::parse("{ \"errcode\": 0, }");
+    let found = differences(&facts, &SchemaSet::new(schema_dir()));
+    assert!(
+        found
+            .iter()
+            .any(|d| d.at == At::Sample(0) && d.kind == Kind::SampleNotJson),
+        "{found:#?}"
+    );
+    facts.endpoint = "meeting/rooms/nonexistent".into();
+    let found = differences(&facts, &SchemaSet::new(schema_dir()));
+    let missing = found
+        .iter()
+        .filter(|d| d.kind == Kind::MissingSchema)
+        .count();
+    assert_eq!(missing, 2, "{found:#?}");
+}
+
+#[test]
+fn a_sample_the_validator_rejects() {
+    let facts = facts(GET_INFO);
+    let reject = |_: &str, _: &Value| Ok(vec!["nope".to_owned()]);
+    let found = compare(&facts, &SchemaSet::new(schema_dir()), &reject);
+    assert!(
+        found
+            .iter()
+            .any(|d| d.at == At::Sample(0) && d.kind == Kind::SampleInvalid)
+    );
+}
+
+#[test]
+fn stale_entries_and_unexpected_differences() {
+    let entry = Deliberate {
+        endpoint: GET_INFO.into(),
+        side: SideName::Response,
+        path: Some("no_such_member".into()),
+        sample: None,
+        kind: Kind::Type,
+        reason: "test".into(),
+    };
+    let difference = Difference {
+        endpoint: GET_INFO.into(),
+        side: SideName::Response,
+        at: path("basic_info.city"),
+        kind: Kind::Type,
+        page: "string".into(),
+        schema: "integer".into(),
+    };
+    let found = [difference];
+    let table = [entry];
+    let outcome = reconcile(&found, &table);
+    assert_eq!(outcome.unexpected.len(), 1);
+    assert_eq!(outcome.stale.len(), 1);
+}
