@@ -393,7 +393,7 @@ pub struct HardwareInfo {
     pub system_type: ::std::string::String,
     /// Rooms会议室状态 (room status).
     pub meeting_room_status: MeetingRoomStatus,
-    /// 激活时间 (activation time): local time formatted as "YYYY-MM-DD HH:MM:SS", for example "2021-03-23 15:37:34"; not a timestamp.
+    /// 激活时间 (activation time): a date and time formatted as "YYYY-MM-DD HH:MM:SS", for example "2021-03-23 15:37:34" (the page names no time zone); not a timestamp.
     pub active_time: ::std::string::String,
     /// CPU 信息 (CPU information).
     pub cpu_info: ::std::string::String,

@@ -130,7 +130,7 @@ pub struct ResponseStatus {
     pub errmsg: ::std::string::String,
     /// 应答状态 (answer state). 0 is meaningful: no answer within 60 seconds.
     pub status: Status,
-    /// 最近一次应答时间 (time of the latest answer): local time formatted as "YYYY/MM/DD HH:MM:SS", for example "2022/11/22 14:35:26"; not a timestamp, and not the format get_info uses.
+    /// 最近一次应答时间 (time of the latest answer): a date and time formatted as "YYYY/MM/DD HH:MM:SS", for example "2022/11/22 14:35:26" (the page names no time zone); not a timestamp, and not the format get_info uses.
     pub response_time: ::std::string::String,
     /// Members the schema does not name, kept so that decoding and encoding again loses nothing.
     #[serde(flatten)]
