@@ -20,6 +20,8 @@ pub struct SchemaEntry {
     pub is_valid: fn(&Value) -> bool,
     /// Every violation (and, with [`Options::tolerances`], every tolerance) in an instance.
     pub validate_with: fn(&Value, Options) -> Report,
+    /// The endpoint a request schema is sent to (its `x-endpoint`); `None` for other schemas.
+    pub endpoint: Option<Endpoint>,
 }
 
 impl SchemaEntry {
@@ -37,6 +39,16 @@ impl SchemaEntry {
             examples,
             is_valid,
             validate_with,
+            endpoint: None,
+        }
+    }
+
+    /// The same entry for a request schema sent to `endpoint`; generated code calls this.
+    #[must_use]
+    pub const fn with_endpoint(self, endpoint: Endpoint) -> Self {
+        SchemaEntry {
+            endpoint: Some(endpoint),
+            ..self
         }
     }
 }

@@ -268,10 +268,15 @@ fn schema_module(
                 }
             });
         }
+        let endpoint = root
+            .endpoint
+            .is_some()
+            .then(|| quote!(.with_endpoint(ENDPOINT)));
         out.extend(quote! {
             /// This schema in the crate's registry.
             pub const SCHEMA_ENTRY: ::wecom_rooms_runtime::registry::SchemaEntry =
-                ::wecom_rooms_runtime::registry::SchemaEntry::new(SCHEMA_NAME, TITLE, EXAMPLES, is_valid, validate_with);
+                ::wecom_rooms_runtime::registry::SchemaEntry::new(SCHEMA_NAME, TITLE, EXAMPLES, is_valid, validate_with)
+                    #endpoint;
         });
     }
     out

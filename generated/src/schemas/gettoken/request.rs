@@ -297,9 +297,10 @@ pub fn decode_validated(
 }
 /// This schema in the crate's registry.
 pub const SCHEMA_ENTRY: ::wecom_rooms_runtime::registry::SchemaEntry = ::wecom_rooms_runtime::registry::SchemaEntry::new(
-    SCHEMA_NAME,
-    TITLE,
-    EXAMPLES,
-    is_valid,
-    validate_with,
-);
+        SCHEMA_NAME,
+        TITLE,
+        EXAMPLES,
+        is_valid,
+        validate_with,
+    )
+    .with_endpoint(ENDPOINT);
