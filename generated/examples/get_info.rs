@@ -67,7 +67,7 @@ fn run() -> Result<(), Box<dyn StdError>> {
     let (parts, mut body) = response.into_parts();
     let response = http::Response::from_parts(parts, body.read_to_vec()?);
 
-    match parse_response(&response) {
+    match parse_response::<Request>(&response) {
         // Debug hides the passwords.
         Ok(room) => println!("{room:#?}"),
         Err(Error::Api(error)) => {

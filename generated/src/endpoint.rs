@@ -1,4 +1,4 @@
-//! The endpoint as data: requests to send and responses to read, as `http` types, without I/O.
+//! Endpoints as data: requests to send and responses to read, as `http` types, without I/O.
 
 use std::borrow::Cow;
 use std::fmt;
@@ -6,18 +6,22 @@ use std::fmt;
 use http::header::{CONTENT_TYPE, HeaderMap, HeaderValue};
 use http::{Method, Uri};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+use serde_json::Value;
+use wecom_rooms_runtime::registry::RequestIn;
+use wecom_rooms_runtime::{Endpoint, Outcome};
 
-use crate::error::{Error, write_one_line};
-use crate::get_info::request::{self, ENDPOINT, Request};
-use crate::get_info::response::{Response, RoomInfo};
+use crate::error::{ApiError, Error, write_one_line};
+use crate::gettoken;
 use crate::token::AccessToken;
 
-/// The query parameter that carries the access token: the only one [`ENDPOINT`] names.
-const TOKEN_PARAMETER: &str = ENDPOINT.query[0].name;
-const _: () = assert!(
-    ENDPOINT.query.len() == 1,
-    "the endpoint takes one query parameter"
-);
+/// The query parameter that carries the access token.
+const TOKEN_PARAMETER: &str = "access_token";
+
+/// Query parameters whose values are never shown: the access token, and gettoken's secret.
+const SECRET_PARAMETERS: [&str; 2] = [TOKEN_PARAMETER, "corpsecret"];
+
+/// What a call of endpoint `E` gives back on success: `RoomInfo` for get_info, and so on.
+pub type Success<E> = <<E as Endpoint>::Response as Outcome>::Success;
 
 /// What is left as it is in a query value: RFC 3986's unreserved characters.
 const QUERY_VALUE: &AsciiSet = &NON_ALPHANUMERIC
@@ -32,11 +36,12 @@ const REDACTED: &str = "<redacted>";
 /// How many bytes of a non-2xx response's body [`Error::Http`] keeps.
 pub const BODY_EXCERPT_LEN: usize = 200;
 
-/// A request ready to send, built by [`build_request`]: `POST`, the URL with the access token
-/// in its query, `Content-Type: application/json`, and the JSON body.
+/// A request ready to send, built by [`build_request`] (the endpoint's method, the URL with
+/// the access token in its query, `Content-Type: application/json` and the JSON body) or by
+/// [`build_token_request`] (a `GET` with gettoken's parameters in the query).
 ///
-/// Its `Debug` and `Display` show the URL with the token replaced by `<redacted>`, so it can
-/// be logged. The [`http::Request`] that [`into_http`](Self::into_http) hands over to an HTTP
+/// Its `Debug` and `Display` show the URL with the token and the secret replaced by
+/// `<redacted>`, so it can be logged. The [`http::Request`] that [`into_http`](Self::into_http) hands over to an HTTP
 /// client is another matter: its `Debug` shows the full URL, token included, so keep it out of
 /// logs and panic messages.
 ///
@@ -65,22 +70,22 @@ impl PreparedRequest {
         self.0
     }
 
-    /// The method: `POST`.
+    /// The method: `POST`, or `GET` for gettoken.
     pub fn method(&self) -> &Method {
         self.0.method()
     }
 
-    /// The URL with the access token replaced by `<redacted>`, for logs.
+    /// The URL with the access token and any secret replaced by `<redacted>`, for logs.
     pub fn redacted_uri(&self) -> String {
         redact(self.0.uri())
     }
 
-    /// The headers: `Content-Type: application/json`.
+    /// The headers: `Content-Type: application/json` when there is a body.
     pub fn headers(&self) -> &HeaderMap {
         self.0.headers()
     }
 
-    /// The JSON body.
+    /// The JSON body, empty for gettoken.
     pub fn body(&self) -> &[u8] {
         self.0.body()
     }
@@ -103,7 +108,7 @@ impl fmt::Display for PreparedRequest {
     }
 }
 
-/// The URI with the value of every access token parameter replaced by `<redacted>`.
+/// The URI with the value of every secret parameter replaced by `<redacted>`.
 fn redact(uri: &Uri) -> String {
     let Some(query) = uri.query() else {
         return uri.to_string();
@@ -116,7 +121,7 @@ fn redact(uri: &Uri) -> String {
             shown.push('&');
         }
         match pair.split_once('=') {
-            Some((name, _)) if name == TOKEN_PARAMETER => {
+            Some((name, _)) if SECRET_PARAMETERS.contains(&name) => {
                 shown.push_str(name);
                 shown.push('=');
                 shown.push_str(REDACTED);
@@ -127,13 +132,17 @@ fn redact(uri: &Uri) -> String {
     shown
 }
 
-/// Builds the request to WeCom's server ([`ENDPOINT`]'s base URL).
+/// Builds the request of any endpoint but gettoken to WeCom's server (its `ENDPOINT`'s base
+/// URL), with `token` in the `access_token` query parameter.
 ///
 /// The body is checked against the request schema first (for example, `meeting_room_id` must
-/// not be empty); a body that breaks it is an [`Error::InvalidRequest`]. The token is
-/// percent-encoded into the `access_token` query parameter.
-pub fn build_request(request: &Request, token: &AccessToken) -> Result<PreparedRequest, Error> {
-    build_request_to(ENDPOINT.base_url, request, token)
+/// not be empty); a body that breaks it is an [`Error::InvalidRequest`], and so is a request
+/// of an endpoint that takes no access token (gettoken: see [`build_token_request`]).
+pub fn build_request<E: Endpoint>(
+    request: &E,
+    token: &AccessToken,
+) -> Result<PreparedRequest, Error> {
+    build_request_to(E::ENDPOINT.base_url, request, token)
 }
 
 /// Like [`build_request`], to another server, such as a test server or a proxy.
@@ -143,11 +152,11 @@ pub fn build_request(request: &Request, token: &AccessToken) -> Result<PreparedR
 /// `https` are accepted, with no query or fragment.
 ///
 /// ```
-/// use wecom_rooms::get_info::request::Request;
+/// use wecom_rooms::endpoints::GetInfo;
 /// use wecom_rooms::{AccessToken, build_request_to};
 ///
 /// let token = AccessToken::new("s3cret")?;
-/// let request = Request::new("RoomId001".into());
+/// let request = GetInfo::new("RoomId001".into());
 /// let prepared = build_request_to("http://127.0.0.1:8080/", &request, &token)?;
 /// assert_eq!(
 ///     prepared.into_http().uri(),
@@ -156,12 +165,57 @@ pub fn build_request(request: &Request, token: &AccessToken) -> Result<PreparedR
 /// assert!(build_request_to("ftp://example.com", &request, &token).is_err());
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-pub fn build_request_to(
+pub fn build_request_to<E: Endpoint>(
     base_url: &str,
-    request: &Request,
+    request: &E,
     token: &AccessToken,
 ) -> Result<PreparedRequest, Error> {
+    let takes_token = E::ENDPOINT.query.iter().any(|q| q.name == TOKEN_PARAMETER);
+    if !takes_token {
+        return Err(Error::InvalidRequest(format!(
+            "{} takes no access token: build it with build_token_request",
+            E::ENDPOINT.path
+        )));
+    }
+    prepare(base_url, request, Some(token))
+}
+
+/// Builds the request that fetches an access token: `GET /cgi-bin/gettoken` with `corpid` and
+/// `corpsecret` in the query. The secret is redacted wherever the request is shown.
+///
+/// ```
+/// use wecom_rooms::build_token_request;
+/// use wecom_rooms::endpoints::GetToken;
+///
+/// let prepared = build_token_request(&GetToken::new("ww1234".into(), "s3cret".to_owned().into()))?;
+/// assert_eq!(
+///     prepared.to_string(),
+///     "GET https://qyapi.weixin.qq.com/cgi-bin/gettoken?corpid=ww1234&corpsecret=<redacted>",
+/// );
+/// assert!(prepared.body().is_empty());
+/// # Ok::<(), wecom_rooms::Error>(())
+/// ```
+pub fn build_token_request(request: &gettoken::request::Request) -> Result<PreparedRequest, Error> {
+    build_token_request_to(gettoken::request::ENDPOINT.base_url, request)
+}
+
+/// Like [`build_token_request`], to another server, with `base_url` as for [`build_request_to`].
+pub fn build_token_request_to(
+    base_url: &str,
+    request: &gettoken::request::Request,
+) -> Result<PreparedRequest, Error> {
+    prepare(base_url, request, None)
+}
+
+/// The request of endpoint `E` to `base_url`: its instance as the JSON body or the query string,
+/// the token (if any) in the query.
+fn prepare<E: Endpoint>(
+    base_url: &str,
+    request: &E,
+    token: Option<&AccessToken>,
+) -> Result<PreparedRequest, Error> {
     let invalid = |reason: String| Error::InvalidRequest(reason);
+    let endpoint = E::ENDPOINT;
     let base = base_url.strip_suffix('/').unwrap_or(base_url);
     let base_uri: Uri = base
         .parse()
@@ -178,34 +232,82 @@ pub fn build_request_to(
     }
 
     let value = serde_json::to_value(request).map_err(|e| invalid(e.to_string()))?;
-    let report = request::validate(&value);
+    let report = E::validate(&value);
     if let Some(first) = report.errors.first() {
-        return Err(invalid(format!("body breaks the request schema: {first}")));
+        return Err(invalid(format!(
+            "{} request breaks its schema: {first}",
+            endpoint.path
+        )));
     }
-    let body = serde_json::to_vec(&value).map_err(|e| invalid(e.to_string()))?;
 
-    let token = utf8_percent_encode(token.expose(), QUERY_VALUE);
-    let uri = format!("{base}{}?{TOKEN_PARAMETER}={token}", ENDPOINT.path);
-    let method = Method::from_bytes(ENDPOINT.method.as_bytes())
-        .map_err(|e| invalid(format!("method {:?}: {e}", ENDPOINT.method)))?;
-    let built = http::Request::builder()
-        .method(method)
-        .uri(uri)
-        .header(CONTENT_TYPE, HeaderValue::from_static("application/json"))
-        .body(body);
+    let mut query = Vec::new();
+    if let Some(token) = token {
+        query.push((TOKEN_PARAMETER, Cow::Borrowed(token.expose())));
+    }
+    let (body, content_type) = match endpoint.request_in {
+        RequestIn::Query => {
+            let Value::Object(members) = &value else {
+                return Err(invalid(format!(
+                    "{} request is not an object",
+                    endpoint.path
+                )));
+            };
+            for (name, member) in members {
+                let text = match member {
+                    Value::String(s) => Cow::Borrowed(s.as_str()),
+                    other => Cow::Owned(other.to_string()),
+                };
+                query.push((name.as_str(), text));
+            }
+            (Vec::new(), None)
+        }
+        _ => {
+            let body = serde_json::to_vec(&value).map_err(|e| invalid(e.to_string()))?;
+            (body, Some(HeaderValue::from_static("application/json")))
+        }
+    };
+    let mut uri = format!("{base}{}", endpoint.path);
+    for (i, (name, text)) in query.iter().enumerate() {
+        uri.push(if i == 0 { '?' } else { '&' });
+        uri.push_str(name);
+        uri.push('=');
+        uri.extend(utf8_percent_encode(text, QUERY_VALUE));
+    }
+    let method = Method::from_bytes(endpoint.method.as_bytes())
+        .map_err(|e| invalid(format!("method {:?}: {e}", endpoint.method)))?;
+    let mut built = http::Request::builder().method(method).uri(uri);
+    if let Some(content_type) = content_type {
+        built = built.header(CONTENT_TYPE, content_type);
+    }
     // Never show the builder's error: it may quote the URI, token included.
     built
+        .body(body)
         .map(PreparedRequest)
         .map_err(|_| invalid(format!("base url {base_url:?} does not make a valid uri")))
 }
 
-/// Reads an HTTP response of this endpoint: the room's details, or what went wrong.
+/// Reads an HTTP response of endpoint `E`: what it gives on success, or what went wrong.
 ///
 /// - A status other than 2xx is an [`Error::Http`] with the status and the start of the body.
-/// - A 2xx body is decoded as a [`Response`]: an error envelope (`errcode` not 0) is an
+/// - A 2xx body is decoded as `E`'s response: an error envelope (`errcode` not 0) is an
 ///   [`Error::Api`]; a body that is not JSON, or not a response of this endpoint, is an
 ///   [`Error::Decode`].
-pub fn parse_response<B: AsRef<[u8]>>(response: &http::Response<B>) -> Result<RoomInfo, Error> {
+///
+/// ```
+/// use wecom_rooms::endpoints::GetInfo;
+/// use wecom_rooms::{Error, parse_response};
+///
+/// let response = http::Response::builder()
+///     .status(200)
+///     .body(r#"{"errcode": 42001, "errmsg": "access_token expired"}"#)?;
+/// let error = parse_response::<GetInfo>(&response).unwrap_err();
+/// assert!(matches!(error, Error::Api(e) if e.errcode() == 42001));
+/// # Ok::<(), http::Error>(())
+/// ```
+pub fn parse_response<E>(response: &http::Response<impl AsRef<[u8]>>) -> Result<Success<E>, Error>
+where
+    E: Endpoint<Response: Outcome<Failure: Into<ApiError>>>,
+{
     let body = response.body().as_ref();
     if !response.status().is_success() {
         return Err(Error::Http {
@@ -213,19 +315,22 @@ pub fn parse_response<B: AsRef<[u8]>>(response: &http::Response<B>) -> Result<Ro
             body_excerpt: excerpt(body),
         });
     }
-    parse_body(body)
+    parse_body::<E>(body)
 }
 
-/// Decodes the body of a 2xx response: the room's details, an [`Error::Api`] for an error
-/// envelope, or an [`Error::Decode`].
+/// Decodes the body of a 2xx response of endpoint `E`: its success, an [`Error::Api`] for an
+/// error envelope, or an [`Error::Decode`].
 ///
 /// Decoding is as tolerant as the generated types: members the schema does not name are kept,
 /// and enumeration values it does not name decode to `Unknown`. To also insist that the
-/// schema accepts the document, use
-/// [`response::decode_validated`](crate::get_info::response::decode_validated).
-pub fn parse_body(body: &[u8]) -> Result<RoomInfo, Error> {
-    let response = Response::from_slice(body).map_err(Error::Decode)?;
-    response.into_result().map_err(Error::Api)
+/// schema accepts the document, use [`Endpoint::decode_response`].
+pub fn parse_body<E>(body: &[u8]) -> Result<Success<E>, Error>
+where
+    E: Endpoint<Response: Outcome<Failure: Into<ApiError>>>,
+{
+    let response: E::Response =
+        wecom_rooms_runtime::decode::from_bytes(body).map_err(Error::Decode)?;
+    response.into_result().map_err(|e| Error::Api(e.into()))
 }
 
 /// The start of `body`, at most [`BODY_EXCERPT_LEN`] bytes, on one line.
@@ -252,9 +357,10 @@ mod tests {
 
     #[test]
     fn the_endpoint_takes_the_token_in_the_query() {
-        assert_eq!(TOKEN_PARAMETER, "access_token");
-        assert!(ENDPOINT.query[0].required);
-        assert_eq!(ENDPOINT.method, "POST");
+        let endpoint = crate::get_info::request::ENDPOINT;
+        assert_eq!(endpoint.query[0].name, TOKEN_PARAMETER);
+        assert!(endpoint.query[0].required);
+        assert_eq!(endpoint.method, "POST");
     }
 
     #[test]
@@ -270,6 +376,10 @@ mod tests {
                 "http://h/p?a=1&access_token=<redacted>&b=2",
             ),
             ("http://h/p?access_token_x=1", "http://h/p?access_token_x=1"),
+            (
+                "http://h/gettoken?corpid=ww1&corpsecret=abc",
+                "http://h/gettoken?corpid=ww1&corpsecret=<redacted>",
+            ),
         ] {
             assert_eq!(redact(&uri.parse().unwrap()), shown);
         }

@@ -1,24 +1,22 @@
 //! WeCom's error envelopes as Rust errors, and the crate's [`Error`].
 //!
 //! Every WeCom response carries `errcode` and `errmsg`. A response whose `errcode` is not 0
-//! decodes to [`ErrorEnvelope`]; [`Response::into_result`] turns it into an [`ApiError`],
-//! classified by its code alone into an [`ErrorKind`]. The codes that matter to this endpoint
-//! are named in [`codes`].
+//! decodes to its module's `ErrorEnvelope`, which becomes an [`ApiError`], classified by its
+//! code alone into an [`ErrorKind`]. The codes that matter to the Rooms family are named in
+//! [`codes`].
 
 use std::error::Error as StdError;
 use std::fmt;
 
 use serde_json::{Map, Value};
 
-use crate::get_info::response::{ErrorEnvelope, Response, RoomInfo};
-
-/// The WeCom global error codes that matter to this endpoint, with their documented meanings.
+/// The WeCom global error codes that matter to the Rooms family, with their documented meanings.
 ///
 /// The meanings are those of WeCom's global error code list (全局错误码), in Chinese as WeCom
 /// writes them, with an English translation beside. [`ErrorKind::of`] classifies them.
 pub mod codes {
     /// 请求成功 (request succeeded): not an error. A response with this code carries the
-    /// room's details.
+    /// endpoint's result.
     pub const OK: i32 = 0;
 
     /// 系统繁忙 (system busy): the server is temporarily unavailable; retry after a short
@@ -119,94 +117,98 @@ impl ErrorKind {
 
 /// An error WeCom answered with: a response whose `errcode` is not 0.
 ///
-/// It keeps the whole [`ErrorEnvelope`]: `errcode`, `errmsg`, and any other members WeCom sent.
+/// It keeps the whole envelope: `errcode`, `errmsg`, and any other members WeCom sent.
 /// `Display` is one line, `wecom error <errcode>: <errmsg>`:
 ///
 /// ```
-/// use wecom_rooms::get_info::response::Response;
-/// use wecom_rooms::{ErrorKind, codes};
+/// use wecom_rooms::endpoints::GetInfo;
+/// use wecom_rooms::{Error, ErrorKind, codes, parse_body};
 ///
-/// let body = r#"{"errcode": 42001, "errmsg": "access_token expired"}"#;
-/// let response: Response = serde_json::from_str(body)?;
-/// let error = response.into_result().unwrap_err();
+/// let body = br#"{"errcode": 42001, "errmsg": "access_token expired"}"#;
+/// let Err(Error::Api(error)) = parse_body::<GetInfo>(body) else { panic!("an error envelope") };
 /// assert_eq!(error.errcode(), codes::ACCESS_TOKEN_EXPIRED);
 /// assert_eq!(error.kind(), ErrorKind::InvalidToken);
 /// assert_eq!(error.to_string(), "wecom error 42001: access_token expired");
-/// # Ok::<(), serde_json::Error>(())
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ApiError {
-    envelope: ErrorEnvelope,
+    errcode: i32,
+    errmsg: String,
+    extra: Map<String, Value>,
 }
 
 impl ApiError {
     /// The error WeCom answered with `errcode` and `errmsg`.
     pub fn new(errcode: i32, errmsg: impl Into<String>) -> Self {
-        ErrorEnvelope::new(errcode, errmsg.into()).into()
+        ApiError {
+            errcode,
+            errmsg: errmsg.into(),
+            extra: Map::new(),
+        }
     }
 
     /// 返回码 (return code): a WeCom global error code, such as [`codes::ACCESS_TOKEN_EXPIRED`].
     pub fn errcode(&self) -> i32 {
-        self.envelope.errcode
+        self.errcode
     }
 
     /// 对返回码的文本描述内容 (text describing the code). For people: its wording may change,
     /// so decide by [`errcode`](Self::errcode) or [`kind`](Self::kind) instead.
     pub fn errmsg(&self) -> &str {
-        &self.envelope.errmsg
+        &self.errmsg
     }
 
     /// The envelope's members other than `errcode` and `errmsg`, as WeCom sent them.
     pub fn extra(&self) -> &Map<String, Value> {
-        &self.envelope.extra
+        &self.extra
     }
 
     /// What to do about it, decided by [`errcode`](Self::errcode) alone.
     pub fn kind(&self) -> ErrorKind {
-        ErrorKind::of(self.envelope.errcode)
-    }
-
-    /// The envelope as decoded.
-    pub fn envelope(&self) -> &ErrorEnvelope {
-        &self.envelope
-    }
-
-    /// The envelope, unwrapped.
-    pub fn into_envelope(self) -> ErrorEnvelope {
-        self.envelope
+        ErrorKind::of(self.errcode)
     }
 }
 
-impl From<ErrorEnvelope> for ApiError {
-    fn from(envelope: ErrorEnvelope) -> Self {
-        ApiError { envelope }
-    }
+/// Every endpoint module's `ErrorEnvelope` becomes an [`ApiError`], keeping every member.
+macro_rules! from_envelopes {
+    ($($module:ident),* $(,)?) => {$(
+        impl From<crate::$module::response::ErrorEnvelope> for ApiError {
+            fn from(envelope: crate::$module::response::ErrorEnvelope) -> Self {
+                ApiError {
+                    errcode: envelope.errcode,
+                    errmsg: envelope.errmsg,
+                    extra: envelope.extra,
+                }
+            }
+        }
+    )*};
 }
+from_envelopes!(
+    gettoken,
+    book,
+    release,
+    get_info,
+    list,
+    list_meetings,
+    list_devices,
+    list_controllers,
+    get_config,
+    call,
+    cancel_call,
+    get_response_status,
+    get_inventory,
+);
 
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "wecom error {}: ", self.envelope.errcode)?;
-        write_one_line(f, &self.envelope.errmsg)
+        write!(f, "wecom error {}: ", self.errcode)?;
+        write_one_line(f, &self.errmsg)
     }
 }
 
 impl StdError for ApiError {}
 
-impl Response {
-    /// The room's details, or the error WeCom answered with.
-    ///
-    /// A response is told apart by `errcode` before anything else is read, so an error
-    /// envelope is always an [`ApiError`], never a complaint about a missing `basic_info`.
-    pub fn into_result(self) -> Result<RoomInfo, ApiError> {
-        match self {
-            Response::RoomInfo(info) => Ok(info),
-            Response::ErrorEnvelope(envelope) => Err(envelope.into()),
-        }
-    }
-}
-
-/// Everything that can go wrong between a [`Request`](crate::get_info::request::Request) and
-/// a [`RoomInfo`].
+/// Everything that can go wrong between a request and what its endpoint gives on success.
 ///
 /// Each `Display` is one lowercase line without a trailing period, and never contains the
 /// access token.
@@ -216,8 +218,9 @@ pub enum Error {
     /// WeCom answered with an error envelope (`errcode` is not 0). `Display` and `source`
     /// are the [`ApiError`]'s.
     Api(ApiError),
-    /// The body of a 2xx response is not a response of this endpoint: not JSON, or JSON that
-    /// does not match the response schema (such as `errcode` 0 without `basic_info`).
+    /// The body of a 2xx response is not a response of the endpoint: not JSON, or JSON that
+    /// does not match the response schema (such as get_info's `errcode` 0 without
+    /// `basic_info`).
     /// `Display` includes serde_json's message.
     Decode(serde_json::Error),
     /// The server answered with a status other than 2xx, before any WeCom envelope.

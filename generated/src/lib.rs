@@ -4,15 +4,16 @@
 //! [`get_response_status`], [`get_inventory`]) and the access token ([`gettoken`]).
 //!
 //! Each module holds the generated `request` and `response` types and validators of one
-//! endpoint, from JSON Schemas that encode its official page. For 获取Rooms会议室详情
-//! (`POST /cgi-bin/meeting/rooms/get_info`) the rest of the crate turns them into the endpoint as
-//! data, without I/O:
+//! endpoint, from JSON Schemas that encode its official page. Every request type implements
+//! [`Endpoint`]: it knows its method, path and query parameters and what answers it, and
+//! [`endpoints`] names each one (`GetInfo`, `List`, `Book`, …, `GetToken`). The rest of the
+//! crate turns them into the endpoint as data, without I/O:
 //!
-//! - [`build_request`] makes an [`http::Request`] from a
-//!   [`Request`](get_info::request::Request) and an [`AccessToken`], for the HTTP client you
-//!   already use;
-//! - [`parse_response`] reads the [`http::Response`] back into a
-//!   [`RoomInfo`](get_info::response::RoomInfo) or an [`Error`];
+//! - [`build_request`] makes an [`http::Request`] from any request and an [`AccessToken`], for
+//!   the HTTP client you already use; [`build_token_request`] makes gettoken's;
+//! - [`parse_response`] reads the [`http::Response`] back into what the endpoint gives on
+//!   success ([`Success`]: a [`RoomInfo`](get_info::response::RoomInfo) for get_info) or an
+//!   [`Error`];
 //! - [`ApiError`] is a WeCom error envelope, classified by its code into an [`ErrorKind`],
 //!   with the codes that matter named in [`codes`].
 //!
@@ -21,12 +22,12 @@
 //! The HTTP exchange is yours; here a response is made up from the doc's sample:
 //!
 //! ```
-//! use wecom_rooms::get_info::request::Request;
+//! use wecom_rooms::endpoints::GetInfo;
 //! use wecom_rooms::get_info::response::{EXAMPLES, MeetingRoomStatus};
 //! use wecom_rooms::{AccessToken, build_request, parse_response};
 //!
 //! let token = AccessToken::new("ACCESS_TOKEN")?;
-//! let prepared = build_request(&Request::new("RoomId001".into()), &token)?;
+//! let prepared = build_request(&GetInfo::new("RoomId001".into()), &token)?;
 //! // Safe to log: the token is redacted.
 //! println!("{prepared}");
 //! let request: http::Request<Vec<u8>> = prepared.into_http();
@@ -40,7 +41,7 @@
 //!     .status(200)
 //!     .body(EXAMPLES[0].as_bytes())?;
 //!
-//! let room = parse_response(&response)?;
+//! let room = parse_response::<GetInfo>(&response)?;
 //! assert_eq!(room.basic_info.meeting_room_name, "会议室测试1");
 //! assert_eq!(room.basic_info.participant_number, 3);
 //! assert_eq!(room.hardware_info.meeting_room_status, MeetingRoomStatus::Unbound);
@@ -71,11 +72,12 @@
 //! | [`Other`](ErrorKind::Other) | any other | read `errmsg` |
 //!
 //! ```
+//! use wecom_rooms::endpoints::GetInfo;
 //! use wecom_rooms::{Error, ErrorKind, parse_response};
 //!
 //! let body = r#"{"errcode": 42001, "errmsg": "access_token expired"}"#;
 //! let response = http::Response::builder().status(200).body(body)?;
-//! match parse_response(&response) {
+//! match parse_response::<GetInfo>(&response) {
 //!     Err(Error::Api(error)) if error.kind() == ErrorKind::InvalidToken => {
 //!         assert_eq!(error.to_string(), "wecom error 42001: access_token expired");
 //!         // refresh the token, then retry once
@@ -84,7 +86,7 @@
 //! }
 //!
 //! let response = http::Response::builder().status(200).body(r#"{"errcode": 0}"#)?;
-//! let error = parse_response(&response).unwrap_err();
+//! let error = parse_response::<GetInfo>(&response).unwrap_err();
 //! assert!(matches!(error, Error::Decode(_)));
 //! # Ok::<(), http::Error>(())
 //! ```
@@ -97,7 +99,7 @@
 //! ```
 //! use wecom_rooms::get_info::response::EXAMPLES;
 //!
-//! let room = wecom_rooms::parse_body(EXAMPLES[0].as_bytes())?;
+//! let room = wecom_rooms::parse_body::<wecom_rooms::endpoints::GetInfo>(EXAMPLES[0].as_bytes())?;
 //! assert_eq!(room.basic_info.desc.as_str(), "aGVsbG8=");
 //! assert_eq!(room.basic_info.desc.decode_utf8()?, "hello");
 //! # Ok::<(), Box<dyn std::error::Error>>(())
@@ -109,7 +111,7 @@
 //! ```
 //! use wecom_rooms::get_info::response::EXAMPLES;
 //!
-//! let room = wecom_rooms::parse_body(EXAMPLES[0].as_bytes())?;
+//! let room = wecom_rooms::parse_body::<wecom_rooms::endpoints::GetInfo>(EXAMPLES[0].as_bytes())?;
 //! let shown = format!("{:?}", room.basic_info);
 //! assert!(shown.contains(r#"password: Secret("<redacted>")"#));
 //! assert!(!shown.contains("MzMz"));
@@ -185,8 +187,40 @@ pub use schemas::meeting::rooms::{
 };
 
 pub use endpoint::{
-    BODY_EXCERPT_LEN, PreparedRequest, build_request, build_request_to, parse_body, parse_response,
+    BODY_EXCERPT_LEN, PreparedRequest, Success, build_request, build_request_to,
+    build_token_request, build_token_request_to, parse_body, parse_response,
 };
+pub use wecom_rooms_runtime::{Endpoint, Outcome};
+
+/// Every endpoint of the family by name: its request type, which implements [`Endpoint`].
+pub mod endpoints {
+    /// 获取access_token: a `GET` that fetches an access token ([`build_token_request`](crate::build_token_request)).
+    pub type GetToken = crate::gettoken::request::Request;
+    /// 预定Rooms会议室: book rooms for a meeting.
+    pub type Book = crate::book::request::Request;
+    /// 释放Rooms会议室: release booked rooms.
+    pub type Release = crate::release::request::Request;
+    /// 获取Rooms会议室详情: a room's details.
+    pub type GetInfo = crate::get_info::request::Request;
+    /// 获取Rooms会议室列表: one page of the company's rooms.
+    pub type List = crate::list::request::Request;
+    /// 获取Rooms会议室下的会议列表: one page of a room's meetings.
+    pub type ListMeetings = crate::list_meetings::request::Request;
+    /// 获取设备列表: one page of the Rooms devices.
+    pub type ListDevices = crate::list_devices::request::Request;
+    /// 获取控制器列表: one page of the controllers.
+    pub type ListControllers = crate::list_controllers::request::Request;
+    /// 获取Rooms会议室配置项: a room's settings.
+    pub type GetConfig = crate::get_config::request::Request;
+    /// 呼叫Rooms会议室: call a room into a meeting.
+    pub type Call = crate::call::request::Request;
+    /// 取消呼叫Rooms会议室: cancel that call.
+    pub type CancelCall = crate::cancel_call::request::Request;
+    /// 获取Rooms会议室应答状态: how a called room answered.
+    pub type GetResponseStatus = crate::get_response_status::request::Request;
+    /// 获取Rooms会议室资源: the company's Rooms device counts.
+    pub type GetInventory = crate::get_inventory::request::Request;
+}
 pub use error::{ApiError, Error, ErrorKind, codes};
 pub use token::{AccessToken, InvalidAccessToken};
 

@@ -252,7 +252,7 @@ fn the_whole_path_through_a_loopback_server() {
         assert!(!String::from_utf8_lossy(&seen.body).contains("odd"));
 
         // What came back.
-        let got = parse_response(&response);
+        let got = parse_response::<Request>(&response);
         match (&got, expected) {
             (Ok(info), Room) => {
                 assert_eq!(info.basic_info.meeting_room_name, "会议室测试1");

@@ -9,13 +9,16 @@
 //! - [`json`]: JSON Schema's notions of equality, integers and number comparison;
 //! - [`decode`]: the error of a validated decode;
 //! - [`de`]: integer fields that accept what JSON Schema calls an integer (`3.0` included);
-//! - [`registry`]: what a generated crate says about each of its schemas, for tools.
+//! - [`registry`]: what a generated crate says about each of its schemas, for tools;
+//! - [`endpoint`]: [`Endpoint`] and [`Outcome`], which generated request and response types
+//!   implement, so that one function can send any request and read its response.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
 mod base64;
 pub mod de;
 pub mod decode;
+pub mod endpoint;
 pub mod json;
 #[cfg(feature = "pattern")]
 pub mod pattern;
@@ -24,4 +27,5 @@ mod secret;
 pub mod validate;
 
 pub use crate::base64::{Base64String, DecodeUtf8Error, is_base64};
+pub use crate::endpoint::{Endpoint, Outcome};
 pub use crate::secret::Secret;

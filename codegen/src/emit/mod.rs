@@ -135,6 +135,7 @@ fn tree_of(
 ) -> ModuleTree {
     let mut top = ModuleTree::default();
     let mut entries = Vec::new();
+    let mut root_types = BTreeMap::new();
     for root in &model.roots {
         let segments: Vec<String> = root.name.split('/').map(names::snake).collect();
         let mut module = &mut top;
@@ -150,12 +151,23 @@ fn tree_of(
                 module.docs = vec![format!(" The schemas under `{folder}/`.")];
             }
         }
-        module.items = schema_module(model, root, options, with_validators);
+        let (items, named) = schema_module(model, root, options, with_validators);
+        module.items = items;
+        if let Some(named) = named {
+            root_types.insert(root.name.as_str(), named);
+        }
         module.docs = root_docs(root);
         module.source = Some(source_of(root));
         if options.validators {
             let path = segments.iter().map(|s| names::ident(s));
             entries.push(quote! { #(#path::)*SCHEMA_ENTRY });
+        }
+    }
+    if options.types && options.validators {
+        for root in &model.roots {
+            if let Some(items) = endpoint_impl(root, &root_types) {
+                top.module_mut(&root.name).items.extend(items);
+            }
         }
     }
     top.docs = vec![" Generated types and validators, one module per schema.".to_owned()];
@@ -187,12 +199,47 @@ fn root_docs(root: &Root) -> Vec<String> {
     docs
 }
 
+/// `impl Endpoint` for the root type of a request schema whose `x-endpoint` names a response
+/// schema generated in the same run; `None` for any other schema, or when either root type is
+/// not a type of its own.
+fn endpoint_impl(root: &Root, root_types: &BTreeMap<&str, String>) -> Option<TokenStream> {
+    let response = root.endpoint.as_ref()?.response.as_deref()?;
+    let request_ty = names::ident(root_types.get(root.name.as_str())?);
+    let response_ty = names::ident(root_types.get(response)?);
+    let module = relative_module(&root.name, response);
+    Some(quote! {
+        impl ::wecom_rooms_runtime::Endpoint for #request_ty {
+            const ENDPOINT: ::wecom_rooms_runtime::registry::Endpoint = ENDPOINT;
+            const SCHEMA: ::wecom_rooms_runtime::registry::SchemaEntry = SCHEMA_ENTRY;
+            type Response = #module::#response_ty;
+            fn decode_response(
+                body: &[u8],
+            ) -> ::core::result::Result<Self::Response, ::wecom_rooms_runtime::decode::DecodeError> {
+                #module::decode_validated(body)
+            }
+        }
+    })
+}
+
+/// The path from the module of schema `from` to the module of schema `to` (`super::response`
+/// from `a/request` to `a/response`), valid in the tree and in the single file alike.
+fn relative_module(from: &str, to: &str) -> TokenStream {
+    let from: Vec<String> = from.split('/').map(names::snake).collect();
+    let to: Vec<String> = to.split('/').map(names::snake).collect();
+    let shared = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
+    let ups = std::iter::repeat_n(quote!(super), from.len() - shared);
+    let downs = to[shared..].iter().map(|s| names::ident(s));
+    let mut path = ups.map(|up| quote!(#up)).chain(downs.map(|d| quote!(#d)));
+    let first = path.next().unwrap_or_else(|| quote!(self));
+    quote! { #first #(:: #path)* }
+}
+
 fn schema_module(
     model: &Model,
     root: &Root,
     options: &EmitOptions,
     with_validators: bool,
-) -> TokenStream {
+) -> (TokenStream, Option<String>) {
     let name = &root.name;
     let title = root.title.clone().unwrap_or_else(|| name.clone());
     let examples = &root.examples;
@@ -227,10 +274,15 @@ fn schema_module(
         });
     }
     let mut root_type = None;
+    let mut named = None;
     if options.types {
         let type_name = names::camel(name.rsplit('/').next().unwrap_or(name));
         let (items, root_type_info) = types::emit(model, root.node, &type_name, &options.schemars);
         out.extend(items);
+        if let Some(outcome) = &root_type_info.outcome {
+            out.extend(outcome_impl(&root_type_info.ty, outcome));
+        }
+        named = root_type_info.named.clone();
         root_type = Some(root_type_info);
     }
     if options.validators {
@@ -242,6 +294,7 @@ fn schema_module(
             from_value,
             from_slice,
             checked,
+            ..
         }) = root_type
         {
             // Where the type's checks are known to be the schema's, a document that decodes
@@ -279,5 +332,23 @@ fn schema_module(
                     #endpoint;
         });
     }
-    out
+    (out, named)
+}
+
+/// `impl Outcome` for a success-or-failure root type: `then`'s variant is the success.
+fn outcome_impl(ty: &TokenStream, outcome: &types::OutcomeVariants) -> TokenStream {
+    let (success, success_ty) = &outcome.success;
+    let (failure, failure_ty) = &outcome.failure;
+    quote! {
+        impl ::wecom_rooms_runtime::Outcome for #ty {
+            type Success = #success_ty;
+            type Failure = #failure_ty;
+            fn into_result(self) -> ::core::result::Result<#success_ty, #failure_ty> {
+                match self {
+                    Self::#success(success) => ::core::result::Result::Ok(success),
+                    Self::#failure(failure) => ::core::result::Result::Err(failure),
+                }
+            }
+        }
+    }
 }

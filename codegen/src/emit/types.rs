@@ -228,11 +228,29 @@ pub fn emit(
         )
     };
     let checked = matches!(root_ty, Ty::Named(i) if checks[i].is_some());
+    let named = match root_ty {
+        Ty::Named(i) => Some(defs[i].name.clone()),
+        _ => None,
+    };
+    let outcome = match &root_ty {
+        Ty::Named(i) => match &defs[*i].body {
+            DefBody::Discriminated {
+                then, otherwise, ..
+            } => Some(OutcomeVariants {
+                success: (ident(&then.0), cx.ty_tokens(&then.1, &defs)),
+                failure: (ident(&otherwise.0), cx.ty_tokens(&otherwise.1, &defs)),
+            }),
+            _ => None,
+        },
+        _ => None,
+    };
     let root = RootType {
         ty,
         from_value,
         from_slice,
         checked,
+        named,
+        outcome,
     };
     (items, root)
 }
@@ -247,6 +265,17 @@ pub struct RootType {
     /// Whether the type has a `satisfies_schema` check, so that a value decoded straight from
     /// bytes and passing it is known to be valid.
     pub checked: bool,
+    /// The name of the root's type, if it is a type of its own (not `String` or `Value`).
+    pub named: Option<String>,
+    /// For a success-or-failure enum (a discriminated root), its two variants.
+    pub outcome: Option<OutcomeVariants>,
+}
+
+/// The variants of a discriminated root type, each as (variant, type of its value): `then`'s
+/// is the success, the other the failure.
+pub struct OutcomeVariants {
+    pub success: (Ident, TokenStream),
+    pub failure: (Ident, TokenStream),
 }
 
 struct TypeCx<'m> {

@@ -553,6 +553,16 @@ impl ErrorEnvelope {
         true
     }
 }
+impl ::wecom_rooms_runtime::Outcome for Response {
+    type Success = RoomConfig;
+    type Failure = ErrorEnvelope;
+    fn into_result(self) -> ::core::result::Result<RoomConfig, ErrorEnvelope> {
+        match self {
+            Self::RoomConfig(success) => ::core::result::Result::Ok(success),
+            Self::ErrorEnvelope(failure) => ::core::result::Result::Err(failure),
+        }
+    }
+}
 /// Whether `instance` is valid: stops at the first violation and allocates nothing.
 #[must_use]
 pub fn is_valid(instance: &::serde_json::Value) -> bool {

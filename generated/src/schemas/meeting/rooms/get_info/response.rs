@@ -943,6 +943,16 @@ impl ErrorEnvelope {
         true
     }
 }
+impl ::wecom_rooms_runtime::Outcome for Response {
+    type Success = RoomInfo;
+    type Failure = ErrorEnvelope;
+    fn into_result(self) -> ::core::result::Result<RoomInfo, ErrorEnvelope> {
+        match self {
+            Self::RoomInfo(success) => ::core::result::Result::Ok(success),
+            Self::ErrorEnvelope(failure) => ::core::result::Result::Err(failure),
+        }
+    }
+}
 /// Whether `instance` is valid: stops at the first violation and allocates nothing.
 #[must_use]
 pub fn is_valid(instance: &::serde_json::Value) -> bool {

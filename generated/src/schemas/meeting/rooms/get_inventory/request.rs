@@ -190,3 +190,16 @@ pub const SCHEMA_ENTRY: ::wecom_rooms_runtime::registry::SchemaEntry = ::wecom_r
         validate_with,
     )
     .with_endpoint(ENDPOINT);
+impl ::wecom_rooms_runtime::Endpoint for Request {
+    const ENDPOINT: ::wecom_rooms_runtime::registry::Endpoint = ENDPOINT;
+    const SCHEMA: ::wecom_rooms_runtime::registry::SchemaEntry = SCHEMA_ENTRY;
+    type Response = super::response::Response;
+    fn decode_response(
+        body: &[u8],
+    ) -> ::core::result::Result<
+        Self::Response,
+        ::wecom_rooms_runtime::decode::DecodeError,
+    > {
+        super::response::decode_validated(body)
+    }
+}

@@ -348,6 +348,16 @@ impl ErrorEnvelope {
         true
     }
 }
+impl ::wecom_rooms_runtime::Outcome for Response {
+    type Success = ControllerPage;
+    type Failure = ErrorEnvelope;
+    fn into_result(self) -> ::core::result::Result<ControllerPage, ErrorEnvelope> {
+        match self {
+            Self::ControllerPage(success) => ::core::result::Result::Ok(success),
+            Self::ErrorEnvelope(failure) => ::core::result::Result::Err(failure),
+        }
+    }
+}
 /// Whether `instance` is valid: stops at the first violation and allocates nothing.
 #[must_use]
 pub fn is_valid(instance: &::serde_json::Value) -> bool {
