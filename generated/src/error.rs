@@ -31,6 +31,12 @@ pub mod codes {
     /// [`ErrorKind::InvalidToken`]: crate::ErrorKind::InvalidToken
     pub const INVALID_ACCESS_TOKEN: i32 = 40014;
 
+    /// 缺少access_token参数 (access token missing): the call carried no `access_token`.
+    /// Classified as [`ErrorKind::InvalidToken`].
+    ///
+    /// [`ErrorKind::InvalidToken`]: crate::ErrorKind::InvalidToken
+    pub const ACCESS_TOKEN_MISSING: i32 = 41001;
+
     /// access_token已过期 (access token expired): tokens are valid for a limited time; fetch a
     /// new one. Classified as [`ErrorKind::InvalidToken`].
     ///
@@ -79,8 +85,9 @@ pub enum ErrorKind {
     /// The server is busy ([`codes::SYSTEM_BUSY`]): retry after a short delay, a few times at
     /// most.
     Retryable,
-    /// The access token is invalid ([`codes::INVALID_ACCESS_TOKEN`]) or expired
-    /// ([`codes::ACCESS_TOKEN_EXPIRED`]): fetch a new token and retry once.
+    /// The access token is invalid ([`codes::INVALID_ACCESS_TOKEN`]), missing
+    /// ([`codes::ACCESS_TOKEN_MISSING`]) or expired ([`codes::ACCESS_TOKEN_EXPIRED`]): fetch a
+    /// new token and retry once.
     InvalidToken,
     /// Too many calls ([`codes::API_FREQUENCY_LIMIT`], [`codes::API_CONCURRENCY_LIMIT`]):
     /// back off before calling again.
@@ -105,7 +112,9 @@ impl ErrorKind {
     pub const fn of(errcode: i32) -> Self {
         match errcode {
             codes::SYSTEM_BUSY => Self::Retryable,
-            codes::INVALID_ACCESS_TOKEN | codes::ACCESS_TOKEN_EXPIRED => Self::InvalidToken,
+            codes::INVALID_ACCESS_TOKEN
+            | codes::ACCESS_TOKEN_MISSING
+            | codes::ACCESS_TOKEN_EXPIRED => Self::InvalidToken,
             codes::API_FREQUENCY_LIMIT | codes::API_CONCURRENCY_LIMIT => Self::RateLimited,
             codes::API_FORBIDDEN | codes::UNTRUSTED_IP | codes::NO_PRIVILEGE_FOR_APP => {
                 Self::NotPermitted

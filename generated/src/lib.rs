@@ -177,7 +177,7 @@
 mod endpoint;
 mod error;
 pub mod schemas;
-mod token;
+pub mod token;
 
 pub use schemas::SCHEMAS;
 pub use schemas::gettoken;

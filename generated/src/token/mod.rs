@@ -1,6 +1,13 @@
-//! The access token, kept out of logs.
+//! The access token's whole life: [`AccessToken`], kept out of logs; [`TokenCache`], which
+//! fetches one per application only when needed; [`TokenStore`], where tokens are shared.
+
+mod cache;
+mod store;
 
 use std::fmt;
+
+pub use cache::{DEFAULT_MARGIN, Grant, TokenCache, TokenError, invalidates_token};
+pub use store::{App, CachedToken, MemoryStore, Refresh, RefreshLock, StoreError, TokenStore};
 
 /// 调用接口凭证: the access token that authorises a call, obtained from WeCom's `gettoken` API.
 ///
