@@ -334,7 +334,7 @@ where
 }
 
 /// The start of `body`, at most [`BODY_EXCERPT_LEN`] bytes, on one line.
-fn excerpt(body: &[u8]) -> String {
+pub(crate) fn excerpt(body: &[u8]) -> String {
     let cut = &body[..body.len().min(BODY_EXCERPT_LEN)];
     let text = match std::str::from_utf8(cut) {
         Ok(text) => Cow::Borrowed(text),

@@ -245,6 +245,10 @@ pub enum Error {
     /// The request could not be built: the base URL is not an `http` or `https` URL
     /// without query, or the request body does not follow the request schema.
     InvalidRequest(String),
+    /// The HTTP exchange itself failed (the connection, or what the server sent could not be
+    /// used, such as a granted token that is not one): `source` says why. For HTTP clients
+    /// that report through this crate's errors, such as its own client.
+    Transport(Box<dyn StdError + Send + Sync>),
 }
 
 impl fmt::Display for Error {
@@ -263,6 +267,7 @@ impl fmt::Display for Error {
                 Ok(())
             }
             Error::InvalidRequest(reason) => write!(f, "invalid request: {reason}"),
+            Error::Transport(_) => f.write_str("the http exchange failed"),
         }
     }
 }
@@ -271,6 +276,7 @@ impl StdError for Error {
     fn source(&self) -> Option<&(dyn StdError + 'static)> {
         match self {
             Error::Api(error) => error.source(),
+            Error::Transport(error) => Some(&**error),
             Error::Decode(_) | Error::Http { .. } | Error::InvalidRequest(_) => None,
         }
     }

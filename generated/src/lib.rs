@@ -174,6 +174,8 @@
 #![deny(warnings)]
 #![deny(missing_docs)]
 
+#[cfg(feature = "client")]
+pub mod client;
 mod endpoint;
 mod error;
 pub mod schemas;

@@ -8,8 +8,8 @@ use std::time::{Duration, SystemTime};
 
 use futures_util::future::{BoxFuture, FutureExt, Shared};
 
-use super::store::{App, CachedToken, MemoryStore, Refresh, StoreError, TokenStore};
 use super::AccessToken;
+use super::store::{App, CachedToken, MemoryStore, Refresh, StoreError, TokenStore};
 use crate::codes;
 use crate::error::Error;
 
@@ -182,10 +182,10 @@ impl<S: TokenStore> TokenCache<S> {
         F: FnOnce() -> Fut + Send + 'static,
         Fut: Future<Output = Result<Grant, Error>> + Send + 'static,
     {
-        if let Some(cached) = lock(&self.inner.local).get(app) {
-            if cached.is_fresh(SystemTime::now()) {
-                return Ok(cached.token.clone());
-            }
+        if let Some(cached) = lock(&self.inner.local).get(app)
+            && cached.is_fresh(SystemTime::now())
+        {
+            return Ok(cached.token.clone());
         }
         let (number, flight) = {
             let mut flights = lock(&self.inner.flights);

@@ -1,11 +1,32 @@
 //! The access token's whole life: [`AccessToken`], kept out of logs; [`TokenCache`], which
 //! fetches one per application only when needed; [`TokenStore`], where tokens are shared.
+//!
+//! # Choosing a store
+//!
+//! A [`TokenCache`] fetches a token once per process however many tasks ask; its store decides
+//! who else shares that token.
+//!
+//! - [`MemoryStore`] (the default): the token lives in this process. Right for one instance of
+//!   a service, or a few that can each afford their own gettoken call.
+//! - `RedisStore` (feature `redis`, needs tokio): every process that uses the same Redis and
+//!   key prefix shares one token and refreshes it once, under a lock with an expiry, so that a
+//!   crashed holder blocks the others only until its lock expires. Right for many instances,
+//!   where per-instance fetches would waste WeCom's gettoken quota. A Redis failure is an
+//!   error, unless `fallback_to_memory(true)` is set, which keeps serving from memory (and no
+//!   longer shares the token) while Redis is unreachable.
+//!
+//! Each process still needs its own [`TokenCache`] over the store, which is where a fresh
+//! token costs no round trip.
 
 mod cache;
+#[cfg(feature = "redis")]
+mod redis;
 mod store;
 
 use std::fmt;
 
+#[cfg(feature = "redis")]
+pub use self::redis::{RedisServer, RedisStore, RedisStoreBuilder};
 pub use cache::{DEFAULT_MARGIN, Grant, TokenCache, TokenError, invalidates_token};
 pub use store::{App, CachedToken, MemoryStore, Refresh, RefreshLock, StoreError, TokenStore};
 
