@@ -1,0 +1,213 @@
+//! book, release and list_meetings: rooms booked for meetings, and what a room has booked.
+
+use serde_json::{Value, json};
+use wecom_rooms::list_meetings::response::{MeetingInfo, MeetingType, Status};
+use wecom_rooms::{book, list_meetings, release};
+
+use crate::protocol::{Endpoint, Refusal, codes, ok};
+use crate::world::World;
+
+/// The longest meeting rooms can be booked for (24 hours).
+pub const MAX_MEETING_SECS: u64 = 24 * 3600;
+/// The longest window list_meetings accepts (90 days).
+pub const MAX_WINDOW_SECS: u64 = 90 * 86_400;
+
+pub(crate) fn book(world: &mut World, app: usize, body: &[u8]) -> Result<Value, Refusal> {
+    let request = book::request::decode_validated(body).map_err(|e| Refusal::bad_body(&e))?;
+    world.own_meeting(app, &request.meetingid)?;
+    let rooms = unique(&request.meeting_room_id_list);
+    book_rooms(world, &request.meetingid, &rooms)?;
+    let mut list = Vec::with_capacity(rooms.len());
+    for id in &rooms {
+        let room = &world.known_room(id)?.list;
+        list.push(json!({
+            "meeting_room_id": room.meeting_room_id,
+            "meeting_room_name": room.meeting_room_name,
+            "meeting_room_location": room.meeting_room_location,
+        }));
+    }
+    Ok(ok(json!({"meeting_room_list": list})))
+}
+
+/// Books `rooms` for the meeting `meetingid` (which exists), all or none: refused when the
+/// meeting cannot have rooms, or any room is unknown, not bookable, or booked by another
+/// meeting at an overlapping time. Rooms the meeting already has stay booked.
+pub(crate) fn book_rooms(
+    world: &mut World,
+    meetingid: &str,
+    rooms: &[String],
+) -> Result<(), Refusal> {
+    let Some(meeting) = world.meetings.get(meetingid) else {
+        return Err(Refusal::new(
+            codes::INVALID_MEETING_ID,
+            "meetingid is not a meeting",
+        ));
+    };
+    if rooms.is_empty() {
+        return Ok(());
+    }
+    let info = &meeting.info;
+    match info.status {
+        Status::Cancelled => {
+            return Err(Refusal::new(codes::MEETING_CANCELLED, "meeting cancelled"));
+        }
+        Status::Ended => return Err(Refusal::new(codes::MEETING_DELETED, "meeting deleted")),
+        _ => {}
+    }
+    if info.meeting_type == MeetingType::Recurring {
+        return Err(Refusal::new(
+            codes::UNSUPPORTED_MEETING_TYPE,
+            "rooms cannot be booked for a recurring meeting",
+        ));
+    }
+    let (start, end) = (u64::from(info.start_time), u64::from(info.end_time));
+    if end <= start || end - start > MAX_MEETING_SECS {
+        return Err(Refusal::invalid(format!(
+            "rooms can be booked only for a meeting of at most 24 hours; this one lasts {} s",
+            end.saturating_sub(start)
+        )));
+    }
+    for id in rooms {
+        let room = world.known_room(id)?;
+        if room.list.scheduled_status != wecom_rooms::list::response::ScheduledStatus::Bookable {
+            return Err(Refusal::new(
+                codes::ROOM_NOT_BOOKABLE,
+                format!("meeting room {id:?} is not open for booking"),
+            ));
+        }
+        let clash = world.meetings.iter().find(|(other_id, other)| {
+            other_id.as_str() != meetingid
+                && other.rooms.iter().any(|r| r == id)
+                && u64::from(other.info.start_time) < end
+                && start < u64::from(other.info.end_time)
+        });
+        if let Some((other_id, _)) = clash {
+            return Err(Refusal::invalid(format!(
+                "meeting room {id:?} is already booked for meeting {other_id:?} at an overlapping time"
+            )));
+        }
+    }
+    if let Some(meeting) = world.meetings.get_mut(meetingid) {
+        for id in rooms {
+            if !meeting.rooms.contains(id) {
+                meeting.rooms.push(id.clone());
+            }
+        }
+    }
+    Ok(())
+}
+
+pub(crate) fn release(world: &mut World, app: usize, body: &[u8]) -> Result<Value, Refusal> {
+    let request = release::request::decode_validated(body).map_err(|e| Refusal::bad_body(&e))?;
+    let meeting = world.own_meeting(app, &request.meetingid)?;
+    let rooms = unique(&request.meeting_room_id_list);
+    for id in &rooms {
+        world.known_room(id)?;
+        if !meeting.rooms.contains(id) {
+            return Err(Refusal::invalid(format!(
+                "meeting room {id:?} is not booked for meeting {:?}",
+                request.meetingid
+            )));
+        }
+    }
+    if let Some(meeting) = world.meetings.get_mut(&request.meetingid) {
+        meeting.rooms.retain(|r| !rooms.contains(r));
+    }
+    Ok(ok(json!({})))
+}
+
+pub(crate) fn list_meetings(
+    world: &mut World,
+    app: usize,
+    now: u64,
+    body: &[u8],
+) -> Result<Value, Refusal> {
+    let request =
+        list_meetings::request::decode_validated(body).map_err(|e| Refusal::bad_body(&e))?;
+    let room_id = match (&request.meeting_room_id, &request.rooms_id) {
+        (Some(id), _) => world.known_room(id)?.list.meeting_room_id.clone(),
+        (None, Some(rooms_id)) => room_of_rooms_id(world, rooms_id)?,
+        (None, None) => return Err(Refusal::invalid("fill meeting_room_id or rooms_id")),
+    };
+    let (start, end) = window(request.start_time, request.end_time, now)?;
+    let mut found: Vec<MeetingInfo> = world
+        .meetings
+        .values()
+        .filter(|m| m.owner == app && m.rooms.contains(&room_id))
+        .filter(|m| u64::from(m.info.start_time) <= end && u64::from(m.info.end_time) >= start)
+        .map(|m| with_live_status(&m.info, now))
+        .collect();
+    found.sort_by(|a, b| (a.start_time, &a.meetingid).cmp(&(b.start_time, &b.meetingid)));
+    let cursor = request.cursor.as_deref();
+    super::page(
+        world,
+        Endpoint::ListMeetings,
+        "meeting_info_list",
+        &found,
+        cursor,
+        request.limit,
+    )
+}
+
+/// The query window: by default from now (or 90 days before `end_time`) for 90 days.
+fn window(start: Option<u32>, end: Option<u32>, now: u64) -> Result<(u64, u64), Refusal> {
+    let (start, end) = match (start.map(u64::from), end.map(u64::from)) {
+        (Some(s), Some(e)) => (s, e),
+        (Some(s), None) => (s, s + MAX_WINDOW_SECS),
+        (None, Some(e)) => (e.saturating_sub(MAX_WINDOW_SECS), e),
+        (None, None) => (now, now + MAX_WINDOW_SECS),
+    };
+    if end < start {
+        return Err(Refusal::invalid("end_time is before start_time"));
+    }
+    if end - start > MAX_WINDOW_SECS {
+        return Err(Refusal::invalid("the time range must not exceed 90 days"));
+    }
+    Ok((start, end))
+}
+
+/// The room a Rooms device (`rooms_id`) belongs to: by get_info's `rooms_id_list`, then by
+/// list_devices' records.
+fn room_of_rooms_id(world: &World, rooms_id: &str) -> Result<String, Refusal> {
+    let by_room = world.rooms.iter().find(|room| {
+        room.details
+            .basic_info
+            .rooms_id_list
+            .iter()
+            .any(|r| r == rooms_id)
+    });
+    if let Some(room) = by_room {
+        return Ok(room.list.meeting_room_id.clone());
+    }
+    world
+        .devices
+        .iter()
+        .find(|d| d.rooms_id == rooms_id && world.room(&d.meeting_room_id).is_some())
+        .map(|d| d.meeting_room_id.clone())
+        .ok_or_else(|| Refusal::invalid(format!("rooms_id {rooms_id:?} is not a Rooms device")))
+}
+
+/// A meeting whose seeded status is 待开始, 进行中 or 无状态 shows the one the clock says.
+fn with_live_status(info: &MeetingInfo, now: u64) -> MeetingInfo {
+    let mut info = info.clone();
+    if matches!(info.status, Status::Init | Status::Started | Status::Null) {
+        info.status = if now < u64::from(info.start_time) {
+            Status::Init
+        } else if now < u64::from(info.end_time) {
+            Status::Started
+        } else {
+            Status::Null
+        };
+    }
+    info
+}
+
+fn unique(ids: &[String]) -> Vec<String> {
+    let mut seen = Vec::with_capacity(ids.len());
+    for id in ids {
+        if !seen.contains(id) {
+            seen.push(id.clone());
+        }
+    }
+    seen
+}

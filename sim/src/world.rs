@@ -1,0 +1,372 @@
+//! The simulator's in-memory state, built from a [`SeedState`], and its bookkeeping: tokens,
+//! cursors, the rate limit and the fault draws.
+
+use std::collections::{HashMap, HashSet};
+
+use serde_json::json;
+use wecom_rooms::get_config::response::AutoResponse;
+use wecom_rooms::list::response::MeetingRoom;
+use wecom_rooms::list_controllers::response::ControllerInfo;
+use wecom_rooms::list_devices::response::DeviceInfo;
+use wecom_rooms::list_meetings::response::MeetingInfo;
+
+use crate::Error;
+use crate::calls::CallBook;
+use crate::faults::{self, Draw, FaultCounts, Faults};
+use crate::protocol::{Endpoint, Refusal, codes};
+use crate::seed::{App, CallAnswer, Inventory, RoomDetails, RoomSeed, RoomSettings, SeedState};
+
+/// A room with everything the endpoints answer about it.
+#[derive(Debug)]
+pub(crate) struct Room {
+    pub list: MeetingRoom,
+    pub details: RoomDetails,
+    pub settings: RoomSettings,
+    pub call_answer: CallAnswer,
+}
+
+/// A meeting, its owner (an index into `apps`) and its booked rooms, in booking order.
+#[derive(Debug)]
+pub(crate) struct Meeting {
+    pub info: MeetingInfo,
+    pub owner: usize,
+    pub rooms: Vec<String>,
+}
+
+#[derive(Debug)]
+struct Token {
+    app: usize,
+    issued_at: u64,
+    expires_at: u64,
+    invalidated: bool,
+}
+
+/// A listing's position: which endpoint it pages, with which `limit`, from where.
+#[derive(Debug)]
+pub(crate) struct Cursor {
+    pub endpoint: Endpoint,
+    pub limit: u32,
+    pub offset: usize,
+}
+
+/// At most this many tokens or cursors are kept; past it the oldest-looking go.
+const MAX_ENTRIES: usize = 100_000;
+
+#[derive(Debug)]
+pub(crate) struct World {
+    pub apps: Vec<App>,
+    pub rooms: Vec<Room>,
+    room_index: HashMap<String, usize>,
+    pub devices: Vec<DeviceInfo>,
+    pub controllers: Vec<ControllerInfo>,
+    pub inventory: Inventory,
+    pub meetings: HashMap<String, Meeting>,
+    pub calls: CallBook,
+    pub faults: Faults,
+    pub counts: FaultCounts,
+    pub expires_in: u32,
+    tokens: HashMap<String, Token>,
+    cursors: HashMap<String, Cursor>,
+    windows: HashMap<String, (u64, u32)>,
+    fault_rng: fastrand::Rng,
+    id_rng: fastrand::Rng,
+}
+
+impl World {
+    /// Builds the state, refusing a seed that contradicts itself.
+    pub fn new(seed: SeedState, rng_seed: u64, expires_in: u32) -> Result<World, Error> {
+        seed.faults.check().map_err(Error::invalid)?;
+        let mut names = HashSet::new();
+        for app in &seed.apps {
+            if !names.insert(app.name.as_str()) {
+                return Err(Error::invalid(format!("two apps are named {:?}", app.name)));
+            }
+        }
+        let mut rooms = Vec::with_capacity(seed.rooms.len());
+        let mut room_index = HashMap::new();
+        for room in seed.rooms {
+            let id = room.meeting_room.meeting_room_id.clone();
+            if room_index.insert(id.clone(), rooms.len()).is_some() {
+                return Err(Error::invalid(format!("two rooms have the id {id:?}")));
+            }
+            rooms.push(build_room(room)?);
+        }
+        let mut world = World {
+            rooms,
+            room_index,
+            devices: seed.devices,
+            controllers: seed.controllers,
+            inventory: seed.inventory,
+            meetings: HashMap::new(),
+            calls: CallBook::default(),
+            faults: seed.faults,
+            counts: FaultCounts::default(),
+            expires_in,
+            tokens: HashMap::new(),
+            cursors: HashMap::new(),
+            windows: HashMap::new(),
+            fault_rng: fastrand::Rng::with_seed(rng_seed),
+            id_rng: fastrand::Rng::with_seed(rng_seed ^ 0x5EED_5EED_5EED_5EED),
+            apps: seed.apps,
+        };
+        for meeting in seed.meetings {
+            world.add_meeting(
+                &meeting.owner,
+                meeting.meeting,
+                meeting.meeting_room_id_list,
+            )?;
+        }
+        Ok(world)
+    }
+
+    /// Adds a meeting created by the app `owner`, with `rooms` booked for it.
+    pub fn add_meeting(
+        &mut self,
+        owner: &str,
+        info: MeetingInfo,
+        rooms: Vec<String>,
+    ) -> Result<(), Error> {
+        let id = info.meetingid.clone();
+        let owner = self
+            .apps
+            .iter()
+            .position(|app| app.name == owner)
+            .ok_or_else(|| Error::invalid(format!("meeting {id:?}: no app is named {owner:?}")))?;
+        if self.meetings.contains_key(&id) {
+            return Err(Error::invalid(format!("two meetings have the id {id:?}")));
+        }
+        let meeting = Meeting {
+            info,
+            owner,
+            rooms: Vec::new(),
+        };
+        self.meetings.insert(id.clone(), meeting);
+        let booked = crate::handlers::booking::book_rooms(self, &id, &rooms);
+        if let Err(refusal) = booked {
+            self.meetings.remove(&id);
+            return Err(Error::invalid(format!(
+                "meeting {id:?}: {}",
+                refusal.message
+            )));
+        }
+        Ok(())
+    }
+
+    pub fn room(&self, id: &str) -> Option<&Room> {
+        self.room_index.get(id).map(|&i| &self.rooms[i])
+    }
+
+    /// The room `id`, or 40058.
+    pub fn known_room(&self, id: &str) -> Result<&Room, Refusal> {
+        self.room(id)
+            .ok_or_else(|| Refusal::invalid(format!("meeting_room_id {id:?} is not a room")))
+    }
+
+    /// The meeting `id` if `app` created it: 90602 when there is none, 730005 when another
+    /// application created it.
+    pub fn own_meeting(&self, app: usize, id: &str) -> Result<&Meeting, Refusal> {
+        let meeting = self.meetings.get(id).ok_or_else(|| {
+            Refusal::new(
+                codes::INVALID_MEETING_ID,
+                format!("meetingid {id:?} is not a meeting"),
+            )
+        })?;
+        if meeting.owner != app {
+            return Err(Refusal::new(
+                codes::NOT_OWN_MEETING,
+                format!("meeting {id:?} was created by another application"),
+            ));
+        }
+        Ok(meeting)
+    }
+
+    /// Draws this request's random faults.
+    pub fn draw_faults(&mut self) -> Draw {
+        let draw = faults::draw(&self.faults, &mut self.fault_rng);
+        self.counts.dropped += u64::from(draw.drop);
+        if !draw.drop {
+            self.counts.delayed += u64::from(draw.delay_ms.is_some());
+            self.counts.errors += u64::from(draw.error);
+        }
+        draw
+    }
+
+    /// A fresh random id: `prefix` and 32 letters and digits.
+    pub fn new_id(&mut self, prefix: &str) -> String {
+        let mut id = String::with_capacity(prefix.len() + 32);
+        id.push_str(prefix);
+        for _ in 0..32 {
+            id.push(self.id_rng.alphanumeric());
+        }
+        id
+    }
+
+    /// Issues a token for `app`.
+    pub fn issue_token(&mut self, app: usize, now: u64) -> String {
+        if self.tokens.len() >= MAX_ENTRIES {
+            self.tokens
+                .retain(|_, t| t.expires_at > now && !t.invalidated);
+        }
+        let token = self.new_id("");
+        let expires_at = now.saturating_add(u64::from(self.expires_in));
+        let entry = Token {
+            app,
+            issued_at: now,
+            expires_at,
+            invalidated: false,
+        };
+        self.tokens.insert(token.clone(), entry);
+        token
+    }
+
+    /// Makes every token issued so far stop working (40014).
+    pub fn invalidate_tokens(&mut self) {
+        for token in self.tokens.values_mut() {
+            token.invalidated = true;
+        }
+    }
+
+    /// The app a token belongs to, or why it does not work; then the rate limit.
+    pub fn authenticate(&mut self, token: Option<&str>, now: u64) -> Result<usize, Refusal> {
+        let Some(token) = token.filter(|t| !t.is_empty()) else {
+            return Err(Refusal::new(codes::MISSING_TOKEN, "missing access_token"));
+        };
+        let Some(entry) = self.tokens.get(token) else {
+            return Err(Refusal::new(codes::INVALID_TOKEN, "invalid access_token"));
+        };
+        if now >= entry.expires_at {
+            return Err(Refusal::new(codes::TOKEN_EXPIRED, "access_token expired"));
+        }
+        let lifetime_over = self
+            .faults
+            .token_lifetime_secs
+            .is_some_and(|secs| now >= entry.issued_at.saturating_add(secs));
+        if entry.invalidated || lifetime_over {
+            self.counts.invalidated_tokens += 1;
+            return Err(Refusal::new(codes::INVALID_TOKEN, "invalid access_token"));
+        }
+        let app = entry.app;
+        if let Some(limit) = self.faults.rate_limit {
+            let window = now / limit.window_secs.max(1);
+            let slot = self.windows.entry(token.to_owned()).or_insert((window, 0));
+            if slot.0 != window {
+                *slot = (window, 0);
+            }
+            if slot.1 >= limit.calls {
+                self.counts.rate_limited += 1;
+                return Err(Refusal::new(codes::RATE_LIMITED, "api freq out of limit"));
+            }
+            slot.1 += 1;
+        }
+        Ok(app)
+    }
+
+    /// A new cursor for `endpoint` positioned at `offset`.
+    pub fn new_cursor(&mut self, endpoint: Endpoint, limit: u32, offset: usize) -> String {
+        if self.cursors.len() >= MAX_ENTRIES {
+            self.cursors.clear();
+        }
+        let id = self.new_id("cursor-");
+        self.cursors.insert(
+            id.clone(),
+            Cursor {
+                endpoint,
+                limit,
+                offset,
+            },
+        );
+        id
+    }
+
+    /// Where a listing resumes: offset 0 without a cursor; 40058 for a cursor that is unknown,
+    /// from another endpoint, or obtained with another `limit`.
+    pub fn resume(
+        &self,
+        endpoint: Endpoint,
+        cursor: Option<&str>,
+        limit: u32,
+    ) -> Result<usize, Refusal> {
+        let Some(cursor) = cursor else { return Ok(0) };
+        match self.cursors.get(cursor) {
+            Some(c) if c.endpoint != endpoint => {
+                Err(Refusal::invalid("cursor belongs to another listing"))
+            }
+            Some(c) if c.limit != limit => Err(Refusal::invalid(format!(
+                "limit must stay {} as when this cursor was obtained, found {limit}",
+                c.limit
+            ))),
+            Some(c) => Ok(c.offset),
+            None => Err(Refusal::invalid("cursor is not valid")),
+        }
+    }
+}
+
+/// A room from its seed, with defaults for what the seed leaves out and the shared members
+/// taken from the `list` record.
+fn build_room(seed: RoomSeed) -> Result<Room, Error> {
+    let list = seed.meeting_room;
+    let id = list.meeting_room_id.clone();
+    let bad =
+        |what: &str, e: serde_json::Error| Error::invalid(format!("room {id:?}: {what}: {e}"));
+    let mut details = match seed.details {
+        Some(details) => details,
+        None => serde_json::from_value(default_details(&list)).map_err(|e| bad("details", e))?,
+    };
+    details.basic_info.meeting_room_name = list.meeting_room_name.clone();
+    details.basic_info.participant_number = list.participant_number;
+    details.account_info.account_type =
+        wecom_rooms::get_info::response::AccountType::from_value(list.account_type.value());
+    details.hardware_info.meeting_room_status =
+        wecom_rooms::get_info::response::MeetingRoomStatus::from_value(
+            list.meeting_room_status.value(),
+        );
+    let settings = match seed.settings {
+        Some(settings) => settings,
+        None => serde_json::from_value(default_settings()).map_err(|e| bad("settings", e))?,
+    };
+    let auto = settings.meeting_settings.auto_response == AutoResponse::On;
+    let call_answer = seed.call_answer.unwrap_or(if auto {
+        CallAnswer::Answer
+    } else {
+        CallAnswer::NoAnswer
+    });
+    Ok(Room {
+        list,
+        details,
+        settings,
+        call_answer,
+    })
+}
+
+fn default_details(list: &MeetingRoom) -> serde_json::Value {
+    let text = "";
+    json!({
+        "basic_info": {
+            "rooms_id_list": [], "meeting_room_name": list.meeting_room_name, "city": text,
+            "building": text, "floor": text, "participant_number": list.participant_number,
+            "device": "ROOMS", "desc": text, "password": text
+        },
+        "account_info": {"account_type": list.account_type.value(), "valid_period": "-"},
+        "hardware_info": {
+            "factory": text, "device_model": text, "sn": text, "ip": text, "mac": text,
+            "rooms_version": text, "firmware_version": text, "health_status": text,
+            "system_type": text, "meeting_room_status": list.meeting_room_status.value(),
+            "active_time": text, "cpu_info": text, "cpu_usage": text, "gpu_info": text,
+            "net_type": text, "memory_info": text, "monitor_frequency": text,
+            "camera_model": text, "enable_video_mirror": false, "microphone_info": text,
+            "speaker_info": text
+        },
+        "pmi_info": {"pmi_code": text, "pmi_pwd": text},
+        "monitor_status": 0
+    })
+}
+
+fn default_settings() -> serde_json::Value {
+    json!({
+        "meeting_settings": {
+            "water_mark": 0, "auto_response": 1, "caption": false, "room_pmi": false,
+            "room_notification": true
+        },
+        "record_settings": {"share_record": 0, "download_record": false}
+    })
+}
