@@ -1,3 +1,4 @@
+#![cfg_attr(feature = "client", doc = include_str!("flow.md"))]
 //! Typed requests, responses and validators for WeCom's Rooms会议室 API family: the twelve
 //! Rooms endpoints ([`book`], [`release`], [`get_info`], [`list`], [`list_meetings`],
 //! [`list_devices`], [`list_controllers`], [`get_config`], [`call`], [`cancel_call`],
