@@ -2,22 +2,27 @@
 //! the schemas of the `wecom-rooms` crate, and points at the line and column of every error.
 //!
 //! The binary is a thin shell over [`run`]; [`check::check`] checks one file,
-//! [`position`] places findings and [`output`] prints them.
+//! [`position`] places findings and [`output`] prints them. [`traffic`] checks recorded
+//! captures (HAR and JSON Lines) exchange by exchange through [`pipeline`], and [`report`]
+//! writes the whole-document formats (JUnit XML and SARIF) of both commands.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
 pub mod check;
 pub mod output;
+pub mod pipeline;
 pub mod position;
+pub mod report;
+pub mod traffic;
+mod validate;
 
 use std::fmt;
 use std::io::{self, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use clap::builder::{PossibleValue, PossibleValuesParser};
 use clap::{Args, Parser, Subcommand};
 use wecom_rooms::SCHEMAS;
-use wecom_rooms_runtime::registry::SchemaEntry;
 
 pub use crate::output::{Expect, Format};
 
@@ -41,6 +46,13 @@ pub enum Command {
     /// forbids senders to add and serde_json rejects) fails with one `syntax` error at the
     /// fault.
     Validate(ValidateArgs),
+    /// Check recorded traffic (HAR files, JSON Lines logs) exchange by exchange
+    ///
+    /// Each exchange is picked by its URL path from the schemas' endpoints; its request (body,
+    /// or gettoken's query string) and its response body are checked against the endpoint's
+    /// schemas. Exit status: 0 when no exchange is invalid, 1 when one is, 2 for a usage error
+    /// or a path that cannot be read.
+    CheckTraffic(traffic::CheckTrafficArgs),
     /// List every schema name with its title
     Schemas,
 }
@@ -135,165 +147,9 @@ pub fn run(cli: &Cli, io: Io<'_>) -> io::Result<Status> {
             }
             Ok(Status::Met)
         }
-        Command::Validate(args) => validate(args, io),
+        Command::Validate(args) => validate::validate(args, io),
+        Command::CheckTraffic(args) => traffic::check_traffic(args, io),
     }
-}
-
-fn validate(args: &ValidateArgs, io: Io<'_>) -> io::Result<Status> {
-    let Some(schema) = SCHEMAS.iter().find(|entry| entry.name == args.schema) else {
-        // clap only lets registered names through.
-        writeln!(io.err, "error: unknown schema {}", args.schema)?;
-        return Ok(Status::Trouble);
-    };
-    let printer = output::Printer {
-        format: args.format,
-        color: io.color,
-        expect: args.expect,
-    };
-    let mut tally = Tally::default();
-    let each = |file: String, bytes: &[u8], out: &mut dyn Write| {
-        let report = check::check(schema, file, bytes, args.strict);
-        printer.print(&report, bytes, out)?;
-        Ok::<_, io::Error>(report)
-    };
-    if args.paths.is_empty() {
-        for (index, example) in schema.examples.iter().enumerate() {
-            let file = format!("<bundled>/{}/example-{}.json", schema.name, index + 1);
-            tally.count(&each(file, example.as_bytes(), io.out)?, args.expect);
-        }
-    } else {
-        for path in &args.paths {
-            for file in files(path) {
-                match file.and_then(|file| read(&file).map(|bytes| (file, bytes))) {
-                    Ok((file, bytes)) => {
-                        let report = each(file.display().to_string(), &bytes, io.out)?;
-                        tally.count(&report, args.expect);
-                    }
-                    Err(unreadable) => {
-                        io.out.flush()?;
-                        writeln!(io.err, "error: {unreadable}")?;
-                        tally.unreadable += 1;
-                    }
-                }
-            }
-        }
-    }
-    io.out.flush()?;
-    if args.format == Format::Human {
-        writeln!(io.err, "{}", tally.summary(schema, args))?;
-    }
-    Ok(tally.status())
-}
-
-/// A path that could not be read, and why.
-#[derive(Debug)]
-struct Unreadable {
-    path: PathBuf,
-    reason: String,
-}
-
-impl fmt::Display for Unreadable {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "cannot read {}: {}", self.path.display(), self.reason)
-    }
-}
-
-impl std::error::Error for Unreadable {}
-
-fn read(path: &Path) -> Result<Vec<u8>, Unreadable> {
-    std::fs::read(path).map_err(|error| Unreadable {
-        path: path.to_owned(),
-        reason: error.to_string(),
-    })
-}
-
-/// The files a PATH argument stands for: itself, or the `*.json` files under a directory in
-/// name order, so that output is the same on every machine.
-fn files(path: &Path) -> Box<dyn Iterator<Item = Result<PathBuf, Unreadable>> + '_> {
-    match std::fs::metadata(path) {
-        Ok(meta) if meta.is_dir() => Box::new(
-            walkdir::WalkDir::new(path)
-                .follow_links(true)
-                .sort_by_file_name()
-                .into_iter()
-                .filter_map(|entry| match entry {
-                    Ok(entry) => {
-                        let json = entry.path().extension().is_some_and(|ext| ext == "json");
-                        (json && entry.file_type().is_file()).then(|| Ok(entry.into_path()))
-                    }
-                    Err(error) => Some(Err(Unreadable {
-                        path: error.path().unwrap_or(path).to_owned(),
-                        reason: match error.io_error() {
-                            Some(io) => io.to_string(),
-                            None => error.to_string(),
-                        },
-                    })),
-                }),
-        ),
-        // A file named outright is checked whatever its extension.
-        Ok(_) => Box::new(std::iter::once(Ok(path.to_owned()))),
-        Err(error) => Box::new(std::iter::once(Err(Unreadable {
-            path: path.to_owned(),
-            reason: error.to_string(),
-        }))),
-    }
-}
-
-#[derive(Debug, Default)]
-struct Tally {
-    valid: usize,
-    invalid: usize,
-    warnings: usize,
-    not_met: usize,
-    unreadable: usize,
-}
-
-impl Tally {
-    fn count(&mut self, report: &check::FileReport, expect: Expect) {
-        if report.valid {
-            self.valid += 1;
-        } else {
-            self.invalid += 1;
-        }
-        self.warnings += report.warnings.len();
-        if !expect.is_met_by(report) {
-            self.not_met += 1;
-        }
-    }
-
-    fn status(&self) -> Status {
-        if self.unreadable > 0 {
-            Status::Trouble
-        } else if self.not_met > 0 {
-            Status::NotMet
-        } else {
-            Status::Met
-        }
-    }
-
-    fn summary(&self, schema: &SchemaEntry, args: &ValidateArgs) -> String {
-        let files = self.valid + self.invalid;
-        let mut line = format!("checked {files} file{}", plural(files));
-        if args.paths.is_empty() {
-            line += &format!(" (the bundled examples of {})", schema.name);
-        }
-        line += &format!(": {} valid, {} invalid", self.valid, self.invalid);
-        if self.warnings > 0 {
-            line += &format!(", {} warning{}", self.warnings, plural(self.warnings));
-        }
-        if args.expect == Expect::Invalid && self.not_met > 0 {
-            line += &format!("; {} expected to be invalid", self.not_met);
-        }
-        if self.unreadable > 0 {
-            let paths = self.unreadable;
-            line += &format!("; {paths} path{} could not be read", plural(paths));
-        }
-        line
-    }
-}
-
-fn plural(count: usize) -> &'static str {
-    if count == 1 { "" } else { "s" }
 }
 
 #[cfg(test)]

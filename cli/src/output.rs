@@ -1,5 +1,5 @@
-//! The three ways of printing a file's findings: for people, as JSON Lines, and as GitHub
-//! Actions annotations.
+//! The three streaming ways of printing a file's findings: for people, as JSON Lines, and as
+//! GitHub Actions annotations. The whole-document formats are in [`crate::report`].
 
 use std::io::{self, Write};
 use std::ops::Range;
@@ -20,6 +20,10 @@ pub enum Format {
     Json,
     /// GitHub Actions workflow commands, which become annotations on the files.
     Github,
+    /// JUnit XML, one test case per file (or exchange), written when every file is checked.
+    Junit,
+    /// SARIF 2.1.0 (GitHub code scanning), written when every file is checked.
+    Sarif,
 }
 
 /// The verdict every file is expected to get.
@@ -60,6 +64,8 @@ impl Printer {
                 out.write_all(b"\n")
             }
             Format::Github => self.github(report, out),
+            // Whole documents: written by `crate::report` once every file is checked.
+            Format::Junit | Format::Sarif => Ok(()),
         }
     }
 

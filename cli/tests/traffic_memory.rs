@@ -1,0 +1,141 @@
+//! Peak memory of `check-traffic` does not grow with the capture: the same JSON Lines capture
+//! at two sizes, each checked in a child process (this test binary run again for one test)
+//! that reports its peak resident set (`VmHWM` in /proc/self/status).
+#![cfg(target_os = "linux")]
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use clap::Parser;
+
+const CHILD: &str = "WECOM_ROOMS_PEAK_MEMORY_CHILD";
+
+/// One line per doc sample of every endpoint, requests and responses paired.
+fn sample_lines() -> Vec<String> {
+    let by_name = |name: &str| wecom_rooms::SCHEMAS.iter().find(|entry| entry.name == name);
+    let mut lines = Vec::new();
+    for schema in wecom_rooms::SCHEMAS {
+        let Some(endpoint) = schema.endpoint else {
+            continue;
+        };
+        if endpoint.request_in != wecom_rooms_runtime::registry::RequestIn::Body {
+            continue;
+        }
+        let Some(response) = endpoint.response_schema.and_then(by_name) else {
+            continue;
+        };
+        for (request, response) in schema.examples.iter().zip(response.examples.iter().cycle()) {
+            let compact = |text: &str| {
+                serde_json::from_str::<serde_json::Value>(text)
+                    .expect("JSON")
+                    .to_string()
+            };
+            let record = serde_json::json!({
+                "method": endpoint.method,
+                "url": format!("{}{}?access_token=T", endpoint.base_url, endpoint.path),
+                "request_body": compact(request),
+                "response_body": serde_json::from_str::<serde_json::Value>(response).expect("JSON"),
+            });
+            lines.push(record.to_string());
+        }
+    }
+    lines
+}
+
+fn capture(lines: usize) -> (PathBuf, u64) {
+    let path = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("memory-{lines}.jsonl"));
+    let samples = sample_lines();
+    let mut file = std::io::BufWriter::new(std::fs::File::create(&path).expect("created"));
+    for line in samples.iter().cycle().take(lines) {
+        writeln!(file, "{line}").expect("written");
+    }
+    drop(file);
+    let size = std::fs::metadata(&path).expect("written").len();
+    (path, size)
+}
+
+fn peak_kib() -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status").expect("/proc/self/status");
+    let line = status
+        .lines()
+        .find(|line| line.starts_with("VmHWM:"))
+        .expect("VmHWM");
+    line.split_whitespace()
+        .nth(1)
+        .and_then(|kib| kib.parse().ok())
+        .expect("a number")
+}
+
+/// In a child: checks the capture named by the environment and prints the peak resident set.
+#[test]
+fn child_checks_one_capture() {
+    let Some(path) = std::env::var_os(CHILD) else {
+        return;
+    };
+    let cli = wecom_rooms_cli::Cli::parse_from([
+        "wecom-rooms".as_ref(),
+        "check-traffic".as_ref(),
+        "--format".as_ref(),
+        "json".as_ref(),
+        path.as_os_str(),
+    ]);
+    let (mut out, mut err) = (std::io::sink(), std::io::sink());
+    let io = wecom_rooms_cli::Io {
+        out: &mut out,
+        err: &mut err,
+        color: false,
+    };
+    let status = wecom_rooms_cli::run(&cli, io).expect("runs");
+    assert_eq!(status.code(), 0);
+    println!("peak-kib={}", peak_kib());
+}
+
+fn peak_of_child(path: &Path) -> u64 {
+    let output = Command::new(std::env::current_exe().expect("this test binary"))
+        .args([
+            "child_checks_one_capture",
+            "--exact",
+            "--nocapture",
+            "--test-threads=1",
+        ])
+        .env(CHILD, path)
+        .output()
+        .expect("the child runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    // The harness may print `test … ...` on the same line first.
+    let peak = stdout.split("peak-kib=").nth(1).expect("a peak");
+    let digits: String = peak.chars().take_while(char::is_ascii_digit).collect();
+    digits.parse().expect("a number")
+}
+
+#[test]
+fn peak_memory_does_not_grow_with_the_capture() {
+    if std::env::var_os(CHILD).is_some() {
+        return;
+    }
+    let (small, small_bytes) = capture(4_000);
+    let (large, large_bytes) = capture(80_000);
+    let (small_peak, large_peak) = (peak_of_child(&small), peak_of_child(&large));
+    println!(
+        "small: {} KiB capture, peak {small_peak} KiB; large: {} KiB capture, peak {large_peak} KiB",
+        small_bytes / 1024,
+        large_bytes / 1024
+    );
+    let growth = large_bytes - small_bytes;
+    assert!(
+        growth > 30 << 20,
+        "the captures differ by more than 30 MiB: {growth}"
+    );
+    // Proportional growth would add the twenty-fold capture's size; allow a tenth of it.
+    assert!(
+        large_peak.saturating_sub(small_peak) * 1024 < growth / 10,
+        "peak grew from {small_peak} KiB to {large_peak} KiB for {growth} more bytes"
+    );
+    assert!(large_peak < 64 * 1024, "peak {large_peak} KiB");
+}
