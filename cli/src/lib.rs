@@ -4,7 +4,8 @@
 //! The binary is a thin shell over [`run`]; [`check::check`] checks one file,
 //! [`position`] places findings and [`output`] prints them. [`traffic`] checks recorded
 //! captures (HAR and JSON Lines) exchange by exchange through [`pipeline`], and [`report`]
-//! writes the whole-document formats (JUnit XML and SARIF) of both commands.
+//! writes the whole-document formats (JUnit XML and SARIF) of both commands. [`sim`] serves
+//! the local WeCom simulator.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
@@ -13,6 +14,7 @@ pub mod output;
 pub mod pipeline;
 pub mod position;
 pub mod report;
+pub mod sim;
 pub mod traffic;
 mod validate;
 
@@ -53,6 +55,12 @@ pub enum Command {
     /// schemas. Exit status: 0 when no exchange is invalid, 1 when one is, 2 for a usage error
     /// or a path that cannot be read.
     CheckTraffic(traffic::CheckTrafficArgs),
+    /// Serve a local WeCom Rooms simulator: gettoken and every Rooms endpoint, for tests
+    ///
+    /// Prints the base URL it listens on (such as `http://127.0.0.1:38017`) as its first line,
+    /// then serves until interrupted. Exit status: 0 after Ctrl-C, 2 when the state file
+    /// cannot be used or the address cannot be bound.
+    Sim(sim::SimArgs),
     /// List every schema name with its title
     Schemas,
 }
@@ -149,6 +157,7 @@ pub fn run(cli: &Cli, io: Io<'_>) -> io::Result<Status> {
         }
         Command::Validate(args) => validate::validate(args, io),
         Command::CheckTraffic(args) => traffic::check_traffic(args, io),
+        Command::Sim(args) => sim::sim(args, io),
     }
 }
 

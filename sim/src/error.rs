@@ -33,6 +33,13 @@ pub enum Error {
         /// Why.
         source: std::io::Error,
     },
+    /// The recording file could not be created.
+    Record {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
     /// Waiting for Ctrl-C failed ([`run`](crate::run)).
     Signal {
         /// Why.
@@ -49,6 +56,9 @@ impl fmt::Display for Error {
             Error::ParseState { .. } => f.write_str("the state is not valid simulator state"),
             Error::InvalidState { reason } => write!(f, "invalid simulator state: {reason}"),
             Error::Bind { addr, .. } => write!(f, "cannot listen on {addr}"),
+            Error::Record { path, .. } => {
+                write!(f, "cannot create the recording {}", path.display())
+            }
             Error::Signal { .. } => f.write_str("cannot wait for ctrl-c"),
         }
     }
@@ -58,6 +68,7 @@ impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             Error::ReadState { source, .. }
+            | Error::Record { source, .. }
             | Error::Bind { source, .. }
             | Error::Signal { source } => Some(source),
             Error::ParseState { source } => Some(source),

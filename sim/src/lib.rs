@@ -34,6 +34,7 @@ mod error;
 mod faults;
 mod handlers;
 mod protocol;
+mod record;
 mod running;
 mod seed;
 mod server;
@@ -78,6 +79,9 @@ pub struct SimConfig {
     pub expires_in: u32,
     /// The largest request body accepted, in bytes.
     pub max_body_bytes: usize,
+    /// Where to record every exchange as JSON Lines for `wecom-rooms check-traffic`, if
+    /// anywhere.
+    pub record: Option<std::path::PathBuf>,
 }
 
 impl Default for SimConfig {
@@ -89,6 +93,7 @@ impl Default for SimConfig {
             clock: SimClock::default(),
             expires_in: DEFAULT_EXPIRES_IN,
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+            record: None,
         }
     }
 }
@@ -124,6 +129,14 @@ impl SimConfig {
             config.seed = seed;
         }
         Ok(config)
+    }
+
+    /// Records every exchange to `path` as JSON Lines (`method`, `url`, `request_body`,
+    /// `response_body`), the shape `wecom-rooms check-traffic` reads.
+    #[must_use]
+    pub fn record(mut self, path: impl Into<std::path::PathBuf>) -> Self {
+        self.record = Some(path.into());
+        self
     }
 
     /// Listens on `addr`.

@@ -12,6 +12,7 @@ use wecom_rooms::list_meetings::response::MeetingInfo;
 
 use crate::clock::SimClock;
 use crate::faults::{FaultCounts, Faults};
+use crate::record::Recorder;
 use crate::server::{self, Shared};
 use crate::world::World;
 use crate::{Endpoint, Error, SimConfig};
@@ -41,7 +42,16 @@ impl Simulator {
             addr: config.addr,
             source,
         })?;
-        let shared = Arc::new(Shared::new(world, config.clock, config.max_body_bytes));
+        let recorder = match &config.record {
+            Some(path) => Some(Recorder::create(path)?),
+            None => None,
+        };
+        let shared = Arc::new(Shared::new(
+            world,
+            config.clock,
+            config.max_body_bytes,
+            recorder,
+        ));
         let (stop, stopped) = watch::channel(false);
         let task = tokio::spawn(server::serve(listener, Arc::clone(&shared), stopped));
         Ok(RunningSimulator {

@@ -21,6 +21,7 @@ use crate::clock::SimClock;
 use crate::faults::FaultCounts;
 use crate::handlers;
 use crate::protocol::{Endpoint, Refusal, codes};
+use crate::record::Recorder;
 use crate::world::World;
 
 /// At most this many schema violations are kept for [`Shared::violation_reports`].
@@ -37,10 +38,16 @@ pub(crate) struct Shared {
     per_endpoint: Mutex<std::collections::BTreeMap<Endpoint, u64>>,
     violations: AtomicU64,
     reports: Mutex<Vec<String>>,
+    recorder: Option<Recorder>,
 }
 
 impl Shared {
-    pub fn new(world: World, clock: SimClock, max_body_bytes: usize) -> Self {
+    pub fn new(
+        world: World,
+        clock: SimClock,
+        max_body_bytes: usize,
+        recorder: Option<Recorder>,
+    ) -> Self {
         Shared {
             world: Mutex::new(world),
             clock,
@@ -49,6 +56,7 @@ impl Shared {
             per_endpoint: Mutex::new(std::collections::BTreeMap::new()),
             violations: AtomicU64::new(0),
             reports: Mutex::new(Vec::new()),
+            recorder,
         }
     }
 
@@ -177,6 +185,10 @@ async fn handle(
         .or_insert(0) += 1;
     let query = parse_query(request.uri().query().unwrap_or(""));
     let method = request.method().clone();
+    let url = request.uri().path_and_query().map_or_else(
+        || request.uri().path().to_owned(),
+        |pq| pq.as_str().to_owned(),
+    );
     let body = match read_body(request.into_body(), shared.max_body_bytes).await {
         Body::Read(bytes) => bytes,
         Body::TooLarge => {
@@ -198,6 +210,10 @@ async fn handle(
     } else {
         shared.answer(endpoint, &method, &query, &body)
     };
+    if let Some(recorder) = &shared.recorder {
+        let sent = (method != hyper::Method::GET).then_some(&body[..]);
+        recorder.record(method.as_str(), &url, sent, &answer);
+    }
     Ok(shared.send(endpoint, &answer, false))
 }
 
