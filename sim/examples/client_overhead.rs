@@ -27,12 +27,17 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .build()?;
 
     let granted: serde_json::Value = http
-        .get(format!("{base}/cgi-bin/gettoken?corpid={CORP_ID}&corpsecret={SECRET}"))
+        .get(format!(
+            "{base}/cgi-bin/gettoken?corpid={CORP_ID}&corpsecret={SECRET}"
+        ))
         .send()
         .await?
         .json()
         .await?;
-    let token = granted["access_token"].as_str().ok_or("no token")?.to_owned();
+    let token = granted["access_token"]
+        .as_str()
+        .ok_or("no token")?
+        .to_owned();
     let url = format!("{base}/cgi-bin/meeting/rooms/get_info?access_token={token}");
 
     let bare = || async {
