@@ -118,7 +118,11 @@ enum DefBody {
     Struct {
         fields: Vec<Field>,
         extra: Option<String>,
+        /// An either-or pair (or more): one field holding which member was sent.
+        choice: Option<Choice>,
     },
+    /// The enum of an either-or choice: one variant per member, each the member's type.
+    Choice { variants: Vec<(String, Field)> },
     ClosedInt {
         repr: IntTy,
         variants: Vec<(String, i128, Vec<String>)>,
@@ -136,6 +140,16 @@ enum DefBody {
         then: (String, Ty),
         otherwise: (String, Ty),
     },
+}
+
+/// The field of a struct that holds an either-or choice.
+#[derive(Debug)]
+struct Choice {
+    rust: String,
+    /// The def of the choice's enum.
+    def: usize,
+    /// Where its members sit among the struct's fields (for encoding in the schema's order).
+    position: usize,
 }
 
 #[derive(Debug)]
@@ -475,6 +489,7 @@ impl<'m> TypeCx<'m> {
             DefBody::Struct {
                 fields: Vec::new(),
                 extra: None,
+                choice: None,
             },
         ) {
             Ty::Named(index) => index,
@@ -489,23 +504,94 @@ impl<'m> TypeCx<'m> {
             .additional_properties
             .is_some_and(|a| matches!(self.model.node(a).schema, Schema::Bool(false)))
             && k.pattern_properties.is_empty();
+        let choice_members = self.presence_choice(k);
+        let choice_members = choice_members.as_deref().unwrap_or_default();
         let mut fields = Vec::new();
+        let mut chosen = Vec::new();
+        let mut position = None;
         let mut scope = Scope::default();
+        if !choice_members.is_empty() {
+            let names: Vec<&str> = choice_members.iter().map(String::as_str).collect();
+            scope.reserve(&snake(&names.join("_or_")));
+        }
         for (wire, sub) in &k.properties {
-            let rust = scope.claim(snake(wire));
+            let in_choice = choice_members.contains(wire);
+            let rust = if in_choice {
+                snake(wire)
+            } else {
+                scope.claim(snake(wire))
+            };
             let ty = self.ty(*sub, Some(Name::nested(&type_name, &camel(wire))));
-            fields.push(Field {
+            let field = Field {
                 rust,
                 wire: wire.clone(),
                 node: *sub,
                 ty,
                 required: k.required.contains(wire),
                 doc: self.doc(*sub),
-            });
+            };
+            if in_choice {
+                position.get_or_insert(fields.len());
+                chosen.push(field);
+            } else {
+                fields.push(field);
+            }
         }
+        let choice = match position {
+            Some(position) => {
+                let names: Vec<&str> = choice_members.iter().map(String::as_str).collect();
+                let joined = names.join("_or_");
+                let rust = snake(&joined);
+                let enum_name = self
+                    .scope
+                    .pick(&[camel(&joined), format!("{type_name}{}", camel(&joined))]);
+                let quoted: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
+                let doc = vec![format!(" Exactly one of {}.", join_or(&quoted))];
+                let mut variant_scope = Scope::default();
+                let variants = chosen
+                    .into_iter()
+                    .map(|f| (variant_scope.claim(camel(&f.wire)), f))
+                    .collect();
+                let node = k.one_of[0];
+                let Ty::Named(def) = self.add(node, &enum_name, doc, DefBody::Choice { variants })
+                else {
+                    unreachable!("add returns a named type")
+                };
+                Some(Choice {
+                    rust,
+                    def,
+                    position,
+                })
+            }
+            None => None,
+        };
         let extra = (!denies_others).then(|| scope.claim("extra".to_owned()));
-        self.defs[index].body = DefBody::Struct { fields, extra };
+        self.defs[index].body = DefBody::Struct {
+            fields,
+            extra,
+            choice,
+        };
         Ty::Named(index)
+    }
+
+    /// The members of an either-or choice: a `oneOf` whose branches each require one member of
+    /// the object's own properties, a different one each, none of them required by the object
+    /// itself. Exactly one is then present in every valid instance, so one field holds it.
+    fn presence_choice(&self, k: &Keywords) -> Option<Vec<String>> {
+        if k.one_of.len() < 2 || !self.only_presence(k, &k.one_of) {
+            return None;
+        }
+        let mut members = Vec::new();
+        for &branch in &k.one_of {
+            let [member] = self.keywords(branch)?.required.as_slice() else {
+                return None;
+            };
+            if members.contains(member) || k.required.contains(member) {
+                return None;
+            }
+            members.push(member.clone());
+        }
+        Some(members)
     }
 
     fn closed_set(&mut self, shape: NodeId, k: &Keywords, name: &str) -> Option<Ty> {
@@ -607,7 +693,7 @@ impl<'m> TypeCx<'m> {
             Ty::Secret(inner) => return self.kind(inner, None),
             Ty::Vec(_) => Kind::Seq,
             Ty::Named(i) => match &self.defs[*i].body {
-                DefBody::Struct { .. } => Kind::Map,
+                DefBody::Struct { .. } | DefBody::Choice { .. } => Kind::Map,
                 DefBody::ClosedInt { .. } => Kind::Int,
                 DefBody::ClosedStr { .. } => Kind::Str,
                 DefBody::Alternatives { .. } | DefBody::Discriminated { .. } => return None,
@@ -733,9 +819,23 @@ impl<'m> TypeCx<'m> {
             })
         };
         match &defs[index].body {
-            DefBody::Struct { fields, extra } => {
+            DefBody::Struct {
+                fields,
+                extra,
+                choice,
+            } => {
                 let (eq, hash, _) = all(fields.iter().map(|f| &f.ty).collect());
-                (eq, hash && extra.is_none(), false)
+                let (choice_eq, choice_hash, _) =
+                    choice.as_ref().map_or((true, true, true), |c| table[c.def]);
+                (
+                    eq && choice_eq,
+                    hash && choice_hash && extra.is_none(),
+                    false,
+                )
+            }
+            DefBody::Choice { variants } => {
+                let (eq, hash, _) = all(variants.iter().map(|v| &v.1.ty).collect());
+                (eq, hash, false)
             }
             DefBody::ClosedInt { .. } => (true, true, true),
             DefBody::ClosedStr { .. } => (true, true, false),
@@ -810,8 +910,8 @@ impl<'m> TypeCx<'m> {
         let body = self.def_body_tokens(def, defs);
         let name = ident(&def.name);
         let schema = match &def.body {
-            // Derived along with serde's impls.
-            DefBody::Struct { .. } => return body,
+            // Derived along with serde's impls, or written with them.
+            DefBody::Struct { .. } | DefBody::Choice { .. } => return body,
             DefBody::ClosedInt { repr, variants } => {
                 let (min, max) = repr.range();
                 let known: Vec<String> = variants
@@ -855,9 +955,25 @@ impl<'m> TypeCx<'m> {
         let name = ident(&def.name);
         let doc = doc_attrs(&def.doc);
         match &def.body {
-            DefBody::Struct { fields, extra } => {
-                self.struct_tokens(index, &name, &doc, fields, extra.as_deref(), defs)
-            }
+            DefBody::Struct {
+                fields,
+                extra,
+                choice: None,
+            } => self.struct_tokens(index, &name, &doc, fields, extra.as_deref(), defs),
+            DefBody::Struct {
+                fields,
+                extra,
+                choice: Some(choice),
+            } => self.choice_struct_tokens(
+                index,
+                &name,
+                &doc,
+                fields,
+                extra.as_deref(),
+                choice,
+                defs,
+            ),
+            DefBody::Choice { variants } => self.choice_tokens(index, &name, &doc, variants, defs),
             DefBody::ClosedInt { repr, variants } => {
                 self.closed_int_tokens(index, &name, &doc, *repr, variants)
             }
@@ -997,38 +1113,7 @@ impl<'m> TypeCx<'m> {
                 }
             }
         });
-        let mut members = Vec::new();
-        let mut params = Vec::new();
-        let mut inits = Vec::new();
-        for field in fields {
-            let rust = ident(&field.rust);
-            let ty = self.ty_tokens(&field.ty, defs);
-            let doc = doc_attrs(&field.doc);
-            let wire = &field.wire;
-            let rename = (field.rust != *wire).then(|| quote!(#[serde(rename = #wire)]));
-            let int = matches!(field.ty, Ty::Int(_));
-            if field.required {
-                let with = int.then(
-                    || quote!(#[serde(deserialize_with = "::wecom_rooms_runtime::de::integer")]),
-                );
-                members.push(quote! { #doc #rename #with pub #rust: #ty, });
-                params.push(quote! { #rust: #ty });
-                inits.push(quote! { #rust });
-            } else {
-                let with = if int {
-                    quote!(#[serde(deserialize_with = "::wecom_rooms_runtime::de::present_integer")])
-                } else {
-                    quote!(#[serde(deserialize_with = "::wecom_rooms_runtime::de::present")])
-                };
-                members.push(quote! {
-                    #doc #rename
-                    #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
-                    #with
-                    pub #rust: ::core::option::Option<#ty>,
-                });
-                inits.push(quote! { #rust: ::core::option::Option::None });
-            }
-        }
+        let (mut members, params, mut inits) = self.field_tokens(fields, defs, true);
         if let Some(extra) = extra {
             let extra = ident(extra);
             members.push(quote! {
@@ -1069,6 +1154,320 @@ impl<'m> TypeCx<'m> {
 
             #default
             #map_only_impls
+        }
+    }
+
+    /// The serde fields of a struct's members, the parameters of its constructor (the required
+    /// members) and the constructor's initializers.
+    fn field_tokens(
+        &self,
+        fields: &[Field],
+        defs: &[Def],
+        serde: bool,
+    ) -> (Vec<TokenStream>, Vec<TokenStream>, Vec<TokenStream>) {
+        let mut members = Vec::new();
+        let mut params = Vec::new();
+        let mut inits = Vec::new();
+        for field in fields {
+            let rust = ident(&field.rust);
+            let ty = self.ty_tokens(&field.ty, defs);
+            let doc = doc_attrs(&field.doc);
+            let wire = &field.wire;
+            let rename = (field.rust != *wire).then(|| quote!(#[serde(rename = #wire)]));
+            let int = matches!(field.ty, Ty::Int(_));
+            if field.required {
+                let with = int.then(
+                    || quote!(#[serde(deserialize_with = "::wecom_rooms_runtime::de::integer")]),
+                );
+                if serde {
+                    members.push(quote! { #doc #rename #with pub #rust: #ty, });
+                } else {
+                    members.push(quote! { #doc pub #rust: #ty, });
+                }
+                params.push(quote! { #rust: #ty });
+                inits.push(quote! { #rust });
+            } else {
+                let with = if int {
+                    quote!(#[serde(deserialize_with = "::wecom_rooms_runtime::de::present_integer")])
+                } else {
+                    quote!(#[serde(deserialize_with = "::wecom_rooms_runtime::de::present")])
+                };
+                if serde {
+                    members.push(quote! {
+                        #doc #rename
+                        #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
+                        #with
+                        pub #rust: ::core::option::Option<#ty>,
+                    });
+                } else {
+                    members.push(quote! { #doc pub #rust: ::core::option::Option<#ty>, });
+                }
+                inits.push(quote! { #rust: ::core::option::Option::None });
+            }
+        }
+        (members, params, inits)
+    }
+
+    /// A struct holding an either-or choice in one field. serde's `flatten` does not combine
+    /// with `deny_unknown_fields`, so decoding goes through a private struct with every member
+    /// of the choice optional (the struct of old), then checks that exactly one was sent.
+    #[allow(clippy::too_many_arguments)]
+    fn choice_struct_tokens(
+        &self,
+        index: usize,
+        name: &Ident,
+        doc: &TokenStream,
+        fields: &[Field],
+        extra: Option<&str>,
+        choice: &Choice,
+        defs: &[Def],
+    ) -> TokenStream {
+        let derives = self.derives(index, false);
+        let DefBody::Choice { variants } = &defs[choice.def].body else {
+            unreachable!("a choice field holds a choice enum")
+        };
+        let choice_name = ident(&defs[choice.def].name);
+        let choice_rust = ident(&choice.rust);
+        let choice_doc = doc_attrs(&defs[choice.def].doc);
+        let (mut members, mut params, mut inits) = self.field_tokens(fields, defs, false);
+        members.insert(
+            choice.position,
+            quote! { #choice_doc pub #choice_rust: #choice_name, },
+        );
+        params.insert(
+            fields[..choice.position]
+                .iter()
+                .filter(|f| f.required)
+                .count(),
+            quote! { #choice_rust: #choice_name },
+        );
+        inits.insert(choice.position, quote! { #choice_rust });
+        // The private struct: every member, those of the choice optional.
+        let mut wire_fields: Vec<Field> = Vec::new();
+        for field in fields {
+            wire_fields.push(Field {
+                rust: field.rust.clone(),
+                wire: field.wire.clone(),
+                node: field.node,
+                ty: field.ty.clone(),
+                required: field.required,
+                doc: field.doc.clone(),
+            });
+        }
+        for (i, (_, field)) in variants.iter().enumerate() {
+            wire_fields.insert(
+                choice.position + i,
+                Field {
+                    rust: field.rust.clone(),
+                    wire: field.wire.clone(),
+                    node: field.node,
+                    ty: field.ty.clone(),
+                    required: false,
+                    doc: field.doc.clone(),
+                },
+            );
+        }
+        let (mut wire_members, ..) = self.field_tokens(&wire_fields, defs, true);
+        let deny = match extra {
+            None => quote!(#[serde(deny_unknown_fields)]),
+            Some(extra) => {
+                let extra = ident(extra);
+                wire_members.push(quote! {
+                    #[serde(flatten)]
+                    #extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                });
+                members.push(quote! {
+                    /// Members the schema does not name, kept so that decoding and encoding again loses nothing.
+                    pub #extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                });
+                inits.push(quote! { #extra: ::serde_json::Map::new() });
+                quote!()
+            }
+        };
+        let plain: Vec<Ident> = fields.iter().map(|f| ident(&f.rust)).collect();
+        let extra_move = extra.map(|e| {
+            let e = ident(e);
+            quote! { #e: wire.#e, }
+        });
+        let wires: Vec<&String> = variants.iter().map(|(_, f)| &f.wire).collect();
+        let quoted: Vec<String> = wires.iter().map(|w| format!("`{w}`")).collect();
+        let exactly = format!("exactly one of {} must be present", join_or(&quoted));
+        let mut arms = Vec::new();
+        for (i, (variant, field)) in variants.iter().enumerate() {
+            let variant = ident(variant);
+            let pattern = (0..variants.len()).map(|j| {
+                if i == j {
+                    quote!(::core::option::Option::Some(value))
+                } else {
+                    quote!(::core::option::Option::None)
+                }
+            });
+            let _ = field;
+            arms.push(quote! { (#(#pattern,)*) => #choice_name::#variant(value), });
+        }
+        let taken = variants.iter().map(|(_, f)| {
+            let f = ident(&f.rust);
+            quote!(wire.#f)
+        });
+        // Encoding: the members in the schema's order, the choice's one where its members sit.
+        let choice_arms = variants.iter().map(|(variant, field)| {
+            let variant = ident(variant);
+            let wire = &field.wire;
+            quote! { #choice_name::#variant(value) => map.serialize_entry(#wire, value)?, }
+        });
+        let choice_entry = quote! { match &self.#choice_rust { #(#choice_arms)* } };
+        let mut entries = Vec::new();
+        for (i, field) in fields.iter().enumerate() {
+            if i == choice.position {
+                entries.push(choice_entry.clone());
+            }
+            let rust = ident(&field.rust);
+            let wire = &field.wire;
+            entries.push(if field.required {
+                quote! { map.serialize_entry(#wire, &self.#rust)?; }
+            } else {
+                quote! {
+                    if let ::core::option::Option::Some(value) = &self.#rust {
+                        map.serialize_entry(#wire, value)?;
+                    }
+                }
+            });
+        }
+        if choice.position == fields.len() {
+            entries.push(choice_entry.clone());
+        }
+        if let Some(extra) = extra {
+            let extra = ident(extra);
+            entries.push(quote! {
+                for (key, value) in &self.#extra {
+                    map.serialize_entry(key, value)?;
+                }
+            });
+        }
+        let expecting = format!("an object ({name})");
+        let new_doc = format!(
+            " A `{name}` with the required members and the choice given, and every optional member absent."
+        );
+        let schemars = match self.schemars {
+            Schemars::Off => quote!(),
+            _ => {
+                let derive = self.gated(quote!(derive(::schemars::JsonSchema)));
+                let cfg = match self.schemars {
+                    Schemars::Feature(feature) => quote!(#[cfg(feature = #feature)]),
+                    _ => quote!(),
+                };
+                let type_name = name.to_string();
+                quote! {
+                    #cfg
+                    impl ::schemars::JsonSchema for #name {
+                        fn schema_name() -> ::std::borrow::Cow<'static, str> {
+                            ::std::borrow::Cow::Borrowed(#type_name)
+                        }
+                        // The schema of the members, with the choice's all optional: it accepts
+                        // more than the type decodes, never less.
+                        fn json_schema(generator: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+                            #derive
+                            #[allow(dead_code)]
+                            #deny
+                            struct Wire { #(#wire_members)* }
+                            <Wire as ::schemars::JsonSchema>::json_schema(generator)
+                        }
+                    }
+                }
+            }
+        };
+        quote! {
+            #doc
+            #derives
+            pub struct #name {
+                #(#members)*
+            }
+
+            impl #name {
+                #[doc = #new_doc]
+                #[allow(clippy::too_many_arguments)]
+                pub fn new(#(#params),*) -> Self {
+                    #name { #(#inits),* }
+                }
+            }
+
+            impl ::serde::Serialize for #name {
+                fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error> {
+                    use ::serde::ser::SerializeMap as _;
+                    let mut map = serializer.serialize_map(::core::option::Option::None)?;
+                    #(#entries)*
+                    map.end()
+                }
+            }
+
+            impl<'de> ::serde::Deserialize<'de> for #name {
+                fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::core::result::Result<Self, D::Error> {
+                    #[derive(::serde::Deserialize)]
+                    #deny
+                    struct Wire { #(#wire_members)* }
+                    struct MapOnly;
+                    impl<'de> ::serde::de::Visitor<'de> for MapOnly {
+                        type Value = #name;
+                        fn expecting(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                            f.write_str(#expecting)
+                        }
+                        fn visit_map<A: ::serde::de::MapAccess<'de>>(self, map: A) -> ::core::result::Result<#name, A::Error> {
+                            let wire = <Wire as ::serde::Deserialize>::deserialize(::serde::de::value::MapAccessDeserializer::new(map))?;
+                            let #choice_rust = match (#(#taken,)*) {
+                                #(#arms)*
+                                _ => return ::core::result::Result::Err(<A::Error as ::serde::de::Error>::custom(#exactly)),
+                            };
+                            ::core::result::Result::Ok(#name { #(#plain: wire.#plain,)* #choice_rust, #extra_move })
+                        }
+                    }
+                    deserializer.deserialize_map(MapOnly)
+                }
+            }
+
+            #schemars
+        }
+    }
+
+    /// The enum of an either-or choice: it encodes as the one member it holds.
+    fn choice_tokens(
+        &self,
+        index: usize,
+        name: &Ident,
+        doc: &TokenStream,
+        variants: &[(String, Field)],
+        defs: &[Def],
+    ) -> TokenStream {
+        let derives = self.derives(index, false);
+        let mut members = Vec::new();
+        let mut arms = Vec::new();
+        for (variant, field) in variants {
+            let variant = ident(variant);
+            let ty = self.ty_tokens(&field.ty, defs);
+            let doc = doc_attrs(&field.doc);
+            let wire = &field.wire;
+            let member = format!(" The member `{wire}`.");
+            let gap = (!field.doc.is_empty()).then(|| quote!(#[doc = ""]));
+            members.push(quote! { #[doc = #member] #gap #doc #variant(#ty), });
+            arms.push(quote! { #name::#variant(value) => map.serialize_entry(#wire, value)?, });
+        }
+        quote! {
+            #doc
+            #derives
+            pub enum #name {
+                #(#members)*
+            }
+
+            impl ::serde::Serialize for #name {
+                /// One member: an object of it alone, or that member of the object it is in.
+                fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error> {
+                    use ::serde::ser::SerializeMap as _;
+                    let mut map = serializer.serialize_map(::core::option::Option::Some(1))?;
+                    match self {
+                        #(#arms)*
+                    }
+                    map.end()
+                }
+            }
         }
     }
 
@@ -1595,7 +1994,11 @@ impl TypeCx<'_> {
         let only = |allowed: &[&str]| assertions.iter().all(|a| allowed.contains(a));
         let name = ident(&def.name);
         match &def.body {
-            DefBody::Struct { fields, extra } => {
+            DefBody::Choice { .. }
+            | DefBody::Struct {
+                choice: Some(_), ..
+            } => None,
+            DefBody::Struct { fields, extra, .. } => {
                 if !only(&["type", "properties", "required", "additionalProperties"]) {
                     return None;
                 }

@@ -1,6 +1,7 @@
 //! book, release and list_meetings: rooms booked for meetings, and what a room has booked.
 
 use serde_json::{Value, json};
+use wecom_rooms::list_meetings::request::MeetingRoomIdOrRoomsId;
 use wecom_rooms::list_meetings::response::{MeetingInfo, MeetingType, Status};
 use wecom_rooms::{book, list_meetings, release};
 
@@ -124,10 +125,11 @@ pub(crate) fn list_meetings(
 ) -> Result<Value, Refusal> {
     let request =
         list_meetings::request::decode_validated(body).map_err(|e| Refusal::bad_body(&e))?;
-    let room_id = match (&request.meeting_room_id, &request.rooms_id) {
-        (Some(id), _) => world.known_room(id)?.list.meeting_room_id.clone(),
-        (None, Some(rooms_id)) => room_of_rooms_id(world, rooms_id)?,
-        (None, None) => return Err(Refusal::invalid("fill meeting_room_id or rooms_id")),
+    let room_id = match &request.meeting_room_id_or_rooms_id {
+        MeetingRoomIdOrRoomsId::MeetingRoomId(id) => {
+            world.known_room(id)?.list.meeting_room_id.clone()
+        }
+        MeetingRoomIdOrRoomsId::RoomsId(rooms_id) => room_of_rooms_id(world, rooms_id)?,
     };
     let (start, end) = window(request.start_time, request.end_time, now)?;
     let mut found: Vec<MeetingInfo> = world
