@@ -37,6 +37,12 @@ enum Ty {
     Vec(Box<Ty>),
     Named(usize),
     Value,
+    /// An integer checked against bounds narrower than its type's (`Bounded`).
+    BoundedInt(IntTy, i128, i128),
+    /// A string checked against a length in characters (`BoundedString`); no maximum is `None`.
+    BoundedStr(u64, Option<u64>),
+    /// A list checked against its number of items (`BoundedVec`).
+    BoundedVec(Box<Ty>, u64, Option<u64>),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -186,8 +192,10 @@ pub fn emit(
     root: NodeId,
     root_name: &str,
     schemars: &Schemars,
+    checked: bool,
 ) -> (TokenStream, RootType) {
     let mut cx = TypeCx {
+        checked,
         model,
         defs: Vec::new(),
         named: BTreeMap::new(),
@@ -293,6 +301,9 @@ pub struct OutcomeVariants {
 }
 
 struct TypeCx<'m> {
+    /// Whether bounds and lengths become checked types (`Bounded`, `BoundedString`,
+    /// `BoundedVec`): for what a caller sends, so that a typed value satisfies them.
+    checked: bool,
     model: &'m Model,
     defs: Vec<Def>,
     /// Named types already made, by the node that shapes them.
@@ -378,7 +389,10 @@ impl<'m> TypeCx<'m> {
 
     /// The type of node `id`; `name` is the name a new named type would get.
     fn ty(&mut self, id: NodeId, name: Option<Name>) -> Ty {
-        let ty = self.unwrapped_ty(id, name);
+        let mut ty = self.unwrapped_ty(id, name);
+        if self.checked {
+            ty = self.bounded(id, ty);
+        }
         if self.is_secret(id) {
             Ty::Secret(Box::new(ty))
         } else {
@@ -444,6 +458,69 @@ impl<'m> TypeCx<'m> {
                 _ => Ty::Value,
             },
             _ => Ty::Value,
+        }
+    }
+
+    /// `ty` checked against the bounds, lengths and item counts that the nodes from `id` to its
+    /// shape set, where they are narrower than `ty` keeps by itself.
+    fn bounded(&self, id: NodeId, ty: Ty) -> Ty {
+        let chain: Vec<&Keywords> = self
+            .chain(id)
+            .into_iter()
+            .filter_map(|n| self.keywords(n))
+            .collect();
+        let int = |n: &serde_json::Number| {
+            n.as_i64()
+                .map(i128::from)
+                .or_else(|| n.as_u64().map(i128::from))
+        };
+        match ty {
+            Ty::Int(repr) => {
+                let (mut lo, mut hi) = repr.bounds();
+                for k in &chain {
+                    if let Some(m) = k.minimum.as_ref().and_then(int) {
+                        lo = lo.max(m);
+                    }
+                    if let Some(m) = k.exclusive_minimum.as_ref().and_then(int) {
+                        lo = lo.max(m + 1);
+                    }
+                    if let Some(m) = k.maximum.as_ref().and_then(int) {
+                        hi = hi.min(m);
+                    }
+                    if let Some(m) = k.exclusive_maximum.as_ref().and_then(int) {
+                        hi = hi.min(m - 1);
+                    }
+                }
+                if (lo, hi) == repr.bounds() || lo > hi {
+                    Ty::Int(repr)
+                } else {
+                    Ty::BoundedInt(repr, lo, hi)
+                }
+            }
+            Ty::String | Ty::Vec(_) => {
+                let string = ty == Ty::String;
+                let (mut lo, mut hi) = (0u64, None::<u64>);
+                for k in &chain {
+                    let (min, max) = if string {
+                        (k.min_length, k.max_length)
+                    } else {
+                        (k.min_items, k.max_items)
+                    };
+                    lo = lo.max(min.unwrap_or(0));
+                    hi = match (hi, max) {
+                        (Some(a), Some(b)) => Some(a.min(b)),
+                        (a, b) => a.or(b),
+                    };
+                }
+                if (lo == 0 && hi.is_none()) || hi.is_some_and(|h| h < lo) {
+                    ty
+                } else if let Ty::Vec(inner) = ty {
+                    Ty::BoundedVec(inner, lo, hi)
+                } else {
+                    Ty::BoundedStr(lo, hi)
+                }
+            }
+            other => other,
         }
     }
 
@@ -687,7 +764,9 @@ impl<'m> TypeCx<'m> {
     fn kind(&self, ty: &Ty, _k: Option<&Keywords>) -> Option<Kind> {
         Some(match ty {
             Ty::Bool => Kind::Bool,
-            Ty::Int(_) => Kind::Int,
+            Ty::Int(_) | Ty::BoundedInt(..) => Kind::Int,
+            Ty::BoundedStr(..) => Kind::Str,
+            Ty::BoundedVec(..) => Kind::Seq,
             Ty::F64 => Kind::Float,
             Ty::String | Ty::Base64 => Kind::Str,
             Ty::Secret(inner) => return self.kind(inner, None),
@@ -774,6 +853,37 @@ impl<'m> TypeCx<'m> {
                 quote!(#name)
             }
             Ty::Value => quote!(::serde_json::Value),
+            Ty::BoundedInt(repr, lo, hi) => {
+                let int = repr.tokens();
+                let (lo, hi) = (
+                    proc_macro2::Literal::i128_unsuffixed(*lo),
+                    proc_macro2::Literal::i128_unsuffixed(*hi),
+                );
+                quote!(::wecom_rooms_runtime::Bounded<#int, #lo, #hi>)
+            }
+            Ty::BoundedStr(1, None) => quote!(::wecom_rooms_runtime::NonEmptyString),
+            Ty::BoundedStr(lo, hi) => {
+                let lo = proc_macro2::Literal::usize_unsuffixed(*lo as usize);
+                match hi {
+                    None => quote!(::wecom_rooms_runtime::BoundedString<#lo>),
+                    Some(hi) => {
+                        let hi = proc_macro2::Literal::usize_unsuffixed(*hi as usize);
+                        quote!(::wecom_rooms_runtime::BoundedString<#lo, #hi>)
+                    }
+                }
+            }
+            Ty::BoundedVec(inner, lo, hi) => {
+                let inner = self.ty_tokens(inner, defs);
+                let lo_lit = proc_macro2::Literal::usize_unsuffixed(*lo as usize);
+                match hi {
+                    None if *lo == 1 => quote!(::wecom_rooms_runtime::NonEmptyVec<#inner>),
+                    None => quote!(::wecom_rooms_runtime::BoundedVec<#inner, #lo_lit>),
+                    Some(hi) => {
+                        let hi = proc_macro2::Literal::usize_unsuffixed(*hi as usize);
+                        quote!(::wecom_rooms_runtime::BoundedVec<#inner, #lo_lit, #hi>)
+                    }
+                }
+            }
         }
     }
 
@@ -799,9 +909,13 @@ impl<'m> TypeCx<'m> {
 
     fn traits(ty: &Ty, table: &[(bool, bool, bool)]) -> (bool, bool, bool) {
         match ty {
-            Ty::Bool | Ty::Int(_) => (true, true, true),
+            Ty::Bool | Ty::Int(_) | Ty::BoundedInt(..) => (true, true, true),
             Ty::F64 => (false, false, true),
-            Ty::String | Ty::Base64 => (true, true, false),
+            Ty::String | Ty::Base64 | Ty::BoundedStr(..) => (true, true, false),
+            Ty::BoundedVec(inner, ..) => {
+                let (eq, hash, _) = Self::traits(inner, table);
+                (eq, hash, false)
+            }
             Ty::Value => (true, false, false),
             Ty::Secret(inner) | Ty::Vec(inner) => {
                 let (eq, hash, _) = Self::traits(inner, table);
@@ -1830,8 +1944,30 @@ impl TypeCx<'_> {
         x: TokenStream,
         by_ref: bool,
     ) -> Option<Vec<TokenStream>> {
-        if let Ty::Secret(inner) = ty {
-            return self.value_check(inner, node, defs, exact, quote!(#x.expose()), true);
+        match ty {
+            Ty::Secret(inner) => {
+                return self.value_check(inner, node, defs, exact, quote!(#x.expose()), true);
+            }
+            // The checked types are read as what they hold: their own checks repeat the
+            // schema's, so checking again is redundant but sound.
+            Ty::BoundedInt(repr, ..) => {
+                return self.value_check(
+                    &Ty::Int(*repr),
+                    node,
+                    defs,
+                    exact,
+                    quote!(#x.get()),
+                    false,
+                );
+            }
+            Ty::BoundedStr(..) => {
+                return self.value_check(&Ty::String, node, defs, exact, x, by_ref);
+            }
+            Ty::BoundedVec(inner, ..) => {
+                let vec = Ty::Vec(inner.clone());
+                return self.value_check(&vec, node, defs, exact, x, by_ref);
+            }
+            _ => {}
         }
         let chain = self.chain(node);
         let (&shape, links) = chain.split_last()?;
@@ -1875,7 +2011,13 @@ impl TypeCx<'_> {
                 checks.push(quote! { #x.satisfies_schema() });
                 return Some(checks);
             }
-            Ty::Value | Ty::Secret(_) => return None,
+            Ty::Value
+            | Ty::Secret(_)
+            | Ty::BoundedInt(..)
+            | Ty::BoundedStr(..)
+            | Ty::BoundedVec(..) => {
+                return None;
+            }
         };
         let k = shape_k?;
         if k.assertions().iter().any(|a| !allowed.contains(a)) {

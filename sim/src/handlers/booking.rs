@@ -1,6 +1,7 @@
 //! book, release and list_meetings: rooms booked for meetings, and what a room has booked.
 
 use serde_json::{Value, json};
+use wecom_rooms::NonEmptyString;
 use wecom_rooms::list_meetings::request::MeetingRoomIdOrRoomsId;
 use wecom_rooms::list_meetings::response::{MeetingInfo, MeetingType, Status};
 use wecom_rooms::{book, list_meetings, release};
@@ -111,7 +112,7 @@ pub(crate) fn release(world: &mut World, app: usize, body: &[u8]) -> Result<Valu
             )));
         }
     }
-    if let Some(meeting) = world.meetings.get_mut(&request.meetingid) {
+    if let Some(meeting) = world.meetings.get_mut(request.meetingid.as_str()) {
         meeting.rooms.retain(|r| !rooms.contains(r));
     }
     Ok(ok(json!({})))
@@ -147,7 +148,7 @@ pub(crate) fn list_meetings(
         "meeting_info_list",
         &found,
         cursor,
-        request.limit,
+        request.limit.map(|l| l.get()),
     )
 }
 
@@ -204,11 +205,11 @@ fn with_live_status(info: &MeetingInfo, now: u64) -> MeetingInfo {
     info
 }
 
-fn unique(ids: &[String]) -> Vec<String> {
-    let mut seen = Vec::with_capacity(ids.len());
+fn unique(ids: &[NonEmptyString]) -> Vec<String> {
+    let mut seen: Vec<String> = Vec::with_capacity(ids.len());
     for id in ids {
-        if !seen.contains(id) {
-            seen.push(id.clone());
+        if !seen.iter().any(|s| s == id.as_str()) {
+            seen.push(id.to_string());
         }
     }
     seen

@@ -27,20 +27,18 @@ fn callable_meeting<'w>(
 macro_rules! pair {
     ($module:ident, $request:expr) => {
         match &$request.meeting_room_id_or_mra_address {
-            $module::request::MeetingRoomIdOrMraAddress::MeetingRoomId(id) => (Some(id), None),
+            $module::request::MeetingRoomIdOrMraAddress::MeetingRoomId(id) => {
+                (Some(id.as_str()), None)
+            }
             $module::request::MeetingRoomIdOrMraAddress::MraAddress(m) => {
-                (None, Some((m.protocol.value(), &m.dial_string)))
+                (None, Some((m.protocol.value(), m.dial_string.as_str())))
             }
         }
     };
 }
 
 /// The target of a request: a known room, or an MRA address.
-fn target(
-    world: &World,
-    room: Option<&String>,
-    mra: Option<(u32, &String)>,
-) -> Result<Target, Refusal> {
+fn target(world: &World, room: Option<&str>, mra: Option<(u32, &str)>) -> Result<Target, Refusal> {
     let target = Target::from_pair(room, mra)
         .ok_or_else(|| Refusal::invalid("fill exactly one of meeting_room_id and mra_address"))?;
     if let Target::Room(id) = &target {

@@ -33,9 +33,9 @@ pub const ENDPOINT: ::wecom_rooms_runtime::registry::Endpoint = ::wecom_rooms_ru
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Request {
     /// 会议 ID (meeting ID).
-    pub meetingid: ::std::string::String,
+    pub meetingid: ::wecom_rooms_runtime::NonEmptyString,
     /// 呼叫 ID (call ID), as call returned it.
-    pub invite_id: ::std::string::String,
+    pub invite_id: ::wecom_rooms_runtime::NonEmptyString,
     /// Exactly one of `meeting_room_id` or `mra_address`.
     pub meeting_room_id_or_mra_address: MeetingRoomIdOrMraAddress,
 }
@@ -43,8 +43,8 @@ impl Request {
     /// A `Request` with the required members and the choice given, and every optional member absent.
     #[allow(clippy::too_many_arguments)]
     pub fn new(
-        meetingid: ::std::string::String,
-        invite_id: ::std::string::String,
+        meetingid: ::wecom_rooms_runtime::NonEmptyString,
+        invite_id: ::wecom_rooms_runtime::NonEmptyString,
         meeting_room_id_or_mra_address: MeetingRoomIdOrMraAddress,
     ) -> Self {
         Request {
@@ -82,13 +82,15 @@ impl<'de> ::serde::Deserialize<'de> for Request {
         #[serde(deny_unknown_fields)]
         struct Wire {
             /// 会议 ID (meeting ID).
-            pub meetingid: ::std::string::String,
+            pub meetingid: ::wecom_rooms_runtime::NonEmptyString,
             /// 呼叫 ID (call ID), as call returned it.
-            pub invite_id: ::std::string::String,
+            pub invite_id: ::wecom_rooms_runtime::NonEmptyString,
             /// Rooms会议室 ID (Rooms meeting room ID). Exactly one of `meeting_room_id` and `mra_address`.
             #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
             #[serde(deserialize_with = "::wecom_rooms_runtime::de::present")]
-            pub meeting_room_id: ::core::option::Option<::std::string::String>,
+            pub meeting_room_id: ::core::option::Option<
+                ::wecom_rooms_runtime::NonEmptyString,
+            >,
             /// MRA 对象 (the room by its signalling address). Exactly one of `meeting_room_id` and `mra_address`.
             #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
             #[serde(deserialize_with = "::wecom_rooms_runtime::de::present")]
@@ -151,13 +153,15 @@ impl ::schemars::JsonSchema for Request {
         #[serde(deny_unknown_fields)]
         struct Wire {
             /// 会议 ID (meeting ID).
-            pub meetingid: ::std::string::String,
+            pub meetingid: ::wecom_rooms_runtime::NonEmptyString,
             /// 呼叫 ID (call ID), as call returned it.
-            pub invite_id: ::std::string::String,
+            pub invite_id: ::wecom_rooms_runtime::NonEmptyString,
             /// Rooms会议室 ID (Rooms meeting room ID). Exactly one of `meeting_room_id` and `mra_address`.
             #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
             #[serde(deserialize_with = "::wecom_rooms_runtime::de::present")]
-            pub meeting_room_id: ::core::option::Option<::std::string::String>,
+            pub meeting_room_id: ::core::option::Option<
+                ::wecom_rooms_runtime::NonEmptyString,
+            >,
             /// MRA 对象 (the room by its signalling address). Exactly one of `meeting_room_id` and `mra_address`.
             #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
             #[serde(deserialize_with = "::wecom_rooms_runtime::de::present")]
@@ -174,12 +178,15 @@ pub struct MraAddress {
     /// 信令协议 (signalling protocol).
     pub protocol: Protocol,
     /// 信令地址 (signalling address): an IP address or E.164 number for H.323, an IP address or URI for SIP.
-    pub dial_string: ::std::string::String,
+    pub dial_string: ::wecom_rooms_runtime::NonEmptyString,
 }
 impl MraAddress {
     /// A `MraAddress` with the required members given and every optional member absent.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(protocol: Protocol, dial_string: ::std::string::String) -> Self {
+    pub fn new(
+        protocol: Protocol,
+        dial_string: ::wecom_rooms_runtime::NonEmptyString,
+    ) -> Self {
         MraAddress {
             protocol,
             dial_string,
@@ -323,7 +330,7 @@ pub enum MeetingRoomIdOrMraAddress {
     /// The member `meeting_room_id`.
     ///
     /// Rooms会议室 ID (Rooms meeting room ID). Exactly one of `meeting_room_id` and `mra_address`.
-    MeetingRoomId(::std::string::String),
+    MeetingRoomId(::wecom_rooms_runtime::NonEmptyString),
     /// The member `mra_address`.
     ///
     /// MRA 对象 (the room by its signalling address). Exactly one of `meeting_room_id` and `mra_address`.

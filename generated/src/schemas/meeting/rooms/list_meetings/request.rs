@@ -39,9 +39,9 @@ pub struct Request {
     /// 查询结束时间 (end of the window), Unix seconds. The window spans at most 90 days.
     pub end_time: ::core::option::Option<u32>,
     /// 分页游标 (page cursor): the `next_cursor` of the previous page.
-    pub cursor: ::core::option::Option<::std::string::String>,
+    pub cursor: ::core::option::Option<::wecom_rooms_runtime::NonEmptyString>,
     /// 分页大小 (page size): 1 to 20, 20 when omitted. Must stay the same across the pages of one listing.
-    pub limit: ::core::option::Option<u32>,
+    pub limit: ::core::option::Option<::wecom_rooms_runtime::Bounded<u32, 1, 20>>,
 }
 impl Request {
     /// A `Request` with the required members and the choice given, and every optional member absent.
@@ -96,11 +96,13 @@ impl<'de> ::serde::Deserialize<'de> for Request {
             /// Rooms会议室 ID (Rooms meeting room ID). Exactly one of `meeting_room_id` and `rooms_id`.
             #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
             #[serde(deserialize_with = "::wecom_rooms_runtime::de::present")]
-            pub meeting_room_id: ::core::option::Option<::std::string::String>,
+            pub meeting_room_id: ::core::option::Option<
+                ::wecom_rooms_runtime::NonEmptyString,
+            >,
             /// rooms 设备 rooms_id (the Rooms device ID). Exactly one of `meeting_room_id` and `rooms_id`.
             #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
             #[serde(deserialize_with = "::wecom_rooms_runtime::de::present")]
-            pub rooms_id: ::core::option::Option<::std::string::String>,
+            pub rooms_id: ::core::option::Option<::wecom_rooms_runtime::NonEmptyString>,
             /// 查询起始时间 (start of the window), Unix seconds. The window spans at most 90 days.
             #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
             #[serde(deserialize_with = "::wecom_rooms_runtime::de::present_integer")]
@@ -112,11 +114,13 @@ impl<'de> ::serde::Deserialize<'de> for Request {
             /// 分页游标 (page cursor): the `next_cursor` of the previous page.
             #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
             #[serde(deserialize_with = "::wecom_rooms_runtime::de::present")]
-            pub cursor: ::core::option::Option<::std::string::String>,
+            pub cursor: ::core::option::Option<::wecom_rooms_runtime::NonEmptyString>,
             /// 分页大小 (page size): 1 to 20, 20 when omitted. Must stay the same across the pages of one listing.
             #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
-            #[serde(deserialize_with = "::wecom_rooms_runtime::de::present_integer")]
-            pub limit: ::core::option::Option<u32>,
+            #[serde(deserialize_with = "::wecom_rooms_runtime::de::present")]
+            pub limit: ::core::option::Option<
+                ::wecom_rooms_runtime::Bounded<u32, 1, 20>,
+            >,
         }
         struct MapOnly;
         impl<'de> ::serde::de::Visitor<'de> for MapOnly {
@@ -179,11 +183,13 @@ impl ::schemars::JsonSchema for Request {
             /// Rooms会议室 ID (Rooms meeting room ID). Exactly one of `meeting_room_id` and `rooms_id`.
             #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
             #[serde(deserialize_with = "::wecom_rooms_runtime::de::present")]
-            pub meeting_room_id: ::core::option::Option<::std::string::String>,
+            pub meeting_room_id: ::core::option::Option<
+                ::wecom_rooms_runtime::NonEmptyString,
+            >,
             /// rooms 设备 rooms_id (the Rooms device ID). Exactly one of `meeting_room_id` and `rooms_id`.
             #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
             #[serde(deserialize_with = "::wecom_rooms_runtime::de::present")]
-            pub rooms_id: ::core::option::Option<::std::string::String>,
+            pub rooms_id: ::core::option::Option<::wecom_rooms_runtime::NonEmptyString>,
             /// 查询起始时间 (start of the window), Unix seconds. The window spans at most 90 days.
             #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
             #[serde(deserialize_with = "::wecom_rooms_runtime::de::present_integer")]
@@ -195,11 +201,13 @@ impl ::schemars::JsonSchema for Request {
             /// 分页游标 (page cursor): the `next_cursor` of the previous page.
             #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
             #[serde(deserialize_with = "::wecom_rooms_runtime::de::present")]
-            pub cursor: ::core::option::Option<::std::string::String>,
+            pub cursor: ::core::option::Option<::wecom_rooms_runtime::NonEmptyString>,
             /// 分页大小 (page size): 1 to 20, 20 when omitted. Must stay the same across the pages of one listing.
             #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
-            #[serde(deserialize_with = "::wecom_rooms_runtime::de::present_integer")]
-            pub limit: ::core::option::Option<u32>,
+            #[serde(deserialize_with = "::wecom_rooms_runtime::de::present")]
+            pub limit: ::core::option::Option<
+                ::wecom_rooms_runtime::Bounded<u32, 1, 20>,
+            >,
         }
         <Wire as ::schemars::JsonSchema>::json_schema(generator)
     }
@@ -210,11 +218,11 @@ pub enum MeetingRoomIdOrRoomsId {
     /// The member `meeting_room_id`.
     ///
     /// Rooms会议室 ID (Rooms meeting room ID). Exactly one of `meeting_room_id` and `rooms_id`.
-    MeetingRoomId(::std::string::String),
+    MeetingRoomId(::wecom_rooms_runtime::NonEmptyString),
     /// The member `rooms_id`.
     ///
     /// rooms 设备 rooms_id (the Rooms device ID). Exactly one of `meeting_room_id` and `rooms_id`.
-    RoomsId(::std::string::String),
+    RoomsId(::wecom_rooms_runtime::NonEmptyString),
 }
 impl ::serde::Serialize for MeetingRoomIdOrRoomsId {
     /// One member: an object of it alone, or that member of the object it is in.
