@@ -195,7 +195,7 @@ pub use endpoint::{
 };
 /// Checked values: what a typed request holds where its schema sets bounds or lengths.
 pub use wecom_rooms_runtime::{
-    Bounded, BoundedString, BoundedVec, NonEmptyString, NonEmptyVec, OutOfBounds,
+    Bounded, BoundedString, BoundedVec, MissingMember, NonEmptyString, NonEmptyVec, OutOfBounds,
 };
 pub use wecom_rooms_runtime::{Endpoint, Outcome};
 

@@ -427,6 +427,19 @@ impl<T: schemars::JsonSchema, const MIN: usize, const MAX: usize> schemars::Json
     }
 }
 
+/// A builder's `build` with a required member left unset: the member's name (for an
+/// either-or choice, its members joined with ` | `).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MissingMember(pub &'static str);
+
+impl fmt::Display for MissingMember {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "the required member `{}` is not set", self.0)
+    }
+}
+
+impl std::error::Error for MissingMember {}
+
 #[cfg(test)]
 mod tests {
     use super::*;

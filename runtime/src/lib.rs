@@ -32,7 +32,8 @@ pub mod validate;
 
 pub use crate::base64::{Base64String, DecodeUtf8Error, is_base64};
 pub use crate::checked::{
-    Bounded, BoundedInt, BoundedString, BoundedVec, NonEmptyString, NonEmptyVec, OutOfBounds,
+    Bounded, BoundedInt, BoundedString, BoundedVec, MissingMember, NonEmptyString, NonEmptyVec,
+    OutOfBounds,
 };
 pub use crate::endpoint::{Endpoint, Outcome};
 pub use crate::secret::Secret;

@@ -207,17 +207,43 @@ fn requests_built_from_typed_values_satisfy_their_schemas() {
         request
     });
     endpoint!(list_meetings, |r| {
-        let room = if r.bool() {
-            m::MeetingRoomIdOrRoomsId::MeetingRoomId(id(r))
+        // Through the builder: every member set or not at random; without the room, `build`
+        // names what is missing.
+        let mut builder = m::Request::builder();
+        if r.bool() {
+            builder = builder.start_time(seconds(r));
+        }
+        if r.bool() {
+            builder = builder.end_time(seconds(r));
+        }
+        if let Some(cursor) = optional(r) {
+            builder = builder.cursor(cursor);
+        }
+        if let Some(limit) = limit(r) {
+            builder = builder.limit(limit);
+        }
+        let unset = builder.clone().build();
+        assert_eq!(
+            unset.unwrap_err(),
+            wecom_rooms::MissingMember("meeting_room_id | rooms_id")
+        );
+        let builder = if r.bool() {
+            builder.meeting_room_id(id(r))
         } else {
-            m::MeetingRoomIdOrRoomsId::RoomsId(id(r))
+            builder.rooms_id(id(r))
         };
-        let mut request = m::Request::new(room);
-        request.start_time = r.bool().then(|| seconds(r));
-        request.end_time = r.bool().then(|| seconds(r));
-        request.cursor = optional(r);
-        request.limit = limit(r);
-        request
+        builder.build().expect("every required member is set")
+    });
+    endpoint!(book, |r| {
+        let mut builder = m::Request::builder().meetingid(id(r));
+        if r.bool() {
+            builder = builder.subject_visible(r.bool());
+        }
+        assert!(builder.clone().build().is_err());
+        builder
+            .meeting_room_id_list(ids(r))
+            .build()
+            .expect("every required member is set")
     });
     endpoint!(call, |r| m::Request::new(id(r), room_or_mra!(call, r)));
     endpoint!(cancel_call, |r| m::Request::new(

@@ -126,6 +126,8 @@ enum DefBody {
         extra: Option<String>,
         /// An either-or pair (or more): one field holding which member was sent.
         choice: Option<Choice>,
+        /// The name of its builder, for a request's struct of more than two members.
+        builder: Option<String>,
     },
     /// The enum of an either-or choice: one variant per member, each the member's type.
     Choice { variants: Vec<(String, Field)> },
@@ -567,6 +569,7 @@ impl<'m> TypeCx<'m> {
                 fields: Vec::new(),
                 extra: None,
                 choice: None,
+                builder: None,
             },
         ) {
             Ty::Named(index) => index,
@@ -643,10 +646,14 @@ impl<'m> TypeCx<'m> {
             None => None,
         };
         let extra = (!denies_others).then(|| scope.claim("extra".to_owned()));
+        let members = fields.len() + usize::from(choice.is_some());
+        let builder = (self.checked && members > 2)
+            .then(|| self.scope.pick(&[format!("{type_name}Builder")]));
         self.defs[index].body = DefBody::Struct {
             fields,
             extra,
             choice,
+            builder,
         };
         Ty::Named(index)
     }
@@ -937,6 +944,7 @@ impl<'m> TypeCx<'m> {
                 fields,
                 extra,
                 choice,
+                ..
             } => {
                 let (eq, hash, _) = all(fields.iter().map(|f| &f.ty).collect());
                 let (choice_eq, choice_hash, _) =
@@ -1072,21 +1080,33 @@ impl<'m> TypeCx<'m> {
             DefBody::Struct {
                 fields,
                 extra,
-                choice: None,
-            } => self.struct_tokens(index, &name, &doc, fields, extra.as_deref(), defs),
-            DefBody::Struct {
-                fields,
-                extra,
-                choice: Some(choice),
-            } => self.choice_struct_tokens(
-                index,
-                &name,
-                &doc,
-                fields,
-                extra.as_deref(),
                 choice,
-                defs,
-            ),
+                builder,
+            } => {
+                let body = match choice {
+                    None => self.struct_tokens(index, &name, &doc, fields, extra.as_deref(), defs),
+                    Some(choice) => self.choice_struct_tokens(
+                        index,
+                        &name,
+                        &doc,
+                        fields,
+                        extra.as_deref(),
+                        choice,
+                        defs,
+                    ),
+                };
+                let builder = builder.as_deref().map(|builder| {
+                    self.builder_tokens(
+                        &name,
+                        builder,
+                        fields,
+                        extra.as_deref(),
+                        choice.as_ref(),
+                        defs,
+                    )
+                });
+                quote! { #body #builder }
+            }
             DefBody::Choice { variants } => self.choice_tokens(index, &name, &doc, variants, defs),
             DefBody::ClosedInt { repr, variants } => {
                 self.closed_int_tokens(index, &name, &doc, *repr, variants)
@@ -1539,6 +1559,123 @@ impl<'m> TypeCx<'m> {
             }
 
             #schemars
+        }
+    }
+
+    /// A builder for a request's struct of more than two members: a method per member (and per
+    /// member of its choice), and `build`, which names a required member left unset.
+    fn builder_tokens(
+        &self,
+        name: &Ident,
+        builder: &str,
+        fields: &[Field],
+        extra: Option<&str>,
+        choice: Option<&Choice>,
+        defs: &[Def],
+    ) -> TokenStream {
+        let builder = ident(builder);
+        let mut slots = Vec::new();
+        let mut setters = Vec::new();
+        let mut takes = Vec::new();
+        let mut required = false;
+        for field in fields {
+            let rust = ident(&field.rust);
+            let ty = self.ty_tokens(&field.ty, defs);
+            let doc = doc_attrs(&field.doc);
+            let wire = &field.wire;
+            slots.push(quote! { #rust: ::core::option::Option<#ty>, });
+            setters.push(quote! {
+                #doc
+                pub fn #rust(mut self, value: #ty) -> Self {
+                    self.#rust = ::core::option::Option::Some(value);
+                    self
+                }
+            });
+            takes.push(if field.required {
+                required = true;
+                quote! { #rust: self.#rust.ok_or(::wecom_rooms_runtime::MissingMember(#wire))?, }
+            } else {
+                quote! { #rust: self.#rust, }
+            });
+        }
+        if let Some(choice) = choice {
+            required = true;
+            let rust = ident(&choice.rust);
+            let enum_name = ident(&defs[choice.def].name);
+            let doc = doc_attrs(&defs[choice.def].doc);
+            slots.push(quote! { #rust: ::core::option::Option<#enum_name>, });
+            setters.push(quote! {
+                #doc
+                pub fn #rust(mut self, value: #enum_name) -> Self {
+                    self.#rust = ::core::option::Option::Some(value);
+                    self
+                }
+            });
+            let mut names = Vec::new();
+            if let DefBody::Choice { variants } = &defs[choice.def].body {
+                for (variant, field) in variants {
+                    names.push(field.wire.clone());
+                    let method = ident(&field.rust);
+                    let variant = ident(variant);
+                    let ty = self.ty_tokens(&field.ty, defs);
+                    let doc = format!(
+                        " Chooses `{}` (replacing any other member of the choice).",
+                        field.wire
+                    );
+                    setters.push(quote! {
+                        #[doc = #doc]
+                        pub fn #method(mut self, value: #ty) -> Self {
+                            self.#rust = ::core::option::Option::Some(#enum_name::#variant(value));
+                            self
+                        }
+                    });
+                }
+            }
+            let missing = names.join(" | ");
+            takes.push(quote! { #rust: self.#rust.ok_or(::wecom_rooms_runtime::MissingMember(#missing))?, });
+        }
+        if let Some(extra) = extra {
+            let extra = ident(extra);
+            takes.push(quote! { #extra: ::serde_json::Map::new(), });
+        }
+        let builder_doc =
+            format!(" Builds a [`{name}`] member by member: see [`{name}::builder`].");
+        let (build_ty, build_body, build_doc) = if required {
+            (
+                quote!(::core::result::Result<#name, ::wecom_rooms_runtime::MissingMember>),
+                quote! { ::core::result::Result::Ok(#name { #(#takes)* }) },
+                " The value, or the first required member left unset.",
+            )
+        } else {
+            (
+                quote!(#name),
+                quote! { #name { #(#takes)* } },
+                " The value, with the members not set absent.",
+            )
+        };
+        quote! {
+            impl #name {
+                /// A builder with every member unset.
+                pub fn builder() -> #builder {
+                    #builder::default()
+                }
+            }
+
+            #[doc = #builder_doc]
+            #[derive(Clone, Debug, Default)]
+            #[must_use]
+            pub struct #builder {
+                #(#slots)*
+            }
+
+            impl #builder {
+                #(#setters)*
+
+                #[doc = #build_doc]
+                pub fn build(self) -> #build_ty {
+                    #build_body
+                }
+            }
         }
     }
 

@@ -170,6 +170,75 @@ impl ::schemars::JsonSchema for Request {
         <Wire as ::schemars::JsonSchema>::json_schema(generator)
     }
 }
+impl Request {
+    /// A builder with every member unset.
+    pub fn builder() -> RequestBuilder {
+        RequestBuilder::default()
+    }
+}
+/// Builds a [`Request`] member by member: see [`Request::builder`].
+#[derive(Clone, Debug, Default)]
+#[must_use]
+pub struct RequestBuilder {
+    meetingid: ::core::option::Option<::wecom_rooms_runtime::NonEmptyString>,
+    invite_id: ::core::option::Option<::wecom_rooms_runtime::NonEmptyString>,
+    meeting_room_id_or_mra_address: ::core::option::Option<MeetingRoomIdOrMraAddress>,
+}
+impl RequestBuilder {
+    /// 会议 ID (meeting ID).
+    pub fn meetingid(mut self, value: ::wecom_rooms_runtime::NonEmptyString) -> Self {
+        self.meetingid = ::core::option::Option::Some(value);
+        self
+    }
+    /// 呼叫 ID (call ID), as call returned it.
+    pub fn invite_id(mut self, value: ::wecom_rooms_runtime::NonEmptyString) -> Self {
+        self.invite_id = ::core::option::Option::Some(value);
+        self
+    }
+    /// Exactly one of `meeting_room_id` or `mra_address`.
+    pub fn meeting_room_id_or_mra_address(
+        mut self,
+        value: MeetingRoomIdOrMraAddress,
+    ) -> Self {
+        self.meeting_room_id_or_mra_address = ::core::option::Option::Some(value);
+        self
+    }
+    /// Chooses `meeting_room_id` (replacing any other member of the choice).
+    pub fn meeting_room_id(
+        mut self,
+        value: ::wecom_rooms_runtime::NonEmptyString,
+    ) -> Self {
+        self.meeting_room_id_or_mra_address = ::core::option::Option::Some(
+            MeetingRoomIdOrMraAddress::MeetingRoomId(value),
+        );
+        self
+    }
+    /// Chooses `mra_address` (replacing any other member of the choice).
+    pub fn mra_address(mut self, value: MraAddress) -> Self {
+        self.meeting_room_id_or_mra_address = ::core::option::Option::Some(
+            MeetingRoomIdOrMraAddress::MraAddress(value),
+        );
+        self
+    }
+    /// The value, or the first required member left unset.
+    pub fn build(
+        self,
+    ) -> ::core::result::Result<Request, ::wecom_rooms_runtime::MissingMember> {
+        ::core::result::Result::Ok(Request {
+            meetingid: self
+                .meetingid
+                .ok_or(::wecom_rooms_runtime::MissingMember("meetingid"))?,
+            invite_id: self
+                .invite_id
+                .ok_or(::wecom_rooms_runtime::MissingMember("invite_id"))?,
+            meeting_room_id_or_mra_address: self
+                .meeting_room_id_or_mra_address
+                .ok_or(
+                    ::wecom_rooms_runtime::MissingMember("meeting_room_id | mra_address"),
+                )?,
+        })
+    }
+}
 /// MRA: the signalling address of a room reached through a meeting room connector, instead of by `meeting_room_id`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]

@@ -212,6 +212,82 @@ impl ::schemars::JsonSchema for Request {
         <Wire as ::schemars::JsonSchema>::json_schema(generator)
     }
 }
+impl Request {
+    /// A builder with every member unset.
+    pub fn builder() -> RequestBuilder {
+        RequestBuilder::default()
+    }
+}
+/// Builds a [`Request`] member by member: see [`Request::builder`].
+#[derive(Clone, Debug, Default)]
+#[must_use]
+pub struct RequestBuilder {
+    start_time: ::core::option::Option<u32>,
+    end_time: ::core::option::Option<u32>,
+    cursor: ::core::option::Option<::wecom_rooms_runtime::NonEmptyString>,
+    limit: ::core::option::Option<::wecom_rooms_runtime::Bounded<u32, 1, 20>>,
+    meeting_room_id_or_rooms_id: ::core::option::Option<MeetingRoomIdOrRoomsId>,
+}
+impl RequestBuilder {
+    /// 查询起始时间 (start of the window), Unix seconds. The window spans at most 90 days.
+    pub fn start_time(mut self, value: u32) -> Self {
+        self.start_time = ::core::option::Option::Some(value);
+        self
+    }
+    /// 查询结束时间 (end of the window), Unix seconds. The window spans at most 90 days.
+    pub fn end_time(mut self, value: u32) -> Self {
+        self.end_time = ::core::option::Option::Some(value);
+        self
+    }
+    /// 分页游标 (page cursor): the `next_cursor` of the previous page.
+    pub fn cursor(mut self, value: ::wecom_rooms_runtime::NonEmptyString) -> Self {
+        self.cursor = ::core::option::Option::Some(value);
+        self
+    }
+    /// 分页大小 (page size): 1 to 20, 20 when omitted. Must stay the same across the pages of one listing.
+    pub fn limit(mut self, value: ::wecom_rooms_runtime::Bounded<u32, 1, 20>) -> Self {
+        self.limit = ::core::option::Option::Some(value);
+        self
+    }
+    /// Exactly one of `meeting_room_id` or `rooms_id`.
+    pub fn meeting_room_id_or_rooms_id(mut self, value: MeetingRoomIdOrRoomsId) -> Self {
+        self.meeting_room_id_or_rooms_id = ::core::option::Option::Some(value);
+        self
+    }
+    /// Chooses `meeting_room_id` (replacing any other member of the choice).
+    pub fn meeting_room_id(
+        mut self,
+        value: ::wecom_rooms_runtime::NonEmptyString,
+    ) -> Self {
+        self.meeting_room_id_or_rooms_id = ::core::option::Option::Some(
+            MeetingRoomIdOrRoomsId::MeetingRoomId(value),
+        );
+        self
+    }
+    /// Chooses `rooms_id` (replacing any other member of the choice).
+    pub fn rooms_id(mut self, value: ::wecom_rooms_runtime::NonEmptyString) -> Self {
+        self.meeting_room_id_or_rooms_id = ::core::option::Option::Some(
+            MeetingRoomIdOrRoomsId::RoomsId(value),
+        );
+        self
+    }
+    /// The value, or the first required member left unset.
+    pub fn build(
+        self,
+    ) -> ::core::result::Result<Request, ::wecom_rooms_runtime::MissingMember> {
+        ::core::result::Result::Ok(Request {
+            start_time: self.start_time,
+            end_time: self.end_time,
+            cursor: self.cursor,
+            limit: self.limit,
+            meeting_room_id_or_rooms_id: self
+                .meeting_room_id_or_rooms_id
+                .ok_or(
+                    ::wecom_rooms_runtime::MissingMember("meeting_room_id | rooms_id"),
+                )?,
+        })
+    }
+}
 /// Exactly one of `meeting_room_id` or `rooms_id`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum MeetingRoomIdOrRoomsId {
