@@ -39,7 +39,7 @@ fn run() -> Result<(), Box<dyn StdError>> {
         .map_err(|_| "set WECOM_ACCESS_TOKEN to an access token from WeCom's gettoken API")?;
     let token = AccessToken::new(token)?;
 
-    let request = Request::new(room_id);
+    let request = Request::new(room_id.try_into()?);
     let prepared = match std::env::var("WECOM_BASE_URL") {
         Ok(base_url) => build_request_to(&base_url, &request, &token)?,
         Err(_) => build_request(&request, &token)?,

@@ -50,7 +50,7 @@ pub const BODY_EXCERPT_LEN: usize = 200;
 /// use wecom_rooms::{AccessToken, build_request};
 ///
 /// let token = AccessToken::new("s3cret")?;
-/// let prepared = build_request(&Request::new("RoomId001".into()), &token)?;
+/// let prepared = build_request(&Request::new("RoomId001".parse()?), &token)?;
 /// assert_eq!(
 ///     prepared.to_string(),
 ///     "POST https://qyapi.weixin.qq.com/cgi-bin/meeting/rooms/get_info?access_token=<redacted>",
@@ -156,7 +156,7 @@ pub fn build_request<E: Endpoint>(
 /// use wecom_rooms::{AccessToken, build_request_to};
 ///
 /// let token = AccessToken::new("s3cret")?;
-/// let request = GetInfo::new("RoomId001".into());
+/// let request = GetInfo::new("RoomId001".parse()?);
 /// let prepared = build_request_to("http://127.0.0.1:8080/", &request, &token)?;
 /// assert_eq!(
 ///     prepared.into_http().uri(),
@@ -184,16 +184,17 @@ pub fn build_request_to<E: Endpoint>(
 /// `corpsecret` in the query. The secret is redacted wherever the request is shown.
 ///
 /// ```
-/// use wecom_rooms::build_token_request;
 /// use wecom_rooms::endpoints::GetToken;
+/// use wecom_rooms::{NonEmptyString, build_token_request};
 ///
-/// let prepared = build_token_request(&GetToken::new("ww1234".into(), "s3cret".to_owned().into()))?;
+/// let secret: NonEmptyString = "s3cret".parse()?;
+/// let prepared = build_token_request(&GetToken::new("ww1234".parse()?, secret.into()))?;
 /// assert_eq!(
 ///     prepared.to_string(),
 ///     "GET https://qyapi.weixin.qq.com/cgi-bin/gettoken?corpid=ww1234&corpsecret=<redacted>",
 /// );
 /// assert!(prepared.body().is_empty());
-/// # Ok::<(), wecom_rooms::Error>(())
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn build_token_request(request: &gettoken::request::Request) -> Result<PreparedRequest, Error> {
     build_token_request_to(gettoken::request::ENDPOINT.base_url, request)

@@ -28,7 +28,7 @@
 //! use wecom_rooms::{AccessToken, build_request, parse_response};
 //!
 //! let token = AccessToken::new("ACCESS_TOKEN")?;
-//! let prepared = build_request(&GetInfo::new("RoomId001".into()), &token)?;
+//! let prepared = build_request(&GetInfo::new("RoomId001".parse()?), &token)?;
 //! // Safe to log: the token is redacted.
 //! println!("{prepared}");
 //! let request: http::Request<Vec<u8>> = prepared.into_http();
@@ -192,6 +192,10 @@ pub use schemas::meeting::rooms::{
 pub use endpoint::{
     BODY_EXCERPT_LEN, PreparedRequest, Success, build_request, build_request_to,
     build_token_request, build_token_request_to, parse_body, parse_response,
+};
+/// Checked values: what a typed request holds where its schema sets bounds or lengths.
+pub use wecom_rooms_runtime::{
+    Bounded, BoundedString, BoundedVec, MissingMember, NonEmptyString, NonEmptyVec, OutOfBounds,
 };
 pub use wecom_rooms_runtime::{Endpoint, Outcome};
 

@@ -178,7 +178,10 @@ fn every_endpoint_builds_its_requests_and_reads_its_responses() {
 
 #[test]
 fn gettoken_takes_no_access_token() {
-    let request = wecom_rooms::endpoints::GetToken::new("ww1".into(), "s3cret".to_owned().into());
+    let request = wecom_rooms::endpoints::GetToken::new(
+        "ww1".parse().unwrap(),
+        wecom_rooms_runtime::Secret::new("s3cret".parse().unwrap()),
+    );
     let error = build_request(&request, &AccessToken::new(TOKEN).unwrap()).unwrap_err();
     assert!(matches!(error, Error::InvalidRequest(_)), "{error}");
     assert!(error.to_string().contains("build_token_request"), "{error}");

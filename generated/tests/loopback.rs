@@ -225,7 +225,7 @@ fn the_whole_path_through_a_loopback_server() {
     let token = AccessToken::new(TOKEN).unwrap();
 
     for (room, _, expected) in cases {
-        let request = Request::new((*room).to_owned());
+        let request = Request::new(room.parse().expect("not empty"));
         let prepared = build_request_to(&server.base_url, &request, &token).unwrap();
         let response = send(&agent, prepared.into_http());
 

@@ -4,6 +4,7 @@
 use std::fmt::{Debug, Display};
 use std::path::PathBuf;
 
+use wecom_rooms::NonEmptyString;
 use wecom_rooms::endpoints::GetInfo;
 use wecom_rooms::get_info::request::Request;
 use wecom_rooms::get_info::response::{EXAMPLES, ErrorEnvelope, Response};
@@ -52,13 +53,25 @@ fn debug_of_the_decoded_doc_sample_shows_no_secret() {
     }
 }
 
+fn id(text: &str) -> NonEmptyString {
+    NonEmptyString::new(text).expect("not empty")
+}
+
+/// A request its schema refuses: a typed value can break it only through a closed set's
+/// `Unknown`, here an MRA protocol the schema does not name.
+fn unknown_protocol() -> wecom_rooms::call::request::Request {
+    use wecom_rooms::call::request::{MeetingRoomIdOrMraAddress, MraAddress, Protocol, Request};
+    let address = MraAddress::new(Protocol::Unknown(9), id("10.0.0.1"));
+    Request::new(id("m"), MeetingRoomIdOrMraAddress::MraAddress(address))
+}
+
 #[test]
 fn no_debug_or_display_shows_the_token() {
     let token = AccessToken::new(TOKEN).unwrap();
-    let request = Request::new("RoomId001".into());
+    let request = Request::new(id("RoomId001"));
     let prepared = build_request(&request, &token).unwrap();
     let local = build_request_to("http://127.0.0.1:9/prefix/", &request, &token).unwrap();
-    let rejected = build_request(&Request::new(String::new()), &token).unwrap_err();
+    let rejected = build_request(&unknown_protocol(), &token).unwrap_err();
 
     let mut shown = Vec::new();
     shown.extend(shown_debug(&token));
@@ -90,7 +103,7 @@ fn no_debug_or_display_shows_the_token() {
 #[test]
 fn the_built_request_follows_the_endpoint() {
     let token = AccessToken::new(TOKEN).unwrap();
-    let prepared = build_request(&Request::new("RoomId001".into()), &token).unwrap();
+    let prepared = build_request(&Request::new(id("RoomId001")), &token).unwrap();
     assert_eq!(prepared.method(), http::Method::POST);
     assert_eq!(prepared.headers()["content-type"], "application/json");
     assert_eq!(prepared.body(), br#"{"meeting_room_id":"RoomId001"}"#);
@@ -108,7 +121,7 @@ fn the_built_request_follows_the_endpoint() {
 fn the_token_is_percent_encoded() {
     fn check(token: &str, query: &str) {
         let token = AccessToken::new(token).unwrap();
-        let http = build_request(&Request::new("r".into()), &token)
+        let http = build_request(&Request::new(id("r")), &token)
             .unwrap()
             .into_http();
         assert_eq!(http.uri().query(), Some(query));
@@ -408,7 +421,7 @@ fn http_errors_show_status_and_excerpt() {
 #[test]
 fn invalid_requests_are_refused_before_sending() {
     let token = AccessToken::new(TOKEN).unwrap();
-    let room = Request::new("RoomId001".into());
+    let room = Request::new(id("RoomId001"));
     fn check(got: Result<impl Debug, Error>, reason: &str) {
         match got {
             Err(Error::InvalidRequest(shown)) => assert!(shown.contains(reason), "{shown}"),
@@ -416,8 +429,8 @@ fn invalid_requests_are_refused_before_sending() {
         }
     }
     check(
-        build_request(&Request::new(String::new()), &token),
-        "/meeting_room_id",
+        build_request(&unknown_protocol(), &token),
+        "/mra_address/protocol",
     );
     for base_url in [
         "",

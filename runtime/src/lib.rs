@@ -5,6 +5,9 @@
 //!
 //! - [`Base64String`]: a string field with `contentEncoding: base64`, kept as sent and decoded on demand;
 //! - [`Secret`]: a field marked `x-secret`, whose `Debug` never shows the value;
+//! - [`Bounded`], [`BoundedString`] ([`NonEmptyString`]) and [`BoundedVec`] ([`NonEmptyVec`]):
+//!   integers, strings and lists checked against their schema's bounds when they are made, for
+//!   the types of what a caller sends;
 //! - [`validate`]: the context, errors and report that generated validators fill in;
 //! - [`json`]: JSON Schema's notions of equality, integers and number comparison;
 //! - [`decode`]: the error of a validated decode;
@@ -16,6 +19,7 @@
 #![deny(missing_docs)]
 
 mod base64;
+mod checked;
 pub mod de;
 pub mod decode;
 pub mod endpoint;
@@ -27,5 +31,9 @@ mod secret;
 pub mod validate;
 
 pub use crate::base64::{Base64String, DecodeUtf8Error, is_base64};
+pub use crate::checked::{
+    Bounded, BoundedInt, BoundedString, BoundedVec, MissingMember, NonEmptyString, NonEmptyVec,
+    OutOfBounds,
+};
 pub use crate::endpoint::{Endpoint, Outcome};
 pub use crate::secret::Secret;

@@ -7,6 +7,7 @@ use futures_util::TryStreamExt as _;
 use wecom_rooms::client::Client;
 use wecom_rooms::endpoints::{Book, GetInfo, List, Release};
 use wecom_rooms::list::response::ScheduledStatus;
+use wecom_rooms::{NonEmptyString, NonEmptyVec};
 use wecom_rooms_sim::{Endpoint, SimConfig, Simulator};
 
 #[tokio::main]
@@ -22,13 +23,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .rev()
         .find(|room| room.scheduled_status == ScheduledStatus::Bookable)
         .ok_or("no bookable room")?;
-    let id = free.meeting_room_id.clone();
-    let meeting = String::from("meeting-review");
-    client
-        .call(Book::new(meeting.clone(), vec![id.clone()]))
-        .await?;
-    let room = client.call(GetInfo::new(id.clone())).await?;
-    client.call(Release::new(meeting, vec![id])).await?;
+    let id = NonEmptyString::try_from(free.meeting_room_id.as_str())?;
+    let ids = NonEmptyVec::try_from(vec![id.clone()])?;
+    let meeting = NonEmptyString::try_from("meeting-review")?;
+    client.call(Book::new(meeting.clone(), ids.clone())).await?;
+    let room = client.call(GetInfo::new(id)).await?;
+    client.call(Release::new(meeting, ids)).await?;
 
     println!(
         "{} rooms; booked and released {}",

@@ -18,12 +18,12 @@ pub(crate) enum Target {
 
 impl Target {
     /// The target of a request's either-or pair (the request schema holds exactly one).
-    pub fn from_pair(room: Option<&String>, mra: Option<(u32, &String)>) -> Option<Target> {
+    pub fn from_pair(room: Option<&str>, mra: Option<(u32, &str)>) -> Option<Target> {
         match (room, mra) {
-            (Some(room), None) => Some(Target::Room(room.clone())),
+            (Some(room), None) => Some(Target::Room(room.to_owned())),
             (None, Some((protocol, dial_string))) => Some(Target::Mra {
                 protocol,
-                dial_string: dial_string.clone(),
+                dial_string: dial_string.to_owned(),
             }),
             _ => None,
         }

@@ -56,7 +56,10 @@ async fn a_rate_limit_is_backed_off_until_its_window_passes() {
         .build()
         .unwrap();
     for _ in 0..3 {
-        client.call(GetInfo::new("room-1".into())).await.unwrap();
+        client
+            .call(GetInfo::new("room-1".parse().unwrap()))
+            .await
+            .unwrap();
     }
     assert!(
         sim.fault_counts().rate_limited > 0,
@@ -71,19 +74,28 @@ async fn list_book_read_release_with_one_token() {
     let sim = Simulator::start(SimConfig::new()).await.unwrap();
     let client = client(&sim, 1);
     let mut first_page = List::new();
-    first_page.limit = Some(1);
+    first_page.limit = wecom_rooms::Bounded::new(1);
     let rooms: Vec<_> = client.paginate(first_page).try_collect().await.unwrap();
     assert_eq!(rooms.len(), 4);
     assert_eq!(sim.requests_to(Endpoint::List), 4, "one room a page");
     let booked = client
-        .call(Book::new("meeting-review".into(), vec!["room-2".into()]))
+        .call(Book::new(
+            "meeting-review".parse().unwrap(),
+            wecom_rooms::NonEmptyVec::new(vec!["room-2".parse().unwrap()]).unwrap(),
+        ))
         .await
         .unwrap();
     assert_eq!(booked.meeting_room_list[0].meeting_room_id, "room-2");
-    let room = client.call(GetInfo::new("room-2".into())).await.unwrap();
+    let room = client
+        .call(GetInfo::new("room-2".parse().unwrap()))
+        .await
+        .unwrap();
     assert!(!room.basic_info.meeting_room_name.is_empty());
     client
-        .call(Release::new("meeting-review".into(), vec!["room-2".into()]))
+        .call(Release::new(
+            "meeting-review".parse().unwrap(),
+            wecom_rooms::NonEmptyVec::new(vec!["room-2".parse().unwrap()]).unwrap(),
+        ))
         .await
         .unwrap();
     assert_eq!(sim.requests_to(Endpoint::GetToken), 1);
@@ -98,7 +110,7 @@ async fn concurrent_calls_share_one_token_fetch() {
         .map(|i| {
             let client = client.clone();
             let room = format!("room-{}", i % 3 + 1);
-            tokio::spawn(async move { client.call(GetInfo::new(room)).await })
+            tokio::spawn(async move { client.call(GetInfo::new(room.try_into().unwrap())).await })
         })
         .collect();
     for call in calls {
@@ -117,7 +129,10 @@ async fn a_busy_server_is_retried_until_it_answers() {
         .unwrap();
     let client = client(&sim, 8);
     for _ in 0..20 {
-        client.call(GetConfig::new("room-1".into())).await.unwrap();
+        client
+            .call(GetConfig::new("room-1".parse().unwrap()))
+            .await
+            .unwrap();
     }
     let injected = sim.fault_counts().errors;
     assert!(injected > 0, "the seed injects some -1");
@@ -130,13 +145,22 @@ async fn a_busy_server_is_retried_until_it_answers() {
 async fn an_invalidated_or_expired_token_is_replaced_once() {
     let sim = Simulator::start(SimConfig::new()).await.unwrap();
     let client = client(&sim, 1);
-    client.call(GetInfo::new("room-1".into())).await.unwrap();
+    client
+        .call(GetInfo::new("room-1".parse().unwrap()))
+        .await
+        .unwrap();
     sim.invalidate_tokens();
-    client.call(GetInfo::new("room-1".into())).await.unwrap();
+    client
+        .call(GetInfo::new("room-1".parse().unwrap()))
+        .await
+        .unwrap();
     assert_eq!(sim.requests_to(Endpoint::GetToken), 2);
     assert_eq!(sim.fault_counts().invalidated_tokens, 1);
     sim.clock().advance(Duration::from_secs(7201));
-    client.call(GetInfo::new("room-1".into())).await.unwrap();
+    client
+        .call(GetInfo::new("room-1".parse().unwrap()))
+        .await
+        .unwrap();
     assert_eq!(sim.requests_to(Endpoint::GetToken), 3);
     assert_eq!(
         sim.requests_to(Endpoint::GetInfo),
@@ -154,7 +178,7 @@ async fn dropped_connections_are_retried() {
         .unwrap();
     let client = client(&sim, 10);
     let mut request = ListDevices::new();
-    request.limit = Some(2);
+    request.limit = wecom_rooms::Bounded::new(2);
     let devices: Vec<_> = client.paginate(request).try_collect().await.unwrap();
     assert_eq!(devices.len(), 4);
     let dropped = sim.fault_counts().dropped;

@@ -277,7 +277,13 @@ fn schema_module(
     let mut named = None;
     if options.types {
         let type_name = names::camel(name.rsplit('/').next().unwrap_or(name));
-        let (items, root_type_info) = types::emit(model, root.node, &type_name, &options.schemars);
+        let (items, root_type_info) = types::emit(
+            model,
+            root.node,
+            &type_name,
+            &options.schemars,
+            root.endpoint.is_some(),
+        );
         out.extend(items);
         if let Some(outcome) = &root_type_info.outcome {
             out.extend(outcome_impl(&root_type_info.ty, outcome));

@@ -37,6 +37,12 @@ enum Ty {
     Vec(Box<Ty>),
     Named(usize),
     Value,
+    /// An integer checked against bounds narrower than its type's (`Bounded`).
+    BoundedInt(IntTy, i128, i128),
+    /// A string checked against a length in characters (`BoundedString`); no maximum is `None`.
+    BoundedStr(u64, Option<u64>),
+    /// A list checked against its number of items (`BoundedVec`).
+    BoundedVec(Box<Ty>, u64, Option<u64>),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -118,7 +124,13 @@ enum DefBody {
     Struct {
         fields: Vec<Field>,
         extra: Option<String>,
+        /// An either-or pair (or more): one field holding which member was sent.
+        choice: Option<Choice>,
+        /// The name of its builder, for a request's struct of more than two members.
+        builder: Option<String>,
     },
+    /// The enum of an either-or choice: one variant per member, each the member's type.
+    Choice { variants: Vec<(String, Field)> },
     ClosedInt {
         repr: IntTy,
         variants: Vec<(String, i128, Vec<String>)>,
@@ -136,6 +148,16 @@ enum DefBody {
         then: (String, Ty),
         otherwise: (String, Ty),
     },
+}
+
+/// The field of a struct that holds an either-or choice.
+#[derive(Debug)]
+struct Choice {
+    rust: String,
+    /// The def of the choice's enum.
+    def: usize,
+    /// Where its members sit among the struct's fields (for encoding in the schema's order).
+    position: usize,
 }
 
 #[derive(Debug)]
@@ -172,8 +194,10 @@ pub fn emit(
     root: NodeId,
     root_name: &str,
     schemars: &Schemars,
+    checked: bool,
 ) -> (TokenStream, RootType) {
     let mut cx = TypeCx {
+        checked,
         model,
         defs: Vec::new(),
         named: BTreeMap::new(),
@@ -279,6 +303,9 @@ pub struct OutcomeVariants {
 }
 
 struct TypeCx<'m> {
+    /// Whether bounds and lengths become checked types (`Bounded`, `BoundedString`,
+    /// `BoundedVec`): for what a caller sends, so that a typed value satisfies them.
+    checked: bool,
     model: &'m Model,
     defs: Vec<Def>,
     /// Named types already made, by the node that shapes them.
@@ -364,7 +391,10 @@ impl<'m> TypeCx<'m> {
 
     /// The type of node `id`; `name` is the name a new named type would get.
     fn ty(&mut self, id: NodeId, name: Option<Name>) -> Ty {
-        let ty = self.unwrapped_ty(id, name);
+        let mut ty = self.unwrapped_ty(id, name);
+        if self.checked {
+            ty = self.bounded(id, ty);
+        }
         if self.is_secret(id) {
             Ty::Secret(Box::new(ty))
         } else {
@@ -433,6 +463,69 @@ impl<'m> TypeCx<'m> {
         }
     }
 
+    /// `ty` checked against the bounds, lengths and item counts that the nodes from `id` to its
+    /// shape set, where they are narrower than `ty` keeps by itself.
+    fn bounded(&self, id: NodeId, ty: Ty) -> Ty {
+        let chain: Vec<&Keywords> = self
+            .chain(id)
+            .into_iter()
+            .filter_map(|n| self.keywords(n))
+            .collect();
+        let int = |n: &serde_json::Number| {
+            n.as_i64()
+                .map(i128::from)
+                .or_else(|| n.as_u64().map(i128::from))
+        };
+        match ty {
+            Ty::Int(repr) => {
+                let (mut lo, mut hi) = repr.bounds();
+                for k in &chain {
+                    if let Some(m) = k.minimum.as_ref().and_then(int) {
+                        lo = lo.max(m);
+                    }
+                    if let Some(m) = k.exclusive_minimum.as_ref().and_then(int) {
+                        lo = lo.max(m + 1);
+                    }
+                    if let Some(m) = k.maximum.as_ref().and_then(int) {
+                        hi = hi.min(m);
+                    }
+                    if let Some(m) = k.exclusive_maximum.as_ref().and_then(int) {
+                        hi = hi.min(m - 1);
+                    }
+                }
+                if (lo, hi) == repr.bounds() || lo > hi {
+                    Ty::Int(repr)
+                } else {
+                    Ty::BoundedInt(repr, lo, hi)
+                }
+            }
+            Ty::String | Ty::Vec(_) => {
+                let string = ty == Ty::String;
+                let (mut lo, mut hi) = (0u64, None::<u64>);
+                for k in &chain {
+                    let (min, max) = if string {
+                        (k.min_length, k.max_length)
+                    } else {
+                        (k.min_items, k.max_items)
+                    };
+                    lo = lo.max(min.unwrap_or(0));
+                    hi = match (hi, max) {
+                        (Some(a), Some(b)) => Some(a.min(b)),
+                        (a, b) => a.or(b),
+                    };
+                }
+                if (lo == 0 && hi.is_none()) || hi.is_some_and(|h| h < lo) {
+                    ty
+                } else if let Ty::Vec(inner) = ty {
+                    Ty::BoundedVec(inner, lo, hi)
+                } else {
+                    Ty::BoundedStr(lo, hi)
+                }
+            }
+            other => other,
+        }
+    }
+
     /// Whether `branches` (of an object's `oneOf` or `anyOf`) only say which of the object's
     /// own members must be present, as an either-or pair does: the object keeps its struct, and
     /// the choice is left to the validators.
@@ -475,6 +568,8 @@ impl<'m> TypeCx<'m> {
             DefBody::Struct {
                 fields: Vec::new(),
                 extra: None,
+                choice: None,
+                builder: None,
             },
         ) {
             Ty::Named(index) => index,
@@ -489,23 +584,98 @@ impl<'m> TypeCx<'m> {
             .additional_properties
             .is_some_and(|a| matches!(self.model.node(a).schema, Schema::Bool(false)))
             && k.pattern_properties.is_empty();
+        let choice_members = self.presence_choice(k);
+        let choice_members = choice_members.as_deref().unwrap_or_default();
         let mut fields = Vec::new();
+        let mut chosen = Vec::new();
+        let mut position = None;
         let mut scope = Scope::default();
+        if !choice_members.is_empty() {
+            let names: Vec<&str> = choice_members.iter().map(String::as_str).collect();
+            scope.reserve(&snake(&names.join("_or_")));
+        }
         for (wire, sub) in &k.properties {
-            let rust = scope.claim(snake(wire));
+            let in_choice = choice_members.contains(wire);
+            let rust = if in_choice {
+                snake(wire)
+            } else {
+                scope.claim(snake(wire))
+            };
             let ty = self.ty(*sub, Some(Name::nested(&type_name, &camel(wire))));
-            fields.push(Field {
+            let field = Field {
                 rust,
                 wire: wire.clone(),
                 node: *sub,
                 ty,
                 required: k.required.contains(wire),
                 doc: self.doc(*sub),
-            });
+            };
+            if in_choice {
+                position.get_or_insert(fields.len());
+                chosen.push(field);
+            } else {
+                fields.push(field);
+            }
         }
+        let choice = match position {
+            Some(position) => {
+                let names: Vec<&str> = choice_members.iter().map(String::as_str).collect();
+                let joined = names.join("_or_");
+                let rust = snake(&joined);
+                let enum_name = self
+                    .scope
+                    .pick(&[camel(&joined), format!("{type_name}{}", camel(&joined))]);
+                let quoted: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
+                let doc = vec![format!(" Exactly one of {}.", join_or(&quoted))];
+                let mut variant_scope = Scope::default();
+                let variants = chosen
+                    .into_iter()
+                    .map(|f| (variant_scope.claim(camel(&f.wire)), f))
+                    .collect();
+                let node = k.one_of[0];
+                let Ty::Named(def) = self.add(node, &enum_name, doc, DefBody::Choice { variants })
+                else {
+                    unreachable!("add returns a named type")
+                };
+                Some(Choice {
+                    rust,
+                    def,
+                    position,
+                })
+            }
+            None => None,
+        };
         let extra = (!denies_others).then(|| scope.claim("extra".to_owned()));
-        self.defs[index].body = DefBody::Struct { fields, extra };
+        let members = fields.len() + usize::from(choice.is_some());
+        let builder = (self.checked && members > 2)
+            .then(|| self.scope.pick(&[format!("{type_name}Builder")]));
+        self.defs[index].body = DefBody::Struct {
+            fields,
+            extra,
+            choice,
+            builder,
+        };
         Ty::Named(index)
+    }
+
+    /// The members of an either-or choice: a `oneOf` whose branches each require one member of
+    /// the object's own properties, a different one each, none of them required by the object
+    /// itself. Exactly one is then present in every valid instance, so one field holds it.
+    fn presence_choice(&self, k: &Keywords) -> Option<Vec<String>> {
+        if k.one_of.len() < 2 || !self.only_presence(k, &k.one_of) {
+            return None;
+        }
+        let mut members = Vec::new();
+        for &branch in &k.one_of {
+            let [member] = self.keywords(branch)?.required.as_slice() else {
+                return None;
+            };
+            if members.contains(member) || k.required.contains(member) {
+                return None;
+            }
+            members.push(member.clone());
+        }
+        Some(members)
     }
 
     fn closed_set(&mut self, shape: NodeId, k: &Keywords, name: &str) -> Option<Ty> {
@@ -601,13 +771,15 @@ impl<'m> TypeCx<'m> {
     fn kind(&self, ty: &Ty, _k: Option<&Keywords>) -> Option<Kind> {
         Some(match ty {
             Ty::Bool => Kind::Bool,
-            Ty::Int(_) => Kind::Int,
+            Ty::Int(_) | Ty::BoundedInt(..) => Kind::Int,
+            Ty::BoundedStr(..) => Kind::Str,
+            Ty::BoundedVec(..) => Kind::Seq,
             Ty::F64 => Kind::Float,
             Ty::String | Ty::Base64 => Kind::Str,
             Ty::Secret(inner) => return self.kind(inner, None),
             Ty::Vec(_) => Kind::Seq,
             Ty::Named(i) => match &self.defs[*i].body {
-                DefBody::Struct { .. } => Kind::Map,
+                DefBody::Struct { .. } | DefBody::Choice { .. } => Kind::Map,
                 DefBody::ClosedInt { .. } => Kind::Int,
                 DefBody::ClosedStr { .. } => Kind::Str,
                 DefBody::Alternatives { .. } | DefBody::Discriminated { .. } => return None,
@@ -688,6 +860,37 @@ impl<'m> TypeCx<'m> {
                 quote!(#name)
             }
             Ty::Value => quote!(::serde_json::Value),
+            Ty::BoundedInt(repr, lo, hi) => {
+                let int = repr.tokens();
+                let (lo, hi) = (
+                    proc_macro2::Literal::i128_unsuffixed(*lo),
+                    proc_macro2::Literal::i128_unsuffixed(*hi),
+                );
+                quote!(::wecom_rooms_runtime::Bounded<#int, #lo, #hi>)
+            }
+            Ty::BoundedStr(1, None) => quote!(::wecom_rooms_runtime::NonEmptyString),
+            Ty::BoundedStr(lo, hi) => {
+                let lo = proc_macro2::Literal::usize_unsuffixed(*lo as usize);
+                match hi {
+                    None => quote!(::wecom_rooms_runtime::BoundedString<#lo>),
+                    Some(hi) => {
+                        let hi = proc_macro2::Literal::usize_unsuffixed(*hi as usize);
+                        quote!(::wecom_rooms_runtime::BoundedString<#lo, #hi>)
+                    }
+                }
+            }
+            Ty::BoundedVec(inner, lo, hi) => {
+                let inner = self.ty_tokens(inner, defs);
+                let lo_lit = proc_macro2::Literal::usize_unsuffixed(*lo as usize);
+                match hi {
+                    None if *lo == 1 => quote!(::wecom_rooms_runtime::NonEmptyVec<#inner>),
+                    None => quote!(::wecom_rooms_runtime::BoundedVec<#inner, #lo_lit>),
+                    Some(hi) => {
+                        let hi = proc_macro2::Literal::usize_unsuffixed(*hi as usize);
+                        quote!(::wecom_rooms_runtime::BoundedVec<#inner, #lo_lit, #hi>)
+                    }
+                }
+            }
         }
     }
 
@@ -713,9 +916,13 @@ impl<'m> TypeCx<'m> {
 
     fn traits(ty: &Ty, table: &[(bool, bool, bool)]) -> (bool, bool, bool) {
         match ty {
-            Ty::Bool | Ty::Int(_) => (true, true, true),
+            Ty::Bool | Ty::Int(_) | Ty::BoundedInt(..) => (true, true, true),
             Ty::F64 => (false, false, true),
-            Ty::String | Ty::Base64 => (true, true, false),
+            Ty::String | Ty::Base64 | Ty::BoundedStr(..) => (true, true, false),
+            Ty::BoundedVec(inner, ..) => {
+                let (eq, hash, _) = Self::traits(inner, table);
+                (eq, hash, false)
+            }
             Ty::Value => (true, false, false),
             Ty::Secret(inner) | Ty::Vec(inner) => {
                 let (eq, hash, _) = Self::traits(inner, table);
@@ -733,9 +940,24 @@ impl<'m> TypeCx<'m> {
             })
         };
         match &defs[index].body {
-            DefBody::Struct { fields, extra } => {
+            DefBody::Struct {
+                fields,
+                extra,
+                choice,
+                ..
+            } => {
                 let (eq, hash, _) = all(fields.iter().map(|f| &f.ty).collect());
-                (eq, hash && extra.is_none(), false)
+                let (choice_eq, choice_hash, _) =
+                    choice.as_ref().map_or((true, true, true), |c| table[c.def]);
+                (
+                    eq && choice_eq,
+                    hash && choice_hash && extra.is_none(),
+                    false,
+                )
+            }
+            DefBody::Choice { variants } => {
+                let (eq, hash, _) = all(variants.iter().map(|v| &v.1.ty).collect());
+                (eq, hash, false)
             }
             DefBody::ClosedInt { .. } => (true, true, true),
             DefBody::ClosedStr { .. } => (true, true, false),
@@ -810,8 +1032,8 @@ impl<'m> TypeCx<'m> {
         let body = self.def_body_tokens(def, defs);
         let name = ident(&def.name);
         let schema = match &def.body {
-            // Derived along with serde's impls.
-            DefBody::Struct { .. } => return body,
+            // Derived along with serde's impls, or written with them.
+            DefBody::Struct { .. } | DefBody::Choice { .. } => return body,
             DefBody::ClosedInt { repr, variants } => {
                 let (min, max) = repr.range();
                 let known: Vec<String> = variants
@@ -855,9 +1077,37 @@ impl<'m> TypeCx<'m> {
         let name = ident(&def.name);
         let doc = doc_attrs(&def.doc);
         match &def.body {
-            DefBody::Struct { fields, extra } => {
-                self.struct_tokens(index, &name, &doc, fields, extra.as_deref(), defs)
+            DefBody::Struct {
+                fields,
+                extra,
+                choice,
+                builder,
+            } => {
+                let body = match choice {
+                    None => self.struct_tokens(index, &name, &doc, fields, extra.as_deref(), defs),
+                    Some(choice) => self.choice_struct_tokens(
+                        index,
+                        &name,
+                        &doc,
+                        fields,
+                        extra.as_deref(),
+                        choice,
+                        defs,
+                    ),
+                };
+                let builder = builder.as_deref().map(|builder| {
+                    self.builder_tokens(
+                        &name,
+                        builder,
+                        fields,
+                        extra.as_deref(),
+                        choice.as_ref(),
+                        defs,
+                    )
+                });
+                quote! { #body #builder }
             }
+            DefBody::Choice { variants } => self.choice_tokens(index, &name, &doc, variants, defs),
             DefBody::ClosedInt { repr, variants } => {
                 self.closed_int_tokens(index, &name, &doc, *repr, variants)
             }
@@ -997,38 +1247,7 @@ impl<'m> TypeCx<'m> {
                 }
             }
         });
-        let mut members = Vec::new();
-        let mut params = Vec::new();
-        let mut inits = Vec::new();
-        for field in fields {
-            let rust = ident(&field.rust);
-            let ty = self.ty_tokens(&field.ty, defs);
-            let doc = doc_attrs(&field.doc);
-            let wire = &field.wire;
-            let rename = (field.rust != *wire).then(|| quote!(#[serde(rename = #wire)]));
-            let int = matches!(field.ty, Ty::Int(_));
-            if field.required {
-                let with = int.then(
-                    || quote!(#[serde(deserialize_with = "::wecom_rooms_runtime::de::integer")]),
-                );
-                members.push(quote! { #doc #rename #with pub #rust: #ty, });
-                params.push(quote! { #rust: #ty });
-                inits.push(quote! { #rust });
-            } else {
-                let with = if int {
-                    quote!(#[serde(deserialize_with = "::wecom_rooms_runtime::de::present_integer")])
-                } else {
-                    quote!(#[serde(deserialize_with = "::wecom_rooms_runtime::de::present")])
-                };
-                members.push(quote! {
-                    #doc #rename
-                    #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
-                    #with
-                    pub #rust: ::core::option::Option<#ty>,
-                });
-                inits.push(quote! { #rust: ::core::option::Option::None });
-            }
-        }
+        let (mut members, params, mut inits) = self.field_tokens(fields, defs, true);
         if let Some(extra) = extra {
             let extra = ident(extra);
             members.push(quote! {
@@ -1069,6 +1288,437 @@ impl<'m> TypeCx<'m> {
 
             #default
             #map_only_impls
+        }
+    }
+
+    /// The serde fields of a struct's members, the parameters of its constructor (the required
+    /// members) and the constructor's initializers.
+    fn field_tokens(
+        &self,
+        fields: &[Field],
+        defs: &[Def],
+        serde: bool,
+    ) -> (Vec<TokenStream>, Vec<TokenStream>, Vec<TokenStream>) {
+        let mut members = Vec::new();
+        let mut params = Vec::new();
+        let mut inits = Vec::new();
+        for field in fields {
+            let rust = ident(&field.rust);
+            let ty = self.ty_tokens(&field.ty, defs);
+            let doc = doc_attrs(&field.doc);
+            let wire = &field.wire;
+            let rename = (field.rust != *wire).then(|| quote!(#[serde(rename = #wire)]));
+            let int = matches!(field.ty, Ty::Int(_));
+            if field.required {
+                let with = int.then(
+                    || quote!(#[serde(deserialize_with = "::wecom_rooms_runtime::de::integer")]),
+                );
+                if serde {
+                    members.push(quote! { #doc #rename #with pub #rust: #ty, });
+                } else {
+                    members.push(quote! { #doc pub #rust: #ty, });
+                }
+                params.push(quote! { #rust: #ty });
+                inits.push(quote! { #rust });
+            } else {
+                let with = if int {
+                    quote!(#[serde(deserialize_with = "::wecom_rooms_runtime::de::present_integer")])
+                } else {
+                    quote!(#[serde(deserialize_with = "::wecom_rooms_runtime::de::present")])
+                };
+                if serde {
+                    members.push(quote! {
+                        #doc #rename
+                        #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
+                        #with
+                        pub #rust: ::core::option::Option<#ty>,
+                    });
+                } else {
+                    members.push(quote! { #doc pub #rust: ::core::option::Option<#ty>, });
+                }
+                inits.push(quote! { #rust: ::core::option::Option::None });
+            }
+        }
+        (members, params, inits)
+    }
+
+    /// A struct holding an either-or choice in one field. serde's `flatten` does not combine
+    /// with `deny_unknown_fields`, so decoding goes through a private struct with every member
+    /// of the choice optional (the struct of old), then checks that exactly one was sent.
+    #[allow(clippy::too_many_arguments)]
+    fn choice_struct_tokens(
+        &self,
+        index: usize,
+        name: &Ident,
+        doc: &TokenStream,
+        fields: &[Field],
+        extra: Option<&str>,
+        choice: &Choice,
+        defs: &[Def],
+    ) -> TokenStream {
+        let derives = self.derives(index, false);
+        let DefBody::Choice { variants } = &defs[choice.def].body else {
+            unreachable!("a choice field holds a choice enum")
+        };
+        let choice_name = ident(&defs[choice.def].name);
+        let choice_rust = ident(&choice.rust);
+        let choice_doc = doc_attrs(&defs[choice.def].doc);
+        let (mut members, mut params, mut inits) = self.field_tokens(fields, defs, false);
+        members.insert(
+            choice.position,
+            quote! { #choice_doc pub #choice_rust: #choice_name, },
+        );
+        params.insert(
+            fields[..choice.position]
+                .iter()
+                .filter(|f| f.required)
+                .count(),
+            quote! { #choice_rust: #choice_name },
+        );
+        inits.insert(choice.position, quote! { #choice_rust });
+        // The private struct: every member, those of the choice optional.
+        let mut wire_fields: Vec<Field> = Vec::new();
+        for field in fields {
+            wire_fields.push(Field {
+                rust: field.rust.clone(),
+                wire: field.wire.clone(),
+                node: field.node,
+                ty: field.ty.clone(),
+                required: field.required,
+                doc: field.doc.clone(),
+            });
+        }
+        for (i, (_, field)) in variants.iter().enumerate() {
+            wire_fields.insert(
+                choice.position + i,
+                Field {
+                    rust: field.rust.clone(),
+                    wire: field.wire.clone(),
+                    node: field.node,
+                    ty: field.ty.clone(),
+                    required: false,
+                    doc: field.doc.clone(),
+                },
+            );
+        }
+        let (mut wire_members, ..) = self.field_tokens(&wire_fields, defs, true);
+        let deny = match extra {
+            None => quote!(#[serde(deny_unknown_fields)]),
+            Some(extra) => {
+                let extra = ident(extra);
+                wire_members.push(quote! {
+                    #[serde(flatten)]
+                    #extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                });
+                members.push(quote! {
+                    /// Members the schema does not name, kept so that decoding and encoding again loses nothing.
+                    pub #extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                });
+                inits.push(quote! { #extra: ::serde_json::Map::new() });
+                quote!()
+            }
+        };
+        let plain: Vec<Ident> = fields.iter().map(|f| ident(&f.rust)).collect();
+        let extra_move = extra.map(|e| {
+            let e = ident(e);
+            quote! { #e: wire.#e, }
+        });
+        let wires: Vec<&String> = variants.iter().map(|(_, f)| &f.wire).collect();
+        let quoted: Vec<String> = wires.iter().map(|w| format!("`{w}`")).collect();
+        let exactly = format!("exactly one of {} must be present", join_or(&quoted));
+        let mut arms = Vec::new();
+        for (i, (variant, field)) in variants.iter().enumerate() {
+            let variant = ident(variant);
+            let pattern = (0..variants.len()).map(|j| {
+                if i == j {
+                    quote!(::core::option::Option::Some(value))
+                } else {
+                    quote!(::core::option::Option::None)
+                }
+            });
+            let _ = field;
+            arms.push(quote! { (#(#pattern,)*) => #choice_name::#variant(value), });
+        }
+        let taken = variants.iter().map(|(_, f)| {
+            let f = ident(&f.rust);
+            quote!(wire.#f)
+        });
+        // Encoding: the members in the schema's order, the choice's one where its members sit.
+        let choice_arms = variants.iter().map(|(variant, field)| {
+            let variant = ident(variant);
+            let wire = &field.wire;
+            quote! { #choice_name::#variant(value) => map.serialize_entry(#wire, value)?, }
+        });
+        let choice_entry = quote! { match &self.#choice_rust { #(#choice_arms)* } };
+        let mut entries = Vec::new();
+        for (i, field) in fields.iter().enumerate() {
+            if i == choice.position {
+                entries.push(choice_entry.clone());
+            }
+            let rust = ident(&field.rust);
+            let wire = &field.wire;
+            entries.push(if field.required {
+                quote! { map.serialize_entry(#wire, &self.#rust)?; }
+            } else {
+                quote! {
+                    if let ::core::option::Option::Some(value) = &self.#rust {
+                        map.serialize_entry(#wire, value)?;
+                    }
+                }
+            });
+        }
+        if choice.position == fields.len() {
+            entries.push(choice_entry.clone());
+        }
+        if let Some(extra) = extra {
+            let extra = ident(extra);
+            entries.push(quote! {
+                for (key, value) in &self.#extra {
+                    map.serialize_entry(key, value)?;
+                }
+            });
+        }
+        let expecting = format!("an object ({name})");
+        let new_doc = format!(
+            " A `{name}` with the required members and the choice given, and every optional member absent."
+        );
+        let schemars = match self.schemars {
+            Schemars::Off => quote!(),
+            _ => {
+                let derive = self.gated(quote!(derive(::schemars::JsonSchema)));
+                let cfg = match self.schemars {
+                    Schemars::Feature(feature) => quote!(#[cfg(feature = #feature)]),
+                    _ => quote!(),
+                };
+                let type_name = name.to_string();
+                quote! {
+                    #cfg
+                    impl ::schemars::JsonSchema for #name {
+                        fn schema_name() -> ::std::borrow::Cow<'static, str> {
+                            ::std::borrow::Cow::Borrowed(#type_name)
+                        }
+                        // The schema of the members, with the choice's all optional: it accepts
+                        // more than the type decodes, never less.
+                        fn json_schema(generator: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+                            #derive
+                            #[allow(dead_code)]
+                            #deny
+                            struct Wire { #(#wire_members)* }
+                            <Wire as ::schemars::JsonSchema>::json_schema(generator)
+                        }
+                    }
+                }
+            }
+        };
+        quote! {
+            #doc
+            #derives
+            pub struct #name {
+                #(#members)*
+            }
+
+            impl #name {
+                #[doc = #new_doc]
+                #[allow(clippy::too_many_arguments)]
+                pub fn new(#(#params),*) -> Self {
+                    #name { #(#inits),* }
+                }
+            }
+
+            impl ::serde::Serialize for #name {
+                fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error> {
+                    use ::serde::ser::SerializeMap as _;
+                    let mut map = serializer.serialize_map(::core::option::Option::None)?;
+                    #(#entries)*
+                    map.end()
+                }
+            }
+
+            impl<'de> ::serde::Deserialize<'de> for #name {
+                fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::core::result::Result<Self, D::Error> {
+                    #[derive(::serde::Deserialize)]
+                    #deny
+                    struct Wire { #(#wire_members)* }
+                    struct MapOnly;
+                    impl<'de> ::serde::de::Visitor<'de> for MapOnly {
+                        type Value = #name;
+                        fn expecting(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                            f.write_str(#expecting)
+                        }
+                        fn visit_map<A: ::serde::de::MapAccess<'de>>(self, map: A) -> ::core::result::Result<#name, A::Error> {
+                            let wire = <Wire as ::serde::Deserialize>::deserialize(::serde::de::value::MapAccessDeserializer::new(map))?;
+                            let #choice_rust = match (#(#taken,)*) {
+                                #(#arms)*
+                                _ => return ::core::result::Result::Err(<A::Error as ::serde::de::Error>::custom(#exactly)),
+                            };
+                            ::core::result::Result::Ok(#name { #(#plain: wire.#plain,)* #choice_rust, #extra_move })
+                        }
+                    }
+                    deserializer.deserialize_map(MapOnly)
+                }
+            }
+
+            #schemars
+        }
+    }
+
+    /// A builder for a request's struct of more than two members: a method per member (and per
+    /// member of its choice), and `build`, which names a required member left unset.
+    fn builder_tokens(
+        &self,
+        name: &Ident,
+        builder: &str,
+        fields: &[Field],
+        extra: Option<&str>,
+        choice: Option<&Choice>,
+        defs: &[Def],
+    ) -> TokenStream {
+        let builder = ident(builder);
+        let mut slots = Vec::new();
+        let mut setters = Vec::new();
+        let mut takes = Vec::new();
+        let mut required = false;
+        for field in fields {
+            let rust = ident(&field.rust);
+            let ty = self.ty_tokens(&field.ty, defs);
+            let doc = doc_attrs(&field.doc);
+            let wire = &field.wire;
+            slots.push(quote! { #rust: ::core::option::Option<#ty>, });
+            setters.push(quote! {
+                #doc
+                pub fn #rust(mut self, value: #ty) -> Self {
+                    self.#rust = ::core::option::Option::Some(value);
+                    self
+                }
+            });
+            takes.push(if field.required {
+                required = true;
+                quote! { #rust: self.#rust.ok_or(::wecom_rooms_runtime::MissingMember(#wire))?, }
+            } else {
+                quote! { #rust: self.#rust, }
+            });
+        }
+        if let Some(choice) = choice {
+            required = true;
+            let rust = ident(&choice.rust);
+            let enum_name = ident(&defs[choice.def].name);
+            let doc = doc_attrs(&defs[choice.def].doc);
+            slots.push(quote! { #rust: ::core::option::Option<#enum_name>, });
+            setters.push(quote! {
+                #doc
+                pub fn #rust(mut self, value: #enum_name) -> Self {
+                    self.#rust = ::core::option::Option::Some(value);
+                    self
+                }
+            });
+            let mut names = Vec::new();
+            if let DefBody::Choice { variants } = &defs[choice.def].body {
+                for (variant, field) in variants {
+                    names.push(field.wire.clone());
+                    let method = ident(&field.rust);
+                    let variant = ident(variant);
+                    let ty = self.ty_tokens(&field.ty, defs);
+                    let doc = format!(
+                        " Chooses `{}` (replacing any other member of the choice).",
+                        field.wire
+                    );
+                    setters.push(quote! {
+                        #[doc = #doc]
+                        pub fn #method(mut self, value: #ty) -> Self {
+                            self.#rust = ::core::option::Option::Some(#enum_name::#variant(value));
+                            self
+                        }
+                    });
+                }
+            }
+            let missing = names.join(" | ");
+            takes.push(quote! { #rust: self.#rust.ok_or(::wecom_rooms_runtime::MissingMember(#missing))?, });
+        }
+        if let Some(extra) = extra {
+            let extra = ident(extra);
+            takes.push(quote! { #extra: ::serde_json::Map::new(), });
+        }
+        let builder_doc =
+            format!(" Builds a [`{name}`] member by member: see [`{name}::builder`].");
+        let (build_ty, build_body, build_doc) = if required {
+            (
+                quote!(::core::result::Result<#name, ::wecom_rooms_runtime::MissingMember>),
+                quote! { ::core::result::Result::Ok(#name { #(#takes)* }) },
+                " The value, or the first required member left unset.",
+            )
+        } else {
+            (
+                quote!(#name),
+                quote! { #name { #(#takes)* } },
+                " The value, with the members not set absent.",
+            )
+        };
+        quote! {
+            impl #name {
+                /// A builder with every member unset.
+                pub fn builder() -> #builder {
+                    #builder::default()
+                }
+            }
+
+            #[doc = #builder_doc]
+            #[derive(Clone, Debug, Default)]
+            #[must_use]
+            pub struct #builder {
+                #(#slots)*
+            }
+
+            impl #builder {
+                #(#setters)*
+
+                #[doc = #build_doc]
+                pub fn build(self) -> #build_ty {
+                    #build_body
+                }
+            }
+        }
+    }
+
+    /// The enum of an either-or choice: it encodes as the one member it holds.
+    fn choice_tokens(
+        &self,
+        index: usize,
+        name: &Ident,
+        doc: &TokenStream,
+        variants: &[(String, Field)],
+        defs: &[Def],
+    ) -> TokenStream {
+        let derives = self.derives(index, false);
+        let mut members = Vec::new();
+        let mut arms = Vec::new();
+        for (variant, field) in variants {
+            let variant = ident(variant);
+            let ty = self.ty_tokens(&field.ty, defs);
+            let doc = doc_attrs(&field.doc);
+            let wire = &field.wire;
+            let member = format!(" The member `{wire}`.");
+            let gap = (!field.doc.is_empty()).then(|| quote!(#[doc = ""]));
+            members.push(quote! { #[doc = #member] #gap #doc #variant(#ty), });
+            arms.push(quote! { #name::#variant(value) => map.serialize_entry(#wire, value)?, });
+        }
+        quote! {
+            #doc
+            #derives
+            pub enum #name {
+                #(#members)*
+            }
+
+            impl ::serde::Serialize for #name {
+                /// One member: an object of it alone, or that member of the object it is in.
+                fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error> {
+                    use ::serde::ser::SerializeMap as _;
+                    let mut map = serializer.serialize_map(::core::option::Option::Some(1))?;
+                    match self {
+                        #(#arms)*
+                    }
+                    map.end()
+                }
+            }
         }
     }
 
@@ -1431,8 +2081,30 @@ impl TypeCx<'_> {
         x: TokenStream,
         by_ref: bool,
     ) -> Option<Vec<TokenStream>> {
-        if let Ty::Secret(inner) = ty {
-            return self.value_check(inner, node, defs, exact, quote!(#x.expose()), true);
+        match ty {
+            Ty::Secret(inner) => {
+                return self.value_check(inner, node, defs, exact, quote!(#x.expose()), true);
+            }
+            // The checked types are read as what they hold: their own checks repeat the
+            // schema's, so checking again is redundant but sound.
+            Ty::BoundedInt(repr, ..) => {
+                return self.value_check(
+                    &Ty::Int(*repr),
+                    node,
+                    defs,
+                    exact,
+                    quote!(#x.get()),
+                    false,
+                );
+            }
+            Ty::BoundedStr(..) => {
+                return self.value_check(&Ty::String, node, defs, exact, x, by_ref);
+            }
+            Ty::BoundedVec(inner, ..) => {
+                let vec = Ty::Vec(inner.clone());
+                return self.value_check(&vec, node, defs, exact, x, by_ref);
+            }
+            _ => {}
         }
         let chain = self.chain(node);
         let (&shape, links) = chain.split_last()?;
@@ -1476,7 +2148,13 @@ impl TypeCx<'_> {
                 checks.push(quote! { #x.satisfies_schema() });
                 return Some(checks);
             }
-            Ty::Value | Ty::Secret(_) => return None,
+            Ty::Value
+            | Ty::Secret(_)
+            | Ty::BoundedInt(..)
+            | Ty::BoundedStr(..)
+            | Ty::BoundedVec(..) => {
+                return None;
+            }
         };
         let k = shape_k?;
         if k.assertions().iter().any(|a| !allowed.contains(a)) {
@@ -1595,7 +2273,11 @@ impl TypeCx<'_> {
         let only = |allowed: &[&str]| assertions.iter().all(|a| allowed.contains(a));
         let name = ident(&def.name);
         match &def.body {
-            DefBody::Struct { fields, extra } => {
+            DefBody::Choice { .. }
+            | DefBody::Struct {
+                choice: Some(_), ..
+            } => None,
+            DefBody::Struct { fields, extra, .. } => {
                 if !only(&["type", "properties", "required", "additionalProperties"]) {
                     return None;
                 }

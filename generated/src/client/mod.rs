@@ -7,7 +7,7 @@
 //! use wecom_rooms::endpoints::GetInfo;
 //!
 //! let client = Client::builder("ww1234", std::env::var("WECOM_SECRET")?).build()?;
-//! let room = client.call(GetInfo::new("RoomId001".into())).await?;
+//! let room = client.call(GetInfo::new("RoomId001".parse()?)).await?;
 //! println!("{}", room.basic_info.meeting_room_name);
 //! # Ok(())
 //! # }
@@ -22,7 +22,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use tracing::Instrument as _;
-use wecom_rooms_runtime::{Endpoint, Outcome, Secret};
+use wecom_rooms_runtime::{Endpoint, NonEmptyString, Outcome, Secret};
 
 pub use error::{CallError, Cause};
 pub use paginate::{Page, Paginated};
@@ -328,7 +328,13 @@ impl<S: TokenStore> Client<S> {
         move || {
             Box::pin(
                 async move {
-                    let request = GetToken::new(inner.corp_id.clone(), inner.secret.clone());
+                    // Empty credentials break gettoken's schema: refused here, never sent.
+                    let empty = |what: &str| Error::InvalidRequest(format!("{what} is empty"));
+                    let corp_id = NonEmptyString::new(inner.corp_id.clone())
+                        .ok_or_else(|| empty("corpid"))?;
+                    let secret = NonEmptyString::new(inner.secret.expose().clone())
+                        .ok_or_else(|| empty("corpsecret"))?;
+                    let request = GetToken::new(corp_id, Secret::new(secret));
                     let prepared = build_token_request_to(&inner.base_url, &request)?;
                     let body =
                         send(&inner.http, prepared)

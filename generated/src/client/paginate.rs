@@ -1,7 +1,7 @@
 //! Lists read page by page: [`Paginated`] endpoints and [`Client::paginate`].
 
 use futures_util::Stream;
-use wecom_rooms_runtime::{Endpoint, Outcome};
+use wecom_rooms_runtime::{Endpoint, NonEmptyString, Outcome};
 
 use super::{CallError, Cause, Client};
 use crate::endpoint::Success;
@@ -23,7 +23,7 @@ pub trait Paginated: Endpoint<Response: Outcome<Failure: Into<ApiError>>> + Clon
     type Item;
 
     /// The same request (the same `limit`, as the pages require) for the page at `cursor`.
-    fn at_cursor(&self, cursor: String) -> Self;
+    fn at_cursor(&self, cursor: NonEmptyString) -> Self;
 
     /// The page a success holds.
     fn page(success: Success<Self>) -> Page<Self::Item>;
@@ -34,7 +34,7 @@ macro_rules! paginated {
         impl Paginated for crate::$module::request::Request {
             type Item = $item;
 
-            fn at_cursor(&self, cursor: String) -> Self {
+            fn at_cursor(&self, cursor: NonEmptyString) -> Self {
                 let mut next = self.clone();
                 next.cursor = Some(cursor);
                 next
@@ -106,6 +106,15 @@ impl<S: TokenStore> Client<S> {
                         );
                         return Some((Err(error), state));
                     }
+                    let Some(cursor) = NonEmptyString::new(cursor) else {
+                        // The next request would break its schema (`cursor` is never empty).
+                        let error = CallError::new(
+                            E::ENDPOINT.path,
+                            0,
+                            Cause::Pagination("an empty next_cursor".to_owned()),
+                        );
+                        return Some((Err(error), state));
+                    };
                     state.next = Some(request.at_cursor(cursor));
                 }
                 state.items = page.items.into_iter();

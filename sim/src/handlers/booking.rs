@@ -1,6 +1,8 @@
 //! book, release and list_meetings: rooms booked for meetings, and what a room has booked.
 
 use serde_json::{Value, json};
+use wecom_rooms::NonEmptyString;
+use wecom_rooms::list_meetings::request::MeetingRoomIdOrRoomsId;
 use wecom_rooms::list_meetings::response::{MeetingInfo, MeetingType, Status};
 use wecom_rooms::{book, list_meetings, release};
 
@@ -110,7 +112,7 @@ pub(crate) fn release(world: &mut World, app: usize, body: &[u8]) -> Result<Valu
             )));
         }
     }
-    if let Some(meeting) = world.meetings.get_mut(&request.meetingid) {
+    if let Some(meeting) = world.meetings.get_mut(request.meetingid.as_str()) {
         meeting.rooms.retain(|r| !rooms.contains(r));
     }
     Ok(ok(json!({})))
@@ -124,10 +126,11 @@ pub(crate) fn list_meetings(
 ) -> Result<Value, Refusal> {
     let request =
         list_meetings::request::decode_validated(body).map_err(|e| Refusal::bad_body(&e))?;
-    let room_id = match (&request.meeting_room_id, &request.rooms_id) {
-        (Some(id), _) => world.known_room(id)?.list.meeting_room_id.clone(),
-        (None, Some(rooms_id)) => room_of_rooms_id(world, rooms_id)?,
-        (None, None) => return Err(Refusal::invalid("fill meeting_room_id or rooms_id")),
+    let room_id = match &request.meeting_room_id_or_rooms_id {
+        MeetingRoomIdOrRoomsId::MeetingRoomId(id) => {
+            world.known_room(id)?.list.meeting_room_id.clone()
+        }
+        MeetingRoomIdOrRoomsId::RoomsId(rooms_id) => room_of_rooms_id(world, rooms_id)?,
     };
     let (start, end) = window(request.start_time, request.end_time, now)?;
     let mut found: Vec<MeetingInfo> = world
@@ -145,7 +148,7 @@ pub(crate) fn list_meetings(
         "meeting_info_list",
         &found,
         cursor,
-        request.limit,
+        request.limit.map(|l| l.get()),
     )
 }
 
@@ -202,11 +205,11 @@ fn with_live_status(info: &MeetingInfo, now: u64) -> MeetingInfo {
     info
 }
 
-fn unique(ids: &[String]) -> Vec<String> {
-    let mut seen = Vec::with_capacity(ids.len());
+fn unique(ids: &[NonEmptyString]) -> Vec<String> {
+    let mut seen: Vec<String> = Vec::with_capacity(ids.len());
     for id in ids {
-        if !seen.contains(id) {
-            seen.push(id.clone());
+        if !seen.iter().any(|s| s == id.as_str()) {
+            seen.push(id.to_string());
         }
     }
     seen

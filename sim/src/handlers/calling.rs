@@ -23,12 +23,22 @@ fn callable_meeting<'w>(
     }
 }
 
+/// The room or MRA address a request names, as the pair `target` takes.
+macro_rules! pair {
+    ($module:ident, $request:expr) => {
+        match &$request.meeting_room_id_or_mra_address {
+            $module::request::MeetingRoomIdOrMraAddress::MeetingRoomId(id) => {
+                (Some(id.as_str()), None)
+            }
+            $module::request::MeetingRoomIdOrMraAddress::MraAddress(m) => {
+                (None, Some((m.protocol.value(), m.dial_string.as_str())))
+            }
+        }
+    };
+}
+
 /// The target of a request: a known room, or an MRA address.
-fn target(
-    world: &World,
-    room: Option<&String>,
-    mra: Option<(u32, &String)>,
-) -> Result<Target, Refusal> {
+fn target(world: &World, room: Option<&str>, mra: Option<(u32, &str)>) -> Result<Target, Refusal> {
     let target = Target::from_pair(room, mra)
         .ok_or_else(|| Refusal::invalid("fill exactly one of meeting_room_id and mra_address"))?;
     if let Target::Room(id) = &target {
@@ -39,11 +49,8 @@ fn target(
 
 pub(crate) fn call(world: &mut World, app: usize, now: u64, body: &[u8]) -> Result<Value, Refusal> {
     let request = call::request::decode_validated(body).map_err(|e| Refusal::bad_body(&e))?;
-    let mra = request
-        .mra_address
-        .as_ref()
-        .map(|m| (m.protocol.value(), &m.dial_string));
-    let target = target(world, request.meeting_room_id.as_ref(), mra)?;
+    let (room, mra) = pair!(call, request);
+    let target = target(world, room, mra)?;
     let meeting_end = u64::from(
         callable_meeting(world, app, &request.meetingid)?
             .info
@@ -81,11 +88,8 @@ pub(crate) fn cancel_call(
 ) -> Result<Value, Refusal> {
     let request =
         cancel_call::request::decode_validated(body).map_err(|e| Refusal::bad_body(&e))?;
-    let mra = request
-        .mra_address
-        .as_ref()
-        .map(|m| (m.protocol.value(), &m.dial_string));
-    let target = target(world, request.meeting_room_id.as_ref(), mra)?;
+    let (room, mra) = pair!(cancel_call, request);
+    let target = target(world, room, mra)?;
     world.own_meeting(app, &request.meetingid)?;
     let call = world
         .calls
@@ -116,11 +120,8 @@ pub(crate) fn get_response_status(
 ) -> Result<Value, Refusal> {
     let request =
         get_response_status::request::decode_validated(body).map_err(|e| Refusal::bad_body(&e))?;
-    let mra = request
-        .mra_address
-        .as_ref()
-        .map(|m| (m.protocol.value(), &m.dial_string));
-    let target = target(world, request.meeting_room_id.as_ref(), mra)?;
+    let (room, mra) = pair!(get_response_status, request);
+    let target = target(world, room, mra)?;
     world.own_meeting(app, &request.meetingid)?;
     let (code, response_time) = match world.calls.latest(&request.meetingid, &target) {
         Some(call) => {

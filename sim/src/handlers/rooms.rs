@@ -45,13 +45,13 @@ pub(crate) fn get_inventory(world: &mut World, body: &[u8]) -> Result<Value, Ref
 }
 
 /// Whether `name` contains `filter` (模糊匹配: a substring, case-insensitive for ASCII).
-fn matches(name: &str, filter: Option<&String>) -> bool {
+fn matches(name: &str, filter: Option<&str>) -> bool {
     filter.is_none_or(|f| name.to_lowercase().contains(&f.to_lowercase()))
 }
 
 pub(crate) fn list(world: &mut World, body: &[u8]) -> Result<Value, Refusal> {
     let request = list::request::decode_validated(body).map_err(|e| Refusal::bad_body(&e))?;
-    let filter = request.meeting_room_name.as_ref();
+    let filter = request.meeting_room_name.as_deref();
     let rooms: Vec<MeetingRoom> = world
         .rooms
         .iter()
@@ -65,14 +65,14 @@ pub(crate) fn list(world: &mut World, body: &[u8]) -> Result<Value, Refusal> {
         "meeting_room_list",
         &rooms,
         cursor,
-        request.limit,
+        request.limit.map(|l| l.get()),
     )
 }
 
 pub(crate) fn list_devices(world: &mut World, body: &[u8]) -> Result<Value, Refusal> {
     let request =
         list_devices::request::decode_validated(body).map_err(|e| Refusal::bad_body(&e))?;
-    let filter = request.meeting_room_name.as_ref();
+    let filter = request.meeting_room_name.as_deref();
     let devices: Vec<DeviceInfo> = world
         .devices
         .iter()
@@ -86,14 +86,14 @@ pub(crate) fn list_devices(world: &mut World, body: &[u8]) -> Result<Value, Refu
         "device_info_list",
         &devices,
         cursor,
-        request.limit,
+        request.limit.map(|l| l.get()),
     )
 }
 
 pub(crate) fn list_controllers(world: &mut World, body: &[u8]) -> Result<Value, Refusal> {
     let request =
         list_controllers::request::decode_validated(body).map_err(|e| Refusal::bad_body(&e))?;
-    let filter = request.controller_name.as_ref();
+    let filter = request.controller_name.as_deref();
     let controllers: Vec<ControllerInfo> = world
         .controllers
         .iter()
@@ -108,6 +108,6 @@ pub(crate) fn list_controllers(world: &mut World, body: &[u8]) -> Result<Value, 
         key,
         &controllers,
         cursor,
-        request.limit,
+        request.limit.map(|l| l.get()),
     )
 }

@@ -28,16 +28,16 @@ pub const ENDPOINT: ::wecom_rooms_runtime::registry::Endpoint = ::wecom_rooms_ru
 #[serde(deny_unknown_fields, remote = "Self")]
 pub struct Request {
     /// 企业ID (the company's corp ID).
-    pub corpid: ::std::string::String,
+    pub corpid: ::wecom_rooms_runtime::NonEmptyString,
     /// 应用的凭证密钥 (the application's secret). A secret: never logged.
-    pub corpsecret: ::wecom_rooms_runtime::Secret<::std::string::String>,
+    pub corpsecret: ::wecom_rooms_runtime::Secret<::wecom_rooms_runtime::NonEmptyString>,
 }
 impl Request {
     /// A `Request` with the required members given and every optional member absent.
     #[allow(clippy::too_many_arguments)]
     pub fn new(
-        corpid: ::std::string::String,
-        corpsecret: ::wecom_rooms_runtime::Secret<::std::string::String>,
+        corpid: ::wecom_rooms_runtime::NonEmptyString,
+        corpsecret: ::wecom_rooms_runtime::Secret<::wecom_rooms_runtime::NonEmptyString>,
     ) -> Self {
         Request { corpid, corpsecret }
     }

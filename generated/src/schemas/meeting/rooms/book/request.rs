@@ -34,9 +34,11 @@ pub const ENDPOINT: ::wecom_rooms_runtime::registry::Endpoint = ::wecom_rooms_ru
 #[serde(deny_unknown_fields, remote = "Self")]
 pub struct Request {
     /// 会议 ID (meeting ID).
-    pub meetingid: ::std::string::String,
+    pub meetingid: ::wecom_rooms_runtime::NonEmptyString,
     /// Rooms会议室 ID 列表 (the rooms to book).
-    pub meeting_room_id_list: ::std::vec::Vec<::std::string::String>,
+    pub meeting_room_id_list: ::wecom_rooms_runtime::NonEmptyVec<
+        ::wecom_rooms_runtime::NonEmptyString,
+    >,
     /// 在会议开始前一小时内是否在 Room 上显示会议主题 (whether the room shows the subject during the hour before the meeting); true when omitted.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     #[serde(deserialize_with = "::wecom_rooms_runtime::de::present")]
@@ -46,8 +48,10 @@ impl Request {
     /// A `Request` with the required members given and every optional member absent.
     #[allow(clippy::too_many_arguments)]
     pub fn new(
-        meetingid: ::std::string::String,
-        meeting_room_id_list: ::std::vec::Vec<::std::string::String>,
+        meetingid: ::wecom_rooms_runtime::NonEmptyString,
+        meeting_room_id_list: ::wecom_rooms_runtime::NonEmptyVec<
+            ::wecom_rooms_runtime::NonEmptyString,
+        >,
     ) -> Self {
         Request {
             meetingid,
@@ -85,6 +89,56 @@ impl<'de> ::serde::Deserialize<'de> for Request {
             }
         }
         deserializer.deserialize_map(MapOnly)
+    }
+}
+impl Request {
+    /// A builder with every member unset.
+    pub fn builder() -> RequestBuilder {
+        RequestBuilder::default()
+    }
+}
+/// Builds a [`Request`] member by member: see [`Request::builder`].
+#[derive(Clone, Debug, Default)]
+#[must_use]
+pub struct RequestBuilder {
+    meetingid: ::core::option::Option<::wecom_rooms_runtime::NonEmptyString>,
+    meeting_room_id_list: ::core::option::Option<
+        ::wecom_rooms_runtime::NonEmptyVec<::wecom_rooms_runtime::NonEmptyString>,
+    >,
+    subject_visible: ::core::option::Option<bool>,
+}
+impl RequestBuilder {
+    /// 会议 ID (meeting ID).
+    pub fn meetingid(mut self, value: ::wecom_rooms_runtime::NonEmptyString) -> Self {
+        self.meetingid = ::core::option::Option::Some(value);
+        self
+    }
+    /// Rooms会议室 ID 列表 (the rooms to book).
+    pub fn meeting_room_id_list(
+        mut self,
+        value: ::wecom_rooms_runtime::NonEmptyVec<::wecom_rooms_runtime::NonEmptyString>,
+    ) -> Self {
+        self.meeting_room_id_list = ::core::option::Option::Some(value);
+        self
+    }
+    /// 在会议开始前一小时内是否在 Room 上显示会议主题 (whether the room shows the subject during the hour before the meeting); true when omitted.
+    pub fn subject_visible(mut self, value: bool) -> Self {
+        self.subject_visible = ::core::option::Option::Some(value);
+        self
+    }
+    /// The value, or the first required member left unset.
+    pub fn build(
+        self,
+    ) -> ::core::result::Result<Request, ::wecom_rooms_runtime::MissingMember> {
+        ::core::result::Result::Ok(Request {
+            meetingid: self
+                .meetingid
+                .ok_or(::wecom_rooms_runtime::MissingMember("meetingid"))?,
+            meeting_room_id_list: self
+                .meeting_room_id_list
+                .ok_or(::wecom_rooms_runtime::MissingMember("meeting_room_id_list"))?,
+            subject_visible: self.subject_visible,
+        })
     }
 }
 impl Request {

@@ -30,35 +30,27 @@ pub const ENDPOINT: ::wecom_rooms_runtime::registry::Endpoint = ::wecom_rooms_ru
     Some("meeting/rooms/cancel_call/response"),
 );
 /// Request body of 取消呼叫Rooms会议室 (cancel a call to a Rooms meeting room), page <https://developer.work.weixin.qq.com/document/path/98805>. The access token is not part of the body: it travels in the `access_token` query parameter.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
-#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-#[serde(deny_unknown_fields, remote = "Self")]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Request {
     /// 会议 ID (meeting ID).
-    pub meetingid: ::std::string::String,
+    pub meetingid: ::wecom_rooms_runtime::NonEmptyString,
     /// 呼叫 ID (call ID), as call returned it.
-    pub invite_id: ::std::string::String,
-    /// Rooms会议室 ID (Rooms meeting room ID). Exactly one of `meeting_room_id` and `mra_address`.
-    #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
-    #[serde(deserialize_with = "::wecom_rooms_runtime::de::present")]
-    pub meeting_room_id: ::core::option::Option<::std::string::String>,
-    /// MRA 对象 (the room by its signalling address). Exactly one of `meeting_room_id` and `mra_address`.
-    #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
-    #[serde(deserialize_with = "::wecom_rooms_runtime::de::present")]
-    pub mra_address: ::core::option::Option<MraAddress>,
+    pub invite_id: ::wecom_rooms_runtime::NonEmptyString,
+    /// Exactly one of `meeting_room_id` or `mra_address`.
+    pub meeting_room_id_or_mra_address: MeetingRoomIdOrMraAddress,
 }
 impl Request {
-    /// A `Request` with the required members given and every optional member absent.
+    /// A `Request` with the required members and the choice given, and every optional member absent.
     #[allow(clippy::too_many_arguments)]
     pub fn new(
-        meetingid: ::std::string::String,
-        invite_id: ::std::string::String,
+        meetingid: ::wecom_rooms_runtime::NonEmptyString,
+        invite_id: ::wecom_rooms_runtime::NonEmptyString,
+        meeting_room_id_or_mra_address: MeetingRoomIdOrMraAddress,
     ) -> Self {
         Request {
             meetingid,
             invite_id,
-            meeting_room_id: ::core::option::Option::None,
-            mra_address: ::core::option::Option::None,
+            meeting_room_id_or_mra_address,
         }
     }
 }
@@ -67,13 +59,43 @@ impl ::serde::Serialize for Request {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        Request::serialize(self, serializer)
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::core::option::Option::None)?;
+        map.serialize_entry("meetingid", &self.meetingid)?;
+        map.serialize_entry("invite_id", &self.invite_id)?;
+        match &self.meeting_room_id_or_mra_address {
+            MeetingRoomIdOrMraAddress::MeetingRoomId(value) => {
+                map.serialize_entry("meeting_room_id", value)?
+            }
+            MeetingRoomIdOrMraAddress::MraAddress(value) => {
+                map.serialize_entry("mra_address", value)?
+            }
+        }
+        map.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Request {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
+        #[derive(::serde::Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct Wire {
+            /// 会议 ID (meeting ID).
+            pub meetingid: ::wecom_rooms_runtime::NonEmptyString,
+            /// 呼叫 ID (call ID), as call returned it.
+            pub invite_id: ::wecom_rooms_runtime::NonEmptyString,
+            /// Rooms会议室 ID (Rooms meeting room ID). Exactly one of `meeting_room_id` and `mra_address`.
+            #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
+            #[serde(deserialize_with = "::wecom_rooms_runtime::de::present")]
+            pub meeting_room_id: ::core::option::Option<
+                ::wecom_rooms_runtime::NonEmptyString,
+            >,
+            /// MRA 对象 (the room by its signalling address). Exactly one of `meeting_room_id` and `mra_address`.
+            #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
+            #[serde(deserialize_with = "::wecom_rooms_runtime::de::present")]
+            pub mra_address: ::core::option::Option<MraAddress>,
+        }
         struct MapOnly;
         impl<'de> ::serde::de::Visitor<'de> for MapOnly {
             type Value = Request;
@@ -87,10 +109,134 @@ impl<'de> ::serde::Deserialize<'de> for Request {
                 self,
                 map: A,
             ) -> ::core::result::Result<Request, A::Error> {
-                Request::deserialize(::serde::de::value::MapAccessDeserializer::new(map))
+                let wire = <Wire as ::serde::Deserialize>::deserialize(
+                    ::serde::de::value::MapAccessDeserializer::new(map),
+                )?;
+                let meeting_room_id_or_mra_address = match (
+                    wire.meeting_room_id,
+                    wire.mra_address,
+                ) {
+                    (
+                        ::core::option::Option::Some(value),
+                        ::core::option::Option::None,
+                    ) => MeetingRoomIdOrMraAddress::MeetingRoomId(value),
+                    (
+                        ::core::option::Option::None,
+                        ::core::option::Option::Some(value),
+                    ) => MeetingRoomIdOrMraAddress::MraAddress(value),
+                    _ => {
+                        return ::core::result::Result::Err(
+                            <A::Error as ::serde::de::Error>::custom(
+                                "exactly one of `meeting_room_id` or `mra_address` must be present",
+                            ),
+                        );
+                    }
+                };
+                ::core::result::Result::Ok(Request {
+                    meetingid: wire.meetingid,
+                    invite_id: wire.invite_id,
+                    meeting_room_id_or_mra_address,
+                })
             }
         }
         deserializer.deserialize_map(MapOnly)
+    }
+}
+#[cfg(feature = "schemars")]
+impl ::schemars::JsonSchema for Request {
+    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+        ::std::borrow::Cow::Borrowed("Request")
+    }
+    fn json_schema(generator: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+        #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+        #[allow(dead_code)]
+        #[serde(deny_unknown_fields)]
+        struct Wire {
+            /// 会议 ID (meeting ID).
+            pub meetingid: ::wecom_rooms_runtime::NonEmptyString,
+            /// 呼叫 ID (call ID), as call returned it.
+            pub invite_id: ::wecom_rooms_runtime::NonEmptyString,
+            /// Rooms会议室 ID (Rooms meeting room ID). Exactly one of `meeting_room_id` and `mra_address`.
+            #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
+            #[serde(deserialize_with = "::wecom_rooms_runtime::de::present")]
+            pub meeting_room_id: ::core::option::Option<
+                ::wecom_rooms_runtime::NonEmptyString,
+            >,
+            /// MRA 对象 (the room by its signalling address). Exactly one of `meeting_room_id` and `mra_address`.
+            #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
+            #[serde(deserialize_with = "::wecom_rooms_runtime::de::present")]
+            pub mra_address: ::core::option::Option<MraAddress>,
+        }
+        <Wire as ::schemars::JsonSchema>::json_schema(generator)
+    }
+}
+impl Request {
+    /// A builder with every member unset.
+    pub fn builder() -> RequestBuilder {
+        RequestBuilder::default()
+    }
+}
+/// Builds a [`Request`] member by member: see [`Request::builder`].
+#[derive(Clone, Debug, Default)]
+#[must_use]
+pub struct RequestBuilder {
+    meetingid: ::core::option::Option<::wecom_rooms_runtime::NonEmptyString>,
+    invite_id: ::core::option::Option<::wecom_rooms_runtime::NonEmptyString>,
+    meeting_room_id_or_mra_address: ::core::option::Option<MeetingRoomIdOrMraAddress>,
+}
+impl RequestBuilder {
+    /// 会议 ID (meeting ID).
+    pub fn meetingid(mut self, value: ::wecom_rooms_runtime::NonEmptyString) -> Self {
+        self.meetingid = ::core::option::Option::Some(value);
+        self
+    }
+    /// 呼叫 ID (call ID), as call returned it.
+    pub fn invite_id(mut self, value: ::wecom_rooms_runtime::NonEmptyString) -> Self {
+        self.invite_id = ::core::option::Option::Some(value);
+        self
+    }
+    /// Exactly one of `meeting_room_id` or `mra_address`.
+    pub fn meeting_room_id_or_mra_address(
+        mut self,
+        value: MeetingRoomIdOrMraAddress,
+    ) -> Self {
+        self.meeting_room_id_or_mra_address = ::core::option::Option::Some(value);
+        self
+    }
+    /// Chooses `meeting_room_id` (replacing any other member of the choice).
+    pub fn meeting_room_id(
+        mut self,
+        value: ::wecom_rooms_runtime::NonEmptyString,
+    ) -> Self {
+        self.meeting_room_id_or_mra_address = ::core::option::Option::Some(
+            MeetingRoomIdOrMraAddress::MeetingRoomId(value),
+        );
+        self
+    }
+    /// Chooses `mra_address` (replacing any other member of the choice).
+    pub fn mra_address(mut self, value: MraAddress) -> Self {
+        self.meeting_room_id_or_mra_address = ::core::option::Option::Some(
+            MeetingRoomIdOrMraAddress::MraAddress(value),
+        );
+        self
+    }
+    /// The value, or the first required member left unset.
+    pub fn build(
+        self,
+    ) -> ::core::result::Result<Request, ::wecom_rooms_runtime::MissingMember> {
+        ::core::result::Result::Ok(Request {
+            meetingid: self
+                .meetingid
+                .ok_or(::wecom_rooms_runtime::MissingMember("meetingid"))?,
+            invite_id: self
+                .invite_id
+                .ok_or(::wecom_rooms_runtime::MissingMember("invite_id"))?,
+            meeting_room_id_or_mra_address: self
+                .meeting_room_id_or_mra_address
+                .ok_or(
+                    ::wecom_rooms_runtime::MissingMember("meeting_room_id | mra_address"),
+                )?,
+        })
     }
 }
 /// MRA: the signalling address of a room reached through a meeting room connector, instead of by `meeting_room_id`.
@@ -101,12 +247,15 @@ pub struct MraAddress {
     /// 信令协议 (signalling protocol).
     pub protocol: Protocol,
     /// 信令地址 (signalling address): an IP address or E.164 number for H.323, an IP address or URI for SIP.
-    pub dial_string: ::std::string::String,
+    pub dial_string: ::wecom_rooms_runtime::NonEmptyString,
 }
 impl MraAddress {
     /// A `MraAddress` with the required members given and every optional member absent.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(protocol: Protocol, dial_string: ::std::string::String) -> Self {
+    pub fn new(
+        protocol: Protocol,
+        dial_string: ::wecom_rooms_runtime::NonEmptyString,
+    ) -> Self {
         MraAddress {
             protocol,
             dial_string,
@@ -242,6 +391,37 @@ impl Protocol {
     #[allow(dead_code)]
     fn satisfies_schema(&self) -> bool {
         self.is_known()
+    }
+}
+/// Exactly one of `meeting_room_id` or `mra_address`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum MeetingRoomIdOrMraAddress {
+    /// The member `meeting_room_id`.
+    ///
+    /// Rooms会议室 ID (Rooms meeting room ID). Exactly one of `meeting_room_id` and `mra_address`.
+    MeetingRoomId(::wecom_rooms_runtime::NonEmptyString),
+    /// The member `mra_address`.
+    ///
+    /// MRA 对象 (the room by its signalling address). Exactly one of `meeting_room_id` and `mra_address`.
+    MraAddress(MraAddress),
+}
+impl ::serde::Serialize for MeetingRoomIdOrMraAddress {
+    /// One member: an object of it alone, or that member of the object it is in.
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::core::option::Option::Some(1))?;
+        match self {
+            MeetingRoomIdOrMraAddress::MeetingRoomId(value) => {
+                map.serialize_entry("meeting_room_id", value)?
+            }
+            MeetingRoomIdOrMraAddress::MraAddress(value) => {
+                map.serialize_entry("mra_address", value)?
+            }
+        }
+        map.end()
     }
 }
 /// Whether `instance` is valid: stops at the first violation and allocates nothing.

@@ -32,12 +32,12 @@ pub const ENDPOINT: ::wecom_rooms_runtime::registry::Endpoint = ::wecom_rooms_ru
 #[serde(deny_unknown_fields, remote = "Self")]
 pub struct Request {
     /// Rooms会议室 ID (Rooms meeting room ID) of the room to describe.
-    pub meeting_room_id: ::std::string::String,
+    pub meeting_room_id: ::wecom_rooms_runtime::NonEmptyString,
 }
 impl Request {
     /// A `Request` with the required members given and every optional member absent.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(meeting_room_id: ::std::string::String) -> Self {
+    pub fn new(meeting_room_id: ::wecom_rooms_runtime::NonEmptyString) -> Self {
         Request { meeting_room_id }
     }
 }

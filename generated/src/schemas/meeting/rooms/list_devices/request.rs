@@ -36,15 +36,15 @@ pub struct Request {
     /// Rooms会议室名称 (room name) to search for; matched fuzzily.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     #[serde(deserialize_with = "::wecom_rooms_runtime::de::present")]
-    pub meeting_room_name: ::core::option::Option<::std::string::String>,
+    pub meeting_room_name: ::core::option::Option<::wecom_rooms_runtime::NonEmptyString>,
     /// 分页游标 (page cursor): the `next_cursor` of the previous page.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     #[serde(deserialize_with = "::wecom_rooms_runtime::de::present")]
-    pub cursor: ::core::option::Option<::std::string::String>,
+    pub cursor: ::core::option::Option<::wecom_rooms_runtime::NonEmptyString>,
     /// 分页大小 (page size): 1 to 50, 20 when omitted. Must stay the same across the pages of one listing.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
-    #[serde(deserialize_with = "::wecom_rooms_runtime::de::present_integer")]
-    pub limit: ::core::option::Option<u32>,
+    #[serde(deserialize_with = "::wecom_rooms_runtime::de::present")]
+    pub limit: ::core::option::Option<::wecom_rooms_runtime::Bounded<u32, 1, 50>>,
 }
 impl Request {
     /// A `Request` with the required members given and every optional member absent.
@@ -94,6 +94,48 @@ impl<'de> ::serde::Deserialize<'de> for Request {
     }
 }
 impl Request {
+    /// A builder with every member unset.
+    pub fn builder() -> RequestBuilder {
+        RequestBuilder::default()
+    }
+}
+/// Builds a [`Request`] member by member: see [`Request::builder`].
+#[derive(Clone, Debug, Default)]
+#[must_use]
+pub struct RequestBuilder {
+    meeting_room_name: ::core::option::Option<::wecom_rooms_runtime::NonEmptyString>,
+    cursor: ::core::option::Option<::wecom_rooms_runtime::NonEmptyString>,
+    limit: ::core::option::Option<::wecom_rooms_runtime::Bounded<u32, 1, 50>>,
+}
+impl RequestBuilder {
+    /// Rooms会议室名称 (room name) to search for; matched fuzzily.
+    pub fn meeting_room_name(
+        mut self,
+        value: ::wecom_rooms_runtime::NonEmptyString,
+    ) -> Self {
+        self.meeting_room_name = ::core::option::Option::Some(value);
+        self
+    }
+    /// 分页游标 (page cursor): the `next_cursor` of the previous page.
+    pub fn cursor(mut self, value: ::wecom_rooms_runtime::NonEmptyString) -> Self {
+        self.cursor = ::core::option::Option::Some(value);
+        self
+    }
+    /// 分页大小 (page size): 1 to 50, 20 when omitted. Must stay the same across the pages of one listing.
+    pub fn limit(mut self, value: ::wecom_rooms_runtime::Bounded<u32, 1, 50>) -> Self {
+        self.limit = ::core::option::Option::Some(value);
+        self
+    }
+    /// The value, with the members not set absent.
+    pub fn build(self) -> Request {
+        Request {
+            meeting_room_name: self.meeting_room_name,
+            cursor: self.cursor,
+            limit: self.limit,
+        }
+    }
+}
+impl Request {
     /// Whether this decoded value satisfies the schema: the checks its type
     /// does not make itself (see `decode_validated`).
     #[allow(dead_code)]
@@ -113,7 +155,9 @@ impl Request {
             && self
                 .limit
                 .as_ref()
-                .is_none_or(|x| i128::from(*x) >= 1i128 && i128::from(*x) <= 50i128)
+                .is_none_or(|x| {
+                    i128::from(x.get()) >= 1i128 && i128::from(x.get()) <= 50i128
+                })
     }
 }
 /// Whether `instance` is valid: stops at the first violation and allocates nothing.

@@ -30,42 +30,25 @@ pub const ENDPOINT: ::wecom_rooms_runtime::registry::Endpoint = ::wecom_rooms_ru
     Some("meeting/rooms/list_meetings/response"),
 );
 /// Request body of 获取Rooms会议室下的会议列表 (list a Rooms meeting room's meetings), page <https://developer.work.weixin.qq.com/document/path/98796>. The access token is not part of the body: it travels in the `access_token` query parameter.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
-#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-#[serde(deny_unknown_fields, remote = "Self")]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Request {
-    /// Rooms会议室 ID (Rooms meeting room ID). Exactly one of `meeting_room_id` and `rooms_id`.
-    #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
-    #[serde(deserialize_with = "::wecom_rooms_runtime::de::present")]
-    pub meeting_room_id: ::core::option::Option<::std::string::String>,
-    /// rooms 设备 rooms_id (the Rooms device ID). Exactly one of `meeting_room_id` and `rooms_id`.
-    #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
-    #[serde(deserialize_with = "::wecom_rooms_runtime::de::present")]
-    pub rooms_id: ::core::option::Option<::std::string::String>,
+    /// Exactly one of `meeting_room_id` or `rooms_id`.
+    pub meeting_room_id_or_rooms_id: MeetingRoomIdOrRoomsId,
     /// 查询起始时间 (start of the window), Unix seconds. The window spans at most 90 days.
-    #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
-    #[serde(deserialize_with = "::wecom_rooms_runtime::de::present_integer")]
     pub start_time: ::core::option::Option<u32>,
     /// 查询结束时间 (end of the window), Unix seconds. The window spans at most 90 days.
-    #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
-    #[serde(deserialize_with = "::wecom_rooms_runtime::de::present_integer")]
     pub end_time: ::core::option::Option<u32>,
     /// 分页游标 (page cursor): the `next_cursor` of the previous page.
-    #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
-    #[serde(deserialize_with = "::wecom_rooms_runtime::de::present")]
-    pub cursor: ::core::option::Option<::std::string::String>,
+    pub cursor: ::core::option::Option<::wecom_rooms_runtime::NonEmptyString>,
     /// 分页大小 (page size): 1 to 20, 20 when omitted. Must stay the same across the pages of one listing.
-    #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
-    #[serde(deserialize_with = "::wecom_rooms_runtime::de::present_integer")]
-    pub limit: ::core::option::Option<u32>,
+    pub limit: ::core::option::Option<::wecom_rooms_runtime::Bounded<u32, 1, 20>>,
 }
 impl Request {
-    /// A `Request` with the required members given and every optional member absent.
+    /// A `Request` with the required members and the choice given, and every optional member absent.
     #[allow(clippy::too_many_arguments)]
-    pub fn new() -> Self {
+    pub fn new(meeting_room_id_or_rooms_id: MeetingRoomIdOrRoomsId) -> Self {
         Request {
-            meeting_room_id: ::core::option::Option::None,
-            rooms_id: ::core::option::Option::None,
+            meeting_room_id_or_rooms_id,
             start_time: ::core::option::Option::None,
             end_time: ::core::option::Option::None,
             cursor: ::core::option::Option::None,
@@ -73,23 +56,72 @@ impl Request {
         }
     }
 }
-impl ::core::default::Default for Request {
-    fn default() -> Self {
-        Self::new()
-    }
-}
 impl ::serde::Serialize for Request {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        Request::serialize(self, serializer)
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::core::option::Option::None)?;
+        match &self.meeting_room_id_or_rooms_id {
+            MeetingRoomIdOrRoomsId::MeetingRoomId(value) => {
+                map.serialize_entry("meeting_room_id", value)?
+            }
+            MeetingRoomIdOrRoomsId::RoomsId(value) => {
+                map.serialize_entry("rooms_id", value)?
+            }
+        }
+        if let ::core::option::Option::Some(value) = &self.start_time {
+            map.serialize_entry("start_time", value)?;
+        }
+        if let ::core::option::Option::Some(value) = &self.end_time {
+            map.serialize_entry("end_time", value)?;
+        }
+        if let ::core::option::Option::Some(value) = &self.cursor {
+            map.serialize_entry("cursor", value)?;
+        }
+        if let ::core::option::Option::Some(value) = &self.limit {
+            map.serialize_entry("limit", value)?;
+        }
+        map.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Request {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
+        #[derive(::serde::Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct Wire {
+            /// Rooms会议室 ID (Rooms meeting room ID). Exactly one of `meeting_room_id` and `rooms_id`.
+            #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
+            #[serde(deserialize_with = "::wecom_rooms_runtime::de::present")]
+            pub meeting_room_id: ::core::option::Option<
+                ::wecom_rooms_runtime::NonEmptyString,
+            >,
+            /// rooms 设备 rooms_id (the Rooms device ID). Exactly one of `meeting_room_id` and `rooms_id`.
+            #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
+            #[serde(deserialize_with = "::wecom_rooms_runtime::de::present")]
+            pub rooms_id: ::core::option::Option<::wecom_rooms_runtime::NonEmptyString>,
+            /// 查询起始时间 (start of the window), Unix seconds. The window spans at most 90 days.
+            #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
+            #[serde(deserialize_with = "::wecom_rooms_runtime::de::present_integer")]
+            pub start_time: ::core::option::Option<u32>,
+            /// 查询结束时间 (end of the window), Unix seconds. The window spans at most 90 days.
+            #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
+            #[serde(deserialize_with = "::wecom_rooms_runtime::de::present_integer")]
+            pub end_time: ::core::option::Option<u32>,
+            /// 分页游标 (page cursor): the `next_cursor` of the previous page.
+            #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
+            #[serde(deserialize_with = "::wecom_rooms_runtime::de::present")]
+            pub cursor: ::core::option::Option<::wecom_rooms_runtime::NonEmptyString>,
+            /// 分页大小 (page size): 1 to 20, 20 when omitted. Must stay the same across the pages of one listing.
+            #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
+            #[serde(deserialize_with = "::wecom_rooms_runtime::de::present")]
+            pub limit: ::core::option::Option<
+                ::wecom_rooms_runtime::Bounded<u32, 1, 20>,
+            >,
+        }
         struct MapOnly;
         impl<'de> ::serde::de::Visitor<'de> for MapOnly {
             type Value = Request;
@@ -103,10 +135,188 @@ impl<'de> ::serde::Deserialize<'de> for Request {
                 self,
                 map: A,
             ) -> ::core::result::Result<Request, A::Error> {
-                Request::deserialize(::serde::de::value::MapAccessDeserializer::new(map))
+                let wire = <Wire as ::serde::Deserialize>::deserialize(
+                    ::serde::de::value::MapAccessDeserializer::new(map),
+                )?;
+                let meeting_room_id_or_rooms_id = match (
+                    wire.meeting_room_id,
+                    wire.rooms_id,
+                ) {
+                    (
+                        ::core::option::Option::Some(value),
+                        ::core::option::Option::None,
+                    ) => MeetingRoomIdOrRoomsId::MeetingRoomId(value),
+                    (
+                        ::core::option::Option::None,
+                        ::core::option::Option::Some(value),
+                    ) => MeetingRoomIdOrRoomsId::RoomsId(value),
+                    _ => {
+                        return ::core::result::Result::Err(
+                            <A::Error as ::serde::de::Error>::custom(
+                                "exactly one of `meeting_room_id` or `rooms_id` must be present",
+                            ),
+                        );
+                    }
+                };
+                ::core::result::Result::Ok(Request {
+                    start_time: wire.start_time,
+                    end_time: wire.end_time,
+                    cursor: wire.cursor,
+                    limit: wire.limit,
+                    meeting_room_id_or_rooms_id,
+                })
             }
         }
         deserializer.deserialize_map(MapOnly)
+    }
+}
+#[cfg(feature = "schemars")]
+impl ::schemars::JsonSchema for Request {
+    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+        ::std::borrow::Cow::Borrowed("Request")
+    }
+    fn json_schema(generator: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+        #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+        #[allow(dead_code)]
+        #[serde(deny_unknown_fields)]
+        struct Wire {
+            /// Rooms会议室 ID (Rooms meeting room ID). Exactly one of `meeting_room_id` and `rooms_id`.
+            #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
+            #[serde(deserialize_with = "::wecom_rooms_runtime::de::present")]
+            pub meeting_room_id: ::core::option::Option<
+                ::wecom_rooms_runtime::NonEmptyString,
+            >,
+            /// rooms 设备 rooms_id (the Rooms device ID). Exactly one of `meeting_room_id` and `rooms_id`.
+            #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
+            #[serde(deserialize_with = "::wecom_rooms_runtime::de::present")]
+            pub rooms_id: ::core::option::Option<::wecom_rooms_runtime::NonEmptyString>,
+            /// 查询起始时间 (start of the window), Unix seconds. The window spans at most 90 days.
+            #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
+            #[serde(deserialize_with = "::wecom_rooms_runtime::de::present_integer")]
+            pub start_time: ::core::option::Option<u32>,
+            /// 查询结束时间 (end of the window), Unix seconds. The window spans at most 90 days.
+            #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
+            #[serde(deserialize_with = "::wecom_rooms_runtime::de::present_integer")]
+            pub end_time: ::core::option::Option<u32>,
+            /// 分页游标 (page cursor): the `next_cursor` of the previous page.
+            #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
+            #[serde(deserialize_with = "::wecom_rooms_runtime::de::present")]
+            pub cursor: ::core::option::Option<::wecom_rooms_runtime::NonEmptyString>,
+            /// 分页大小 (page size): 1 to 20, 20 when omitted. Must stay the same across the pages of one listing.
+            #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
+            #[serde(deserialize_with = "::wecom_rooms_runtime::de::present")]
+            pub limit: ::core::option::Option<
+                ::wecom_rooms_runtime::Bounded<u32, 1, 20>,
+            >,
+        }
+        <Wire as ::schemars::JsonSchema>::json_schema(generator)
+    }
+}
+impl Request {
+    /// A builder with every member unset.
+    pub fn builder() -> RequestBuilder {
+        RequestBuilder::default()
+    }
+}
+/// Builds a [`Request`] member by member: see [`Request::builder`].
+#[derive(Clone, Debug, Default)]
+#[must_use]
+pub struct RequestBuilder {
+    start_time: ::core::option::Option<u32>,
+    end_time: ::core::option::Option<u32>,
+    cursor: ::core::option::Option<::wecom_rooms_runtime::NonEmptyString>,
+    limit: ::core::option::Option<::wecom_rooms_runtime::Bounded<u32, 1, 20>>,
+    meeting_room_id_or_rooms_id: ::core::option::Option<MeetingRoomIdOrRoomsId>,
+}
+impl RequestBuilder {
+    /// 查询起始时间 (start of the window), Unix seconds. The window spans at most 90 days.
+    pub fn start_time(mut self, value: u32) -> Self {
+        self.start_time = ::core::option::Option::Some(value);
+        self
+    }
+    /// 查询结束时间 (end of the window), Unix seconds. The window spans at most 90 days.
+    pub fn end_time(mut self, value: u32) -> Self {
+        self.end_time = ::core::option::Option::Some(value);
+        self
+    }
+    /// 分页游标 (page cursor): the `next_cursor` of the previous page.
+    pub fn cursor(mut self, value: ::wecom_rooms_runtime::NonEmptyString) -> Self {
+        self.cursor = ::core::option::Option::Some(value);
+        self
+    }
+    /// 分页大小 (page size): 1 to 20, 20 when omitted. Must stay the same across the pages of one listing.
+    pub fn limit(mut self, value: ::wecom_rooms_runtime::Bounded<u32, 1, 20>) -> Self {
+        self.limit = ::core::option::Option::Some(value);
+        self
+    }
+    /// Exactly one of `meeting_room_id` or `rooms_id`.
+    pub fn meeting_room_id_or_rooms_id(mut self, value: MeetingRoomIdOrRoomsId) -> Self {
+        self.meeting_room_id_or_rooms_id = ::core::option::Option::Some(value);
+        self
+    }
+    /// Chooses `meeting_room_id` (replacing any other member of the choice).
+    pub fn meeting_room_id(
+        mut self,
+        value: ::wecom_rooms_runtime::NonEmptyString,
+    ) -> Self {
+        self.meeting_room_id_or_rooms_id = ::core::option::Option::Some(
+            MeetingRoomIdOrRoomsId::MeetingRoomId(value),
+        );
+        self
+    }
+    /// Chooses `rooms_id` (replacing any other member of the choice).
+    pub fn rooms_id(mut self, value: ::wecom_rooms_runtime::NonEmptyString) -> Self {
+        self.meeting_room_id_or_rooms_id = ::core::option::Option::Some(
+            MeetingRoomIdOrRoomsId::RoomsId(value),
+        );
+        self
+    }
+    /// The value, or the first required member left unset.
+    pub fn build(
+        self,
+    ) -> ::core::result::Result<Request, ::wecom_rooms_runtime::MissingMember> {
+        ::core::result::Result::Ok(Request {
+            start_time: self.start_time,
+            end_time: self.end_time,
+            cursor: self.cursor,
+            limit: self.limit,
+            meeting_room_id_or_rooms_id: self
+                .meeting_room_id_or_rooms_id
+                .ok_or(
+                    ::wecom_rooms_runtime::MissingMember("meeting_room_id | rooms_id"),
+                )?,
+        })
+    }
+}
+/// Exactly one of `meeting_room_id` or `rooms_id`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum MeetingRoomIdOrRoomsId {
+    /// The member `meeting_room_id`.
+    ///
+    /// Rooms会议室 ID (Rooms meeting room ID). Exactly one of `meeting_room_id` and `rooms_id`.
+    MeetingRoomId(::wecom_rooms_runtime::NonEmptyString),
+    /// The member `rooms_id`.
+    ///
+    /// rooms 设备 rooms_id (the Rooms device ID). Exactly one of `meeting_room_id` and `rooms_id`.
+    RoomsId(::wecom_rooms_runtime::NonEmptyString),
+}
+impl ::serde::Serialize for MeetingRoomIdOrRoomsId {
+    /// One member: an object of it alone, or that member of the object it is in.
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::core::option::Option::Some(1))?;
+        match self {
+            MeetingRoomIdOrRoomsId::MeetingRoomId(value) => {
+                map.serialize_entry("meeting_room_id", value)?
+            }
+            MeetingRoomIdOrRoomsId::RoomsId(value) => {
+                map.serialize_entry("rooms_id", value)?
+            }
+        }
+        map.end()
     }
 }
 /// Whether `instance` is valid: stops at the first violation and allocates nothing.

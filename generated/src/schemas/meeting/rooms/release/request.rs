@@ -34,16 +34,20 @@ pub const ENDPOINT: ::wecom_rooms_runtime::registry::Endpoint = ::wecom_rooms_ru
 #[serde(deny_unknown_fields, remote = "Self")]
 pub struct Request {
     /// 会议 ID (meeting ID).
-    pub meetingid: ::std::string::String,
+    pub meetingid: ::wecom_rooms_runtime::NonEmptyString,
     /// Rooms会议室 ID 列表 (the rooms to release).
-    pub meeting_room_id_list: ::std::vec::Vec<::std::string::String>,
+    pub meeting_room_id_list: ::wecom_rooms_runtime::NonEmptyVec<
+        ::wecom_rooms_runtime::NonEmptyString,
+    >,
 }
 impl Request {
     /// A `Request` with the required members given and every optional member absent.
     #[allow(clippy::too_many_arguments)]
     pub fn new(
-        meetingid: ::std::string::String,
-        meeting_room_id_list: ::std::vec::Vec<::std::string::String>,
+        meetingid: ::wecom_rooms_runtime::NonEmptyString,
+        meeting_room_id_list: ::wecom_rooms_runtime::NonEmptyVec<
+            ::wecom_rooms_runtime::NonEmptyString,
+        >,
     ) -> Self {
         Request {
             meetingid,
