@@ -52,8 +52,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         assert_eq!(body["errcode"], 0);
         Ok::<_, reqwest::Error>(())
     };
+    let room_id: wecom_rooms::NonEmptyString = "room-1".parse()?;
     let typed = || async {
-        let room = client.call(GetInfo::new("room-1".into())).await?;
+        let room = client.call(GetInfo::new(room_id.clone())).await?;
         assert!(!room.basic_info.meeting_room_name.is_empty());
         Ok::<_, wecom_rooms::client::CallError>(())
     };
