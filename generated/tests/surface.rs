@@ -57,12 +57,29 @@ fn id(text: &str) -> NonEmptyString {
     NonEmptyString::new(text).expect("not empty")
 }
 
-/// A request its schema refuses: a typed value can break it only through a closed set's
-/// `Unknown`, here an MRA protocol the schema does not name.
-fn unknown_protocol() -> wecom_rooms::call::request::Request {
-    use wecom_rooms::call::request::{MeetingRoomIdOrMraAddress, MraAddress, Protocol, Request};
-    let address = MraAddress::new(Protocol::Unknown(9), id("10.0.0.1"));
-    Request::new(id("m"), MeetingRoomIdOrMraAddress::MraAddress(address))
+/// A request its schema refuses. A typed request cannot be one; a hand-made endpoint type that
+/// sends any JSON as call's body can, and is checked all the same.
+#[derive(serde::Serialize)]
+struct RawCall(serde_json::Value);
+
+impl wecom_rooms::Endpoint for RawCall {
+    const ENDPOINT: wecom_rooms_runtime::registry::Endpoint = wecom_rooms::call::request::ENDPOINT;
+    const SCHEMA: wecom_rooms_runtime::registry::SchemaEntry =
+        wecom_rooms::call::request::SCHEMA_ENTRY;
+    type Response = wecom_rooms::call::response::Response;
+    fn decode_response(
+        body: &[u8],
+    ) -> Result<Self::Response, wecom_rooms_runtime::decode::DecodeError> {
+        wecom_rooms::call::response::decode_validated(body)
+    }
+}
+
+/// A call whose MRA protocol (9) the schema does not name.
+fn unknown_protocol() -> RawCall {
+    RawCall(serde_json::json!({
+        "meetingid": "m",
+        "mra_address": {"protocol": 9, "dial_string": "10.0.0.1"}
+    }))
 }
 
 #[test]

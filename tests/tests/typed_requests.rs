@@ -5,8 +5,8 @@
 //!
 //! The constructors are where a bad value stops: `NonEmptyString::new("")`, an empty
 //! `NonEmptyVec` and a limit out of range give `None`, and the test checks that they do exactly
-//! then. What the types still let through is a closed set's `Unknown(_)` (an MRA `protocol`
-//! the schema does not name), which this test does not build.
+//! then. A request's closed sets (an MRA `protocol`) have no `Unknown(_)`: every variant is a
+//! value the schema names, and the test builds each.
 //!
 //! Reproducible: every case derives from one seed, printed; set `WECOM_ROOMS_TYPED_SEED` to
 //! replay a run, and `WECOM_ROOMS_TYPED_CASES` for more cases (default 300 per endpoint).

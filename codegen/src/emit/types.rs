@@ -1040,15 +1040,20 @@ impl<'m> TypeCx<'m> {
                     .iter()
                     .map(|(n, v, _)| format!("{v} ({n})"))
                     .collect();
-                let note = format!(
-                    "Known values: {}; others are kept as `Unknown`.",
-                    known.join(", ")
-                );
+                let note = if self.checked {
+                    format!("One of: {}.", known.join(", "))
+                } else {
+                    format!("Known values: {}; others are kept as `Unknown`.", known.join(", "))
+                };
                 quote! { ::schemars::json_schema!({ "type": "integer", "minimum": #min, "maximum": #max, "$comment": #note }) }
             }
             DefBody::ClosedStr { variants } => {
                 let known: Vec<&String> = variants.iter().map(|v| &v.1).collect();
-                let note = format!("Known values: {known:?}; others are kept as `Unknown`.");
+                let note = if self.checked {
+                    format!("One of: {known:?}.")
+                } else {
+                    format!("Known values: {known:?}; others are kept as `Unknown`.")
+                };
                 quote! { ::schemars::json_schema!({ "type": "string", "$comment": #note }) }
             }
             DefBody::Alternatives { variants } => {
@@ -1737,6 +1742,67 @@ impl<'m> TypeCx<'m> {
         let values: Vec<proc_macro2::Literal> =
             variants.iter().map(|v| int_literal(v.1, repr)).collect();
         let serialize = format_ident!("serialize_{}", repr.tokens().to_string());
+        if self.checked {
+            // What a caller sends holds only the values the schema names.
+            let known = values.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ");
+            let expected = format!("one of {known}");
+            return quote! {
+                #doc
+                ///
+                /// Only the values the schema names: a value outside them is refused.
+                #derives
+                #[non_exhaustive]
+                pub enum #name {
+                    #( #docs #idents, )*
+                }
+
+                impl #name {
+                    /// The value on the wire.
+                    pub const fn value(self) -> #int {
+                        match self {
+                            #( Self::#idents => #values, )*
+                        }
+                    }
+
+                    /// The variant for a value on the wire, if the schema names it.
+                    pub const fn from_value(value: #int) -> ::core::option::Option<Self> {
+                        match value {
+                            #( #values => ::core::option::Option::Some(Self::#idents), )*
+                            _ => ::core::option::Option::None,
+                        }
+                    }
+
+                    /// Always true: every variant is a value the schema names.
+                    pub const fn is_known(self) -> bool {
+                        true
+                    }
+                }
+
+                impl ::core::convert::From<#name> for #int {
+                    fn from(value: #name) -> Self {
+                        value.value()
+                    }
+                }
+
+                impl ::serde::Serialize for #name {
+                    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error> {
+                        serializer.#serialize(self.value())
+                    }
+                }
+
+                impl<'de> ::serde::Deserialize<'de> for #name {
+                    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::core::result::Result<Self, D::Error> {
+                        let value = ::wecom_rooms_runtime::de::integer::<D, #int>(deserializer)?;
+                        Self::from_value(value).ok_or_else(|| {
+                            <D::Error as ::serde::de::Error>::invalid_value(
+                                ::serde::de::Unexpected::Signed(value as i64),
+                                &#expected,
+                            )
+                        })
+                    }
+                }
+            };
+        }
         quote! {
             #doc
             ///
@@ -1810,6 +1876,59 @@ impl<'m> TypeCx<'m> {
         let idents: Vec<Ident> = variants.iter().map(|v| ident(&v.0)).collect();
         let docs: Vec<TokenStream> = variants.iter().map(|v| doc_attrs(&v.2)).collect();
         let values: Vec<&String> = variants.iter().map(|v| &v.1).collect();
+        if self.checked {
+            let expected = format!("one of {values:?}");
+            return quote! {
+                #doc
+                ///
+                /// Only the values the schema names: a value outside them is refused.
+                #derives
+                #[non_exhaustive]
+                pub enum #name {
+                    #( #docs #idents, )*
+                }
+
+                impl #name {
+                    /// The value on the wire.
+                    pub fn as_str(&self) -> &str {
+                        match self {
+                            #( Self::#idents => #values, )*
+                        }
+                    }
+
+                    /// The variant for a value on the wire, if the schema names it.
+                    pub fn from_value(value: &str) -> ::core::option::Option<Self> {
+                        match value {
+                            #( #values => ::core::option::Option::Some(Self::#idents), )*
+                            _ => ::core::option::Option::None,
+                        }
+                    }
+
+                    /// Always true: every variant is a value the schema names.
+                    pub fn is_known(&self) -> bool {
+                        true
+                    }
+                }
+
+                impl ::serde::Serialize for #name {
+                    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error> {
+                        serializer.serialize_str(self.as_str())
+                    }
+                }
+
+                impl<'de> ::serde::Deserialize<'de> for #name {
+                    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::core::result::Result<Self, D::Error> {
+                        let value = <::std::borrow::Cow<'de, str> as ::serde::Deserialize>::deserialize(deserializer)?;
+                        Self::from_value(&value).ok_or_else(|| {
+                            <D::Error as ::serde::de::Error>::invalid_value(
+                                ::serde::de::Unexpected::Str(&value),
+                                &#expected,
+                            )
+                        })
+                    }
+                }
+            };
+        }
         quote! {
             #doc
             ///

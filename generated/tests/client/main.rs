@@ -193,15 +193,29 @@ async fn the_timeout_covers_the_whole_call() {
     );
 }
 
-/// A request its schema refuses: typed values can break it only through a closed set's
-/// `Unknown`, here an MRA protocol the schema does not name.
-fn unknown_protocol() -> wecom_rooms::call::request::Request {
-    use wecom_rooms::call::request::{MeetingRoomIdOrMraAddress, MraAddress, Protocol, Request};
-    let address = MraAddress::new(Protocol::Unknown(9), "10.0.0.1".parse().unwrap());
-    Request::new(
-        "m".parse().unwrap(),
-        MeetingRoomIdOrMraAddress::MraAddress(address),
-    )
+/// A request its schema refuses. A typed request cannot be one; a hand-made endpoint type that
+/// sends any JSON as call's body can, and is checked all the same.
+#[derive(serde::Serialize)]
+struct RawCall(serde_json::Value);
+
+impl wecom_rooms::Endpoint for RawCall {
+    const ENDPOINT: wecom_rooms_runtime::registry::Endpoint = wecom_rooms::call::request::ENDPOINT;
+    const SCHEMA: wecom_rooms_runtime::registry::SchemaEntry =
+        wecom_rooms::call::request::SCHEMA_ENTRY;
+    type Response = wecom_rooms::call::response::Response;
+    fn decode_response(
+        body: &[u8],
+    ) -> Result<Self::Response, wecom_rooms_runtime::decode::DecodeError> {
+        wecom_rooms::call::response::decode_validated(body)
+    }
+}
+
+/// A call whose MRA protocol (9) the schema does not name.
+fn unknown_protocol() -> RawCall {
+    RawCall(serde_json::json!({
+        "meetingid": "m",
+        "mra_address": {"protocol": 9, "dial_string": "10.0.0.1"}
+    }))
 }
 
 const CALL_PATH: &str = "/cgi-bin/meeting/rooms/call";

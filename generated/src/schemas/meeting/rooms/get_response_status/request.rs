@@ -228,7 +228,7 @@ impl MraAddress {
 }
 /// 信令协议 (signalling protocol).
 ///
-/// Values the schema does not name decode to `Unknown` and encode back unchanged.
+/// Only the values the schema names: a value outside them is refused.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Protocol {
@@ -236,8 +236,6 @@ pub enum Protocol {
     Sip,
     /// H.323.
     H323,
-    /// A value the schema does not name.
-    Unknown(u32),
 }
 impl Protocol {
     /// The value on the wire.
@@ -245,26 +243,19 @@ impl Protocol {
         match self {
             Self::Sip => 1,
             Self::H323 => 2,
-            Self::Unknown(value) => value,
         }
     }
-    /// The variant for a value on the wire.
-    pub const fn from_value(value: u32) -> Self {
+    /// The variant for a value on the wire, if the schema names it.
+    pub const fn from_value(value: u32) -> ::core::option::Option<Self> {
         match value {
-            1 => Self::Sip,
-            2 => Self::H323,
-            other => Self::Unknown(other),
+            1 => ::core::option::Option::Some(Self::Sip),
+            2 => ::core::option::Option::Some(Self::H323),
+            _ => ::core::option::Option::None,
         }
     }
-    /// Whether the schema names this value (also for an `Unknown` built by hand
-    /// around a named value).
+    /// Always true: every variant is a value the schema names.
     pub const fn is_known(self) -> bool {
-        !matches!(Self::from_value(self.value()), Self::Unknown(_))
-    }
-}
-impl ::core::convert::From<u32> for Protocol {
-    fn from(value: u32) -> Self {
-        Self::from_value(value)
+        true
     }
 }
 impl ::core::convert::From<Protocol> for u32 {
@@ -284,7 +275,14 @@ impl<'de> ::serde::Deserialize<'de> for Protocol {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        ::wecom_rooms_runtime::de::integer::<D, u32>(deserializer).map(Self::from_value)
+        let value = ::wecom_rooms_runtime::de::integer::<D, u32>(deserializer)?;
+        Self::from_value(value)
+            .ok_or_else(|| {
+                <D::Error as ::serde::de::Error>::invalid_value(
+                    ::serde::de::Unexpected::Signed(value as i64),
+                    &"one of 1, 2",
+                )
+            })
     }
 }
 #[cfg(feature = "schemars")]
@@ -296,7 +294,7 @@ impl ::schemars::JsonSchema for Protocol {
     fn json_schema(generator: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
         let mut schema = ::schemars::json_schema!(
             { "type" : "integer", "minimum" : 0u32, "maximum" : 4294967295u32, "$comment"
-            : "Known values: 1 (Sip), 2 (H323); others are kept as `Unknown`." }
+            : "One of: 1 (Sip), 2 (H323)." }
         );
         schema
             .insert(
