@@ -1043,7 +1043,10 @@ impl<'m> TypeCx<'m> {
                 let note = if self.checked {
                     format!("One of: {}.", known.join(", "))
                 } else {
-                    format!("Known values: {}; others are kept as `Unknown`.", known.join(", "))
+                    format!(
+                        "Known values: {}; others are kept as `Unknown`.",
+                        known.join(", ")
+                    )
                 };
                 quote! { ::schemars::json_schema!({ "type": "integer", "minimum": #min, "maximum": #max, "$comment": #note }) }
             }
@@ -1744,7 +1747,11 @@ impl<'m> TypeCx<'m> {
         let serialize = format_ident!("serialize_{}", repr.tokens().to_string());
         if self.checked {
             // What a caller sends holds only the values the schema names.
-            let known = values.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ");
+            let known = values
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(", ");
             let expected = format!("one of {known}");
             return quote! {
                 #doc
