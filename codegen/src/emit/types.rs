@@ -1468,10 +1468,13 @@ impl<'m> TypeCx<'m> {
             entries.push(if field.required {
                 quote! { map.serialize_entry(#wire, &self.#rust)?; }
             } else {
+                // Not `if let`: unformatted output (a build script's) puts statements on one
+                // line, where `} if let` reads as a missing `else` to clippy.
                 quote! {
-                    if let ::core::option::Option::Some(value) = &self.#rust {
-                        map.serialize_entry(#wire, value)?;
-                    }
+                    self.#rust
+                        .as_ref()
+                        .map(|value| map.serialize_entry(#wire, value))
+                        .transpose()?;
                 }
             });
         }

@@ -71,18 +71,22 @@ impl ::serde::Serialize for Request {
                 map.serialize_entry("rooms_id", value)?
             }
         }
-        if let ::core::option::Option::Some(value) = &self.start_time {
-            map.serialize_entry("start_time", value)?;
-        }
-        if let ::core::option::Option::Some(value) = &self.end_time {
-            map.serialize_entry("end_time", value)?;
-        }
-        if let ::core::option::Option::Some(value) = &self.cursor {
-            map.serialize_entry("cursor", value)?;
-        }
-        if let ::core::option::Option::Some(value) = &self.limit {
-            map.serialize_entry("limit", value)?;
-        }
+        self.start_time
+            .as_ref()
+            .map(|value| map.serialize_entry("start_time", value))
+            .transpose()?;
+        self.end_time
+            .as_ref()
+            .map(|value| map.serialize_entry("end_time", value))
+            .transpose()?;
+        self.cursor
+            .as_ref()
+            .map(|value| map.serialize_entry("cursor", value))
+            .transpose()?;
+        self.limit
+            .as_ref()
+            .map(|value| map.serialize_entry("limit", value))
+            .transpose()?;
         map.end()
     }
 }
