@@ -6,6 +6,10 @@ use std::time::Duration;
 /// or a 5xx status, with jittered exponential backoff and a bounded number of attempts; a rate
 /// limit (45009, 45033) the same way from a longer base delay. An invalid token is not retried
 /// here: the client refreshes the token and tries once more, whatever this policy says.
+///
+/// Retries apply to every endpoint alike. A book, release or call whose connection dropped may
+/// have been carried out before the answer was lost; tried again, it can come back refused
+/// (for example, the room already booked). Use [`RetryPolicy::never`] where that matters.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct RetryPolicy {
