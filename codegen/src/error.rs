@@ -34,6 +34,17 @@ pub enum ErrorKind {
     },
     /// A `$ref` that points nowhere.
     UnresolvedRef(String),
+    /// Two schemas whose names map to the same module (`a-b` and `a_b`, or two names with no
+    /// Latin letters): generating both would write one over the other.
+    ModuleCollision {
+        /// The module path both map to, such as `meeting::a_b`.
+        module: String,
+        /// The other schema file.
+        other: PathBuf,
+    },
+    /// An output file that exists and does not carry the generator's `@generated` header: the
+    /// generator never replaces or removes a file it did not write.
+    NotGenerated,
     /// Something else the generator cannot handle, described.
     Invalid(String),
 }
@@ -60,13 +71,23 @@ impl fmt::Display for Error {
         }
         write!(f, ": ")?;
         match &self.kind {
-            ErrorKind::Io(e) => write!(f, "{e}"),
-            ErrorKind::Json(e) => write!(f, "not valid JSON: {e}"),
+            // The details of these two are their `source()`.
+            ErrorKind::Io(_) => write!(f, "cannot read or write it"),
+            ErrorKind::Json(_) => write!(f, "not valid JSON"),
             ErrorKind::UnsupportedKeyword(k) => write!(f, "unsupported keyword `{k}`"),
             ErrorKind::InvalidKeyword { keyword, expected } => {
                 write!(f, "invalid `{keyword}`: expected {expected}")
             }
             ErrorKind::UnresolvedRef(r) => write!(f, "cannot resolve $ref `{r}`"),
+            ErrorKind::ModuleCollision { module, other } => write!(
+                f,
+                "maps to module `{module}`, as does {}; rename one of them",
+                other.display()
+            ),
+            ErrorKind::NotGenerated => write!(
+                f,
+                "exists and was not written by wecom-rooms-codegen; it is never replaced or removed"
+            ),
             ErrorKind::Invalid(message) => write!(f, "{message}"),
         }
     }

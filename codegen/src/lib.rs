@@ -178,6 +178,7 @@ impl Config {
         } else {
             self.schemas.clone()
         };
+        check_module_paths(&self.schema_dir, &names)?;
         let mut roots = Vec::new();
         for name in &names {
             let path = self.schema_dir.join(format!("{name}.schema.json"));
@@ -204,6 +205,23 @@ pub(crate) fn schema_name(relative_path: &str) -> String {
         .or_else(|| name.strip_suffix(".json"))
         .unwrap_or(name);
     name.to_owned()
+}
+
+/// Refuses two schemas whose names map to the same module: one would overwrite the other.
+fn check_module_paths(dir: &Path, names: &[String]) -> Result<(), Error> {
+    let file = |name: &str| dir.join(format!("{name}.schema.json"));
+    let mut seen = std::collections::BTreeMap::new();
+    for name in names {
+        let module = emit::names::module_path(name).join("::");
+        if let Some(first) = seen.insert(module.clone(), name) {
+            let kind = ErrorKind::ModuleCollision {
+                module,
+                other: file(first),
+            };
+            return Err(Error::new(file(name), "", kind));
+        }
+    }
+    Ok(())
 }
 
 /// Every `*.schema.json` under `dir`, as schema names, sorted.

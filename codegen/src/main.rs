@@ -50,7 +50,7 @@ fn main() -> ExitCode {
         Command::Generate => match config.write_tree(&cli.out) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
-                eprintln!("error: {e}");
+                report(&e);
                 ExitCode::from(2)
             }
         },
@@ -64,9 +64,21 @@ fn main() -> ExitCode {
                 ExitCode::from(1)
             }
             Err(e) => {
-                eprintln!("error: {e}");
+                report(&e);
                 ExitCode::from(2)
             }
         },
     }
+}
+
+/// Prints `error` and its sources on one line: each error's message leaves the details to its
+/// source.
+fn report(error: &dyn std::error::Error) {
+    let mut line = format!("error: {error}");
+    let mut source = error.source();
+    while let Some(cause) = source {
+        line.push_str(&format!(": {cause}"));
+        source = cause.source();
+    }
+    eprintln!("{line}");
 }

@@ -41,12 +41,23 @@ fn each_construct_generates_the_expected_code() {
     }
 }
 
+/// An error and its sources, as a command prints them: `error: source: source`.
+fn chain(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        text.push_str(&format!(": {cause}"));
+        source = cause.source();
+    }
+    text
+}
+
 #[test]
 fn broken_schemas_are_errors_naming_file_and_pointer() {
     for name in schema_names("broken") {
         let error = match generate("broken", &name) {
             Ok(_) => panic!("{name}: generated code from a broken schema"),
-            Err(e) => e.to_string(),
+            Err(e) => chain(&e),
         };
         assert!(
             error.starts_with(&format!("{name}.schema.json")),

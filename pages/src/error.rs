@@ -43,8 +43,9 @@ impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}: ", self.file.display())?;
         match &self.kind {
-            ErrorKind::Io(e) => write!(f, "{e}"),
-            ErrorKind::Json(e) => write!(f, "not valid JSON: {e}"),
+            // The details of these two are their `source()`.
+            ErrorKind::Io(_) => f.write_str("cannot read or write it"),
+            ErrorKind::Json(_) => f.write_str("not the JSON it should be"),
             ErrorKind::Page(m) => write!(f, "{m}"),
             ErrorKind::Ref(r) => write!(f, "cannot resolve `$ref` {r}"),
         }

@@ -43,7 +43,7 @@ fn main() -> ExitCode {
     let extraction = match extract_dir(&spec) {
         Ok(extraction) => extraction,
         Err(e) => {
-            eprintln!("error: {e}");
+            report(&e);
             return ExitCode::from(2);
         }
     };
@@ -79,9 +79,20 @@ fn main() -> ExitCode {
         })
     };
     result.unwrap_or_else(|e| {
-        eprintln!("error: {e}");
+        report(&e);
         ExitCode::from(2)
     })
+}
+
+/// Prints `error` and its sources on one line.
+fn report(error: &dyn std::error::Error) {
+    let mut line = format!("error: {error}");
+    let mut source = error.source();
+    while let Some(cause) = source {
+        line.push_str(&format!(": {cause}"));
+        source = cause.source();
+    }
+    eprintln!("{line}");
 }
 
 fn usage(message: &str) -> ExitCode {

@@ -115,8 +115,8 @@ pub enum Layout {
 impl ModuleTree {
     /// The module of the schema named `name`, which the tree holds.
     fn module_mut(&mut self, name: &str) -> &mut ModuleTree {
-        name.split('/')
-            .map(names::snake)
+        names::module_path(name)
+            .into_iter()
             .fold(self, |module, segment| {
                 module
                     .children
@@ -137,7 +137,7 @@ fn tree_of(
     let mut entries = Vec::new();
     let mut root_types = BTreeMap::new();
     for root in &model.roots {
-        let segments: Vec<String> = root.name.split('/').map(names::snake).collect();
+        let segments = names::module_path(&root.name);
         let mut module = &mut top;
         for (depth, segment) in segments.iter().enumerate() {
             module = module.children.entry(segment.clone()).or_default();

@@ -50,6 +50,12 @@ pub fn snake(name: &str) -> String {
     s
 }
 
+/// The module path of the schema named `name` (`a/b-c` → `a`, `b_c`). The tree of modules and
+/// the check that no two schemas share a module both read it, so they cannot disagree.
+pub fn module_path(name: &str) -> Vec<String> {
+    name.split('/').map(snake).collect()
+}
+
 /// A type or variant name: `UpperCamelCase`, `T` + name for a leading digit, `Type` when nothing
 /// usable is left.
 pub fn camel(name: &str) -> String {
