@@ -10,7 +10,7 @@ use serde_json::Value;
 use wecom_rooms_runtime::registry::RequestIn;
 use wecom_rooms_runtime::{Endpoint, Outcome};
 
-use crate::error::{ApiError, Error, write_one_line};
+use crate::error::{ApiError, Error, InvalidRequest, write_one_line};
 use crate::gettoken;
 use crate::token::AccessToken;
 
@@ -172,10 +172,8 @@ pub fn build_request_to<E: Endpoint>(
 ) -> Result<PreparedRequest, Error> {
     let takes_token = E::ENDPOINT.query.iter().any(|q| q.name == TOKEN_PARAMETER);
     if !takes_token {
-        return Err(Error::InvalidRequest(format!(
-            "{} takes no access token: build it with build_token_request",
-            E::ENDPOINT.path
-        )));
+        let endpoint = E::ENDPOINT.path;
+        return Err(InvalidRequest::TakesNoToken { endpoint }.into());
     }
     prepare(base_url, request, Some(token))
 }
@@ -215,30 +213,27 @@ fn prepare<E: Endpoint>(
     request: &E,
     token: Option<&AccessToken>,
 ) -> Result<PreparedRequest, Error> {
-    let invalid = |reason: String| Error::InvalidRequest(reason);
     let endpoint = E::ENDPOINT;
+    let bad_url = || InvalidRequest::BaseUrl {
+        url: base_url.to_owned(),
+    };
+    let encode = |reason: String| InvalidRequest::Encode {
+        endpoint: endpoint.path,
+        reason,
+    };
     let base = base_url.strip_suffix('/').unwrap_or(base_url);
-    let base_uri: Uri = base
-        .parse()
-        .map_err(|e| invalid(format!("base url {base_url:?}: {e}")))?;
-    if !matches!(base_uri.scheme_str(), Some("http" | "https")) || base_uri.host().is_none() {
-        return Err(invalid(format!(
-            "base url {base_url:?} is not an http or https url with a host"
-        )));
-    }
-    if base.contains(['?', '#']) {
-        return Err(invalid(format!(
-            "base url {base_url:?} has a query or fragment"
-        )));
+    let base_uri: Uri = base.parse().map_err(|_| bad_url())?;
+    let usable =
+        matches!(base_uri.scheme_str(), Some("http" | "https")) && base_uri.host().is_some();
+    if !usable || base.contains(['?', '#']) {
+        return Err(bad_url().into());
     }
 
-    let value = serde_json::to_value(request).map_err(|e| invalid(e.to_string()))?;
+    let value = serde_json::to_value(request).map_err(|e| encode(e.to_string()))?;
     let report = E::validate(&value);
-    if let Some(first) = report.errors.first() {
-        return Err(invalid(format!(
-            "{} request breaks its schema: {first}",
-            endpoint.path
-        )));
+    if !report.is_valid() {
+        let endpoint = endpoint.path;
+        return Err(InvalidRequest::Schema { endpoint, report }.into());
     }
 
     let mut query = Vec::new();
@@ -248,10 +243,7 @@ fn prepare<E: Endpoint>(
     let (body, content_type) = match endpoint.request_in {
         RequestIn::Query => {
             let Value::Object(members) = &value else {
-                return Err(invalid(format!(
-                    "{} request is not an object",
-                    endpoint.path
-                )));
+                return Err(encode("not a JSON object".to_owned()).into());
             };
             for (name, member) in members {
                 let text = match member {
@@ -263,7 +255,7 @@ fn prepare<E: Endpoint>(
             (Vec::new(), None)
         }
         _ => {
-            let body = serde_json::to_vec(&value).map_err(|e| invalid(e.to_string()))?;
+            let body = serde_json::to_vec(&value).map_err(|e| encode(e.to_string()))?;
             (body, Some(HeaderValue::from_static("application/json")))
         }
     };
@@ -274,8 +266,12 @@ fn prepare<E: Endpoint>(
         uri.push('=');
         uri.extend(utf8_percent_encode(text, QUERY_VALUE));
     }
-    let method = Method::from_bytes(endpoint.method.as_bytes())
-        .map_err(|e| invalid(format!("method {:?}: {e}", endpoint.method)))?;
+    let method = Method::from_bytes(endpoint.method.as_bytes()).map_err(|_| {
+        encode(format!(
+            "method {:?} is not an http method",
+            endpoint.method
+        ))
+    })?;
     let mut built = http::Request::builder().method(method).uri(uri);
     if let Some(content_type) = content_type {
         built = built.header(CONTENT_TYPE, content_type);
@@ -284,7 +280,7 @@ fn prepare<E: Endpoint>(
     built
         .body(body)
         .map(PreparedRequest)
-        .map_err(|_| invalid(format!("base url {base_url:?} does not make a valid uri")))
+        .map_err(|_| bad_url().into())
 }
 
 /// Reads an HTTP response of endpoint `E`: what it gives on success, or what went wrong.
@@ -330,7 +326,7 @@ where
     E: Endpoint<Response: Outcome<Failure: Into<ApiError>>>,
 {
     let response: E::Response =
-        wecom_rooms_runtime::decode::from_bytes(body).map_err(Error::Decode)?;
+        wecom_rooms_runtime::__private::from_bytes(body).map_err(Error::Decode)?;
     response.into_result().map_err(|e| Error::Api(e.into()))
 }
 

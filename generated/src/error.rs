@@ -9,6 +9,7 @@ use std::error::Error as StdError;
 use std::fmt;
 
 use serde_json::{Map, Value};
+use wecom_rooms_runtime::validate::Report;
 
 /// The WeCom global error codes that matter to the Rooms family, with their documented meanings.
 ///
@@ -242,9 +243,10 @@ pub enum Error {
         /// escaped so that it stays on one line.
         body_excerpt: String,
     },
-    /// The request could not be built: the base URL is not an `http` or `https` URL
-    /// without query, or the request body does not follow the request schema.
-    InvalidRequest(String),
+    /// The request could not be built, and nothing was sent: it breaks its schema (the
+    /// [`InvalidRequest`] keeps the whole report), or the base URL is not usable. `Display`
+    /// and `source` are the [`InvalidRequest`]'s.
+    InvalidRequest(InvalidRequest),
     /// The HTTP exchange itself failed (the connection, or what the server sent could not be
     /// used, such as a granted token that is not one): `source` says why. For HTTP clients
     /// that report through this crate's errors, such as its own client.
@@ -255,7 +257,7 @@ impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Error::Api(error) => fmt::Display::fmt(error, f),
-            Error::Decode(error) => write!(f, "cannot decode the response body: {error}"),
+            Error::Decode(_) => f.write_str("cannot decode the response body"),
             Error::Http {
                 status,
                 body_excerpt,
@@ -266,7 +268,7 @@ impl fmt::Display for Error {
                 }
                 Ok(())
             }
-            Error::InvalidRequest(reason) => write!(f, "invalid request: {reason}"),
+            Error::InvalidRequest(invalid) => fmt::Display::fmt(invalid, f),
             Error::Transport(_) => f.write_str("the http exchange failed"),
         }
     }
@@ -276,9 +278,103 @@ impl StdError for Error {
     fn source(&self) -> Option<&(dyn StdError + 'static)> {
         match self {
             Error::Api(error) => error.source(),
+            Error::InvalidRequest(invalid) => invalid.source(),
+            Error::Decode(error) => Some(error),
             Error::Transport(error) => Some(&**error),
-            Error::Decode(_) | Error::Http { .. } | Error::InvalidRequest(_) => None,
+            Error::Http { .. } => None,
         }
+    }
+}
+
+/// Why a request was not built; nothing was sent.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum InvalidRequest {
+    /// The request breaks its schema: `report` lists every violation.
+    #[non_exhaustive]
+    Schema {
+        /// The endpoint's path.
+        endpoint: &'static str,
+        /// Every violation, with where it is and the keyword that found it.
+        report: Report,
+    },
+    /// The base URL is not an `http` or `https` URL with a host and without query or fragment.
+    #[non_exhaustive]
+    BaseUrl {
+        /// The base URL as given.
+        url: String,
+    },
+    /// The endpoint takes no access token (gettoken): build it with
+    /// [`build_token_request`](crate::build_token_request).
+    #[non_exhaustive]
+    TakesNoToken {
+        /// The endpoint's path.
+        endpoint: &'static str,
+    },
+    /// A credential the client was built with is empty (`corpid` or `corpsecret`).
+    #[non_exhaustive]
+    EmptyCredential {
+        /// The query parameter it would fill.
+        parameter: &'static str,
+    },
+    /// The request value does not encode as its endpoint sends it (a generated type never
+    /// gets here; a hand-written `Endpoint` might).
+    #[non_exhaustive]
+    Encode {
+        /// The endpoint's path.
+        endpoint: &'static str,
+        /// Why.
+        reason: String,
+    },
+}
+
+impl InvalidRequest {
+    /// The schema's report, when the request breaks its schema.
+    pub fn report(&self) -> Option<&Report> {
+        match self {
+            InvalidRequest::Schema { report, .. } => Some(report),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for InvalidRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            InvalidRequest::Schema { endpoint, report } => {
+                let count = report.errors.len();
+                let plural = if count == 1 { "" } else { "s" };
+                write!(
+                    f,
+                    "{endpoint} request breaks its schema ({count} violation{plural})"
+                )
+            }
+            InvalidRequest::BaseUrl { url } => write!(
+                f,
+                "base url {url:?} is not an http or https url with a host and without query"
+            ),
+            InvalidRequest::TakesNoToken { endpoint } => write!(
+                f,
+                "{endpoint} takes no access token: build it with build_token_request"
+            ),
+            InvalidRequest::EmptyCredential { parameter } => write!(f, "{parameter} is empty"),
+            InvalidRequest::Encode { endpoint, reason } => {
+                write!(f, "{endpoint} request does not encode: {reason}")
+            }
+        }
+    }
+}
+
+impl StdError for InvalidRequest {
+    fn source(&self) -> Option<&(dyn StdError + 'static)> {
+        // The first violation; `report` has them all.
+        self.report()?.errors.first().map(|e| e as _)
+    }
+}
+
+impl From<InvalidRequest> for Error {
+    fn from(invalid: InvalidRequest) -> Self {
+        Error::InvalidRequest(invalid)
     }
 }
 

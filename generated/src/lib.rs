@@ -94,7 +94,7 @@
 //!
 //! # Reading the fields
 //!
-//! Base64 fields are [`Base64String`](wecom_rooms_runtime::Base64String)s, kept as sent and
+//! Base64 fields are [`Base64String`]s, kept as sent and
 //! decoded on demand:
 //!
 //! ```
@@ -106,7 +106,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
-//! Passwords are [`Secret`](wecom_rooms_runtime::Secret)s: `Debug` never shows them, so a
+//! Passwords are [`Secret`]s: `Debug` never shows them, so a
 //! decoded response can be logged; reading one takes a visible `expose()`:
 //!
 //! ```
@@ -172,7 +172,6 @@
 //! serialized messages (`Serialize` writes passwords as sent, so that a message encodes back
 //! to the same JSON).
 #![forbid(unsafe_code)]
-#![deny(warnings)]
 #![deny(missing_docs)]
 
 #[cfg(feature = "client")]
@@ -193,11 +192,16 @@ pub use endpoint::{
     BODY_EXCERPT_LEN, PreparedRequest, Success, build_request, build_request_to,
     build_token_request, build_token_request_to, parse_body, parse_response,
 };
+/// Values that generated types hold: base64 kept as sent, and secrets kept out of `Debug`.
+pub use wecom_rooms_runtime::{Base64String, DecodeUtf8Error, Secret};
 /// Checked values: what a typed request holds where its schema sets bounds or lengths.
 pub use wecom_rooms_runtime::{
     Bounded, BoundedString, BoundedVec, MissingMember, NonEmptyString, NonEmptyVec, OutOfBounds,
 };
 pub use wecom_rooms_runtime::{Endpoint, Outcome};
+/// What validators report ([`validate::Report`]), why a validated decode failed
+/// ([`decode::DecodeError`]), and what [`SCHEMAS`] lists ([`registry::SchemaEntry`]).
+pub use wecom_rooms_runtime::{decode, registry, validate};
 
 /// Every endpoint of the family by name: its request type, which implements [`Endpoint`].
 pub mod endpoints {
@@ -228,7 +232,7 @@ pub mod endpoints {
     /// 获取Rooms会议室资源: the company's Rooms device counts.
     pub type GetInventory = crate::get_inventory::request::Request;
 }
-pub use error::{ApiError, Error, ErrorKind, codes};
+pub use error::{ApiError, Error, ErrorKind, InvalidRequest, codes};
 pub use token::{AccessToken, InvalidAccessToken};
 
 /// The `http` crate (1.x), whose request and response types this crate builds and reads.

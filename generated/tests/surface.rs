@@ -9,8 +9,8 @@ use wecom_rooms::endpoints::GetInfo;
 use wecom_rooms::get_info::request::Request;
 use wecom_rooms::get_info::response::{EXAMPLES, ErrorEnvelope, Response};
 use wecom_rooms::{
-    AccessToken, ApiError, Error, ErrorKind, InvalidAccessToken, Outcome as _, build_request,
-    build_request_to, codes, parse_body, parse_response,
+    AccessToken, ApiError, Error, ErrorKind, InvalidAccessToken, InvalidRequest, Outcome as _,
+    build_request, build_request_to, codes, parse_body, parse_response,
 };
 
 /// A token that cannot appear anywhere by accident.
@@ -370,11 +370,11 @@ fn decode_and_api_errors_stay_apart() {
         envelope.to_string(),
         "wecom error 42001: access_token expired"
     );
+    assert_eq!(decode.to_string(), "cannot decode the response body");
+    let why = std::error::Error::source(&decode).expect("serde_json's error");
     assert!(
-        decode
-            .to_string()
-            .starts_with("cannot decode the response body: missing field `basic_info`"),
-        "{decode}"
+        why.to_string().starts_with("missing field `basic_info`"),
+        "{why}"
     );
     assert_eq!(
         envelope.api_error().map(ApiError::errcode),
@@ -439,16 +439,23 @@ fn http_errors_show_status_and_excerpt() {
 fn invalid_requests_are_refused_before_sending() {
     let token = AccessToken::new(TOKEN).unwrap();
     let room = Request::new(id("RoomId001"));
-    fn check(got: Result<impl Debug, Error>, reason: &str) {
+    fn refused(got: Result<impl Debug, Error>) -> InvalidRequest {
         match got {
-            Err(Error::InvalidRequest(shown)) => assert!(shown.contains(reason), "{shown}"),
-            other => panic!("expected an invalid request ({reason}), got {other:?}"),
+            Err(Error::InvalidRequest(invalid)) => invalid,
+            other => panic!("expected an invalid request, got {other:?}"),
         }
     }
-    check(
-        build_request(&unknown_protocol(), &token),
-        "/mra_address/protocol",
-    );
+    // A request that breaks its schema keeps the whole report.
+    let invalid = refused(build_request(&unknown_protocol(), &token));
+    let report = invalid.report().expect("a schema violation has a report");
+    let pointers: Vec<&str> = report
+        .errors
+        .iter()
+        .map(|e| e.instance_pointer.as_str())
+        .collect();
+    assert_eq!(pointers, ["/mra_address/protocol"], "{invalid}");
+    let first = std::error::Error::source(&invalid).expect("the first violation");
+    assert_eq!(first.to_string(), report.errors[0].to_string());
     for base_url in [
         "",
         "127.0.0.1:80",
@@ -457,7 +464,10 @@ fn invalid_requests_are_refused_before_sending() {
         "http://h/?q=1",
         "http://h/#f",
     ] {
-        check(build_request_to(base_url, &room, &token), "base url");
+        match refused(build_request_to(base_url, &room, &token)) {
+            InvalidRequest::BaseUrl { url, .. } => assert_eq!(url, base_url),
+            other => panic!("{base_url:?}: {other:?}"),
+        }
     }
     for base_url in [
         "http://h",
@@ -471,7 +481,7 @@ fn invalid_requests_are_refused_before_sending() {
     let shown = build_request_to("ftp://host", &room, &token)
         .unwrap_err()
         .to_string();
-    assert!(shown.starts_with("invalid request: base url"), "{shown}");
+    assert!(shown.starts_with("base url \"ftp://host\""), "{shown}");
 }
 
 #[test]

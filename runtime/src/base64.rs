@@ -18,8 +18,7 @@ use serde::{Deserialize, Serialize};
 /// Nothing is checked or changed when a message is decoded: a placeholder such as `"XXXXXXX"`
 /// deserializes and serializes back as it was, so decode → encode is lossless. The bytes are
 /// decoded on demand with [`decode`](Self::decode) or [`decode_utf8`](Self::decode_utf8), and
-/// validators report a string that does not decode (see
-/// [`json::is_base64`](crate::json::is_base64)).
+/// validators report a string that does not decode, as a warning on request.
 ///
 /// It serializes as a plain JSON string, and `Debug` shows the raw text:
 ///
@@ -127,16 +126,7 @@ impl AsRef<str> for Base64String {
 /// It checks the alphabet, padding and spare bits by hand, so validators can call it on every
 /// `contentEncoding: base64` string without allocating.
 ///
-/// Generated code reaches it as `json::is_base64`.
-///
-/// ```
-/// use wecom_rooms_runtime::json::is_base64;
-///
-/// assert!(is_base64("aGVsbG8="));
-/// assert!(is_base64(""));
-/// assert!(!is_base64("aGVsbG8"));
-/// assert!(!is_base64("aGVsbG9="));
-/// ```
+/// Generated code reaches it as `__private::is_base64`.
 pub fn is_base64(s: &str) -> bool {
     let bytes = s.as_bytes();
     if !bytes.len().is_multiple_of(4) {

@@ -122,7 +122,7 @@ impl<'de, T: BoundedInt, const MIN: i128, const MAX: i128> Deserialize<'de>
     for Bounded<T, MIN, MAX>
 {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value: T = crate::de::integer(deserializer)?;
+        let value: T = crate::__private::de::integer(deserializer)?;
         Self::new(value).ok_or_else(|| {
             let shown: i128 = value.into();
             let unexpected = match i64::try_from(shown) {

@@ -8,29 +8,29 @@
 //! - [`Bounded`], [`BoundedString`] ([`NonEmptyString`]) and [`BoundedVec`] ([`NonEmptyVec`]):
 //!   integers, strings and lists checked against their schema's bounds when they are made, for
 //!   the types of what a caller sends;
-//! - [`validate`]: the context, errors and report that generated validators fill in;
-//! - [`json`]: JSON Schema's notions of equality, integers and number comparison;
+//! - [`validate`]: the report that generated validators fill in, its errors and options;
 //! - [`decode`]: the error of a validated decode;
-//! - [`de`]: integer fields that accept what JSON Schema calls an integer (`3.0` included);
 //! - [`registry`]: what a generated crate says about each of its schemas, for tools;
-//! - [`endpoint`]: [`Endpoint`] and [`Outcome`], which generated request and response types
-//!   implement, so that one function can send any request and read its response.
+//! - [`Endpoint`] and [`Outcome`], which generated request and response types implement, so
+//!   that one function can send any request and read its response.
+//!
+//! What only generated code calls (JSON Schema equality and number comparison, the validation
+//! context, integer decoding that accepts `3.0`, ECMA-262 patterns) is in a hidden module,
+//! `__private`, which is not part of the API.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+#[doc(hidden)]
+pub mod __private;
 mod base64;
 mod checked;
-pub mod de;
 pub mod decode;
-pub mod endpoint;
-pub mod json;
-#[cfg(feature = "pattern")]
-pub mod pattern;
+mod endpoint;
 pub mod registry;
 mod secret;
 pub mod validate;
 
-pub use crate::base64::{Base64String, DecodeUtf8Error, is_base64};
+pub use crate::base64::{Base64String, DecodeUtf8Error};
 pub use crate::checked::{
     Bounded, BoundedInt, BoundedString, BoundedVec, MissingMember, NonEmptyString, NonEmptyVec,
     OutOfBounds,

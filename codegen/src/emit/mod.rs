@@ -319,7 +319,7 @@ fn schema_module(
                 pub fn decode_validated(bytes: &[u8]) -> ::core::result::Result<#ty, ::wecom_rooms_runtime::decode::DecodeError> {
                     use ::wecom_rooms_runtime::decode::DecodeError;
                     #fast
-                    let value: ::serde_json::Value = ::wecom_rooms_runtime::decode::from_bytes(bytes).map_err(DecodeError::Syntax)?;
+                    let value: ::serde_json::Value = ::wecom_rooms_runtime::__private::from_bytes(bytes).map_err(DecodeError::Syntax)?;
                     if !is_valid(&value) {
                         return Err(DecodeError::Invalid(validate(&value)));
                     }

@@ -248,7 +248,7 @@ pub fn emit(
     } else {
         (
             quote! { ::serde_json::from_value::<#ty> },
-            quote! { ::wecom_rooms_runtime::decode::from_bytes::<#ty> },
+            quote! { ::wecom_rooms_runtime::__private::from_bytes::<#ty> },
         )
     };
     let checked = matches!(root_ty, Ty::Named(i) if checks[i].is_some());
@@ -1155,11 +1155,11 @@ impl<'m> TypeCx<'m> {
 
                     impl<'de> ::serde::Deserialize<'de> for #name {
                         fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::core::result::Result<Self, D::Error> {
-                            ::wecom_rooms_runtime::de::deserialize_discriminated(deserializer)
+                            ::wecom_rooms_runtime::__private::de::deserialize_discriminated(deserializer)
                         }
                     }
 
-                    impl ::wecom_rooms_runtime::de::Discriminated for #name {
+                    impl ::wecom_rooms_runtime::__private::de::Discriminated for #name {
                         const MEMBER: &'static str = #property;
                         const EXPECTING: &'static str = #expecting;
 
@@ -1167,7 +1167,7 @@ impl<'m> TypeCx<'m> {
                             selector: ::core::option::Option<&::serde_json::Value>,
                             members: D,
                         ) -> ::core::result::Result<Self, D::Error> {
-                            use ::wecom_rooms_runtime::json;
+                            use ::wecom_rooms_runtime::__private::json;
                             let selects_then = match selector {
                                 Some(x) => #test,
                                 None => #absent_selects_then,
@@ -1184,7 +1184,7 @@ impl<'m> TypeCx<'m> {
                         /// Decodes a parsed document, moving it into the variant its member selects
                         /// (the `Deserialize` impl would copy it first).
                         pub fn from_value(value: ::serde_json::Value) -> ::serde_json::Result<Self> {
-                            use ::wecom_rooms_runtime::json;
+                            use ::wecom_rooms_runtime::__private::json;
                             let selects_then = match value.get(#property) {
                                 Some(x) => #test,
                                 None => #absent_selects_then,
@@ -1199,7 +1199,7 @@ impl<'m> TypeCx<'m> {
                         /// Decodes JSON text in one pass (see the `Deserialize` impl); its errors
                         /// carry the line and column.
                         pub fn from_slice(bytes: &[u8]) -> ::serde_json::Result<Self> {
-                            ::wecom_rooms_runtime::decode::from_bytes(bytes)
+                            ::wecom_rooms_runtime::__private::from_bytes(bytes)
                         }
                     }
 
@@ -1319,7 +1319,7 @@ impl<'m> TypeCx<'m> {
             let int = matches!(field.ty, Ty::Int(_));
             if field.required {
                 let with = int.then(
-                    || quote!(#[serde(deserialize_with = "::wecom_rooms_runtime::de::integer")]),
+                    || quote!(#[serde(deserialize_with = "::wecom_rooms_runtime::__private::de::integer")]),
                 );
                 if serde {
                     members.push(quote! { #doc #rename #with pub #rust: #ty, });
@@ -1330,9 +1330,9 @@ impl<'m> TypeCx<'m> {
                 inits.push(quote! { #rust });
             } else {
                 let with = if int {
-                    quote!(#[serde(deserialize_with = "::wecom_rooms_runtime::de::present_integer")])
+                    quote!(#[serde(deserialize_with = "::wecom_rooms_runtime::__private::de::present_integer")])
                 } else {
-                    quote!(#[serde(deserialize_with = "::wecom_rooms_runtime::de::present")])
+                    quote!(#[serde(deserialize_with = "::wecom_rooms_runtime::__private::de::present")])
                 };
                 if serde {
                     members.push(quote! {
@@ -1802,7 +1802,7 @@ impl<'m> TypeCx<'m> {
 
                 impl<'de> ::serde::Deserialize<'de> for #name {
                     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::core::result::Result<Self, D::Error> {
-                        let value = ::wecom_rooms_runtime::de::integer::<D, #int>(deserializer)?;
+                        let value = ::wecom_rooms_runtime::__private::de::integer::<D, #int>(deserializer)?;
                         Self::from_value(value).ok_or_else(|| {
                             <D::Error as ::serde::de::Error>::invalid_value(
                                 ::serde::de::Unexpected::Signed(value as i64),
@@ -1869,7 +1869,7 @@ impl<'m> TypeCx<'m> {
 
             impl<'de> ::serde::Deserialize<'de> for #name {
                 fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::core::result::Result<Self, D::Error> {
-                    ::wecom_rooms_runtime::de::integer::<D, #int>(deserializer).map(Self::from_value)
+                    ::wecom_rooms_runtime::__private::de::integer::<D, #int>(deserializer).map(Self::from_value)
                 }
             }
         }
@@ -2009,7 +2009,7 @@ impl<'m> TypeCx<'m> {
             // Integers read as JSON Schema counts them (3.0 is an integer).
             let read = |input: TokenStream| match ty {
                 Ty::Int(_) => quote! {
-                    ::wecom_rooms_runtime::de::integer::<_, #ty_tokens>(#input).map(#name::#variant)
+                    ::wecom_rooms_runtime::__private::de::integer::<_, #ty_tokens>(#input).map(#name::#variant)
                 },
                 _ => {
                     quote! { <#ty_tokens as ::serde::Deserialize>::deserialize(#input).map(#name::#variant) }
@@ -2322,10 +2322,10 @@ impl TypeCx<'_> {
         match ty {
             Ty::String | Ty::Base64 => {
                 if let Some(min) = k.min_length {
-                    out.push(quote! { ::wecom_rooms_runtime::json::char_count(#x.as_str()) as u64 >= #min });
+                    out.push(quote! { ::wecom_rooms_runtime::__private::json::char_count(#x.as_str()) as u64 >= #min });
                 }
                 if let Some(max) = k.max_length {
-                    out.push(quote! { ::wecom_rooms_runtime::json::char_count(#x.as_str()) as u64 <= #max });
+                    out.push(quote! { ::wecom_rooms_runtime::__private::json::char_count(#x.as_str()) as u64 <= #max });
                 }
                 if let Some(c) = &k.const_value {
                     let c = c.as_str()?;

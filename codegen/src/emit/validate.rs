@@ -61,8 +61,8 @@ pub fn emit(model: &Model, root: &Root) -> TokenStream {
     let mut validators = quote! {
         use ::core::cmp::Ordering;
         use ::serde_json::Value;
-        use ::wecom_rooms_runtime::json;
-        use ::wecom_rooms_runtime::validate::{describe, Context, Evaluated, Segment};
+        use ::wecom_rooms_runtime::__private::json;
+        use ::wecom_rooms_runtime::__private::{describe, Context, Evaluated, Segment};
     };
     validators.extend(statics.tokens);
     validators.extend(functions);
@@ -94,7 +94,7 @@ pub fn emit(model: &Model, root: &Root) -> TokenStream {
             if !options.tolerances && #root_is_valid(instance) {
                 return ::wecom_rooms_runtime::validate::Report::default();
             }
-            let mut context = ::wecom_rooms_runtime::validate::Context::new(options);
+            let mut context = ::wecom_rooms_runtime::__private::Context::new(options);
             {
                 let ctx = &mut context;
                 #root_apply
@@ -381,8 +381,8 @@ impl Statics {
         let ident = format_ident!("PATTERN_{}", self.patterns.len());
         let message = format!("pattern {source:?} was checked when the code was generated");
         self.tokens.push(quote! {
-            static #ident: ::std::sync::LazyLock<::wecom_rooms_runtime::pattern::Pattern> =
-                ::std::sync::LazyLock::new(|| ::wecom_rooms_runtime::pattern::Pattern::new(#source).expect(#message));
+            static #ident: ::std::sync::LazyLock<::wecom_rooms_runtime::__private::pattern::Pattern> =
+                ::std::sync::LazyLock::new(|| ::wecom_rooms_runtime::__private::pattern::Pattern::new(#source).expect(#message));
         });
         self.patterns.insert(source.to_owned(), ident.clone());
         ident
@@ -782,7 +782,7 @@ impl Checks<'_> {
             out.extend(quote! {
                 if ctx.options().tolerances {
                     if let Value::String(s) = v {
-                        if !::wecom_rooms_runtime::is_base64(s) {
+                        if !::wecom_rooms_runtime::__private::is_base64(s) {
                             ctx.warning("contentEncoding", #location, format!("expected base64 (RFC 4648), found {}", describe(v)));
                         }
                     }

@@ -30,7 +30,7 @@ pub use retry::RetryPolicy;
 
 use crate::endpoint::{PreparedRequest, Success, build_request_to, build_token_request_to};
 use crate::endpoints::GetToken;
-use crate::error::{ApiError, Error, ErrorKind};
+use crate::error::{ApiError, Error, ErrorKind, InvalidRequest};
 use crate::token::{
     App, Grant, MemoryStore, TokenCache, TokenError, TokenStore, invalidates_token,
 };
@@ -329,7 +329,7 @@ impl<S: TokenStore> Client<S> {
             Box::pin(
                 async move {
                     // Empty credentials break gettoken's schema: refused here, never sent.
-                    let empty = |what: &str| Error::InvalidRequest(format!("{what} is empty"));
+                    let empty = |parameter| InvalidRequest::EmptyCredential { parameter };
                     let corp_id = NonEmptyString::new(inner.corp_id.clone())
                         .ok_or_else(|| empty("corpid"))?;
                     let secret = NonEmptyString::new(inner.secret.expose().clone())
@@ -389,16 +389,28 @@ async fn send(http: &reqwest::Client, prepared: PreparedRequest) -> Result<Vec<u
     Ok(body.to_vec())
 }
 
-/// A cause in one line, with its source, for an error that can only hold text.
+/// A cause in one line, with its sources, for an error that can only hold text.
 fn describe(cause: &Cause) -> String {
-    match cause {
-        Cause::Connection(e) => format!("connection failed: {e}"),
-        Cause::Http(e) => e.to_string(),
-        Cause::Api(e) => e.to_string(),
-        Cause::InvalidRequest(e) => e.to_string(),
-        Cause::Token(e) => e.to_string(),
-        Cause::Decode(e) => e.to_string(),
-        Cause::Timeout(after) => format!("timed out after {after:?}"),
-        Cause::Pagination(why) => why.clone(),
+    let error: &dyn std::error::Error = match cause {
+        Cause::Connection(e) => return format!("connection failed: {}", with_sources(e)),
+        Cause::Timeout(after) => return format!("timed out after {after:?}"),
+        Cause::Pagination(why) => return why.clone(),
+        Cause::Http(e) | Cause::InvalidRequest(e) => e,
+        Cause::Api(e) => e,
+        Cause::Token(e) => e,
+        Cause::Decode(e) => e,
+    };
+    with_sources(error)
+}
+
+/// `error: source: source…`.
+fn with_sources(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
     }
+    text
 }

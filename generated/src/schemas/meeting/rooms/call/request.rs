@@ -80,13 +80,13 @@ impl<'de> ::serde::Deserialize<'de> for Request {
             pub meetingid: ::wecom_rooms_runtime::NonEmptyString,
             /// Rooms会议室 ID (Rooms meeting room ID). Exactly one of `meeting_room_id` and `mra_address`.
             #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
-            #[serde(deserialize_with = "::wecom_rooms_runtime::de::present")]
+            #[serde(deserialize_with = "::wecom_rooms_runtime::__private::de::present")]
             pub meeting_room_id: ::core::option::Option<
                 ::wecom_rooms_runtime::NonEmptyString,
             >,
             /// MRA 对象 (the room by its signalling address). Exactly one of `meeting_room_id` and `mra_address`.
             #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
-            #[serde(deserialize_with = "::wecom_rooms_runtime::de::present")]
+            #[serde(deserialize_with = "::wecom_rooms_runtime::__private::de::present")]
             pub mra_address: ::core::option::Option<MraAddress>,
         }
         struct MapOnly;
@@ -148,13 +148,13 @@ impl ::schemars::JsonSchema for Request {
             pub meetingid: ::wecom_rooms_runtime::NonEmptyString,
             /// Rooms会议室 ID (Rooms meeting room ID). Exactly one of `meeting_room_id` and `mra_address`.
             #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
-            #[serde(deserialize_with = "::wecom_rooms_runtime::de::present")]
+            #[serde(deserialize_with = "::wecom_rooms_runtime::__private::de::present")]
             pub meeting_room_id: ::core::option::Option<
                 ::wecom_rooms_runtime::NonEmptyString,
             >,
             /// MRA 对象 (the room by its signalling address). Exactly one of `meeting_room_id` and `mra_address`.
             #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
-            #[serde(deserialize_with = "::wecom_rooms_runtime::de::present")]
+            #[serde(deserialize_with = "::wecom_rooms_runtime::__private::de::present")]
             pub mra_address: ::core::option::Option<MraAddress>,
         }
         <Wire as ::schemars::JsonSchema>::json_schema(generator)
@@ -222,8 +222,9 @@ impl MraAddress {
     #[allow(dead_code)]
     fn satisfies_schema(&self) -> bool {
         self.protocol.satisfies_schema()
-            && ::wecom_rooms_runtime::json::char_count(self.dial_string.as_str()) as u64
-                >= 1u64
+            && ::wecom_rooms_runtime::__private::json::char_count(
+                self.dial_string.as_str(),
+            ) as u64 >= 1u64
     }
 }
 /// 信令协议 (signalling protocol).
@@ -275,7 +276,10 @@ impl<'de> ::serde::Deserialize<'de> for Protocol {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        let value = ::wecom_rooms_runtime::de::integer::<D, u32>(deserializer)?;
+        let value = ::wecom_rooms_runtime::__private::de::integer::<
+            D,
+            u32,
+        >(deserializer)?;
         Self::from_value(value)
             .ok_or_else(|| {
                 <D::Error as ::serde::de::Error>::invalid_value(
@@ -367,7 +371,7 @@ pub fn validate_with(
     if !options.tolerances && validators::is_valid_0(instance) {
         return ::wecom_rooms_runtime::validate::Report::default();
     }
-    let mut context = ::wecom_rooms_runtime::validate::Context::new(options);
+    let mut context = ::wecom_rooms_runtime::__private::Context::new(options);
     {
         let ctx = &mut context;
         use validators::*;
@@ -381,8 +385,8 @@ pub fn validate_with(
 mod validators {
     use ::core::cmp::Ordering;
     use ::serde_json::Value;
-    use ::wecom_rooms_runtime::json;
-    use ::wecom_rooms_runtime::validate::{describe, Context, Evaluated, Segment};
+    use ::wecom_rooms_runtime::__private::json;
+    use ::wecom_rooms_runtime::__private::{describe, Context, Evaluated, Segment};
     /// `meeting/rooms/call/request.schema.json#`
     pub(super) fn is_valid_0(v: &Value) -> bool {
         if !matches!(v, Value::Object(_)) {
@@ -842,7 +846,7 @@ pub fn decode_validated(
     bytes: &[u8],
 ) -> ::core::result::Result<Request, ::wecom_rooms_runtime::decode::DecodeError> {
     use ::wecom_rooms_runtime::decode::DecodeError;
-    let value: ::serde_json::Value = ::wecom_rooms_runtime::decode::from_bytes(bytes)
+    let value: ::serde_json::Value = ::wecom_rooms_runtime::__private::from_bytes(bytes)
         .map_err(DecodeError::Syntax)?;
     if !is_valid(&value) {
         return Err(DecodeError::Invalid(validate(&value)));

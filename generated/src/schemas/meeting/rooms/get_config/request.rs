@@ -77,8 +77,8 @@ impl Request {
     /// does not make itself (see `decode_validated`).
     #[allow(dead_code)]
     fn satisfies_schema(&self) -> bool {
-        ::wecom_rooms_runtime::json::char_count(self.meeting_room_id.as_str()) as u64
-            >= 1u64
+        ::wecom_rooms_runtime::__private::json::char_count(self.meeting_room_id.as_str())
+            as u64 >= 1u64
     }
 }
 /// Whether `instance` is valid: stops at the first violation and allocates nothing.
@@ -105,7 +105,7 @@ pub fn validate_with(
     if !options.tolerances && validators::is_valid_0(instance) {
         return ::wecom_rooms_runtime::validate::Report::default();
     }
-    let mut context = ::wecom_rooms_runtime::validate::Context::new(options);
+    let mut context = ::wecom_rooms_runtime::__private::Context::new(options);
     {
         let ctx = &mut context;
         use validators::*;
@@ -119,8 +119,8 @@ pub fn validate_with(
 mod validators {
     use ::core::cmp::Ordering;
     use ::serde_json::Value;
-    use ::wecom_rooms_runtime::json;
-    use ::wecom_rooms_runtime::validate::{describe, Context, Evaluated, Segment};
+    use ::wecom_rooms_runtime::__private::json;
+    use ::wecom_rooms_runtime::__private::{describe, Context, Evaluated, Segment};
     /// `meeting/rooms/get_config/request.schema.json#`
     pub(super) fn is_valid_0(v: &Value) -> bool {
         if !matches!(v, Value::Object(_)) {
@@ -239,11 +239,11 @@ pub fn decode_validated(
     bytes: &[u8],
 ) -> ::core::result::Result<Request, ::wecom_rooms_runtime::decode::DecodeError> {
     use ::wecom_rooms_runtime::decode::DecodeError;
-    match ::wecom_rooms_runtime::decode::from_bytes::<Request>(bytes) {
+    match ::wecom_rooms_runtime::__private::from_bytes::<Request>(bytes) {
         Ok(typed) if typed.satisfies_schema() => return Ok(typed),
         _ => {}
     }
-    let value: ::serde_json::Value = ::wecom_rooms_runtime::decode::from_bytes(bytes)
+    let value: ::serde_json::Value = ::wecom_rooms_runtime::__private::from_bytes(bytes)
         .map_err(DecodeError::Syntax)?;
     if !is_valid(&value) {
         return Err(DecodeError::Invalid(validate(&value)));

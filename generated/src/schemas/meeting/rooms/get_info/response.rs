@@ -28,17 +28,17 @@ impl<'de> ::serde::Deserialize<'de> for Response {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        ::wecom_rooms_runtime::de::deserialize_discriminated(deserializer)
+        ::wecom_rooms_runtime::__private::de::deserialize_discriminated(deserializer)
     }
 }
-impl ::wecom_rooms_runtime::de::Discriminated for Response {
+impl ::wecom_rooms_runtime::__private::de::Discriminated for Response {
     const MEMBER: &'static str = "errcode";
     const EXPECTING: &'static str = "an object told apart by its member `errcode`";
     fn decode_selected<'de, D: ::serde::Deserializer<'de>>(
         selector: ::core::option::Option<&::serde_json::Value>,
         members: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        use ::wecom_rooms_runtime::json;
+        use ::wecom_rooms_runtime::__private::json;
         let selects_then = match selector {
             Some(x) => {
                 matches!(
@@ -59,7 +59,7 @@ impl Response {
     /// Decodes a parsed document, moving it into the variant its member selects
     /// (the `Deserialize` impl would copy it first).
     pub fn from_value(value: ::serde_json::Value) -> ::serde_json::Result<Self> {
-        use ::wecom_rooms_runtime::json;
+        use ::wecom_rooms_runtime::__private::json;
         let selects_then = match value.get("errcode") {
             Some(x) => {
                 matches!(
@@ -77,7 +77,7 @@ impl Response {
     /// Decodes JSON text in one pass (see the `Deserialize` impl); its errors
     /// carry the line and column.
     pub fn from_slice(bytes: &[u8]) -> ::serde_json::Result<Self> {
-        ::wecom_rooms_runtime::decode::from_bytes(bytes)
+        ::wecom_rooms_runtime::__private::from_bytes(bytes)
     }
 }
 impl ::core::str::FromStr for Response {
@@ -123,7 +123,7 @@ impl Response {
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct RoomInfo {
     /// 返回码 (return code): always 0 in a successful response.
-    #[serde(deserialize_with = "::wecom_rooms_runtime::de::integer")]
+    #[serde(deserialize_with = "::wecom_rooms_runtime::__private::de::integer")]
     pub errcode: i32,
     /// 对返回码的文本描述内容 (text describing the return code), usually "ok".
     pub errmsg: ::std::string::String,
@@ -200,7 +200,7 @@ pub struct BasicInfo {
     /// 楼层 (floor).
     pub floor: ::std::string::String,
     /// 容纳人数 (seating capacity).
-    #[serde(deserialize_with = "::wecom_rooms_runtime::de::integer")]
+    #[serde(deserialize_with = "::wecom_rooms_runtime::__private::de::integer")]
     pub participant_number: u32,
     /// Rooms会议室设备 (room device).
     pub device: ::std::string::String,
@@ -341,7 +341,8 @@ impl<'de> ::serde::Deserialize<'de> for AccountType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        ::wecom_rooms_runtime::de::integer::<D, u32>(deserializer).map(Self::from_value)
+        ::wecom_rooms_runtime::__private::de::integer::<D, u32>(deserializer)
+            .map(Self::from_value)
     }
 }
 #[cfg(feature = "schemars")]
@@ -550,7 +551,8 @@ impl<'de> ::serde::Deserialize<'de> for MeetingRoomStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        ::wecom_rooms_runtime::de::integer::<D, u32>(deserializer).map(Self::from_value)
+        ::wecom_rooms_runtime::__private::de::integer::<D, u32>(deserializer)
+            .map(Self::from_value)
     }
 }
 #[cfg(feature = "schemars")]
@@ -642,7 +644,7 @@ impl<'de> ::serde::Deserialize<'de> for MonitorFrequency {
                 self,
                 v: u64,
             ) -> ::core::result::Result<MonitorFrequency, E> {
-                ::wecom_rooms_runtime::de::integer::<
+                ::wecom_rooms_runtime::__private::de::integer::<
                     _,
                     u32,
                 >(::serde::de::IntoDeserializer::<E>::into_deserializer(v))
@@ -652,7 +654,7 @@ impl<'de> ::serde::Deserialize<'de> for MonitorFrequency {
                 self,
                 v: i64,
             ) -> ::core::result::Result<MonitorFrequency, E> {
-                ::wecom_rooms_runtime::de::integer::<
+                ::wecom_rooms_runtime::__private::de::integer::<
                     _,
                     u32,
                 >(::serde::de::IntoDeserializer::<E>::into_deserializer(v))
@@ -662,7 +664,7 @@ impl<'de> ::serde::Deserialize<'de> for MonitorFrequency {
                 self,
                 v: f64,
             ) -> ::core::result::Result<MonitorFrequency, E> {
-                ::wecom_rooms_runtime::de::integer::<
+                ::wecom_rooms_runtime::__private::de::integer::<
                     _,
                     u32,
                 >(::serde::de::IntoDeserializer::<E>::into_deserializer(v))
@@ -795,7 +797,8 @@ impl<'de> ::serde::Deserialize<'de> for MonitorStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        ::wecom_rooms_runtime::de::integer::<D, u32>(deserializer).map(Self::from_value)
+        ::wecom_rooms_runtime::__private::de::integer::<D, u32>(deserializer)
+            .map(Self::from_value)
     }
 }
 #[cfg(feature = "schemars")]
@@ -883,7 +886,8 @@ impl<'de> ::serde::Deserialize<'de> for ScheduledStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        ::wecom_rooms_runtime::de::integer::<D, u32>(deserializer).map(Self::from_value)
+        ::wecom_rooms_runtime::__private::de::integer::<D, u32>(deserializer)
+            .map(Self::from_value)
     }
 }
 #[cfg(feature = "schemars")]
@@ -916,7 +920,7 @@ impl ScheduledStatus {
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct ErrorEnvelope {
     /// 返回码 (return code): 0 on success, a WeCom global error code otherwise.
-    #[serde(deserialize_with = "::wecom_rooms_runtime::de::integer")]
+    #[serde(deserialize_with = "::wecom_rooms_runtime::__private::de::integer")]
     pub errcode: i32,
     /// 对返回码的文本描述内容 (text describing the return code). Informational only: its wording may change.
     pub errmsg: ::std::string::String,
@@ -977,7 +981,7 @@ pub fn validate_with(
     if !options.tolerances && validators::is_valid_0(instance) {
         return ::wecom_rooms_runtime::validate::Report::default();
     }
-    let mut context = ::wecom_rooms_runtime::validate::Context::new(options);
+    let mut context = ::wecom_rooms_runtime::__private::Context::new(options);
     {
         let ctx = &mut context;
         use validators::*;
@@ -994,8 +998,8 @@ pub fn validate_with(
 mod validators {
     use ::core::cmp::Ordering;
     use ::serde_json::Value;
-    use ::wecom_rooms_runtime::json;
-    use ::wecom_rooms_runtime::validate::{describe, Context, Evaluated, Segment};
+    use ::wecom_rooms_runtime::__private::json;
+    use ::wecom_rooms_runtime::__private::{describe, Context, Evaluated, Segment};
     /// `meeting/rooms/get_info/response.schema.json#`
     pub(super) fn is_valid_0(v: &Value) -> bool {
         if let Value::Object(obj) = v {
@@ -2664,7 +2668,7 @@ mod validators {
         }
         if ctx.options().tolerances {
             if let Value::String(s) = v {
-                if !::wecom_rooms_runtime::is_base64(s) {
+                if !::wecom_rooms_runtime::__private::is_base64(s) {
                     ctx.warning(
                         "contentEncoding",
                         "meeting/rooms/get_info/response.schema.json#/$defs/BasicInfo/properties/desc/contentEncoding",
@@ -2686,7 +2690,7 @@ mod validators {
         }
         if ctx.options().tolerances {
             if let Value::String(s) = v {
-                if !::wecom_rooms_runtime::is_base64(s) {
+                if !::wecom_rooms_runtime::__private::is_base64(s) {
                     ctx.warning(
                         "contentEncoding",
                         "meeting/rooms/get_info/response.schema.json#/$defs/BasicInfo/properties/password/contentEncoding",
@@ -2982,7 +2986,7 @@ mod validators {
         }
         if ctx.options().tolerances {
             if let Value::String(s) = v {
-                if !::wecom_rooms_runtime::is_base64(s) {
+                if !::wecom_rooms_runtime::__private::is_base64(s) {
                     ctx.warning(
                         "contentEncoding",
                         "meeting/rooms/get_info/response.schema.json#/$defs/PmiInfo/properties/pmi_pwd/contentEncoding",
@@ -3301,7 +3305,7 @@ pub fn decode_validated(
         Ok(typed) if typed.satisfies_schema() => return Ok(typed),
         _ => {}
     }
-    let value: ::serde_json::Value = ::wecom_rooms_runtime::decode::from_bytes(bytes)
+    let value: ::serde_json::Value = ::wecom_rooms_runtime::__private::from_bytes(bytes)
         .map_err(DecodeError::Syntax)?;
     if !is_valid(&value) {
         return Err(DecodeError::Invalid(validate(&value)));

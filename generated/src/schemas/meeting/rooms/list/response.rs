@@ -28,17 +28,17 @@ impl<'de> ::serde::Deserialize<'de> for Response {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        ::wecom_rooms_runtime::de::deserialize_discriminated(deserializer)
+        ::wecom_rooms_runtime::__private::de::deserialize_discriminated(deserializer)
     }
 }
-impl ::wecom_rooms_runtime::de::Discriminated for Response {
+impl ::wecom_rooms_runtime::__private::de::Discriminated for Response {
     const MEMBER: &'static str = "errcode";
     const EXPECTING: &'static str = "an object told apart by its member `errcode`";
     fn decode_selected<'de, D: ::serde::Deserializer<'de>>(
         selector: ::core::option::Option<&::serde_json::Value>,
         members: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        use ::wecom_rooms_runtime::json;
+        use ::wecom_rooms_runtime::__private::json;
         let selects_then = match selector {
             Some(x) => {
                 matches!(
@@ -59,7 +59,7 @@ impl Response {
     /// Decodes a parsed document, moving it into the variant its member selects
     /// (the `Deserialize` impl would copy it first).
     pub fn from_value(value: ::serde_json::Value) -> ::serde_json::Result<Self> {
-        use ::wecom_rooms_runtime::json;
+        use ::wecom_rooms_runtime::__private::json;
         let selects_then = match value.get("errcode") {
             Some(x) => {
                 matches!(
@@ -77,7 +77,7 @@ impl Response {
     /// Decodes JSON text in one pass (see the `Deserialize` impl); its errors
     /// carry the line and column.
     pub fn from_slice(bytes: &[u8]) -> ::serde_json::Result<Self> {
-        ::wecom_rooms_runtime::decode::from_bytes(bytes)
+        ::wecom_rooms_runtime::__private::from_bytes(bytes)
     }
 }
 impl ::core::str::FromStr for Response {
@@ -112,7 +112,7 @@ impl ::schemars::JsonSchema for Response {
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct RoomPage {
     /// 返回码 (return code): always 0 in a successful response.
-    #[serde(deserialize_with = "::wecom_rooms_runtime::de::integer")]
+    #[serde(deserialize_with = "::wecom_rooms_runtime::__private::de::integer")]
     pub errcode: i32,
     /// 对返回码的文本描述内容 (text describing the return code), usually "ok".
     pub errmsg: ::std::string::String,
@@ -120,7 +120,7 @@ pub struct RoomPage {
     pub has_more: bool,
     /// 分页游标 (page cursor): pass it as `cursor` to read the next page. Present when `has_more` is true.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
-    #[serde(deserialize_with = "::wecom_rooms_runtime::de::present")]
+    #[serde(deserialize_with = "::wecom_rooms_runtime::__private::de::present")]
     pub next_cursor: ::core::option::Option<::std::string::String>,
     /// Rooms会议室对象列表 (the rooms on this page), each a MeetingRoom.
     pub meeting_room_list: ::std::vec::Vec<MeetingRoom>,
@@ -162,7 +162,7 @@ pub struct MeetingRoom {
     /// 激活码 (activation code).
     pub active_code: ::std::string::String,
     /// 容纳人数 (seating capacity).
-    #[serde(deserialize_with = "::wecom_rooms_runtime::de::integer")]
+    #[serde(deserialize_with = "::wecom_rooms_runtime::__private::de::integer")]
     pub participant_number: u32,
     /// Rooms会议室状态 (room status).
     pub meeting_room_status: MeetingRoomStatus,
@@ -274,7 +274,8 @@ impl<'de> ::serde::Deserialize<'de> for AccountType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        ::wecom_rooms_runtime::de::integer::<D, u32>(deserializer).map(Self::from_value)
+        ::wecom_rooms_runtime::__private::de::integer::<D, u32>(deserializer)
+            .map(Self::from_value)
     }
 }
 #[cfg(feature = "schemars")]
@@ -372,7 +373,8 @@ impl<'de> ::serde::Deserialize<'de> for MeetingRoomStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        ::wecom_rooms_runtime::de::integer::<D, u32>(deserializer).map(Self::from_value)
+        ::wecom_rooms_runtime::__private::de::integer::<D, u32>(deserializer)
+            .map(Self::from_value)
     }
 }
 #[cfg(feature = "schemars")]
@@ -462,7 +464,8 @@ impl<'de> ::serde::Deserialize<'de> for ScheduledStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        ::wecom_rooms_runtime::de::integer::<D, u32>(deserializer).map(Self::from_value)
+        ::wecom_rooms_runtime::__private::de::integer::<D, u32>(deserializer)
+            .map(Self::from_value)
     }
 }
 #[cfg(feature = "schemars")]
@@ -495,7 +498,7 @@ impl ScheduledStatus {
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct ErrorEnvelope {
     /// 返回码 (return code): 0 on success, a WeCom global error code otherwise.
-    #[serde(deserialize_with = "::wecom_rooms_runtime::de::integer")]
+    #[serde(deserialize_with = "::wecom_rooms_runtime::__private::de::integer")]
     pub errcode: i32,
     /// 对返回码的文本描述内容 (text describing the return code). Informational only: its wording may change.
     pub errmsg: ::std::string::String,
@@ -556,7 +559,7 @@ pub fn validate_with(
     if !options.tolerances && validators::is_valid_0(instance) {
         return ::wecom_rooms_runtime::validate::Report::default();
     }
-    let mut context = ::wecom_rooms_runtime::validate::Context::new(options);
+    let mut context = ::wecom_rooms_runtime::__private::Context::new(options);
     {
         let ctx = &mut context;
         use validators::*;
@@ -573,8 +576,8 @@ pub fn validate_with(
 mod validators {
     use ::core::cmp::Ordering;
     use ::serde_json::Value;
-    use ::wecom_rooms_runtime::json;
-    use ::wecom_rooms_runtime::validate::{describe, Context, Evaluated, Segment};
+    use ::wecom_rooms_runtime::__private::json;
+    use ::wecom_rooms_runtime::__private::{describe, Context, Evaluated, Segment};
     /// `meeting/rooms/list/response.schema.json#`
     #[inline]
     pub(super) fn is_valid_0(v: &Value) -> bool {
@@ -1839,7 +1842,7 @@ pub fn decode_validated(
     bytes: &[u8],
 ) -> ::core::result::Result<Response, ::wecom_rooms_runtime::decode::DecodeError> {
     use ::wecom_rooms_runtime::decode::DecodeError;
-    let value: ::serde_json::Value = ::wecom_rooms_runtime::decode::from_bytes(bytes)
+    let value: ::serde_json::Value = ::wecom_rooms_runtime::__private::from_bytes(bytes)
         .map_err(DecodeError::Syntax)?;
     if !is_valid(&value) {
         return Err(DecodeError::Invalid(validate(&value)));

@@ -35,15 +35,15 @@ pub const ENDPOINT: ::wecom_rooms_runtime::registry::Endpoint = ::wecom_rooms_ru
 pub struct Request {
     /// 控制器名称 (controller name) to search for; matched fuzzily.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
-    #[serde(deserialize_with = "::wecom_rooms_runtime::de::present")]
+    #[serde(deserialize_with = "::wecom_rooms_runtime::__private::de::present")]
     pub controller_name: ::core::option::Option<::wecom_rooms_runtime::NonEmptyString>,
     /// 分页游标 (page cursor): the `next_cursor` of the previous page.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
-    #[serde(deserialize_with = "::wecom_rooms_runtime::de::present")]
+    #[serde(deserialize_with = "::wecom_rooms_runtime::__private::de::present")]
     pub cursor: ::core::option::Option<::wecom_rooms_runtime::NonEmptyString>,
     /// 分页大小 (page size): 1 to 50, 20 when omitted. Must stay the same across the pages of one listing.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
-    #[serde(deserialize_with = "::wecom_rooms_runtime::de::present")]
+    #[serde(deserialize_with = "::wecom_rooms_runtime::__private::de::present")]
     pub limit: ::core::option::Option<::wecom_rooms_runtime::Bounded<u32, 1, 50>>,
 }
 impl Request {
@@ -144,13 +144,15 @@ impl Request {
             .controller_name
             .as_ref()
             .is_none_or(|x| {
-                ::wecom_rooms_runtime::json::char_count(x.as_str()) as u64 >= 1u64
+                ::wecom_rooms_runtime::__private::json::char_count(x.as_str()) as u64
+                    >= 1u64
             })
             && self
                 .cursor
                 .as_ref()
                 .is_none_or(|x| {
-                    ::wecom_rooms_runtime::json::char_count(x.as_str()) as u64 >= 1u64
+                    ::wecom_rooms_runtime::__private::json::char_count(x.as_str()) as u64
+                        >= 1u64
                 })
             && self
                 .limit
@@ -184,7 +186,7 @@ pub fn validate_with(
     if !options.tolerances && validators::is_valid_0(instance) {
         return ::wecom_rooms_runtime::validate::Report::default();
     }
-    let mut context = ::wecom_rooms_runtime::validate::Context::new(options);
+    let mut context = ::wecom_rooms_runtime::__private::Context::new(options);
     {
         let ctx = &mut context;
         use validators::*;
@@ -198,8 +200,8 @@ pub fn validate_with(
 mod validators {
     use ::core::cmp::Ordering;
     use ::serde_json::Value;
-    use ::wecom_rooms_runtime::json;
-    use ::wecom_rooms_runtime::validate::{describe, Context, Evaluated, Segment};
+    use ::wecom_rooms_runtime::__private::json;
+    use ::wecom_rooms_runtime::__private::{describe, Context, Evaluated, Segment};
     /// `meeting/rooms/list_controllers/request.schema.json#`
     pub(super) fn is_valid_0(v: &Value) -> bool {
         if !matches!(v, Value::Object(_)) {
@@ -413,11 +415,11 @@ pub fn decode_validated(
     bytes: &[u8],
 ) -> ::core::result::Result<Request, ::wecom_rooms_runtime::decode::DecodeError> {
     use ::wecom_rooms_runtime::decode::DecodeError;
-    match ::wecom_rooms_runtime::decode::from_bytes::<Request>(bytes) {
+    match ::wecom_rooms_runtime::__private::from_bytes::<Request>(bytes) {
         Ok(typed) if typed.satisfies_schema() => return Ok(typed),
         _ => {}
     }
-    let value: ::serde_json::Value = ::wecom_rooms_runtime::decode::from_bytes(bytes)
+    let value: ::serde_json::Value = ::wecom_rooms_runtime::__private::from_bytes(bytes)
         .map_err(DecodeError::Syntax)?;
     if !is_valid(&value) {
         return Err(DecodeError::Invalid(validate(&value)));

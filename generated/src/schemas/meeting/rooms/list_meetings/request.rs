@@ -99,29 +99,33 @@ impl<'de> ::serde::Deserialize<'de> for Request {
         struct Wire {
             /// Rooms会议室 ID (Rooms meeting room ID). Exactly one of `meeting_room_id` and `rooms_id`.
             #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
-            #[serde(deserialize_with = "::wecom_rooms_runtime::de::present")]
+            #[serde(deserialize_with = "::wecom_rooms_runtime::__private::de::present")]
             pub meeting_room_id: ::core::option::Option<
                 ::wecom_rooms_runtime::NonEmptyString,
             >,
             /// rooms 设备 rooms_id (the Rooms device ID). Exactly one of `meeting_room_id` and `rooms_id`.
             #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
-            #[serde(deserialize_with = "::wecom_rooms_runtime::de::present")]
+            #[serde(deserialize_with = "::wecom_rooms_runtime::__private::de::present")]
             pub rooms_id: ::core::option::Option<::wecom_rooms_runtime::NonEmptyString>,
             /// 查询起始时间 (start of the window), Unix seconds. The window spans at most 90 days.
             #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
-            #[serde(deserialize_with = "::wecom_rooms_runtime::de::present_integer")]
+            #[serde(
+                deserialize_with = "::wecom_rooms_runtime::__private::de::present_integer"
+            )]
             pub start_time: ::core::option::Option<u32>,
             /// 查询结束时间 (end of the window), Unix seconds. The window spans at most 90 days.
             #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
-            #[serde(deserialize_with = "::wecom_rooms_runtime::de::present_integer")]
+            #[serde(
+                deserialize_with = "::wecom_rooms_runtime::__private::de::present_integer"
+            )]
             pub end_time: ::core::option::Option<u32>,
             /// 分页游标 (page cursor): the `next_cursor` of the previous page.
             #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
-            #[serde(deserialize_with = "::wecom_rooms_runtime::de::present")]
+            #[serde(deserialize_with = "::wecom_rooms_runtime::__private::de::present")]
             pub cursor: ::core::option::Option<::wecom_rooms_runtime::NonEmptyString>,
             /// 分页大小 (page size): 1 to 20, 20 when omitted. Must stay the same across the pages of one listing.
             #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
-            #[serde(deserialize_with = "::wecom_rooms_runtime::de::present")]
+            #[serde(deserialize_with = "::wecom_rooms_runtime::__private::de::present")]
             pub limit: ::core::option::Option<
                 ::wecom_rooms_runtime::Bounded<u32, 1, 20>,
             >,
@@ -186,29 +190,33 @@ impl ::schemars::JsonSchema for Request {
         struct Wire {
             /// Rooms会议室 ID (Rooms meeting room ID). Exactly one of `meeting_room_id` and `rooms_id`.
             #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
-            #[serde(deserialize_with = "::wecom_rooms_runtime::de::present")]
+            #[serde(deserialize_with = "::wecom_rooms_runtime::__private::de::present")]
             pub meeting_room_id: ::core::option::Option<
                 ::wecom_rooms_runtime::NonEmptyString,
             >,
             /// rooms 设备 rooms_id (the Rooms device ID). Exactly one of `meeting_room_id` and `rooms_id`.
             #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
-            #[serde(deserialize_with = "::wecom_rooms_runtime::de::present")]
+            #[serde(deserialize_with = "::wecom_rooms_runtime::__private::de::present")]
             pub rooms_id: ::core::option::Option<::wecom_rooms_runtime::NonEmptyString>,
             /// 查询起始时间 (start of the window), Unix seconds. The window spans at most 90 days.
             #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
-            #[serde(deserialize_with = "::wecom_rooms_runtime::de::present_integer")]
+            #[serde(
+                deserialize_with = "::wecom_rooms_runtime::__private::de::present_integer"
+            )]
             pub start_time: ::core::option::Option<u32>,
             /// 查询结束时间 (end of the window), Unix seconds. The window spans at most 90 days.
             #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
-            #[serde(deserialize_with = "::wecom_rooms_runtime::de::present_integer")]
+            #[serde(
+                deserialize_with = "::wecom_rooms_runtime::__private::de::present_integer"
+            )]
             pub end_time: ::core::option::Option<u32>,
             /// 分页游标 (page cursor): the `next_cursor` of the previous page.
             #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
-            #[serde(deserialize_with = "::wecom_rooms_runtime::de::present")]
+            #[serde(deserialize_with = "::wecom_rooms_runtime::__private::de::present")]
             pub cursor: ::core::option::Option<::wecom_rooms_runtime::NonEmptyString>,
             /// 分页大小 (page size): 1 to 20, 20 when omitted. Must stay the same across the pages of one listing.
             #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
-            #[serde(deserialize_with = "::wecom_rooms_runtime::de::present")]
+            #[serde(deserialize_with = "::wecom_rooms_runtime::__private::de::present")]
             pub limit: ::core::option::Option<
                 ::wecom_rooms_runtime::Bounded<u32, 1, 20>,
             >,
@@ -347,7 +355,7 @@ pub fn validate_with(
     if !options.tolerances && validators::is_valid_0(instance) {
         return ::wecom_rooms_runtime::validate::Report::default();
     }
-    let mut context = ::wecom_rooms_runtime::validate::Context::new(options);
+    let mut context = ::wecom_rooms_runtime::__private::Context::new(options);
     {
         let ctx = &mut context;
         use validators::*;
@@ -361,8 +369,8 @@ pub fn validate_with(
 mod validators {
     use ::core::cmp::Ordering;
     use ::serde_json::Value;
-    use ::wecom_rooms_runtime::json;
-    use ::wecom_rooms_runtime::validate::{describe, Context, Evaluated, Segment};
+    use ::wecom_rooms_runtime::__private::json;
+    use ::wecom_rooms_runtime::__private::{describe, Context, Evaluated, Segment};
     /// `meeting/rooms/list_meetings/request.schema.json#`
     pub(super) fn is_valid_0(v: &Value) -> bool {
         if !matches!(v, Value::Object(_)) {
@@ -791,7 +799,7 @@ pub fn decode_validated(
     bytes: &[u8],
 ) -> ::core::result::Result<Request, ::wecom_rooms_runtime::decode::DecodeError> {
     use ::wecom_rooms_runtime::decode::DecodeError;
-    let value: ::serde_json::Value = ::wecom_rooms_runtime::decode::from_bytes(bytes)
+    let value: ::serde_json::Value = ::wecom_rooms_runtime::__private::from_bytes(bytes)
         .map_err(DecodeError::Syntax)?;
     if !is_valid(&value) {
         return Err(DecodeError::Invalid(validate(&value)));

@@ -28,17 +28,17 @@ impl<'de> ::serde::Deserialize<'de> for Response {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        ::wecom_rooms_runtime::de::deserialize_discriminated(deserializer)
+        ::wecom_rooms_runtime::__private::de::deserialize_discriminated(deserializer)
     }
 }
-impl ::wecom_rooms_runtime::de::Discriminated for Response {
+impl ::wecom_rooms_runtime::__private::de::Discriminated for Response {
     const MEMBER: &'static str = "errcode";
     const EXPECTING: &'static str = "an object told apart by its member `errcode`";
     fn decode_selected<'de, D: ::serde::Deserializer<'de>>(
         selector: ::core::option::Option<&::serde_json::Value>,
         members: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        use ::wecom_rooms_runtime::json;
+        use ::wecom_rooms_runtime::__private::json;
         let selects_then = match selector {
             Some(x) => {
                 matches!(
@@ -60,7 +60,7 @@ impl Response {
     /// Decodes a parsed document, moving it into the variant its member selects
     /// (the `Deserialize` impl would copy it first).
     pub fn from_value(value: ::serde_json::Value) -> ::serde_json::Result<Self> {
-        use ::wecom_rooms_runtime::json;
+        use ::wecom_rooms_runtime::__private::json;
         let selects_then = match value.get("errcode") {
             Some(x) => {
                 matches!(
@@ -78,7 +78,7 @@ impl Response {
     /// Decodes JSON text in one pass (see the `Deserialize` impl); its errors
     /// carry the line and column.
     pub fn from_slice(bytes: &[u8]) -> ::serde_json::Result<Self> {
-        ::wecom_rooms_runtime::decode::from_bytes(bytes)
+        ::wecom_rooms_runtime::__private::from_bytes(bytes)
     }
 }
 impl ::core::str::FromStr for Response {
@@ -113,7 +113,7 @@ impl ::schemars::JsonSchema for Response {
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct MeetingPage {
     /// 返回码 (return code): always 0 in a successful response.
-    #[serde(deserialize_with = "::wecom_rooms_runtime::de::integer")]
+    #[serde(deserialize_with = "::wecom_rooms_runtime::__private::de::integer")]
     pub errcode: i32,
     /// 对返回码的文本描述内容 (text describing the return code), usually "ok".
     pub errmsg: ::std::string::String,
@@ -121,7 +121,7 @@ pub struct MeetingPage {
     pub has_more: bool,
     /// 分页游标 (page cursor): pass it as `cursor` to read the next page. Present when `has_more` is true.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
-    #[serde(deserialize_with = "::wecom_rooms_runtime::de::present")]
+    #[serde(deserialize_with = "::wecom_rooms_runtime::__private::de::present")]
     pub next_cursor: ::core::option::Option<::std::string::String>,
     /// 会议对象列表 (the meetings on this page), each a MeetingInfo.
     pub meeting_info_list: ::std::vec::Vec<MeetingInfo>,
@@ -163,10 +163,10 @@ pub struct MeetingInfo {
     /// 会议类型 (meeting type).
     pub meeting_type: MeetingType,
     /// 会议预订开始时间 (booked start), Unix seconds.
-    #[serde(deserialize_with = "::wecom_rooms_runtime::de::integer")]
+    #[serde(deserialize_with = "::wecom_rooms_runtime::__private::de::integer")]
     pub start_time: u32,
     /// 会议预订结束时间 (booked end), Unix seconds.
-    #[serde(deserialize_with = "::wecom_rooms_runtime::de::integer")]
+    #[serde(deserialize_with = "::wecom_rooms_runtime::__private::de::integer")]
     pub end_time: u32,
     /// Members the schema does not name, kept so that decoding and encoding again loses nothing.
     #[serde(flatten)]
@@ -376,7 +376,8 @@ impl<'de> ::serde::Deserialize<'de> for MeetingType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        ::wecom_rooms_runtime::de::integer::<D, u32>(deserializer).map(Self::from_value)
+        ::wecom_rooms_runtime::__private::de::integer::<D, u32>(deserializer)
+            .map(Self::from_value)
     }
 }
 #[cfg(feature = "schemars")]
@@ -409,7 +410,7 @@ impl MeetingType {
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct ErrorEnvelope {
     /// 返回码 (return code): 0 on success, a WeCom global error code otherwise.
-    #[serde(deserialize_with = "::wecom_rooms_runtime::de::integer")]
+    #[serde(deserialize_with = "::wecom_rooms_runtime::__private::de::integer")]
     pub errcode: i32,
     /// 对返回码的文本描述内容 (text describing the return code). Informational only: its wording may change.
     pub errmsg: ::std::string::String,
@@ -470,7 +471,7 @@ pub fn validate_with(
     if !options.tolerances && validators::is_valid_0(instance) {
         return ::wecom_rooms_runtime::validate::Report::default();
     }
-    let mut context = ::wecom_rooms_runtime::validate::Context::new(options);
+    let mut context = ::wecom_rooms_runtime::__private::Context::new(options);
     {
         let ctx = &mut context;
         use validators::*;
@@ -487,8 +488,8 @@ pub fn validate_with(
 mod validators {
     use ::core::cmp::Ordering;
     use ::serde_json::Value;
-    use ::wecom_rooms_runtime::json;
-    use ::wecom_rooms_runtime::validate::{describe, Context, Evaluated, Segment};
+    use ::wecom_rooms_runtime::__private::json;
+    use ::wecom_rooms_runtime::__private::{describe, Context, Evaluated, Segment};
     /// `meeting/rooms/list_meetings/response.schema.json#`
     #[inline]
     pub(super) fn is_valid_0(v: &Value) -> bool {
@@ -1616,7 +1617,7 @@ pub fn decode_validated(
     bytes: &[u8],
 ) -> ::core::result::Result<Response, ::wecom_rooms_runtime::decode::DecodeError> {
     use ::wecom_rooms_runtime::decode::DecodeError;
-    let value: ::serde_json::Value = ::wecom_rooms_runtime::decode::from_bytes(bytes)
+    let value: ::serde_json::Value = ::wecom_rooms_runtime::__private::from_bytes(bytes)
         .map_err(DecodeError::Syntax)?;
     if !is_valid(&value) {
         return Err(DecodeError::Invalid(validate(&value)));

@@ -12,8 +12,6 @@ use std::hash::{BuildHasher, Hash, Hasher, RandomState};
 
 use serde_json::{Number, Value};
 
-pub use crate::base64::is_base64;
-
 /// Whether `n` is an integer in JSON Schema's sense: any number with no fractional part.
 ///
 /// `3.0` is an integer, and so is `1e308`.
@@ -123,7 +121,7 @@ fn cmp_int_float(i: i128, f: f64) -> Option<Ordering> {
 /// ```
 /// use std::cmp::Ordering;
 /// use serde_json::Number;
-/// use wecom_rooms_runtime::json::cmp_number;
+/// use wecom_rooms_runtime::__private::json::cmp_number;
 ///
 /// let big = Number::from(9007199254740993_u64); // 2^53 + 1: no f64 has this value
 /// let float = Number::from_f64(9007199254740992.0).unwrap();
@@ -179,7 +177,7 @@ pub fn cmp_f64(n: &Number, bound: f64) -> Option<Ordering> {
 ///
 /// ```
 /// use serde_json::json;
-/// use wecom_rooms_runtime::json::is_multiple_of;
+/// use wecom_rooms_runtime::__private::json::is_multiple_of;
 ///
 /// let n = |v: serde_json::Value| v.as_number().unwrap().clone();
 /// assert!(is_multiple_of(&n(json!(0.0075)), 0.0001));
@@ -975,11 +973,5 @@ mod tests {
             }
         }
         assert!(equal_pairs > 1000, "{equal_pairs}");
-    }
-
-    #[test]
-    fn is_base64_is_reexported() {
-        assert!(is_base64("aGk="));
-        assert!(!is_base64("aGk"));
     }
 }

@@ -13,7 +13,7 @@ use std::fmt;
 /// Compile each pattern once (generated code keeps them in statics) and match many times:
 ///
 /// ```
-/// use wecom_rooms_runtime::pattern::Pattern;
+/// use wecom_rooms_runtime::__private::pattern::Pattern;
 ///
 /// let pattern = Pattern::new(r"^\d{3}-\d{4}$").unwrap();
 /// assert!(pattern.is_match("555-1234"));

@@ -1,0 +1,324 @@
+//! The state a generated `validate_*` function threads through its walk of a
+//! [`serde_json::Value`]: the instance path as borrowed segments, turned into a JSON pointer
+//! only when something is reported, so a valid instance costs no allocation for paths.
+
+use serde_json::Value;
+
+use crate::validate::{Options, Report, ValidationError};
+
+/// One step of the path from the root of the instance to the value being checked.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Segment<'v> {
+    /// A member of an object.
+    Key(&'v str),
+    /// An element of an array.
+    Index(usize),
+}
+
+/// The state a generated validator threads through its checks.
+#[derive(Debug)]
+pub struct Context<'v> {
+    path: Vec<Segment<'v>>,
+    options: Options,
+    report: Report,
+}
+
+impl<'v> Context<'v> {
+    /// A context at the root of an instance.
+    pub fn new(options: Options) -> Self {
+        Context {
+            path: Vec::new(),
+            options,
+            report: Report::default(),
+        }
+    }
+
+    /// The options this validation runs with.
+    #[inline]
+    pub fn options(&self) -> Options {
+        self.options
+    }
+
+    /// Steps into `segment`; pair with [`Context::pop`].
+    #[inline]
+    pub fn push(&mut self, segment: Segment<'v>) {
+        self.path.push(segment);
+    }
+
+    /// Steps back out of the last segment pushed.
+    #[inline]
+    pub fn pop(&mut self) {
+        self.path.pop();
+    }
+
+    /// The JSON pointer of the current position.
+    pub fn pointer(&self) -> String {
+        let mut pointer = String::new();
+        for segment in &self.path {
+            pointer.push('/');
+            match segment {
+                Segment::Key(key) => escape_pointer_token(key, &mut pointer),
+                Segment::Index(index) => pointer.push_str(&index.to_string()),
+            }
+        }
+        pointer
+    }
+
+    /// Reports a violation at the current position.
+    #[cold]
+    pub fn error(&mut self, keyword: &'static str, schema_location: &'static str, message: String) {
+        let error = self.make(keyword, schema_location, message);
+        self.report.errors.push(error);
+    }
+
+    /// Applies `validate` to a member found earlier (`None`: the object has no such member),
+    /// at its position.
+    #[inline]
+    pub fn member_found(
+        &mut self,
+        member: Option<(&'v String, &'v Value)>,
+        validate: fn(&'v Value, &mut Context<'v>),
+    ) {
+        if let Some((key, value)) = member {
+            self.push(Segment::Key(key));
+            validate(value, self);
+            self.pop();
+        }
+    }
+
+    /// Applies `validate` to every item of `items`, each at its position.
+    #[inline]
+    pub fn items(&mut self, items: &'v [Value], validate: fn(&'v Value, &mut Context<'v>)) {
+        for (index, item) in items.iter().enumerate() {
+            self.push(Segment::Index(index));
+            validate(item, self);
+            self.pop();
+        }
+    }
+
+    /// Reports the violation of `required` (at `schema_location`): the object has no member
+    /// `name`.
+    #[cold]
+    pub fn missing(&mut self, name: &'static str, schema_location: &'static str) {
+        let message = format!("missing required member {}", Value::String(name.to_owned()));
+        self.error("required", schema_location, message);
+    }
+
+    /// Reports a violation with the message "expected `expected`, found" and a description of
+    /// `found`.
+    #[cold]
+    pub fn error_found(
+        &mut self,
+        keyword: &'static str,
+        schema_location: &'static str,
+        expected: &'static str,
+        found: &Value,
+    ) {
+        let message = format!("expected {expected}, found {}", describe(found));
+        self.error(keyword, schema_location, message);
+    }
+
+    /// Reports a violation at the member `key` of the current position (for keywords such
+    /// as `propertyNames` that judge a member's name rather than its value).
+    #[cold]
+    pub fn error_at_key(
+        &mut self,
+        key: &'v str,
+        keyword: &'static str,
+        schema_location: &'static str,
+        message: String,
+    ) {
+        self.push(Segment::Key(key));
+        self.error(keyword, schema_location, message);
+        self.pop();
+    }
+
+    /// Notes a tolerance at the current position; ignored unless [`Options::tolerances`] is set.
+    #[cold]
+    pub fn warning(
+        &mut self,
+        keyword: &'static str,
+        schema_location: &'static str,
+        message: String,
+    ) {
+        if self.options.tolerances {
+            let warning = self.make(keyword, schema_location, message);
+            self.report.warnings.push(warning);
+        }
+    }
+
+    fn make(
+        &self,
+        keyword: &'static str,
+        schema_location: &'static str,
+        message: String,
+    ) -> ValidationError {
+        ValidationError {
+            instance_pointer: self.pointer(),
+            keyword,
+            schema_location,
+            message,
+        }
+    }
+
+    /// Ends the validation and returns what it found.
+    pub fn finish(self) -> Report {
+        self.report
+    }
+}
+
+/// The members and items that the subschemas applied to one instance evaluated, for
+/// `unevaluatedProperties` and `unevaluatedItems`.
+#[derive(Debug, Default)]
+pub struct Evaluated<'v> {
+    all_members: bool,
+    members: Vec<&'v str>,
+    all_items: bool,
+    items_below: usize,
+    items: Vec<usize>,
+}
+
+impl<'v> Evaluated<'v> {
+    /// Notes that member `name` was evaluated.
+    #[inline]
+    pub fn member(&mut self, name: &'v str) {
+        if !self.all_members {
+            self.members.push(name);
+        }
+    }
+
+    /// Notes that every member was evaluated.
+    #[inline]
+    pub fn all_members(&mut self) {
+        self.all_members = true;
+        self.members.clear();
+    }
+
+    /// Whether member `name` was evaluated.
+    pub fn has_member(&self, name: &str) -> bool {
+        self.all_members || self.members.contains(&name)
+    }
+
+    /// Notes that the items before index `end` were evaluated.
+    #[inline]
+    pub fn items_below(&mut self, end: usize) {
+        self.items_below = self.items_below.max(end);
+    }
+
+    /// Notes that the item at `index` was evaluated.
+    #[inline]
+    pub fn item(&mut self, index: usize) {
+        if !self.all_items {
+            self.items.push(index);
+        }
+    }
+
+    /// Notes that every item was evaluated.
+    #[inline]
+    pub fn all_items(&mut self) {
+        self.all_items = true;
+        self.items.clear();
+    }
+
+    /// Whether the item at `index` was evaluated.
+    pub fn has_item(&self, index: usize) -> bool {
+        self.all_items || index < self.items_below || self.items.contains(&index)
+    }
+}
+
+fn escape_pointer_token(token: &str, out: &mut String) {
+    for c in token.chars() {
+        match c {
+            '~' => out.push_str("~0"),
+            '/' => out.push_str("~1"),
+            c => out.push(c),
+        }
+    }
+}
+
+/// Describes a value for a message: scalars as JSON (long strings shortened), containers by kind.
+pub fn describe(value: &Value) -> String {
+    const MAX_CHARS: usize = 40;
+    match value {
+        Value::Null => "null".to_owned(),
+        Value::Bool(b) => b.to_string(),
+        Value::Number(n) => n.to_string(),
+        Value::String(s) => {
+            if s.chars().count() <= MAX_CHARS {
+                Value::String(s.clone()).to_string()
+            } else {
+                let head: String = s.chars().take(MAX_CHARS).collect();
+                let quoted = Value::String(head).to_string();
+                format!(
+                    "{}…\" ({} characters)",
+                    &quoted[..quoted.len() - 1],
+                    s.chars().count()
+                )
+            }
+        }
+        Value::Array(items) => format!("an array of {} item{}", items.len(), plural(items.len())),
+        Value::Object(members) => {
+            format!(
+                "an object with {} member{}",
+                members.len(),
+                plural(members.len())
+            )
+        }
+    }
+}
+
+/// The JSON type of a value, with an article, as messages name it ("an integer", "a string").
+pub fn type_phrase(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(n) if super::json::is_integer(n) => "an integer",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+fn plural(count: usize) -> &'static str {
+    if count == 1 { "" } else { "s" }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn pointer_escapes_tilde_and_slash() {
+        let mut ctx = Context::new(Options::default());
+        ctx.push(Segment::Key("a/b~c"));
+        ctx.push(Segment::Index(3));
+        assert_eq!(ctx.pointer(), "/a~1b~0c/3");
+    }
+
+    #[test]
+    fn warnings_need_the_option() {
+        let mut quiet = Context::new(Options::default());
+        quiet.warning("additionalProperties", "s#", "w".into());
+        assert!(quiet.finish().warnings.is_empty());
+        let mut loud = Context::new(Options::with_tolerances());
+        loud.warning("additionalProperties", "s#", "w".into());
+        let report = loud.finish();
+        assert_eq!(report.warnings.len(), 1);
+        assert!(report.is_valid() && !report.is_strictly_valid());
+    }
+
+    #[test]
+    fn describe_shortens_long_strings() {
+        let long = "x".repeat(100);
+        assert_eq!(
+            describe(&json!(long)),
+            format!("\"{}…\" (100 characters)", "x".repeat(40))
+        );
+        assert_eq!(describe(&json!("ab")), "\"ab\"");
+        assert_eq!(describe(&json!([1, 2])), "an array of 2 items");
+        assert_eq!(describe(&json!({"a": 1})), "an object with 1 member");
+        assert_eq!(describe(&json!(-1)), "-1");
+    }
+}
