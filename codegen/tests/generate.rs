@@ -67,13 +67,59 @@ fn broken_schemas_are_errors_naming_file_and_pointer() {
     }
 }
 
+/// Two processes (each with its own hash seeds and memory layout) write byte-identical trees
+/// from the construct schemas and from the workspace's own.
 #[test]
-fn generation_is_deterministic() {
-    for name in schema_names("schemas") {
-        let first = generate("schemas", &name).expect("generates");
-        let second = generate("schemas", &name).expect("generates");
-        assert_eq!(first, second, "{name}: two runs differ");
+fn generation_is_deterministic_across_processes() {
+    let workspace_schemas = Path::new(env!("CARGO_MANIFEST_DIR")).join("../schema");
+    for (label, schemas) in [
+        ("constructs", dir("schemas")),
+        ("workspace", workspace_schemas),
+    ] {
+        let trees = [1, 2].map(|run| {
+            let out = std::env::temp_dir().join(format!(
+                "codegen-determinism-{label}-{run}-{}",
+                std::process::id()
+            ));
+            let _ = std::fs::remove_dir_all(&out);
+            let status = std::process::Command::new(env!("CARGO_BIN_EXE_wecom-rooms-codegen"))
+                .arg("--schema-dir")
+                .arg(&schemas)
+                .arg("--out")
+                .arg(&out)
+                .arg("generate")
+                .status()
+                .expect("the generator runs");
+            assert!(status.success(), "{label}: run {run} failed");
+            let files = files_under(&out);
+            let _ = std::fs::remove_dir_all(&out);
+            files
+        });
+        assert!(!trees[0].is_empty(), "{label}: nothing generated");
+        assert!(
+            trees[0] == trees[1],
+            "{label}: two processes wrote different trees"
+        );
     }
+}
+
+/// Every file under `dir`, relative, with its bytes, sorted.
+fn files_under(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    fn walk(dir: &Path, base: &Path, out: &mut Vec<(PathBuf, Vec<u8>)>) {
+        for entry in std::fs::read_dir(dir).expect("readable") {
+            let path = entry.expect("readable").path();
+            if path.is_dir() {
+                walk(&path, base, out);
+            } else {
+                let bytes = std::fs::read(&path).expect("readable");
+                out.push((path.strip_prefix(base).expect("under").to_owned(), bytes));
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(dir, dir, &mut out);
+    out.sort();
+    out
 }
 
 #[test]

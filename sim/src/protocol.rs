@@ -165,9 +165,16 @@ impl Refusal {
     /// The body of a request that its schema refuses, or that is not JSON.
     pub fn bad_body(error: &wecom_rooms_runtime::decode::DecodeError) -> Self {
         use wecom_rooms_runtime::decode::DecodeError;
+        // The error and its sources: serde_json's position, or the first violation.
+        let mut why = error.to_string();
+        let mut source = std::error::Error::source(error);
+        while let Some(cause) = source {
+            why.push_str(&format!(": {cause}"));
+            source = cause.source();
+        }
         match error {
-            DecodeError::Syntax(_) => Self::invalid(format!("Warning: wrong json format. {error}")),
-            _ => Self::invalid(format!("invalid request: {error}")),
+            DecodeError::Syntax(_) => Self::invalid(format!("Warning: wrong json format. {why}")),
+            _ => Self::invalid(format!("invalid request: {why}")),
         }
     }
 
