@@ -27,7 +27,7 @@ pub fn suite(work: &Path) -> Result<PathBuf, String> {
     let sdist = match find_sdist(&download) {
         Some(sdist) => sdist,
         None => {
-            pip_download(&download)?;
+            pip_download(&download, &format!("jsonschema=={JSONSCHEMA_VERSION}"))?;
             find_sdist(&download).ok_or_else(|| {
                 format!(
                     "pip download left no jsonschema-{JSONSCHEMA_VERSION}.tar.gz in {}",
@@ -75,24 +75,19 @@ fn find_sdist(dir: &Path) -> Option<PathBuf> {
     path.is_file().then_some(path)
 }
 
-/// `pip download --no-deps --no-binary :all: jsonschema==VERSION -d DIR`, with `pip` or, where
-/// there is no `pip` command, `python3 -m pip`.
-fn pip_download(dir: &Path) -> Result<(), String> {
+/// `pip download --no-deps --no-binary :all: REQUIREMENT -d DIR` (an sdist), with `pip` or,
+/// where there is no `pip` command, `python3 -m pip`.
+pub fn pip_download(dir: &Path, requirement: &str) -> Result<(), String> {
     std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-    let requirement = format!("jsonschema=={JSONSCHEMA_VERSION}");
     let args = [
         "download",
         "--no-deps",
         "--no-binary",
         ":all:",
-        &requirement,
+        requirement,
         "-d",
     ];
-    println!(
-        "fetching the test suite: pip {} {}",
-        args.join(" "),
-        dir.display()
-    );
+    println!("fetching: pip {} {}", args.join(" "), dir.display());
     let mut attempts = vec![Command::new("pip"), Command::new("python3")];
     attempts[1].args(["-m", "pip"]);
     let mut last_error = String::new();

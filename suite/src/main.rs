@@ -29,7 +29,7 @@ use crate::cases::{Built, Module};
 use crate::generate::Generated;
 use crate::report::{CaseResult, FileResult, Outcome, TestResult, Unsupported};
 use crate::run::{Ran, Verdict};
-use wecom_rooms_suite::fetch;
+use wecom_rooms_suite::{corpus, fetch};
 
 /// Runs the JSON-Schema-Test-Suite (draft 2020-12) through generated validators.
 #[derive(Debug, Default, PartialEq, Eq, clap::Parser)]
@@ -54,6 +54,11 @@ struct Args {
     /// Fail when the per-keyword results table in FILE is not what this run gives.
     #[arg(long, value_name = "FILE")]
     check_coverage: Option<PathBuf>,
+    /// Instead of the suite, the corpus of real schemas: the CI-configuration schemas that
+    /// check-jsonschema vendors (fetched with pip), each with its example files, which must
+    /// get the jsonschema crate's verdicts.
+    #[arg(long, conflicts_with_all = ["suite", "write_coverage", "check_coverage"])]
+    corpus: bool,
 }
 
 fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Args, clap::Error> {
@@ -71,6 +76,23 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// The corpus of real schemas under `work`, written as a suite-shaped folder.
+fn corpus_as_suite(work: &Path) -> Result<PathBuf, String> {
+    let entries = corpus::load(work)?;
+    let root = work.join("suite");
+    let notes = corpus::write_suite(&root, &entries)?;
+    let examples: usize = entries.iter().map(|e| e.examples.len()).sum();
+    println!(
+        "check-jsonschema {}: {} vendored schemas, {examples} example files",
+        corpus::CHECK_JSONSCHEMA_VERSION,
+        entries.len()
+    );
+    for note in &notes {
+        println!("note: {note}");
+    }
+    Ok(root)
 }
 
 /// The workspace this crate is in.
@@ -93,13 +115,19 @@ fn run(args: impl IntoIterator<Item = String>) -> Result<ExitCode, String> {
     let target = std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| workspace.join("target"));
-    let work = std::path::absolute(target.join("json-schema-test-suite"))
-        .map_err(|e| format!("no work directory: {e}"))?;
+    let folder = if args.corpus {
+        "check-jsonschema-corpus"
+    } else {
+        "json-schema-test-suite"
+    };
+    let work =
+        std::path::absolute(target.join(folder)).map_err(|e| format!("no work directory: {e}"))?;
     std::fs::create_dir_all(&work).map_err(|e| format!("cannot create {}: {e}", work.display()))?;
 
-    // 1. The suite.
+    // 1. The suite, or the corpus written as one.
     let root = match &args.suite {
         Some(dir) => dir.clone(),
+        None if args.corpus => corpus_as_suite(&work)?,
         None => fetch::suite(&work)?,
     };
     if !suite::tests_dir(&root).is_dir() {
@@ -304,8 +332,13 @@ fn run(args: impl IntoIterator<Item = String>) -> Result<ExitCode, String> {
         summary.display()
     );
     println!();
-    let (text, failed) = report::render(&results);
+    let (text, mut failed) = report::render(&results);
     print!("{text}");
+    if args.corpus {
+        let (table, corpus_failed) = report::corpus_table(&results);
+        println!("\n{table}");
+        failed |= corpus_failed;
+    }
     let table = report::coverage_table(&report::by_keyword(&results, suite::Group::Required));
     if let Some(path) = &args.write_coverage {
         report::write_coverage(path, &table)?;

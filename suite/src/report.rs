@@ -384,3 +384,56 @@ pub fn coverage_is_current(path: &Path, table: &str) -> Result<bool, String> {
     let updated = with_coverage(&text, table).map_err(|e| format!("{}: {e}", path.display()))?;
     Ok(updated == text)
 }
+
+/// The corpus's table, one row per schema: whether the generator took it, whether its code
+/// compiled, how many examples got the jsonschema crate's verdict, and why a schema was declined
+/// (the generator's error, which names file, pointer and keyword). Also whether anything failed:
+/// a wrong verdict, code that does not compile or a panic (a declined schema is a limitation,
+/// named here, not a failure).
+pub fn corpus_table(results: &[FileResult]) -> (String, bool) {
+    let mut out = String::from(
+        "| schema | generated | compiled | examples with the jsonschema crate's verdict | declined because |\n\
+         |---|---|---|---|---|\n",
+    );
+    let mut failed = false;
+    for case in results.iter().flat_map(|file| &file.cases) {
+        let name = case
+            .description
+            .rsplit("vendor/")
+            .next()
+            .unwrap_or(&case.description);
+        let tally = Tally::of(&case.tests);
+        failed |= tally.failed > 0;
+        let (generated, compiled, why) = match &case.unsupported {
+            None => ("yes", "yes", String::new()),
+            Some(u) if u.cause == DOES_NOT_COMPILE => {
+                failed = true;
+                ("yes", "**no**", first_line(&u.detail))
+            }
+            Some(u) if u.cause == GENERATOR_PANICKED => {
+                failed = true;
+                ("**panicked**", "–", first_line(&u.detail))
+            }
+            Some(u) => ("no", "–", first_line(&u.detail)),
+        };
+        let agreed = if case.unsupported.is_some() {
+            "–".to_owned()
+        } else {
+            format!("{} of {}", tally.passed, tally.passed + tally.failed)
+        };
+        let _ = writeln!(
+            out,
+            "| `{name}` | {generated} | {compiled} | {agreed} | {} |",
+            why.replace('|', "\\|")
+        );
+    }
+    (out, failed)
+}
+
+fn first_line(text: &str) -> String {
+    let line = text.lines().next().unwrap_or("");
+    // The error names the copy of the schema the harness wrote; its file name is enough.
+    line.rsplit_once("/scratch/")
+        .map_or(line, |(_, rest)| rest)
+        .to_owned()
+}
