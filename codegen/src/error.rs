@@ -34,6 +34,11 @@ pub enum ErrorKind {
     },
     /// A `$ref` that points nowhere.
     UnresolvedRef(String),
+    /// A `$schema` that names no dialect the generator knows.
+    UnknownDialect(String),
+    /// A reference whose target depends on the dynamic scope (`$recursiveRef` to a schema
+    /// with `$recursiveAnchor: true`), which generated code cannot follow yet.
+    DynamicReference(String),
     /// Something else the generator cannot handle, described.
     Invalid(String),
 }
@@ -67,6 +72,18 @@ impl fmt::Display for Error {
                 write!(f, "invalid `{keyword}`: expected {expected}")
             }
             ErrorKind::UnresolvedRef(r) => write!(f, "cannot resolve $ref `{r}`"),
+            ErrorKind::UnknownDialect(uri) => {
+                write!(f, "unknown dialect `{uri}`: `$schema` must name one of ")?;
+                let known: Vec<String> = crate::dialect::DIALECTS
+                    .iter()
+                    .map(|d| format!("{d} ({})", d.uri()))
+                    .collect();
+                write!(f, "{}", known.join(", "))
+            }
+            ErrorKind::DynamicReference(keyword) => write!(
+                f,
+                "unsupported `{keyword}`: its target has `$recursiveAnchor: true`, so it depends on the dynamic scope, which generated code cannot follow"
+            ),
             ErrorKind::Invalid(message) => write!(f, "{message}"),
         }
     }
