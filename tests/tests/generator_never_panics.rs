@@ -204,8 +204,9 @@ fn generator_never_panics_on_the_test_suite() {
              It comes from the package registry (pip download --no-deps --no-binary :all: \
              jsonschema=={JSONSCHEMA_VERSION}) into target/json-schema-test-suite/; with no \
              network, put a JSON-Schema-Test-Suite checkout's tests/ and remotes/ under \
-             target/json-schema-test-suite/json/ and write \"jsonschema=={JSONSCHEMA_VERSION}\" \
-             into its .unpacked file."
+             target/json-schema-test-suite/json/ and write \"jsonschema=={JSONSCHEMA_VERSION} {}\" \
+             into its .unpacked file.",
+            wecom_rooms_suite::fetch::DRAFTS.join(" ")
         )
     });
     let tests = root.join("tests").join("draft2020-12");
