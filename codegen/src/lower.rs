@@ -526,6 +526,9 @@ impl<'r> Lowerer<'r> {
     fn recursive_reference(&mut self, at: &Location, value: &Json) -> Result<NodeId, Error> {
         let kw = "$recursiveRef";
         let reference = self.string(at, kw, value)?;
+        if reference != "#" {
+            return Err(self.expected(at, kw, "`#`, the only value 2019-09 defines"));
+        }
         let target = self.registry.resolve(at, &reference).map_err(|mut e| {
             e.pointer = pointer_push(&at.pointer, kw);
             e
