@@ -170,21 +170,16 @@ fn run(args: impl IntoIterator<Item = String>) -> Result<ExitCode, String> {
     let mut status: BTreeMap<(usize, usize), Generated> =
         all.iter().copied().zip(generated).collect();
     let generating = clock.elapsed();
-    let mut modules: Vec<Module> = status
-        .iter()
-        .filter_map(|(&(f, c), g)| match g {
-            Generated::Code(code) => Some(Module {
-                id: cases::id(f, c),
-                code: code.clone(),
-            }),
-            _ => None,
-        })
-        .collect();
+    let mut modules: Vec<Module> = cases::share(status.iter().filter_map(|(&(f, c), g)| match g {
+        Generated::Code(code) => Some((cases::id(f, c), code.clone())),
+        _ => None,
+    }));
+    let generated = modules.iter().map(|m| m.cases.len()).sum::<usize>();
     println!(
-        "{} test cases: {} generated, {} declined by the generator ({:.1} s)",
+        "{} test cases: {generated} generated ({} distinct modules), {} declined by the generator ({:.1} s)",
         all.len(),
         modules.len(),
-        all.len() - modules.len(),
+        all.len() - generated,
         generating.as_secs_f64()
     );
 
@@ -208,7 +203,7 @@ fn run(args: impl IntoIterator<Item = String>) -> Result<ExitCode, String> {
             Built::Runner(exe) => break exe,
             Built::CaseErrors(errors) => {
                 println!(
-                    "the generated code of {} cases does not compile (kept in {}); building again without them",
+                    "the generated code of {} modules does not compile (kept in {}); building again without them",
                     errors.len(),
                     rejected.display()
                 );
@@ -219,6 +214,11 @@ fn run(args: impl IntoIterator<Item = String>) -> Result<ExitCode, String> {
                         .and_then(|()| std::fs::write(&path, &module.code))
                         .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
                 }
+                for module in modules.iter().filter(|m| errors.contains_key(&m.id)) {
+                    for case in &module.cases {
+                        does_not_compile.insert(case.clone(), errors[&module.id].clone());
+                    }
+                }
                 modules.retain(|m| !errors.contains_key(&m.id));
                 if modules.len() == before {
                     return Err(format!(
@@ -226,21 +226,25 @@ fn run(args: impl IntoIterator<Item = String>) -> Result<ExitCode, String> {
                         errors.keys().collect::<Vec<_>>()
                     ));
                 }
-                does_not_compile.extend(errors);
             }
         }
     };
     let building = clock.elapsed();
     let clock = Instant::now();
+    // The runner's table has an entry per module, run on the tests of all its cases in turn:
+    // each case's tests start at an offset in its module's list.
+    let mut slot: BTreeMap<(usize, usize), (usize, usize)> = BTreeMap::new();
     let instances: Vec<Vec<&str>> = modules
         .iter()
-        .map(|m| {
-            let (f, c) = cases::parse_id(&m.id).expect("ids are made by cases::id");
-            files[f].cases[c]
-                .tests
-                .iter()
-                .map(|t| t.data.get())
-                .collect()
+        .enumerate()
+        .map(|(k, m)| {
+            let mut list = Vec::new();
+            for id in &m.cases {
+                let (f, c) = cases::parse_id(id).expect("ids are made by cases::id");
+                slot.insert((f, c), (k, list.len()));
+                list.extend(files[f].cases[c].tests.iter().map(|t| t.data.get()));
+            }
+            list
         })
         .collect();
     let tests_path = crate_dir.join("tests.json");
@@ -251,11 +255,6 @@ fn run(args: impl IntoIterator<Item = String>) -> Result<ExitCode, String> {
     let running = clock.elapsed();
 
     // 4. Results.
-    let slot: BTreeMap<(usize, usize), usize> = modules
-        .iter()
-        .enumerate()
-        .map(|(k, m)| (cases::parse_id(&m.id).expect("made by cases::id"), k))
-        .collect();
     for (id, error) in &does_not_compile {
         let key = cases::parse_id(id).expect("made by cases::id");
         status.insert(
@@ -298,7 +297,9 @@ fn run(args: impl IntoIterator<Item = String>) -> Result<ExitCode, String> {
                         .map(|(i, test)| {
                             let outcome = match (&unsupported, slot.get(&(f, c))) {
                                 (Some(why), _) => Outcome::Unsupported(why.cause.clone()),
-                                (None, Some(&k)) => outcome(test.valid, ran.get(&(k, i))),
+                                (None, Some(&(k, offset))) => {
+                                    outcome(test.valid, ran.get(&(k, offset + i)))
+                                }
                                 (None, None) => Outcome::Unsupported("not run".into()),
                             };
                             TestResult {

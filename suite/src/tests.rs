@@ -343,16 +343,18 @@ fn module_ids_round_trip_and_name_their_files() {
 
 #[test]
 fn main_rs_maps_the_lines_that_name_a_case() {
-    let modules = [
-        Module {
-            id: "f0_c1".into(),
-            code: String::new(),
-        },
-        Module {
-            id: "f2_c0".into(),
-            code: String::new(),
-        },
-    ];
+    let modules = cases::share([
+        ("f0_c1".to_owned(), "a".to_owned()),
+        ("f2_c0".to_owned(), "b".to_owned()),
+        ("f3_c4".to_owned(), "a".to_owned()),
+    ]);
+    assert_eq!(
+        modules
+            .iter()
+            .map(|m| (m.id.as_str(), m.cases.len()))
+            .collect::<Vec<_>>(),
+        [("f0_c1", 2), ("f2_c0", 1)]
+    );
     let (text, lines) = cases::main_rs(&modules);
     let lines_of = |needle: &str| -> BTreeSet<String> {
         text.lines()
@@ -361,7 +363,9 @@ fn main_rs_maps_the_lines_that_name_a_case() {
             .map(|(n, _)| lines[&(n as u64 + 1)].clone())
             .collect()
     };
+    // A module line and a table entry per module; f3_c4 is served by f0_c1's module.
     assert_eq!(lines.len(), 4);
+    assert!(!text.contains("f3_c4"));
     assert_eq!(lines_of("f0_c1"), BTreeSet::from(["f0_c1".to_owned()]));
     assert_eq!(lines_of("f2_c0"), BTreeSet::from(["f2_c0".to_owned()]));
     assert!(text.contains("    pub mod f2_c0;\n"));
