@@ -36,8 +36,9 @@ pub enum ErrorKind {
     UnresolvedRef(String),
     /// A `$schema` that names no dialect the generator knows.
     UnknownDialect(String),
-    /// A reference whose target depends on the dynamic scope (`$recursiveRef` to a schema
-    /// with `$recursiveAnchor: true`), which generated code cannot follow yet.
+    /// A reference whose target depends on the dynamic scope (a `$recursiveRef` to a schema
+    /// with `$recursiveAnchor: true`, where neither the run's only root nor the target alone
+    /// settles it), which generated code cannot follow yet.
     DynamicReference(String),
     /// Something else the generator cannot handle, described.
     Invalid(String),

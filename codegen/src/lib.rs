@@ -196,7 +196,7 @@ impl Config {
             let path = self.schema_dir.join(format!("{name}.schema.json"));
             roots.push((name.clone(), registry.load_file(&path)?));
         }
-        let mut lowerer = Lowerer::new(&mut registry, self.unknown_keywords);
+        let mut lowerer = Lowerer::new(&mut registry, self.unknown_keywords, roots.len());
         for (name, doc) in roots {
             lowerer.add_root(name, doc)?;
         }

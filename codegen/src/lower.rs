@@ -6,7 +6,9 @@
 //! unknown there, and the older drafts' keywords are lowered onto the 2020-12 model with their
 //! own semantics (`dependencies`, array-form `items` with `additionalItems`, draft 4's boolean
 //! exclusive bounds, a `$ref` that overrides its siblings before 2019-09, and 2019-09's
-//! `$recursiveRef` where it is a plain reference).
+//! `$recursiveRef` where its target is known without the dynamic scope).
+
+mod recursive;
 
 use std::collections::HashMap;
 
@@ -43,16 +45,31 @@ pub(crate) struct Lowerer<'r> {
     /// Reserved nodes whose keywords are still to be lowered.
     pending: Vec<NodeId>,
     unknown_keywords: UnknownKeywords,
+    /// The document root being lowered as a root, and whether it is the run's only root: where
+    /// every dynamic scope starts (`lower/recursive.rs`).
+    entry: Option<Location>,
+    single_root: bool,
+    /// `$recursiveRef`s lowered on the claim that their target is the only schema with
+    /// `$recursiveAnchor: true`: where each is, and its target. Checked by `finish`.
+    unique_anchor_claims: Vec<(Location, Location)>,
 }
 
 impl<'r> Lowerer<'r> {
-    pub fn new(registry: &'r mut Registry, unknown_keywords: UnknownKeywords) -> Self {
+    /// A lowerer for a run of `roots` root schemas.
+    pub fn new(
+        registry: &'r mut Registry,
+        unknown_keywords: UnknownKeywords,
+        roots: usize,
+    ) -> Self {
         Lowerer {
             registry,
             model: Model::default(),
             seen: HashMap::new(),
             pending: Vec::new(),
             unknown_keywords,
+            entry: None,
+            single_root: roots == 1,
+            unique_anchor_claims: Vec::new(),
         }
     }
 
@@ -62,6 +79,7 @@ impl<'r> Lowerer<'r> {
             doc,
             pointer: String::new(),
         };
+        self.entry = Some(location.clone());
         let node = self.lower(location.clone())?;
         self.drain()?;
         let endpoint = self.endpoint(&location)?;
@@ -87,6 +105,7 @@ impl<'r> Lowerer<'r> {
     }
 
     pub fn finish(self) -> Result<Model, Error> {
+        self.check_unique_anchors()?;
         check_in_place_cycles(&self.model)?;
         Ok(self.model)
     }
@@ -520,9 +539,9 @@ impl<'r> Lowerer<'r> {
         self.lower(target)
     }
 
-    /// The node a 2019-09 `$recursiveRef` names, when that is a plain reference: its target
-    /// (resolved as a `$ref`) has no `$recursiveAnchor: true`. Otherwise the target depends on
-    /// the dynamic scope, which the model cannot express: the schema is declined.
+    /// The node a 2019-09 `$recursiveRef` names: its target resolved as a `$ref`, when that has
+    /// no `$recursiveAnchor: true`; otherwise what the dynamic scope gives, where that is known
+    /// statically (`lower/recursive.rs`), and an error where it is not.
     fn recursive_reference(&mut self, at: &Location, value: &Json) -> Result<NodeId, Error> {
         let kw = "$recursiveRef";
         let reference = self.string(at, kw, value)?;
@@ -533,14 +552,8 @@ impl<'r> Lowerer<'r> {
             e.pointer = pointer_push(&at.pointer, kw);
             e
         })?;
-        let anchored = self
-            .registry
-            .schema_at(&target)
-            .and_then(Json::as_object)
-            .and_then(|m| m.get("$recursiveAnchor"))
-            == Some(&Json::Bool(true));
-        if anchored {
-            return Err(self.error(at, kw, ErrorKind::DynamicReference(kw.to_owned())));
+        if recursive::anchored(self.registry, &target) {
+            return self.dynamic_target(at, target);
         }
         self.lower(target)
     }

@@ -910,7 +910,7 @@ fn generates_a_module_or_says_why_not() {
                 "`$dynamicRef`".to_owned(),
             ),
             (
-                r##"{"$recursiveAnchor": true, "items": {"$recursiveRef": "#"}}"##,
+                r##"{"$defs": {"a": {"$id": "a", "$recursiveAnchor": true, "items": {"$recursiveRef": "#"}}, "b": {"$id": "b", "$recursiveAnchor": true}}, "$ref": "a"}"##,
                 "`$recursiveRef` that depends on the dynamic scope".to_owned(),
             ),
             (

@@ -466,6 +466,7 @@ fn older_drafts_validate_with_their_own_semantics() {
     use constructs::{
         draft4_exclusive_bounds as d4, draft7_dependencies as deps,
         draft7_ref_siblings as siblings, draft2019_items_array as items,
+        draft2019_recursive_ref as tree,
     };
     let verdicts = |valid: fn(&Value) -> bool, cases: &[(Value, bool)]| {
         for (input, expected) in cases {
@@ -519,6 +520,17 @@ fn older_drafts_validate_with_their_own_semantics() {
             (json!({"plain": ["a", "b", "c"]}), true),
             (json!({"nested": [{"point": [1, 2]}]}), true),
             (json!({"nested": [{"point": [1, 2, 3]}]}), false),
+        ],
+    );
+    // 2019-09: a `$recursiveRef` to the only anchored schema, the root, recurses into it.
+    verdicts(
+        tree::is_valid,
+        &[
+            (
+                json!({"name": "a", "children": [{"name": "b", "children": []}]}),
+                true,
+            ),
+            (json!({"name": "a", "children": [{"children": []}]}), false),
         ],
     );
 }
