@@ -45,6 +45,12 @@ pub enum ErrorKind {
     /// An output file that exists and does not carry the generator's `@generated` header: the
     /// generator never replaces or removes a file it did not write.
     NotGenerated,
+    /// A `$schema` that names no dialect the generator knows.
+    UnknownDialect(String),
+    /// A reference whose target depends on the dynamic scope (a `$recursiveRef` to a schema
+    /// with `$recursiveAnchor: true`, where neither the run's only root nor the target alone
+    /// settles it), which generated code cannot follow yet.
+    DynamicReference(String),
     /// Something else the generator cannot handle, described.
     Invalid(String),
 }
@@ -87,6 +93,18 @@ impl fmt::Display for Error {
             ErrorKind::NotGenerated => write!(
                 f,
                 "exists and was not written by wecom-rooms-codegen; it is never replaced or removed"
+            ),
+            ErrorKind::UnknownDialect(uri) => {
+                write!(f, "unknown dialect `{uri}`: `$schema` must name one of ")?;
+                let known: Vec<String> = crate::dialect::DIALECTS
+                    .iter()
+                    .map(|d| format!("{d} ({})", d.uri()))
+                    .collect();
+                write!(f, "{}", known.join(", "))
+            }
+            ErrorKind::DynamicReference(keyword) => write!(
+                f,
+                "unsupported `{keyword}`: its target has `$recursiveAnchor: true`, so it depends on the dynamic scope, which generated code cannot follow"
             ),
             ErrorKind::Invalid(message) => write!(f, "{message}"),
         }

@@ -1,4 +1,6 @@
-//! Generates serde types and validators from JSON Schema (draft 2020-12).
+//! Generates serde types and validators from JSON Schema: drafts 4, 6, 7, 2019-09 and 2020-12,
+//! each schema read in the dialect its `$schema` names (2020-12 when it names none, unless
+//! [`Config::default_dialect`] says otherwise).
 //!
 //! The pipeline, one module a step:
 //!
@@ -25,6 +27,7 @@
 //! feature when a schema uses `pattern` or `patternProperties`).
 #![forbid(unsafe_code)]
 
+mod dialect;
 mod emit;
 mod error;
 mod format;
@@ -36,6 +39,7 @@ mod write;
 
 use std::path::{Path, PathBuf};
 
+pub use crate::dialect::Dialect;
 pub use crate::emit::Schemars;
 pub use crate::error::{Error, ErrorKind};
 pub use crate::lower::UnknownKeywords;
@@ -53,6 +57,7 @@ pub struct Config {
     extra_documents: Vec<(String, serde_json::Value)>,
     emit: EmitOptions,
     unknown_keywords: UnknownKeywords,
+    default_dialect: Dialect,
     regenerate_command: Option<String>,
 }
 
@@ -70,6 +75,7 @@ impl Config {
                 schemars: Schemars::Off,
             },
             unknown_keywords: UnknownKeywords::default(),
+            default_dialect: Dialect::default(),
             regenerate_command: None,
         }
     }
@@ -106,9 +112,16 @@ impl Config {
         self
     }
 
-    /// What to do with keywords that draft 2020-12 does not define (rejected by default).
+    /// What to do with keywords that a schema's draft does not define (rejected by default).
     pub fn unknown_keywords(mut self, policy: UnknownKeywords) -> Self {
         self.unknown_keywords = policy;
+        self
+    }
+
+    /// The dialect of a document that has no `$schema` (draft 2020-12 by default). A document
+    /// that names one is read in that one; so is every resource inside it that names its own.
+    pub fn default_dialect(mut self, dialect: Dialect) -> Self {
+        self.default_dialect = dialect;
         self
     }
 
@@ -167,7 +180,7 @@ impl Config {
 
     /// Runs the pipeline and hands the output to `then`, which writes it.
     fn run<T>(&self, layout: Layout, then: impl FnOnce(Output) -> T) -> Result<T, Error> {
-        let mut registry = Registry::new(Some(self.schema_dir.clone()));
+        let mut registry = Registry::new(Some(self.schema_dir.clone()), self.default_dialect);
         for (uri, schema) in &self.extra_documents {
             let json: json::Json = serde_json::from_value(schema.clone())
                 .map_err(|e| Error::new(uri.as_str(), "", ErrorKind::Json(e)))?;
@@ -184,7 +197,7 @@ impl Config {
             let path = self.schema_dir.join(format!("{name}.schema.json"));
             roots.push((name.clone(), registry.load_file(&path)?));
         }
-        let mut lowerer = Lowerer::new(&mut registry, self.unknown_keywords);
+        let mut lowerer = Lowerer::new(&mut registry, self.unknown_keywords, roots.len());
         for (name, doc) in roots {
             lowerer.add_root(name, doc)?;
         }

@@ -5,37 +5,20 @@
 //! resolved against the base URI in force where it appears (RFC 3986); a relative reference that no
 //! registered document answers is looked for as a file next to the referencing document, so
 //! schemas can point at each other by relative path whatever their `$id`s say.
+//!
+//! Which keywords hold subschemas and which keyword names a resource depend on the dialect, so
+//! the walks here follow each resource's `$schema` (see `dialect.rs`).
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use url::Url;
 
+use indexmap::IndexMap;
+
+use crate::dialect::{Dialect, Holds};
 use crate::error::{Error, ErrorKind};
 use crate::json::{Json, pointer_push};
-
-/// The keywords whose values are subschemas, and how they hold them.
-pub(crate) const SUBSCHEMA_MAPS: &[&str] = &[
-    "$defs",
-    "definitions",
-    "properties",
-    "patternProperties",
-    "dependentSchemas",
-];
-pub(crate) const SUBSCHEMA_SINGLE: &[&str] = &[
-    "additionalProperties",
-    "contains",
-    "else",
-    "if",
-    "items",
-    "not",
-    "propertyNames",
-    "then",
-    "unevaluatedItems",
-    "unevaluatedProperties",
-    "contentSchema",
-];
-pub(crate) const SUBSCHEMA_ARRAYS: &[&str] = &["allOf", "anyOf", "oneOf", "prefixItems"];
 
 /// One loaded schema file (or document registered by URI).
 #[derive(Debug)]
@@ -64,12 +47,24 @@ pub struct Registry {
     names: HashMap<String, Location>,
     /// The directory that display paths are relative to.
     root_dir: Option<PathBuf>,
+    /// The dialect of a document without `$schema`.
+    default_dialect: Dialect,
+}
+
+/// What the schemas on the way down to a location say about it.
+#[derive(Clone, Debug)]
+pub struct Scope {
+    /// The base URI in force: the document's URI with every identifier on the way applied.
+    pub base: Url,
+    /// The dialect of the innermost resource that declares one, else the default.
+    pub dialect: Dialect,
 }
 
 impl Registry {
-    pub fn new(root_dir: Option<PathBuf>) -> Self {
+    pub fn new(root_dir: Option<PathBuf>, default_dialect: Dialect) -> Self {
         Registry {
             root_dir,
+            default_dialect,
             ..Registry::default()
         }
     }
@@ -134,7 +129,8 @@ impl Registry {
         Ok(doc)
     }
 
-    /// Walks the subschemas of a document, registering `$id`s and `$anchor`s.
+    /// Walks the subschemas of a document, registering identifiers and anchors as the dialect
+    /// of each resource names them.
     fn register_resources(
         &mut self,
         doc: usize,
@@ -142,66 +138,76 @@ impl Registry {
         pointer: String,
         base: Url,
     ) -> Result<(), Error> {
-        let Some(members) = schema.as_object() else {
-            return Ok(());
-        };
-        let mut base = base;
-        if let Some(id) = members.get("$id") {
-            let id = id
-                .as_str()
-                .ok_or_else(|| self.invalid(doc, &pointer, "$id", "a string"))?;
-            base = base.join(id).map_err(|e| {
-                Error::new(
-                    self.display(doc),
-                    pointer.clone(),
-                    ErrorKind::Invalid(format!("invalid $id `{id}`: {e}")),
-                )
-            })?;
-            self.names.insert(
-                strip_fragment(&base),
-                Location {
-                    doc,
-                    pointer: pointer.clone(),
-                },
-            );
-        }
-        if let Some(anchor) = members.get("$anchor") {
-            let anchor = anchor
-                .as_str()
-                .ok_or_else(|| self.invalid(doc, &pointer, "$anchor", "a string"))?;
-            let name = format!("{}#{anchor}", strip_fragment(&base));
-            self.names.insert(
-                name,
-                Location {
-                    doc,
-                    pointer: pointer.clone(),
-                },
-            );
-        }
-        for (keyword, value) in members {
-            let at = pointer_push(&pointer, keyword);
-            if SUBSCHEMA_SINGLE.contains(&keyword.as_str()) {
-                self.register_resources(doc, value, at, base.clone())?;
-            } else if SUBSCHEMA_ARRAYS.contains(&keyword.as_str()) {
-                if let Json::Array(items) = value {
-                    for (i, item) in items.iter().enumerate() {
-                        self.register_resources(
-                            doc,
-                            item,
-                            pointer_push(&at, &i.to_string()),
-                            base.clone(),
-                        )?;
-                    }
-                }
-            } else if SUBSCHEMA_MAPS.contains(&keyword.as_str())
-                && let Json::Object(entries) = value
-            {
-                for (name, item) in entries {
-                    self.register_resources(doc, item, pointer_push(&at, name), base.clone())?;
-                }
+        // A work list: a document nested thousands deep must not overflow the stack.
+        let mut work = vec![(schema, pointer, base, self.default_dialect)];
+        while let Some((schema, pointer, base, dialect)) = work.pop() {
+            let Some(members) = schema.as_object() else {
+                continue;
+            };
+            let (dialect, base) = self.enter(doc, members, &pointer, base, dialect)?;
+            let children: Vec<(&Json, String)> = members
+                .iter()
+                .flat_map(|(keyword, value)| {
+                    subschemas(dialect, keyword, value, &pointer_push(&pointer, keyword))
+                })
+                .collect();
+            // Reversed, so that schemas are entered in document order, as a recursion would:
+            // of two equal identifiers the later one wins, as it always has.
+            for (child, child_pointer) in children.into_iter().rev() {
+                work.push((child, child_pointer, base.clone(), dialect));
             }
         }
         Ok(())
+    }
+
+    /// Enters the schema object `members` at `pointer`: its dialect and base URI, registering
+    /// its identifier and anchor.
+    fn enter(
+        &mut self,
+        doc: usize,
+        members: &IndexMap<String, Json>,
+        pointer: &str,
+        base: Url,
+        dialect: Dialect,
+    ) -> Result<(Dialect, Url), Error> {
+        let dialect = declared_dialect(members, pointer.is_empty()).unwrap_or(dialect);
+        let here = Location {
+            doc,
+            pointer: pointer.to_owned(),
+        };
+        let mut base = base;
+        if let Some(id) = identifier(members, dialect) {
+            let id = id
+                .as_str()
+                .ok_or_else(|| self.invalid(doc, pointer, dialect.id_keyword(), "a string"))?;
+            let joined = base.join(id).map_err(|e| {
+                Error::new(
+                    self.display(doc),
+                    pointer.to_owned(),
+                    ErrorKind::Invalid(format!("invalid {} `{id}`: {e}", dialect.id_keyword())),
+                )
+            })?;
+            let fragment = joined.fragment().unwrap_or("");
+            if dialect < Dialect::Draft2019_09 && !fragment.is_empty() {
+                // Before 2019-09 an identifier's plain-name fragment is an anchor.
+                let name = format!("{}#{fragment}", strip_fragment(&joined));
+                self.names.insert(name, here.clone());
+            }
+            if dialect >= Dialect::Draft2019_09 || !id.starts_with('#') {
+                base = joined;
+                self.names.insert(strip_fragment(&base), here.clone());
+            }
+        }
+        if dialect.defines("$anchor")
+            && let Some(anchor) = members.get("$anchor")
+        {
+            let anchor = anchor
+                .as_str()
+                .ok_or_else(|| self.invalid(doc, pointer, "$anchor", "a string"))?;
+            let name = format!("{}#{anchor}", strip_fragment(&base));
+            self.names.insert(name, here);
+        }
+        Ok((dialect, base))
     }
 
     fn invalid(&self, doc: usize, pointer: &str, keyword: &str, expected: &'static str) -> Error {
@@ -236,48 +242,68 @@ impl Registry {
         self.documents[location.doc].root.pointer(&location.pointer)
     }
 
-    /// The base URI in force at a location: the document's URI with every `$id` on the way down
-    /// applied.
+    /// The base URI in force at a location: the document's URI with every identifier on the way
+    /// down applied.
     pub fn base_at(&self, location: &Location) -> Url {
+        self.scope_at(location).base
+    }
+
+    /// The base URI and dialect in force at a location, the schema there included. Only schema
+    /// objects count: a `properties` map with a member named "$id" is not one, nor is anything
+    /// under a keyword the dialect does not define.
+    pub fn scope_at(&self, location: &Location) -> Scope {
         let doc = &self.documents[location.doc];
-        let mut base = doc.uri.clone();
-        let mut node = &doc.root;
-        let mut pointer = String::new();
+        let mut scope = Scope {
+            base: doc.uri.clone(),
+            dialect: self.default_dialect,
+        };
         let tokens: Vec<String> = location
             .pointer
             .split('/')
             .skip(1)
             .map(|t| t.replace("~1", "/").replace("~0", "~"))
             .collect();
-        for token in std::iter::once(None).chain(tokens.iter().map(Some)) {
-            if let Some(token) = token {
-                pointer = pointer_push(&pointer, token);
-                node = match node {
-                    Json::Object(members) => match members.get(token) {
-                        Some(n) => n,
-                        None => break,
-                    },
-                    Json::Array(items) => {
-                        match token.parse::<usize>().ok().and_then(|i| items.get(i)) {
-                            Some(n) => n,
-                            None => break,
-                        }
-                    }
-                    _ => break,
-                };
-            }
-            // Only schema objects carry $id; a `properties` map with a member named "$id" is not one.
-            if is_schema_position(&pointer)
-                && let Some(id) = node
-                    .as_object()
-                    .and_then(|m| m.get("$id"))
-                    .and_then(Json::as_str)
-                && let Ok(joined) = base.join(id)
+        let mut node = &doc.root;
+        let mut rest = tokens.as_slice();
+        let mut at_root = true;
+        while let Some(members) = node.as_object() {
+            scope.dialect = declared_dialect(members, at_root).unwrap_or(scope.dialect);
+            if let Some(id) = identifier(members, scope.dialect).and_then(Json::as_str)
+                && let Ok(joined) = scope.base.join(id)
+                && (scope.dialect >= Dialect::Draft2019_09 || !id.starts_with('#'))
             {
-                base = joined;
+                scope.base = joined;
             }
+            at_root = false;
+            // The next schema down, one keyword and perhaps an index or name further.
+            let Some((keyword, after)) = rest.split_first() else {
+                break;
+            };
+            let Some(value) = members.get(keyword) else {
+                break;
+            };
+            let step = match (scope.dialect.subschemas(keyword), value, after.first()) {
+                (Some(Holds::Single), Json::Array(items), Some(i))
+                    if keyword == "items" && scope.dialect.items_array() =>
+                {
+                    index(items, i).map(|item| (item, 2))
+                }
+                (Some(Holds::Single), _, _) => Some((value, 1)),
+                (Some(Holds::Array), Json::Array(items), Some(i)) => {
+                    index(items, i).map(|item| (item, 2))
+                }
+                (Some(Holds::Map), Json::Object(entries), Some(name)) => {
+                    entries.get(name).map(|item| (item, 2))
+                }
+                _ => None,
+            };
+            let Some((next, used)) = step else {
+                break;
+            };
+            node = next;
+            rest = &rest[used..];
         }
-        base
+        scope
     }
 
     /// Resolves `reference` as it appears at `from`, loading a relative file if needed.
@@ -367,24 +393,65 @@ impl Registry {
     }
 }
 
-/// Whether a JSON pointer names a schema (not a member of a `properties` map, an `enum` value…).
-pub(crate) fn is_schema_position(pointer: &str) -> bool {
-    let tokens: Vec<&str> = pointer.split('/').skip(1).collect();
-    let mut i = 0;
-    while i < tokens.len() {
-        let keyword = tokens[i];
-        if SUBSCHEMA_SINGLE.contains(&keyword) {
-            i += 1;
-        } else if SUBSCHEMA_ARRAYS.contains(&keyword) || SUBSCHEMA_MAPS.contains(&keyword) {
-            if i + 1 >= tokens.len() {
-                return false;
-            }
-            i += 2;
-        } else {
-            return false;
+/// The subschemas a keyword holds in a dialect, with their pointers (`at` is the keyword's).
+pub(crate) fn subschemas<'a>(
+    dialect: Dialect,
+    keyword: &str,
+    value: &'a Json,
+    at: &str,
+) -> Vec<(&'a Json, String)> {
+    let indexed = |items: &'a [Json]| {
+        items
+            .iter()
+            .enumerate()
+            .map(|(i, item)| (item, pointer_push(at, &i.to_string())))
+            .collect()
+    };
+    match (dialect.subschemas(keyword), value) {
+        (Some(Holds::Single), Json::Array(items))
+            if keyword == "items" && dialect.items_array() =>
+        {
+            indexed(items)
         }
+        (Some(Holds::Single), _) => vec![(value, at.to_owned())],
+        (Some(Holds::Array), Json::Array(items)) => indexed(items),
+        (Some(Holds::Map), Json::Object(entries)) => entries
+            .iter()
+            .map(|(name, item)| (item, pointer_push(at, name)))
+            .collect(),
+        _ => Vec::new(),
     }
-    true
+}
+
+/// The dialect a schema object declares for its resource: its `$schema`, where it starts a
+/// resource (the document root, or beside an identifier). An unknown `$schema` declares
+/// nothing here; lowering reports it.
+fn declared_dialect(members: &IndexMap<String, Json>, at_root: bool) -> Option<Dialect> {
+    let starts_resource = at_root || members.contains_key("$id") || members.contains_key("id");
+    if !starts_resource {
+        return None;
+    }
+    members
+        .get("$schema")
+        .and_then(Json::as_str)
+        .and_then(Dialect::from_uri)
+}
+
+/// The identifier of a schema object in its dialect; none beside a `$ref` in drafts 4 to 7,
+/// where the reference overrides every sibling.
+fn identifier(members: &IndexMap<String, Json>, dialect: Dialect) -> Option<&Json> {
+    if dialect.ref_overrides_siblings() && members.contains_key("$ref") {
+        return None;
+    }
+    members.get(dialect.id_keyword())
+}
+
+/// The item at a reference token that is an array index (RFC 6901: digits, no leading zero).
+fn index<'a>(items: &'a [Json], token: &str) -> Option<&'a Json> {
+    if token.len() > 1 && token.starts_with('0') {
+        return None;
+    }
+    items.get(token.parse::<usize>().ok()?)
 }
 
 fn strip_fragment(url: &Url) -> String {

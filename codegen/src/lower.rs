@@ -1,11 +1,20 @@
 //! Lowering: schema JSON → [`Model`]. Every keyword is checked here: a value of the wrong shape,
 //! a keyword the generator does not support, or a `$ref` that resolves nowhere is an error naming
 //! the file and the JSON pointer. Nothing is dropped silently.
+//!
+//! Each schema is read in its dialect (`dialect.rs`): a keyword its draft does not define is
+//! unknown there, and the older drafts' keywords are lowered onto the 2020-12 model with their
+//! own semantics (`dependencies`, array-form `items` with `additionalItems`, draft 4's boolean
+//! exclusive bounds, a `$ref` that overrides its siblings before 2019-09, and 2019-09's
+//! `$recursiveRef` where its target is known without the dynamic scope).
+
+mod recursive;
 
 use std::collections::HashMap;
 
 use serde_json::Number;
 
+use crate::dialect::Dialect;
 use crate::error::{Error, ErrorKind};
 use crate::json::{Json, pointer_push};
 use crate::load::{Location, Registry};
@@ -13,19 +22,11 @@ use crate::model::{
     Endpoint, JsonType, Keywords, Model, Node, NodeId, QueryParameter, RequestIn, Root, Schema,
 };
 
-/// The dialect every schema must be written in.
-pub const DRAFT_2020_12: &str = "https://json-schema.org/draft/2020-12/schema";
+/// Keywords of a draft that are recognised but deliberately not supported yet; each is an
+/// error where its draft defines it.
+const UNSUPPORTED: &[&str] = &["$dynamicRef", "$dynamicAnchor", "$vocabulary"];
 
-/// Keywords recognised but deliberately not supported yet; each is an error where it appears.
-const UNSUPPORTED: &[&str] = &[
-    "$dynamicRef",
-    "$dynamicAnchor",
-    "$recursiveRef",
-    "$recursiveAnchor",
-    "$vocabulary",
-];
-
-/// What to do with a keyword that JSON Schema 2020-12 does not define and that is not an `x-`
+/// What to do with a keyword that the schema's draft does not define and that is not an `x-`
 /// extension.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 #[non_exhaustive]
@@ -44,16 +45,31 @@ pub(crate) struct Lowerer<'r> {
     /// Reserved nodes whose keywords are still to be lowered.
     pending: Vec<NodeId>,
     unknown_keywords: UnknownKeywords,
+    /// The document root being lowered as a root, and whether it is the run's only root: where
+    /// every dynamic scope starts (`lower/recursive.rs`).
+    entry: Option<Location>,
+    single_root: bool,
+    /// `$recursiveRef`s lowered on the claim that their target is the only schema with
+    /// `$recursiveAnchor: true`: where each is, and its target. Checked by `finish`.
+    unique_anchor_claims: Vec<(Location, Location)>,
 }
 
 impl<'r> Lowerer<'r> {
-    pub fn new(registry: &'r mut Registry, unknown_keywords: UnknownKeywords) -> Self {
+    /// A lowerer for a run of `roots` root schemas.
+    pub fn new(
+        registry: &'r mut Registry,
+        unknown_keywords: UnknownKeywords,
+        roots: usize,
+    ) -> Self {
         Lowerer {
             registry,
             model: Model::default(),
             seen: HashMap::new(),
             pending: Vec::new(),
             unknown_keywords,
+            entry: None,
+            single_root: roots == 1,
+            unique_anchor_claims: Vec::new(),
         }
     }
 
@@ -63,6 +79,7 @@ impl<'r> Lowerer<'r> {
             doc,
             pointer: String::new(),
         };
+        self.entry = Some(location.clone());
         let node = self.lower(location.clone())?;
         self.drain()?;
         let endpoint = self.endpoint(&location)?;
@@ -88,6 +105,7 @@ impl<'r> Lowerer<'r> {
     }
 
     pub fn finish(self) -> Result<Model, Error> {
+        self.check_unique_anchors()?;
         check_in_place_cycles(&self.model)?;
         Ok(self.model)
     }
@@ -178,19 +196,41 @@ impl<'r> Lowerer<'r> {
 
     fn keywords(&mut self, at: &Location, schema: &Json) -> Result<Keywords, Error> {
         let members = schema.as_object().expect("checked by the caller");
+        if let Some(value) = members.get("$schema") {
+            let uri = self.string(at, "$schema", value)?;
+            if Dialect::from_uri(&uri).is_none() {
+                return Err(self.error(at, "$schema", ErrorKind::UnknownDialect(uri)));
+            }
+        }
+        let dialect = self.registry.scope_at(at).dialect;
         let mut k = Keywords::default();
+        if dialect.ref_overrides_siblings()
+            && let Some(value) = members.get("$ref")
+        {
+            // Drafts 4 to 7: "All other properties in a "$ref" object MUST be ignored."
+            k.reference = Some(self.reference(at, "$ref", value)?);
+            return Ok(k);
+        }
+        // Draft 4's boolean exclusive bounds modify `minimum` and `maximum`, wherever they are.
+        let mut exclusive_bounds = (false, false);
+        let mut recursive_ref = None;
         for (keyword, value) in members {
             let kw = keyword.as_str();
-            match kw {
-                "$schema" => {
-                    if value.as_str().map(|s| s.trim_end_matches('#')) != Some(DRAFT_2020_12) {
-                        return Err(self.error(at, kw, ErrorKind::Invalid(format!(
-                            "unsupported dialect {}: only draft 2020-12 ({DRAFT_2020_12}) is supported",
-                            value.to_text(false)
-                        ))));
+            if !kw.starts_with("x-") && !dialect.defines(kw) {
+                match self.unknown_keywords {
+                    UnknownKeywords::Reject => {
+                        return Err(self.error(
+                            at,
+                            kw,
+                            ErrorKind::UnsupportedKeyword(keyword.clone()),
+                        ));
                     }
+                    UnknownKeywords::Ignore => continue,
                 }
-                "$id" | "$anchor" => {
+            }
+            match kw {
+                "$schema" => {} // Checked above.
+                "$id" | "$anchor" | "id" => {
                     // Registered when the document was loaded.
                     self.string(at, kw, value)?;
                 }
@@ -213,13 +253,13 @@ impl<'r> Lowerer<'r> {
                         }
                     }
                 }
-                "$ref" => {
-                    let reference = self.string(at, kw, value)?;
-                    let target = self.registry.resolve(at, &reference).map_err(|mut e| {
-                        e.pointer = pointer_push(&at.pointer, kw);
-                        e
-                    })?;
-                    k.reference = Some(self.lower(target)?);
+                "$ref" => k.reference = Some(self.reference(at, kw, value)?),
+                "$recursiveRef" => recursive_ref = Some(self.recursive_reference(at, value)?),
+                "$recursiveAnchor" => {
+                    // Acts only through a `$recursiveRef` that reaches it (checked there).
+                    if !matches!(value, Json::Bool(_)) {
+                        return Err(self.expected(at, kw, "a boolean"));
+                    }
                 }
                 "type" => {
                     let names: Vec<&Json> = match value {
@@ -280,7 +320,53 @@ impl<'r> Lowerer<'r> {
                 "propertyNames" => k.property_names = Some(self.sub(at, &[kw])?),
                 "unevaluatedProperties" => k.unevaluated_properties = Some(self.sub(at, &[kw])?),
                 "unevaluatedItems" => k.unevaluated_items = Some(self.sub(at, &[kw])?),
-                "items" => k.items = Some(self.sub(at, &[kw])?),
+                "items" => match value {
+                    Json::Array(items) if dialect.items_array() => {
+                        // The array form is 2020-12's `prefixItems`, and `additionalItems`
+                        // its `items`; without it `additionalItems` does nothing.
+                        if items.is_empty() {
+                            return Err(self.expected(
+                                at,
+                                kw,
+                                "a schema or a non-empty array of schemas",
+                            ));
+                        }
+                        for i in 0..items.len() {
+                            k.prefix_items.push(self.sub(at, &[kw, &i.to_string()])?);
+                        }
+                        if members.contains_key("additionalItems") {
+                            k.items = Some(self.sub(at, &["additionalItems"])?);
+                        }
+                    }
+                    _ => k.items = Some(self.sub(at, &[kw])?),
+                },
+                "additionalItems" => {
+                    // Lowered with an array-form `items`, ignored otherwise; a schema either way.
+                    if !matches!(value, Json::Bool(_) | Json::Object(_)) {
+                        return Err(self.expected(at, kw, "a schema"));
+                    }
+                }
+                "dependencies" => {
+                    // Split in 2019-09: a string array became `dependentRequired`, a schema
+                    // `dependentSchemas`.
+                    let shape = "an object of schemas or string arrays";
+                    let map = value
+                        .as_object()
+                        .ok_or_else(|| self.expected(at, kw, shape))?;
+                    for (name, entry) in map {
+                        match entry {
+                            Json::Array(_) => {
+                                let list = self.string_set(at, &format!("{kw}/{name}"), entry)?;
+                                k.dependent_required.push((name.clone(), list));
+                            }
+                            Json::Bool(_) | Json::Object(_) => {
+                                let node = self.sub(at, &[kw, name])?;
+                                k.dependent_schemas.push((name.clone(), node));
+                            }
+                            _ => return Err(self.expected(at, &format!("{kw}/{name}"), shape)),
+                        }
+                    }
+                }
                 "contains" => k.contains = Some(self.sub(at, &[kw])?),
                 "not" => k.not = Some(self.sub(at, &[kw])?),
                 "if" => k.if_ = Some(self.sub(at, &[kw])?),
@@ -336,6 +422,30 @@ impl<'r> Lowerer<'r> {
                 }
                 "minimum" => k.minimum = Some(self.number(at, kw, value)?),
                 "maximum" => k.maximum = Some(self.number(at, kw, value)?),
+                "exclusiveMinimum" | "exclusiveMaximum" if dialect == Dialect::Draft4 => {
+                    let Json::Bool(on) = value else {
+                        return Err(self.expected(at, kw, "a boolean (draft-04)"));
+                    };
+                    let bound = if kw == "exclusiveMinimum" {
+                        "minimum"
+                    } else {
+                        "maximum"
+                    };
+                    if !members.contains_key(bound) {
+                        return Err(self.error(
+                            at,
+                            kw,
+                            ErrorKind::Invalid(format!(
+                                "draft-04 `{kw}` needs `{bound}` beside it"
+                            )),
+                        ));
+                    }
+                    if kw == "exclusiveMinimum" {
+                        exclusive_bounds.0 = *on;
+                    } else {
+                        exclusive_bounds.1 = *on;
+                    }
+                }
                 "exclusiveMinimum" => k.exclusive_minimum = Some(self.number(at, kw, value)?),
                 "exclusiveMaximum" => k.exclusive_maximum = Some(self.number(at, kw, value)?),
                 "multipleOf" => {
@@ -395,19 +505,57 @@ impl<'r> Lowerer<'r> {
                 }
                 // Extensions are annotations by convention.
                 _ if kw.starts_with("x-") => {}
-                _ => match self.unknown_keywords {
-                    UnknownKeywords::Reject => {
-                        return Err(self.error(
-                            at,
-                            kw,
-                            ErrorKind::UnsupportedKeyword(keyword.clone()),
-                        ));
-                    }
-                    UnknownKeywords::Ignore => {}
-                },
+                // A keyword `dialect.rs` says the draft defines but no arm lowers: declined
+                // rather than dropped.
+                _ => {
+                    return Err(self.error(at, kw, ErrorKind::UnsupportedKeyword(keyword.clone())));
+                }
+            }
+        }
+        // A true exclusive bound is its sibling bound made exclusive (draft 4).
+        if exclusive_bounds.0 {
+            k.exclusive_minimum = k.minimum.take();
+        }
+        if exclusive_bounds.1 {
+            k.exclusive_maximum = k.maximum.take();
+        }
+        if let Some(target) = recursive_ref {
+            // Applied in place like `$ref`; beside a `$ref`, as one more in-place subschema.
+            match k.reference {
+                None => k.reference = Some(target),
+                Some(_) => k.all_of.push(target),
             }
         }
         Ok(k)
+    }
+
+    /// The node a `$ref` names.
+    fn reference(&mut self, at: &Location, kw: &str, value: &Json) -> Result<NodeId, Error> {
+        let reference = self.string(at, kw, value)?;
+        let target = self.registry.resolve(at, &reference).map_err(|mut e| {
+            e.pointer = pointer_push(&at.pointer, kw);
+            e
+        })?;
+        self.lower(target)
+    }
+
+    /// The node a 2019-09 `$recursiveRef` names: its target resolved as a `$ref`, when that has
+    /// no `$recursiveAnchor: true`; otherwise what the dynamic scope gives, where that is known
+    /// statically (`lower/recursive.rs`), and an error where it is not.
+    fn recursive_reference(&mut self, at: &Location, value: &Json) -> Result<NodeId, Error> {
+        let kw = "$recursiveRef";
+        let reference = self.string(at, kw, value)?;
+        if reference != "#" {
+            return Err(self.expected(at, kw, "`#`, the only value 2019-09 defines"));
+        }
+        let target = self.registry.resolve(at, &reference).map_err(|mut e| {
+            e.pointer = pointer_push(&at.pointer, kw);
+            e
+        })?;
+        if recursive::anchored(self.registry, &target) {
+            return self.dynamic_target(at, target);
+        }
+        self.lower(target)
     }
 
     fn string(&self, at: &Location, kw: &str, value: &Json) -> Result<String, Error> {

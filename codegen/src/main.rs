@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use wecom_rooms_codegen::{CheckError, Config, Schemars};
 
-/// Generates serde types and validators from JSON Schema (draft 2020-12).
+/// Generates serde types and validators from JSON Schema (drafts 4, 6, 7, 2019-09, 2020-12).
 #[derive(Debug, Parser)]
 #[command(version)]
 struct Cli {

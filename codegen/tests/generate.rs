@@ -232,3 +232,34 @@ fn build_script_file_holds_what_the_formatted_file_holds() {
     }
     let _ = std::fs::remove_dir_all(&out_dir);
 }
+
+/// A schema without `$schema` is read in the configured default dialect: `items` as an array
+/// with `additionalItems` is draft-07's tuple, and a keyword 2020-12 does not define there.
+#[test]
+fn a_schema_without_dialect_is_read_in_the_default_one() {
+    let dir = std::env::temp_dir().join(format!("codegen-default-dialect-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a temp dir");
+    let schema = serde_json::json!({
+        "type": "array",
+        "items": [{ "type": "string" }],
+        "additionalItems": false,
+    });
+    std::fs::write(dir.join("tuple.schema.json"), schema.to_string()).expect("writes");
+    let draft7 = Config::new(&dir)
+        .default_dialect(wecom_rooms_codegen::Dialect::Draft7)
+        .generate()
+        .and_then(|output| output.single_file())
+        .expect("draft-07 reads it");
+    assert!(
+        draft7.contains("tuple.schema.json#/additionalItems"),
+        "{draft7}"
+    );
+    let Err(error) = Config::new(&dir).generate() else {
+        panic!("2020-12 read array-form items with additionalItems");
+    };
+    assert_eq!(
+        error.to_string(),
+        "tuple.schema.json#/additionalItems: unsupported keyword `additionalItems`"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

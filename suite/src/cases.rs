@@ -20,14 +20,39 @@ const RUNNER: &str = include_str!("../runner/main.rs");
 /// The crate's package name.
 const PACKAGE: &str = "json-schema-test-suite-cases";
 
-/// A generated module: its case's id (`f{file}_c{case}`) and its source.
+/// A generated module: its id (its first case's, `f{file}_c{case}`), its source, and the ids of
+/// every case it serves. Cases whose generated code is the same (most schemas of one draft
+/// recur in the next, `{"type": "integer"}` everywhere) share one module: the crate of every
+/// draft then compiles in about the time of one.
 #[derive(Debug, Clone)]
 pub struct Module {
     pub id: String,
     pub code: String,
+    pub cases: Vec<String>,
 }
 
-/// Which case each line of `src/main.rs` that names one belongs to.
+/// One module per distinct code, in the order of their first case; `generated` is in case
+/// order.
+pub fn share(generated: impl IntoIterator<Item = (String, String)>) -> Vec<Module> {
+    let mut modules: Vec<Module> = Vec::new();
+    let mut by_code: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for (case, code) in generated {
+        match by_code.get(&code) {
+            Some(&k) => modules[k].cases.push(case),
+            None => {
+                by_code.insert(code.clone(), modules.len());
+                modules.push(Module {
+                    id: case.clone(),
+                    code,
+                    cases: vec![case],
+                });
+            }
+        }
+    }
+    modules
+}
+
+/// Which module each line of `src/main.rs` that names one belongs to.
 pub type LineMap = BTreeMap<u64, String>;
 
 /// Writes the crate under `dir`: `Cargo.toml` (the runtime crate of `workspace` by path, with
@@ -89,7 +114,8 @@ debug = false
     )
 }
 
-/// `src/main.rs`: the runner, the modules and the table; and which lines name which case.
+/// `src/main.rs`: the runner, the modules and the table (an entry per module: the runner gets
+/// the tests of all its cases as one list); and which lines name which module.
 pub fn main_rs(modules: &[Module]) -> (String, LineMap) {
     let mut text = String::from(RUNNER);
     if !text.ends_with('\n') {

@@ -1,7 +1,7 @@
 //! Getting the suite: Python jsonschema's source distribution carries it under `json/`.
 //!
-//! `pip download` fetches the sdist from the package registry; the tests of draft 2020-12 and
-//! the remote documents are unpacked from it with `flate2` and `tar`. Both steps are cached in
+//! `pip download` fetches the sdist from the package registry; the tests of drafts 4, 6, 7,
+//! 2019-09 and 2020-12 and the remote documents are unpacked from it with `flate2` and `tar`. Both steps are cached in
 //! the work directory: a second run neither downloads nor unpacks.
 
 use std::io::Read;
@@ -11,15 +11,18 @@ use std::process::Command;
 /// The release of Python jsonschema whose sdist carries the suite.
 pub const JSONSCHEMA_VERSION: &str = "4.26.0";
 
-/// Written into the unpacked folder once it is complete (`jsonschema==VERSION`).
+/// Written into the unpacked folder once it is complete (`jsonschema==VERSION`, and the drafts).
 pub const MARKER: &str = ".unpacked";
+
+/// The drafts whose tests are unpacked: a folder unpacked with fewer is unpacked again.
+pub const DRAFTS: &[&str] = &["draft4", "draft6", "draft7", "draft2019-09", "draft2020-12"];
 
 /// The suite root (with `tests/` and `remotes/`) under `work`, downloading and unpacking it
 /// first unless that was done already.
 pub fn suite(work: &Path) -> Result<PathBuf, String> {
     let root = work.join("json");
     let marker = root.join(MARKER);
-    let want = format!("jsonschema=={JSONSCHEMA_VERSION}");
+    let want = format!("jsonschema=={JSONSCHEMA_VERSION} {}", DRAFTS.join(" "));
     if std::fs::read_to_string(&marker).is_ok_and(|m| m.trim() == want) {
         return Ok(root);
     }
@@ -45,7 +48,7 @@ pub fn suite(work: &Path) -> Result<PathBuf, String> {
     let count = unpack(file, &partial).map_err(|e| format!("{}: {e}", sdist.display()))?;
     if count == 0 {
         return Err(format!(
-            "{} holds no json/tests/draft2020-12 files",
+            "{} holds no json/tests/draft* files",
             sdist.display()
         ));
     }
@@ -105,7 +108,7 @@ pub fn pip_download(dir: &Path, requirement: &str) -> Result<(), String> {
 }
 
 /// Where a member of the sdist goes under the suite root, if it is one the harness uses:
-/// `jsonschema-X/json/tests/draft2020-12/…` and `jsonschema-X/json/remotes/…`.
+/// `jsonschema-X/json/tests/<draft>/…` for the drafts it runs, and `jsonschema-X/json/remotes/…`.
 pub fn destination(member: &Path) -> Option<PathBuf> {
     let mut parts = Vec::new();
     for component in member.components() {
@@ -120,7 +123,7 @@ pub fn destination(member: &Path) -> Option<PathBuf> {
         [_top, json, rest @ ..] if json == "json" => rest,
         _ => return None,
     };
-    let wanted = matches!(rest, [tests, draft, _, ..] if tests == "tests" && draft == "draft2020-12")
+    let wanted = matches!(rest, [tests, draft, _, ..] if tests == "tests" && DRAFTS.contains(&draft.as_str()))
         || matches!(rest, [remotes, _, ..] if remotes == "remotes");
     wanted.then(|| rest.iter().collect())
 }

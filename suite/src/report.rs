@@ -6,7 +6,7 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use crate::suite::Group;
+use crate::suite::{Draft, Group};
 
 /// The cause of tests whose case's generated code does not compile.
 pub const DOES_NOT_COMPILE: &str = "generated code does not compile";
@@ -16,7 +16,8 @@ pub const GENERATOR_PANICKED: &str = "the generator panicked";
 /// The results of one test file.
 #[derive(Debug, Clone, Serialize)]
 pub struct FileResult {
-    /// `draft2020-12/<path>`.
+    pub draft: Draft,
+    /// `<draft>/<path>`.
     pub file: String,
     pub group: Group,
     pub cases: Vec<CaseResult>,
@@ -141,7 +142,7 @@ impl FileResult {
     }
 }
 
-/// The tally of a group of files.
+/// The tally of a group of files, every draft's.
 pub fn group_tally(files: &[FileResult], group: Group) -> Tally {
     Tally::of(
         files
@@ -151,10 +152,29 @@ pub fn group_tally(files: &[FileResult], group: Group) -> Tally {
     )
 }
 
+/// The tally of a group of one draft's files.
+pub fn draft_tally(files: &[FileResult], draft: Draft, group: Group) -> Tally {
+    Tally::of(
+        files
+            .iter()
+            .filter(|f| f.draft == draft && f.group == group)
+            .flat_map(FileResult::tests),
+    )
+}
+
+/// The drafts that have files among the results, oldest first.
+pub fn drafts(files: &[FileResult]) -> Vec<Draft> {
+    let present: BTreeSet<Draft> = files.iter().map(|f| f.draft).collect();
+    present.into_iter().collect()
+}
+
 /// Tests lost to each cause of unsupported cases in a group, most first: (cause, cases, tests).
-pub fn costs(files: &[FileResult], group: Group) -> Vec<(String, usize, usize)> {
+pub fn costs<'a>(
+    files: impl IntoIterator<Item = &'a FileResult>,
+    group: Group,
+) -> Vec<(String, usize, usize)> {
     let mut by_cause: BTreeMap<String, (BTreeSet<String>, usize)> = BTreeMap::new();
-    for file in files.iter().filter(|f| f.group == group) {
+    for file in files.into_iter().filter(|f| f.group == group) {
         for case in &file.cases {
             for test in &case.tests {
                 if let Outcome::Unsupported(cause) = &test.outcome {
@@ -175,9 +195,12 @@ pub fn costs(files: &[FileResult], group: Group) -> Vec<(String, usize, usize)> 
 
 /// For each keyword, the tally of the tests in a group whose case's schema uses it: the
 /// material of a keyword coverage table.
-pub fn by_keyword(files: &[FileResult], group: Group) -> BTreeMap<String, Tally> {
+pub fn by_keyword<'a>(
+    files: impl IntoIterator<Item = &'a FileResult>,
+    group: Group,
+) -> BTreeMap<String, Tally> {
     let mut out: BTreeMap<String, Tally> = BTreeMap::new();
-    for file in files.iter().filter(|f| f.group == group) {
+    for file in files.into_iter().filter(|f| f.group == group) {
         for case in &file.cases {
             for keyword in &case.keywords {
                 let tally = out.entry(keyword.clone()).or_default();
@@ -188,6 +211,25 @@ pub fn by_keyword(files: &[FileResult], group: Group) -> BTreeMap<String, Tally>
         }
     }
     out
+}
+
+/// [`by_keyword`] of the required tests, draft by draft.
+pub fn by_draft_and_keyword(files: &[FileResult]) -> BTreeMap<Draft, BTreeMap<String, Tally>> {
+    drafts(files)
+        .into_iter()
+        .map(|draft| {
+            let of_draft = files.iter().filter(move |f| f.draft == draft);
+            (draft, by_keyword(of_draft, Group::Required))
+        })
+        .collect()
+}
+
+/// Every draft's tally of its required tests.
+pub fn required_by_draft(files: &[FileResult]) -> BTreeMap<Draft, Tally> {
+    drafts(files)
+        .into_iter()
+        .map(|draft| (draft, draft_tally(files, draft, Group::Required)))
+        .collect()
 }
 
 /// At most `max` characters of `s` on one line.
@@ -206,8 +248,9 @@ fn verdict(valid: bool) -> &'static str {
     if valid { "valid" } else { "invalid" }
 }
 
-/// The whole report, ending with `wrong verdicts: N` and `N passed, N failed` for the required
-/// tests; and whether it must fail (a wrong verdict among the required tests).
+/// The whole report, ending with the counts per draft, `wrong verdicts: N` (required and
+/// optional tests, every draft) and `N passed, N failed` for the required tests; and whether it
+/// must fail (a wrong verdict outside the format tests, where the generator asserts no format).
 pub fn render(files: &[FileResult]) -> (String, bool) {
     let mut out = String::new();
     for file in files.iter().filter(|f| f.group == Group::Required) {
@@ -219,7 +262,7 @@ pub fn render(files: &[FileResult]) -> (String, bool) {
         .collect();
     if !optional.is_empty() {
         let _ = writeln!(out);
-        let _ = writeln!(out, "optional tests, not in the total:");
+        let _ = writeln!(out, "optional tests, not in the required total:");
         for file in &optional {
             let _ = writeln!(out, "  {}: {}", file.file, file.tally().counts());
         }
@@ -254,19 +297,26 @@ pub fn render(files: &[FileResult]) -> (String, bool) {
         }
     }
 
-    for group in [Group::Required, Group::Optional, Group::Format] {
-        let costs = costs(files, group);
-        if costs.is_empty() {
-            continue;
-        }
-        let _ = writeln!(out);
-        let _ = writeln!(out, "unsupported {} tests, by cause:", group.name());
-        for (cause, cases, tests) in costs {
-            let _ = writeln!(out, "  {cause}: {tests} tests in {cases} cases");
+    for draft in drafts(files) {
+        for group in [Group::Required, Group::Optional, Group::Format] {
+            let costs = costs(files.iter().filter(|f| f.draft == draft), group);
+            if costs.is_empty() {
+                continue;
+            }
+            let _ = writeln!(out);
+            let _ = writeln!(
+                out,
+                "unsupported {} {} tests, by cause:",
+                draft.folder(),
+                group.name()
+            );
+            for (cause, cases, tests) in costs {
+                let _ = writeln!(out, "  {cause}: {tests} tests in {cases} cases");
+            }
         }
     }
 
-    let mut wrong_required = 0;
+    let mut wrong_counted = 0;
     for group in [Group::Optional, Group::Format, Group::Required] {
         let wrong: Vec<String> = files
             .iter()
@@ -287,8 +337,8 @@ pub fn render(files: &[FileResult]) -> (String, bool) {
                 _ => None,
             })
             .collect();
-        if group == Group::Required {
-            wrong_required = wrong.len();
+        if group != Group::Format {
+            wrong_counted += wrong.len();
         }
         if wrong.is_empty() {
             continue;
@@ -303,17 +353,24 @@ pub fn render(files: &[FileResult]) -> (String, bool) {
             );
             continue;
         }
-        let note = match group {
-            Group::Optional => ", not counted",
-            _ => "",
-        };
-        let _ = writeln!(out, "wrong verdicts in {} tests{note}:", group.name());
+        let _ = writeln!(out, "wrong verdicts in {} tests:", group.name());
         for line in wrong {
             let _ = writeln!(out, "{line}");
         }
     }
 
     let _ = writeln!(out);
+    let _ = writeln!(out, "per draft:");
+    for draft in drafts(files) {
+        let mut line = format!("  {}:", draft.folder());
+        for group in [Group::Required, Group::Optional, Group::Format] {
+            let tally = draft_tally(files, draft, group);
+            if tally.total() > 0 {
+                let _ = write!(line, " {} {};", group.name(), tally.counts());
+            }
+        }
+        let _ = writeln!(out, "{}", line.trim_end_matches(';'));
+    }
     let optional = group_tally(files, Group::Optional);
     if optional.total() > 0 {
         let _ = writeln!(out, "optional: {}", optional.counts());
@@ -328,9 +385,9 @@ pub fn render(files: &[FileResult]) -> (String, bool) {
     }
     let required = group_tally(files, Group::Required);
     let _ = writeln!(out, "required: {}", required.counts());
-    let _ = writeln!(out, "wrong verdicts: {wrong_required}");
+    let _ = writeln!(out, "wrong verdicts: {wrong_counted}");
     let _ = writeln!(out, "{}", required.closing_line());
-    (out, wrong_required > 0)
+    (out, wrong_counted > 0)
 }
 
 /// The markers around the generated table in a markdown file.
@@ -338,18 +395,39 @@ const COVERAGE_BEGIN: &str =
     "<!-- suite-coverage:begin (written by `cargo suite --write-coverage`) -->";
 const COVERAGE_END: &str = "<!-- suite-coverage:end -->";
 
-/// A markdown table: for each keyword, how the required tests whose schemas use it fared.
-pub fn coverage_table(by_keyword: &BTreeMap<String, Tally>) -> String {
-    let mut out = String::from(
-        "| keyword | required tests using it | passed | failed | unsupported |\n|---|---|---|---|---|\n",
-    );
-    for (keyword, tally) in by_keyword {
-        let total = tally.passed + tally.failed + tally.unsupported;
-        out.push_str(&format!(
-            "| `{keyword}` | {total} | {} | {} | {} |\n",
-            tally.passed, tally.failed, tally.unsupported
-        ));
+/// A markdown table: for each keyword, and in each draft, how the required tests whose schemas
+/// use it fared: `passed/total` (the rest unsupported; wrong verdicts, if any, said as
+/// `N wrong`), `—` where no test uses it. The last row counts every required test of the draft.
+pub fn coverage_table(
+    by_draft: &BTreeMap<Draft, BTreeMap<String, Tally>>,
+    totals: &BTreeMap<Draft, Tally>,
+) -> String {
+    let mut out = String::from("| keyword |");
+    let mut rule = String::from("|---|");
+    for draft in by_draft.keys() {
+        let _ = write!(out, " {} |", draft.folder());
+        rule.push_str("---|");
     }
+    let _ = writeln!(out);
+    let _ = writeln!(out, "{rule}");
+    let cell = |tally: Option<&Tally>| match tally {
+        None => "—".to_owned(),
+        Some(t) if t.failed > 0 => format!("{}/{}, {} wrong", t.passed, t.total(), t.failed),
+        Some(t) => format!("{}/{}", t.passed, t.total()),
+    };
+    let keywords: BTreeSet<&String> = by_draft.values().flat_map(|k| k.keys()).collect();
+    for keyword in keywords {
+        let _ = write!(out, "| `{keyword}` |");
+        for tallies in by_draft.values() {
+            let _ = write!(out, " {} |", cell(tallies.get(keyword)));
+        }
+        let _ = writeln!(out);
+    }
+    let _ = write!(out, "| all required tests |");
+    for draft in by_draft.keys() {
+        let _ = write!(out, " {} |", cell(totals.get(draft)));
+    }
+    let _ = writeln!(out);
     out
 }
 

@@ -9,7 +9,8 @@ use super::*;
 use crate::cases::{Diagnostic, LineMap};
 use crate::report::{Tally, clip, costs};
 use crate::run::{Line, parse_line};
-use crate::suite::Group;
+use crate::suite::{Draft, Group};
+use wecom_rooms_codegen::Dialect;
 
 /// Checks `f` on every `(input, expected)` pair, naming the input of each mismatch.
 fn check<I: Debug, O: Debug + PartialEq>(f: impl Fn(&I) -> O, cases: &[(I, O)]) {
@@ -50,7 +51,8 @@ fn parses_a_test_file_keeping_the_suite_s_text() {
         },
         {"description": "none", "schema": true, "tests": []}
     ]"#;
-    let file = suite::parse_file("optional/bignum.json", text).expect("a test file");
+    let file =
+        suite::parse_file(Draft::Draft2020_12, "optional/bignum.json", text).expect("a test file");
     assert_eq!(file.group, Group::Optional);
     assert_eq!(file.display(), "draft2020-12/optional/bignum.json");
     assert_eq!(file.cases.len(), 2);
@@ -72,7 +74,7 @@ fn parses_a_test_file_keeping_the_suite_s_text() {
 #[test]
 fn rejects_what_is_not_a_test_file() {
     check(
-        |text: &&str| suite::parse_file("x.json", text).is_err(),
+        |text: &&str| suite::parse_file(Draft::Draft7, "x.json", text).is_err(),
         &[
             ("[]", false),
             ("{}", true),
@@ -87,9 +89,9 @@ fn rejects_what_is_not_a_test_file() {
 }
 
 #[test]
-fn loads_files_in_group_order_and_remotes_under_localhost() {
+fn loads_files_in_draft_and_group_order_and_remotes_under_localhost() {
     let root = scratch("load");
-    let tests = suite::tests_dir(&root);
+    let tests = suite::tests_dir(&root, Draft::Draft2020_12);
     let one = r#"[{"description": "d", "schema": true, "tests": [{"description": "t", "data": 1, "valid": true}]}]"#;
     for name in [
         "optional/format/date.json",
@@ -101,25 +103,39 @@ fn loads_files_in_group_order_and_remotes_under_localhost() {
     }
     write(&tests.join("README.md"), "not a test file");
     write(
+        &suite::tests_dir(&root, Draft::Draft7).join("type.json"),
+        one,
+    );
+    write(
         &root.join("remotes/draft2020-12/integer.json"),
         r#"{"type": "integer"}"#,
     );
     write(&root.join("remotes/name-defs.json"), "{}");
 
     let files = suite::load(&root, &[]).expect("loads");
-    let names: Vec<&str> = files.iter().map(|f| f.name.as_str()).collect();
+    let names: Vec<String> = files.iter().map(|f| f.display()).collect();
     assert_eq!(
         names,
         [
-            "allOf.json",
-            "type.json",
-            "optional/bignum.json",
-            "optional/format/date.json"
+            "draft7/type.json",
+            "draft2020-12/allOf.json",
+            "draft2020-12/type.json",
+            "draft2020-12/optional/bignum.json",
+            "draft2020-12/optional/format/date.json"
         ]
     );
     let only = suite::load(&root, &["type".into(), "date".into()]).expect("loads");
-    let names: Vec<&str> = only.iter().map(|f| f.name.as_str()).collect();
-    assert_eq!(names, ["type.json", "optional/format/date.json"]);
+    let names: Vec<String> = only.iter().map(|f| f.display()).collect();
+    assert_eq!(
+        names,
+        [
+            "draft7/type.json",
+            "draft2020-12/type.json",
+            "draft2020-12/optional/format/date.json"
+        ]
+    );
+    let only = suite::load(&root, &["draft7/".into()]).expect("loads");
+    assert_eq!(only.len(), 1);
     assert!(suite::load(&root, &["nothing".into()]).is_err());
 
     let remotes = suite::remotes(&root).expect("remotes");
@@ -132,6 +148,46 @@ fn loads_files_in_group_order_and_remotes_under_localhost() {
         ]
     );
     assert_eq!(remotes[0].1, serde_json::json!({"type": "integer"}));
+}
+
+#[test]
+fn a_draft_sees_shared_remotes_its_own_and_those_that_name_their_dialect() {
+    let remote = |path: &str, document: serde_json::Value| (suite::remote_uri(path), document);
+    let remotes = [
+        remote("integer.json", serde_json::json!({"type": "integer"})),
+        remote("draft7/name.json", serde_json::json!({"type": "string"})),
+        remote("draft4/name.json", serde_json::json!({"type": "string"})),
+        remote(
+            "draft2019-09/dependentRequired.json",
+            serde_json::json!({"$schema": "https://json-schema.org/draft/2019-09/schema"}),
+        ),
+        remote(
+            "draft-next/x.json",
+            serde_json::json!({"$schema": "https://json-schema.org/draft/next/schema"}),
+        ),
+    ];
+    let seen = |draft| -> Vec<String> {
+        suite::remotes_for(&remotes, draft)
+            .into_iter()
+            .map(|(uri, _)| uri.trim_start_matches("http://localhost:1234/").to_owned())
+            .collect()
+    };
+    assert_eq!(
+        seen(Draft::Draft7),
+        [
+            "integer.json",
+            "draft7/name.json",
+            "draft2019-09/dependentRequired.json"
+        ]
+    );
+    assert_eq!(
+        seen(Draft::Draft4),
+        [
+            "integer.json",
+            "draft4/name.json",
+            "draft2019-09/dependentRequired.json"
+        ]
+    );
 }
 
 #[test]
@@ -153,7 +209,16 @@ fn keeps_only_the_sdist_members_it_uses() {
                 "jsonschema-4.26.0/json/remotes/draft2020-12/integer.json",
                 Some(PathBuf::from("remotes/draft2020-12/integer.json")),
             ),
-            ("jsonschema-4.26.0/json/tests/draft7/ref.json", None),
+            (
+                "jsonschema-4.26.0/json/tests/draft7/ref.json",
+                Some(PathBuf::from("tests/draft7/ref.json")),
+            ),
+            (
+                "jsonschema-4.26.0/json/tests/draft4/optional/bignum.json",
+                Some(PathBuf::from("tests/draft4/optional/bignum.json")),
+            ),
+            ("jsonschema-4.26.0/json/tests/draft3/ref.json", None),
+            ("jsonschema-4.26.0/json/tests/draft-next/ref.json", None),
             ("jsonschema-4.26.0/json/tests/draft2020-12", None),
             ("jsonschema-4.26.0/jsonschema/validators.py", None),
             ("jsonschema-4.26.0/json/remotes/../../../etc/passwd", None),
@@ -172,6 +237,7 @@ fn unpacks_tests_and_remotes_from_a_tar_gz() {
         ("pkg-1/json/tests/draft2020-12/type.json", "[]"),
         ("pkg-1/json/tests/draft2020-12/optional/bignum.json", "[1]"),
         ("pkg-1/json/tests/draft7/type.json", "[2]"),
+        ("pkg-1/json/tests/draft3/type.json", "[3]"),
         ("pkg-1/json/remotes/integer.json", "{}"),
         ("pkg-1/setup.py", "print()"),
     ] {
@@ -186,7 +252,7 @@ fn unpacks_tests_and_remotes_from_a_tar_gz() {
     let gz = archive.into_inner().expect("tar").finish().expect("gzip");
     let root = scratch("unpack");
     let count = fetch::unpack(gz.as_slice(), &root).expect("unpacks");
-    assert_eq!(count, 2);
+    assert_eq!(count, 3);
     let read = |p: &str| std::fs::read_to_string(root.join(p)).ok();
     assert_eq!(read("tests/draft2020-12/type.json").as_deref(), Some("[]"));
     assert_eq!(
@@ -194,7 +260,8 @@ fn unpacks_tests_and_remotes_from_a_tar_gz() {
         Some("[1]")
     );
     assert_eq!(read("remotes/integer.json").as_deref(), Some("{}"));
-    assert_eq!(read("tests/draft7/type.json"), None);
+    assert_eq!(read("tests/draft7/type.json").as_deref(), Some("[2]"));
+    assert_eq!(read("tests/draft3/type.json"), None);
     assert_eq!(read("setup.py"), None);
     assert!(fetch::unpack(&b"not gzip"[..], &scratch("unpack-bad")).is_err());
 }
@@ -221,6 +288,23 @@ fn lists_the_keywords_a_schema_uses() {
                     "pattern",
                     "properties",
                     "unevaluatedProperties",
+                ]
+                .map(String::from)
+                .to_vec(),
+            ),
+            (
+                serde_json::json!({
+                    "items": [{"minItems": 1}],
+                    "additionalItems": {"maxItems": 2},
+                    "dependencies": {"a": ["b"], "c": {"minProperties": 1}}
+                }),
+                [
+                    "additionalItems",
+                    "dependencies",
+                    "items",
+                    "maxItems",
+                    "minItems",
+                    "minProperties",
                 ]
                 .map(String::from)
                 .to_vec(),
@@ -259,16 +343,18 @@ fn module_ids_round_trip_and_name_their_files() {
 
 #[test]
 fn main_rs_maps_the_lines_that_name_a_case() {
-    let modules = [
-        Module {
-            id: "f0_c1".into(),
-            code: String::new(),
-        },
-        Module {
-            id: "f2_c0".into(),
-            code: String::new(),
-        },
-    ];
+    let modules = cases::share([
+        ("f0_c1".to_owned(), "a".to_owned()),
+        ("f2_c0".to_owned(), "b".to_owned()),
+        ("f3_c4".to_owned(), "a".to_owned()),
+    ]);
+    assert_eq!(
+        modules
+            .iter()
+            .map(|m| (m.id.as_str(), m.cases.len()))
+            .collect::<Vec<_>>(),
+        [("f0_c1", 2), ("f2_c0", 1)]
+    );
     let (text, lines) = cases::main_rs(&modules);
     let lines_of = |needle: &str| -> BTreeSet<String> {
         text.lines()
@@ -277,7 +363,9 @@ fn main_rs_maps_the_lines_that_name_a_case() {
             .map(|(n, _)| lines[&(n as u64 + 1)].clone())
             .collect()
     };
+    // A module line and a table entry per module; f3_c4 is served by f0_c1's module.
     assert_eq!(lines.len(), 4);
+    assert!(!text.contains("f3_c4"));
     assert_eq!(lines_of("f0_c1"), BTreeSet::from(["f0_c1".to_owned()]));
     assert_eq!(lines_of("f2_c0"), BTreeSet::from(["f2_c0".to_owned()]));
     assert!(text.contains("    pub mod f2_c0;\n"));
@@ -442,10 +530,6 @@ fn short_causes_of_generator_errors() {
         |message: &&str| generate::invalid_cause(message),
         &[
             (
-                "unsupported dialect \"http://json-schema.org/draft-07/schema#\": only draft 2020-12 (…) is supported",
-                "`$schema` of another dialect".to_owned(),
-            ),
-            (
                 "this schema applies itself in place ($ref, …)",
                 "schema applying itself in place".to_owned(),
             ),
@@ -469,6 +553,7 @@ fn test_result(valid: bool, outcome: Outcome) -> TestResult {
 
 fn file(name: &str, group: Group, cases: Vec<(Option<&str>, Vec<Outcome>)>) -> FileResult {
     FileResult {
+        draft: Draft::Draft2020_12,
         file: format!("draft2020-12/{name}"),
         group,
         cases: cases
@@ -621,13 +706,15 @@ fn the_report_ends_with_wrong_verdicts_and_the_total() {
             "draft2020-12/ref.json: 0 passed, 0 failed, 2 unsupported (1 of them generator bugs: code that does not compile or a panic)",
         ]
     );
-    assert!(text.contains("\noptional tests, not in the total:\n  draft2020-12/optional/format/date.json: 1 passed, 1 failed, 0 unsupported\n"));
+    assert!(text.contains("\noptional tests, not in the required total:\n  draft2020-12/optional/format/date.json: 1 passed, 1 failed, 0 unsupported\n"));
     assert!(text.contains("\ngenerator bugs (1 cases, counted as unsupported):\n  draft2020-12/ref.json [f8_c1] \"case 1\": generated code does not compile: detail of generated code does not compile\n"));
     assert!(text.contains("\nwrong verdicts in required tests:\n  draft2020-12/type.json [f9_c0] \"case 0\" / \"t\": expected valid, got invalid; instance 1\n"));
     assert!(text.contains("\nwrong verdicts in optional/format tests, not counted: 1 (the generator asserts no format; each is in the summary)\n"));
     assert_eq!(
-        lines[lines.len() - 4..],
+        lines[lines.len() - 6..],
         [
+            "per draft:",
+            "  draft2020-12: required 1 passed, 1 failed, 2 unsupported (1 of them generator bugs: code that does not compile or a panic); optional/format 1 passed, 1 failed, 0 unsupported",
             "optional/format: 1 passed, 1 failed, 0 unsupported (format is an annotation for the generator, so a test expecting a bad format to be invalid fails)",
             "required: 1 passed, 1 failed, 2 unsupported (1 of them generator bugs: code that does not compile or a panic)",
             "wrong verdicts: 1",
@@ -635,10 +722,32 @@ fn the_report_ends_with_wrong_verdicts_and_the_total() {
         ]
     );
 
-    // Unsupported cases and optional wrong verdicts do not fail the run.
+    // Unsupported cases and wrong format verdicts do not fail the run.
     let (text, failed) = report::render(&files[1..]);
     assert!(!failed);
     assert!(text.ends_with("wrong verdicts: 0\n0 passed, 2 failed\n"));
+
+    // A wrong verdict in another draft's optional tests does.
+    let mut optional = file(
+        "optional/bignum.json",
+        Group::Optional,
+        vec![(None, vec![Outcome::Wrong("invalid".into())])],
+    );
+    optional.draft = Draft::Draft7;
+    optional.file = "draft7/optional/bignum.json".into();
+    let mut files = files.to_vec();
+    files.push(optional);
+    let (text, failed) = report::render(&files);
+    assert!(failed);
+    assert!(text.contains("\nwrong verdicts in optional tests:\n  draft7/optional/bignum.json [f20_c0] \"case 0\" / \"t\": expected valid, got invalid; instance 1\n"), "{text}");
+    assert!(
+        text.contains("\n  draft7: optional 0 passed, 1 failed, 0 unsupported\n"),
+        "{text}"
+    );
+    assert!(
+        text.ends_with("wrong verdicts: 2\n1 passed, 3 failed\n"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -706,20 +815,32 @@ fn parses_arguments() {
 
 #[test]
 fn writes_the_coverage_table_between_its_markers() {
-    let mut tallies = BTreeMap::new();
-    tallies.insert(
-        "type".to_owned(),
-        report::Tally {
-            passed: 3,
-            failed: 0,
-            unsupported: 1,
-            generator_bugs: 0,
-        },
+    let tally = |passed, failed, unsupported| report::Tally {
+        passed,
+        failed,
+        unsupported,
+        generator_bugs: 0,
+    };
+    let mut by_draft = BTreeMap::new();
+    by_draft.insert(
+        Draft::Draft2020_12,
+        BTreeMap::from([
+            ("type".to_owned(), tally(3, 0, 1)),
+            ("$defs".to_owned(), tally(2, 0, 0)),
+        ]),
     );
-    let table = report::coverage_table(&tallies);
+    by_draft.insert(
+        Draft::Draft4,
+        BTreeMap::from([("type".to_owned(), tally(5, 1, 0))]),
+    );
+    let totals = BTreeMap::from([
+        (Draft::Draft4, tally(5, 1, 0)),
+        (Draft::Draft2020_12, tally(5, 0, 1)),
+    ]);
+    let table = report::coverage_table(&by_draft, &totals);
     assert_eq!(
         table,
-        "| keyword | required tests using it | passed | failed | unsupported |\n|---|---|---|---|---|\n| `type` | 4 | 3 | 0 | 1 |\n"
+        "| keyword | draft4 | draft2020-12 |\n|---|---|---|\n| `$defs` | — | 2/2 |\n| `type` | 5/6, 1 wrong | 3/4 |\n| all required tests | 5/6, 1 wrong | 5/6 |\n"
     );
     let dir = std::env::temp_dir().join(format!("suite-coverage-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
@@ -765,6 +886,7 @@ fn generates_a_module_or_says_why_not() {
     let generated = generate::case(
         &dir.join("ok"),
         r#"{"$ref": "http://localhost:1234/integer.json"}"#,
+        Dialect::Draft2020_12,
         &remotes,
     );
     let Generated::Code(code) = generated else {
@@ -773,20 +895,32 @@ fn generates_a_module_or_says_why_not() {
     assert!(code.contains("pub mod schema"), "{code}");
     assert!(code.contains("pub fn is_valid"), "{code}");
     check(
-        |schema: &&str| match generate::case(&dir.join("declined"), schema, &remotes) {
+        |schema: &&str| match generate::case(
+            &dir.join("declined"),
+            schema,
+            Dialect::Draft2019_09,
+            &remotes,
+        ) {
             Generated::Declined { cause, .. } => cause,
             other => format!("{other:?}"),
         },
         &[
-            (r##"{"$dynamicRef": "#a"}"##, "`$dynamicRef`".to_owned()),
+            (
+                r##"{"$schema": "https://json-schema.org/draft/2020-12/schema", "$dynamicRef": "#a"}"##,
+                "`$dynamicRef`".to_owned(),
+            ),
+            (
+                r##"{"$defs": {"a": {"$id": "a", "$recursiveAnchor": true, "items": {"$recursiveRef": "#"}}, "b": {"$id": "b", "$recursiveAnchor": true}}, "$ref": "a"}"##,
+                "`$recursiveRef` that depends on the dynamic scope".to_owned(),
+            ),
             (
                 r#"{"$ref": "http://localhost:1234/nowhere.json"}"#,
                 "unresolvable `$ref`".to_owned(),
             ),
             (r#"{"minimum": "3"}"#, "invalid `minimum`".to_owned()),
             (
-                r#"{"$schema": "http://json-schema.org/draft-07/schema#"}"#,
-                "`$schema` of another dialect".to_owned(),
+                r#"{"$schema": "http://json-schema.org/draft-03/schema#"}"#,
+                "`$schema` of an unknown dialect".to_owned(),
             ),
         ],
     );

@@ -1,5 +1,6 @@
-//! The generator never panics: not on any schema of the JSON-Schema-Test-Suite (draft 2020-12,
-//! its optional tests included, supported or not, valid or not), and not on our own schemas or
+//! The generator never panics: not on any schema of the JSON-Schema-Test-Suite (drafts 4, 6, 7,
+//! 2019-09 and 2020-12, each read in its dialect, their optional tests included, supported or
+//! not, valid or not), and not on our own schemas or
 //! codegen's test schemas. Each schema goes through `Config::generate` with types on and off,
 //! under both unknown-keyword policies, and what generates is formatted (`single_file`), where
 //! the pretty-printer could panic too. An error is a fine answer; a panic is a bug. Every
@@ -20,7 +21,7 @@ use std::time::Instant;
 
 use serde::Deserialize;
 use serde_json::value::RawValue;
-use wecom_rooms_codegen::{Config, UnknownKeywords};
+use wecom_rooms_codegen::{Config, Dialect, UnknownKeywords};
 use wecom_rooms_conformance::{schema_dir, workspace_root};
 
 use wecom_rooms_suite::fetch::JSONSCHEMA_VERSION;
@@ -79,6 +80,11 @@ struct Job {
     dir: PathBuf,
     /// The root schema's name (`<dir>/<name>.schema.json`).
     name: String,
+    /// The dialect of a schema without `$schema`.
+    dialect: Dialect,
+    /// Whether the documents are registered: a suite schema that never names their host
+    /// cannot reach them, and registering them is most of the time its generation takes.
+    documents: bool,
 }
 
 /// Every way a job is generated; returns what panicked.
@@ -89,8 +95,9 @@ fn generate_every_way(job: &Job, documents: &[(String, serde_json::Value)]) -> V
             let mut config = Config::new(&job.dir)
                 .schema(&job.name)
                 .types(types)
-                .unknown_keywords(policy);
-            for (uri, document) in documents {
+                .unknown_keywords(policy)
+                .default_dialect(job.dialect);
+            for (uri, document) in documents.iter().filter(|_| job.documents) {
                 config = config.document(uri.clone(), document.clone());
             }
             let outcome = catch(|| {
@@ -204,11 +211,11 @@ fn generator_never_panics_on_the_test_suite() {
              It comes from the package registry (pip download --no-deps --no-binary :all: \
              jsonschema=={JSONSCHEMA_VERSION}) into target/json-schema-test-suite/; with no \
              network, put a JSON-Schema-Test-Suite checkout's tests/ and remotes/ under \
-             target/json-schema-test-suite/json/ and write \"jsonschema=={JSONSCHEMA_VERSION}\" \
-             into its .unpacked file."
+             target/json-schema-test-suite/json/ and write \"jsonschema=={JSONSCHEMA_VERSION} {}\" \
+             into its .unpacked file.",
+            wecom_rooms_suite::fetch::DRAFTS.join(" ")
         )
     });
-    let tests = root.join("tests").join("draft2020-12");
     // The remote documents, under the URIs the suite serves them at.
     let remotes_dir = root.join("remotes");
     let documents: Vec<(String, serde_json::Value)> = json_files(&remotes_dir)
@@ -225,42 +232,56 @@ fn generator_never_panics_on_the_test_suite() {
 
     let work = scratch("suite");
     let mut jobs = Vec::new();
-    let files = json_files(&tests);
-    assert!(
-        files.len() >= 40,
-        "too few test files under {}: {}",
-        tests.display(),
-        files.len()
-    );
+    let mut files = Vec::new();
     let mut optional = 0;
-    for relative in &files {
-        let path = tests.join(relative);
-        let text = std::fs::read_to_string(&path).expect("a test file is text");
-        let cases: Vec<SuiteCase> = serde_json::from_str(&text)
-            .unwrap_or_else(|e| panic!("{} is not a test file: {e}", path.display()));
-        let name = relative.to_string_lossy().replace('\\', "/");
-        optional += usize::from(name.starts_with("optional/"));
-        for (index, case) in cases.iter().enumerate() {
-            let dir = work.join(format!("{}-{index}", name.replace(['/', '.'], "_")));
-            std::fs::create_dir_all(&dir).expect("a case folder");
-            // As the suite wrote it, numbers and all.
-            std::fs::write(dir.join("case.schema.json"), case.schema.get())
-                .expect("writes the schema");
-            jobs.push(Job {
-                label: format!(
-                    "draft2020-12/{name} #{index} ({}): {}",
-                    case.description,
-                    case.schema.get()
-                ),
-                dir,
-                name: "case".to_owned(),
-            });
+    let drafts = [
+        ("draft4", Dialect::Draft4),
+        ("draft6", Dialect::Draft6),
+        ("draft7", Dialect::Draft7),
+        ("draft2019-09", Dialect::Draft2019_09),
+        ("draft2020-12", Dialect::Draft2020_12),
+    ];
+    for (draft, dialect) in drafts {
+        let tests = root.join("tests").join(draft);
+        let draft_files = json_files(&tests);
+        assert!(
+            draft_files.len() >= 30,
+            "too few test files under {}: {}",
+            tests.display(),
+            draft_files.len()
+        );
+        for relative in &draft_files {
+            let path = tests.join(relative);
+            let text = std::fs::read_to_string(&path).expect("a test file is text");
+            let cases: Vec<SuiteCase> = serde_json::from_str(&text)
+                .unwrap_or_else(|e| panic!("{} is not a test file: {e}", path.display()));
+            let name = relative.to_string_lossy().replace('\\', "/");
+            optional += usize::from(name.starts_with("optional/"));
+            for (index, case) in cases.iter().enumerate() {
+                let dir = work.join(format!("{draft}-{}-{index}", name.replace(['/', '.'], "_")));
+                std::fs::create_dir_all(&dir).expect("a case folder");
+                // As the suite wrote it, numbers and all.
+                std::fs::write(dir.join("case.schema.json"), case.schema.get())
+                    .expect("writes the schema");
+                jobs.push(Job {
+                    label: format!(
+                        "{draft}/{name} #{index} ({}): {}",
+                        case.description,
+                        case.schema.get()
+                    ),
+                    dir,
+                    name: "case".to_owned(),
+                    dialect,
+                    documents: case.schema.get().contains("localhost:1234"),
+                });
+            }
         }
+        files.extend(draft_files);
     }
     assert!(
         optional > 0,
         "no optional test files under {}",
-        tests.display()
+        root.display()
     );
     let panics = run_jobs(&jobs, &documents);
     let _ = std::fs::remove_dir_all(&work);
@@ -293,6 +314,8 @@ fn generator_never_panics_on_our_schemas() {
                 label: format!("schema/{name}.schema.json"),
                 dir: ours.clone(),
                 name: name.to_owned(),
+                dialect: Dialect::default(),
+                documents: true,
             });
         }
     }
@@ -311,6 +334,8 @@ fn generator_never_panics_on_our_schemas() {
                     label,
                     dir: dir.clone(),
                     name: name.to_owned(),
+                    dialect: Dialect::default(),
+                    documents: true,
                 }),
                 None => {
                     let name = file.trim_end_matches(".json").replace('/', "_");
@@ -323,6 +348,8 @@ fn generator_never_panics_on_our_schemas() {
                         label,
                         dir: copies.clone(),
                         name,
+                        dialect: Dialect::default(),
+                        documents: true,
                     });
                 }
             }

@@ -459,3 +459,78 @@ fn members_walked_once_for_several_subschemas() {
         "{valid} valid, {invalid} invalid"
     );
 }
+
+/// Each older draft's keywords keep that draft's meaning in the generated validators.
+#[test]
+fn older_drafts_validate_with_their_own_semantics() {
+    use constructs::{
+        draft4_exclusive_bounds as d4, draft7_dependencies as deps,
+        draft7_ref_siblings as siblings, draft2019_items_array as items,
+        draft2019_recursive_ref as tree,
+    };
+    let verdicts = |valid: fn(&Value) -> bool, cases: &[(Value, bool)]| {
+        for (input, expected) in cases {
+            assert_eq!(valid(input), *expected, "{input}");
+        }
+    };
+    // Draft 4: `exclusiveMinimum: true` makes `minimum: 0` exclusive; `false` changes nothing.
+    verdicts(
+        d4::is_valid,
+        &[
+            (json!({"ratio": 0}), false),
+            (json!({"ratio": 0.5, "percent": 100}), true),
+            (json!({"ratio": 1, "below": 10}), false),
+            (json!({"ratio": 1, "below": 9, "unit": "m"}), true),
+            (json!({"ratio": 1, "unit": "kg"}), false),
+        ],
+    );
+    // Draft 7: `dependencies` as dependentRequired and as dependentSchemas.
+    verdicts(
+        deps::is_valid,
+        &[
+            (json!({"card": "4242"}), false),
+            (json!({"card": "4242", "billing_address": "x"}), true),
+            (json!({"coupon": "c"}), false),
+            (
+                json!({"coupon": "c", "card": "42", "billing_address": "x"}),
+                false,
+            ),
+            (
+                json!({"coupon": "c", "card": "4242", "billing_address": "x"}),
+                true,
+            ),
+        ],
+    );
+    // Draft 7: the `$ref` wins over the `maxItems: 1` beside it.
+    verdicts(
+        siblings::is_valid,
+        &[
+            (json!({"tags": ["a", "b"]}), true),
+            (json!({"tags": ["a", "b", "c", "d"]}), false),
+        ],
+    );
+    // 2019-09: array-form `items` with `additionalItems`; ignored beside a single `items`.
+    verdicts(
+        items::is_valid,
+        &[
+            (json!({"point": [1, 2]}), true),
+            (json!({"point": [1, 2, 3]}), false),
+            (json!({"tagged": ["a", 1, 2]}), true),
+            (json!({"tagged": ["a", "b"]}), false),
+            (json!({"plain": ["a", "b", "c"]}), true),
+            (json!({"nested": [{"point": [1, 2]}]}), true),
+            (json!({"nested": [{"point": [1, 2, 3]}]}), false),
+        ],
+    );
+    // 2019-09: a `$recursiveRef` to the only anchored schema, the root, recurses into it.
+    verdicts(
+        tree::is_valid,
+        &[
+            (
+                json!({"name": "a", "children": [{"name": "b", "children": []}]}),
+                true,
+            ),
+            (json!({"name": "a", "children": [{"children": []}]}), false),
+        ],
+    );
+}
