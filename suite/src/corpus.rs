@@ -9,8 +9,7 @@
 //! so a wrong verdict here is a disagreement with the jsonschema crate, and a declined schema is
 //! reported with the generator's error, which names the keyword.
 
-use std::io::Read;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 use serde_json::{Value, json};
 
@@ -178,8 +177,9 @@ fn unpacked(work: &Path) -> Result<PathBuf, String> {
         std::fs::File::open(&sdist).map_err(|e| format!("cannot open {}: {e}", sdist.display()))?;
     let partial = work.join(format!("package.partial-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&partial);
-    let count = unpack(file, &partial).map_err(|e| format!("{}: {e}", sdist.display()))?;
-    if count == 0 {
+    let written = crate::fetch::unpack_with(file, &partial, place)
+        .map_err(|e| format!("{}: {e}", sdist.display()))?;
+    if !written.iter().any(|p| p.starts_with("vendor")) {
         return Err(format!("{} holds no vendored schemas", sdist.display()));
     }
     std::fs::write(partial.join(MARKER), format!("{want}\n"))
@@ -190,19 +190,10 @@ fn unpacked(work: &Path) -> Result<PathBuf, String> {
     Ok(root)
 }
 
-/// Where a member of the sdist goes under the unpacked root, if the corpus uses it.
-fn destination(member: &Path) -> Option<PathBuf> {
-    let mut parts = Vec::new();
-    for component in member.components() {
-        match component {
-            Component::Normal(part) => parts.push(part.to_str()?.to_owned()),
-            Component::CurDir => {}
-            // No absolute paths, no `..`: nothing may land outside the root.
-            _ => return None,
-        }
-    }
-    let parts: Vec<&str> = parts.iter().map(String::as_str).collect();
-    match parts.as_slice() {
+/// Where a member of the sdist goes under the unpacked root, if the corpus uses it: the
+/// vendored schemas and the example files of the hooks' tests.
+fn place(parts: &[&str]) -> Option<PathBuf> {
+    match parts {
         [
             _,
             "src",
@@ -222,38 +213,6 @@ fn destination(member: &Path) -> Option<PathBuf> {
         ] => Some(Path::new("examples").join(side).join(schema).join(file)),
         _ => None,
     }
-}
-
-/// Unpacks the wanted members of a `.tar.gz` under `root`; returns how many schemas it wrote.
-fn unpack(archive: impl Read, root: &Path) -> Result<usize, String> {
-    let mut archive = tar::Archive::new(flate2::read::GzDecoder::new(archive));
-    let mut schemas = 0;
-    let entries = archive
-        .entries()
-        .map_err(|e| format!("not a tar.gz: {e}"))?;
-    for entry in entries {
-        let mut entry = entry.map_err(|e| format!("unreadable member: {e}"))?;
-        let member = entry.path().map_err(|e| e.to_string())?.into_owned();
-        let Some(relative) = destination(&member) else {
-            continue;
-        };
-        if !entry.header().entry_type().is_file() {
-            continue;
-        }
-        let path = root.join(&relative);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)
-                .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
-        }
-        let mut bytes = Vec::new();
-        entry
-            .read_to_end(&mut bytes)
-            .map_err(|e| format!("{}: {e}", member.display()))?;
-        std::fs::write(&path, bytes)
-            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-        schemas += usize::from(relative.starts_with("vendor"));
-    }
-    Ok(schemas)
 }
 
 #[cfg(test)]
@@ -289,11 +248,10 @@ mod tests {
                 None,
             ),
         ] {
-            assert_eq!(
-                destination(Path::new(&member)),
-                expected.map(PathBuf::from),
-                "{member}"
-            );
+            let parts = crate::fetch::components(Path::new(&member));
+            let placed =
+                parts.and_then(|p| place(&p.iter().map(String::as_str).collect::<Vec<_>>()));
+            assert_eq!(placed, expected.map(PathBuf::from), "{member}");
         }
     }
 

@@ -110,28 +110,53 @@ pub fn pip_download(dir: &Path, requirement: &str) -> Result<(), String> {
 /// Where a member of the sdist goes under the suite root, if it is one the harness uses:
 /// `jsonschema-X/json/tests/<draft>/…` for the drafts it runs, and `jsonschema-X/json/remotes/…`.
 pub fn destination(member: &Path) -> Option<PathBuf> {
+    suite_place(
+        &components(member)?
+            .iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>(),
+    )
+}
+
+fn suite_place(parts: &[&str]) -> Option<PathBuf> {
+    let rest = match parts {
+        [_top, "json", rest @ ..] => rest,
+        _ => return None,
+    };
+    let wanted = matches!(rest, ["tests", draft, _, ..] if DRAFTS.contains(draft))
+        || matches!(rest, ["remotes", _, ..]);
+    wanted.then(|| rest.iter().collect())
+}
+
+/// A member's path as its names, or `None` when it is not UTF-8 or could land outside the
+/// folder it is unpacked into (an absolute path, `..`).
+pub fn components(member: &Path) -> Option<Vec<String>> {
     let mut parts = Vec::new();
     for component in member.components() {
         match component {
             Component::Normal(part) => parts.push(part.to_str()?.to_owned()),
             Component::CurDir => {}
-            // No absolute paths, no `..`: nothing may land outside the root.
             _ => return None,
         }
     }
-    let rest = match parts.as_slice() {
-        [_top, json, rest @ ..] if json == "json" => rest,
-        _ => return None,
-    };
-    let wanted = matches!(rest, [tests, draft, _, ..] if tests == "tests" && DRAFTS.contains(&draft.as_str()))
-        || matches!(rest, [remotes, _, ..] if remotes == "remotes");
-    wanted.then(|| rest.iter().collect())
+    Some(parts)
 }
 
 /// Unpacks the wanted members of a `.tar.gz` under `root`; returns how many test files it wrote.
 pub fn unpack(archive: impl Read, root: &Path) -> Result<usize, String> {
+    let written = unpack_with(archive, root, suite_place)?;
+    Ok(written.iter().filter(|p| p.starts_with("tests")).count())
+}
+
+/// Unpacks the files of a `.tar.gz` that `place` gives a path (relative to `root`, from the
+/// member's names) under `root`; returns those paths.
+pub fn unpack_with(
+    archive: impl Read,
+    root: &Path,
+    place: impl Fn(&[&str]) -> Option<PathBuf>,
+) -> Result<Vec<PathBuf>, String> {
     let mut archive = tar::Archive::new(flate2::read::GzDecoder::new(archive));
-    let mut tests = 0;
+    let mut written = Vec::new();
     let entries = archive
         .entries()
         .map_err(|e| format!("not a tar.gz: {e}"))?;
@@ -144,7 +169,10 @@ pub fn unpack(archive: impl Read, root: &Path) -> Result<usize, String> {
             .path()
             .map_err(|e| format!("bad member name: {e}"))?
             .into_owned();
-        let Some(relative) = destination(&member) else {
+        let Some(parts) = components(&member) else {
+            continue;
+        };
+        let Some(relative) = place(&parts.iter().map(String::as_str).collect::<Vec<_>>()) else {
             continue;
         };
         let path = root.join(&relative);
@@ -158,9 +186,7 @@ pub fn unpack(archive: impl Read, root: &Path) -> Result<usize, String> {
             .map_err(|e| format!("cannot read {}: {e}", member.display()))?;
         std::fs::write(&path, bytes)
             .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-        if relative.starts_with("tests") {
-            tests += 1;
-        }
+        written.push(relative);
     }
-    Ok(tests)
+    Ok(written)
 }
