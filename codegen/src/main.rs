@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use wecom_rooms_codegen::{CheckError, Config, Schemars};
+use wecom_rooms_codegen::{CheckError, Config, Dialect, Schemars};
 
 /// Generates serde types and validators from JSON Schema (drafts 4, 6, 7, 2019-09, 2020-12).
 #[derive(Debug, Parser)]
@@ -25,8 +25,38 @@ struct Cli {
     /// name is on.
     #[arg(long, value_name = "FEATURE")]
     schemars_feature: Option<String>,
+    /// The dialect of schemas without `$schema`.
+    #[arg(long, value_enum, default_value_t = DialectArg::Draft2020_12)]
+    default_dialect: DialectArg,
     #[command(subcommand)]
     command: Command,
+}
+
+/// The drafts `--default-dialect` names.
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+enum DialectArg {
+    #[value(name = "draft4")]
+    Draft4,
+    #[value(name = "draft6")]
+    Draft6,
+    #[value(name = "draft7")]
+    Draft7,
+    #[value(name = "2019-09")]
+    Draft2019_09,
+    #[value(name = "2020-12")]
+    Draft2020_12,
+}
+
+impl From<DialectArg> for Dialect {
+    fn from(arg: DialectArg) -> Dialect {
+        match arg {
+            DialectArg::Draft4 => Dialect::Draft4,
+            DialectArg::Draft6 => Dialect::Draft6,
+            DialectArg::Draft7 => Dialect::Draft7,
+            DialectArg::Draft2019_09 => Dialect::Draft2019_09,
+            DialectArg::Draft2020_12 => Dialect::Draft2020_12,
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -39,7 +69,7 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let mut config = Config::new(&cli.schema_dir);
+    let mut config = Config::new(&cli.schema_dir).default_dialect(cli.default_dialect.into());
     if let Some(command) = &cli.regenerate_command {
         config = config.regenerate_command(command);
     }
