@@ -18,6 +18,7 @@ use iri_string::template::UriTemplateStr;
 use iri_string::types::{IriReferenceStr, IriStr, UriReferenceStr, UriStr};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
+use unicode_general_category::{GeneralCategory, get_general_category};
 use unicode_script::{Script, UnicodeScript};
 
 /// Whether `s` is valid for `format`, or `None` for a format this crate does not know (which
@@ -177,8 +178,8 @@ pub fn hostname(s: &str) -> bool {
 }
 
 /// RFC 5890 internationalized host name: UTS 46 processing with the strict options (STD3
-/// characters, hyphen positions, DNS lengths, joiners, bidi), then the IDNA2008 rules that
-/// UTS 46 does not have.
+/// characters, hyphen positions, DNS lengths, Punycode, joiners, bidi), then the IDNA2008
+/// rules that UTS 46 does not have.
 pub fn idn_hostname(s: &str) -> bool {
     let uts46 = Uts46::new();
     let Ok(ascii) = uts46.to_ascii(
@@ -190,12 +191,21 @@ pub fn idn_hostname(s: &str) -> bool {
         return false;
     };
     let (unicode, errors) = uts46.to_unicode(ascii.as_bytes(), AsciiDenyList::STD3, Hyphens::Check);
-    errors.is_ok() && unicode.split('.').all(idna2008_label)
+    if errors.is_err() {
+        return false;
+    }
+    // UTS 46 maps where IDNA2008 rejects (`Ä` to `ä`, fullwidth `Ａ` to `a`, non-NFC text): a
+    // label other than an A-label must already be what UTS 46 makes of it, up to ASCII case.
+    let labels = s.split(['.', '\u{3002}', '\u{FF0E}', '\u{FF61}']);
+    labels.zip(unicode.split('.')).all(|(given, label)| {
+        let lower = given.to_ascii_lowercase();
+        (lower.starts_with("xn--") || lower == label) && idna2008_label(label)
+    })
 }
 
-/// The IDNA2008 rules (RFC 5892) that UTS 46 leaves out: its DISALLOWED exceptions and the
-/// CONTEXTO rules. UTS 46 stays more lenient in one documented way: it maps (case-folds,
-/// width-folds) rather than rejects, and keeps symbols that IDNA2008 disallows.
+/// The IDNA2008 rules (RFC 5892) that UTS 46 leaves out: PVALID code points are letters,
+/// marks and digits (UTS 46 keeps symbols such as `☃`), less the DISALLOWED exceptions, and
+/// the CONTEXTO rules hold.
 fn idna2008_label(label: &str) -> bool {
     let chars: Vec<char> = label.chars().collect();
     chars.iter().enumerate().all(|(i, &c)| {
@@ -209,7 +219,11 @@ fn idna2008_label(label: &str) -> bool {
             | '\u{302F}'
             | '\u{3031}'..='\u{3035}'
             | '\u{303B}' => false,
-            // Appendix A.3: MIDDLE DOT between two `l`.
+            // §2.6: PVALID exceptions outside the letter, mark and digit categories.
+            '\u{6FD}' | '\u{6FE}' | '\u{F0B}' | '\u{3007}' => true,
+            // Appendix A.1, A.2: the joiners, which UTS 46 has checked (CheckJoiners).
+            '\u{200C}' | '\u{200D}' => true,
+            // A.3: MIDDLE DOT between two `l`.
             '\u{B7}' => before == Some('l') && after == Some('l'),
             // A.4: Greek KERAIA before a Greek character.
             '\u{375}' => after.is_some_and(|a| a.script() == Script::Greek),
@@ -225,7 +239,18 @@ fn idna2008_label(label: &str) -> bool {
             }),
             // A.8, A.9: Arabic-Indic and Extended Arabic-Indic digits do not mix.
             '\u{660}'..='\u{669}' => !chars.iter().any(|o| ('\u{6F0}'..='\u{6F9}').contains(o)),
-            _ => true,
+            // STD3 has left letters, digits and `-` in ASCII.
+            _ if c.is_ascii() => true,
+            // §2.1 LetterDigits; upper and title case cannot remain after UTS 46's mapping.
+            _ => matches!(
+                get_general_category(c),
+                GeneralCategory::LowercaseLetter
+                    | GeneralCategory::ModifierLetter
+                    | GeneralCategory::OtherLetter
+                    | GeneralCategory::NonspacingMark
+                    | GeneralCategory::SpacingMark
+                    | GeneralCategory::DecimalNumber
+            ),
         }
     })
 }
@@ -422,6 +447,19 @@ mod tests {
         assert!(!idn_hostname("\u{30fb}"));
         assert!(!idn_hostname("\u{628}\u{660}\u{6f0}"));
         assert!(!idn_hostname("a\u{3031}"));
+    }
+
+    #[test]
+    fn idna2008_rejects_what_uts_46_maps_or_keeps() {
+        assert!(idn_hostname("\u{e4}.com"));
+        assert!(!idn_hostname("\u{c4}.com"));
+        assert!(!idn_hostname("\u{ff21}.com"));
+        assert!(!idn_hostname("a\u{308}.com"));
+        assert!(!idn_hostname("\u{2603}.com"));
+        assert!(!idn_hostname("xn--n3h.com"));
+        assert!(idn_hostname("EXAMPLE.com"));
+        assert!(idn_hostname("XN--4gbwdl.xn--wgbh1c"));
+        assert!(idn_hostname("\u{df}\u{3c2}\u{f0b}\u{3007}"));
     }
 
     #[test]
