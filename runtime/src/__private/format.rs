@@ -79,8 +79,8 @@ pub fn time(s: &str) -> bool {
         .any(|day| date_time(&format!("{day}{s}")))
 }
 
-/// RFC 3339 Appendix A `duration`: `P`, then date units in order (Y, M, D) and an optional
-/// `T` with time units in order (H, M, S), or weeks alone; integers only, at least one unit.
+/// RFC 3339 Appendix A `duration`: `P`, then a run of date units (Y, M, D) and an optional
+/// `T` with a run of time units (H, M, S), or weeks alone; integers only, at least one unit.
 pub fn duration(s: &str) -> bool {
     // ISO 8601 crates accept fractions, commas and the alternative format, which RFC 3339's
     // grammar does not; the grammar is short enough to follow here.
@@ -102,7 +102,8 @@ pub fn duration(s: &str) -> bool {
     }
 }
 
-/// How many `<digits><unit>` elements `s` has, units in the order of `order`, each once.
+/// How many `<digits><unit>` elements `s` has: units in the order of `order`, each once, and
+/// with no gap (the grammar's `dur-year = 1*DIGIT "Y" [dur-month]` makes `P1Y1D` invalid).
 fn units(s: &str, order: &[u8]) -> Option<usize> {
     let mut rest = s;
     let mut next = 0;
@@ -111,7 +112,7 @@ fn units(s: &str, order: &[u8]) -> Option<usize> {
         let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
         let unit = *rest.as_bytes().get(digits)?;
         let at = order[next..].iter().position(|&u| u == unit)?;
-        if digits == 0 {
+        if digits == 0 || (count > 0 && at > 0) {
             return None;
         }
         next += at + 1;
