@@ -289,7 +289,22 @@ pub fn iri_reference(s: &str) -> bool {
 
 /// RFC 6570 URI template, any level.
 pub fn uri_template(s: &str) -> bool {
+    // `iri-string` takes any digits after `:`; RFC 6570 §2.4.1 wants a prefix length of 1 to
+    // 9999 (`%x31-39 0*3DIGIT`). Once the template parses, each `:` inside braces starts one.
     UriTemplateStr::new(s).is_ok()
+        && s.split('{').skip(1).all(|expression| {
+            let expression = expression.split('}').next().unwrap_or_default();
+            expression
+                .split(',')
+                .all(|varspec| match varspec.split_once(':') {
+                    Some((_, length)) => {
+                        (1..=4).contains(&length.len())
+                            && !length.starts_with('0')
+                            && length.bytes().all(|b| b.is_ascii_digit())
+                    }
+                    None => true,
+                })
+        })
 }
 
 /// RFC 9562 UUID in its hyphenated form (`8-4-4-4-12` hex digits, any case).
@@ -315,8 +330,12 @@ fn escapes_ok(s: &str) -> bool {
         .all(|(i, &c)| c != b'~' || matches!(b.get(i + 1), Some(b'0' | b'1')))
 }
 
-/// Relative JSON Pointer (draft-handrews-relative-json-pointer-01): a non-negative integer
-/// without leading zeros, an optional `+`/`-` index offset, then `#` or a JSON Pointer.
+/// Relative JSON Pointer: a non-negative integer without leading zeros, an optional `+`/`-`
+/// index offset, then `#` or a JSON Pointer.
+///
+/// The offset is draft-bhutton-relative-json-pointer-00's, the one 2020-12 cites; drafts 7 and
+/// 2019-09 cite draft-handrews-01, which lacks it. The suite tests no offset on any draft, so
+/// the check takes it on all of them.
 pub fn relative_json_pointer(s: &str) -> bool {
     let digits = s.bytes().take_while(u8::is_ascii_digit).count();
     if digits == 0 || (digits > 1 && s.starts_with('0')) {
@@ -461,6 +480,16 @@ mod tests {
         assert!(idn_hostname("EXAMPLE.com"));
         assert!(idn_hostname("XN--4gbwdl.xn--wgbh1c"));
         assert!(idn_hostname("\u{df}\u{3c2}\u{f0b}\u{3007}"));
+    }
+
+    #[test]
+    fn uri_template_prefixes_are_1_to_9999() {
+        for ok in ["{a:1}", "{a:9999}", "x{a:3,b}y{+c:20}", "{a*}"] {
+            assert!(uri_template(ok), "{ok}");
+        }
+        for bad in ["{a:0}", "{a:01}", "{a:10000}", "{a,b:0}", "{a:}"] {
+            assert!(!uri_template(bad), "{bad}");
+        }
     }
 
     #[test]
