@@ -15,8 +15,8 @@
 //!   that one function can send any request and read its response.
 //!
 //! What only generated code calls (JSON Schema equality and number comparison, the validation
-//! context, integer decoding that accepts `3.0`, ECMA-262 patterns) is in a hidden module,
-//! `__private`, which is not part of the API.
+//! context, integer decoding that accepts `3.0`, ECMA-262 patterns, format checks) is in a
+//! hidden module, `__private`, which is not part of the API.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 

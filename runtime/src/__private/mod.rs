@@ -4,6 +4,8 @@
 mod bytes;
 mod context;
 pub mod de;
+#[cfg(feature = "format")]
+pub mod format;
 pub mod json;
 #[cfg(feature = "pattern")]
 pub mod pattern;
