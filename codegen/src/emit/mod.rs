@@ -1,6 +1,6 @@
 //! Emitting: model → token streams, one module per root schema, arranged in a module tree.
 
-mod fusion;
+mod expr;
 pub mod names;
 pub mod types;
 pub mod validate;

@@ -1134,7 +1134,7 @@ impl<'m> TypeCx<'m> {
                 let (then_variant, then_ty) = (ident(&then.0), self.ty_tokens(&then.1, defs));
                 let (other_variant, other_ty) =
                     (ident(&otherwise.0), self.ty_tokens(&otherwise.1, defs));
-                let test = super::validate::equals_scalar(value, quote!(x));
+                let test = super::expr::equals_scalar(value, quote!(x));
                 let then_doc = format!(" `{property}` is {value}.");
                 let other_doc = format!(" `{property}` is not {value}.");
                 let expecting = format!("an object told apart by its member `{property}`");

@@ -246,8 +246,8 @@ pub fn validate_with(
     }
     context.finish()
 }
-/// One `is_valid_N` and one `validate_N` per schema node, named by the node's index and
-/// documented with its location.
+/// The functions that apply each schema node (`is_valid_N`, `validate_N`…), named by
+/// the node's index and documented with its location.
 #[allow(clippy::all, unused_variables, unused_mut, unused_imports, unreachable_code)]
 mod validators {
     use ::core::cmp::Ordering;
@@ -267,7 +267,7 @@ mod validators {
                 match key.as_str() {
                     "errcode" => {
                         seen |= 1u64;
-                        if !is_valid_4(x) {
+                        if !is_valid_8(x) {
                             return false;
                         }
                         if !is_valid_6(x) {
@@ -312,7 +312,7 @@ mod validators {
                     }
                     "expires_in" => {
                         seen |= 8u64;
-                        if !then_failed && !is_valid_12(x) {
+                        if !then_failed && !is_valid_13(x) {
                             then_failed = true;
                         }
                         if then_failed && !test_failed && seen & 1u64 == 1u64 {
@@ -342,7 +342,7 @@ mod validators {
     pub(super) fn validate_0<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         validate_1(v, ctx);
         if is_valid_2(v) {
-            validate_3(v, ctx);
+            validate_7(v, ctx);
         } else {}
     }
     /// Undescribed members at `gettoken/response.schema.json#`.
@@ -399,7 +399,7 @@ mod validators {
             if found[1usize].is_none() {
                 ctx.missing("errmsg", "common.json#/$defs/ErrorEnvelope/required");
             }
-            ctx.member_found(found[0usize], validate_4);
+            ctx.member_found(found[0usize], validate_8);
             ctx.member_found(found[1usize], validate_5);
         }
     }
@@ -429,22 +429,6 @@ mod validators {
             }
         }
         true
-    }
-    /// `gettoken/response.schema.json#/then`
-    pub(super) fn validate_3<'v>(v: &'v Value, ctx: &mut Context<'v>) {
-        validate_7(v, ctx);
-    }
-    /// `common.json#/$defs/ErrorEnvelope/properties/errcode`
-    #[inline]
-    pub(super) fn is_valid_4(v: &Value) -> bool {
-        if !is_valid_8(v) {
-            return false;
-        }
-        true
-    }
-    /// `common.json#/$defs/ErrorEnvelope/properties/errcode`
-    pub(super) fn validate_4<'v>(v: &'v Value, ctx: &mut Context<'v>) {
-        validate_8(v, ctx);
     }
     /// `common.json#/$defs/ErrorEnvelope/properties/errmsg`
     pub(super) fn validate_5<'v>(v: &'v Value, ctx: &mut Context<'v>) {
@@ -521,7 +505,7 @@ mod validators {
             ctx.member_found(found[0usize], validate_9);
             ctx.member_found(found[1usize], validate_10);
             ctx.member_found(found[2usize], validate_11);
-            ctx.member_found(found[3usize], validate_12);
+            ctx.member_found(found[3usize], validate_13);
         }
     }
     /// `common.json#/$defs/Int32`
@@ -651,18 +635,6 @@ mod validators {
                 );
             }
         }
-    }
-    /// `gettoken/response.schema.json#/$defs/AccessTokenGranted/properties/expires_in`
-    #[inline]
-    pub(super) fn is_valid_12(v: &Value) -> bool {
-        if !is_valid_13(v) {
-            return false;
-        }
-        true
-    }
-    /// `gettoken/response.schema.json#/$defs/AccessTokenGranted/properties/expires_in`
-    pub(super) fn validate_12<'v>(v: &'v Value, ctx: &mut Context<'v>) {
-        validate_13(v, ctx);
     }
     /// `common.json#/$defs/Uint32`
     #[inline]

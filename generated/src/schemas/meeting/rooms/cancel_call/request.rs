@@ -454,8 +454,8 @@ pub fn validate_with(
     }
     context.finish()
 }
-/// One `is_valid_N` and one `validate_N` per schema node, named by the node's index and
-/// documented with its location.
+/// The functions that apply each schema node (`is_valid_N`, `validate_N`…), named by
+/// the node's index and documented with its location.
 #[allow(clippy::all, unused_variables, unused_mut, unused_imports, unreachable_code)]
 mod validators {
     use ::core::cmp::Ordering;
@@ -495,7 +495,7 @@ mod validators {
                         true
                     }
                     "mra_address" => {
-                        if !is_valid_4(x) {
+                        if !is_valid_8(x) {
                             return false;
                         }
                         true
@@ -570,7 +570,7 @@ mod validators {
             ctx.member_found(found[0usize], validate_1);
             ctx.member_found(found[1usize], validate_2);
             ctx.member_found(found[2usize], validate_3);
-            ctx.member_found(found[3usize], validate_4);
+            ctx.member_found(found[3usize], validate_8);
             for (key, x) in obj {
                 let mut described = matches!(
                     key.as_str(), "meetingid" | "invite_id" | "meeting_room_id" |
@@ -701,18 +701,6 @@ mod validators {
                 );
             }
         }
-    }
-    /// `meeting/rooms/cancel_call/request.schema.json#/properties/mra_address`
-    #[inline]
-    pub(super) fn is_valid_4(v: &Value) -> bool {
-        if !is_valid_8(v) {
-            return false;
-        }
-        true
-    }
-    /// `meeting/rooms/cancel_call/request.schema.json#/properties/mra_address`
-    pub(super) fn validate_4<'v>(v: &'v Value, ctx: &mut Context<'v>) {
-        validate_8(v, ctx);
     }
     /// `meeting/rooms/cancel_call/request.schema.json#/oneOf/0`
     pub(super) fn is_valid_6(v: &Value) -> bool {

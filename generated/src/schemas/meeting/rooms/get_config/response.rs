@@ -598,8 +598,8 @@ pub fn validate_with(
     }
     context.finish()
 }
-/// One `is_valid_N` and one `validate_N` per schema node, named by the node's index and
-/// documented with its location.
+/// The functions that apply each schema node (`is_valid_N`, `validate_N`…), named by
+/// the node's index and documented with its location.
 #[allow(clippy::all, unused_variables, unused_mut, unused_imports, unreachable_code)]
 mod validators {
     use ::core::cmp::Ordering;
@@ -619,7 +619,7 @@ mod validators {
                 match key.as_str() {
                     "errcode" => {
                         seen |= 1u64;
-                        if !is_valid_4(x) {
+                        if !is_valid_8(x) {
                             return false;
                         }
                         if !is_valid_6(x) {
@@ -652,7 +652,7 @@ mod validators {
                     }
                     "meeting_settings" => {
                         seen |= 4u64;
-                        if !then_failed && !is_valid_11(x) {
+                        if !then_failed && !is_valid_13(x) {
                             then_failed = true;
                         }
                         if then_failed && !test_failed && seen & 1u64 == 1u64 {
@@ -664,7 +664,7 @@ mod validators {
                     }
                     "record_settings" => {
                         seen |= 8u64;
-                        if !then_failed && !is_valid_12(x) {
+                        if !then_failed && !is_valid_14(x) {
                             then_failed = true;
                         }
                         if then_failed && !test_failed && seen & 1u64 == 1u64 {
@@ -694,7 +694,7 @@ mod validators {
     pub(super) fn validate_0<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         validate_1(v, ctx);
         if is_valid_2(v) {
-            validate_3(v, ctx);
+            validate_7(v, ctx);
         } else {}
     }
     /// Undescribed members at `meeting/rooms/get_config/response.schema.json#`.
@@ -752,7 +752,7 @@ mod validators {
             if found[1usize].is_none() {
                 ctx.missing("errmsg", "common.json#/$defs/ErrorEnvelope/required");
             }
-            ctx.member_found(found[0usize], validate_4);
+            ctx.member_found(found[0usize], validate_8);
             ctx.member_found(found[1usize], validate_5);
         }
     }
@@ -782,22 +782,6 @@ mod validators {
             }
         }
         true
-    }
-    /// `meeting/rooms/get_config/response.schema.json#/then`
-    pub(super) fn validate_3<'v>(v: &'v Value, ctx: &mut Context<'v>) {
-        validate_7(v, ctx);
-    }
-    /// `common.json#/$defs/ErrorEnvelope/properties/errcode`
-    #[inline]
-    pub(super) fn is_valid_4(v: &Value) -> bool {
-        if !is_valid_8(v) {
-            return false;
-        }
-        true
-    }
-    /// `common.json#/$defs/ErrorEnvelope/properties/errcode`
-    pub(super) fn validate_4<'v>(v: &'v Value, ctx: &mut Context<'v>) {
-        validate_8(v, ctx);
     }
     /// `common.json#/$defs/ErrorEnvelope/properties/errmsg`
     pub(super) fn validate_5<'v>(v: &'v Value, ctx: &mut Context<'v>) {
@@ -875,7 +859,7 @@ mod validators {
             ctx.member_found(found[1usize], validate_10);
             if let Some((key, x)) = found[2usize] {
                 ctx.push(Segment::Key(key));
-                validate_11(x, ctx);
+                validate_13(x, ctx);
                 if ctx.options().tolerances {
                     tolerate_11(x, ctx);
                 }
@@ -883,7 +867,7 @@ mod validators {
             }
             if let Some((key, x)) = found[3usize] {
                 ctx.push(Segment::Key(key));
-                validate_12(x, ctx);
+                validate_14(x, ctx);
                 if ctx.options().tolerances {
                     tolerate_12(x, ctx);
                 }
@@ -974,18 +958,6 @@ mod validators {
             );
         }
     }
-    /// `meeting/rooms/get_config/response.schema.json#/$defs/RoomConfig/properties/meeting_settings`
-    #[inline]
-    pub(super) fn is_valid_11(v: &Value) -> bool {
-        if !is_valid_13(v) {
-            return false;
-        }
-        true
-    }
-    /// `meeting/rooms/get_config/response.schema.json#/$defs/RoomConfig/properties/meeting_settings`
-    pub(super) fn validate_11<'v>(v: &'v Value, ctx: &mut Context<'v>) {
-        validate_13(v, ctx);
-    }
     /// Undescribed members at `meeting/rooms/get_config/response.schema.json#/$defs/RoomConfig/properties/meeting_settings`.
     #[cold]
     pub(super) fn tolerate_11<'v>(v: &'v Value, ctx: &mut Context<'v>) {
@@ -1009,18 +981,6 @@ mod validators {
                 }
             }
         }
-    }
-    /// `meeting/rooms/get_config/response.schema.json#/$defs/RoomConfig/properties/record_settings`
-    #[inline]
-    pub(super) fn is_valid_12(v: &Value) -> bool {
-        if !is_valid_14(v) {
-            return false;
-        }
-        true
-    }
-    /// `meeting/rooms/get_config/response.schema.json#/$defs/RoomConfig/properties/record_settings`
-    pub(super) fn validate_12<'v>(v: &'v Value, ctx: &mut Context<'v>) {
-        validate_14(v, ctx);
     }
     /// Undescribed members at `meeting/rooms/get_config/response.schema.json#/$defs/RoomConfig/properties/record_settings`.
     #[cold]

@@ -988,8 +988,8 @@ pub fn validate_with(
     }
     context.finish()
 }
-/// One `is_valid_N` and one `validate_N` per schema node, named by the node's index and
-/// documented with its location.
+/// The functions that apply each schema node (`is_valid_N`, `validate_N`…), named by
+/// the node's index and documented with its location.
 #[allow(clippy::all, unused_variables, unused_mut, unused_imports, unreachable_code)]
 mod validators {
     use ::core::cmp::Ordering;
@@ -1009,7 +1009,7 @@ mod validators {
                 match key.as_str() {
                     "errcode" => {
                         seen |= 1u64;
-                        if !is_valid_4(x) {
+                        if !is_valid_8(x) {
                             return false;
                         }
                         if !is_valid_6(x) {
@@ -1042,7 +1042,7 @@ mod validators {
                     }
                     "basic_info" => {
                         seen |= 4u64;
-                        if !then_failed && !is_valid_11(x) {
+                        if !then_failed && !is_valid_18(x) {
                             then_failed = true;
                         }
                         if then_failed && !test_failed && seen & 1u64 == 1u64 {
@@ -1054,7 +1054,7 @@ mod validators {
                     }
                     "account_info" => {
                         seen |= 8u64;
-                        if !then_failed && !is_valid_12(x) {
+                        if !then_failed && !is_valid_19(x) {
                             then_failed = true;
                         }
                         if then_failed && !test_failed && seen & 1u64 == 1u64 {
@@ -1066,7 +1066,7 @@ mod validators {
                     }
                     "hardware_info" => {
                         seen |= 16u64;
-                        if !then_failed && !is_valid_13(x) {
+                        if !then_failed && !is_valid_20(x) {
                             then_failed = true;
                         }
                         if then_failed && !test_failed && seen & 1u64 == 1u64 {
@@ -1078,7 +1078,7 @@ mod validators {
                     }
                     "pmi_info" => {
                         seen |= 32u64;
-                        if !then_failed && !is_valid_14(x) {
+                        if !then_failed && !is_valid_21(x) {
                             then_failed = true;
                         }
                         if then_failed && !test_failed && seen & 1u64 == 1u64 {
@@ -1114,7 +1114,7 @@ mod validators {
                     }
                     "scheduled_status" => {
                         seen |= 256u64;
-                        if !then_failed && !is_valid_17(x) {
+                        if !then_failed && !is_valid_24(x) {
                             then_failed = true;
                         }
                         if then_failed && !test_failed && seen & 1u64 == 1u64 {
@@ -1144,7 +1144,7 @@ mod validators {
     pub(super) fn validate_0<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         validate_1(v, ctx);
         if is_valid_2(v) {
-            validate_3(v, ctx);
+            validate_7(v, ctx);
         } else {}
     }
     /// Undescribed members at `meeting/rooms/get_info/response.schema.json#`.
@@ -1203,7 +1203,7 @@ mod validators {
             if found[1usize].is_none() {
                 ctx.missing("errmsg", "common.json#/$defs/ErrorEnvelope/required");
             }
-            ctx.member_found(found[0usize], validate_4);
+            ctx.member_found(found[0usize], validate_8);
             ctx.member_found(found[1usize], validate_5);
         }
     }
@@ -1233,22 +1233,6 @@ mod validators {
             }
         }
         true
-    }
-    /// `meeting/rooms/get_info/response.schema.json#/then`
-    pub(super) fn validate_3<'v>(v: &'v Value, ctx: &mut Context<'v>) {
-        validate_7(v, ctx);
-    }
-    /// `common.json#/$defs/ErrorEnvelope/properties/errcode`
-    #[inline]
-    pub(super) fn is_valid_4(v: &Value) -> bool {
-        if !is_valid_8(v) {
-            return false;
-        }
-        true
-    }
-    /// `common.json#/$defs/ErrorEnvelope/properties/errcode`
-    pub(super) fn validate_4<'v>(v: &'v Value, ctx: &mut Context<'v>) {
-        validate_8(v, ctx);
     }
     /// `common.json#/$defs/ErrorEnvelope/properties/errmsg`
     pub(super) fn validate_5<'v>(v: &'v Value, ctx: &mut Context<'v>) {
@@ -1361,7 +1345,7 @@ mod validators {
             ctx.member_found(found[1usize], validate_10);
             if let Some((key, x)) = found[2usize] {
                 ctx.push(Segment::Key(key));
-                validate_11(x, ctx);
+                validate_18(x, ctx);
                 if ctx.options().tolerances {
                     tolerate_11(x, ctx);
                 }
@@ -1369,7 +1353,7 @@ mod validators {
             }
             if let Some((key, x)) = found[3usize] {
                 ctx.push(Segment::Key(key));
-                validate_12(x, ctx);
+                validate_19(x, ctx);
                 if ctx.options().tolerances {
                     tolerate_12(x, ctx);
                 }
@@ -1377,7 +1361,7 @@ mod validators {
             }
             if let Some((key, x)) = found[4usize] {
                 ctx.push(Segment::Key(key));
-                validate_13(x, ctx);
+                validate_20(x, ctx);
                 if ctx.options().tolerances {
                     tolerate_13(x, ctx);
                 }
@@ -1385,7 +1369,7 @@ mod validators {
             }
             if let Some((key, x)) = found[5usize] {
                 ctx.push(Segment::Key(key));
-                validate_14(x, ctx);
+                validate_21(x, ctx);
                 if ctx.options().tolerances {
                     tolerate_14(x, ctx);
                 }
@@ -1393,7 +1377,7 @@ mod validators {
             }
             ctx.member_found(found[6usize], validate_15);
             ctx.member_found(found[7usize], validate_16);
-            ctx.member_found(found[8usize], validate_17);
+            ctx.member_found(found[8usize], validate_24);
         }
     }
     /// `common.json#/$defs/Int32`
@@ -1479,18 +1463,6 @@ mod validators {
             );
         }
     }
-    /// `meeting/rooms/get_info/response.schema.json#/$defs/RoomInfo/properties/basic_info`
-    #[inline]
-    pub(super) fn is_valid_11(v: &Value) -> bool {
-        if !is_valid_18(v) {
-            return false;
-        }
-        true
-    }
-    /// `meeting/rooms/get_info/response.schema.json#/$defs/RoomInfo/properties/basic_info`
-    pub(super) fn validate_11<'v>(v: &'v Value, ctx: &mut Context<'v>) {
-        validate_18(v, ctx);
-    }
     /// Undescribed members at `meeting/rooms/get_info/response.schema.json#/$defs/RoomInfo/properties/basic_info`.
     #[cold]
     pub(super) fn tolerate_11<'v>(v: &'v Value, ctx: &mut Context<'v>) {
@@ -1516,18 +1488,6 @@ mod validators {
             }
         }
     }
-    /// `meeting/rooms/get_info/response.schema.json#/$defs/RoomInfo/properties/account_info`
-    #[inline]
-    pub(super) fn is_valid_12(v: &Value) -> bool {
-        if !is_valid_19(v) {
-            return false;
-        }
-        true
-    }
-    /// `meeting/rooms/get_info/response.schema.json#/$defs/RoomInfo/properties/account_info`
-    pub(super) fn validate_12<'v>(v: &'v Value, ctx: &mut Context<'v>) {
-        validate_19(v, ctx);
-    }
     /// Undescribed members at `meeting/rooms/get_info/response.schema.json#/$defs/RoomInfo/properties/account_info`.
     #[cold]
     pub(super) fn tolerate_12<'v>(v: &'v Value, ctx: &mut Context<'v>) {
@@ -1548,18 +1508,6 @@ mod validators {
                 }
             }
         }
-    }
-    /// `meeting/rooms/get_info/response.schema.json#/$defs/RoomInfo/properties/hardware_info`
-    #[inline]
-    pub(super) fn is_valid_13(v: &Value) -> bool {
-        if !is_valid_20(v) {
-            return false;
-        }
-        true
-    }
-    /// `meeting/rooms/get_info/response.schema.json#/$defs/RoomInfo/properties/hardware_info`
-    pub(super) fn validate_13<'v>(v: &'v Value, ctx: &mut Context<'v>) {
-        validate_20(v, ctx);
     }
     /// Undescribed members at `meeting/rooms/get_info/response.schema.json#/$defs/RoomInfo/properties/hardware_info`.
     #[cold]
@@ -1588,18 +1536,6 @@ mod validators {
                 }
             }
         }
-    }
-    /// `meeting/rooms/get_info/response.schema.json#/$defs/RoomInfo/properties/pmi_info`
-    #[inline]
-    pub(super) fn is_valid_14(v: &Value) -> bool {
-        if !is_valid_21(v) {
-            return false;
-        }
-        true
-    }
-    /// `meeting/rooms/get_info/response.schema.json#/$defs/RoomInfo/properties/pmi_info`
-    pub(super) fn validate_14<'v>(v: &'v Value, ctx: &mut Context<'v>) {
-        validate_21(v, ctx);
     }
     /// Undescribed members at `meeting/rooms/get_info/response.schema.json#/$defs/RoomInfo/properties/pmi_info`.
     #[cold]
@@ -1695,18 +1631,6 @@ mod validators {
             );
         }
     }
-    /// `meeting/rooms/get_info/response.schema.json#/$defs/RoomInfo/properties/scheduled_status`
-    #[inline]
-    pub(super) fn is_valid_17(v: &Value) -> bool {
-        if !is_valid_24(v) {
-            return false;
-        }
-        true
-    }
-    /// `meeting/rooms/get_info/response.schema.json#/$defs/RoomInfo/properties/scheduled_status`
-    pub(super) fn validate_17<'v>(v: &'v Value, ctx: &mut Context<'v>) {
-        validate_24(v, ctx);
-    }
     /// `meeting/rooms/get_info/response.schema.json#/$defs/BasicInfo`
     pub(super) fn is_valid_18(v: &Value) -> bool {
         if !matches!(v, Value::Object(_)) {
@@ -1766,7 +1690,7 @@ mod validators {
                     }
                     "participant_number" => {
                         seen |= 32u64;
-                        if !is_valid_30(x) {
+                        if !is_valid_62(x) {
                             return false;
                         }
                         if seen == 511u64 {
@@ -1900,7 +1824,7 @@ mod validators {
             ctx.member_found(found[2usize], validate_27);
             ctx.member_found(found[3usize], validate_28);
             ctx.member_found(found[4usize], validate_29);
-            ctx.member_found(found[5usize], validate_30);
+            ctx.member_found(found[5usize], validate_62);
             ctx.member_found(found[6usize], validate_31);
             ctx.member_found(found[7usize], validate_32);
             ctx.member_found(found[8usize], validate_33);
@@ -1920,7 +1844,7 @@ mod validators {
                 match key.as_str() {
                     "account_type" => {
                         seen |= 1u64;
-                        if !is_valid_34(x) {
+                        if !is_valid_63(x) {
                             return false;
                         }
                         if seen == 3u64 {
@@ -1982,7 +1906,7 @@ mod validators {
                     "meeting/rooms/get_info/response.schema.json#/$defs/AccountInfo/required",
                 );
             }
-            ctx.member_found(found[0usize], validate_34);
+            ctx.member_found(found[0usize], validate_63);
             ctx.member_found(found[1usize], validate_35);
         }
     }
@@ -2081,7 +2005,7 @@ mod validators {
                     }
                     "meeting_room_status" => {
                         seen |= 512u64;
-                        if !is_valid_45(x) {
+                        if !is_valid_64(x) {
                             return false;
                         }
                         if seen == 2097151u64 {
@@ -2375,7 +2299,7 @@ mod validators {
             ctx.member_found(found[6usize], validate_42);
             ctx.member_found(found[7usize], validate_43);
             ctx.member_found(found[8usize], validate_44);
-            ctx.member_found(found[9usize], validate_45);
+            ctx.member_found(found[9usize], validate_64);
             ctx.member_found(found[10usize], validate_46);
             ctx.member_found(found[11usize], validate_47);
             ctx.member_found(found[12usize], validate_48);
@@ -2629,18 +2553,6 @@ mod validators {
             );
         }
     }
-    /// `meeting/rooms/get_info/response.schema.json#/$defs/BasicInfo/properties/participant_number`
-    #[inline]
-    pub(super) fn is_valid_30(v: &Value) -> bool {
-        if !is_valid_62(v) {
-            return false;
-        }
-        true
-    }
-    /// `meeting/rooms/get_info/response.schema.json#/$defs/BasicInfo/properties/participant_number`
-    pub(super) fn validate_30<'v>(v: &'v Value, ctx: &mut Context<'v>) {
-        validate_62(v, ctx);
-    }
     /// `meeting/rooms/get_info/response.schema.json#/$defs/BasicInfo/properties/device`
     pub(super) fn validate_31<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         if !matches!(v, Value::String(_)) {
@@ -2695,18 +2607,6 @@ mod validators {
                 }
             }
         }
-    }
-    /// `meeting/rooms/get_info/response.schema.json#/$defs/AccountInfo/properties/account_type`
-    #[inline]
-    pub(super) fn is_valid_34(v: &Value) -> bool {
-        if !is_valid_63(v) {
-            return false;
-        }
-        true
-    }
-    /// `meeting/rooms/get_info/response.schema.json#/$defs/AccountInfo/properties/account_type`
-    pub(super) fn validate_34<'v>(v: &'v Value, ctx: &mut Context<'v>) {
-        validate_63(v, ctx);
     }
     /// `meeting/rooms/get_info/response.schema.json#/$defs/AccountInfo/properties/valid_period`
     pub(super) fn validate_35<'v>(v: &'v Value, ctx: &mut Context<'v>) {
@@ -2818,18 +2718,6 @@ mod validators {
             );
         }
     }
-    /// `meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/properties/meeting_room_status`
-    #[inline]
-    pub(super) fn is_valid_45(v: &Value) -> bool {
-        if !is_valid_64(v) {
-            return false;
-        }
-        true
-    }
-    /// `meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/properties/meeting_room_status`
-    pub(super) fn validate_45<'v>(v: &'v Value, ctx: &mut Context<'v>) {
-        validate_64(v, ctx);
-    }
     /// `meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/properties/active_time`
     pub(super) fn validate_46<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         if !matches!(v, Value::String(_)) {
@@ -2899,14 +2787,14 @@ mod validators {
     /// `meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/properties/monitor_frequency`
     #[inline]
     pub(super) fn is_valid_52(v: &Value) -> bool {
-        if !(is_valid_65(v) || is_valid_66(v)) {
+        if !(is_valid_65(v) || is_valid_62(v)) {
             return false;
         }
         true
     }
     /// `meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/properties/monitor_frequency`
     pub(super) fn validate_52<'v>(v: &'v Value, ctx: &mut Context<'v>) {
-        if !(is_valid_65(v) || is_valid_66(v)) {
+        if !(is_valid_65(v) || is_valid_62(v)) {
             ctx.error_found(
                 "anyOf",
                 "meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/properties/monitor_frequency/anyOf",
@@ -3198,14 +3086,6 @@ mod validators {
     #[inline]
     pub(super) fn is_valid_65(v: &Value) -> bool {
         if !matches!(v, Value::String(_)) {
-            return false;
-        }
-        true
-    }
-    /// `meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/properties/monitor_frequency/anyOf/1`
-    #[inline]
-    pub(super) fn is_valid_66(v: &Value) -> bool {
-        if !is_valid_62(v) {
             return false;
         }
         true

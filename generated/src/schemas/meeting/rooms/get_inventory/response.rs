@@ -261,8 +261,8 @@ pub fn validate_with(
     }
     context.finish()
 }
-/// One `is_valid_N` and one `validate_N` per schema node, named by the node's index and
-/// documented with its location.
+/// The functions that apply each schema node (`is_valid_N`, `validate_N`…), named by
+/// the node's index and documented with its location.
 #[allow(clippy::all, unused_variables, unused_mut, unused_imports, unreachable_code)]
 mod validators {
     use ::core::cmp::Ordering;
@@ -282,7 +282,7 @@ mod validators {
                 match key.as_str() {
                     "errcode" => {
                         seen |= 1u64;
-                        if !is_valid_4(x) {
+                        if !is_valid_8(x) {
                             return false;
                         }
                         if !is_valid_6(x) {
@@ -315,7 +315,7 @@ mod validators {
                     }
                     "normal_count" => {
                         seen |= 4u64;
-                        if !then_failed && !is_valid_11(x) {
+                        if !then_failed && !is_valid_17(x) {
                             then_failed = true;
                         }
                         if then_failed && !test_failed && seen & 1u64 == 1u64 {
@@ -327,7 +327,7 @@ mod validators {
                     }
                     "special_count" => {
                         seen |= 8u64;
-                        if !then_failed && !is_valid_12(x) {
+                        if !then_failed && !is_valid_17(x) {
                             then_failed = true;
                         }
                         if then_failed && !test_failed && seen & 1u64 == 1u64 {
@@ -339,7 +339,7 @@ mod validators {
                     }
                     "normal_used_count" => {
                         seen |= 16u64;
-                        if !then_failed && !is_valid_13(x) {
+                        if !then_failed && !is_valid_17(x) {
                             then_failed = true;
                         }
                         if then_failed && !test_failed && seen & 1u64 == 1u64 {
@@ -351,7 +351,7 @@ mod validators {
                     }
                     "special_used_count" => {
                         seen |= 32u64;
-                        if !then_failed && !is_valid_14(x) {
+                        if !then_failed && !is_valid_17(x) {
                             then_failed = true;
                         }
                         if then_failed && !test_failed && seen & 1u64 == 1u64 {
@@ -363,7 +363,7 @@ mod validators {
                     }
                     "normal_expired_count" => {
                         seen |= 64u64;
-                        if !then_failed && !is_valid_15(x) {
+                        if !then_failed && !is_valid_17(x) {
                             then_failed = true;
                         }
                         if then_failed && !test_failed && seen & 1u64 == 1u64 {
@@ -375,7 +375,7 @@ mod validators {
                     }
                     "special_expired_count" => {
                         seen |= 128u64;
-                        if !then_failed && !is_valid_16(x) {
+                        if !then_failed && !is_valid_17(x) {
                             then_failed = true;
                         }
                         if then_failed && !test_failed && seen & 1u64 == 1u64 {
@@ -405,7 +405,7 @@ mod validators {
     pub(super) fn validate_0<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         validate_1(v, ctx);
         if is_valid_2(v) {
-            validate_3(v, ctx);
+            validate_7(v, ctx);
         } else {}
     }
     /// Undescribed members at `meeting/rooms/get_inventory/response.schema.json#`.
@@ -464,7 +464,7 @@ mod validators {
             if found[1usize].is_none() {
                 ctx.missing("errmsg", "common.json#/$defs/ErrorEnvelope/required");
             }
-            ctx.member_found(found[0usize], validate_4);
+            ctx.member_found(found[0usize], validate_8);
             ctx.member_found(found[1usize], validate_5);
         }
     }
@@ -494,22 +494,6 @@ mod validators {
             }
         }
         true
-    }
-    /// `meeting/rooms/get_inventory/response.schema.json#/then`
-    pub(super) fn validate_3<'v>(v: &'v Value, ctx: &mut Context<'v>) {
-        validate_7(v, ctx);
-    }
-    /// `common.json#/$defs/ErrorEnvelope/properties/errcode`
-    #[inline]
-    pub(super) fn is_valid_4(v: &Value) -> bool {
-        if !is_valid_8(v) {
-            return false;
-        }
-        true
-    }
-    /// `common.json#/$defs/ErrorEnvelope/properties/errcode`
-    pub(super) fn validate_4<'v>(v: &'v Value, ctx: &mut Context<'v>) {
-        validate_8(v, ctx);
     }
     /// `common.json#/$defs/ErrorEnvelope/properties/errmsg`
     pub(super) fn validate_5<'v>(v: &'v Value, ctx: &mut Context<'v>) {
@@ -613,12 +597,12 @@ mod validators {
             }
             ctx.member_found(found[0usize], validate_9);
             ctx.member_found(found[1usize], validate_10);
-            ctx.member_found(found[2usize], validate_11);
-            ctx.member_found(found[3usize], validate_12);
-            ctx.member_found(found[4usize], validate_13);
-            ctx.member_found(found[5usize], validate_14);
-            ctx.member_found(found[6usize], validate_15);
-            ctx.member_found(found[7usize], validate_16);
+            ctx.member_found(found[2usize], validate_17);
+            ctx.member_found(found[3usize], validate_17);
+            ctx.member_found(found[4usize], validate_17);
+            ctx.member_found(found[5usize], validate_17);
+            ctx.member_found(found[6usize], validate_17);
+            ctx.member_found(found[7usize], validate_17);
         }
     }
     /// `common.json#/$defs/Int32`
@@ -703,78 +687,6 @@ mod validators {
                 v,
             );
         }
-    }
-    /// `meeting/rooms/get_inventory/response.schema.json#/$defs/Inventory/properties/normal_count`
-    #[inline]
-    pub(super) fn is_valid_11(v: &Value) -> bool {
-        if !is_valid_17(v) {
-            return false;
-        }
-        true
-    }
-    /// `meeting/rooms/get_inventory/response.schema.json#/$defs/Inventory/properties/normal_count`
-    pub(super) fn validate_11<'v>(v: &'v Value, ctx: &mut Context<'v>) {
-        validate_17(v, ctx);
-    }
-    /// `meeting/rooms/get_inventory/response.schema.json#/$defs/Inventory/properties/special_count`
-    #[inline]
-    pub(super) fn is_valid_12(v: &Value) -> bool {
-        if !is_valid_17(v) {
-            return false;
-        }
-        true
-    }
-    /// `meeting/rooms/get_inventory/response.schema.json#/$defs/Inventory/properties/special_count`
-    pub(super) fn validate_12<'v>(v: &'v Value, ctx: &mut Context<'v>) {
-        validate_17(v, ctx);
-    }
-    /// `meeting/rooms/get_inventory/response.schema.json#/$defs/Inventory/properties/normal_used_count`
-    #[inline]
-    pub(super) fn is_valid_13(v: &Value) -> bool {
-        if !is_valid_17(v) {
-            return false;
-        }
-        true
-    }
-    /// `meeting/rooms/get_inventory/response.schema.json#/$defs/Inventory/properties/normal_used_count`
-    pub(super) fn validate_13<'v>(v: &'v Value, ctx: &mut Context<'v>) {
-        validate_17(v, ctx);
-    }
-    /// `meeting/rooms/get_inventory/response.schema.json#/$defs/Inventory/properties/special_used_count`
-    #[inline]
-    pub(super) fn is_valid_14(v: &Value) -> bool {
-        if !is_valid_17(v) {
-            return false;
-        }
-        true
-    }
-    /// `meeting/rooms/get_inventory/response.schema.json#/$defs/Inventory/properties/special_used_count`
-    pub(super) fn validate_14<'v>(v: &'v Value, ctx: &mut Context<'v>) {
-        validate_17(v, ctx);
-    }
-    /// `meeting/rooms/get_inventory/response.schema.json#/$defs/Inventory/properties/normal_expired_count`
-    #[inline]
-    pub(super) fn is_valid_15(v: &Value) -> bool {
-        if !is_valid_17(v) {
-            return false;
-        }
-        true
-    }
-    /// `meeting/rooms/get_inventory/response.schema.json#/$defs/Inventory/properties/normal_expired_count`
-    pub(super) fn validate_15<'v>(v: &'v Value, ctx: &mut Context<'v>) {
-        validate_17(v, ctx);
-    }
-    /// `meeting/rooms/get_inventory/response.schema.json#/$defs/Inventory/properties/special_expired_count`
-    #[inline]
-    pub(super) fn is_valid_16(v: &Value) -> bool {
-        if !is_valid_17(v) {
-            return false;
-        }
-        true
-    }
-    /// `meeting/rooms/get_inventory/response.schema.json#/$defs/Inventory/properties/special_expired_count`
-    pub(super) fn validate_16<'v>(v: &'v Value, ctx: &mut Context<'v>) {
-        validate_17(v, ctx);
     }
     /// `common.json#/$defs/Uint32`
     #[inline]

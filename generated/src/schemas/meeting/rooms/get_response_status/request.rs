@@ -375,8 +375,8 @@ pub fn validate_with(
     }
     context.finish()
 }
-/// One `is_valid_N` and one `validate_N` per schema node, named by the node's index and
-/// documented with its location.
+/// The functions that apply each schema node (`is_valid_N`, `validate_N`…), named by
+/// the node's index and documented with its location.
 #[allow(clippy::all, unused_variables, unused_mut, unused_imports, unreachable_code)]
 mod validators {
     use ::core::cmp::Ordering;
@@ -409,7 +409,7 @@ mod validators {
                         true
                     }
                     "mra_address" => {
-                        if !is_valid_3(x) {
+                        if !is_valid_7(x) {
                             return false;
                         }
                         true
@@ -476,7 +476,7 @@ mod validators {
             }
             ctx.member_found(found[0usize], validate_1);
             ctx.member_found(found[1usize], validate_2);
-            ctx.member_found(found[2usize], validate_3);
+            ctx.member_found(found[2usize], validate_7);
             for (key, x) in obj {
                 let mut described = matches!(
                     key.as_str(), "meetingid" | "meeting_room_id" | "mra_address"
@@ -572,18 +572,6 @@ mod validators {
                 );
             }
         }
-    }
-    /// `meeting/rooms/get_response_status/request.schema.json#/properties/mra_address`
-    #[inline]
-    pub(super) fn is_valid_3(v: &Value) -> bool {
-        if !is_valid_7(v) {
-            return false;
-        }
-        true
-    }
-    /// `meeting/rooms/get_response_status/request.schema.json#/properties/mra_address`
-    pub(super) fn validate_3<'v>(v: &'v Value, ctx: &mut Context<'v>) {
-        validate_7(v, ctx);
     }
     /// `meeting/rooms/get_response_status/request.schema.json#/oneOf/0`
     pub(super) fn is_valid_5(v: &Value) -> bool {

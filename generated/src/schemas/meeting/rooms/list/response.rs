@@ -567,8 +567,8 @@ pub fn validate_with(
     }
     context.finish()
 }
-/// One `is_valid_N` and one `validate_N` per schema node, named by the node's index and
-/// documented with its location.
+/// The functions that apply each schema node (`is_valid_N`, `validate_N`…), named by
+/// the node's index and documented with its location.
 #[allow(clippy::all, unused_variables, unused_mut, unused_imports, unreachable_code)]
 mod validators {
     use ::core::cmp::Ordering;
@@ -582,7 +582,7 @@ mod validators {
             return false;
         }
         if is_valid_2(v) {
-            if !is_valid_3(v) {
+            if !is_valid_7(v) {
                 return false;
             }
         } else {}
@@ -592,7 +592,7 @@ mod validators {
     pub(super) fn validate_0<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         validate_1(v, ctx);
         if is_valid_2(v) {
-            validate_3(v, ctx);
+            validate_7(v, ctx);
         } else {}
     }
     /// Undescribed members at `meeting/rooms/list/response.schema.json#`.
@@ -633,7 +633,7 @@ mod validators {
                 match key.as_str() {
                     "errcode" => {
                         seen |= 1u64;
-                        if !is_valid_4(x) {
+                        if !is_valid_8(x) {
                             return false;
                         }
                         if seen == 3u64 {
@@ -689,7 +689,7 @@ mod validators {
             if found[1usize].is_none() {
                 ctx.missing("errmsg", "common.json#/$defs/ErrorEnvelope/required");
             }
-            ctx.member_found(found[0usize], validate_4);
+            ctx.member_found(found[0usize], validate_8);
             ctx.member_found(found[1usize], validate_5);
         }
     }
@@ -719,30 +719,6 @@ mod validators {
             }
         }
         true
-    }
-    /// `meeting/rooms/list/response.schema.json#/then`
-    #[inline]
-    pub(super) fn is_valid_3(v: &Value) -> bool {
-        if !is_valid_7(v) {
-            return false;
-        }
-        true
-    }
-    /// `meeting/rooms/list/response.schema.json#/then`
-    pub(super) fn validate_3<'v>(v: &'v Value, ctx: &mut Context<'v>) {
-        validate_7(v, ctx);
-    }
-    /// `common.json#/$defs/ErrorEnvelope/properties/errcode`
-    #[inline]
-    pub(super) fn is_valid_4(v: &Value) -> bool {
-        if !is_valid_8(v) {
-            return false;
-        }
-        true
-    }
-    /// `common.json#/$defs/ErrorEnvelope/properties/errcode`
-    pub(super) fn validate_4<'v>(v: &'v Value, ctx: &mut Context<'v>) {
-        validate_8(v, ctx);
     }
     /// `common.json#/$defs/ErrorEnvelope/properties/errmsg`
     pub(super) fn validate_5<'v>(v: &'v Value, ctx: &mut Context<'v>) {
@@ -797,7 +773,7 @@ mod validators {
                     }
                     "has_more" => {
                         seen |= 4u64;
-                        if !is_valid_11(x) {
+                        if !is_valid_15(x) {
                             return false;
                         }
                         if seen == 31u64 {
@@ -806,7 +782,7 @@ mod validators {
                     }
                     "next_cursor" => {
                         seen |= 8u64;
-                        if !is_valid_12(x) {
+                        if !is_valid_16(x) {
                             return false;
                         }
                         if seen == 31u64 {
@@ -888,8 +864,8 @@ mod validators {
             }
             ctx.member_found(found[0usize], validate_9);
             ctx.member_found(found[1usize], validate_10);
-            ctx.member_found(found[2usize], validate_11);
-            ctx.member_found(found[3usize], validate_12);
+            ctx.member_found(found[2usize], validate_15);
+            ctx.member_found(found[3usize], validate_16);
             ctx.member_found(found[4usize], validate_13);
         }
         validate_14(v, ctx);
@@ -977,30 +953,6 @@ mod validators {
             );
         }
     }
-    /// `meeting/rooms/list/response.schema.json#/$defs/RoomPage/properties/has_more`
-    #[inline]
-    pub(super) fn is_valid_11(v: &Value) -> bool {
-        if !is_valid_15(v) {
-            return false;
-        }
-        true
-    }
-    /// `meeting/rooms/list/response.schema.json#/$defs/RoomPage/properties/has_more`
-    pub(super) fn validate_11<'v>(v: &'v Value, ctx: &mut Context<'v>) {
-        validate_15(v, ctx);
-    }
-    /// `meeting/rooms/list/response.schema.json#/$defs/RoomPage/properties/next_cursor`
-    #[inline]
-    pub(super) fn is_valid_12(v: &Value) -> bool {
-        if !is_valid_16(v) {
-            return false;
-        }
-        true
-    }
-    /// `meeting/rooms/list/response.schema.json#/$defs/RoomPage/properties/next_cursor`
-    pub(super) fn validate_12<'v>(v: &'v Value, ctx: &mut Context<'v>) {
-        validate_16(v, ctx);
-    }
     /// `meeting/rooms/list/response.schema.json#/$defs/RoomPage/properties/meeting_room_list`
     #[inline]
     pub(super) fn is_valid_13(v: &Value) -> bool {
@@ -1009,7 +961,7 @@ mod validators {
         }
         if let Value::Array(arr) = v {
             for (i, x) in arr.iter().enumerate() {
-                if !is_valid_17(x) {
+                if !is_valid_20(x) {
                     return false;
                 }
             }
@@ -1029,7 +981,7 @@ mod validators {
         if let Value::Array(arr) = v {
             for (i, x) in arr.iter().enumerate() {
                 ctx.push(Segment::Index(i));
-                validate_17(x, ctx);
+                validate_20(x, ctx);
                 if ctx.options().tolerances {
                     tolerate_17(x, ctx);
                 }
@@ -1103,18 +1055,6 @@ mod validators {
         if !matches!(v, Value::String(_)) {
             ctx.error_found("type", "common.json#/$defs/NextCursor/type", "a string", v);
         }
-    }
-    /// `meeting/rooms/list/response.schema.json#/$defs/RoomPage/properties/meeting_room_list/items`
-    #[inline]
-    pub(super) fn is_valid_17(v: &Value) -> bool {
-        if !is_valid_20(v) {
-            return false;
-        }
-        true
-    }
-    /// `meeting/rooms/list/response.schema.json#/$defs/RoomPage/properties/meeting_room_list/items`
-    pub(super) fn validate_17<'v>(v: &'v Value, ctx: &mut Context<'v>) {
-        validate_20(v, ctx);
     }
     /// Undescribed members at `meeting/rooms/list/response.schema.json#/$defs/RoomPage/properties/meeting_room_list/items`.
     #[cold]
@@ -1230,7 +1170,7 @@ mod validators {
                     }
                     "account_type" => {
                         seen |= 8u64;
-                        if !is_valid_25(x) {
+                        if !is_valid_31(x) {
                             return false;
                         }
                         if seen == 511u64 {
@@ -1248,7 +1188,7 @@ mod validators {
                     }
                     "participant_number" => {
                         seen |= 32u64;
-                        if !is_valid_27(x) {
+                        if !is_valid_32(x) {
                             return false;
                         }
                         if seen == 511u64 {
@@ -1257,7 +1197,7 @@ mod validators {
                     }
                     "meeting_room_status" => {
                         seen |= 64u64;
-                        if !is_valid_28(x) {
+                        if !is_valid_33(x) {
                             return false;
                         }
                         if seen == 511u64 {
@@ -1266,7 +1206,7 @@ mod validators {
                     }
                     "scheduled_status" => {
                         seen |= 128u64;
-                        if !is_valid_29(x) {
+                        if !is_valid_34(x) {
                             return false;
                         }
                         if seen == 511u64 {
@@ -1380,11 +1320,11 @@ mod validators {
             ctx.member_found(found[0usize], validate_22);
             ctx.member_found(found[1usize], validate_23);
             ctx.member_found(found[2usize], validate_24);
-            ctx.member_found(found[3usize], validate_25);
+            ctx.member_found(found[3usize], validate_31);
             ctx.member_found(found[4usize], validate_26);
-            ctx.member_found(found[5usize], validate_27);
-            ctx.member_found(found[6usize], validate_28);
-            ctx.member_found(found[7usize], validate_29);
+            ctx.member_found(found[5usize], validate_32);
+            ctx.member_found(found[6usize], validate_33);
+            ctx.member_found(found[7usize], validate_34);
             ctx.member_found(found[8usize], validate_30);
         }
     }
@@ -1429,18 +1369,6 @@ mod validators {
             );
         }
     }
-    /// `meeting/rooms/list/response.schema.json#/$defs/MeetingRoom/properties/account_type`
-    #[inline]
-    pub(super) fn is_valid_25(v: &Value) -> bool {
-        if !is_valid_31(v) {
-            return false;
-        }
-        true
-    }
-    /// `meeting/rooms/list/response.schema.json#/$defs/MeetingRoom/properties/account_type`
-    pub(super) fn validate_25<'v>(v: &'v Value, ctx: &mut Context<'v>) {
-        validate_31(v, ctx);
-    }
     /// `meeting/rooms/list/response.schema.json#/$defs/MeetingRoom/properties/active_code`
     pub(super) fn validate_26<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         if !matches!(v, Value::String(_)) {
@@ -1451,42 +1379,6 @@ mod validators {
                 v,
             );
         }
-    }
-    /// `meeting/rooms/list/response.schema.json#/$defs/MeetingRoom/properties/participant_number`
-    #[inline]
-    pub(super) fn is_valid_27(v: &Value) -> bool {
-        if !is_valid_32(v) {
-            return false;
-        }
-        true
-    }
-    /// `meeting/rooms/list/response.schema.json#/$defs/MeetingRoom/properties/participant_number`
-    pub(super) fn validate_27<'v>(v: &'v Value, ctx: &mut Context<'v>) {
-        validate_32(v, ctx);
-    }
-    /// `meeting/rooms/list/response.schema.json#/$defs/MeetingRoom/properties/meeting_room_status`
-    #[inline]
-    pub(super) fn is_valid_28(v: &Value) -> bool {
-        if !is_valid_33(v) {
-            return false;
-        }
-        true
-    }
-    /// `meeting/rooms/list/response.schema.json#/$defs/MeetingRoom/properties/meeting_room_status`
-    pub(super) fn validate_28<'v>(v: &'v Value, ctx: &mut Context<'v>) {
-        validate_33(v, ctx);
-    }
-    /// `meeting/rooms/list/response.schema.json#/$defs/MeetingRoom/properties/scheduled_status`
-    #[inline]
-    pub(super) fn is_valid_29(v: &Value) -> bool {
-        if !is_valid_34(v) {
-            return false;
-        }
-        true
-    }
-    /// `meeting/rooms/list/response.schema.json#/$defs/MeetingRoom/properties/scheduled_status`
-    pub(super) fn validate_29<'v>(v: &'v Value, ctx: &mut Context<'v>) {
-        validate_34(v, ctx);
     }
     /// `meeting/rooms/list/response.schema.json#/$defs/MeetingRoom/properties/is_allow_call`
     pub(super) fn validate_30<'v>(v: &'v Value, ctx: &mut Context<'v>) {

@@ -393,8 +393,8 @@ pub fn validate_with(
     }
     context.finish()
 }
-/// One `is_valid_N` and one `validate_N` per schema node, named by the node's index and
-/// documented with its location.
+/// The functions that apply each schema node (`is_valid_N`, `validate_N`…), named by
+/// the node's index and documented with its location.
 #[allow(clippy::all, unused_variables, unused_mut, unused_imports, unreachable_code)]
 mod validators {
     use ::core::cmp::Ordering;
@@ -408,7 +408,7 @@ mod validators {
             return false;
         }
         if is_valid_2(v) {
-            if !is_valid_3(v) {
+            if !is_valid_7(v) {
                 return false;
             }
         } else {}
@@ -418,7 +418,7 @@ mod validators {
     pub(super) fn validate_0<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         validate_1(v, ctx);
         if is_valid_2(v) {
-            validate_3(v, ctx);
+            validate_7(v, ctx);
         } else {}
     }
     /// Undescribed members at `meeting/rooms/list_controllers/response.schema.json#`.
@@ -459,7 +459,7 @@ mod validators {
                 match key.as_str() {
                     "errcode" => {
                         seen |= 1u64;
-                        if !is_valid_4(x) {
+                        if !is_valid_8(x) {
                             return false;
                         }
                         if seen == 3u64 {
@@ -515,7 +515,7 @@ mod validators {
             if found[1usize].is_none() {
                 ctx.missing("errmsg", "common.json#/$defs/ErrorEnvelope/required");
             }
-            ctx.member_found(found[0usize], validate_4);
+            ctx.member_found(found[0usize], validate_8);
             ctx.member_found(found[1usize], validate_5);
         }
     }
@@ -545,30 +545,6 @@ mod validators {
             }
         }
         true
-    }
-    /// `meeting/rooms/list_controllers/response.schema.json#/then`
-    #[inline]
-    pub(super) fn is_valid_3(v: &Value) -> bool {
-        if !is_valid_7(v) {
-            return false;
-        }
-        true
-    }
-    /// `meeting/rooms/list_controllers/response.schema.json#/then`
-    pub(super) fn validate_3<'v>(v: &'v Value, ctx: &mut Context<'v>) {
-        validate_7(v, ctx);
-    }
-    /// `common.json#/$defs/ErrorEnvelope/properties/errcode`
-    #[inline]
-    pub(super) fn is_valid_4(v: &Value) -> bool {
-        if !is_valid_8(v) {
-            return false;
-        }
-        true
-    }
-    /// `common.json#/$defs/ErrorEnvelope/properties/errcode`
-    pub(super) fn validate_4<'v>(v: &'v Value, ctx: &mut Context<'v>) {
-        validate_8(v, ctx);
     }
     /// `common.json#/$defs/ErrorEnvelope/properties/errmsg`
     pub(super) fn validate_5<'v>(v: &'v Value, ctx: &mut Context<'v>) {
@@ -623,7 +599,7 @@ mod validators {
                     }
                     "has_more" => {
                         seen |= 4u64;
-                        if !is_valid_11(x) {
+                        if !is_valid_15(x) {
                             return false;
                         }
                         if seen == 31u64 {
@@ -632,7 +608,7 @@ mod validators {
                     }
                     "next_cursor" => {
                         seen |= 8u64;
-                        if !is_valid_12(x) {
+                        if !is_valid_16(x) {
                             return false;
                         }
                         if seen == 31u64 {
@@ -714,8 +690,8 @@ mod validators {
             }
             ctx.member_found(found[0usize], validate_9);
             ctx.member_found(found[1usize], validate_10);
-            ctx.member_found(found[2usize], validate_11);
-            ctx.member_found(found[3usize], validate_12);
+            ctx.member_found(found[2usize], validate_15);
+            ctx.member_found(found[3usize], validate_16);
             ctx.member_found(found[4usize], validate_13);
         }
         validate_14(v, ctx);
@@ -803,30 +779,6 @@ mod validators {
             );
         }
     }
-    /// `meeting/rooms/list_controllers/response.schema.json#/$defs/ControllerPage/properties/has_more`
-    #[inline]
-    pub(super) fn is_valid_11(v: &Value) -> bool {
-        if !is_valid_15(v) {
-            return false;
-        }
-        true
-    }
-    /// `meeting/rooms/list_controllers/response.schema.json#/$defs/ControllerPage/properties/has_more`
-    pub(super) fn validate_11<'v>(v: &'v Value, ctx: &mut Context<'v>) {
-        validate_15(v, ctx);
-    }
-    /// `meeting/rooms/list_controllers/response.schema.json#/$defs/ControllerPage/properties/next_cursor`
-    #[inline]
-    pub(super) fn is_valid_12(v: &Value) -> bool {
-        if !is_valid_16(v) {
-            return false;
-        }
-        true
-    }
-    /// `meeting/rooms/list_controllers/response.schema.json#/$defs/ControllerPage/properties/next_cursor`
-    pub(super) fn validate_12<'v>(v: &'v Value, ctx: &mut Context<'v>) {
-        validate_16(v, ctx);
-    }
     /// `meeting/rooms/list_controllers/response.schema.json#/$defs/ControllerPage/properties/controller_info_list`
     #[inline]
     pub(super) fn is_valid_13(v: &Value) -> bool {
@@ -835,7 +787,7 @@ mod validators {
         }
         if let Value::Array(arr) = v {
             for (i, x) in arr.iter().enumerate() {
-                if !is_valid_17(x) {
+                if !is_valid_20(x) {
                     return false;
                 }
             }
@@ -855,7 +807,7 @@ mod validators {
         if let Value::Array(arr) = v {
             for (i, x) in arr.iter().enumerate() {
                 ctx.push(Segment::Index(i));
-                validate_17(x, ctx);
+                validate_20(x, ctx);
                 if ctx.options().tolerances {
                     tolerate_17(x, ctx);
                 }
@@ -929,18 +881,6 @@ mod validators {
         if !matches!(v, Value::String(_)) {
             ctx.error_found("type", "common.json#/$defs/NextCursor/type", "a string", v);
         }
-    }
-    /// `meeting/rooms/list_controllers/response.schema.json#/$defs/ControllerPage/properties/controller_info_list/items`
-    #[inline]
-    pub(super) fn is_valid_17(v: &Value) -> bool {
-        if !is_valid_20(v) {
-            return false;
-        }
-        true
-    }
-    /// `meeting/rooms/list_controllers/response.schema.json#/$defs/ControllerPage/properties/controller_info_list/items`
-    pub(super) fn validate_17<'v>(v: &'v Value, ctx: &mut Context<'v>) {
-        validate_20(v, ctx);
     }
     /// Undescribed members at `meeting/rooms/list_controllers/response.schema.json#/$defs/ControllerPage/properties/controller_info_list/items`.
     #[cold]

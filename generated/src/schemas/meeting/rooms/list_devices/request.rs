@@ -192,8 +192,8 @@ pub fn validate_with(
     }
     context.finish()
 }
-/// One `is_valid_N` and one `validate_N` per schema node, named by the node's index and
-/// documented with its location.
+/// The functions that apply each schema node (`is_valid_N`, `validate_N`…), named by
+/// the node's index and documented with its location.
 #[allow(clippy::all, unused_variables, unused_mut, unused_imports, unreachable_code)]
 mod validators {
     use ::core::cmp::Ordering;
@@ -215,7 +215,7 @@ mod validators {
                         true
                     }
                     "cursor" => {
-                        if !is_valid_2(x) {
+                        if !is_valid_5(x) {
                             return false;
                         }
                         true
@@ -262,7 +262,7 @@ mod validators {
                 }
             }
             ctx.member_found(found[0usize], validate_1);
-            ctx.member_found(found[1usize], validate_2);
+            ctx.member_found(found[1usize], validate_5);
             ctx.member_found(found[2usize], validate_3);
             for (key, x) in obj {
                 let mut described = matches!(
@@ -314,18 +314,6 @@ mod validators {
                 );
             }
         }
-    }
-    /// `meeting/rooms/list_devices/request.schema.json#/properties/cursor`
-    #[inline]
-    pub(super) fn is_valid_2(v: &Value) -> bool {
-        if !is_valid_5(v) {
-            return false;
-        }
-        true
-    }
-    /// `meeting/rooms/list_devices/request.schema.json#/properties/cursor`
-    pub(super) fn validate_2<'v>(v: &'v Value, ctx: &mut Context<'v>) {
-        validate_5(v, ctx);
     }
     /// `meeting/rooms/list_devices/request.schema.json#/properties/limit`
     #[inline]

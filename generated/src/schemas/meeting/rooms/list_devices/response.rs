@@ -424,8 +424,8 @@ pub fn validate_with(
     }
     context.finish()
 }
-/// One `is_valid_N` and one `validate_N` per schema node, named by the node's index and
-/// documented with its location.
+/// The functions that apply each schema node (`is_valid_N`, `validate_N`…), named by
+/// the node's index and documented with its location.
 #[allow(clippy::all, unused_variables, unused_mut, unused_imports, unreachable_code)]
 mod validators {
     use ::core::cmp::Ordering;
@@ -439,7 +439,7 @@ mod validators {
             return false;
         }
         if is_valid_2(v) {
-            if !is_valid_3(v) {
+            if !is_valid_7(v) {
                 return false;
             }
         } else {}
@@ -449,7 +449,7 @@ mod validators {
     pub(super) fn validate_0<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         validate_1(v, ctx);
         if is_valid_2(v) {
-            validate_3(v, ctx);
+            validate_7(v, ctx);
         } else {}
     }
     /// Undescribed members at `meeting/rooms/list_devices/response.schema.json#`.
@@ -490,7 +490,7 @@ mod validators {
                 match key.as_str() {
                     "errcode" => {
                         seen |= 1u64;
-                        if !is_valid_4(x) {
+                        if !is_valid_8(x) {
                             return false;
                         }
                         if seen == 3u64 {
@@ -546,7 +546,7 @@ mod validators {
             if found[1usize].is_none() {
                 ctx.missing("errmsg", "common.json#/$defs/ErrorEnvelope/required");
             }
-            ctx.member_found(found[0usize], validate_4);
+            ctx.member_found(found[0usize], validate_8);
             ctx.member_found(found[1usize], validate_5);
         }
     }
@@ -576,30 +576,6 @@ mod validators {
             }
         }
         true
-    }
-    /// `meeting/rooms/list_devices/response.schema.json#/then`
-    #[inline]
-    pub(super) fn is_valid_3(v: &Value) -> bool {
-        if !is_valid_7(v) {
-            return false;
-        }
-        true
-    }
-    /// `meeting/rooms/list_devices/response.schema.json#/then`
-    pub(super) fn validate_3<'v>(v: &'v Value, ctx: &mut Context<'v>) {
-        validate_7(v, ctx);
-    }
-    /// `common.json#/$defs/ErrorEnvelope/properties/errcode`
-    #[inline]
-    pub(super) fn is_valid_4(v: &Value) -> bool {
-        if !is_valid_8(v) {
-            return false;
-        }
-        true
-    }
-    /// `common.json#/$defs/ErrorEnvelope/properties/errcode`
-    pub(super) fn validate_4<'v>(v: &'v Value, ctx: &mut Context<'v>) {
-        validate_8(v, ctx);
     }
     /// `common.json#/$defs/ErrorEnvelope/properties/errmsg`
     pub(super) fn validate_5<'v>(v: &'v Value, ctx: &mut Context<'v>) {
@@ -654,7 +630,7 @@ mod validators {
                     }
                     "has_more" => {
                         seen |= 4u64;
-                        if !is_valid_11(x) {
+                        if !is_valid_15(x) {
                             return false;
                         }
                         if seen == 31u64 {
@@ -663,7 +639,7 @@ mod validators {
                     }
                     "next_cursor" => {
                         seen |= 8u64;
-                        if !is_valid_12(x) {
+                        if !is_valid_16(x) {
                             return false;
                         }
                         if seen == 31u64 {
@@ -745,8 +721,8 @@ mod validators {
             }
             ctx.member_found(found[0usize], validate_9);
             ctx.member_found(found[1usize], validate_10);
-            ctx.member_found(found[2usize], validate_11);
-            ctx.member_found(found[3usize], validate_12);
+            ctx.member_found(found[2usize], validate_15);
+            ctx.member_found(found[3usize], validate_16);
             ctx.member_found(found[4usize], validate_13);
         }
         validate_14(v, ctx);
@@ -834,30 +810,6 @@ mod validators {
             );
         }
     }
-    /// `meeting/rooms/list_devices/response.schema.json#/$defs/DevicePage/properties/has_more`
-    #[inline]
-    pub(super) fn is_valid_11(v: &Value) -> bool {
-        if !is_valid_15(v) {
-            return false;
-        }
-        true
-    }
-    /// `meeting/rooms/list_devices/response.schema.json#/$defs/DevicePage/properties/has_more`
-    pub(super) fn validate_11<'v>(v: &'v Value, ctx: &mut Context<'v>) {
-        validate_15(v, ctx);
-    }
-    /// `meeting/rooms/list_devices/response.schema.json#/$defs/DevicePage/properties/next_cursor`
-    #[inline]
-    pub(super) fn is_valid_12(v: &Value) -> bool {
-        if !is_valid_16(v) {
-            return false;
-        }
-        true
-    }
-    /// `meeting/rooms/list_devices/response.schema.json#/$defs/DevicePage/properties/next_cursor`
-    pub(super) fn validate_12<'v>(v: &'v Value, ctx: &mut Context<'v>) {
-        validate_16(v, ctx);
-    }
     /// `meeting/rooms/list_devices/response.schema.json#/$defs/DevicePage/properties/device_info_list`
     #[inline]
     pub(super) fn is_valid_13(v: &Value) -> bool {
@@ -866,7 +818,7 @@ mod validators {
         }
         if let Value::Array(arr) = v {
             for (i, x) in arr.iter().enumerate() {
-                if !is_valid_17(x) {
+                if !is_valid_20(x) {
                     return false;
                 }
             }
@@ -886,7 +838,7 @@ mod validators {
         if let Value::Array(arr) = v {
             for (i, x) in arr.iter().enumerate() {
                 ctx.push(Segment::Index(i));
-                validate_17(x, ctx);
+                validate_20(x, ctx);
                 if ctx.options().tolerances {
                     tolerate_17(x, ctx);
                 }
@@ -960,18 +912,6 @@ mod validators {
         if !matches!(v, Value::String(_)) {
             ctx.error_found("type", "common.json#/$defs/NextCursor/type", "a string", v);
         }
-    }
-    /// `meeting/rooms/list_devices/response.schema.json#/$defs/DevicePage/properties/device_info_list/items`
-    #[inline]
-    pub(super) fn is_valid_17(v: &Value) -> bool {
-        if !is_valid_20(v) {
-            return false;
-        }
-        true
-    }
-    /// `meeting/rooms/list_devices/response.schema.json#/$defs/DevicePage/properties/device_info_list/items`
-    pub(super) fn validate_17<'v>(v: &'v Value, ctx: &mut Context<'v>) {
-        validate_20(v, ctx);
     }
     /// Undescribed members at `meeting/rooms/list_devices/response.schema.json#/$defs/DevicePage/properties/device_info_list/items`.
     #[cold]
@@ -1114,7 +1054,7 @@ mod validators {
                     }
                     "meeting_room_status" => {
                         seen |= 64u64;
-                        if !is_valid_28(x) {
+                        if !is_valid_30(x) {
                             return false;
                         }
                         if seen == 255u64 {
@@ -1123,7 +1063,7 @@ mod validators {
                     }
                     "device_monitor_info" => {
                         seen |= 128u64;
-                        if !is_valid_29(x) {
+                        if !is_valid_31(x) {
                             return false;
                         }
                         if seen == 255u64 {
@@ -1224,10 +1164,10 @@ mod validators {
             ctx.member_found(found[3usize], validate_25);
             ctx.member_found(found[4usize], validate_26);
             ctx.member_found(found[5usize], validate_27);
-            ctx.member_found(found[6usize], validate_28);
+            ctx.member_found(found[6usize], validate_30);
             if let Some((key, x)) = found[7usize] {
                 ctx.push(Segment::Key(key));
-                validate_29(x, ctx);
+                validate_31(x, ctx);
                 if ctx.options().tolerances {
                     tolerate_29(x, ctx);
                 }
@@ -1308,30 +1248,6 @@ mod validators {
                 v,
             );
         }
-    }
-    /// `meeting/rooms/list_devices/response.schema.json#/$defs/DeviceInfo/properties/meeting_room_status`
-    #[inline]
-    pub(super) fn is_valid_28(v: &Value) -> bool {
-        if !is_valid_30(v) {
-            return false;
-        }
-        true
-    }
-    /// `meeting/rooms/list_devices/response.schema.json#/$defs/DeviceInfo/properties/meeting_room_status`
-    pub(super) fn validate_28<'v>(v: &'v Value, ctx: &mut Context<'v>) {
-        validate_30(v, ctx);
-    }
-    /// `meeting/rooms/list_devices/response.schema.json#/$defs/DeviceInfo/properties/device_monitor_info`
-    #[inline]
-    pub(super) fn is_valid_29(v: &Value) -> bool {
-        if !is_valid_31(v) {
-            return false;
-        }
-        true
-    }
-    /// `meeting/rooms/list_devices/response.schema.json#/$defs/DeviceInfo/properties/device_monitor_info`
-    pub(super) fn validate_29<'v>(v: &'v Value, ctx: &mut Context<'v>) {
-        validate_31(v, ctx);
     }
     /// Undescribed members at `meeting/rooms/list_devices/response.schema.json#/$defs/DeviceInfo/properties/device_monitor_info`.
     #[cold]

@@ -355,8 +355,8 @@ pub fn validate_with(
     }
     context.finish()
 }
-/// One `is_valid_N` and one `validate_N` per schema node, named by the node's index and
-/// documented with its location.
+/// The functions that apply each schema node (`is_valid_N`, `validate_N`…), named by
+/// the node's index and documented with its location.
 #[allow(clippy::all, unused_variables, unused_mut, unused_imports, unreachable_code)]
 mod validators {
     use ::core::cmp::Ordering;
@@ -384,19 +384,19 @@ mod validators {
                         true
                     }
                     "start_time" => {
-                        if !is_valid_3(x) {
+                        if !is_valid_12(x) {
                             return false;
                         }
                         true
                     }
                     "end_time" => {
-                        if !is_valid_4(x) {
+                        if !is_valid_12(x) {
                             return false;
                         }
                         true
                     }
                     "cursor" => {
-                        if !is_valid_5(x) {
+                        if !is_valid_11(x) {
                             return false;
                         }
                         true
@@ -463,9 +463,9 @@ mod validators {
             }
             ctx.member_found(found[0usize], validate_1);
             ctx.member_found(found[1usize], validate_2);
-            ctx.member_found(found[2usize], validate_3);
-            ctx.member_found(found[3usize], validate_4);
-            ctx.member_found(found[4usize], validate_5);
+            ctx.member_found(found[2usize], validate_12);
+            ctx.member_found(found[3usize], validate_12);
+            ctx.member_found(found[4usize], validate_11);
             ctx.member_found(found[5usize], validate_6);
             for (key, x) in obj {
                 let mut described = matches!(
@@ -564,42 +564,6 @@ mod validators {
             }
         }
     }
-    /// `meeting/rooms/list_meetings/request.schema.json#/properties/start_time`
-    #[inline]
-    pub(super) fn is_valid_3(v: &Value) -> bool {
-        if !is_valid_10(v) {
-            return false;
-        }
-        true
-    }
-    /// `meeting/rooms/list_meetings/request.schema.json#/properties/start_time`
-    pub(super) fn validate_3<'v>(v: &'v Value, ctx: &mut Context<'v>) {
-        validate_10(v, ctx);
-    }
-    /// `meeting/rooms/list_meetings/request.schema.json#/properties/end_time`
-    #[inline]
-    pub(super) fn is_valid_4(v: &Value) -> bool {
-        if !is_valid_10(v) {
-            return false;
-        }
-        true
-    }
-    /// `meeting/rooms/list_meetings/request.schema.json#/properties/end_time`
-    pub(super) fn validate_4<'v>(v: &'v Value, ctx: &mut Context<'v>) {
-        validate_10(v, ctx);
-    }
-    /// `meeting/rooms/list_meetings/request.schema.json#/properties/cursor`
-    #[inline]
-    pub(super) fn is_valid_5(v: &Value) -> bool {
-        if !is_valid_11(v) {
-            return false;
-        }
-        true
-    }
-    /// `meeting/rooms/list_meetings/request.schema.json#/properties/cursor`
-    pub(super) fn validate_5<'v>(v: &'v Value, ctx: &mut Context<'v>) {
-        validate_11(v, ctx);
-    }
     /// `meeting/rooms/list_meetings/request.schema.json#/properties/limit`
     #[inline]
     pub(super) fn is_valid_6(v: &Value) -> bool {
@@ -692,18 +656,6 @@ mod validators {
             }
         }
         true
-    }
-    /// `common.json#/$defs/UnixSeconds`
-    #[inline]
-    pub(super) fn is_valid_10(v: &Value) -> bool {
-        if !is_valid_12(v) {
-            return false;
-        }
-        true
-    }
-    /// `common.json#/$defs/UnixSeconds`
-    pub(super) fn validate_10<'v>(v: &'v Value, ctx: &mut Context<'v>) {
-        validate_12(v, ctx);
     }
     /// `common.json#/$defs/Cursor`
     #[inline]

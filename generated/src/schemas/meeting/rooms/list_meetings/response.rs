@@ -481,8 +481,8 @@ pub fn validate_with(
     }
     context.finish()
 }
-/// One `is_valid_N` and one `validate_N` per schema node, named by the node's index and
-/// documented with its location.
+/// The functions that apply each schema node (`is_valid_N`, `validate_N`…), named by
+/// the node's index and documented with its location.
 #[allow(clippy::all, unused_variables, unused_mut, unused_imports, unreachable_code)]
 mod validators {
     use ::core::cmp::Ordering;
@@ -496,7 +496,7 @@ mod validators {
             return false;
         }
         if is_valid_2(v) {
-            if !is_valid_3(v) {
+            if !is_valid_7(v) {
                 return false;
             }
         } else {}
@@ -506,7 +506,7 @@ mod validators {
     pub(super) fn validate_0<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         validate_1(v, ctx);
         if is_valid_2(v) {
-            validate_3(v, ctx);
+            validate_7(v, ctx);
         } else {}
     }
     /// Undescribed members at `meeting/rooms/list_meetings/response.schema.json#`.
@@ -547,7 +547,7 @@ mod validators {
                 match key.as_str() {
                     "errcode" => {
                         seen |= 1u64;
-                        if !is_valid_4(x) {
+                        if !is_valid_8(x) {
                             return false;
                         }
                         if seen == 3u64 {
@@ -603,7 +603,7 @@ mod validators {
             if found[1usize].is_none() {
                 ctx.missing("errmsg", "common.json#/$defs/ErrorEnvelope/required");
             }
-            ctx.member_found(found[0usize], validate_4);
+            ctx.member_found(found[0usize], validate_8);
             ctx.member_found(found[1usize], validate_5);
         }
     }
@@ -633,30 +633,6 @@ mod validators {
             }
         }
         true
-    }
-    /// `meeting/rooms/list_meetings/response.schema.json#/then`
-    #[inline]
-    pub(super) fn is_valid_3(v: &Value) -> bool {
-        if !is_valid_7(v) {
-            return false;
-        }
-        true
-    }
-    /// `meeting/rooms/list_meetings/response.schema.json#/then`
-    pub(super) fn validate_3<'v>(v: &'v Value, ctx: &mut Context<'v>) {
-        validate_7(v, ctx);
-    }
-    /// `common.json#/$defs/ErrorEnvelope/properties/errcode`
-    #[inline]
-    pub(super) fn is_valid_4(v: &Value) -> bool {
-        if !is_valid_8(v) {
-            return false;
-        }
-        true
-    }
-    /// `common.json#/$defs/ErrorEnvelope/properties/errcode`
-    pub(super) fn validate_4<'v>(v: &'v Value, ctx: &mut Context<'v>) {
-        validate_8(v, ctx);
     }
     /// `common.json#/$defs/ErrorEnvelope/properties/errmsg`
     pub(super) fn validate_5<'v>(v: &'v Value, ctx: &mut Context<'v>) {
@@ -711,7 +687,7 @@ mod validators {
                     }
                     "has_more" => {
                         seen |= 4u64;
-                        if !is_valid_11(x) {
+                        if !is_valid_15(x) {
                             return false;
                         }
                         if seen == 31u64 {
@@ -720,7 +696,7 @@ mod validators {
                     }
                     "next_cursor" => {
                         seen |= 8u64;
-                        if !is_valid_12(x) {
+                        if !is_valid_16(x) {
                             return false;
                         }
                         if seen == 31u64 {
@@ -802,8 +778,8 @@ mod validators {
             }
             ctx.member_found(found[0usize], validate_9);
             ctx.member_found(found[1usize], validate_10);
-            ctx.member_found(found[2usize], validate_11);
-            ctx.member_found(found[3usize], validate_12);
+            ctx.member_found(found[2usize], validate_15);
+            ctx.member_found(found[3usize], validate_16);
             ctx.member_found(found[4usize], validate_13);
         }
         validate_14(v, ctx);
@@ -891,30 +867,6 @@ mod validators {
             );
         }
     }
-    /// `meeting/rooms/list_meetings/response.schema.json#/$defs/MeetingPage/properties/has_more`
-    #[inline]
-    pub(super) fn is_valid_11(v: &Value) -> bool {
-        if !is_valid_15(v) {
-            return false;
-        }
-        true
-    }
-    /// `meeting/rooms/list_meetings/response.schema.json#/$defs/MeetingPage/properties/has_more`
-    pub(super) fn validate_11<'v>(v: &'v Value, ctx: &mut Context<'v>) {
-        validate_15(v, ctx);
-    }
-    /// `meeting/rooms/list_meetings/response.schema.json#/$defs/MeetingPage/properties/next_cursor`
-    #[inline]
-    pub(super) fn is_valid_12(v: &Value) -> bool {
-        if !is_valid_16(v) {
-            return false;
-        }
-        true
-    }
-    /// `meeting/rooms/list_meetings/response.schema.json#/$defs/MeetingPage/properties/next_cursor`
-    pub(super) fn validate_12<'v>(v: &'v Value, ctx: &mut Context<'v>) {
-        validate_16(v, ctx);
-    }
     /// `meeting/rooms/list_meetings/response.schema.json#/$defs/MeetingPage/properties/meeting_info_list`
     #[inline]
     pub(super) fn is_valid_13(v: &Value) -> bool {
@@ -923,7 +875,7 @@ mod validators {
         }
         if let Value::Array(arr) = v {
             for (i, x) in arr.iter().enumerate() {
-                if !is_valid_17(x) {
+                if !is_valid_20(x) {
                     return false;
                 }
             }
@@ -943,7 +895,7 @@ mod validators {
         if let Value::Array(arr) = v {
             for (i, x) in arr.iter().enumerate() {
                 ctx.push(Segment::Index(i));
-                validate_17(x, ctx);
+                validate_20(x, ctx);
                 if ctx.options().tolerances {
                     tolerate_17(x, ctx);
                 }
@@ -1017,18 +969,6 @@ mod validators {
         if !matches!(v, Value::String(_)) {
             ctx.error_found("type", "common.json#/$defs/NextCursor/type", "a string", v);
         }
-    }
-    /// `meeting/rooms/list_meetings/response.schema.json#/$defs/MeetingPage/properties/meeting_info_list/items`
-    #[inline]
-    pub(super) fn is_valid_17(v: &Value) -> bool {
-        if !is_valid_20(v) {
-            return false;
-        }
-        true
-    }
-    /// `meeting/rooms/list_meetings/response.schema.json#/$defs/MeetingPage/properties/meeting_info_list/items`
-    pub(super) fn validate_17<'v>(v: &'v Value, ctx: &mut Context<'v>) {
-        validate_20(v, ctx);
     }
     /// Undescribed members at `meeting/rooms/list_meetings/response.schema.json#/$defs/MeetingPage/properties/meeting_info_list/items`.
     #[cold]
@@ -1161,7 +1101,7 @@ mod validators {
                     }
                     "start_time" => {
                         seen |= 32u64;
-                        if !is_valid_27(x) {
+                        if !is_valid_43(x) {
                             return false;
                         }
                         if seen == 127u64 {
@@ -1170,7 +1110,7 @@ mod validators {
                     }
                     "end_time" => {
                         seen |= 64u64;
-                        if !is_valid_28(x) {
+                        if !is_valid_43(x) {
                             return false;
                         }
                         if seen == 127u64 {
@@ -1263,8 +1203,8 @@ mod validators {
             ctx.member_found(found[2usize], validate_24);
             ctx.member_found(found[3usize], validate_25);
             ctx.member_found(found[4usize], validate_26);
-            ctx.member_found(found[5usize], validate_27);
-            ctx.member_found(found[6usize], validate_28);
+            ctx.member_found(found[5usize], validate_43);
+            ctx.member_found(found[6usize], validate_43);
         }
     }
     /// `common.json#/$defs/Paginated/if/properties/has_more`
@@ -1412,30 +1352,6 @@ mod validators {
             );
         }
     }
-    /// `meeting/rooms/list_meetings/response.schema.json#/$defs/MeetingInfo/properties/start_time`
-    #[inline]
-    pub(super) fn is_valid_27(v: &Value) -> bool {
-        if !is_valid_42(v) {
-            return false;
-        }
-        true
-    }
-    /// `meeting/rooms/list_meetings/response.schema.json#/$defs/MeetingInfo/properties/start_time`
-    pub(super) fn validate_27<'v>(v: &'v Value, ctx: &mut Context<'v>) {
-        validate_42(v, ctx);
-    }
-    /// `meeting/rooms/list_meetings/response.schema.json#/$defs/MeetingInfo/properties/end_time`
-    #[inline]
-    pub(super) fn is_valid_28(v: &Value) -> bool {
-        if !is_valid_42(v) {
-            return false;
-        }
-        true
-    }
-    /// `meeting/rooms/list_meetings/response.schema.json#/$defs/MeetingInfo/properties/end_time`
-    pub(super) fn validate_28<'v>(v: &'v Value, ctx: &mut Context<'v>) {
-        validate_42(v, ctx);
-    }
     /// `meeting/rooms/list_meetings/response.schema.json#/$defs/MeetingInfo/properties/status/oneOf/0`
     #[inline]
     pub(super) fn is_valid_29(v: &Value) -> bool {
@@ -1551,18 +1467,6 @@ mod validators {
             return false;
         }
         true
-    }
-    /// `common.json#/$defs/UnixSeconds`
-    #[inline]
-    pub(super) fn is_valid_42(v: &Value) -> bool {
-        if !is_valid_43(v) {
-            return false;
-        }
-        true
-    }
-    /// `common.json#/$defs/UnixSeconds`
-    pub(super) fn validate_42<'v>(v: &'v Value, ctx: &mut Context<'v>) {
-        validate_43(v, ctx);
     }
     /// `common.json#/$defs/Uint32`
     #[inline]
