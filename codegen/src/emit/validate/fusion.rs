@@ -7,6 +7,8 @@
 //! matched once, and the arm applies what every subschema says of that member. Failures of the
 //! unconditional subschemas (`$ref`, `allOf`) return at once; those of `if`, `then` and `else`
 //! set a flag, decided at the end (or as soon as the condition's outcome is known).
+//!
+//! The plan makes a node's fusion once ([`Fusion::of`]); [`Fusion::emit`] prints it.
 
 use std::collections::{BTreeMap, BTreeSet};
 
