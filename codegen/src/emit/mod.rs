@@ -283,6 +283,7 @@ fn schema_module(
             &type_name,
             &options.schemars,
             root.endpoint.is_some(),
+            options.validators,
         );
         out.extend(items);
         if let Some(outcome) = &root_type_info.outcome {

@@ -13,6 +13,7 @@ impl<'m> TypeCx<'m> {
         variants: &[(String, i128, Vec<String>)],
     ) -> TokenStream {
         let derives = self.derives(index, false);
+        let satisfies = self.satisfies_method(index);
         let int = repr.tokens();
         let idents: Vec<Ident> = variants.iter().map(|v| ident(&v.0)).collect();
         let docs: Vec<TokenStream> = variants.iter().map(|v| doc_attrs(&v.2)).collect();
@@ -38,6 +39,8 @@ impl<'m> TypeCx<'m> {
                 }
 
                 impl #name {
+                #satisfies
+                    #satisfies
                     /// The value on the wire.
                     pub const fn value(self) -> #int {
                         match self {
@@ -97,6 +100,7 @@ impl<'m> TypeCx<'m> {
             }
 
             impl #name {
+                #satisfies
                 /// The value on the wire.
                 pub const fn value(self) -> #int {
                     match self {
@@ -154,6 +158,7 @@ impl<'m> TypeCx<'m> {
         variants: &[(String, String, Vec<String>)],
     ) -> TokenStream {
         let derives = self.derives(index, false);
+        let satisfies = self.satisfies_method(index);
         let idents: Vec<Ident> = variants.iter().map(|v| ident(&v.0)).collect();
         let docs: Vec<TokenStream> = variants.iter().map(|v| doc_attrs(&v.2)).collect();
         let values: Vec<&String> = variants.iter().map(|v| &v.1).collect();
@@ -170,6 +175,8 @@ impl<'m> TypeCx<'m> {
                 }
 
                 impl #name {
+                #satisfies
+                    #satisfies
                     /// The value on the wire.
                     pub fn as_str(&self) -> &str {
                         match self {
@@ -223,6 +230,7 @@ impl<'m> TypeCx<'m> {
             }
 
             impl #name {
+                #satisfies
                 /// The value on the wire.
                 pub fn as_str(&self) -> &str {
                     match self {

@@ -208,6 +208,7 @@ pub fn emit(
     root_name: &str,
     schemars: &Schemars,
     checked: bool,
+    with_checks: bool,
 ) -> (TokenStream, RootType) {
     let mut cx = TypeCx {
         checked,
@@ -218,6 +219,7 @@ pub fn emit(
         schemars,
         trait_table: Vec::new(),
         branch_nodes: BTreeMap::new(),
+        satisfies: Vec::new(),
     };
     // Names of `$defs` win over names derived from members, whatever order they are met in.
     for node in &model.nodes {
@@ -232,23 +234,33 @@ pub fn emit(
     let root_ty = cx.ty(root, Some(root_name));
     let defs = std::mem::take(&mut cx.defs);
     cx.trait_table = TypeCx::trait_table(&defs);
-    let checks = cx.schema_checks(&defs);
+    // `decode_validated` calls the root's check, which calls those of the types it holds:
+    // only those are printed, each in its type's one inherent `impl`.
+    let checks = if with_checks {
+        cx.schema_checks(&defs)
+    } else {
+        vec![None; defs.len()]
+    };
+    let reached = match root_ty {
+        Ty::Named(i) if checks[i].is_some() => reached_checks(i, &defs),
+        _ => BTreeSet::new(),
+    };
+    cx.satisfies = checks
+        .iter()
+        .enumerate()
+        .map(|(i, check)| check.as_ref().filter(|_| reached.contains(&i)).cloned())
+        .collect();
     let items = defs.iter().enumerate().map(|(i, def)| {
         let def_tokens = cx.def_tokens(def, &defs);
-        let check = checks[i].as_ref().map(|body| {
-            let name = ident(&def.name);
-            quote! {
-                impl #name {
-                    /// Whether this decoded value satisfies the schema: the checks its type
-                    /// does not make itself (see `decode_validated`).
-                    #[allow(dead_code)] // Not every type's check is reached from the root's.
-                    fn satisfies_schema(&self) -> bool {
-                        #body
-                    }
-                }
-            }
-        });
-        quote! { #def_tokens #check }
+        // Alternatives have no inherent `impl` of their own to hold the check.
+        let own_impl = matches!(def.body, DefBody::Alternatives { .. })
+            .then(|| cx.satisfies_method(i))
+            .flatten()
+            .map(|method| {
+                let name = ident(&def.name);
+                quote! { impl #name { #method } }
+            });
+        quote! { #def_tokens #own_impl }
     });
     let items = quote! { #(#items)* };
     let discriminated =
@@ -330,6 +342,55 @@ struct TypeCx<'m> {
     /// The branch nodes of enum types: `Alternatives` in variant order, `Discriminated` as
     /// [then, otherwise].
     branch_nodes: BTreeMap<usize, Vec<NodeId>>,
+    /// The body of each def's `satisfies_schema`, where it is printed (see `checks.rs`).
+    satisfies: Vec<Option<TokenStream>>,
+}
+
+impl TypeCx<'_> {
+    /// The `satisfies_schema` method of def `index`, for its inherent `impl`, if it has one.
+    fn satisfies_method(&self, index: usize) -> Option<TokenStream> {
+        let body = self.satisfies.get(index)?.as_ref()?;
+        Some(quote! {
+            /// Whether this decoded value satisfies the schema: the checks its type does not
+            /// make itself (see `decode_validated`).
+            fn satisfies_schema(&self) -> bool {
+                #body
+            }
+        })
+    }
+}
+
+/// The defs whose `satisfies_schema` the root's calls, itself included: a checked def's check
+/// calls that of every named type among its fields and variants (through lists, secrets and
+/// checked values).
+fn reached_checks(root: usize, defs: &[Def]) -> BTreeSet<usize> {
+    fn named(ty: &Ty, out: &mut Vec<usize>) {
+        match ty {
+            Ty::Named(j) => out.push(*j),
+            Ty::Secret(inner) | Ty::Vec(inner) | Ty::BoundedVec(inner, ..) => named(inner, out),
+            _ => {}
+        }
+    }
+    let mut reached = BTreeSet::from([root]);
+    let mut stack = vec![root];
+    while let Some(i) = stack.pop() {
+        let mut held = Vec::new();
+        match &defs[i].body {
+            DefBody::Struct { fields, .. } => fields.iter().for_each(|f| named(&f.ty, &mut held)),
+            DefBody::Alternatives { variants } => {
+                variants.iter().for_each(|v| named(&v.2, &mut held));
+            }
+            DefBody::Discriminated {
+                then, otherwise, ..
+            } => {
+                named(&then.1, &mut held);
+                named(&otherwise.1, &mut held);
+            }
+            DefBody::Choice { .. } | DefBody::ClosedInt { .. } | DefBody::ClosedStr { .. } => {}
+        }
+        stack.extend(held.into_iter().filter(|&j| reached.insert(j)));
+    }
+    reached
 }
 
 fn int_ty(k: &Keywords) -> IntTy {

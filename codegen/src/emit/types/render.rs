@@ -194,6 +194,7 @@ impl<'m> TypeCx<'m> {
             .expect("def is in defs");
         let name = ident(&def.name);
         let doc = doc_attrs(&def.doc);
+        let satisfies = self.satisfies_method(index);
         match &def.body {
             DefBody::Struct {
                 fields,
@@ -311,6 +312,7 @@ impl<'m> TypeCx<'m> {
                         pub fn from_slice(bytes: &[u8]) -> ::serde_json::Result<Self> {
                             ::wecom_rooms_runtime::decode::from_bytes(bytes)
                         }
+                        #satisfies
                     }
 
                     impl ::core::str::FromStr for #name {
@@ -336,6 +338,7 @@ impl<'m> TypeCx<'m> {
         defs: &[Def],
     ) -> TokenStream {
         let derives = self.derives(index, true);
+        let satisfies = self.satisfies_method(index);
         // Without a flattened `extra`, serde's derive would also read a JSON array of member
         // values as the struct. The derive then goes under `remote = "Self"` (inherent
         // functions), and the trait impls below accept only objects.
@@ -402,6 +405,7 @@ impl<'m> TypeCx<'m> {
                 pub fn new(#(#params),*) -> Self {
                     #name { #(#inits),* }
                 }
+                #satisfies
             }
 
             #default

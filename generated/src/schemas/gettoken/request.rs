@@ -41,6 +41,13 @@ impl Request {
     ) -> Self {
         Request { corpid, corpsecret }
     }
+    /// Whether this decoded value satisfies the schema: the checks its type does not
+    /// make itself (see `decode_validated`).
+    fn satisfies_schema(&self) -> bool {
+        ::wecom_rooms_runtime::json::char_count(self.corpid.as_str()) as u64 >= 1u64
+            && ::wecom_rooms_runtime::json::char_count(self.corpsecret.expose().as_str())
+                as u64 >= 1u64
+    }
 }
 impl ::serde::Serialize for Request {
     fn serialize<S: ::serde::Serializer>(
@@ -71,16 +78,6 @@ impl<'de> ::serde::Deserialize<'de> for Request {
             }
         }
         deserializer.deserialize_map(MapOnly)
-    }
-}
-impl Request {
-    /// Whether this decoded value satisfies the schema: the checks its type
-    /// does not make itself (see `decode_validated`).
-    #[allow(dead_code)]
-    fn satisfies_schema(&self) -> bool {
-        ::wecom_rooms_runtime::json::char_count(self.corpid.as_str()) as u64 >= 1u64
-            && ::wecom_rooms_runtime::json::char_count(self.corpsecret.expose().as_str())
-                as u64 >= 1u64
     }
 }
 /// Whether `instance` is valid: stops at the first violation and allocates nothing.

@@ -80,6 +80,14 @@ impl Response {
     pub fn from_slice(bytes: &[u8]) -> ::serde_json::Result<Self> {
         ::wecom_rooms_runtime::decode::from_bytes(bytes)
     }
+    /// Whether this decoded value satisfies the schema: the checks its type does not
+    /// make itself (see `decode_validated`).
+    fn satisfies_schema(&self) -> bool {
+        match self {
+            Response::AccessTokenGranted(x) => x.satisfies_schema(),
+            Response::ErrorEnvelope(x) => x.satisfies_schema(),
+        }
+    }
 }
 impl ::core::str::FromStr for Response {
     type Err = ::serde_json::Error;
@@ -106,17 +114,6 @@ impl ::schemars::JsonSchema for Response {
                     .into(),
             );
         schema
-    }
-}
-impl Response {
-    /// Whether this decoded value satisfies the schema: the checks its type
-    /// does not make itself (see `decode_validated`).
-    #[allow(dead_code)]
-    fn satisfies_schema(&self) -> bool {
-        match self {
-            Response::AccessTokenGranted(x) => x.satisfies_schema(),
-            Response::ErrorEnvelope(x) => x.satisfies_schema(),
-        }
     }
 }
 /// A successful response (`errcode` 0) with a new access token.
@@ -154,11 +151,8 @@ impl AccessTokenGranted {
             extra: ::serde_json::Map::new(),
         }
     }
-}
-impl AccessTokenGranted {
-    /// Whether this decoded value satisfies the schema: the checks its type
-    /// does not make itself (see `decode_validated`).
-    #[allow(dead_code)]
+    /// Whether this decoded value satisfies the schema: the checks its type does not
+    /// make itself (see `decode_validated`).
     fn satisfies_schema(&self) -> bool {
         i128::from(self.errcode) == 0i128
             && ::wecom_rooms_runtime::json::char_count(
@@ -192,11 +186,8 @@ impl ErrorEnvelope {
             extra: ::serde_json::Map::new(),
         }
     }
-}
-impl ErrorEnvelope {
-    /// Whether this decoded value satisfies the schema: the checks its type
-    /// does not make itself (see `decode_validated`).
-    #[allow(dead_code)]
+    /// Whether this decoded value satisfies the schema: the checks its type does not
+    /// make itself (see `decode_validated`).
     fn satisfies_schema(&self) -> bool {
         true
     }

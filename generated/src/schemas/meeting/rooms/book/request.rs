@@ -59,6 +59,18 @@ impl Request {
             subject_visible: ::core::option::Option::None,
         }
     }
+    /// Whether this decoded value satisfies the schema: the checks its type does not
+    /// make itself (see `decode_validated`).
+    fn satisfies_schema(&self) -> bool {
+        ::wecom_rooms_runtime::json::char_count(self.meetingid.as_str()) as u64 >= 1u64
+            && self.meeting_room_id_list.len() as u64 >= 1u64
+            && self
+                .meeting_room_id_list
+                .iter()
+                .all(|item| {
+                    ::wecom_rooms_runtime::json::char_count(item.as_str()) as u64 >= 1u64
+                })
+    }
 }
 impl ::serde::Serialize for Request {
     fn serialize<S: ::serde::Serializer>(
@@ -139,21 +151,6 @@ impl RequestBuilder {
                 .ok_or(::wecom_rooms_runtime::MissingMember("meeting_room_id_list"))?,
             subject_visible: self.subject_visible,
         })
-    }
-}
-impl Request {
-    /// Whether this decoded value satisfies the schema: the checks its type
-    /// does not make itself (see `decode_validated`).
-    #[allow(dead_code)]
-    fn satisfies_schema(&self) -> bool {
-        ::wecom_rooms_runtime::json::char_count(self.meetingid.as_str()) as u64 >= 1u64
-            && self.meeting_room_id_list.len() as u64 >= 1u64
-            && self
-                .meeting_room_id_list
-                .iter()
-                .all(|item| {
-                    ::wecom_rooms_runtime::json::char_count(item.as_str()) as u64 >= 1u64
-                })
     }
 }
 /// Whether `instance` is valid: stops at the first violation and allocates nothing.

@@ -79,6 +79,14 @@ impl Response {
     pub fn from_slice(bytes: &[u8]) -> ::serde_json::Result<Self> {
         ::wecom_rooms_runtime::decode::from_bytes(bytes)
     }
+    /// Whether this decoded value satisfies the schema: the checks its type does not
+    /// make itself (see `decode_validated`).
+    fn satisfies_schema(&self) -> bool {
+        match self {
+            Response::Booked(x) => x.satisfies_schema(),
+            Response::ErrorEnvelope(x) => x.satisfies_schema(),
+        }
+    }
 }
 impl ::core::str::FromStr for Response {
     type Err = ::serde_json::Error;
@@ -105,17 +113,6 @@ impl ::schemars::JsonSchema for Response {
                     .into(),
             );
         schema
-    }
-}
-impl Response {
-    /// Whether this decoded value satisfies the schema: the checks its type
-    /// does not make itself (see `decode_validated`).
-    #[allow(dead_code)]
-    fn satisfies_schema(&self) -> bool {
-        match self {
-            Response::Booked(x) => x.satisfies_schema(),
-            Response::ErrorEnvelope(x) => x.satisfies_schema(),
-        }
     }
 }
 /// A successful response (`errcode` 0): the rooms booked for the meeting.
@@ -148,11 +145,8 @@ impl Booked {
             extra: ::serde_json::Map::new(),
         }
     }
-}
-impl Booked {
-    /// Whether this decoded value satisfies the schema: the checks its type
-    /// does not make itself (see `decode_validated`).
-    #[allow(dead_code)]
+    /// Whether this decoded value satisfies the schema: the checks its type does not
+    /// make itself (see `decode_validated`).
     fn satisfies_schema(&self) -> bool {
         i128::from(self.errcode) == 0i128
             && self.meeting_room_list.iter().all(|item| item.satisfies_schema())
@@ -187,11 +181,8 @@ impl RoomSummary {
             extra: ::serde_json::Map::new(),
         }
     }
-}
-impl RoomSummary {
-    /// Whether this decoded value satisfies the schema: the checks its type
-    /// does not make itself (see `decode_validated`).
-    #[allow(dead_code)]
+    /// Whether this decoded value satisfies the schema: the checks its type does not
+    /// make itself (see `decode_validated`).
     fn satisfies_schema(&self) -> bool {
         true
     }
@@ -219,11 +210,8 @@ impl ErrorEnvelope {
             extra: ::serde_json::Map::new(),
         }
     }
-}
-impl ErrorEnvelope {
-    /// Whether this decoded value satisfies the schema: the checks its type
-    /// does not make itself (see `decode_validated`).
-    #[allow(dead_code)]
+    /// Whether this decoded value satisfies the schema: the checks its type does not
+    /// make itself (see `decode_validated`).
     fn satisfies_schema(&self) -> bool {
         true
     }

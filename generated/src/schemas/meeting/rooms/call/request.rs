@@ -216,16 +216,6 @@ impl<'de> ::serde::Deserialize<'de> for MraAddress {
         deserializer.deserialize_map(MapOnly)
     }
 }
-impl MraAddress {
-    /// Whether this decoded value satisfies the schema: the checks its type
-    /// does not make itself (see `decode_validated`).
-    #[allow(dead_code)]
-    fn satisfies_schema(&self) -> bool {
-        self.protocol.satisfies_schema()
-            && ::wecom_rooms_runtime::json::char_count(self.dial_string.as_str()) as u64
-                >= 1u64
-    }
-}
 /// 信令协议 (signalling protocol).
 ///
 /// Only the values the schema names: a value outside them is refused.
@@ -302,14 +292,6 @@ impl ::schemars::JsonSchema for Protocol {
                 "信令协议 (signalling protocol).".into(),
             );
         schema
-    }
-}
-impl Protocol {
-    /// Whether this decoded value satisfies the schema: the checks its type
-    /// does not make itself (see `decode_validated`).
-    #[allow(dead_code)]
-    fn satisfies_schema(&self) -> bool {
-        self.is_known()
     }
 }
 /// Exactly one of `meeting_room_id` or `mra_address`.

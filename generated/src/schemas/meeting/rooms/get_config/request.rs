@@ -40,6 +40,12 @@ impl Request {
     pub fn new(meeting_room_id: ::wecom_rooms_runtime::NonEmptyString) -> Self {
         Request { meeting_room_id }
     }
+    /// Whether this decoded value satisfies the schema: the checks its type does not
+    /// make itself (see `decode_validated`).
+    fn satisfies_schema(&self) -> bool {
+        ::wecom_rooms_runtime::json::char_count(self.meeting_room_id.as_str()) as u64
+            >= 1u64
+    }
 }
 impl ::serde::Serialize for Request {
     fn serialize<S: ::serde::Serializer>(
@@ -70,15 +76,6 @@ impl<'de> ::serde::Deserialize<'de> for Request {
             }
         }
         deserializer.deserialize_map(MapOnly)
-    }
-}
-impl Request {
-    /// Whether this decoded value satisfies the schema: the checks its type
-    /// does not make itself (see `decode_validated`).
-    #[allow(dead_code)]
-    fn satisfies_schema(&self) -> bool {
-        ::wecom_rooms_runtime::json::char_count(self.meeting_room_id.as_str()) as u64
-            >= 1u64
     }
 }
 /// Whether `instance` is valid: stops at the first violation and allocates nothing.

@@ -80,6 +80,14 @@ impl Response {
     pub fn from_slice(bytes: &[u8]) -> ::serde_json::Result<Self> {
         ::wecom_rooms_runtime::decode::from_bytes(bytes)
     }
+    /// Whether this decoded value satisfies the schema: the checks its type does not
+    /// make itself (see `decode_validated`).
+    fn satisfies_schema(&self) -> bool {
+        match self {
+            Response::RoomConfig(x) => x.satisfies_schema(),
+            Response::ErrorEnvelope(x) => x.satisfies_schema(),
+        }
+    }
 }
 impl ::core::str::FromStr for Response {
     type Err = ::serde_json::Error;
@@ -106,17 +114,6 @@ impl ::schemars::JsonSchema for Response {
                     .into(),
             );
         schema
-    }
-}
-impl Response {
-    /// Whether this decoded value satisfies the schema: the checks its type
-    /// does not make itself (see `decode_validated`).
-    #[allow(dead_code)]
-    fn satisfies_schema(&self) -> bool {
-        match self {
-            Response::RoomConfig(x) => x.satisfies_schema(),
-            Response::ErrorEnvelope(x) => x.satisfies_schema(),
-        }
     }
 }
 /// A successful response (`errcode` 0): the room's settings.
@@ -153,11 +150,8 @@ impl RoomConfig {
             extra: ::serde_json::Map::new(),
         }
     }
-}
-impl RoomConfig {
-    /// Whether this decoded value satisfies the schema: the checks its type
-    /// does not make itself (see `decode_validated`).
-    #[allow(dead_code)]
+    /// Whether this decoded value satisfies the schema: the checks its type does not
+    /// make itself (see `decode_validated`).
     fn satisfies_schema(&self) -> bool {
         i128::from(self.errcode) == 0i128 && self.meeting_settings.satisfies_schema()
             && self.record_settings.satisfies_schema()
@@ -200,11 +194,8 @@ impl MeetingSettings {
             extra: ::serde_json::Map::new(),
         }
     }
-}
-impl MeetingSettings {
-    /// Whether this decoded value satisfies the schema: the checks its type
-    /// does not make itself (see `decode_validated`).
-    #[allow(dead_code)]
+    /// Whether this decoded value satisfies the schema: the checks its type does not
+    /// make itself (see `decode_validated`).
     fn satisfies_schema(&self) -> bool {
         self.water_mark.satisfies_schema() && self.auto_response.satisfies_schema()
     }
@@ -225,6 +216,11 @@ pub enum WaterMark {
     Unknown(u32),
 }
 impl WaterMark {
+    /// Whether this decoded value satisfies the schema: the checks its type does not
+    /// make itself (see `decode_validated`).
+    fn satisfies_schema(&self) -> bool {
+        self.is_known()
+    }
     /// The value on the wire.
     pub const fn value(self) -> u32 {
         match self {
@@ -291,14 +287,6 @@ impl ::schemars::JsonSchema for WaterMark {
         schema
     }
 }
-impl WaterMark {
-    /// Whether this decoded value satisfies the schema: the checks its type
-    /// does not make itself (see `decode_validated`).
-    #[allow(dead_code)]
-    fn satisfies_schema(&self) -> bool {
-        self.is_known()
-    }
-}
 /// 自动接听 (auto-answer). Note that 1 is on and 2 is off; there is no 0.
 ///
 /// Values the schema does not name decode to `Unknown` and encode back unchanged.
@@ -313,6 +301,11 @@ pub enum AutoResponse {
     Unknown(u32),
 }
 impl AutoResponse {
+    /// Whether this decoded value satisfies the schema: the checks its type does not
+    /// make itself (see `decode_validated`).
+    fn satisfies_schema(&self) -> bool {
+        self.is_known()
+    }
     /// The value on the wire.
     pub const fn value(self) -> u32 {
         match self {
@@ -380,14 +373,6 @@ impl ::schemars::JsonSchema for AutoResponse {
         schema
     }
 }
-impl AutoResponse {
-    /// Whether this decoded value satisfies the schema: the checks its type
-    /// does not make itself (see `decode_validated`).
-    #[allow(dead_code)]
-    fn satisfies_schema(&self) -> bool {
-        self.is_known()
-    }
-}
 /// RecordSettings: what happens to cloud recordings.
 #[derive(Clone, Debug, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -410,11 +395,8 @@ impl RecordSettings {
             extra: ::serde_json::Map::new(),
         }
     }
-}
-impl RecordSettings {
-    /// Whether this decoded value satisfies the schema: the checks its type
-    /// does not make itself (see `decode_validated`).
-    #[allow(dead_code)]
+    /// Whether this decoded value satisfies the schema: the checks its type does not
+    /// make itself (see `decode_validated`).
     fn satisfies_schema(&self) -> bool {
         self.share_record.satisfies_schema()
     }
@@ -439,6 +421,11 @@ pub enum ShareRecord {
     Unknown(u32),
 }
 impl ShareRecord {
+    /// Whether this decoded value satisfies the schema: the checks its type does not
+    /// make itself (see `decode_validated`).
+    fn satisfies_schema(&self) -> bool {
+        self.is_known()
+    }
     /// The value on the wire.
     pub const fn value(self) -> u32 {
         match self {
@@ -513,14 +500,6 @@ impl ::schemars::JsonSchema for ShareRecord {
         schema
     }
 }
-impl ShareRecord {
-    /// Whether this decoded value satisfies the schema: the checks its type
-    /// does not make itself (see `decode_validated`).
-    #[allow(dead_code)]
-    fn satisfies_schema(&self) -> bool {
-        self.is_known()
-    }
-}
 /// The members every WeCom response carries. A response whose `errcode` is not 0 is an error and carries only these: for example `{"errcode": 42001, "errmsg": "access_token expired"}`.
 #[derive(Clone, Debug, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -544,11 +523,8 @@ impl ErrorEnvelope {
             extra: ::serde_json::Map::new(),
         }
     }
-}
-impl ErrorEnvelope {
-    /// Whether this decoded value satisfies the schema: the checks its type
-    /// does not make itself (see `decode_validated`).
-    #[allow(dead_code)]
+    /// Whether this decoded value satisfies the schema: the checks its type does not
+    /// make itself (see `decode_validated`).
     fn satisfies_schema(&self) -> bool {
         true
     }

@@ -79,6 +79,14 @@ impl Response {
     pub fn from_slice(bytes: &[u8]) -> ::serde_json::Result<Self> {
         ::wecom_rooms_runtime::decode::from_bytes(bytes)
     }
+    /// Whether this decoded value satisfies the schema: the checks its type does not
+    /// make itself (see `decode_validated`).
+    fn satisfies_schema(&self) -> bool {
+        match self {
+            Response::RoomInfo(x) => x.satisfies_schema(),
+            Response::ErrorEnvelope(x) => x.satisfies_schema(),
+        }
+    }
 }
 impl ::core::str::FromStr for Response {
     type Err = ::serde_json::Error;
@@ -105,17 +113,6 @@ impl ::schemars::JsonSchema for Response {
                     .into(),
             );
         schema
-    }
-}
-impl Response {
-    /// Whether this decoded value satisfies the schema: the checks its type
-    /// does not make itself (see `decode_validated`).
-    #[allow(dead_code)]
-    fn satisfies_schema(&self) -> bool {
-        match self {
-            Response::RoomInfo(x) => x.satisfies_schema(),
-            Response::ErrorEnvelope(x) => x.satisfies_schema(),
-        }
     }
 }
 /// A successful response (`errcode` 0) with the Rooms meeting room's details.
@@ -172,11 +169,8 @@ impl RoomInfo {
             extra: ::serde_json::Map::new(),
         }
     }
-}
-impl RoomInfo {
-    /// Whether this decoded value satisfies the schema: the checks its type
-    /// does not make itself (see `decode_validated`).
-    #[allow(dead_code)]
+    /// Whether this decoded value satisfies the schema: the checks its type does not
+    /// make itself (see `decode_validated`).
     fn satisfies_schema(&self) -> bool {
         i128::from(self.errcode) == 0i128 && self.basic_info.satisfies_schema()
             && self.account_info.satisfies_schema()
@@ -239,11 +233,8 @@ impl BasicInfo {
             extra: ::serde_json::Map::new(),
         }
     }
-}
-impl BasicInfo {
-    /// Whether this decoded value satisfies the schema: the checks its type
-    /// does not make itself (see `decode_validated`).
-    #[allow(dead_code)]
+    /// Whether this decoded value satisfies the schema: the checks its type does not
+    /// make itself (see `decode_validated`).
     fn satisfies_schema(&self) -> bool {
         true
     }
@@ -270,11 +261,8 @@ impl AccountInfo {
             extra: ::serde_json::Map::new(),
         }
     }
-}
-impl AccountInfo {
-    /// Whether this decoded value satisfies the schema: the checks its type
-    /// does not make itself (see `decode_validated`).
-    #[allow(dead_code)]
+    /// Whether this decoded value satisfies the schema: the checks its type does not
+    /// make itself (see `decode_validated`).
     fn satisfies_schema(&self) -> bool {
         self.account_type.satisfies_schema()
     }
@@ -295,6 +283,11 @@ pub enum AccountType {
     Unknown(u32),
 }
 impl AccountType {
+    /// Whether this decoded value satisfies the schema: the checks its type does not
+    /// make itself (see `decode_validated`).
+    fn satisfies_schema(&self) -> bool {
+        self.is_known()
+    }
     /// The value on the wire.
     pub const fn value(self) -> u32 {
         match self {
@@ -359,14 +352,6 @@ impl ::schemars::JsonSchema for AccountType {
         );
         schema.insert("description".to_owned(), "账号类型 (account type).".into());
         schema
-    }
-}
-impl AccountType {
-    /// Whether this decoded value satisfies the schema: the checks its type
-    /// does not make itself (see `decode_validated`).
-    #[allow(dead_code)]
-    fn satisfies_schema(&self) -> bool {
-        self.is_known()
     }
 }
 /// HardwareInfo: Rooms会议室硬件信息 (the room's hardware).
@@ -470,11 +455,8 @@ impl HardwareInfo {
             extra: ::serde_json::Map::new(),
         }
     }
-}
-impl HardwareInfo {
-    /// Whether this decoded value satisfies the schema: the checks its type
-    /// does not make itself (see `decode_validated`).
-    #[allow(dead_code)]
+    /// Whether this decoded value satisfies the schema: the checks its type does not
+    /// make itself (see `decode_validated`).
     fn satisfies_schema(&self) -> bool {
         self.meeting_room_status.satisfies_schema()
             && self.monitor_frequency.satisfies_schema()
@@ -500,6 +482,11 @@ pub enum MeetingRoomStatus {
     Unknown(u32),
 }
 impl MeetingRoomStatus {
+    /// Whether this decoded value satisfies the schema: the checks its type does not
+    /// make itself (see `decode_validated`).
+    fn satisfies_schema(&self) -> bool {
+        self.is_known()
+    }
     /// The value on the wire.
     pub const fn value(self) -> u32 {
         match self {
@@ -572,14 +559,6 @@ impl ::schemars::JsonSchema for MeetingRoomStatus {
                 "Rooms会议室状态 (room status).".into(),
             );
         schema
-    }
-}
-impl MeetingRoomStatus {
-    /// Whether this decoded value satisfies the schema: the checks its type
-    /// does not make itself (see `decode_validated`).
-    #[allow(dead_code)]
-    fn satisfies_schema(&self) -> bool {
-        self.is_known()
     }
 }
 /// 显示器刷新率 (display refresh rate). The doc's table says string but its sample sends the number 0, so both are accepted.
@@ -693,9 +672,8 @@ impl ::schemars::JsonSchema for MonitorFrequency {
     }
 }
 impl MonitorFrequency {
-    /// Whether this decoded value satisfies the schema: the checks its type
-    /// does not make itself (see `decode_validated`).
-    #[allow(dead_code)]
+    /// Whether this decoded value satisfies the schema: the checks its type does not
+    /// make itself (see `decode_validated`).
     fn satisfies_schema(&self) -> bool {
         match self {
             MonitorFrequency::Text(_) => true,
@@ -728,11 +706,8 @@ impl PmiInfo {
             extra: ::serde_json::Map::new(),
         }
     }
-}
-impl PmiInfo {
-    /// Whether this decoded value satisfies the schema: the checks its type
-    /// does not make itself (see `decode_validated`).
-    #[allow(dead_code)]
+    /// Whether this decoded value satisfies the schema: the checks its type does not
+    /// make itself (see `decode_validated`).
     fn satisfies_schema(&self) -> bool {
         true
     }
@@ -751,6 +726,11 @@ pub enum MonitorStatus {
     Unknown(u32),
 }
 impl MonitorStatus {
+    /// Whether this decoded value satisfies the schema: the checks its type does not
+    /// make itself (see `decode_validated`).
+    fn satisfies_schema(&self) -> bool {
+        self.is_known()
+    }
     /// The value on the wire.
     pub const fn value(self) -> u32 {
         match self {
@@ -817,14 +797,6 @@ impl ::schemars::JsonSchema for MonitorStatus {
         schema
     }
 }
-impl MonitorStatus {
-    /// Whether this decoded value satisfies the schema: the checks its type
-    /// does not make itself (see `decode_validated`).
-    #[allow(dead_code)]
-    fn satisfies_schema(&self) -> bool {
-        self.is_known()
-    }
-}
 /// 预定状态 (booking status).
 ///
 /// Values the schema does not name decode to `Unknown` and encode back unchanged.
@@ -839,6 +811,11 @@ pub enum ScheduledStatus {
     Unknown(u32),
 }
 impl ScheduledStatus {
+    /// Whether this decoded value satisfies the schema: the checks its type does not
+    /// make itself (see `decode_validated`).
+    fn satisfies_schema(&self) -> bool {
+        self.is_known()
+    }
     /// The value on the wire.
     pub const fn value(self) -> u32 {
         match self {
@@ -903,14 +880,6 @@ impl ::schemars::JsonSchema for ScheduledStatus {
         schema
     }
 }
-impl ScheduledStatus {
-    /// Whether this decoded value satisfies the schema: the checks its type
-    /// does not make itself (see `decode_validated`).
-    #[allow(dead_code)]
-    fn satisfies_schema(&self) -> bool {
-        self.is_known()
-    }
-}
 /// The members every WeCom response carries. A response whose `errcode` is not 0 is an error and carries only these: for example `{"errcode": 42001, "errmsg": "access_token expired"}`.
 #[derive(Clone, Debug, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -934,11 +903,8 @@ impl ErrorEnvelope {
             extra: ::serde_json::Map::new(),
         }
     }
-}
-impl ErrorEnvelope {
-    /// Whether this decoded value satisfies the schema: the checks its type
-    /// does not make itself (see `decode_validated`).
-    #[allow(dead_code)]
+    /// Whether this decoded value satisfies the schema: the checks its type does not
+    /// make itself (see `decode_validated`).
     fn satisfies_schema(&self) -> bool {
         true
     }

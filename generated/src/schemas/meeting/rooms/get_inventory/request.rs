@@ -37,6 +37,11 @@ impl Request {
     pub fn new() -> Self {
         Request {}
     }
+    /// Whether this decoded value satisfies the schema: the checks its type does not
+    /// make itself (see `decode_validated`).
+    fn satisfies_schema(&self) -> bool {
+        true
+    }
 }
 impl ::core::default::Default for Request {
     fn default() -> Self {
@@ -72,14 +77,6 @@ impl<'de> ::serde::Deserialize<'de> for Request {
             }
         }
         deserializer.deserialize_map(MapOnly)
-    }
-}
-impl Request {
-    /// Whether this decoded value satisfies the schema: the checks its type
-    /// does not make itself (see `decode_validated`).
-    #[allow(dead_code)]
-    fn satisfies_schema(&self) -> bool {
-        true
     }
 }
 /// Whether `instance` is valid: stops at the first violation and allocates nothing.

@@ -80,6 +80,14 @@ impl Response {
     pub fn from_slice(bytes: &[u8]) -> ::serde_json::Result<Self> {
         ::wecom_rooms_runtime::decode::from_bytes(bytes)
     }
+    /// Whether this decoded value satisfies the schema: the checks its type does not
+    /// make itself (see `decode_validated`).
+    fn satisfies_schema(&self) -> bool {
+        match self {
+            Response::ResponseStatus(x) => x.satisfies_schema(),
+            Response::ErrorEnvelope(x) => x.satisfies_schema(),
+        }
+    }
 }
 impl ::core::str::FromStr for Response {
     type Err = ::serde_json::Error;
@@ -106,17 +114,6 @@ impl ::schemars::JsonSchema for Response {
                     .into(),
             );
         schema
-    }
-}
-impl Response {
-    /// Whether this decoded value satisfies the schema: the checks its type
-    /// does not make itself (see `decode_validated`).
-    #[allow(dead_code)]
-    fn satisfies_schema(&self) -> bool {
-        match self {
-            Response::ResponseStatus(x) => x.satisfies_schema(),
-            Response::ErrorEnvelope(x) => x.satisfies_schema(),
-        }
     }
 }
 /// A successful response (`errcode` 0): how the called room answered.
@@ -153,11 +150,8 @@ impl ResponseStatus {
             extra: ::serde_json::Map::new(),
         }
     }
-}
-impl ResponseStatus {
-    /// Whether this decoded value satisfies the schema: the checks its type
-    /// does not make itself (see `decode_validated`).
-    #[allow(dead_code)]
+    /// Whether this decoded value satisfies the schema: the checks its type does not
+    /// make itself (see `decode_validated`).
     fn satisfies_schema(&self) -> bool {
         i128::from(self.errcode) == 0i128 && self.status.satisfies_schema()
     }
@@ -186,6 +180,11 @@ pub enum Status {
     Unknown(u32),
 }
 impl Status {
+    /// Whether this decoded value satisfies the schema: the checks its type does not
+    /// make itself (see `decode_validated`).
+    fn satisfies_schema(&self) -> bool {
+        self.is_known()
+    }
     /// The value on the wire.
     pub const fn value(self) -> u32 {
         match self {
@@ -265,14 +264,6 @@ impl ::schemars::JsonSchema for Status {
         schema
     }
 }
-impl Status {
-    /// Whether this decoded value satisfies the schema: the checks its type
-    /// does not make itself (see `decode_validated`).
-    #[allow(dead_code)]
-    fn satisfies_schema(&self) -> bool {
-        self.is_known()
-    }
-}
 /// The members every WeCom response carries. A response whose `errcode` is not 0 is an error and carries only these: for example `{"errcode": 42001, "errmsg": "access_token expired"}`.
 #[derive(Clone, Debug, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -296,11 +287,8 @@ impl ErrorEnvelope {
             extra: ::serde_json::Map::new(),
         }
     }
-}
-impl ErrorEnvelope {
-    /// Whether this decoded value satisfies the schema: the checks its type
-    /// does not make itself (see `decode_validated`).
-    #[allow(dead_code)]
+    /// Whether this decoded value satisfies the schema: the checks its type does not
+    /// make itself (see `decode_validated`).
     fn satisfies_schema(&self) -> bool {
         true
     }

@@ -202,16 +202,6 @@ impl MeetingRoom {
         }
     }
 }
-impl MeetingRoom {
-    /// Whether this decoded value satisfies the schema: the checks its type
-    /// does not make itself (see `decode_validated`).
-    #[allow(dead_code)]
-    fn satisfies_schema(&self) -> bool {
-        self.account_type.satisfies_schema()
-            && self.meeting_room_status.satisfies_schema()
-            && self.scheduled_status.satisfies_schema()
-    }
-}
 /// 账号类型 (account type).
 ///
 /// Values the schema does not name decode to `Unknown` and encode back unchanged.
@@ -292,14 +282,6 @@ impl ::schemars::JsonSchema for AccountType {
         );
         schema.insert("description".to_owned(), "账号类型 (account type).".into());
         schema
-    }
-}
-impl AccountType {
-    /// Whether this decoded value satisfies the schema: the checks its type
-    /// does not make itself (see `decode_validated`).
-    #[allow(dead_code)]
-    fn satisfies_schema(&self) -> bool {
-        self.is_known()
     }
 }
 /// Rooms会议室状态 (room status).
@@ -396,14 +378,6 @@ impl ::schemars::JsonSchema for MeetingRoomStatus {
         schema
     }
 }
-impl MeetingRoomStatus {
-    /// Whether this decoded value satisfies the schema: the checks its type
-    /// does not make itself (see `decode_validated`).
-    #[allow(dead_code)]
-    fn satisfies_schema(&self) -> bool {
-        self.is_known()
-    }
-}
 /// 预定状态 (booking status).
 ///
 /// Values the schema does not name decode to `Unknown` and encode back unchanged.
@@ -482,14 +456,6 @@ impl ::schemars::JsonSchema for ScheduledStatus {
         schema
     }
 }
-impl ScheduledStatus {
-    /// Whether this decoded value satisfies the schema: the checks its type
-    /// does not make itself (see `decode_validated`).
-    #[allow(dead_code)]
-    fn satisfies_schema(&self) -> bool {
-        self.is_known()
-    }
-}
 /// The members every WeCom response carries. A response whose `errcode` is not 0 is an error and carries only these: for example `{"errcode": 42001, "errmsg": "access_token expired"}`.
 #[derive(Clone, Debug, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -512,14 +478,6 @@ impl ErrorEnvelope {
             errmsg,
             extra: ::serde_json::Map::new(),
         }
-    }
-}
-impl ErrorEnvelope {
-    /// Whether this decoded value satisfies the schema: the checks its type
-    /// does not make itself (see `decode_validated`).
-    #[allow(dead_code)]
-    fn satisfies_schema(&self) -> bool {
-        true
     }
 }
 impl ::wecom_rooms_runtime::Outcome for Response {

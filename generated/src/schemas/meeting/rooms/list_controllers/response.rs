@@ -226,14 +226,6 @@ impl ControllerInfo {
         }
     }
 }
-impl ControllerInfo {
-    /// Whether this decoded value satisfies the schema: the checks its type
-    /// does not make itself (see `decode_validated`).
-    #[allow(dead_code)]
-    fn satisfies_schema(&self) -> bool {
-        self.status.satisfies_schema()
-    }
-}
 /// 设备状态 (device state): the strings "0" and "1", not numbers.
 ///
 /// Values the schema does not name decode to `Unknown` and encode back unchanged.
@@ -308,14 +300,6 @@ impl ::schemars::JsonSchema for Status {
         schema
     }
 }
-impl Status {
-    /// Whether this decoded value satisfies the schema: the checks its type
-    /// does not make itself (see `decode_validated`).
-    #[allow(dead_code)]
-    fn satisfies_schema(&self) -> bool {
-        self.is_known()
-    }
-}
 /// The members every WeCom response carries. A response whose `errcode` is not 0 is an error and carries only these: for example `{"errcode": 42001, "errmsg": "access_token expired"}`.
 #[derive(Clone, Debug, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -338,14 +322,6 @@ impl ErrorEnvelope {
             errmsg,
             extra: ::serde_json::Map::new(),
         }
-    }
-}
-impl ErrorEnvelope {
-    /// Whether this decoded value satisfies the schema: the checks its type
-    /// does not make itself (see `decode_validated`).
-    #[allow(dead_code)]
-    fn satisfies_schema(&self) -> bool {
-        true
     }
 }
 impl ::wecom_rooms_runtime::Outcome for Response {

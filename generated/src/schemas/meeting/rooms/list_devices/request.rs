@@ -56,6 +56,28 @@ impl Request {
             limit: ::core::option::Option::None,
         }
     }
+    /// Whether this decoded value satisfies the schema: the checks its type does not
+    /// make itself (see `decode_validated`).
+    fn satisfies_schema(&self) -> bool {
+        self
+            .meeting_room_name
+            .as_ref()
+            .is_none_or(|x| {
+                ::wecom_rooms_runtime::json::char_count(x.as_str()) as u64 >= 1u64
+            })
+            && self
+                .cursor
+                .as_ref()
+                .is_none_or(|x| {
+                    ::wecom_rooms_runtime::json::char_count(x.as_str()) as u64 >= 1u64
+                })
+            && self
+                .limit
+                .as_ref()
+                .is_none_or(|x| {
+                    i128::from(x.get()) >= 1i128 && i128::from(x.get()) <= 50i128
+                })
+    }
 }
 impl ::core::default::Default for Request {
     fn default() -> Self {
@@ -133,31 +155,6 @@ impl RequestBuilder {
             cursor: self.cursor,
             limit: self.limit,
         }
-    }
-}
-impl Request {
-    /// Whether this decoded value satisfies the schema: the checks its type
-    /// does not make itself (see `decode_validated`).
-    #[allow(dead_code)]
-    fn satisfies_schema(&self) -> bool {
-        self
-            .meeting_room_name
-            .as_ref()
-            .is_none_or(|x| {
-                ::wecom_rooms_runtime::json::char_count(x.as_str()) as u64 >= 1u64
-            })
-            && self
-                .cursor
-                .as_ref()
-                .is_none_or(|x| {
-                    ::wecom_rooms_runtime::json::char_count(x.as_str()) as u64 >= 1u64
-                })
-            && self
-                .limit
-                .as_ref()
-                .is_none_or(|x| {
-                    i128::from(x.get()) >= 1i128 && i128::from(x.get()) <= 50i128
-                })
     }
 }
 /// Whether `instance` is valid: stops at the first violation and allocates nothing.

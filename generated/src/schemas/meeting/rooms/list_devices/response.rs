@@ -198,15 +198,6 @@ impl DeviceInfo {
         }
     }
 }
-impl DeviceInfo {
-    /// Whether this decoded value satisfies the schema: the checks its type
-    /// does not make itself (see `decode_validated`).
-    #[allow(dead_code)]
-    fn satisfies_schema(&self) -> bool {
-        self.meeting_room_status.satisfies_schema()
-            && self.device_monitor_info.satisfies_schema()
-    }
-}
 /// Rooms会议室状态 (room status).
 ///
 /// Values the schema does not name decode to `Unknown` and encode back unchanged.
@@ -301,14 +292,6 @@ impl ::schemars::JsonSchema for MeetingRoomStatus {
         schema
     }
 }
-impl MeetingRoomStatus {
-    /// Whether this decoded value satisfies the schema: the checks its type
-    /// does not make itself (see `decode_validated`).
-    #[allow(dead_code)]
-    fn satisfies_schema(&self) -> bool {
-        self.is_known()
-    }
-}
 /// DeviceMonitorInfo: the health of the device's peripherals. The page does not say what true means; presumably healthy.
 #[derive(Clone, Debug, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -339,14 +322,6 @@ impl DeviceMonitorInfo {
         }
     }
 }
-impl DeviceMonitorInfo {
-    /// Whether this decoded value satisfies the schema: the checks its type
-    /// does not make itself (see `decode_validated`).
-    #[allow(dead_code)]
-    fn satisfies_schema(&self) -> bool {
-        true
-    }
-}
 /// The members every WeCom response carries. A response whose `errcode` is not 0 is an error and carries only these: for example `{"errcode": 42001, "errmsg": "access_token expired"}`.
 #[derive(Clone, Debug, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -369,14 +344,6 @@ impl ErrorEnvelope {
             errmsg,
             extra: ::serde_json::Map::new(),
         }
-    }
-}
-impl ErrorEnvelope {
-    /// Whether this decoded value satisfies the schema: the checks its type
-    /// does not make itself (see `decode_validated`).
-    #[allow(dead_code)]
-    fn satisfies_schema(&self) -> bool {
-        true
     }
 }
 impl ::wecom_rooms_runtime::Outcome for Response {

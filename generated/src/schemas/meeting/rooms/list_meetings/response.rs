@@ -196,14 +196,6 @@ impl MeetingInfo {
         }
     }
 }
-impl MeetingInfo {
-    /// Whether this decoded value satisfies the schema: the checks its type
-    /// does not make itself (see `decode_validated`).
-    #[allow(dead_code)]
-    fn satisfies_schema(&self) -> bool {
-        self.status.satisfies_schema() && self.meeting_type.satisfies_schema()
-    }
-}
 /// 会议状态 (meeting state).
 ///
 /// Values the schema does not name decode to `Unknown` and encode back unchanged.
@@ -292,14 +284,6 @@ impl ::schemars::JsonSchema for Status {
         );
         schema.insert("description".to_owned(), "会议状态 (meeting state).".into());
         schema
-    }
-}
-impl Status {
-    /// Whether this decoded value satisfies the schema: the checks its type
-    /// does not make itself (see `decode_validated`).
-    #[allow(dead_code)]
-    fn satisfies_schema(&self) -> bool {
-        self.is_known()
     }
 }
 /// 会议类型 (meeting type).
@@ -396,14 +380,6 @@ impl ::schemars::JsonSchema for MeetingType {
         schema
     }
 }
-impl MeetingType {
-    /// Whether this decoded value satisfies the schema: the checks its type
-    /// does not make itself (see `decode_validated`).
-    #[allow(dead_code)]
-    fn satisfies_schema(&self) -> bool {
-        self.is_known()
-    }
-}
 /// The members every WeCom response carries. A response whose `errcode` is not 0 is an error and carries only these: for example `{"errcode": 42001, "errmsg": "access_token expired"}`.
 #[derive(Clone, Debug, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -426,14 +402,6 @@ impl ErrorEnvelope {
             errmsg,
             extra: ::serde_json::Map::new(),
         }
-    }
-}
-impl ErrorEnvelope {
-    /// Whether this decoded value satisfies the schema: the checks its type
-    /// does not make itself (see `decode_validated`).
-    #[allow(dead_code)]
-    fn satisfies_schema(&self) -> bool {
-        true
     }
 }
 impl ::wecom_rooms_runtime::Outcome for Response {

@@ -77,6 +77,14 @@ impl Response {
     pub fn from_slice(bytes: &[u8]) -> ::serde_json::Result<Self> {
         ::wecom_rooms_runtime::decode::from_bytes(bytes)
     }
+    /// Whether this decoded value satisfies the schema: the checks its type does not
+    /// make itself (see `decode_validated`).
+    fn satisfies_schema(&self) -> bool {
+        match self {
+            Response::Released(x) => x.satisfies_schema(),
+            Response::ErrorEnvelope(x) => x.satisfies_schema(),
+        }
+    }
 }
 impl ::core::str::FromStr for Response {
     type Err = ::serde_json::Error;
@@ -105,17 +113,6 @@ impl ::schemars::JsonSchema for Response {
         schema
     }
 }
-impl Response {
-    /// Whether this decoded value satisfies the schema: the checks its type
-    /// does not make itself (see `decode_validated`).
-    #[allow(dead_code)]
-    fn satisfies_schema(&self) -> bool {
-        match self {
-            Response::Released(x) => x.satisfies_schema(),
-            Response::ErrorEnvelope(x) => x.satisfies_schema(),
-        }
-    }
-}
 /// A successful response (`errcode` 0): the rooms were released. It carries nothing else.
 #[derive(Clone, Debug, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -139,11 +136,8 @@ impl Released {
             extra: ::serde_json::Map::new(),
         }
     }
-}
-impl Released {
-    /// Whether this decoded value satisfies the schema: the checks its type
-    /// does not make itself (see `decode_validated`).
-    #[allow(dead_code)]
+    /// Whether this decoded value satisfies the schema: the checks its type does not
+    /// make itself (see `decode_validated`).
     fn satisfies_schema(&self) -> bool {
         i128::from(self.errcode) == 0i128
     }
@@ -171,11 +165,8 @@ impl ErrorEnvelope {
             extra: ::serde_json::Map::new(),
         }
     }
-}
-impl ErrorEnvelope {
-    /// Whether this decoded value satisfies the schema: the checks its type
-    /// does not make itself (see `decode_validated`).
-    #[allow(dead_code)]
+    /// Whether this decoded value satisfies the schema: the checks its type does not
+    /// make itself (see `decode_validated`).
     fn satisfies_schema(&self) -> bool {
         true
     }
