@@ -1,6 +1,7 @@
 //! Either-or choices: the struct that holds one in a field, its enum, and a request's
 //! builder.
 
+use super::render::MAX_NEW_ARGS;
 use super::*;
 
 impl<'m> TypeCx<'m> {
@@ -17,6 +18,7 @@ impl<'m> TypeCx<'m> {
         extra: Option<&str>,
         choice: &Choice,
         defs: &[Def],
+        methods: TokenStream,
     ) -> TokenStream {
         let derives = self.derives(index, false);
         let DefBody::Choice { variants } = &defs[choice.def].body else {
@@ -147,6 +149,14 @@ impl<'m> TypeCx<'m> {
         let new_doc = format!(
             " A `{name}` with the required members and the choice given, and every optional member absent."
         );
+        let new = (params.len() <= MAX_NEW_ARGS).then(|| {
+            quote! {
+                #[doc = #new_doc]
+                pub fn new(#(#params),*) -> Self {
+                    #name { #(#inits),* }
+                }
+            }
+        });
         let schemars = match self.schemars {
             Schemars::Off => quote!(),
             _ => {
@@ -183,11 +193,8 @@ impl<'m> TypeCx<'m> {
             }
 
             impl #name {
-                #[doc = #new_doc]
-                #[allow(clippy::too_many_arguments)]
-                pub fn new(#(#params),*) -> Self {
-                    #name { #(#inits),* }
-                }
+                #new
+                #methods
             }
 
             impl ::serde::Serialize for #name {
@@ -227,8 +234,10 @@ impl<'m> TypeCx<'m> {
         }
     }
 
-    /// A builder for a request's struct of more than two members: a method per member (and per
-    /// member of its choice), and `build`, which names a required member left unset.
+    /// A builder, for a request's struct of more than two members and any struct that
+    /// requires more than [`MAX_NEW_ARGS`]: a method per member (and per member of its
+    /// choice), and `build`, which names a required member left unset. Returns the struct's
+    /// `builder()` method and the builder's items.
     pub(super) fn builder_tokens(
         &self,
         name: &Ident,
@@ -237,7 +246,7 @@ impl<'m> TypeCx<'m> {
         extra: Option<&str>,
         choice: Option<&Choice>,
         defs: &[Def],
-    ) -> TokenStream {
+    ) -> (TokenStream, TokenStream) {
         let builder = ident(builder);
         let mut slots = Vec::new();
         let mut setters = Vec::new();
@@ -318,14 +327,13 @@ impl<'m> TypeCx<'m> {
                 " The value, with the members not set absent.",
             )
         };
-        quote! {
-            impl #name {
-                /// A builder with every member unset.
-                pub fn builder() -> #builder {
-                    #builder::default()
-                }
+        let method = quote! {
+            /// A builder with every member unset.
+            pub fn builder() -> #builder {
+                #builder::default()
             }
-
+        };
+        let items = quote! {
             #[doc = #builder_doc]
             #[derive(Clone, Debug, Default)]
             #[must_use]
@@ -341,7 +349,8 @@ impl<'m> TypeCx<'m> {
                     #build_body
                 }
             }
-        }
+        };
+        (method, items)
     }
 
     /// The enum of an either-or choice: it encodes as the one member it holds.

@@ -139,7 +139,8 @@ enum DefBody {
         extra: Option<String>,
         /// An either-or pair (or more): one field holding which member was sent.
         choice: Option<Choice>,
-        /// The name of its builder, for a request's struct of more than two members.
+        /// The name of its builder: for a request's struct of more than two members, and for
+        /// any struct that requires more than `MAX_NEW_ARGS` (which then has no `new`).
         builder: Option<String>,
     },
     /// The enum of an either-or choice: one variant per member, each the member's type.

@@ -202,8 +202,31 @@ impl<'m> TypeCx<'m> {
                 choice,
                 builder,
             } => {
+                let (builder_method, builder) = builder
+                    .as_deref()
+                    .map(|builder| {
+                        self.builder_tokens(
+                            &name,
+                            builder,
+                            fields,
+                            extra.as_deref(),
+                            choice.as_ref(),
+                            defs,
+                        )
+                    })
+                    .unzip();
+                // The struct's one inherent `impl` holds all its methods.
+                let methods = quote! { #builder_method #satisfies };
                 let body = match choice {
-                    None => self.struct_tokens(index, &name, &doc, fields, extra.as_deref(), defs),
+                    None => self.struct_tokens(
+                        index,
+                        &name,
+                        &doc,
+                        fields,
+                        extra.as_deref(),
+                        defs,
+                        methods,
+                    ),
                     Some(choice) => self.choice_struct_tokens(
                         index,
                         &name,
@@ -212,18 +235,9 @@ impl<'m> TypeCx<'m> {
                         extra.as_deref(),
                         choice,
                         defs,
+                        methods,
                     ),
                 };
-                let builder = builder.as_deref().map(|builder| {
-                    self.builder_tokens(
-                        &name,
-                        builder,
-                        fields,
-                        extra.as_deref(),
-                        choice.as_ref(),
-                        defs,
-                    )
-                });
                 quote! { #body #builder }
             }
             DefBody::Choice { variants } => self.choice_tokens(index, &name, &doc, variants, defs),
@@ -336,9 +350,9 @@ impl<'m> TypeCx<'m> {
         fields: &[Field],
         extra: Option<&str>,
         defs: &[Def],
+        methods: TokenStream,
     ) -> TokenStream {
         let derives = self.derives(index, true);
-        let satisfies = self.satisfies_method(index);
         // Without a flattened `extra`, serde's derive would also read a JSON array of member
         // values as the struct. The derive then goes under `remote = "Self"` (inherent
         // functions), and the trait impls below accept only objects.
@@ -378,9 +392,7 @@ impl<'m> TypeCx<'m> {
             });
             inits.push(quote! { #extra: ::serde_json::Map::new() });
         }
-        let new_doc = format!(
-            " A `{name}` with the required members given and every optional member absent."
-        );
+        let new = constructor(name, &params, &inits);
         // With nothing required, the empty value is the natural default.
         let default = params.is_empty().then(|| {
             quote! {
@@ -400,12 +412,8 @@ impl<'m> TypeCx<'m> {
             }
 
             impl #name {
-                #[doc = #new_doc]
-                #[allow(clippy::too_many_arguments)]
-                pub fn new(#(#params),*) -> Self {
-                    #name { #(#inits),* }
-                }
-                #satisfies
+                #new
+                #methods
             }
 
             #default
@@ -463,4 +471,22 @@ impl<'m> TypeCx<'m> {
         }
         (members, params, inits)
     }
+}
+
+/// The most members a constructor takes: a struct that requires more gets a builder instead,
+/// whose methods name each member (a long `new` of several `String`s is easy to misorder).
+pub(super) const MAX_NEW_ARGS: usize = 3;
+
+/// `new`, taking the required members, unless there are more than [`MAX_NEW_ARGS`].
+fn constructor(name: &Ident, params: &[TokenStream], inits: &[TokenStream]) -> Option<TokenStream> {
+    let doc =
+        format!(" A `{name}` with the required members given and every optional member absent.");
+    (params.len() <= MAX_NEW_ARGS).then(|| {
+        quote! {
+            #[doc = #doc]
+            pub fn new(#(#params),*) -> Self {
+                #name { #(#inits),* }
+            }
+        }
+    })
 }

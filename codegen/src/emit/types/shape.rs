@@ -1,6 +1,7 @@
 //! Which Rust type each schema node becomes: the shape of the types, decided before any is
 //! printed (the module's documentation has the mapping).
 
+use super::render::MAX_NEW_ARGS;
 use super::*;
 
 impl<'m> TypeCx<'m> {
@@ -301,7 +302,8 @@ impl<'m> TypeCx<'m> {
         };
         let extra = (!denies_others).then(|| scope.claim("extra".to_owned()));
         let members = fields.len() + usize::from(choice.is_some());
-        let builder = (self.checked && members > 2)
+        let required = fields.iter().filter(|f| f.required).count() + usize::from(choice.is_some());
+        let builder = ((self.checked && members > 2) || required > MAX_NEW_ARGS)
             .then(|| self.scope.pick(&[format!("{type_name}Builder")]));
         self.defs[index].body = DefBody::Struct {
             fields,

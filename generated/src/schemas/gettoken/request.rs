@@ -34,7 +34,6 @@ pub struct Request {
 }
 impl Request {
     /// A `Request` with the required members given and every optional member absent.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(
         corpid: ::wecom_rooms_runtime::NonEmptyString,
         corpsecret: ::wecom_rooms_runtime::Secret<::wecom_rooms_runtime::NonEmptyString>,

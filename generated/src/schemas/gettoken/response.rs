@@ -135,21 +135,9 @@ pub struct AccessTokenGranted {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl AccessTokenGranted {
-    /// A `AccessTokenGranted` with the required members given and every optional member absent.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        errcode: i32,
-        errmsg: ::std::string::String,
-        access_token: ::wecom_rooms_runtime::Secret<::std::string::String>,
-        expires_in: u32,
-    ) -> Self {
-        AccessTokenGranted {
-            errcode,
-            errmsg,
-            access_token,
-            expires_in,
-            extra: ::serde_json::Map::new(),
-        }
+    /// A builder with every member unset.
+    pub fn builder() -> AccessTokenGrantedBuilder {
+        AccessTokenGrantedBuilder::default()
     }
     /// Whether this decoded value satisfies the schema: the checks its type does not
     /// make itself (see `decode_validated`).
@@ -161,6 +149,63 @@ impl AccessTokenGranted {
             && ::wecom_rooms_runtime::json::char_count(
                 self.access_token.expose().as_str(),
             ) as u64 <= 512u64
+    }
+}
+/// Builds a [`AccessTokenGranted`] member by member: see [`AccessTokenGranted::builder`].
+#[derive(Clone, Debug, Default)]
+#[must_use]
+pub struct AccessTokenGrantedBuilder {
+    errcode: ::core::option::Option<i32>,
+    errmsg: ::core::option::Option<::std::string::String>,
+    access_token: ::core::option::Option<
+        ::wecom_rooms_runtime::Secret<::std::string::String>,
+    >,
+    expires_in: ::core::option::Option<u32>,
+}
+impl AccessTokenGrantedBuilder {
+    /// 出错返回码 (return code): always 0 in a successful response.
+    pub fn errcode(mut self, value: i32) -> Self {
+        self.errcode = ::core::option::Option::Some(value);
+        self
+    }
+    /// 返回码提示语 (text describing the return code), usually "ok".
+    pub fn errmsg(mut self, value: ::std::string::String) -> Self {
+        self.errmsg = ::core::option::Option::Some(value);
+        self
+    }
+    /// 获取到的凭证 (the access token): at most 512 bytes. A secret: never logged.
+    pub fn access_token(
+        mut self,
+        value: ::wecom_rooms_runtime::Secret<::std::string::String>,
+    ) -> Self {
+        self.access_token = ::core::option::Option::Some(value);
+        self
+    }
+    /// 凭证的有效时间 (how long the token is valid), in seconds; normally 7200.
+    pub fn expires_in(mut self, value: u32) -> Self {
+        self.expires_in = ::core::option::Option::Some(value);
+        self
+    }
+    /// The value, or the first required member left unset.
+    pub fn build(
+        self,
+    ) -> ::core::result::Result<
+        AccessTokenGranted,
+        ::wecom_rooms_runtime::MissingMember,
+    > {
+        ::core::result::Result::Ok(AccessTokenGranted {
+            errcode: self
+                .errcode
+                .ok_or(::wecom_rooms_runtime::MissingMember("errcode"))?,
+            errmsg: self.errmsg.ok_or(::wecom_rooms_runtime::MissingMember("errmsg"))?,
+            access_token: self
+                .access_token
+                .ok_or(::wecom_rooms_runtime::MissingMember("access_token"))?,
+            expires_in: self
+                .expires_in
+                .ok_or(::wecom_rooms_runtime::MissingMember("expires_in"))?,
+            extra: ::serde_json::Map::new(),
+        })
     }
 }
 /// The members every WeCom response carries. A response whose `errcode` is not 0 is an error and carries only these: for example `{"errcode": 42001, "errmsg": "access_token expired"}`.
@@ -178,7 +223,6 @@ pub struct ErrorEnvelope {
 }
 impl ErrorEnvelope {
     /// A `ErrorEnvelope` with the required members given and every optional member absent.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(errcode: i32, errmsg: ::std::string::String) -> Self {
         ErrorEnvelope {
             errcode,

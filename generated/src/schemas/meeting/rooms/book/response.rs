@@ -132,7 +132,6 @@ pub struct Booked {
 }
 impl Booked {
     /// A `Booked` with the required members given and every optional member absent.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(
         errcode: i32,
         errmsg: ::std::string::String,
@@ -168,7 +167,6 @@ pub struct RoomSummary {
 }
 impl RoomSummary {
     /// A `RoomSummary` with the required members given and every optional member absent.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(
         meeting_room_id: ::std::string::String,
         meeting_room_name: ::std::string::String,
@@ -202,7 +200,6 @@ pub struct ErrorEnvelope {
 }
 impl ErrorEnvelope {
     /// A `ErrorEnvelope` with the required members given and every optional member absent.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(errcode: i32, errmsg: ::std::string::String) -> Self {
         ErrorEnvelope {
             errcode,

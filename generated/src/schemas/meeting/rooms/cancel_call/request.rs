@@ -41,7 +41,6 @@ pub struct Request {
 }
 impl Request {
     /// A `Request` with the required members and the choice given, and every optional member absent.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(
         meetingid: ::wecom_rooms_runtime::NonEmptyString,
         invite_id: ::wecom_rooms_runtime::NonEmptyString,
@@ -52,6 +51,10 @@ impl Request {
             invite_id,
             meeting_room_id_or_mra_address,
         }
+    }
+    /// A builder with every member unset.
+    pub fn builder() -> RequestBuilder {
+        RequestBuilder::default()
     }
 }
 impl ::serde::Serialize for Request {
@@ -170,12 +173,6 @@ impl ::schemars::JsonSchema for Request {
         <Wire as ::schemars::JsonSchema>::json_schema(generator)
     }
 }
-impl Request {
-    /// A builder with every member unset.
-    pub fn builder() -> RequestBuilder {
-        RequestBuilder::default()
-    }
-}
 /// Builds a [`Request`] member by member: see [`Request::builder`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -251,7 +248,6 @@ pub struct MraAddress {
 }
 impl MraAddress {
     /// A `MraAddress` with the required members given and every optional member absent.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(
         protocol: Protocol,
         dial_string: ::wecom_rooms_runtime::NonEmptyString,

@@ -134,27 +134,64 @@ pub struct RoomConfig {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl RoomConfig {
-    /// A `RoomConfig` with the required members given and every optional member absent.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        errcode: i32,
-        errmsg: ::std::string::String,
-        meeting_settings: MeetingSettings,
-        record_settings: RecordSettings,
-    ) -> Self {
-        RoomConfig {
-            errcode,
-            errmsg,
-            meeting_settings,
-            record_settings,
-            extra: ::serde_json::Map::new(),
-        }
+    /// A builder with every member unset.
+    pub fn builder() -> RoomConfigBuilder {
+        RoomConfigBuilder::default()
     }
     /// Whether this decoded value satisfies the schema: the checks its type does not
     /// make itself (see `decode_validated`).
     fn satisfies_schema(&self) -> bool {
         i128::from(self.errcode) == 0i128 && self.meeting_settings.satisfies_schema()
             && self.record_settings.satisfies_schema()
+    }
+}
+/// Builds a [`RoomConfig`] member by member: see [`RoomConfig::builder`].
+#[derive(Clone, Debug, Default)]
+#[must_use]
+pub struct RoomConfigBuilder {
+    errcode: ::core::option::Option<i32>,
+    errmsg: ::core::option::Option<::std::string::String>,
+    meeting_settings: ::core::option::Option<MeetingSettings>,
+    record_settings: ::core::option::Option<RecordSettings>,
+}
+impl RoomConfigBuilder {
+    /// 返回码 (return code): always 0 in a successful response.
+    pub fn errcode(mut self, value: i32) -> Self {
+        self.errcode = ::core::option::Option::Some(value);
+        self
+    }
+    /// 对返回码的文本描述内容 (text describing the return code), usually "ok".
+    pub fn errmsg(mut self, value: ::std::string::String) -> Self {
+        self.errmsg = ::core::option::Option::Some(value);
+        self
+    }
+    /// Rooms会议室会议配置 (meeting settings), a MeetingSettings.
+    pub fn meeting_settings(mut self, value: MeetingSettings) -> Self {
+        self.meeting_settings = ::core::option::Option::Some(value);
+        self
+    }
+    /// Rooms会议室录制配置 (recording settings), a RecordSettings.
+    pub fn record_settings(mut self, value: RecordSettings) -> Self {
+        self.record_settings = ::core::option::Option::Some(value);
+        self
+    }
+    /// The value, or the first required member left unset.
+    pub fn build(
+        self,
+    ) -> ::core::result::Result<RoomConfig, ::wecom_rooms_runtime::MissingMember> {
+        ::core::result::Result::Ok(RoomConfig {
+            errcode: self
+                .errcode
+                .ok_or(::wecom_rooms_runtime::MissingMember("errcode"))?,
+            errmsg: self.errmsg.ok_or(::wecom_rooms_runtime::MissingMember("errmsg"))?,
+            meeting_settings: self
+                .meeting_settings
+                .ok_or(::wecom_rooms_runtime::MissingMember("meeting_settings"))?,
+            record_settings: self
+                .record_settings
+                .ok_or(::wecom_rooms_runtime::MissingMember("record_settings"))?,
+            extra: ::serde_json::Map::new(),
+        })
     }
 }
 /// MeetingSettings: how the room behaves in meetings.
@@ -176,28 +213,74 @@ pub struct MeetingSettings {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl MeetingSettings {
-    /// A `MeetingSettings` with the required members given and every optional member absent.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        water_mark: WaterMark,
-        auto_response: AutoResponse,
-        caption: bool,
-        room_pmi: bool,
-        room_notification: bool,
-    ) -> Self {
-        MeetingSettings {
-            water_mark,
-            auto_response,
-            caption,
-            room_pmi,
-            room_notification,
-            extra: ::serde_json::Map::new(),
-        }
+    /// A builder with every member unset.
+    pub fn builder() -> MeetingSettingsBuilder {
+        MeetingSettingsBuilder::default()
     }
     /// Whether this decoded value satisfies the schema: the checks its type does not
     /// make itself (see `decode_validated`).
     fn satisfies_schema(&self) -> bool {
         self.water_mark.satisfies_schema() && self.auto_response.satisfies_schema()
+    }
+}
+/// Builds a [`MeetingSettings`] member by member: see [`MeetingSettings::builder`].
+#[derive(Clone, Debug, Default)]
+#[must_use]
+pub struct MeetingSettingsBuilder {
+    water_mark: ::core::option::Option<WaterMark>,
+    auto_response: ::core::option::Option<AutoResponse>,
+    caption: ::core::option::Option<bool>,
+    room_pmi: ::core::option::Option<bool>,
+    room_notification: ::core::option::Option<bool>,
+}
+impl MeetingSettingsBuilder {
+    /// 水印 (watermark).
+    pub fn water_mark(mut self, value: WaterMark) -> Self {
+        self.water_mark = ::core::option::Option::Some(value);
+        self
+    }
+    /// 自动接听 (auto-answer). Note that 1 is on and 2 is off; there is no 0.
+    pub fn auto_response(mut self, value: AutoResponse) -> Self {
+        self.auto_response = ::core::option::Option::Some(value);
+        self
+    }
+    /// 字幕 (captions): true when on.
+    pub fn caption(mut self, value: bool) -> Self {
+        self.caption = ::core::option::Option::Some(value);
+        self
+    }
+    /// 专属 ID (the room's personal meeting ID): true when on.
+    pub fn room_pmi(mut self, value: bool) -> Self {
+        self.room_pmi = ::core::option::Option::Some(value);
+        self
+    }
+    /// Rooms 屏幕是否展示消息通知 (whether the room's screen shows notifications): true when on.
+    pub fn room_notification(mut self, value: bool) -> Self {
+        self.room_notification = ::core::option::Option::Some(value);
+        self
+    }
+    /// The value, or the first required member left unset.
+    pub fn build(
+        self,
+    ) -> ::core::result::Result<MeetingSettings, ::wecom_rooms_runtime::MissingMember> {
+        ::core::result::Result::Ok(MeetingSettings {
+            water_mark: self
+                .water_mark
+                .ok_or(::wecom_rooms_runtime::MissingMember("water_mark"))?,
+            auto_response: self
+                .auto_response
+                .ok_or(::wecom_rooms_runtime::MissingMember("auto_response"))?,
+            caption: self
+                .caption
+                .ok_or(::wecom_rooms_runtime::MissingMember("caption"))?,
+            room_pmi: self
+                .room_pmi
+                .ok_or(::wecom_rooms_runtime::MissingMember("room_pmi"))?,
+            room_notification: self
+                .room_notification
+                .ok_or(::wecom_rooms_runtime::MissingMember("room_notification"))?,
+            extra: ::serde_json::Map::new(),
+        })
     }
 }
 /// 水印 (watermark).
@@ -387,7 +470,6 @@ pub struct RecordSettings {
 }
 impl RecordSettings {
     /// A `RecordSettings` with the required members given and every optional member absent.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(share_record: ShareRecord, download_record: bool) -> Self {
         RecordSettings {
             share_record,
@@ -515,7 +597,6 @@ pub struct ErrorEnvelope {
 }
 impl ErrorEnvelope {
     /// A `ErrorEnvelope` with the required members given and every optional member absent.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(errcode: i32, errmsg: ::std::string::String) -> Self {
         ErrorEnvelope {
             errcode,

@@ -36,7 +36,6 @@ pub struct Request {
 }
 impl Request {
     /// A `Request` with the required members given and every optional member absent.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(meeting_room_id: ::wecom_rooms_runtime::NonEmptyString) -> Self {
         Request { meeting_room_id }
     }

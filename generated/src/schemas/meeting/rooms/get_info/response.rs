@@ -143,31 +143,9 @@ pub struct RoomInfo {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl RoomInfo {
-    /// A `RoomInfo` with the required members given and every optional member absent.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        errcode: i32,
-        errmsg: ::std::string::String,
-        basic_info: BasicInfo,
-        account_info: AccountInfo,
-        hardware_info: HardwareInfo,
-        pmi_info: PmiInfo,
-        monitor_status: MonitorStatus,
-        is_allow_call: bool,
-        scheduled_status: ScheduledStatus,
-    ) -> Self {
-        RoomInfo {
-            errcode,
-            errmsg,
-            basic_info,
-            account_info,
-            hardware_info,
-            pmi_info,
-            monitor_status,
-            is_allow_call,
-            scheduled_status,
-            extra: ::serde_json::Map::new(),
-        }
+    /// A builder with every member unset.
+    pub fn builder() -> RoomInfoBuilder {
+        RoomInfoBuilder::default()
     }
     /// Whether this decoded value satisfies the schema: the checks its type does not
     /// make itself (see `decode_validated`).
@@ -177,6 +155,100 @@ impl RoomInfo {
             && self.hardware_info.satisfies_schema() && self.pmi_info.satisfies_schema()
             && self.monitor_status.satisfies_schema()
             && self.scheduled_status.satisfies_schema()
+    }
+}
+/// Builds a [`RoomInfo`] member by member: see [`RoomInfo::builder`].
+#[derive(Clone, Debug, Default)]
+#[must_use]
+pub struct RoomInfoBuilder {
+    errcode: ::core::option::Option<i32>,
+    errmsg: ::core::option::Option<::std::string::String>,
+    basic_info: ::core::option::Option<BasicInfo>,
+    account_info: ::core::option::Option<AccountInfo>,
+    hardware_info: ::core::option::Option<HardwareInfo>,
+    pmi_info: ::core::option::Option<PmiInfo>,
+    monitor_status: ::core::option::Option<MonitorStatus>,
+    is_allow_call: ::core::option::Option<bool>,
+    scheduled_status: ::core::option::Option<ScheduledStatus>,
+}
+impl RoomInfoBuilder {
+    /// 返回码 (return code): always 0 in a successful response.
+    pub fn errcode(mut self, value: i32) -> Self {
+        self.errcode = ::core::option::Option::Some(value);
+        self
+    }
+    /// 对返回码的文本描述内容 (text describing the return code), usually "ok".
+    pub fn errmsg(mut self, value: ::std::string::String) -> Self {
+        self.errmsg = ::core::option::Option::Some(value);
+        self
+    }
+    /// Rooms会议室基本信息 (basic information about the room).
+    pub fn basic_info(mut self, value: BasicInfo) -> Self {
+        self.basic_info = ::core::option::Option::Some(value);
+        self
+    }
+    /// Rooms会议室账号信息 (the room's account).
+    pub fn account_info(mut self, value: AccountInfo) -> Self {
+        self.account_info = ::core::option::Option::Some(value);
+        self
+    }
+    /// Rooms会议室硬件信息 (the room's hardware).
+    pub fn hardware_info(mut self, value: HardwareInfo) -> Self {
+        self.hardware_info = ::core::option::Option::Some(value);
+        self
+    }
+    /// Rooms会议室PMI信息 (the room's personal meeting ID).
+    pub fn pmi_info(mut self, value: PmiInfo) -> Self {
+        self.pmi_info = ::core::option::Option::Some(value);
+        self
+    }
+    /// 告警通知状态 (alert notification status).
+    pub fn monitor_status(mut self, value: MonitorStatus) -> Self {
+        self.monitor_status = ::core::option::Option::Some(value);
+        self
+    }
+    /// 是否允许被呼叫 (whether the room may be called): true if it may.
+    pub fn is_allow_call(mut self, value: bool) -> Self {
+        self.is_allow_call = ::core::option::Option::Some(value);
+        self
+    }
+    /// 预定状态 (booking status).
+    pub fn scheduled_status(mut self, value: ScheduledStatus) -> Self {
+        self.scheduled_status = ::core::option::Option::Some(value);
+        self
+    }
+    /// The value, or the first required member left unset.
+    pub fn build(
+        self,
+    ) -> ::core::result::Result<RoomInfo, ::wecom_rooms_runtime::MissingMember> {
+        ::core::result::Result::Ok(RoomInfo {
+            errcode: self
+                .errcode
+                .ok_or(::wecom_rooms_runtime::MissingMember("errcode"))?,
+            errmsg: self.errmsg.ok_or(::wecom_rooms_runtime::MissingMember("errmsg"))?,
+            basic_info: self
+                .basic_info
+                .ok_or(::wecom_rooms_runtime::MissingMember("basic_info"))?,
+            account_info: self
+                .account_info
+                .ok_or(::wecom_rooms_runtime::MissingMember("account_info"))?,
+            hardware_info: self
+                .hardware_info
+                .ok_or(::wecom_rooms_runtime::MissingMember("hardware_info"))?,
+            pmi_info: self
+                .pmi_info
+                .ok_or(::wecom_rooms_runtime::MissingMember("pmi_info"))?,
+            monitor_status: self
+                .monitor_status
+                .ok_or(::wecom_rooms_runtime::MissingMember("monitor_status"))?,
+            is_allow_call: self
+                .is_allow_call
+                .ok_or(::wecom_rooms_runtime::MissingMember("is_allow_call"))?,
+            scheduled_status: self
+                .scheduled_status
+                .ok_or(::wecom_rooms_runtime::MissingMember("scheduled_status"))?,
+            extra: ::serde_json::Map::new(),
+        })
     }
 }
 /// BasicInfo: Rooms会议室基本信息 (basic information about the room).
@@ -207,36 +279,110 @@ pub struct BasicInfo {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl BasicInfo {
-    /// A `BasicInfo` with the required members given and every optional member absent.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        rooms_id_list: ::std::vec::Vec<::std::string::String>,
-        meeting_room_name: ::std::string::String,
-        city: ::std::string::String,
-        building: ::std::string::String,
-        floor: ::std::string::String,
-        participant_number: u32,
-        device: ::std::string::String,
-        desc: ::wecom_rooms_runtime::Base64String,
-        password: ::wecom_rooms_runtime::Secret<::wecom_rooms_runtime::Base64String>,
-    ) -> Self {
-        BasicInfo {
-            rooms_id_list,
-            meeting_room_name,
-            city,
-            building,
-            floor,
-            participant_number,
-            device,
-            desc,
-            password,
-            extra: ::serde_json::Map::new(),
-        }
+    /// A builder with every member unset.
+    pub fn builder() -> BasicInfoBuilder {
+        BasicInfoBuilder::default()
     }
     /// Whether this decoded value satisfies the schema: the checks its type does not
     /// make itself (see `decode_validated`).
     fn satisfies_schema(&self) -> bool {
         true
+    }
+}
+/// Builds a [`BasicInfo`] member by member: see [`BasicInfo::builder`].
+#[derive(Clone, Debug, Default)]
+#[must_use]
+pub struct BasicInfoBuilder {
+    rooms_id_list: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
+    meeting_room_name: ::core::option::Option<::std::string::String>,
+    city: ::core::option::Option<::std::string::String>,
+    building: ::core::option::Option<::std::string::String>,
+    floor: ::core::option::Option<::std::string::String>,
+    participant_number: ::core::option::Option<u32>,
+    device: ::core::option::Option<::std::string::String>,
+    desc: ::core::option::Option<::wecom_rooms_runtime::Base64String>,
+    password: ::core::option::Option<
+        ::wecom_rooms_runtime::Secret<::wecom_rooms_runtime::Base64String>,
+    >,
+}
+impl BasicInfoBuilder {
+    /// Rooms会议室 ID 列表 (the room's Rooms IDs).
+    pub fn rooms_id_list(
+        mut self,
+        value: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        self.rooms_id_list = ::core::option::Option::Some(value);
+        self
+    }
+    /// Rooms会议室名称 (room name).
+    pub fn meeting_room_name(mut self, value: ::std::string::String) -> Self {
+        self.meeting_room_name = ::core::option::Option::Some(value);
+        self
+    }
+    /// 城市 (city).
+    pub fn city(mut self, value: ::std::string::String) -> Self {
+        self.city = ::core::option::Option::Some(value);
+        self
+    }
+    /// 建筑 (building).
+    pub fn building(mut self, value: ::std::string::String) -> Self {
+        self.building = ::core::option::Option::Some(value);
+        self
+    }
+    /// 楼层 (floor).
+    pub fn floor(mut self, value: ::std::string::String) -> Self {
+        self.floor = ::core::option::Option::Some(value);
+        self
+    }
+    /// 容纳人数 (seating capacity).
+    pub fn participant_number(mut self, value: u32) -> Self {
+        self.participant_number = ::core::option::Option::Some(value);
+        self
+    }
+    /// Rooms会议室设备 (room device).
+    pub fn device(mut self, value: ::std::string::String) -> Self {
+        self.device = ::core::option::Option::Some(value);
+        self
+    }
+    /// 描述 (description), base64-encoded.
+    pub fn desc(mut self, value: ::wecom_rooms_runtime::Base64String) -> Self {
+        self.desc = ::core::option::Option::Some(value);
+        self
+    }
+    /// 管理员密码 (administrator password), base64-encoded. A secret: never logged.
+    pub fn password(
+        mut self,
+        value: ::wecom_rooms_runtime::Secret<::wecom_rooms_runtime::Base64String>,
+    ) -> Self {
+        self.password = ::core::option::Option::Some(value);
+        self
+    }
+    /// The value, or the first required member left unset.
+    pub fn build(
+        self,
+    ) -> ::core::result::Result<BasicInfo, ::wecom_rooms_runtime::MissingMember> {
+        ::core::result::Result::Ok(BasicInfo {
+            rooms_id_list: self
+                .rooms_id_list
+                .ok_or(::wecom_rooms_runtime::MissingMember("rooms_id_list"))?,
+            meeting_room_name: self
+                .meeting_room_name
+                .ok_or(::wecom_rooms_runtime::MissingMember("meeting_room_name"))?,
+            city: self.city.ok_or(::wecom_rooms_runtime::MissingMember("city"))?,
+            building: self
+                .building
+                .ok_or(::wecom_rooms_runtime::MissingMember("building"))?,
+            floor: self.floor.ok_or(::wecom_rooms_runtime::MissingMember("floor"))?,
+            participant_number: self
+                .participant_number
+                .ok_or(::wecom_rooms_runtime::MissingMember("participant_number"))?,
+            device: self.device.ok_or(::wecom_rooms_runtime::MissingMember("device"))?,
+            desc: self.desc.ok_or(::wecom_rooms_runtime::MissingMember("desc"))?,
+            password: self
+                .password
+                .ok_or(::wecom_rooms_runtime::MissingMember("password"))?,
+            extra: ::serde_json::Map::new(),
+        })
     }
 }
 /// AccountInfo: Rooms会议室账号信息 (the room's account).
@@ -253,7 +399,6 @@ pub struct AccountInfo {
 }
 impl AccountInfo {
     /// A `AccountInfo` with the required members given and every optional member absent.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(account_type: AccountType, valid_period: ::std::string::String) -> Self {
         AccountInfo {
             account_type,
@@ -405,61 +550,213 @@ pub struct HardwareInfo {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl HardwareInfo {
-    /// A `HardwareInfo` with the required members given and every optional member absent.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        factory: ::std::string::String,
-        device_model: ::std::string::String,
-        sn: ::std::string::String,
-        ip: ::std::string::String,
-        mac: ::std::string::String,
-        rooms_version: ::std::string::String,
-        firmware_version: ::std::string::String,
-        health_status: ::std::string::String,
-        system_type: ::std::string::String,
-        meeting_room_status: MeetingRoomStatus,
-        active_time: ::std::string::String,
-        cpu_info: ::std::string::String,
-        cpu_usage: ::std::string::String,
-        gpu_info: ::std::string::String,
-        net_type: ::std::string::String,
-        memory_info: ::std::string::String,
-        monitor_frequency: MonitorFrequency,
-        camera_model: ::std::string::String,
-        enable_video_mirror: bool,
-        microphone_info: ::std::string::String,
-        speaker_info: ::std::string::String,
-    ) -> Self {
-        HardwareInfo {
-            factory,
-            device_model,
-            sn,
-            ip,
-            mac,
-            rooms_version,
-            firmware_version,
-            health_status,
-            system_type,
-            meeting_room_status,
-            active_time,
-            cpu_info,
-            cpu_usage,
-            gpu_info,
-            net_type,
-            memory_info,
-            monitor_frequency,
-            camera_model,
-            enable_video_mirror,
-            microphone_info,
-            speaker_info,
-            extra: ::serde_json::Map::new(),
-        }
+    /// A builder with every member unset.
+    pub fn builder() -> HardwareInfoBuilder {
+        HardwareInfoBuilder::default()
     }
     /// Whether this decoded value satisfies the schema: the checks its type does not
     /// make itself (see `decode_validated`).
     fn satisfies_schema(&self) -> bool {
         self.meeting_room_status.satisfies_schema()
             && self.monitor_frequency.satisfies_schema()
+    }
+}
+/// Builds a [`HardwareInfo`] member by member: see [`HardwareInfo::builder`].
+#[derive(Clone, Debug, Default)]
+#[must_use]
+pub struct HardwareInfoBuilder {
+    factory: ::core::option::Option<::std::string::String>,
+    device_model: ::core::option::Option<::std::string::String>,
+    sn: ::core::option::Option<::std::string::String>,
+    ip: ::core::option::Option<::std::string::String>,
+    mac: ::core::option::Option<::std::string::String>,
+    rooms_version: ::core::option::Option<::std::string::String>,
+    firmware_version: ::core::option::Option<::std::string::String>,
+    health_status: ::core::option::Option<::std::string::String>,
+    system_type: ::core::option::Option<::std::string::String>,
+    meeting_room_status: ::core::option::Option<MeetingRoomStatus>,
+    active_time: ::core::option::Option<::std::string::String>,
+    cpu_info: ::core::option::Option<::std::string::String>,
+    cpu_usage: ::core::option::Option<::std::string::String>,
+    gpu_info: ::core::option::Option<::std::string::String>,
+    net_type: ::core::option::Option<::std::string::String>,
+    memory_info: ::core::option::Option<::std::string::String>,
+    monitor_frequency: ::core::option::Option<MonitorFrequency>,
+    camera_model: ::core::option::Option<::std::string::String>,
+    enable_video_mirror: ::core::option::Option<bool>,
+    microphone_info: ::core::option::Option<::std::string::String>,
+    speaker_info: ::core::option::Option<::std::string::String>,
+}
+impl HardwareInfoBuilder {
+    /// 厂家 (manufacturer).
+    pub fn factory(mut self, value: ::std::string::String) -> Self {
+        self.factory = ::core::option::Option::Some(value);
+        self
+    }
+    /// 设备型号 (device model).
+    pub fn device_model(mut self, value: ::std::string::String) -> Self {
+        self.device_model = ::core::option::Option::Some(value);
+        self
+    }
+    /// 序列号 (serial number).
+    pub fn sn(mut self, value: ::std::string::String) -> Self {
+        self.sn = ::core::option::Option::Some(value);
+        self
+    }
+    /// IP 地址 (IP address).
+    pub fn ip(mut self, value: ::std::string::String) -> Self {
+        self.ip = ::core::option::Option::Some(value);
+        self
+    }
+    /// MAC 地址 (MAC address).
+    pub fn mac(mut self, value: ::std::string::String) -> Self {
+        self.mac = ::core::option::Option::Some(value);
+        self
+    }
+    /// Rooms 版本 (Rooms software version).
+    pub fn rooms_version(mut self, value: ::std::string::String) -> Self {
+        self.rooms_version = ::core::option::Option::Some(value);
+        self
+    }
+    /// 固件版本 (firmware version).
+    pub fn firmware_version(mut self, value: ::std::string::String) -> Self {
+        self.firmware_version = ::core::option::Option::Some(value);
+        self
+    }
+    /// 健康状况 (health status), for example "ERROR".
+    pub fn health_status(mut self, value: ::std::string::String) -> Self {
+        self.health_status = ::core::option::Option::Some(value);
+        self
+    }
+    /// 设备系统 (device operating system).
+    pub fn system_type(mut self, value: ::std::string::String) -> Self {
+        self.system_type = ::core::option::Option::Some(value);
+        self
+    }
+    /// Rooms会议室状态 (room status).
+    pub fn meeting_room_status(mut self, value: MeetingRoomStatus) -> Self {
+        self.meeting_room_status = ::core::option::Option::Some(value);
+        self
+    }
+    /// 激活时间 (activation time): a date and time formatted as "YYYY-MM-DD HH:MM:SS", for example "2021-03-23 15:37:34" (the page names no time zone); not a timestamp.
+    pub fn active_time(mut self, value: ::std::string::String) -> Self {
+        self.active_time = ::core::option::Option::Some(value);
+        self
+    }
+    /// CPU 信息 (CPU information).
+    pub fn cpu_info(mut self, value: ::std::string::String) -> Self {
+        self.cpu_info = ::core::option::Option::Some(value);
+        self
+    }
+    /// CPU 最大占用率 (peak CPU usage).
+    pub fn cpu_usage(mut self, value: ::std::string::String) -> Self {
+        self.cpu_usage = ::core::option::Option::Some(value);
+        self
+    }
+    /// GPU 信息 (GPU information).
+    pub fn gpu_info(mut self, value: ::std::string::String) -> Self {
+        self.gpu_info = ::core::option::Option::Some(value);
+        self
+    }
+    /// 网络类型 (network type), for example "ethernet".
+    pub fn net_type(mut self, value: ::std::string::String) -> Self {
+        self.net_type = ::core::option::Option::Some(value);
+        self
+    }
+    /// 内存信息 (memory information).
+    pub fn memory_info(mut self, value: ::std::string::String) -> Self {
+        self.memory_info = ::core::option::Option::Some(value);
+        self
+    }
+    /// 显示器刷新率 (display refresh rate). The doc's table says string but its sample sends the number 0, so both are accepted.
+    pub fn monitor_frequency(mut self, value: MonitorFrequency) -> Self {
+        self.monitor_frequency = ::core::option::Option::Some(value);
+        self
+    }
+    /// 摄像头型号 (camera model).
+    pub fn camera_model(mut self, value: ::std::string::String) -> Self {
+        self.camera_model = ::core::option::Option::Some(value);
+        self
+    }
+    /// 是否开启视频镜像 (whether video mirroring is on).
+    pub fn enable_video_mirror(mut self, value: bool) -> Self {
+        self.enable_video_mirror = ::core::option::Option::Some(value);
+        self
+    }
+    /// 麦克风信息 (microphone information).
+    pub fn microphone_info(mut self, value: ::std::string::String) -> Self {
+        self.microphone_info = ::core::option::Option::Some(value);
+        self
+    }
+    /// 扬声器信息 (speaker information).
+    pub fn speaker_info(mut self, value: ::std::string::String) -> Self {
+        self.speaker_info = ::core::option::Option::Some(value);
+        self
+    }
+    /// The value, or the first required member left unset.
+    pub fn build(
+        self,
+    ) -> ::core::result::Result<HardwareInfo, ::wecom_rooms_runtime::MissingMember> {
+        ::core::result::Result::Ok(HardwareInfo {
+            factory: self
+                .factory
+                .ok_or(::wecom_rooms_runtime::MissingMember("factory"))?,
+            device_model: self
+                .device_model
+                .ok_or(::wecom_rooms_runtime::MissingMember("device_model"))?,
+            sn: self.sn.ok_or(::wecom_rooms_runtime::MissingMember("sn"))?,
+            ip: self.ip.ok_or(::wecom_rooms_runtime::MissingMember("ip"))?,
+            mac: self.mac.ok_or(::wecom_rooms_runtime::MissingMember("mac"))?,
+            rooms_version: self
+                .rooms_version
+                .ok_or(::wecom_rooms_runtime::MissingMember("rooms_version"))?,
+            firmware_version: self
+                .firmware_version
+                .ok_or(::wecom_rooms_runtime::MissingMember("firmware_version"))?,
+            health_status: self
+                .health_status
+                .ok_or(::wecom_rooms_runtime::MissingMember("health_status"))?,
+            system_type: self
+                .system_type
+                .ok_or(::wecom_rooms_runtime::MissingMember("system_type"))?,
+            meeting_room_status: self
+                .meeting_room_status
+                .ok_or(::wecom_rooms_runtime::MissingMember("meeting_room_status"))?,
+            active_time: self
+                .active_time
+                .ok_or(::wecom_rooms_runtime::MissingMember("active_time"))?,
+            cpu_info: self
+                .cpu_info
+                .ok_or(::wecom_rooms_runtime::MissingMember("cpu_info"))?,
+            cpu_usage: self
+                .cpu_usage
+                .ok_or(::wecom_rooms_runtime::MissingMember("cpu_usage"))?,
+            gpu_info: self
+                .gpu_info
+                .ok_or(::wecom_rooms_runtime::MissingMember("gpu_info"))?,
+            net_type: self
+                .net_type
+                .ok_or(::wecom_rooms_runtime::MissingMember("net_type"))?,
+            memory_info: self
+                .memory_info
+                .ok_or(::wecom_rooms_runtime::MissingMember("memory_info"))?,
+            monitor_frequency: self
+                .monitor_frequency
+                .ok_or(::wecom_rooms_runtime::MissingMember("monitor_frequency"))?,
+            camera_model: self
+                .camera_model
+                .ok_or(::wecom_rooms_runtime::MissingMember("camera_model"))?,
+            enable_video_mirror: self
+                .enable_video_mirror
+                .ok_or(::wecom_rooms_runtime::MissingMember("enable_video_mirror"))?,
+            microphone_info: self
+                .microphone_info
+                .ok_or(::wecom_rooms_runtime::MissingMember("microphone_info"))?,
+            speaker_info: self
+                .speaker_info
+                .ok_or(::wecom_rooms_runtime::MissingMember("speaker_info"))?,
+            extra: ::serde_json::Map::new(),
+        })
     }
 }
 /// Rooms会议室状态 (room status).
@@ -695,7 +992,6 @@ pub struct PmiInfo {
 }
 impl PmiInfo {
     /// A `PmiInfo` with the required members given and every optional member absent.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(
         pmi_code: ::std::string::String,
         pmi_pwd: ::wecom_rooms_runtime::Secret<::wecom_rooms_runtime::Base64String>,
@@ -895,7 +1191,6 @@ pub struct ErrorEnvelope {
 }
 impl ErrorEnvelope {
     /// A `ErrorEnvelope` with the required members given and every optional member absent.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(errcode: i32, errmsg: ::std::string::String) -> Self {
         ErrorEnvelope {
             errcode,

@@ -33,7 +33,6 @@ pub const ENDPOINT: ::wecom_rooms_runtime::registry::Endpoint = ::wecom_rooms_ru
 pub struct Request {}
 impl Request {
     /// A `Request` with the required members given and every optional member absent.
-    #[allow(clippy::too_many_arguments)]
     pub fn new() -> Self {
         Request {}
     }

@@ -148,34 +148,99 @@ pub struct Inventory {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl Inventory {
-    /// A `Inventory` with the required members given and every optional member absent.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        errcode: i32,
-        errmsg: ::std::string::String,
-        normal_count: u32,
-        special_count: u32,
-        normal_used_count: u32,
-        special_used_count: u32,
-        normal_expired_count: u32,
-        special_expired_count: u32,
-    ) -> Self {
-        Inventory {
-            errcode,
-            errmsg,
-            normal_count,
-            special_count,
-            normal_used_count,
-            special_used_count,
-            normal_expired_count,
-            special_expired_count,
-            extra: ::serde_json::Map::new(),
-        }
+    /// A builder with every member unset.
+    pub fn builder() -> InventoryBuilder {
+        InventoryBuilder::default()
     }
     /// Whether this decoded value satisfies the schema: the checks its type does not
     /// make itself (see `decode_validated`).
     fn satisfies_schema(&self) -> bool {
         i128::from(self.errcode) == 0i128
+    }
+}
+/// Builds a [`Inventory`] member by member: see [`Inventory::builder`].
+#[derive(Clone, Debug, Default)]
+#[must_use]
+pub struct InventoryBuilder {
+    errcode: ::core::option::Option<i32>,
+    errmsg: ::core::option::Option<::std::string::String>,
+    normal_count: ::core::option::Option<u32>,
+    special_count: ::core::option::Option<u32>,
+    normal_used_count: ::core::option::Option<u32>,
+    special_used_count: ::core::option::Option<u32>,
+    normal_expired_count: ::core::option::Option<u32>,
+    special_expired_count: ::core::option::Option<u32>,
+}
+impl InventoryBuilder {
+    /// 返回码 (return code): always 0 in a successful response.
+    pub fn errcode(mut self, value: i32) -> Self {
+        self.errcode = ::core::option::Option::Some(value);
+        self
+    }
+    /// 对返回码的文本描述内容 (text describing the return code), usually "ok".
+    pub fn errmsg(mut self, value: ::std::string::String) -> Self {
+        self.errmsg = ::core::option::Option::Some(value);
+        self
+    }
+    /// 普通设备数 (regular devices).
+    pub fn normal_count(mut self, value: u32) -> Self {
+        self.normal_count = ::core::option::Option::Some(value);
+        self
+    }
+    /// 专款设备数 (dedicated devices).
+    pub fn special_count(mut self, value: u32) -> Self {
+        self.special_count = ::core::option::Option::Some(value);
+        self
+    }
+    /// 普通设备使用数 (regular devices in use).
+    pub fn normal_used_count(mut self, value: u32) -> Self {
+        self.normal_used_count = ::core::option::Option::Some(value);
+        self
+    }
+    /// 专款设备使用数 (dedicated devices in use).
+    pub fn special_used_count(mut self, value: u32) -> Self {
+        self.special_used_count = ::core::option::Option::Some(value);
+        self
+    }
+    /// 普通设备过期数 (regular devices expired).
+    pub fn normal_expired_count(mut self, value: u32) -> Self {
+        self.normal_expired_count = ::core::option::Option::Some(value);
+        self
+    }
+    /// 专款设备过期数 (dedicated devices expired).
+    pub fn special_expired_count(mut self, value: u32) -> Self {
+        self.special_expired_count = ::core::option::Option::Some(value);
+        self
+    }
+    /// The value, or the first required member left unset.
+    pub fn build(
+        self,
+    ) -> ::core::result::Result<Inventory, ::wecom_rooms_runtime::MissingMember> {
+        ::core::result::Result::Ok(Inventory {
+            errcode: self
+                .errcode
+                .ok_or(::wecom_rooms_runtime::MissingMember("errcode"))?,
+            errmsg: self.errmsg.ok_or(::wecom_rooms_runtime::MissingMember("errmsg"))?,
+            normal_count: self
+                .normal_count
+                .ok_or(::wecom_rooms_runtime::MissingMember("normal_count"))?,
+            special_count: self
+                .special_count
+                .ok_or(::wecom_rooms_runtime::MissingMember("special_count"))?,
+            normal_used_count: self
+                .normal_used_count
+                .ok_or(::wecom_rooms_runtime::MissingMember("normal_used_count"))?,
+            special_used_count: self
+                .special_used_count
+                .ok_or(::wecom_rooms_runtime::MissingMember("special_used_count"))?,
+            normal_expired_count: self
+                .normal_expired_count
+                .ok_or(::wecom_rooms_runtime::MissingMember("normal_expired_count"))?,
+            special_expired_count: self
+                .special_expired_count
+                .ok_or(::wecom_rooms_runtime::MissingMember("special_expired_count"))?,
+            extra: ::serde_json::Map::new(),
+        })
     }
 }
 /// The members every WeCom response carries. A response whose `errcode` is not 0 is an error and carries only these: for example `{"errcode": 42001, "errmsg": "access_token expired"}`.
@@ -193,7 +258,6 @@ pub struct ErrorEnvelope {
 }
 impl ErrorEnvelope {
     /// A `ErrorEnvelope` with the required members given and every optional member absent.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(errcode: i32, errmsg: ::std::string::String) -> Self {
         ErrorEnvelope {
             errcode,

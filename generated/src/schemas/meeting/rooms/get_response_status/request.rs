@@ -39,7 +39,6 @@ pub struct Request {
 }
 impl Request {
     /// A `Request` with the required members and the choice given, and every optional member absent.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(
         meetingid: ::wecom_rooms_runtime::NonEmptyString,
         meeting_room_id_or_mra_address: MeetingRoomIdOrMraAddress,
@@ -172,7 +171,6 @@ pub struct MraAddress {
 }
 impl MraAddress {
     /// A `MraAddress` with the required members given and every optional member absent.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(
         protocol: Protocol,
         dial_string: ::wecom_rooms_runtime::NonEmptyString,

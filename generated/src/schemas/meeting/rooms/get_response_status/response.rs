@@ -134,26 +134,61 @@ pub struct ResponseStatus {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl ResponseStatus {
-    /// A `ResponseStatus` with the required members given and every optional member absent.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        errcode: i32,
-        errmsg: ::std::string::String,
-        status: Status,
-        response_time: ::std::string::String,
-    ) -> Self {
-        ResponseStatus {
-            errcode,
-            errmsg,
-            status,
-            response_time,
-            extra: ::serde_json::Map::new(),
-        }
+    /// A builder with every member unset.
+    pub fn builder() -> ResponseStatusBuilder {
+        ResponseStatusBuilder::default()
     }
     /// Whether this decoded value satisfies the schema: the checks its type does not
     /// make itself (see `decode_validated`).
     fn satisfies_schema(&self) -> bool {
         i128::from(self.errcode) == 0i128 && self.status.satisfies_schema()
+    }
+}
+/// Builds a [`ResponseStatus`] member by member: see [`ResponseStatus::builder`].
+#[derive(Clone, Debug, Default)]
+#[must_use]
+pub struct ResponseStatusBuilder {
+    errcode: ::core::option::Option<i32>,
+    errmsg: ::core::option::Option<::std::string::String>,
+    status: ::core::option::Option<Status>,
+    response_time: ::core::option::Option<::std::string::String>,
+}
+impl ResponseStatusBuilder {
+    /// 返回码 (return code): always 0 in a successful response.
+    pub fn errcode(mut self, value: i32) -> Self {
+        self.errcode = ::core::option::Option::Some(value);
+        self
+    }
+    /// 对返回码的文本描述内容 (text describing the return code), usually "ok".
+    pub fn errmsg(mut self, value: ::std::string::String) -> Self {
+        self.errmsg = ::core::option::Option::Some(value);
+        self
+    }
+    /// 应答状态 (answer state). 0 is meaningful: no answer within 60 seconds.
+    pub fn status(mut self, value: Status) -> Self {
+        self.status = ::core::option::Option::Some(value);
+        self
+    }
+    /// 最近一次应答时间 (time of the latest answer): a date and time formatted as "YYYY/MM/DD HH:MM:SS", for example "2022/11/22 14:35:26" (the page names no time zone); not a timestamp, and not the format get_info uses.
+    pub fn response_time(mut self, value: ::std::string::String) -> Self {
+        self.response_time = ::core::option::Option::Some(value);
+        self
+    }
+    /// The value, or the first required member left unset.
+    pub fn build(
+        self,
+    ) -> ::core::result::Result<ResponseStatus, ::wecom_rooms_runtime::MissingMember> {
+        ::core::result::Result::Ok(ResponseStatus {
+            errcode: self
+                .errcode
+                .ok_or(::wecom_rooms_runtime::MissingMember("errcode"))?,
+            errmsg: self.errmsg.ok_or(::wecom_rooms_runtime::MissingMember("errmsg"))?,
+            status: self.status.ok_or(::wecom_rooms_runtime::MissingMember("status"))?,
+            response_time: self
+                .response_time
+                .ok_or(::wecom_rooms_runtime::MissingMember("response_time"))?,
+            extra: ::serde_json::Map::new(),
+        })
     }
 }
 /// 应答状态 (answer state). 0 is meaningful: no answer within 60 seconds.
@@ -279,7 +314,6 @@ pub struct ErrorEnvelope {
 }
 impl ErrorEnvelope {
     /// A `ErrorEnvelope` with the required members given and every optional member absent.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(errcode: i32, errmsg: ::std::string::String) -> Self {
         ErrorEnvelope {
             errcode,

@@ -48,13 +48,16 @@ pub struct Request {
 }
 impl Request {
     /// A `Request` with the required members given and every optional member absent.
-    #[allow(clippy::too_many_arguments)]
     pub fn new() -> Self {
         Request {
             meeting_room_name: ::core::option::Option::None,
             cursor: ::core::option::Option::None,
             limit: ::core::option::Option::None,
         }
+    }
+    /// A builder with every member unset.
+    pub fn builder() -> RequestBuilder {
+        RequestBuilder::default()
     }
     /// Whether this decoded value satisfies the schema: the checks its type does not
     /// make itself (see `decode_validated`).
@@ -113,12 +116,6 @@ impl<'de> ::serde::Deserialize<'de> for Request {
             }
         }
         deserializer.deserialize_map(MapOnly)
-    }
-}
-impl Request {
-    /// A builder with every member unset.
-    pub fn builder() -> RequestBuilder {
-        RequestBuilder::default()
     }
 }
 /// Builds a [`Request`] member by member: see [`Request::builder`].

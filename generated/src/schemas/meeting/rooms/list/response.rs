@@ -129,22 +129,65 @@ pub struct RoomPage {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl RoomPage {
-    /// A `RoomPage` with the required members given and every optional member absent.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        errcode: i32,
-        errmsg: ::std::string::String,
-        has_more: bool,
-        meeting_room_list: ::std::vec::Vec<MeetingRoom>,
-    ) -> Self {
-        RoomPage {
-            errcode,
-            errmsg,
-            has_more,
-            next_cursor: ::core::option::Option::None,
-            meeting_room_list,
+    /// A builder with every member unset.
+    pub fn builder() -> RoomPageBuilder {
+        RoomPageBuilder::default()
+    }
+}
+/// Builds a [`RoomPage`] member by member: see [`RoomPage::builder`].
+#[derive(Clone, Debug, Default)]
+#[must_use]
+pub struct RoomPageBuilder {
+    errcode: ::core::option::Option<i32>,
+    errmsg: ::core::option::Option<::std::string::String>,
+    has_more: ::core::option::Option<bool>,
+    next_cursor: ::core::option::Option<::std::string::String>,
+    meeting_room_list: ::core::option::Option<::std::vec::Vec<MeetingRoom>>,
+}
+impl RoomPageBuilder {
+    /// 返回码 (return code): always 0 in a successful response.
+    pub fn errcode(mut self, value: i32) -> Self {
+        self.errcode = ::core::option::Option::Some(value);
+        self
+    }
+    /// 对返回码的文本描述内容 (text describing the return code), usually "ok".
+    pub fn errmsg(mut self, value: ::std::string::String) -> Self {
+        self.errmsg = ::core::option::Option::Some(value);
+        self
+    }
+    /// 是否还有更多 (whether more items follow).
+    pub fn has_more(mut self, value: bool) -> Self {
+        self.has_more = ::core::option::Option::Some(value);
+        self
+    }
+    /// 分页游标 (page cursor): pass it as `cursor` to read the next page. Present when `has_more` is true.
+    pub fn next_cursor(mut self, value: ::std::string::String) -> Self {
+        self.next_cursor = ::core::option::Option::Some(value);
+        self
+    }
+    /// Rooms会议室对象列表 (the rooms on this page), each a MeetingRoom.
+    pub fn meeting_room_list(mut self, value: ::std::vec::Vec<MeetingRoom>) -> Self {
+        self.meeting_room_list = ::core::option::Option::Some(value);
+        self
+    }
+    /// The value, or the first required member left unset.
+    pub fn build(
+        self,
+    ) -> ::core::result::Result<RoomPage, ::wecom_rooms_runtime::MissingMember> {
+        ::core::result::Result::Ok(RoomPage {
+            errcode: self
+                .errcode
+                .ok_or(::wecom_rooms_runtime::MissingMember("errcode"))?,
+            errmsg: self.errmsg.ok_or(::wecom_rooms_runtime::MissingMember("errmsg"))?,
+            has_more: self
+                .has_more
+                .ok_or(::wecom_rooms_runtime::MissingMember("has_more"))?,
+            next_cursor: self.next_cursor,
+            meeting_room_list: self
+                .meeting_room_list
+                .ok_or(::wecom_rooms_runtime::MissingMember("meeting_room_list"))?,
             extra: ::serde_json::Map::new(),
-        }
+        })
     }
 }
 /// MeetingRoom: a Rooms meeting room as list describes it.
@@ -175,31 +218,105 @@ pub struct MeetingRoom {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl MeetingRoom {
-    /// A `MeetingRoom` with the required members given and every optional member absent.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        meeting_room_id: ::std::string::String,
-        meeting_room_name: ::std::string::String,
-        meeting_room_location: ::std::string::String,
-        account_type: AccountType,
-        active_code: ::std::string::String,
-        participant_number: u32,
-        meeting_room_status: MeetingRoomStatus,
-        scheduled_status: ScheduledStatus,
-        is_allow_call: bool,
-    ) -> Self {
-        MeetingRoom {
-            meeting_room_id,
-            meeting_room_name,
-            meeting_room_location,
-            account_type,
-            active_code,
-            participant_number,
-            meeting_room_status,
-            scheduled_status,
-            is_allow_call,
+    /// A builder with every member unset.
+    pub fn builder() -> MeetingRoomBuilder {
+        MeetingRoomBuilder::default()
+    }
+}
+/// Builds a [`MeetingRoom`] member by member: see [`MeetingRoom::builder`].
+#[derive(Clone, Debug, Default)]
+#[must_use]
+pub struct MeetingRoomBuilder {
+    meeting_room_id: ::core::option::Option<::std::string::String>,
+    meeting_room_name: ::core::option::Option<::std::string::String>,
+    meeting_room_location: ::core::option::Option<::std::string::String>,
+    account_type: ::core::option::Option<AccountType>,
+    active_code: ::core::option::Option<::std::string::String>,
+    participant_number: ::core::option::Option<u32>,
+    meeting_room_status: ::core::option::Option<MeetingRoomStatus>,
+    scheduled_status: ::core::option::Option<ScheduledStatus>,
+    is_allow_call: ::core::option::Option<bool>,
+}
+impl MeetingRoomBuilder {
+    /// Rooms会议室 ID (Rooms meeting room ID).
+    pub fn meeting_room_id(mut self, value: ::std::string::String) -> Self {
+        self.meeting_room_id = ::core::option::Option::Some(value);
+        self
+    }
+    /// Rooms会议室名称 (room name).
+    pub fn meeting_room_name(mut self, value: ::std::string::String) -> Self {
+        self.meeting_room_name = ::core::option::Option::Some(value);
+        self
+    }
+    /// Rooms会议室地址 (room location).
+    pub fn meeting_room_location(mut self, value: ::std::string::String) -> Self {
+        self.meeting_room_location = ::core::option::Option::Some(value);
+        self
+    }
+    /// 账号类型 (account type).
+    pub fn account_type(mut self, value: AccountType) -> Self {
+        self.account_type = ::core::option::Option::Some(value);
+        self
+    }
+    /// 激活码 (activation code).
+    pub fn active_code(mut self, value: ::std::string::String) -> Self {
+        self.active_code = ::core::option::Option::Some(value);
+        self
+    }
+    /// 容纳人数 (seating capacity).
+    pub fn participant_number(mut self, value: u32) -> Self {
+        self.participant_number = ::core::option::Option::Some(value);
+        self
+    }
+    /// Rooms会议室状态 (room status).
+    pub fn meeting_room_status(mut self, value: MeetingRoomStatus) -> Self {
+        self.meeting_room_status = ::core::option::Option::Some(value);
+        self
+    }
+    /// 预定状态 (booking status).
+    pub fn scheduled_status(mut self, value: ScheduledStatus) -> Self {
+        self.scheduled_status = ::core::option::Option::Some(value);
+        self
+    }
+    /// 是否允许被呼叫 (whether the room may be called): true if it may.
+    pub fn is_allow_call(mut self, value: bool) -> Self {
+        self.is_allow_call = ::core::option::Option::Some(value);
+        self
+    }
+    /// The value, or the first required member left unset.
+    pub fn build(
+        self,
+    ) -> ::core::result::Result<MeetingRoom, ::wecom_rooms_runtime::MissingMember> {
+        ::core::result::Result::Ok(MeetingRoom {
+            meeting_room_id: self
+                .meeting_room_id
+                .ok_or(::wecom_rooms_runtime::MissingMember("meeting_room_id"))?,
+            meeting_room_name: self
+                .meeting_room_name
+                .ok_or(::wecom_rooms_runtime::MissingMember("meeting_room_name"))?,
+            meeting_room_location: self
+                .meeting_room_location
+                .ok_or(::wecom_rooms_runtime::MissingMember("meeting_room_location"))?,
+            account_type: self
+                .account_type
+                .ok_or(::wecom_rooms_runtime::MissingMember("account_type"))?,
+            active_code: self
+                .active_code
+                .ok_or(::wecom_rooms_runtime::MissingMember("active_code"))?,
+            participant_number: self
+                .participant_number
+                .ok_or(::wecom_rooms_runtime::MissingMember("participant_number"))?,
+            meeting_room_status: self
+                .meeting_room_status
+                .ok_or(::wecom_rooms_runtime::MissingMember("meeting_room_status"))?,
+            scheduled_status: self
+                .scheduled_status
+                .ok_or(::wecom_rooms_runtime::MissingMember("scheduled_status"))?,
+            is_allow_call: self
+                .is_allow_call
+                .ok_or(::wecom_rooms_runtime::MissingMember("is_allow_call"))?,
             extra: ::serde_json::Map::new(),
-        }
+        })
     }
 }
 /// 账号类型 (account type).
@@ -471,7 +588,6 @@ pub struct ErrorEnvelope {
 }
 impl ErrorEnvelope {
     /// A `ErrorEnvelope` with the required members given and every optional member absent.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(errcode: i32, errmsg: ::std::string::String) -> Self {
         ErrorEnvelope {
             errcode,

@@ -130,22 +130,68 @@ pub struct ControllerPage {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl ControllerPage {
-    /// A `ControllerPage` with the required members given and every optional member absent.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        errcode: i32,
-        errmsg: ::std::string::String,
-        has_more: bool,
-        controller_info_list: ::std::vec::Vec<ControllerInfo>,
+    /// A builder with every member unset.
+    pub fn builder() -> ControllerPageBuilder {
+        ControllerPageBuilder::default()
+    }
+}
+/// Builds a [`ControllerPage`] member by member: see [`ControllerPage::builder`].
+#[derive(Clone, Debug, Default)]
+#[must_use]
+pub struct ControllerPageBuilder {
+    errcode: ::core::option::Option<i32>,
+    errmsg: ::core::option::Option<::std::string::String>,
+    has_more: ::core::option::Option<bool>,
+    next_cursor: ::core::option::Option<::std::string::String>,
+    controller_info_list: ::core::option::Option<::std::vec::Vec<ControllerInfo>>,
+}
+impl ControllerPageBuilder {
+    /// 返回码 (return code): always 0 in a successful response.
+    pub fn errcode(mut self, value: i32) -> Self {
+        self.errcode = ::core::option::Option::Some(value);
+        self
+    }
+    /// 对返回码的文本描述内容 (text describing the return code), usually "ok".
+    pub fn errmsg(mut self, value: ::std::string::String) -> Self {
+        self.errmsg = ::core::option::Option::Some(value);
+        self
+    }
+    /// 是否还有更多 (whether more items follow).
+    pub fn has_more(mut self, value: bool) -> Self {
+        self.has_more = ::core::option::Option::Some(value);
+        self
+    }
+    /// 分页游标 (page cursor): pass it as `cursor` to read the next page. Present when `has_more` is true.
+    pub fn next_cursor(mut self, value: ::std::string::String) -> Self {
+        self.next_cursor = ::core::option::Option::Some(value);
+        self
+    }
+    /// 控制器对象列表 (the controllers on this page), each a ControllerInfo.
+    pub fn controller_info_list(
+        mut self,
+        value: ::std::vec::Vec<ControllerInfo>,
     ) -> Self {
-        ControllerPage {
-            errcode,
-            errmsg,
-            has_more,
-            next_cursor: ::core::option::Option::None,
-            controller_info_list,
+        self.controller_info_list = ::core::option::Option::Some(value);
+        self
+    }
+    /// The value, or the first required member left unset.
+    pub fn build(
+        self,
+    ) -> ::core::result::Result<ControllerPage, ::wecom_rooms_runtime::MissingMember> {
+        ::core::result::Result::Ok(ControllerPage {
+            errcode: self
+                .errcode
+                .ok_or(::wecom_rooms_runtime::MissingMember("errcode"))?,
+            errmsg: self.errmsg.ok_or(::wecom_rooms_runtime::MissingMember("errmsg"))?,
+            has_more: self
+                .has_more
+                .ok_or(::wecom_rooms_runtime::MissingMember("has_more"))?,
+            next_cursor: self.next_cursor,
+            controller_info_list: self
+                .controller_info_list
+                .ok_or(::wecom_rooms_runtime::MissingMember("controller_info_list"))?,
             extra: ::serde_json::Map::new(),
-        }
+        })
     }
 }
 /// ControllerInfo: a Rooms controller.
@@ -187,43 +233,157 @@ pub struct ControllerInfo {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl ControllerInfo {
-    /// A `ControllerInfo` with the required members given and every optional member absent.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        rooms_id: ::std::string::String,
-        meeting_room_name: ::std::string::String,
-        meeting_room_location: ::std::string::String,
-        controller_name: ::std::string::String,
-        manufacture_name: ::std::string::String,
-        controller_model: ::std::string::String,
-        app_version: ::std::string::String,
-        status: Status,
-        framework_version: ::std::string::String,
-        ip_address: ::std::string::String,
-        mac_address: ::std::string::String,
-        cpu_type: ::std::string::String,
-        cpu_usage: ::std::string::String,
-        network_type: ::std::string::String,
-        mem_usage: ::std::string::String,
-    ) -> Self {
-        ControllerInfo {
-            rooms_id,
-            meeting_room_name,
-            meeting_room_location,
-            controller_name,
-            manufacture_name,
-            controller_model,
-            app_version,
-            status,
-            framework_version,
-            ip_address,
-            mac_address,
-            cpu_type,
-            cpu_usage,
-            network_type,
-            mem_usage,
+    /// A builder with every member unset.
+    pub fn builder() -> ControllerInfoBuilder {
+        ControllerInfoBuilder::default()
+    }
+}
+/// Builds a [`ControllerInfo`] member by member: see [`ControllerInfo::builder`].
+#[derive(Clone, Debug, Default)]
+#[must_use]
+pub struct ControllerInfoBuilder {
+    rooms_id: ::core::option::Option<::std::string::String>,
+    meeting_room_name: ::core::option::Option<::std::string::String>,
+    meeting_room_location: ::core::option::Option<::std::string::String>,
+    controller_name: ::core::option::Option<::std::string::String>,
+    manufacture_name: ::core::option::Option<::std::string::String>,
+    controller_model: ::core::option::Option<::std::string::String>,
+    app_version: ::core::option::Option<::std::string::String>,
+    status: ::core::option::Option<Status>,
+    framework_version: ::core::option::Option<::std::string::String>,
+    ip_address: ::core::option::Option<::std::string::String>,
+    mac_address: ::core::option::Option<::std::string::String>,
+    cpu_type: ::core::option::Option<::std::string::String>,
+    cpu_usage: ::core::option::Option<::std::string::String>,
+    network_type: ::core::option::Option<::std::string::String>,
+    mem_usage: ::core::option::Option<::std::string::String>,
+}
+impl ControllerInfoBuilder {
+    /// Rooms ID (the Rooms ID of the controlled room).
+    pub fn rooms_id(mut self, value: ::std::string::String) -> Self {
+        self.rooms_id = ::core::option::Option::Some(value);
+        self
+    }
+    /// Rooms会议室名称 (room name).
+    pub fn meeting_room_name(mut self, value: ::std::string::String) -> Self {
+        self.meeting_room_name = ::core::option::Option::Some(value);
+        self
+    }
+    /// Rooms会议室地址 (room location).
+    pub fn meeting_room_location(mut self, value: ::std::string::String) -> Self {
+        self.meeting_room_location = ::core::option::Option::Some(value);
+        self
+    }
+    /// 控制器名称 (controller name).
+    pub fn controller_name(mut self, value: ::std::string::String) -> Self {
+        self.controller_name = ::core::option::Option::Some(value);
+        self
+    }
+    /// 厂商 (manufacturer).
+    pub fn manufacture_name(mut self, value: ::std::string::String) -> Self {
+        self.manufacture_name = ::core::option::Option::Some(value);
+        self
+    }
+    /// 控制器型号 (controller model).
+    pub fn controller_model(mut self, value: ::std::string::String) -> Self {
+        self.controller_model = ::core::option::Option::Some(value);
+        self
+    }
+    /// 应用程序版本 (application version).
+    pub fn app_version(mut self, value: ::std::string::String) -> Self {
+        self.app_version = ::core::option::Option::Some(value);
+        self
+    }
+    /// 设备状态 (device state): the strings "0" and "1", not numbers.
+    pub fn status(mut self, value: Status) -> Self {
+        self.status = ::core::option::Option::Some(value);
+        self
+    }
+    /// 固件版本 (firmware version).
+    pub fn framework_version(mut self, value: ::std::string::String) -> Self {
+        self.framework_version = ::core::option::Option::Some(value);
+        self
+    }
+    /// IP 地址 (IP address).
+    pub fn ip_address(mut self, value: ::std::string::String) -> Self {
+        self.ip_address = ::core::option::Option::Some(value);
+        self
+    }
+    /// MAC 地址 (MAC address).
+    pub fn mac_address(mut self, value: ::std::string::String) -> Self {
+        self.mac_address = ::core::option::Option::Some(value);
+        self
+    }
+    /// CPU 类型 (CPU type).
+    pub fn cpu_type(mut self, value: ::std::string::String) -> Self {
+        self.cpu_type = ::core::option::Option::Some(value);
+        self
+    }
+    /// CPU 当前占有率 (current CPU usage), as text such as "1.7".
+    pub fn cpu_usage(mut self, value: ::std::string::String) -> Self {
+        self.cpu_usage = ::core::option::Option::Some(value);
+        self
+    }
+    /// 网络类型 (network type), for example "wifi".
+    pub fn network_type(mut self, value: ::std::string::String) -> Self {
+        self.network_type = ::core::option::Option::Some(value);
+        self
+    }
+    /// 内存使用大小 (memory in use), as text such as "3.6GB".
+    pub fn mem_usage(mut self, value: ::std::string::String) -> Self {
+        self.mem_usage = ::core::option::Option::Some(value);
+        self
+    }
+    /// The value, or the first required member left unset.
+    pub fn build(
+        self,
+    ) -> ::core::result::Result<ControllerInfo, ::wecom_rooms_runtime::MissingMember> {
+        ::core::result::Result::Ok(ControllerInfo {
+            rooms_id: self
+                .rooms_id
+                .ok_or(::wecom_rooms_runtime::MissingMember("rooms_id"))?,
+            meeting_room_name: self
+                .meeting_room_name
+                .ok_or(::wecom_rooms_runtime::MissingMember("meeting_room_name"))?,
+            meeting_room_location: self
+                .meeting_room_location
+                .ok_or(::wecom_rooms_runtime::MissingMember("meeting_room_location"))?,
+            controller_name: self
+                .controller_name
+                .ok_or(::wecom_rooms_runtime::MissingMember("controller_name"))?,
+            manufacture_name: self
+                .manufacture_name
+                .ok_or(::wecom_rooms_runtime::MissingMember("manufacture_name"))?,
+            controller_model: self
+                .controller_model
+                .ok_or(::wecom_rooms_runtime::MissingMember("controller_model"))?,
+            app_version: self
+                .app_version
+                .ok_or(::wecom_rooms_runtime::MissingMember("app_version"))?,
+            status: self.status.ok_or(::wecom_rooms_runtime::MissingMember("status"))?,
+            framework_version: self
+                .framework_version
+                .ok_or(::wecom_rooms_runtime::MissingMember("framework_version"))?,
+            ip_address: self
+                .ip_address
+                .ok_or(::wecom_rooms_runtime::MissingMember("ip_address"))?,
+            mac_address: self
+                .mac_address
+                .ok_or(::wecom_rooms_runtime::MissingMember("mac_address"))?,
+            cpu_type: self
+                .cpu_type
+                .ok_or(::wecom_rooms_runtime::MissingMember("cpu_type"))?,
+            cpu_usage: self
+                .cpu_usage
+                .ok_or(::wecom_rooms_runtime::MissingMember("cpu_usage"))?,
+            network_type: self
+                .network_type
+                .ok_or(::wecom_rooms_runtime::MissingMember("network_type"))?,
+            mem_usage: self
+                .mem_usage
+                .ok_or(::wecom_rooms_runtime::MissingMember("mem_usage"))?,
             extra: ::serde_json::Map::new(),
-        }
+        })
     }
 }
 /// 设备状态 (device state): the strings "0" and "1", not numbers.
@@ -315,7 +475,6 @@ pub struct ErrorEnvelope {
 }
 impl ErrorEnvelope {
     /// A `ErrorEnvelope` with the required members given and every optional member absent.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(errcode: i32, errmsg: ::std::string::String) -> Self {
         ErrorEnvelope {
             errcode,

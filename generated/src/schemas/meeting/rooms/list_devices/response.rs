@@ -130,22 +130,65 @@ pub struct DevicePage {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl DevicePage {
-    /// A `DevicePage` with the required members given and every optional member absent.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        errcode: i32,
-        errmsg: ::std::string::String,
-        has_more: bool,
-        device_info_list: ::std::vec::Vec<DeviceInfo>,
-    ) -> Self {
-        DevicePage {
-            errcode,
-            errmsg,
-            has_more,
-            next_cursor: ::core::option::Option::None,
-            device_info_list,
+    /// A builder with every member unset.
+    pub fn builder() -> DevicePageBuilder {
+        DevicePageBuilder::default()
+    }
+}
+/// Builds a [`DevicePage`] member by member: see [`DevicePage::builder`].
+#[derive(Clone, Debug, Default)]
+#[must_use]
+pub struct DevicePageBuilder {
+    errcode: ::core::option::Option<i32>,
+    errmsg: ::core::option::Option<::std::string::String>,
+    has_more: ::core::option::Option<bool>,
+    next_cursor: ::core::option::Option<::std::string::String>,
+    device_info_list: ::core::option::Option<::std::vec::Vec<DeviceInfo>>,
+}
+impl DevicePageBuilder {
+    /// 返回码 (return code): always 0 in a successful response.
+    pub fn errcode(mut self, value: i32) -> Self {
+        self.errcode = ::core::option::Option::Some(value);
+        self
+    }
+    /// 对返回码的文本描述内容 (text describing the return code), usually "ok".
+    pub fn errmsg(mut self, value: ::std::string::String) -> Self {
+        self.errmsg = ::core::option::Option::Some(value);
+        self
+    }
+    /// 是否还有更多 (whether more items follow).
+    pub fn has_more(mut self, value: bool) -> Self {
+        self.has_more = ::core::option::Option::Some(value);
+        self
+    }
+    /// 分页游标 (page cursor): pass it as `cursor` to read the next page. Present when `has_more` is true.
+    pub fn next_cursor(mut self, value: ::std::string::String) -> Self {
+        self.next_cursor = ::core::option::Option::Some(value);
+        self
+    }
+    /// 设备信息对象列表 (the devices on this page), each a DeviceInfo.
+    pub fn device_info_list(mut self, value: ::std::vec::Vec<DeviceInfo>) -> Self {
+        self.device_info_list = ::core::option::Option::Some(value);
+        self
+    }
+    /// The value, or the first required member left unset.
+    pub fn build(
+        self,
+    ) -> ::core::result::Result<DevicePage, ::wecom_rooms_runtime::MissingMember> {
+        ::core::result::Result::Ok(DevicePage {
+            errcode: self
+                .errcode
+                .ok_or(::wecom_rooms_runtime::MissingMember("errcode"))?,
+            errmsg: self.errmsg.ok_or(::wecom_rooms_runtime::MissingMember("errmsg"))?,
+            has_more: self
+                .has_more
+                .ok_or(::wecom_rooms_runtime::MissingMember("has_more"))?,
+            next_cursor: self.next_cursor,
+            device_info_list: self
+                .device_info_list
+                .ok_or(::wecom_rooms_runtime::MissingMember("device_info_list"))?,
             extra: ::serde_json::Map::new(),
-        }
+        })
     }
 }
 /// DeviceInfo: a Rooms device.
@@ -173,29 +216,96 @@ pub struct DeviceInfo {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl DeviceInfo {
-    /// A `DeviceInfo` with the required members given and every optional member absent.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        meeting_room_id: ::std::string::String,
-        rooms_id: ::std::string::String,
-        meeting_room_name: ::std::string::String,
-        meeting_room_location: ::std::string::String,
-        device_model: ::std::string::String,
-        app_version: ::std::string::String,
-        meeting_room_status: MeetingRoomStatus,
-        device_monitor_info: DeviceMonitorInfo,
-    ) -> Self {
-        DeviceInfo {
-            meeting_room_id,
-            rooms_id,
-            meeting_room_name,
-            meeting_room_location,
-            device_model,
-            app_version,
-            meeting_room_status,
-            device_monitor_info,
+    /// A builder with every member unset.
+    pub fn builder() -> DeviceInfoBuilder {
+        DeviceInfoBuilder::default()
+    }
+}
+/// Builds a [`DeviceInfo`] member by member: see [`DeviceInfo::builder`].
+#[derive(Clone, Debug, Default)]
+#[must_use]
+pub struct DeviceInfoBuilder {
+    meeting_room_id: ::core::option::Option<::std::string::String>,
+    rooms_id: ::core::option::Option<::std::string::String>,
+    meeting_room_name: ::core::option::Option<::std::string::String>,
+    meeting_room_location: ::core::option::Option<::std::string::String>,
+    device_model: ::core::option::Option<::std::string::String>,
+    app_version: ::core::option::Option<::std::string::String>,
+    meeting_room_status: ::core::option::Option<MeetingRoomStatus>,
+    device_monitor_info: ::core::option::Option<DeviceMonitorInfo>,
+}
+impl DeviceInfoBuilder {
+    /// Rooms会议室 ID (Rooms meeting room ID).
+    pub fn meeting_room_id(mut self, value: ::std::string::String) -> Self {
+        self.meeting_room_id = ::core::option::Option::Some(value);
+        self
+    }
+    /// Rooms ID (the device's Rooms ID).
+    pub fn rooms_id(mut self, value: ::std::string::String) -> Self {
+        self.rooms_id = ::core::option::Option::Some(value);
+        self
+    }
+    /// Rooms会议室名称 (room name).
+    pub fn meeting_room_name(mut self, value: ::std::string::String) -> Self {
+        self.meeting_room_name = ::core::option::Option::Some(value);
+        self
+    }
+    /// Rooms会议室地址 (room location).
+    pub fn meeting_room_location(mut self, value: ::std::string::String) -> Self {
+        self.meeting_room_location = ::core::option::Option::Some(value);
+        self
+    }
+    /// 设备型号 (device model).
+    pub fn device_model(mut self, value: ::std::string::String) -> Self {
+        self.device_model = ::core::option::Option::Some(value);
+        self
+    }
+    /// Rooms application version, for example "4.1.6.0". (The page's table labels it 激活码, activation code, which its sample contradicts.)
+    pub fn app_version(mut self, value: ::std::string::String) -> Self {
+        self.app_version = ::core::option::Option::Some(value);
+        self
+    }
+    /// Rooms会议室状态 (room status).
+    pub fn meeting_room_status(mut self, value: MeetingRoomStatus) -> Self {
+        self.meeting_room_status = ::core::option::Option::Some(value);
+        self
+    }
+    /// 设备健康信息 (device health), a DeviceMonitorInfo.
+    pub fn device_monitor_info(mut self, value: DeviceMonitorInfo) -> Self {
+        self.device_monitor_info = ::core::option::Option::Some(value);
+        self
+    }
+    /// The value, or the first required member left unset.
+    pub fn build(
+        self,
+    ) -> ::core::result::Result<DeviceInfo, ::wecom_rooms_runtime::MissingMember> {
+        ::core::result::Result::Ok(DeviceInfo {
+            meeting_room_id: self
+                .meeting_room_id
+                .ok_or(::wecom_rooms_runtime::MissingMember("meeting_room_id"))?,
+            rooms_id: self
+                .rooms_id
+                .ok_or(::wecom_rooms_runtime::MissingMember("rooms_id"))?,
+            meeting_room_name: self
+                .meeting_room_name
+                .ok_or(::wecom_rooms_runtime::MissingMember("meeting_room_name"))?,
+            meeting_room_location: self
+                .meeting_room_location
+                .ok_or(::wecom_rooms_runtime::MissingMember("meeting_room_location"))?,
+            device_model: self
+                .device_model
+                .ok_or(::wecom_rooms_runtime::MissingMember("device_model"))?,
+            app_version: self
+                .app_version
+                .ok_or(::wecom_rooms_runtime::MissingMember("app_version"))?,
+            meeting_room_status: self
+                .meeting_room_status
+                .ok_or(::wecom_rooms_runtime::MissingMember("meeting_room_status"))?,
+            device_monitor_info: self
+                .device_monitor_info
+                .ok_or(::wecom_rooms_runtime::MissingMember("device_monitor_info"))?,
             extra: ::serde_json::Map::new(),
-        }
+        })
     }
 }
 /// Rooms会议室状态 (room status).
@@ -308,7 +418,6 @@ pub struct DeviceMonitorInfo {
 }
 impl DeviceMonitorInfo {
     /// A `DeviceMonitorInfo` with the required members given and every optional member absent.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(
         camera_status: bool,
         microphone_status: bool,
@@ -337,7 +446,6 @@ pub struct ErrorEnvelope {
 }
 impl ErrorEnvelope {
     /// A `ErrorEnvelope` with the required members given and every optional member absent.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(errcode: i32, errmsg: ::std::string::String) -> Self {
         ErrorEnvelope {
             errcode,

@@ -45,7 +45,6 @@ pub struct Request {
 }
 impl Request {
     /// A `Request` with the required members and the choice given, and every optional member absent.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(meeting_room_id_or_rooms_id: MeetingRoomIdOrRoomsId) -> Self {
         Request {
             meeting_room_id_or_rooms_id,
@@ -54,6 +53,10 @@ impl Request {
             cursor: ::core::option::Option::None,
             limit: ::core::option::Option::None,
         }
+    }
+    /// A builder with every member unset.
+    pub fn builder() -> RequestBuilder {
+        RequestBuilder::default()
     }
 }
 impl ::serde::Serialize for Request {
@@ -214,12 +217,6 @@ impl ::schemars::JsonSchema for Request {
             >,
         }
         <Wire as ::schemars::JsonSchema>::json_schema(generator)
-    }
-}
-impl Request {
-    /// A builder with every member unset.
-    pub fn builder() -> RequestBuilder {
-        RequestBuilder::default()
     }
 }
 /// Builds a [`Request`] member by member: see [`Request::builder`].

@@ -130,22 +130,65 @@ pub struct MeetingPage {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl MeetingPage {
-    /// A `MeetingPage` with the required members given and every optional member absent.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        errcode: i32,
-        errmsg: ::std::string::String,
-        has_more: bool,
-        meeting_info_list: ::std::vec::Vec<MeetingInfo>,
-    ) -> Self {
-        MeetingPage {
-            errcode,
-            errmsg,
-            has_more,
-            next_cursor: ::core::option::Option::None,
-            meeting_info_list,
+    /// A builder with every member unset.
+    pub fn builder() -> MeetingPageBuilder {
+        MeetingPageBuilder::default()
+    }
+}
+/// Builds a [`MeetingPage`] member by member: see [`MeetingPage::builder`].
+#[derive(Clone, Debug, Default)]
+#[must_use]
+pub struct MeetingPageBuilder {
+    errcode: ::core::option::Option<i32>,
+    errmsg: ::core::option::Option<::std::string::String>,
+    has_more: ::core::option::Option<bool>,
+    next_cursor: ::core::option::Option<::std::string::String>,
+    meeting_info_list: ::core::option::Option<::std::vec::Vec<MeetingInfo>>,
+}
+impl MeetingPageBuilder {
+    /// 返回码 (return code): always 0 in a successful response.
+    pub fn errcode(mut self, value: i32) -> Self {
+        self.errcode = ::core::option::Option::Some(value);
+        self
+    }
+    /// 对返回码的文本描述内容 (text describing the return code), usually "ok".
+    pub fn errmsg(mut self, value: ::std::string::String) -> Self {
+        self.errmsg = ::core::option::Option::Some(value);
+        self
+    }
+    /// 是否还有更多 (whether more items follow).
+    pub fn has_more(mut self, value: bool) -> Self {
+        self.has_more = ::core::option::Option::Some(value);
+        self
+    }
+    /// 分页游标 (page cursor): pass it as `cursor` to read the next page. Present when `has_more` is true.
+    pub fn next_cursor(mut self, value: ::std::string::String) -> Self {
+        self.next_cursor = ::core::option::Option::Some(value);
+        self
+    }
+    /// 会议对象列表 (the meetings on this page), each a MeetingInfo.
+    pub fn meeting_info_list(mut self, value: ::std::vec::Vec<MeetingInfo>) -> Self {
+        self.meeting_info_list = ::core::option::Option::Some(value);
+        self
+    }
+    /// The value, or the first required member left unset.
+    pub fn build(
+        self,
+    ) -> ::core::result::Result<MeetingPage, ::wecom_rooms_runtime::MissingMember> {
+        ::core::result::Result::Ok(MeetingPage {
+            errcode: self
+                .errcode
+                .ok_or(::wecom_rooms_runtime::MissingMember("errcode"))?,
+            errmsg: self.errmsg.ok_or(::wecom_rooms_runtime::MissingMember("errmsg"))?,
+            has_more: self
+                .has_more
+                .ok_or(::wecom_rooms_runtime::MissingMember("has_more"))?,
+            next_cursor: self.next_cursor,
+            meeting_info_list: self
+                .meeting_info_list
+                .ok_or(::wecom_rooms_runtime::MissingMember("meeting_info_list"))?,
             extra: ::serde_json::Map::new(),
-        }
+        })
     }
 }
 /// MeetingInfo: a meeting booked in the room.
@@ -173,27 +216,85 @@ pub struct MeetingInfo {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl MeetingInfo {
-    /// A `MeetingInfo` with the required members given and every optional member absent.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        meetingid: ::std::string::String,
-        meeting_code: ::std::string::String,
-        subject: ::std::string::String,
-        status: Status,
-        meeting_type: MeetingType,
-        start_time: u32,
-        end_time: u32,
-    ) -> Self {
-        MeetingInfo {
-            meetingid,
-            meeting_code,
-            subject,
-            status,
-            meeting_type,
-            start_time,
-            end_time,
+    /// A builder with every member unset.
+    pub fn builder() -> MeetingInfoBuilder {
+        MeetingInfoBuilder::default()
+    }
+}
+/// Builds a [`MeetingInfo`] member by member: see [`MeetingInfo::builder`].
+#[derive(Clone, Debug, Default)]
+#[must_use]
+pub struct MeetingInfoBuilder {
+    meetingid: ::core::option::Option<::std::string::String>,
+    meeting_code: ::core::option::Option<::std::string::String>,
+    subject: ::core::option::Option<::std::string::String>,
+    status: ::core::option::Option<Status>,
+    meeting_type: ::core::option::Option<MeetingType>,
+    start_time: ::core::option::Option<u32>,
+    end_time: ::core::option::Option<u32>,
+}
+impl MeetingInfoBuilder {
+    /// 会议 ID (meeting ID).
+    pub fn meetingid(mut self, value: ::std::string::String) -> Self {
+        self.meetingid = ::core::option::Option::Some(value);
+        self
+    }
+    /// 有效会议 Code (meeting code).
+    pub fn meeting_code(mut self, value: ::std::string::String) -> Self {
+        self.meeting_code = ::core::option::Option::Some(value);
+        self
+    }
+    /// 会议主题 (subject).
+    pub fn subject(mut self, value: ::std::string::String) -> Self {
+        self.subject = ::core::option::Option::Some(value);
+        self
+    }
+    /// 会议状态 (meeting state).
+    pub fn status(mut self, value: Status) -> Self {
+        self.status = ::core::option::Option::Some(value);
+        self
+    }
+    /// 会议类型 (meeting type).
+    pub fn meeting_type(mut self, value: MeetingType) -> Self {
+        self.meeting_type = ::core::option::Option::Some(value);
+        self
+    }
+    /// 会议预订开始时间 (booked start), Unix seconds.
+    pub fn start_time(mut self, value: u32) -> Self {
+        self.start_time = ::core::option::Option::Some(value);
+        self
+    }
+    /// 会议预订结束时间 (booked end), Unix seconds.
+    pub fn end_time(mut self, value: u32) -> Self {
+        self.end_time = ::core::option::Option::Some(value);
+        self
+    }
+    /// The value, or the first required member left unset.
+    pub fn build(
+        self,
+    ) -> ::core::result::Result<MeetingInfo, ::wecom_rooms_runtime::MissingMember> {
+        ::core::result::Result::Ok(MeetingInfo {
+            meetingid: self
+                .meetingid
+                .ok_or(::wecom_rooms_runtime::MissingMember("meetingid"))?,
+            meeting_code: self
+                .meeting_code
+                .ok_or(::wecom_rooms_runtime::MissingMember("meeting_code"))?,
+            subject: self
+                .subject
+                .ok_or(::wecom_rooms_runtime::MissingMember("subject"))?,
+            status: self.status.ok_or(::wecom_rooms_runtime::MissingMember("status"))?,
+            meeting_type: self
+                .meeting_type
+                .ok_or(::wecom_rooms_runtime::MissingMember("meeting_type"))?,
+            start_time: self
+                .start_time
+                .ok_or(::wecom_rooms_runtime::MissingMember("start_time"))?,
+            end_time: self
+                .end_time
+                .ok_or(::wecom_rooms_runtime::MissingMember("end_time"))?,
             extra: ::serde_json::Map::new(),
-        }
+        })
     }
 }
 /// 会议状态 (meeting state).
@@ -395,7 +496,6 @@ pub struct ErrorEnvelope {
 }
 impl ErrorEnvelope {
     /// A `ErrorEnvelope` with the required members given and every optional member absent.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(errcode: i32, errmsg: ::std::string::String) -> Self {
         ErrorEnvelope {
             errcode,

@@ -42,7 +42,6 @@ pub struct Request {
 }
 impl Request {
     /// A `Request` with the required members given and every optional member absent.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(
         meetingid: ::wecom_rooms_runtime::NonEmptyString,
         meeting_room_id_list: ::wecom_rooms_runtime::NonEmptyVec<
