@@ -218,15 +218,7 @@ impl<'m> TypeCx<'m> {
                 // The struct's one inherent `impl` holds all its methods.
                 let methods = quote! { #builder_method #satisfies };
                 let body = match choice {
-                    None => self.struct_tokens(
-                        index,
-                        &name,
-                        &doc,
-                        fields,
-                        extra.as_deref(),
-                        defs,
-                        methods,
-                    ),
+                    None => self.struct_tokens(index, fields, extra.as_deref(), defs, methods),
                     Some(choice) => self.choice_struct_tokens(
                         index,
                         &name,
@@ -345,13 +337,13 @@ impl<'m> TypeCx<'m> {
     pub(super) fn struct_tokens(
         &self,
         index: usize,
-        name: &Ident,
-        doc: &TokenStream,
         fields: &[Field],
         extra: Option<&str>,
         defs: &[Def],
         methods: TokenStream,
     ) -> TokenStream {
+        let name = &ident(&defs[index].name);
+        let doc = &doc_attrs(&defs[index].doc);
         let derives = self.derives(index, true);
         // Without a flattened `extra`, serde's derive would also read a JSON array of member
         // values as the struct. The derive then goes under `remote = "Self"` (inherent
