@@ -5,30 +5,6 @@
 //! 呼叫Rooms会议室 request
 //!
 //! Request body of 呼叫Rooms会议室 (call a Rooms meeting room into a meeting), page <https://developer.work.weixin.qq.com/document/path/98804>. The access token is not part of the body: it travels in the `access_token` query parameter.
-/// The schema's name: its path under the schema directory without `.schema.json`.
-pub const SCHEMA_NAME: &str = "meeting/rooms/call/request";
-/// The schema's title.
-pub const TITLE: &str = "呼叫Rooms会议室 request";
-/// The schema's `examples`, as pretty-printed JSON.
-pub const EXAMPLES: &[&str] = &[
-    "{\n  \"meetingid\": \"MEETINGID\",\n  \"meeting_room_id\": \"ROOMID\"\n}",
-    "{\n  \"meetingid\": \"MEETINGID\",\n  \"mra_address\": {\n    \"protocol\": 2,\n    \"dial_string\": \"xxx\"\n  }\n}",
-];
-/// The HTTP endpoint this request is sent to (the schema's `x-endpoint`).
-pub const ENDPOINT: ::wecom_rooms_runtime::registry::Endpoint = ::wecom_rooms_runtime::registry::Endpoint::new(
-    "POST",
-    "https://qyapi.weixin.qq.com",
-    "/cgi-bin/meeting/rooms/call",
-    &[
-        ::wecom_rooms_runtime::registry::QueryParameter::new(
-            "access_token",
-            true,
-            "调用接口凭证 (access token): the credential that authorises the call, obtained from gettoken.",
-        ),
-    ],
-    ::wecom_rooms_runtime::registry::RequestIn::Body,
-    Some("meeting/rooms/call/response"),
-);
 /// Request body of 呼叫Rooms会议室 (call a Rooms meeting room into a meeting), page <https://developer.work.weixin.qq.com/document/path/98804>. The access token is not part of the body: it travels in the `access_token` query parameter.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Request {
@@ -323,6 +299,30 @@ impl ::serde::Serialize for MeetingRoomIdOrMraAddress {
         map.end()
     }
 }
+/// The schema's name: its path under the schema directory without `.schema.json`.
+pub const SCHEMA_NAME: &str = "meeting/rooms/call/request";
+/// The schema's title.
+pub const TITLE: &str = "呼叫Rooms会议室 request";
+/// The schema's `examples`, as pretty-printed JSON.
+pub const EXAMPLES: &[&str] = &[
+    "{\n  \"meetingid\": \"MEETINGID\",\n  \"meeting_room_id\": \"ROOMID\"\n}",
+    "{\n  \"meetingid\": \"MEETINGID\",\n  \"mra_address\": {\n    \"protocol\": 2,\n    \"dial_string\": \"xxx\"\n  }\n}",
+];
+/// The HTTP endpoint this request is sent to (the schema's `x-endpoint`).
+pub const ENDPOINT: ::wecom_rooms_runtime::registry::Endpoint = ::wecom_rooms_runtime::registry::Endpoint::new(
+    "POST",
+    "https://qyapi.weixin.qq.com",
+    "/cgi-bin/meeting/rooms/call",
+    &[
+        ::wecom_rooms_runtime::registry::QueryParameter::new(
+            "access_token",
+            true,
+            "调用接口凭证 (access token): the credential that authorises the call, obtained from gettoken.",
+        ),
+    ],
+    ::wecom_rooms_runtime::registry::RequestIn::Body,
+    Some("meeting/rooms/call/response"),
+);
 /// Whether `instance` is valid: stops at the first violation and allocates nothing.
 #[must_use]
 pub fn is_valid(instance: &::serde_json::Value) -> bool {
@@ -357,7 +357,22 @@ pub fn validate_with(
 }
 /// The functions that apply each schema node (`is_valid_N`, `validate_N`…), named by
 /// the node's index and documented with its location.
-#[allow(clippy::all, unused_variables, unused_mut, unused_imports, unreachable_code)]
+#[allow(
+    unused_variables,
+    unused_mut,
+    unused_imports,
+    unreachable_code,
+    clippy::collapsible_if,
+    clippy::needless_else,
+    clippy::len_zero,
+    clippy::single_match,
+    clippy::identity_op,
+    clippy::nonminimal_bool,
+    clippy::manual_range_patterns,
+    clippy::eq_op,
+    clippy::possible_missing_else,
+    clippy::collapsible_match
+)]
 mod validators {
     use ::core::cmp::Ordering;
     use ::serde_json::Value;

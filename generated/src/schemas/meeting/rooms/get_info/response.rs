@@ -5,14 +5,6 @@
 //! 获取Rooms会议室详情 response
 //!
 //! Response body of 获取Rooms会议室详情 (get Rooms meeting room details), page <https://developer.work.weixin.qq.com/document/path/98793>. Every response carries `errcode` and `errmsg`; when `errcode` is 0 it also carries the room's details, otherwise it is an error envelope. Members not documented here are allowed everywhere: WeCom adds fields over time.
-/// The schema's name: its path under the schema directory without `.schema.json`.
-pub const SCHEMA_NAME: &str = "meeting/rooms/get_info/response";
-/// The schema's title.
-pub const TITLE: &str = "获取Rooms会议室详情 response";
-/// The schema's `examples`, as pretty-printed JSON.
-pub const EXAMPLES: &[&str] = &[
-    "{\n  \"errcode\": 0,\n  \"errmsg\": \"ok\",\n  \"basic_info\": {\n    \"rooms_id_list\": [\n      \"200115200039985708\"\n    ],\n    \"meeting_room_name\": \"会议室测试1\",\n    \"city\": \"广州\",\n    \"building\": \"大厦\",\n    \"floor\": \"10\",\n    \"participant_number\": 3,\n    \"device\": \"ROOMS\",\n    \"desc\": \"aGVsbG8=\",\n    \"password\": \"MzMz\"\n  },\n  \"account_info\": {\n    \"account_type\": 0,\n    \"valid_period\": \"-\"\n  },\n  \"hardware_info\": {\n    \"factory\": \"\",\n    \"device_model\": \"\",\n    \"sn\": \"\",\n    \"ip\": \"10.10.10.69\",\n    \"mac\": \"a1:ee:27:c1:8a:1a\",\n    \"rooms_version\": \"2.7.2.420\",\n    \"firmware_version\": \"\",\n    \"health_status\": \"ERROR\",\n    \"system_type\": \"10.13.6\",\n    \"meeting_room_status\": 1,\n    \"active_time\": \"2021-03-23 15:37:34\",\n    \"cpu_info\": \"Intel(R) Core(TM) i7-7700K\",\n    \"cpu_usage\": \"\",\n    \"gpu_info\": \"\",\n    \"net_type\": \"ethernet\",\n    \"memory_info\": \"\",\n    \"monitor_frequency\": 0,\n    \"camera_model\": \"FaceTime 高清摄像头（内建）\",\n    \"enable_video_mirror\": true,\n    \"microphone_info\": \"内建麦克风 \",\n    \"speaker_info\": \"内建输出\"\n  },\n  \"pmi_info\": {\n    \"pmi_code\": \"12345678\",\n    \"pmi_pwd\": \"XXXXXXX\"\n  },\n  \"monitor_status\": 0,\n  \"is_allow_call\": true,\n  \"scheduled_status\": 1\n}",
-];
 /// Response body of 获取Rooms会议室详情 (get Rooms meeting room details), page <https://developer.work.weixin.qq.com/document/path/98793>. Every response carries `errcode` and `errmsg`; when `errcode` is 0 it also carries the room's details, otherwise it is an error envelope. Members not documented here are allowed everywhere: WeCom adds fields over time.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[derive(::serde::Serialize)]
@@ -1214,6 +1206,14 @@ impl ::wecom_rooms_runtime::Outcome for Response {
         }
     }
 }
+/// The schema's name: its path under the schema directory without `.schema.json`.
+pub const SCHEMA_NAME: &str = "meeting/rooms/get_info/response";
+/// The schema's title.
+pub const TITLE: &str = "获取Rooms会议室详情 response";
+/// The schema's `examples`, as pretty-printed JSON.
+pub const EXAMPLES: &[&str] = &[
+    "{\n  \"errcode\": 0,\n  \"errmsg\": \"ok\",\n  \"basic_info\": {\n    \"rooms_id_list\": [\n      \"200115200039985708\"\n    ],\n    \"meeting_room_name\": \"会议室测试1\",\n    \"city\": \"广州\",\n    \"building\": \"大厦\",\n    \"floor\": \"10\",\n    \"participant_number\": 3,\n    \"device\": \"ROOMS\",\n    \"desc\": \"aGVsbG8=\",\n    \"password\": \"MzMz\"\n  },\n  \"account_info\": {\n    \"account_type\": 0,\n    \"valid_period\": \"-\"\n  },\n  \"hardware_info\": {\n    \"factory\": \"\",\n    \"device_model\": \"\",\n    \"sn\": \"\",\n    \"ip\": \"10.10.10.69\",\n    \"mac\": \"a1:ee:27:c1:8a:1a\",\n    \"rooms_version\": \"2.7.2.420\",\n    \"firmware_version\": \"\",\n    \"health_status\": \"ERROR\",\n    \"system_type\": \"10.13.6\",\n    \"meeting_room_status\": 1,\n    \"active_time\": \"2021-03-23 15:37:34\",\n    \"cpu_info\": \"Intel(R) Core(TM) i7-7700K\",\n    \"cpu_usage\": \"\",\n    \"gpu_info\": \"\",\n    \"net_type\": \"ethernet\",\n    \"memory_info\": \"\",\n    \"monitor_frequency\": 0,\n    \"camera_model\": \"FaceTime 高清摄像头（内建）\",\n    \"enable_video_mirror\": true,\n    \"microphone_info\": \"内建麦克风 \",\n    \"speaker_info\": \"内建输出\"\n  },\n  \"pmi_info\": {\n    \"pmi_code\": \"12345678\",\n    \"pmi_pwd\": \"XXXXXXX\"\n  },\n  \"monitor_status\": 0,\n  \"is_allow_call\": true,\n  \"scheduled_status\": 1\n}",
+];
 /// Whether `instance` is valid: stops at the first violation and allocates nothing.
 #[must_use]
 pub fn is_valid(instance: &::serde_json::Value) -> bool {
@@ -1251,7 +1251,22 @@ pub fn validate_with(
 }
 /// The functions that apply each schema node (`is_valid_N`, `validate_N`…), named by
 /// the node's index and documented with its location.
-#[allow(clippy::all, unused_variables, unused_mut, unused_imports, unreachable_code)]
+#[allow(
+    unused_variables,
+    unused_mut,
+    unused_imports,
+    unreachable_code,
+    clippy::collapsible_if,
+    clippy::needless_else,
+    clippy::len_zero,
+    clippy::single_match,
+    clippy::identity_op,
+    clippy::nonminimal_bool,
+    clippy::manual_range_patterns,
+    clippy::eq_op,
+    clippy::possible_missing_else,
+    clippy::collapsible_match
+)]
 mod validators {
     use ::core::cmp::Ordering;
     use ::serde_json::Value;

@@ -5,14 +5,6 @@
 //! 获取Rooms会议室列表 response
 //!
 //! Response body of 获取Rooms会议室列表 (list the Rooms meeting rooms), page <https://developer.work.weixin.qq.com/document/path/98795>. Every response carries `errcode` and `errmsg`; when `errcode` is 0 it also carries the members below, otherwise it is an error envelope. Members not documented here are allowed everywhere: WeCom adds fields over time.
-/// The schema's name: its path under the schema directory without `.schema.json`.
-pub const SCHEMA_NAME: &str = "meeting/rooms/list/response";
-/// The schema's title.
-pub const TITLE: &str = "获取Rooms会议室列表 response";
-/// The schema's `examples`, as pretty-printed JSON.
-pub const EXAMPLES: &[&str] = &[
-    "{\n  \"errcode\": 0,\n  \"errmsg\": \"ok\",\n  \"has_more\": true,\n  \"next_cursor\": \"CURSOR\",\n  \"meeting_room_list\": [\n    {\n      \"meeting_room_id\": \"100001\",\n      \"meeting_room_name\": \"会议室测试1\",\n      \"meeting_room_location\": \"广州-大厦-10\",\n      \"account_type\": 1,\n      \"active_code\": \"69MS2PKC\",\n      \"participant_number\": 12,\n      \"meeting_room_status\": 1,\n      \"scheduled_status\": 0,\n      \"is_allow_call\": true\n    },\n    {\n      \"meeting_room_id\": \"100002\",\n      \"meeting_room_name\": \"会议室测试2\",\n      \"meeting_room_location\": \"广州-大厦-11\",\n      \"account_type\": 1,\n      \"active_code\": \"69MS2PKC\",\n      \"participant_number\": 12,\n      \"meeting_room_status\": 1,\n      \"scheduled_status\": 0,\n      \"is_allow_call\": true\n    }\n  ]\n}",
-];
 /// Response body of 获取Rooms会议室列表 (list the Rooms meeting rooms), page <https://developer.work.weixin.qq.com/document/path/98795>. Every response carries `errcode` and `errmsg`; when `errcode` is 0 it also carries the members below, otherwise it is an error envelope. Members not documented here are allowed everywhere: WeCom adds fields over time.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[derive(::serde::Serialize)]
@@ -606,6 +598,14 @@ impl ::wecom_rooms_runtime::Outcome for Response {
         }
     }
 }
+/// The schema's name: its path under the schema directory without `.schema.json`.
+pub const SCHEMA_NAME: &str = "meeting/rooms/list/response";
+/// The schema's title.
+pub const TITLE: &str = "获取Rooms会议室列表 response";
+/// The schema's `examples`, as pretty-printed JSON.
+pub const EXAMPLES: &[&str] = &[
+    "{\n  \"errcode\": 0,\n  \"errmsg\": \"ok\",\n  \"has_more\": true,\n  \"next_cursor\": \"CURSOR\",\n  \"meeting_room_list\": [\n    {\n      \"meeting_room_id\": \"100001\",\n      \"meeting_room_name\": \"会议室测试1\",\n      \"meeting_room_location\": \"广州-大厦-10\",\n      \"account_type\": 1,\n      \"active_code\": \"69MS2PKC\",\n      \"participant_number\": 12,\n      \"meeting_room_status\": 1,\n      \"scheduled_status\": 0,\n      \"is_allow_call\": true\n    },\n    {\n      \"meeting_room_id\": \"100002\",\n      \"meeting_room_name\": \"会议室测试2\",\n      \"meeting_room_location\": \"广州-大厦-11\",\n      \"account_type\": 1,\n      \"active_code\": \"69MS2PKC\",\n      \"participant_number\": 12,\n      \"meeting_room_status\": 1,\n      \"scheduled_status\": 0,\n      \"is_allow_call\": true\n    }\n  ]\n}",
+];
 /// Whether `instance` is valid: stops at the first violation and allocates nothing.
 #[must_use]
 pub fn is_valid(instance: &::serde_json::Value) -> bool {
@@ -643,7 +643,22 @@ pub fn validate_with(
 }
 /// The functions that apply each schema node (`is_valid_N`, `validate_N`…), named by
 /// the node's index and documented with its location.
-#[allow(clippy::all, unused_variables, unused_mut, unused_imports, unreachable_code)]
+#[allow(
+    unused_variables,
+    unused_mut,
+    unused_imports,
+    unreachable_code,
+    clippy::collapsible_if,
+    clippy::needless_else,
+    clippy::len_zero,
+    clippy::single_match,
+    clippy::identity_op,
+    clippy::nonminimal_bool,
+    clippy::manual_range_patterns,
+    clippy::eq_op,
+    clippy::possible_missing_else,
+    clippy::collapsible_match
+)]
 mod validators {
     use ::core::cmp::Ordering;
     use ::serde_json::Value;

@@ -5,14 +5,6 @@
 //! 获取Rooms会议室下的会议列表 response
 //!
 //! Response body of 获取Rooms会议室下的会议列表 (list a Rooms meeting room's meetings), page <https://developer.work.weixin.qq.com/document/path/98796>. Every response carries `errcode` and `errmsg`; when `errcode` is 0 it also carries the members below, otherwise it is an error envelope. Members not documented here are allowed everywhere: WeCom adds fields over time.
-/// The schema's name: its path under the schema directory without `.schema.json`.
-pub const SCHEMA_NAME: &str = "meeting/rooms/list_meetings/response";
-/// The schema's title.
-pub const TITLE: &str = "获取Rooms会议室下的会议列表 response";
-/// The schema's `examples`, as pretty-printed JSON.
-pub const EXAMPLES: &[&str] = &[
-    "{\n  \"errcode\": 0,\n  \"errmsg\": \"ok\",\n  \"has_more\": true,\n  \"next_cursor\": \"CURSOR\",\n  \"meeting_info_list\": [\n    {\n      \"meetingid\": \"100001\",\n      \"meeting_code\": \"14512\",\n      \"subject\": \"周会\",\n      \"status\": \"MEETING_STATE_STARTED\",\n      \"meeting_type\": 0,\n      \"start_time\": 1679313600,\n      \"end_time\": 1679317200\n    }\n  ]\n}",
-];
 /// Response body of 获取Rooms会议室下的会议列表 (list a Rooms meeting room's meetings), page <https://developer.work.weixin.qq.com/document/path/98796>. Every response carries `errcode` and `errmsg`; when `errcode` is 0 it also carries the members below, otherwise it is an error envelope. Members not documented here are allowed everywhere: WeCom adds fields over time.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[derive(::serde::Serialize)]
@@ -514,6 +506,14 @@ impl ::wecom_rooms_runtime::Outcome for Response {
         }
     }
 }
+/// The schema's name: its path under the schema directory without `.schema.json`.
+pub const SCHEMA_NAME: &str = "meeting/rooms/list_meetings/response";
+/// The schema's title.
+pub const TITLE: &str = "获取Rooms会议室下的会议列表 response";
+/// The schema's `examples`, as pretty-printed JSON.
+pub const EXAMPLES: &[&str] = &[
+    "{\n  \"errcode\": 0,\n  \"errmsg\": \"ok\",\n  \"has_more\": true,\n  \"next_cursor\": \"CURSOR\",\n  \"meeting_info_list\": [\n    {\n      \"meetingid\": \"100001\",\n      \"meeting_code\": \"14512\",\n      \"subject\": \"周会\",\n      \"status\": \"MEETING_STATE_STARTED\",\n      \"meeting_type\": 0,\n      \"start_time\": 1679313600,\n      \"end_time\": 1679317200\n    }\n  ]\n}",
+];
 /// Whether `instance` is valid: stops at the first violation and allocates nothing.
 #[must_use]
 pub fn is_valid(instance: &::serde_json::Value) -> bool {
@@ -551,7 +551,22 @@ pub fn validate_with(
 }
 /// The functions that apply each schema node (`is_valid_N`, `validate_N`…), named by
 /// the node's index and documented with its location.
-#[allow(clippy::all, unused_variables, unused_mut, unused_imports, unreachable_code)]
+#[allow(
+    unused_variables,
+    unused_mut,
+    unused_imports,
+    unreachable_code,
+    clippy::collapsible_if,
+    clippy::needless_else,
+    clippy::len_zero,
+    clippy::single_match,
+    clippy::identity_op,
+    clippy::nonminimal_bool,
+    clippy::manual_range_patterns,
+    clippy::eq_op,
+    clippy::possible_missing_else,
+    clippy::collapsible_match
+)]
 mod validators {
     use ::core::cmp::Ordering;
     use ::serde_json::Value;
