@@ -28,6 +28,35 @@ impl Model {
             Schema::Bool(_) => None,
         }
     }
+
+    /// The types a node allows, when `type` is its only assertion.
+    pub fn only_types(&self, id: NodeId) -> Option<&[JsonType]> {
+        let k = self.keywords(id)?;
+        k.types.as_deref().filter(|_| k.assertions() == ["type"])
+    }
+
+    /// The walk along `$ref`s from `id`: `id`, then the target of each node's `$ref` for as
+    /// long as `follow` holds for the node being left. It ends at a boolean schema or a node
+    /// without `$ref`, and after as many steps as there are nodes (lowering refuses a cycle of
+    /// `$ref`s, so that bound is never what ends it). Emitters ask it where a chain of
+    /// forwarders ends, which node shapes a type, and where a description or `x-secret` is.
+    pub fn ref_chain(&self, id: NodeId, mut follow: impl FnMut(&Keywords) -> bool) -> Vec<NodeId> {
+        let mut chain = vec![id];
+        let mut at = id;
+        for _ in 0..self.nodes.len() {
+            match self.keywords(at) {
+                Some(k) if follow(k) => match k.reference {
+                    Some(next) => {
+                        chain.push(next);
+                        at = next;
+                    }
+                    None => break,
+                },
+                _ => break,
+            }
+        }
+        chain
+    }
 }
 
 /// One schema file the caller asked for.

@@ -1,6 +1,6 @@
 //! Emitting: model → token streams, one module per root schema, arranged in a module tree.
 
-mod fusion;
+mod expr;
 pub mod names;
 pub mod types;
 pub mod validate;
@@ -243,14 +243,36 @@ fn schema_module(
     let name = &root.name;
     let title = root.title.clone().unwrap_or_else(|| name.clone());
     let examples = &root.examples;
-    let mut out = quote! {
+    // The types first, as a reader of the module's documentation meets them; then what
+    // describes the schema; then the validators.
+    let mut out = TokenStream::new();
+    let mut root_type = None;
+    let mut named = None;
+    if options.types {
+        let type_name = names::camel(name.rsplit('/').next().unwrap_or(name));
+        let (items, root_type_info) = types::emit(
+            model,
+            root.node,
+            &type_name,
+            &options.schemars,
+            root.endpoint.is_some(),
+            options.validators,
+        );
+        out.extend(items);
+        if let Some(outcome) = &root_type_info.outcome {
+            out.extend(outcome_impl(&root_type_info.ty, outcome));
+        }
+        named = root_type_info.named.clone();
+        root_type = Some(root_type_info);
+    }
+    out.extend(quote! {
         /// The schema's name: its path under the schema directory without `.schema.json`.
         pub const SCHEMA_NAME: &str = #name;
         /// The schema's title.
         pub const TITLE: &str = #title;
         /// The schema's `examples`, as pretty-printed JSON.
         pub const EXAMPLES: &[&str] = &[#(#examples),*];
-    };
+    });
     if let Some(endpoint) = &root.endpoint {
         let (method, base_url, path) = (&endpoint.method, &endpoint.base_url, &endpoint.path);
         let query = endpoint.query.iter().map(|q| {
@@ -272,24 +294,6 @@ fn schema_module(
                 #method, #base_url, #path, &[#(#query),*], #request_in, #response,
             );
         });
-    }
-    let mut root_type = None;
-    let mut named = None;
-    if options.types {
-        let type_name = names::camel(name.rsplit('/').next().unwrap_or(name));
-        let (items, root_type_info) = types::emit(
-            model,
-            root.node,
-            &type_name,
-            &options.schemars,
-            root.endpoint.is_some(),
-        );
-        out.extend(items);
-        if let Some(outcome) = &root_type_info.outcome {
-            out.extend(outcome_impl(&root_type_info.ty, outcome));
-        }
-        named = root_type_info.named.clone();
-        root_type = Some(root_type_info);
     }
     if options.validators {
         if with_validators {

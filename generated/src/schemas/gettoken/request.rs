@@ -5,23 +5,6 @@
 //! 获取access_token request
 //!
 //! The query parameters of 获取access_token (get an access token), page <https://developer.work.weixin.qq.com/document/path/91039>: a GET without a body, so this schema describes the query string as an object, one member per parameter.
-/// The schema's name: its path under the schema directory without `.schema.json`.
-pub const SCHEMA_NAME: &str = "gettoken/request";
-/// The schema's title.
-pub const TITLE: &str = "获取access_token request";
-/// The schema's `examples`, as pretty-printed JSON.
-pub const EXAMPLES: &[&str] = &[
-    "{\n  \"corpid\": \"ID\",\n  \"corpsecret\": \"SECRET\"\n}",
-];
-/// The HTTP endpoint this request is sent to (the schema's `x-endpoint`).
-pub const ENDPOINT: ::wecom_rooms_runtime::registry::Endpoint = ::wecom_rooms_runtime::registry::Endpoint::new(
-    "GET",
-    "https://qyapi.weixin.qq.com",
-    "/cgi-bin/gettoken",
-    &[],
-    ::wecom_rooms_runtime::registry::RequestIn::Query,
-    Some("gettoken/response"),
-);
 /// The query parameters of 获取access_token (get an access token), page <https://developer.work.weixin.qq.com/document/path/91039>: a GET without a body, so this schema describes the query string as an object, one member per parameter.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -34,12 +17,20 @@ pub struct Request {
 }
 impl Request {
     /// A `Request` with the required members given and every optional member absent.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(
         corpid: ::wecom_rooms_runtime::NonEmptyString,
         corpsecret: ::wecom_rooms_runtime::Secret<::wecom_rooms_runtime::NonEmptyString>,
     ) -> Self {
         Request { corpid, corpsecret }
+    }
+    /// Whether this decoded value satisfies the schema: the checks its type does not
+    /// make itself (see `decode_validated`).
+    fn satisfies_schema(&self) -> bool {
+        ::wecom_rooms_runtime::__private::json::char_count(self.corpid.as_str()) as u64
+            >= 1u64
+            && ::wecom_rooms_runtime::__private::json::char_count(
+                self.corpsecret.expose().as_str(),
+            ) as u64 >= 1u64
     }
 }
 impl ::serde::Serialize for Request {
@@ -73,18 +64,23 @@ impl<'de> ::serde::Deserialize<'de> for Request {
         deserializer.deserialize_map(MapOnly)
     }
 }
-impl Request {
-    /// Whether this decoded value satisfies the schema: the checks its type
-    /// does not make itself (see `decode_validated`).
-    #[allow(dead_code)]
-    fn satisfies_schema(&self) -> bool {
-        ::wecom_rooms_runtime::__private::json::char_count(self.corpid.as_str()) as u64
-            >= 1u64
-            && ::wecom_rooms_runtime::__private::json::char_count(
-                self.corpsecret.expose().as_str(),
-            ) as u64 >= 1u64
-    }
-}
+/// The schema's name: its path under the schema directory without `.schema.json`.
+pub const SCHEMA_NAME: &str = "gettoken/request";
+/// The schema's title.
+pub const TITLE: &str = "获取access_token request";
+/// The schema's `examples`, as pretty-printed JSON.
+pub const EXAMPLES: &[&str] = &[
+    "{\n  \"corpid\": \"ID\",\n  \"corpsecret\": \"SECRET\"\n}",
+];
+/// The HTTP endpoint this request is sent to (the schema's `x-endpoint`).
+pub const ENDPOINT: ::wecom_rooms_runtime::registry::Endpoint = ::wecom_rooms_runtime::registry::Endpoint::new(
+    "GET",
+    "https://qyapi.weixin.qq.com",
+    "/cgi-bin/gettoken",
+    &[],
+    ::wecom_rooms_runtime::registry::RequestIn::Query,
+    Some("gettoken/response"),
+);
 /// Whether `instance` is valid: stops at the first violation and allocates nothing.
 #[must_use]
 pub fn is_valid(instance: &::serde_json::Value) -> bool {
@@ -117,9 +113,24 @@ pub fn validate_with(
     }
     context.finish()
 }
-/// One `is_valid_N` and one `validate_N` per schema node, named by the node's index and
-/// documented with its location.
-#[allow(clippy::all, unused_variables, unused_mut, unused_imports, unreachable_code)]
+/// The functions that apply each schema node (`is_valid_N`, `validate_N`…), named by
+/// the node's index and documented with its location.
+#[allow(
+    unused_variables,
+    unused_mut,
+    unused_imports,
+    unreachable_code,
+    clippy::collapsible_if,
+    clippy::needless_else,
+    clippy::len_zero,
+    clippy::single_match,
+    clippy::identity_op,
+    clippy::nonminimal_bool,
+    clippy::manual_range_patterns,
+    clippy::eq_op,
+    clippy::possible_missing_else,
+    clippy::collapsible_match
+)]
 mod validators {
     use ::core::cmp::Ordering;
     use ::serde_json::Value;

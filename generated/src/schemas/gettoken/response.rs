@@ -5,14 +5,6 @@
 //! 获取access_token response
 //!
 //! Response body of 获取access_token (get an access token), page <https://developer.work.weixin.qq.com/document/path/91039>. Every response carries `errcode` and `errmsg`; when `errcode` is 0 it also carries the token, otherwise it is an error envelope. Members not documented here are allowed everywhere.
-/// The schema's name: its path under the schema directory without `.schema.json`.
-pub const SCHEMA_NAME: &str = "gettoken/response";
-/// The schema's title.
-pub const TITLE: &str = "获取access_token response";
-/// The schema's `examples`, as pretty-printed JSON.
-pub const EXAMPLES: &[&str] = &[
-    "{\n  \"errcode\": 0,\n  \"errmsg\": \"ok\",\n  \"access_token\": \"accesstoken000001\",\n  \"expires_in\": 7200\n}",
-];
 /// Response body of 获取access_token (get an access token), page <https://developer.work.weixin.qq.com/document/path/91039>. Every response carries `errcode` and `errmsg`; when `errcode` is 0 it also carries the token, otherwise it is an error envelope. Members not documented here are allowed everywhere.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[derive(::serde::Serialize)]
@@ -80,6 +72,14 @@ impl Response {
     pub fn from_slice(bytes: &[u8]) -> ::serde_json::Result<Self> {
         ::wecom_rooms_runtime::__private::from_bytes(bytes)
     }
+    /// Whether this decoded value satisfies the schema: the checks its type does not
+    /// make itself (see `decode_validated`).
+    fn satisfies_schema(&self) -> bool {
+        match self {
+            Response::AccessTokenGranted(x) => x.satisfies_schema(),
+            Response::ErrorEnvelope(x) => x.satisfies_schema(),
+        }
+    }
 }
 impl ::core::str::FromStr for Response {
     type Err = ::serde_json::Error;
@@ -108,17 +108,6 @@ impl ::schemars::JsonSchema for Response {
         schema
     }
 }
-impl Response {
-    /// Whether this decoded value satisfies the schema: the checks its type
-    /// does not make itself (see `decode_validated`).
-    #[allow(dead_code)]
-    fn satisfies_schema(&self) -> bool {
-        match self {
-            Response::AccessTokenGranted(x) => x.satisfies_schema(),
-            Response::ErrorEnvelope(x) => x.satisfies_schema(),
-        }
-    }
-}
 /// A successful response (`errcode` 0) with a new access token.
 #[derive(Clone, Debug, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -138,27 +127,12 @@ pub struct AccessTokenGranted {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl AccessTokenGranted {
-    /// A `AccessTokenGranted` with the required members given and every optional member absent.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        errcode: i32,
-        errmsg: ::std::string::String,
-        access_token: ::wecom_rooms_runtime::Secret<::std::string::String>,
-        expires_in: u32,
-    ) -> Self {
-        AccessTokenGranted {
-            errcode,
-            errmsg,
-            access_token,
-            expires_in,
-            extra: ::serde_json::Map::new(),
-        }
+    /// A builder with every member unset.
+    pub fn builder() -> AccessTokenGrantedBuilder {
+        AccessTokenGrantedBuilder::default()
     }
-}
-impl AccessTokenGranted {
-    /// Whether this decoded value satisfies the schema: the checks its type
-    /// does not make itself (see `decode_validated`).
-    #[allow(dead_code)]
+    /// Whether this decoded value satisfies the schema: the checks its type does not
+    /// make itself (see `decode_validated`).
     fn satisfies_schema(&self) -> bool {
         i128::from(self.errcode) == 0i128
             && ::wecom_rooms_runtime::__private::json::char_count(
@@ -167,6 +141,63 @@ impl AccessTokenGranted {
             && ::wecom_rooms_runtime::__private::json::char_count(
                 self.access_token.expose().as_str(),
             ) as u64 <= 512u64
+    }
+}
+/// Builds a [`AccessTokenGranted`] member by member: see [`AccessTokenGranted::builder`].
+#[derive(Clone, Debug, Default)]
+#[must_use]
+pub struct AccessTokenGrantedBuilder {
+    errcode: ::core::option::Option<i32>,
+    errmsg: ::core::option::Option<::std::string::String>,
+    access_token: ::core::option::Option<
+        ::wecom_rooms_runtime::Secret<::std::string::String>,
+    >,
+    expires_in: ::core::option::Option<u32>,
+}
+impl AccessTokenGrantedBuilder {
+    /// 出错返回码 (return code): always 0 in a successful response.
+    pub fn errcode(mut self, value: i32) -> Self {
+        self.errcode = ::core::option::Option::Some(value);
+        self
+    }
+    /// 返回码提示语 (text describing the return code), usually "ok".
+    pub fn errmsg(mut self, value: ::std::string::String) -> Self {
+        self.errmsg = ::core::option::Option::Some(value);
+        self
+    }
+    /// 获取到的凭证 (the access token): at most 512 bytes. A secret: never logged.
+    pub fn access_token(
+        mut self,
+        value: ::wecom_rooms_runtime::Secret<::std::string::String>,
+    ) -> Self {
+        self.access_token = ::core::option::Option::Some(value);
+        self
+    }
+    /// 凭证的有效时间 (how long the token is valid), in seconds; normally 7200.
+    pub fn expires_in(mut self, value: u32) -> Self {
+        self.expires_in = ::core::option::Option::Some(value);
+        self
+    }
+    /// The value, or the first required member left unset.
+    pub fn build(
+        self,
+    ) -> ::core::result::Result<
+        AccessTokenGranted,
+        ::wecom_rooms_runtime::MissingMember,
+    > {
+        ::core::result::Result::Ok(AccessTokenGranted {
+            errcode: self
+                .errcode
+                .ok_or(::wecom_rooms_runtime::MissingMember("errcode"))?,
+            errmsg: self.errmsg.ok_or(::wecom_rooms_runtime::MissingMember("errmsg"))?,
+            access_token: self
+                .access_token
+                .ok_or(::wecom_rooms_runtime::MissingMember("access_token"))?,
+            expires_in: self
+                .expires_in
+                .ok_or(::wecom_rooms_runtime::MissingMember("expires_in"))?,
+            extra: ::serde_json::Map::new(),
+        })
     }
 }
 /// The members every WeCom response carries. A response whose `errcode` is not 0 is an error and carries only these: for example `{"errcode": 42001, "errmsg": "access_token expired"}`.
@@ -184,7 +215,6 @@ pub struct ErrorEnvelope {
 }
 impl ErrorEnvelope {
     /// A `ErrorEnvelope` with the required members given and every optional member absent.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(errcode: i32, errmsg: ::std::string::String) -> Self {
         ErrorEnvelope {
             errcode,
@@ -192,11 +222,8 @@ impl ErrorEnvelope {
             extra: ::serde_json::Map::new(),
         }
     }
-}
-impl ErrorEnvelope {
-    /// Whether this decoded value satisfies the schema: the checks its type
-    /// does not make itself (see `decode_validated`).
-    #[allow(dead_code)]
+    /// Whether this decoded value satisfies the schema: the checks its type does not
+    /// make itself (see `decode_validated`).
     fn satisfies_schema(&self) -> bool {
         true
     }
@@ -211,6 +238,14 @@ impl ::wecom_rooms_runtime::Outcome for Response {
         }
     }
 }
+/// The schema's name: its path under the schema directory without `.schema.json`.
+pub const SCHEMA_NAME: &str = "gettoken/response";
+/// The schema's title.
+pub const TITLE: &str = "获取access_token response";
+/// The schema's `examples`, as pretty-printed JSON.
+pub const EXAMPLES: &[&str] = &[
+    "{\n  \"errcode\": 0,\n  \"errmsg\": \"ok\",\n  \"access_token\": \"accesstoken000001\",\n  \"expires_in\": 7200\n}",
+];
 /// Whether `instance` is valid: stops at the first violation and allocates nothing.
 #[must_use]
 pub fn is_valid(instance: &::serde_json::Value) -> bool {
@@ -246,9 +281,24 @@ pub fn validate_with(
     }
     context.finish()
 }
-/// One `is_valid_N` and one `validate_N` per schema node, named by the node's index and
-/// documented with its location.
-#[allow(clippy::all, unused_variables, unused_mut, unused_imports, unreachable_code)]
+/// The functions that apply each schema node (`is_valid_N`, `validate_N`…), named by
+/// the node's index and documented with its location.
+#[allow(
+    unused_variables,
+    unused_mut,
+    unused_imports,
+    unreachable_code,
+    clippy::collapsible_if,
+    clippy::needless_else,
+    clippy::len_zero,
+    clippy::single_match,
+    clippy::identity_op,
+    clippy::nonminimal_bool,
+    clippy::manual_range_patterns,
+    clippy::eq_op,
+    clippy::possible_missing_else,
+    clippy::collapsible_match
+)]
 mod validators {
     use ::core::cmp::Ordering;
     use ::serde_json::Value;
@@ -267,7 +317,7 @@ mod validators {
                 match key.as_str() {
                     "errcode" => {
                         seen |= 1u64;
-                        if !is_valid_4(x) {
+                        if !is_valid_8(x) {
                             return false;
                         }
                         if !is_valid_6(x) {
@@ -312,7 +362,7 @@ mod validators {
                     }
                     "expires_in" => {
                         seen |= 8u64;
-                        if !then_failed && !is_valid_12(x) {
+                        if !then_failed && !is_valid_13(x) {
                             then_failed = true;
                         }
                         if then_failed && !test_failed && seen & 1u64 == 1u64 {
@@ -342,7 +392,7 @@ mod validators {
     pub(super) fn validate_0<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         validate_1(v, ctx);
         if is_valid_2(v) {
-            validate_3(v, ctx);
+            validate_7(v, ctx);
         } else {}
     }
     /// Undescribed members at `gettoken/response.schema.json#`.
@@ -399,7 +449,7 @@ mod validators {
             if found[1usize].is_none() {
                 ctx.missing("errmsg", "common.json#/$defs/ErrorEnvelope/required");
             }
-            ctx.member_found(found[0usize], validate_4);
+            ctx.member_found(found[0usize], validate_8);
             ctx.member_found(found[1usize], validate_5);
         }
     }
@@ -429,22 +479,6 @@ mod validators {
             }
         }
         true
-    }
-    /// `gettoken/response.schema.json#/then`
-    pub(super) fn validate_3<'v>(v: &'v Value, ctx: &mut Context<'v>) {
-        validate_7(v, ctx);
-    }
-    /// `common.json#/$defs/ErrorEnvelope/properties/errcode`
-    #[inline]
-    pub(super) fn is_valid_4(v: &Value) -> bool {
-        if !is_valid_8(v) {
-            return false;
-        }
-        true
-    }
-    /// `common.json#/$defs/ErrorEnvelope/properties/errcode`
-    pub(super) fn validate_4<'v>(v: &'v Value, ctx: &mut Context<'v>) {
-        validate_8(v, ctx);
     }
     /// `common.json#/$defs/ErrorEnvelope/properties/errmsg`
     pub(super) fn validate_5<'v>(v: &'v Value, ctx: &mut Context<'v>) {
@@ -521,7 +555,7 @@ mod validators {
             ctx.member_found(found[0usize], validate_9);
             ctx.member_found(found[1usize], validate_10);
             ctx.member_found(found[2usize], validate_11);
-            ctx.member_found(found[3usize], validate_12);
+            ctx.member_found(found[3usize], validate_13);
         }
     }
     /// `common.json#/$defs/Int32`
@@ -651,18 +685,6 @@ mod validators {
                 );
             }
         }
-    }
-    /// `gettoken/response.schema.json#/$defs/AccessTokenGranted/properties/expires_in`
-    #[inline]
-    pub(super) fn is_valid_12(v: &Value) -> bool {
-        if !is_valid_13(v) {
-            return false;
-        }
-        true
-    }
-    /// `gettoken/response.schema.json#/$defs/AccessTokenGranted/properties/expires_in`
-    pub(super) fn validate_12<'v>(v: &'v Value, ctx: &mut Context<'v>) {
-        validate_13(v, ctx);
     }
     /// `common.json#/$defs/Uint32`
     #[inline]

@@ -5,29 +5,6 @@
 //! 预定Rooms会议室 request
 //!
 //! Request body of 预定Rooms会议室 (book Rooms meeting rooms for a meeting), page <https://developer.work.weixin.qq.com/document/path/98791>. The access token is not part of the body: it travels in the `access_token` query parameter.
-/// The schema's name: its path under the schema directory without `.schema.json`.
-pub const SCHEMA_NAME: &str = "meeting/rooms/book/request";
-/// The schema's title.
-pub const TITLE: &str = "预定Rooms会议室 request";
-/// The schema's `examples`, as pretty-printed JSON.
-pub const EXAMPLES: &[&str] = &[
-    "{\n  \"meetingid\": \"MEETINGID\",\n  \"meeting_room_id_list\": [\n    \"RoomId001\",\n    \"RoomId002\"\n  ],\n  \"subject_visible\": true\n}",
-];
-/// The HTTP endpoint this request is sent to (the schema's `x-endpoint`).
-pub const ENDPOINT: ::wecom_rooms_runtime::registry::Endpoint = ::wecom_rooms_runtime::registry::Endpoint::new(
-    "POST",
-    "https://qyapi.weixin.qq.com",
-    "/cgi-bin/meeting/rooms/book",
-    &[
-        ::wecom_rooms_runtime::registry::QueryParameter::new(
-            "access_token",
-            true,
-            "调用接口凭证 (access token): the credential that authorises the call, obtained from gettoken.",
-        ),
-    ],
-    ::wecom_rooms_runtime::registry::RequestIn::Body,
-    Some("meeting/rooms/book/response"),
-);
 /// Request body of 预定Rooms会议室 (book Rooms meeting rooms for a meeting), page <https://developer.work.weixin.qq.com/document/path/98791>. The access token is not part of the body: it travels in the `access_token` query parameter.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -46,7 +23,6 @@ pub struct Request {
 }
 impl Request {
     /// A `Request` with the required members given and every optional member absent.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(
         meetingid: ::wecom_rooms_runtime::NonEmptyString,
         meeting_room_id_list: ::wecom_rooms_runtime::NonEmptyVec<
@@ -58,6 +34,23 @@ impl Request {
             meeting_room_id_list,
             subject_visible: ::core::option::Option::None,
         }
+    }
+    /// A builder with every member unset.
+    pub fn builder() -> RequestBuilder {
+        RequestBuilder::default()
+    }
+    /// Whether this decoded value satisfies the schema: the checks its type does not
+    /// make itself (see `decode_validated`).
+    fn satisfies_schema(&self) -> bool {
+        ::wecom_rooms_runtime::__private::json::char_count(self.meetingid.as_str())
+            as u64 >= 1u64 && self.meeting_room_id_list.len() as u64 >= 1u64
+            && self
+                .meeting_room_id_list
+                .iter()
+                .all(|item| {
+                    ::wecom_rooms_runtime::__private::json::char_count(item.as_str())
+                        as u64 >= 1u64
+                })
     }
 }
 impl ::serde::Serialize for Request {
@@ -89,12 +82,6 @@ impl<'de> ::serde::Deserialize<'de> for Request {
             }
         }
         deserializer.deserialize_map(MapOnly)
-    }
-}
-impl Request {
-    /// A builder with every member unset.
-    pub fn builder() -> RequestBuilder {
-        RequestBuilder::default()
     }
 }
 /// Builds a [`Request`] member by member: see [`Request::builder`].
@@ -141,22 +128,29 @@ impl RequestBuilder {
         })
     }
 }
-impl Request {
-    /// Whether this decoded value satisfies the schema: the checks its type
-    /// does not make itself (see `decode_validated`).
-    #[allow(dead_code)]
-    fn satisfies_schema(&self) -> bool {
-        ::wecom_rooms_runtime::__private::json::char_count(self.meetingid.as_str())
-            as u64 >= 1u64 && self.meeting_room_id_list.len() as u64 >= 1u64
-            && self
-                .meeting_room_id_list
-                .iter()
-                .all(|item| {
-                    ::wecom_rooms_runtime::__private::json::char_count(item.as_str())
-                        as u64 >= 1u64
-                })
-    }
-}
+/// The schema's name: its path under the schema directory without `.schema.json`.
+pub const SCHEMA_NAME: &str = "meeting/rooms/book/request";
+/// The schema's title.
+pub const TITLE: &str = "预定Rooms会议室 request";
+/// The schema's `examples`, as pretty-printed JSON.
+pub const EXAMPLES: &[&str] = &[
+    "{\n  \"meetingid\": \"MEETINGID\",\n  \"meeting_room_id_list\": [\n    \"RoomId001\",\n    \"RoomId002\"\n  ],\n  \"subject_visible\": true\n}",
+];
+/// The HTTP endpoint this request is sent to (the schema's `x-endpoint`).
+pub const ENDPOINT: ::wecom_rooms_runtime::registry::Endpoint = ::wecom_rooms_runtime::registry::Endpoint::new(
+    "POST",
+    "https://qyapi.weixin.qq.com",
+    "/cgi-bin/meeting/rooms/book",
+    &[
+        ::wecom_rooms_runtime::registry::QueryParameter::new(
+            "access_token",
+            true,
+            "调用接口凭证 (access token): the credential that authorises the call, obtained from gettoken.",
+        ),
+    ],
+    ::wecom_rooms_runtime::registry::RequestIn::Body,
+    Some("meeting/rooms/book/response"),
+);
 /// Whether `instance` is valid: stops at the first violation and allocates nothing.
 #[must_use]
 pub fn is_valid(instance: &::serde_json::Value) -> bool {
@@ -189,9 +183,24 @@ pub fn validate_with(
     }
     context.finish()
 }
-/// One `is_valid_N` and one `validate_N` per schema node, named by the node's index and
-/// documented with its location.
-#[allow(clippy::all, unused_variables, unused_mut, unused_imports, unreachable_code)]
+/// The functions that apply each schema node (`is_valid_N`, `validate_N`…), named by
+/// the node's index and documented with its location.
+#[allow(
+    unused_variables,
+    unused_mut,
+    unused_imports,
+    unreachable_code,
+    clippy::collapsible_if,
+    clippy::needless_else,
+    clippy::len_zero,
+    clippy::single_match,
+    clippy::identity_op,
+    clippy::nonminimal_bool,
+    clippy::manual_range_patterns,
+    clippy::eq_op,
+    clippy::possible_missing_else,
+    clippy::collapsible_match
+)]
 mod validators {
     use ::core::cmp::Ordering;
     use ::serde_json::Value;

@@ -5,30 +5,6 @@
 //! 取消呼叫Rooms会议室 request
 //!
 //! Request body of 取消呼叫Rooms会议室 (cancel a call to a Rooms meeting room), page <https://developer.work.weixin.qq.com/document/path/98805>. The access token is not part of the body: it travels in the `access_token` query parameter.
-/// The schema's name: its path under the schema directory without `.schema.json`.
-pub const SCHEMA_NAME: &str = "meeting/rooms/cancel_call/request";
-/// The schema's title.
-pub const TITLE: &str = "取消呼叫Rooms会议室 request";
-/// The schema's `examples`, as pretty-printed JSON.
-pub const EXAMPLES: &[&str] = &[
-    "{\n  \"meetingid\": \"MEETINGID\",\n  \"invite_id\": \"INVITEID\",\n  \"meeting_room_id\": \"ROOMID\"\n}",
-    "{\n  \"meetingid\": \"MEETINGID\",\n  \"invite_id\": \"INVITEID\",\n  \"mra_address\": {\n    \"protocol\": 2,\n    \"dial_string\": \"xxx\"\n  }\n}",
-];
-/// The HTTP endpoint this request is sent to (the schema's `x-endpoint`).
-pub const ENDPOINT: ::wecom_rooms_runtime::registry::Endpoint = ::wecom_rooms_runtime::registry::Endpoint::new(
-    "POST",
-    "https://qyapi.weixin.qq.com",
-    "/cgi-bin/meeting/rooms/cancel_call",
-    &[
-        ::wecom_rooms_runtime::registry::QueryParameter::new(
-            "access_token",
-            true,
-            "调用接口凭证 (access token): the credential that authorises the call, obtained from gettoken.",
-        ),
-    ],
-    ::wecom_rooms_runtime::registry::RequestIn::Body,
-    Some("meeting/rooms/cancel_call/response"),
-);
 /// Request body of 取消呼叫Rooms会议室 (cancel a call to a Rooms meeting room), page <https://developer.work.weixin.qq.com/document/path/98805>. The access token is not part of the body: it travels in the `access_token` query parameter.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Request {
@@ -41,7 +17,6 @@ pub struct Request {
 }
 impl Request {
     /// A `Request` with the required members and the choice given, and every optional member absent.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(
         meetingid: ::wecom_rooms_runtime::NonEmptyString,
         invite_id: ::wecom_rooms_runtime::NonEmptyString,
@@ -52,6 +27,10 @@ impl Request {
             invite_id,
             meeting_room_id_or_mra_address,
         }
+    }
+    /// A builder with every member unset.
+    pub fn builder() -> RequestBuilder {
+        RequestBuilder::default()
     }
 }
 impl ::serde::Serialize for Request {
@@ -170,12 +149,6 @@ impl ::schemars::JsonSchema for Request {
         <Wire as ::schemars::JsonSchema>::json_schema(generator)
     }
 }
-impl Request {
-    /// A builder with every member unset.
-    pub fn builder() -> RequestBuilder {
-        RequestBuilder::default()
-    }
-}
 /// Builds a [`Request`] member by member: see [`Request::builder`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -251,7 +224,6 @@ pub struct MraAddress {
 }
 impl MraAddress {
     /// A `MraAddress` with the required members given and every optional member absent.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(
         protocol: Protocol,
         dial_string: ::wecom_rooms_runtime::NonEmptyString,
@@ -293,17 +265,6 @@ impl<'de> ::serde::Deserialize<'de> for MraAddress {
             }
         }
         deserializer.deserialize_map(MapOnly)
-    }
-}
-impl MraAddress {
-    /// Whether this decoded value satisfies the schema: the checks its type
-    /// does not make itself (see `decode_validated`).
-    #[allow(dead_code)]
-    fn satisfies_schema(&self) -> bool {
-        self.protocol.satisfies_schema()
-            && ::wecom_rooms_runtime::__private::json::char_count(
-                self.dial_string.as_str(),
-            ) as u64 >= 1u64
     }
 }
 /// 信令协议 (signalling protocol).
@@ -387,14 +348,6 @@ impl ::schemars::JsonSchema for Protocol {
         schema
     }
 }
-impl Protocol {
-    /// Whether this decoded value satisfies the schema: the checks its type
-    /// does not make itself (see `decode_validated`).
-    #[allow(dead_code)]
-    fn satisfies_schema(&self) -> bool {
-        self.is_known()
-    }
-}
 /// Exactly one of `meeting_room_id` or `mra_address`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum MeetingRoomIdOrMraAddress {
@@ -426,6 +379,30 @@ impl ::serde::Serialize for MeetingRoomIdOrMraAddress {
         map.end()
     }
 }
+/// The schema's name: its path under the schema directory without `.schema.json`.
+pub const SCHEMA_NAME: &str = "meeting/rooms/cancel_call/request";
+/// The schema's title.
+pub const TITLE: &str = "取消呼叫Rooms会议室 request";
+/// The schema's `examples`, as pretty-printed JSON.
+pub const EXAMPLES: &[&str] = &[
+    "{\n  \"meetingid\": \"MEETINGID\",\n  \"invite_id\": \"INVITEID\",\n  \"meeting_room_id\": \"ROOMID\"\n}",
+    "{\n  \"meetingid\": \"MEETINGID\",\n  \"invite_id\": \"INVITEID\",\n  \"mra_address\": {\n    \"protocol\": 2,\n    \"dial_string\": \"xxx\"\n  }\n}",
+];
+/// The HTTP endpoint this request is sent to (the schema's `x-endpoint`).
+pub const ENDPOINT: ::wecom_rooms_runtime::registry::Endpoint = ::wecom_rooms_runtime::registry::Endpoint::new(
+    "POST",
+    "https://qyapi.weixin.qq.com",
+    "/cgi-bin/meeting/rooms/cancel_call",
+    &[
+        ::wecom_rooms_runtime::registry::QueryParameter::new(
+            "access_token",
+            true,
+            "调用接口凭证 (access token): the credential that authorises the call, obtained from gettoken.",
+        ),
+    ],
+    ::wecom_rooms_runtime::registry::RequestIn::Body,
+    Some("meeting/rooms/cancel_call/response"),
+);
 /// Whether `instance` is valid: stops at the first violation and allocates nothing.
 #[must_use]
 pub fn is_valid(instance: &::serde_json::Value) -> bool {
@@ -458,9 +435,24 @@ pub fn validate_with(
     }
     context.finish()
 }
-/// One `is_valid_N` and one `validate_N` per schema node, named by the node's index and
-/// documented with its location.
-#[allow(clippy::all, unused_variables, unused_mut, unused_imports, unreachable_code)]
+/// The functions that apply each schema node (`is_valid_N`, `validate_N`…), named by
+/// the node's index and documented with its location.
+#[allow(
+    unused_variables,
+    unused_mut,
+    unused_imports,
+    unreachable_code,
+    clippy::collapsible_if,
+    clippy::needless_else,
+    clippy::len_zero,
+    clippy::single_match,
+    clippy::identity_op,
+    clippy::nonminimal_bool,
+    clippy::manual_range_patterns,
+    clippy::eq_op,
+    clippy::possible_missing_else,
+    clippy::collapsible_match
+)]
 mod validators {
     use ::core::cmp::Ordering;
     use ::serde_json::Value;
@@ -499,7 +491,7 @@ mod validators {
                         true
                     }
                     "mra_address" => {
-                        if !is_valid_4(x) {
+                        if !is_valid_8(x) {
                             return false;
                         }
                         true
@@ -574,7 +566,7 @@ mod validators {
             ctx.member_found(found[0usize], validate_1);
             ctx.member_found(found[1usize], validate_2);
             ctx.member_found(found[2usize], validate_3);
-            ctx.member_found(found[3usize], validate_4);
+            ctx.member_found(found[3usize], validate_8);
             for (key, x) in obj {
                 let mut described = matches!(
                     key.as_str(), "meetingid" | "invite_id" | "meeting_room_id" |
@@ -705,18 +697,6 @@ mod validators {
                 );
             }
         }
-    }
-    /// `meeting/rooms/cancel_call/request.schema.json#/properties/mra_address`
-    #[inline]
-    pub(super) fn is_valid_4(v: &Value) -> bool {
-        if !is_valid_8(v) {
-            return false;
-        }
-        true
-    }
-    /// `meeting/rooms/cancel_call/request.schema.json#/properties/mra_address`
-    pub(super) fn validate_4<'v>(v: &'v Value, ctx: &mut Context<'v>) {
-        validate_8(v, ctx);
     }
     /// `meeting/rooms/cancel_call/request.schema.json#/oneOf/0`
     pub(super) fn is_valid_6(v: &Value) -> bool {

@@ -5,14 +5,6 @@
 //! 获取Rooms会议室配置项 response
 //!
 //! Response body of 获取Rooms会议室配置项 (get a Rooms meeting room's settings), page <https://developer.work.weixin.qq.com/document/path/98802>. Every response carries `errcode` and `errmsg`; when `errcode` is 0 it also carries the members below, otherwise it is an error envelope. Members not documented here are allowed everywhere: WeCom adds fields over time.
-/// The schema's name: its path under the schema directory without `.schema.json`.
-pub const SCHEMA_NAME: &str = "meeting/rooms/get_config/response";
-/// The schema's title.
-pub const TITLE: &str = "获取Rooms会议室配置项 response";
-/// The schema's `examples`, as pretty-printed JSON.
-pub const EXAMPLES: &[&str] = &[
-    "{\n  \"errcode\": 0,\n  \"errmsg\": \"ok\",\n  \"meeting_settings\": {\n    \"water_mark\": 2,\n    \"auto_response\": 1,\n    \"caption\": true,\n    \"room_pmi\": true,\n    \"room_notification\": true\n  },\n  \"record_settings\": {\n    \"share_record\": 0,\n    \"download_record\": true\n  }\n}",
-];
 /// Response body of 获取Rooms会议室配置项 (get a Rooms meeting room's settings), page <https://developer.work.weixin.qq.com/document/path/98802>. Every response carries `errcode` and `errmsg`; when `errcode` is 0 it also carries the members below, otherwise it is an error envelope. Members not documented here are allowed everywhere: WeCom adds fields over time.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[derive(::serde::Serialize)]
@@ -80,6 +72,14 @@ impl Response {
     pub fn from_slice(bytes: &[u8]) -> ::serde_json::Result<Self> {
         ::wecom_rooms_runtime::__private::from_bytes(bytes)
     }
+    /// Whether this decoded value satisfies the schema: the checks its type does not
+    /// make itself (see `decode_validated`).
+    fn satisfies_schema(&self) -> bool {
+        match self {
+            Response::RoomConfig(x) => x.satisfies_schema(),
+            Response::ErrorEnvelope(x) => x.satisfies_schema(),
+        }
+    }
 }
 impl ::core::str::FromStr for Response {
     type Err = ::serde_json::Error;
@@ -108,17 +108,6 @@ impl ::schemars::JsonSchema for Response {
         schema
     }
 }
-impl Response {
-    /// Whether this decoded value satisfies the schema: the checks its type
-    /// does not make itself (see `decode_validated`).
-    #[allow(dead_code)]
-    fn satisfies_schema(&self) -> bool {
-        match self {
-            Response::RoomConfig(x) => x.satisfies_schema(),
-            Response::ErrorEnvelope(x) => x.satisfies_schema(),
-        }
-    }
-}
 /// A successful response (`errcode` 0): the room's settings.
 #[derive(Clone, Debug, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -137,30 +126,64 @@ pub struct RoomConfig {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl RoomConfig {
-    /// A `RoomConfig` with the required members given and every optional member absent.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        errcode: i32,
-        errmsg: ::std::string::String,
-        meeting_settings: MeetingSettings,
-        record_settings: RecordSettings,
-    ) -> Self {
-        RoomConfig {
-            errcode,
-            errmsg,
-            meeting_settings,
-            record_settings,
-            extra: ::serde_json::Map::new(),
-        }
+    /// A builder with every member unset.
+    pub fn builder() -> RoomConfigBuilder {
+        RoomConfigBuilder::default()
     }
-}
-impl RoomConfig {
-    /// Whether this decoded value satisfies the schema: the checks its type
-    /// does not make itself (see `decode_validated`).
-    #[allow(dead_code)]
+    /// Whether this decoded value satisfies the schema: the checks its type does not
+    /// make itself (see `decode_validated`).
     fn satisfies_schema(&self) -> bool {
         i128::from(self.errcode) == 0i128 && self.meeting_settings.satisfies_schema()
             && self.record_settings.satisfies_schema()
+    }
+}
+/// Builds a [`RoomConfig`] member by member: see [`RoomConfig::builder`].
+#[derive(Clone, Debug, Default)]
+#[must_use]
+pub struct RoomConfigBuilder {
+    errcode: ::core::option::Option<i32>,
+    errmsg: ::core::option::Option<::std::string::String>,
+    meeting_settings: ::core::option::Option<MeetingSettings>,
+    record_settings: ::core::option::Option<RecordSettings>,
+}
+impl RoomConfigBuilder {
+    /// 返回码 (return code): always 0 in a successful response.
+    pub fn errcode(mut self, value: i32) -> Self {
+        self.errcode = ::core::option::Option::Some(value);
+        self
+    }
+    /// 对返回码的文本描述内容 (text describing the return code), usually "ok".
+    pub fn errmsg(mut self, value: ::std::string::String) -> Self {
+        self.errmsg = ::core::option::Option::Some(value);
+        self
+    }
+    /// Rooms会议室会议配置 (meeting settings), a MeetingSettings.
+    pub fn meeting_settings(mut self, value: MeetingSettings) -> Self {
+        self.meeting_settings = ::core::option::Option::Some(value);
+        self
+    }
+    /// Rooms会议室录制配置 (recording settings), a RecordSettings.
+    pub fn record_settings(mut self, value: RecordSettings) -> Self {
+        self.record_settings = ::core::option::Option::Some(value);
+        self
+    }
+    /// The value, or the first required member left unset.
+    pub fn build(
+        self,
+    ) -> ::core::result::Result<RoomConfig, ::wecom_rooms_runtime::MissingMember> {
+        ::core::result::Result::Ok(RoomConfig {
+            errcode: self
+                .errcode
+                .ok_or(::wecom_rooms_runtime::MissingMember("errcode"))?,
+            errmsg: self.errmsg.ok_or(::wecom_rooms_runtime::MissingMember("errmsg"))?,
+            meeting_settings: self
+                .meeting_settings
+                .ok_or(::wecom_rooms_runtime::MissingMember("meeting_settings"))?,
+            record_settings: self
+                .record_settings
+                .ok_or(::wecom_rooms_runtime::MissingMember("record_settings"))?,
+            extra: ::serde_json::Map::new(),
+        })
     }
 }
 /// MeetingSettings: how the room behaves in meetings.
@@ -182,31 +205,74 @@ pub struct MeetingSettings {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl MeetingSettings {
-    /// A `MeetingSettings` with the required members given and every optional member absent.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        water_mark: WaterMark,
-        auto_response: AutoResponse,
-        caption: bool,
-        room_pmi: bool,
-        room_notification: bool,
-    ) -> Self {
-        MeetingSettings {
-            water_mark,
-            auto_response,
-            caption,
-            room_pmi,
-            room_notification,
-            extra: ::serde_json::Map::new(),
-        }
+    /// A builder with every member unset.
+    pub fn builder() -> MeetingSettingsBuilder {
+        MeetingSettingsBuilder::default()
     }
-}
-impl MeetingSettings {
-    /// Whether this decoded value satisfies the schema: the checks its type
-    /// does not make itself (see `decode_validated`).
-    #[allow(dead_code)]
+    /// Whether this decoded value satisfies the schema: the checks its type does not
+    /// make itself (see `decode_validated`).
     fn satisfies_schema(&self) -> bool {
         self.water_mark.satisfies_schema() && self.auto_response.satisfies_schema()
+    }
+}
+/// Builds a [`MeetingSettings`] member by member: see [`MeetingSettings::builder`].
+#[derive(Clone, Debug, Default)]
+#[must_use]
+pub struct MeetingSettingsBuilder {
+    water_mark: ::core::option::Option<WaterMark>,
+    auto_response: ::core::option::Option<AutoResponse>,
+    caption: ::core::option::Option<bool>,
+    room_pmi: ::core::option::Option<bool>,
+    room_notification: ::core::option::Option<bool>,
+}
+impl MeetingSettingsBuilder {
+    /// 水印 (watermark).
+    pub fn water_mark(mut self, value: WaterMark) -> Self {
+        self.water_mark = ::core::option::Option::Some(value);
+        self
+    }
+    /// 自动接听 (auto-answer). Note that 1 is on and 2 is off; there is no 0.
+    pub fn auto_response(mut self, value: AutoResponse) -> Self {
+        self.auto_response = ::core::option::Option::Some(value);
+        self
+    }
+    /// 字幕 (captions): true when on.
+    pub fn caption(mut self, value: bool) -> Self {
+        self.caption = ::core::option::Option::Some(value);
+        self
+    }
+    /// 专属 ID (the room's personal meeting ID): true when on.
+    pub fn room_pmi(mut self, value: bool) -> Self {
+        self.room_pmi = ::core::option::Option::Some(value);
+        self
+    }
+    /// Rooms 屏幕是否展示消息通知 (whether the room's screen shows notifications): true when on.
+    pub fn room_notification(mut self, value: bool) -> Self {
+        self.room_notification = ::core::option::Option::Some(value);
+        self
+    }
+    /// The value, or the first required member left unset.
+    pub fn build(
+        self,
+    ) -> ::core::result::Result<MeetingSettings, ::wecom_rooms_runtime::MissingMember> {
+        ::core::result::Result::Ok(MeetingSettings {
+            water_mark: self
+                .water_mark
+                .ok_or(::wecom_rooms_runtime::MissingMember("water_mark"))?,
+            auto_response: self
+                .auto_response
+                .ok_or(::wecom_rooms_runtime::MissingMember("auto_response"))?,
+            caption: self
+                .caption
+                .ok_or(::wecom_rooms_runtime::MissingMember("caption"))?,
+            room_pmi: self
+                .room_pmi
+                .ok_or(::wecom_rooms_runtime::MissingMember("room_pmi"))?,
+            room_notification: self
+                .room_notification
+                .ok_or(::wecom_rooms_runtime::MissingMember("room_notification"))?,
+            extra: ::serde_json::Map::new(),
+        })
     }
 }
 /// 水印 (watermark).
@@ -225,6 +291,11 @@ pub enum WaterMark {
     Unknown(u32),
 }
 impl WaterMark {
+    /// Whether this decoded value satisfies the schema: the checks its type does not
+    /// make itself (see `decode_validated`).
+    fn satisfies_schema(&self) -> bool {
+        self.is_known()
+    }
     /// The value on the wire.
     pub const fn value(self) -> u32 {
         match self {
@@ -292,14 +363,6 @@ impl ::schemars::JsonSchema for WaterMark {
         schema
     }
 }
-impl WaterMark {
-    /// Whether this decoded value satisfies the schema: the checks its type
-    /// does not make itself (see `decode_validated`).
-    #[allow(dead_code)]
-    fn satisfies_schema(&self) -> bool {
-        self.is_known()
-    }
-}
 /// 自动接听 (auto-answer). Note that 1 is on and 2 is off; there is no 0.
 ///
 /// Values the schema does not name decode to `Unknown` and encode back unchanged.
@@ -314,6 +377,11 @@ pub enum AutoResponse {
     Unknown(u32),
 }
 impl AutoResponse {
+    /// Whether this decoded value satisfies the schema: the checks its type does not
+    /// make itself (see `decode_validated`).
+    fn satisfies_schema(&self) -> bool {
+        self.is_known()
+    }
     /// The value on the wire.
     pub const fn value(self) -> u32 {
         match self {
@@ -382,14 +450,6 @@ impl ::schemars::JsonSchema for AutoResponse {
         schema
     }
 }
-impl AutoResponse {
-    /// Whether this decoded value satisfies the schema: the checks its type
-    /// does not make itself (see `decode_validated`).
-    #[allow(dead_code)]
-    fn satisfies_schema(&self) -> bool {
-        self.is_known()
-    }
-}
 /// RecordSettings: what happens to cloud recordings.
 #[derive(Clone, Debug, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -404,7 +464,6 @@ pub struct RecordSettings {
 }
 impl RecordSettings {
     /// A `RecordSettings` with the required members given and every optional member absent.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(share_record: ShareRecord, download_record: bool) -> Self {
         RecordSettings {
             share_record,
@@ -412,11 +471,8 @@ impl RecordSettings {
             extra: ::serde_json::Map::new(),
         }
     }
-}
-impl RecordSettings {
-    /// Whether this decoded value satisfies the schema: the checks its type
-    /// does not make itself (see `decode_validated`).
-    #[allow(dead_code)]
+    /// Whether this decoded value satisfies the schema: the checks its type does not
+    /// make itself (see `decode_validated`).
     fn satisfies_schema(&self) -> bool {
         self.share_record.satisfies_schema()
     }
@@ -441,6 +497,11 @@ pub enum ShareRecord {
     Unknown(u32),
 }
 impl ShareRecord {
+    /// Whether this decoded value satisfies the schema: the checks its type does not
+    /// make itself (see `decode_validated`).
+    fn satisfies_schema(&self) -> bool {
+        self.is_known()
+    }
     /// The value on the wire.
     pub const fn value(self) -> u32 {
         match self {
@@ -516,14 +577,6 @@ impl ::schemars::JsonSchema for ShareRecord {
         schema
     }
 }
-impl ShareRecord {
-    /// Whether this decoded value satisfies the schema: the checks its type
-    /// does not make itself (see `decode_validated`).
-    #[allow(dead_code)]
-    fn satisfies_schema(&self) -> bool {
-        self.is_known()
-    }
-}
 /// The members every WeCom response carries. A response whose `errcode` is not 0 is an error and carries only these: for example `{"errcode": 42001, "errmsg": "access_token expired"}`.
 #[derive(Clone, Debug, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -539,7 +592,6 @@ pub struct ErrorEnvelope {
 }
 impl ErrorEnvelope {
     /// A `ErrorEnvelope` with the required members given and every optional member absent.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(errcode: i32, errmsg: ::std::string::String) -> Self {
         ErrorEnvelope {
             errcode,
@@ -547,11 +599,8 @@ impl ErrorEnvelope {
             extra: ::serde_json::Map::new(),
         }
     }
-}
-impl ErrorEnvelope {
-    /// Whether this decoded value satisfies the schema: the checks its type
-    /// does not make itself (see `decode_validated`).
-    #[allow(dead_code)]
+    /// Whether this decoded value satisfies the schema: the checks its type does not
+    /// make itself (see `decode_validated`).
     fn satisfies_schema(&self) -> bool {
         true
     }
@@ -566,6 +615,14 @@ impl ::wecom_rooms_runtime::Outcome for Response {
         }
     }
 }
+/// The schema's name: its path under the schema directory without `.schema.json`.
+pub const SCHEMA_NAME: &str = "meeting/rooms/get_config/response";
+/// The schema's title.
+pub const TITLE: &str = "获取Rooms会议室配置项 response";
+/// The schema's `examples`, as pretty-printed JSON.
+pub const EXAMPLES: &[&str] = &[
+    "{\n  \"errcode\": 0,\n  \"errmsg\": \"ok\",\n  \"meeting_settings\": {\n    \"water_mark\": 2,\n    \"auto_response\": 1,\n    \"caption\": true,\n    \"room_pmi\": true,\n    \"room_notification\": true\n  },\n  \"record_settings\": {\n    \"share_record\": 0,\n    \"download_record\": true\n  }\n}",
+];
 /// Whether `instance` is valid: stops at the first violation and allocates nothing.
 #[must_use]
 pub fn is_valid(instance: &::serde_json::Value) -> bool {
@@ -601,9 +658,24 @@ pub fn validate_with(
     }
     context.finish()
 }
-/// One `is_valid_N` and one `validate_N` per schema node, named by the node's index and
-/// documented with its location.
-#[allow(clippy::all, unused_variables, unused_mut, unused_imports, unreachable_code)]
+/// The functions that apply each schema node (`is_valid_N`, `validate_N`…), named by
+/// the node's index and documented with its location.
+#[allow(
+    unused_variables,
+    unused_mut,
+    unused_imports,
+    unreachable_code,
+    clippy::collapsible_if,
+    clippy::needless_else,
+    clippy::len_zero,
+    clippy::single_match,
+    clippy::identity_op,
+    clippy::nonminimal_bool,
+    clippy::manual_range_patterns,
+    clippy::eq_op,
+    clippy::possible_missing_else,
+    clippy::collapsible_match
+)]
 mod validators {
     use ::core::cmp::Ordering;
     use ::serde_json::Value;
@@ -622,7 +694,7 @@ mod validators {
                 match key.as_str() {
                     "errcode" => {
                         seen |= 1u64;
-                        if !is_valid_4(x) {
+                        if !is_valid_8(x) {
                             return false;
                         }
                         if !is_valid_6(x) {
@@ -655,7 +727,7 @@ mod validators {
                     }
                     "meeting_settings" => {
                         seen |= 4u64;
-                        if !then_failed && !is_valid_11(x) {
+                        if !then_failed && !is_valid_13(x) {
                             then_failed = true;
                         }
                         if then_failed && !test_failed && seen & 1u64 == 1u64 {
@@ -667,7 +739,7 @@ mod validators {
                     }
                     "record_settings" => {
                         seen |= 8u64;
-                        if !then_failed && !is_valid_12(x) {
+                        if !then_failed && !is_valid_14(x) {
                             then_failed = true;
                         }
                         if then_failed && !test_failed && seen & 1u64 == 1u64 {
@@ -697,7 +769,7 @@ mod validators {
     pub(super) fn validate_0<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         validate_1(v, ctx);
         if is_valid_2(v) {
-            validate_3(v, ctx);
+            validate_7(v, ctx);
         } else {}
     }
     /// Undescribed members at `meeting/rooms/get_config/response.schema.json#`.
@@ -755,7 +827,7 @@ mod validators {
             if found[1usize].is_none() {
                 ctx.missing("errmsg", "common.json#/$defs/ErrorEnvelope/required");
             }
-            ctx.member_found(found[0usize], validate_4);
+            ctx.member_found(found[0usize], validate_8);
             ctx.member_found(found[1usize], validate_5);
         }
     }
@@ -785,22 +857,6 @@ mod validators {
             }
         }
         true
-    }
-    /// `meeting/rooms/get_config/response.schema.json#/then`
-    pub(super) fn validate_3<'v>(v: &'v Value, ctx: &mut Context<'v>) {
-        validate_7(v, ctx);
-    }
-    /// `common.json#/$defs/ErrorEnvelope/properties/errcode`
-    #[inline]
-    pub(super) fn is_valid_4(v: &Value) -> bool {
-        if !is_valid_8(v) {
-            return false;
-        }
-        true
-    }
-    /// `common.json#/$defs/ErrorEnvelope/properties/errcode`
-    pub(super) fn validate_4<'v>(v: &'v Value, ctx: &mut Context<'v>) {
-        validate_8(v, ctx);
     }
     /// `common.json#/$defs/ErrorEnvelope/properties/errmsg`
     pub(super) fn validate_5<'v>(v: &'v Value, ctx: &mut Context<'v>) {
@@ -878,7 +934,7 @@ mod validators {
             ctx.member_found(found[1usize], validate_10);
             if let Some((key, x)) = found[2usize] {
                 ctx.push(Segment::Key(key));
-                validate_11(x, ctx);
+                validate_13(x, ctx);
                 if ctx.options().tolerances {
                     tolerate_11(x, ctx);
                 }
@@ -886,7 +942,7 @@ mod validators {
             }
             if let Some((key, x)) = found[3usize] {
                 ctx.push(Segment::Key(key));
-                validate_12(x, ctx);
+                validate_14(x, ctx);
                 if ctx.options().tolerances {
                     tolerate_12(x, ctx);
                 }
@@ -977,18 +1033,6 @@ mod validators {
             );
         }
     }
-    /// `meeting/rooms/get_config/response.schema.json#/$defs/RoomConfig/properties/meeting_settings`
-    #[inline]
-    pub(super) fn is_valid_11(v: &Value) -> bool {
-        if !is_valid_13(v) {
-            return false;
-        }
-        true
-    }
-    /// `meeting/rooms/get_config/response.schema.json#/$defs/RoomConfig/properties/meeting_settings`
-    pub(super) fn validate_11<'v>(v: &'v Value, ctx: &mut Context<'v>) {
-        validate_13(v, ctx);
-    }
     /// Undescribed members at `meeting/rooms/get_config/response.schema.json#/$defs/RoomConfig/properties/meeting_settings`.
     #[cold]
     pub(super) fn tolerate_11<'v>(v: &'v Value, ctx: &mut Context<'v>) {
@@ -1012,18 +1056,6 @@ mod validators {
                 }
             }
         }
-    }
-    /// `meeting/rooms/get_config/response.schema.json#/$defs/RoomConfig/properties/record_settings`
-    #[inline]
-    pub(super) fn is_valid_12(v: &Value) -> bool {
-        if !is_valid_14(v) {
-            return false;
-        }
-        true
-    }
-    /// `meeting/rooms/get_config/response.schema.json#/$defs/RoomConfig/properties/record_settings`
-    pub(super) fn validate_12<'v>(v: &'v Value, ctx: &mut Context<'v>) {
-        validate_14(v, ctx);
     }
     /// Undescribed members at `meeting/rooms/get_config/response.schema.json#/$defs/RoomConfig/properties/record_settings`.
     #[cold]

@@ -5,14 +5,6 @@
 //! 获取Rooms会议室详情 response
 //!
 //! Response body of 获取Rooms会议室详情 (get Rooms meeting room details), page <https://developer.work.weixin.qq.com/document/path/98793>. Every response carries `errcode` and `errmsg`; when `errcode` is 0 it also carries the room's details, otherwise it is an error envelope. Members not documented here are allowed everywhere: WeCom adds fields over time.
-/// The schema's name: its path under the schema directory without `.schema.json`.
-pub const SCHEMA_NAME: &str = "meeting/rooms/get_info/response";
-/// The schema's title.
-pub const TITLE: &str = "获取Rooms会议室详情 response";
-/// The schema's `examples`, as pretty-printed JSON.
-pub const EXAMPLES: &[&str] = &[
-    "{\n  \"errcode\": 0,\n  \"errmsg\": \"ok\",\n  \"basic_info\": {\n    \"rooms_id_list\": [\n      \"200115200039985708\"\n    ],\n    \"meeting_room_name\": \"会议室测试1\",\n    \"city\": \"广州\",\n    \"building\": \"大厦\",\n    \"floor\": \"10\",\n    \"participant_number\": 3,\n    \"device\": \"ROOMS\",\n    \"desc\": \"aGVsbG8=\",\n    \"password\": \"MzMz\"\n  },\n  \"account_info\": {\n    \"account_type\": 0,\n    \"valid_period\": \"-\"\n  },\n  \"hardware_info\": {\n    \"factory\": \"\",\n    \"device_model\": \"\",\n    \"sn\": \"\",\n    \"ip\": \"10.10.10.69\",\n    \"mac\": \"a1:ee:27:c1:8a:1a\",\n    \"rooms_version\": \"2.7.2.420\",\n    \"firmware_version\": \"\",\n    \"health_status\": \"ERROR\",\n    \"system_type\": \"10.13.6\",\n    \"meeting_room_status\": 1,\n    \"active_time\": \"2021-03-23 15:37:34\",\n    \"cpu_info\": \"Intel(R) Core(TM) i7-7700K\",\n    \"cpu_usage\": \"\",\n    \"gpu_info\": \"\",\n    \"net_type\": \"ethernet\",\n    \"memory_info\": \"\",\n    \"monitor_frequency\": 0,\n    \"camera_model\": \"FaceTime 高清摄像头（内建）\",\n    \"enable_video_mirror\": true,\n    \"microphone_info\": \"内建麦克风 \",\n    \"speaker_info\": \"内建输出\"\n  },\n  \"pmi_info\": {\n    \"pmi_code\": \"12345678\",\n    \"pmi_pwd\": \"XXXXXXX\"\n  },\n  \"monitor_status\": 0,\n  \"is_allow_call\": true,\n  \"scheduled_status\": 1\n}",
-];
 /// Response body of 获取Rooms会议室详情 (get Rooms meeting room details), page <https://developer.work.weixin.qq.com/document/path/98793>. Every response carries `errcode` and `errmsg`; when `errcode` is 0 it also carries the room's details, otherwise it is an error envelope. Members not documented here are allowed everywhere: WeCom adds fields over time.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[derive(::serde::Serialize)]
@@ -79,6 +71,14 @@ impl Response {
     pub fn from_slice(bytes: &[u8]) -> ::serde_json::Result<Self> {
         ::wecom_rooms_runtime::__private::from_bytes(bytes)
     }
+    /// Whether this decoded value satisfies the schema: the checks its type does not
+    /// make itself (see `decode_validated`).
+    fn satisfies_schema(&self) -> bool {
+        match self {
+            Response::RoomInfo(x) => x.satisfies_schema(),
+            Response::ErrorEnvelope(x) => x.satisfies_schema(),
+        }
+    }
 }
 impl ::core::str::FromStr for Response {
     type Err = ::serde_json::Error;
@@ -105,17 +105,6 @@ impl ::schemars::JsonSchema for Response {
                     .into(),
             );
         schema
-    }
-}
-impl Response {
-    /// Whether this decoded value satisfies the schema: the checks its type
-    /// does not make itself (see `decode_validated`).
-    #[allow(dead_code)]
-    fn satisfies_schema(&self) -> bool {
-        match self {
-            Response::RoomInfo(x) => x.satisfies_schema(),
-            Response::ErrorEnvelope(x) => x.satisfies_schema(),
-        }
     }
 }
 /// A successful response (`errcode` 0) with the Rooms meeting room's details.
@@ -146,43 +135,112 @@ pub struct RoomInfo {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl RoomInfo {
-    /// A `RoomInfo` with the required members given and every optional member absent.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        errcode: i32,
-        errmsg: ::std::string::String,
-        basic_info: BasicInfo,
-        account_info: AccountInfo,
-        hardware_info: HardwareInfo,
-        pmi_info: PmiInfo,
-        monitor_status: MonitorStatus,
-        is_allow_call: bool,
-        scheduled_status: ScheduledStatus,
-    ) -> Self {
-        RoomInfo {
-            errcode,
-            errmsg,
-            basic_info,
-            account_info,
-            hardware_info,
-            pmi_info,
-            monitor_status,
-            is_allow_call,
-            scheduled_status,
-            extra: ::serde_json::Map::new(),
-        }
+    /// A builder with every member unset.
+    pub fn builder() -> RoomInfoBuilder {
+        RoomInfoBuilder::default()
     }
-}
-impl RoomInfo {
-    /// Whether this decoded value satisfies the schema: the checks its type
-    /// does not make itself (see `decode_validated`).
-    #[allow(dead_code)]
+    /// Whether this decoded value satisfies the schema: the checks its type does not
+    /// make itself (see `decode_validated`).
     fn satisfies_schema(&self) -> bool {
         i128::from(self.errcode) == 0i128 && self.basic_info.satisfies_schema()
             && self.account_info.satisfies_schema()
             && self.hardware_info.satisfies_schema() && self.pmi_info.satisfies_schema()
             && self.monitor_status.satisfies_schema()
             && self.scheduled_status.satisfies_schema()
+    }
+}
+/// Builds a [`RoomInfo`] member by member: see [`RoomInfo::builder`].
+#[derive(Clone, Debug, Default)]
+#[must_use]
+pub struct RoomInfoBuilder {
+    errcode: ::core::option::Option<i32>,
+    errmsg: ::core::option::Option<::std::string::String>,
+    basic_info: ::core::option::Option<BasicInfo>,
+    account_info: ::core::option::Option<AccountInfo>,
+    hardware_info: ::core::option::Option<HardwareInfo>,
+    pmi_info: ::core::option::Option<PmiInfo>,
+    monitor_status: ::core::option::Option<MonitorStatus>,
+    is_allow_call: ::core::option::Option<bool>,
+    scheduled_status: ::core::option::Option<ScheduledStatus>,
+}
+impl RoomInfoBuilder {
+    /// 返回码 (return code): always 0 in a successful response.
+    pub fn errcode(mut self, value: i32) -> Self {
+        self.errcode = ::core::option::Option::Some(value);
+        self
+    }
+    /// 对返回码的文本描述内容 (text describing the return code), usually "ok".
+    pub fn errmsg(mut self, value: ::std::string::String) -> Self {
+        self.errmsg = ::core::option::Option::Some(value);
+        self
+    }
+    /// Rooms会议室基本信息 (basic information about the room).
+    pub fn basic_info(mut self, value: BasicInfo) -> Self {
+        self.basic_info = ::core::option::Option::Some(value);
+        self
+    }
+    /// Rooms会议室账号信息 (the room's account).
+    pub fn account_info(mut self, value: AccountInfo) -> Self {
+        self.account_info = ::core::option::Option::Some(value);
+        self
+    }
+    /// Rooms会议室硬件信息 (the room's hardware).
+    pub fn hardware_info(mut self, value: HardwareInfo) -> Self {
+        self.hardware_info = ::core::option::Option::Some(value);
+        self
+    }
+    /// Rooms会议室PMI信息 (the room's personal meeting ID).
+    pub fn pmi_info(mut self, value: PmiInfo) -> Self {
+        self.pmi_info = ::core::option::Option::Some(value);
+        self
+    }
+    /// 告警通知状态 (alert notification status).
+    pub fn monitor_status(mut self, value: MonitorStatus) -> Self {
+        self.monitor_status = ::core::option::Option::Some(value);
+        self
+    }
+    /// 是否允许被呼叫 (whether the room may be called): true if it may.
+    pub fn is_allow_call(mut self, value: bool) -> Self {
+        self.is_allow_call = ::core::option::Option::Some(value);
+        self
+    }
+    /// 预定状态 (booking status).
+    pub fn scheduled_status(mut self, value: ScheduledStatus) -> Self {
+        self.scheduled_status = ::core::option::Option::Some(value);
+        self
+    }
+    /// The value, or the first required member left unset.
+    pub fn build(
+        self,
+    ) -> ::core::result::Result<RoomInfo, ::wecom_rooms_runtime::MissingMember> {
+        ::core::result::Result::Ok(RoomInfo {
+            errcode: self
+                .errcode
+                .ok_or(::wecom_rooms_runtime::MissingMember("errcode"))?,
+            errmsg: self.errmsg.ok_or(::wecom_rooms_runtime::MissingMember("errmsg"))?,
+            basic_info: self
+                .basic_info
+                .ok_or(::wecom_rooms_runtime::MissingMember("basic_info"))?,
+            account_info: self
+                .account_info
+                .ok_or(::wecom_rooms_runtime::MissingMember("account_info"))?,
+            hardware_info: self
+                .hardware_info
+                .ok_or(::wecom_rooms_runtime::MissingMember("hardware_info"))?,
+            pmi_info: self
+                .pmi_info
+                .ok_or(::wecom_rooms_runtime::MissingMember("pmi_info"))?,
+            monitor_status: self
+                .monitor_status
+                .ok_or(::wecom_rooms_runtime::MissingMember("monitor_status"))?,
+            is_allow_call: self
+                .is_allow_call
+                .ok_or(::wecom_rooms_runtime::MissingMember("is_allow_call"))?,
+            scheduled_status: self
+                .scheduled_status
+                .ok_or(::wecom_rooms_runtime::MissingMember("scheduled_status"))?,
+            extra: ::serde_json::Map::new(),
+        })
     }
 }
 /// BasicInfo: Rooms会议室基本信息 (basic information about the room).
@@ -213,39 +271,110 @@ pub struct BasicInfo {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl BasicInfo {
-    /// A `BasicInfo` with the required members given and every optional member absent.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        rooms_id_list: ::std::vec::Vec<::std::string::String>,
-        meeting_room_name: ::std::string::String,
-        city: ::std::string::String,
-        building: ::std::string::String,
-        floor: ::std::string::String,
-        participant_number: u32,
-        device: ::std::string::String,
-        desc: ::wecom_rooms_runtime::Base64String,
-        password: ::wecom_rooms_runtime::Secret<::wecom_rooms_runtime::Base64String>,
-    ) -> Self {
-        BasicInfo {
-            rooms_id_list,
-            meeting_room_name,
-            city,
-            building,
-            floor,
-            participant_number,
-            device,
-            desc,
-            password,
-            extra: ::serde_json::Map::new(),
-        }
+    /// A builder with every member unset.
+    pub fn builder() -> BasicInfoBuilder {
+        BasicInfoBuilder::default()
     }
-}
-impl BasicInfo {
-    /// Whether this decoded value satisfies the schema: the checks its type
-    /// does not make itself (see `decode_validated`).
-    #[allow(dead_code)]
+    /// Whether this decoded value satisfies the schema: the checks its type does not
+    /// make itself (see `decode_validated`).
     fn satisfies_schema(&self) -> bool {
         true
+    }
+}
+/// Builds a [`BasicInfo`] member by member: see [`BasicInfo::builder`].
+#[derive(Clone, Debug, Default)]
+#[must_use]
+pub struct BasicInfoBuilder {
+    rooms_id_list: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
+    meeting_room_name: ::core::option::Option<::std::string::String>,
+    city: ::core::option::Option<::std::string::String>,
+    building: ::core::option::Option<::std::string::String>,
+    floor: ::core::option::Option<::std::string::String>,
+    participant_number: ::core::option::Option<u32>,
+    device: ::core::option::Option<::std::string::String>,
+    desc: ::core::option::Option<::wecom_rooms_runtime::Base64String>,
+    password: ::core::option::Option<
+        ::wecom_rooms_runtime::Secret<::wecom_rooms_runtime::Base64String>,
+    >,
+}
+impl BasicInfoBuilder {
+    /// Rooms会议室 ID 列表 (the room's Rooms IDs).
+    pub fn rooms_id_list(
+        mut self,
+        value: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        self.rooms_id_list = ::core::option::Option::Some(value);
+        self
+    }
+    /// Rooms会议室名称 (room name).
+    pub fn meeting_room_name(mut self, value: ::std::string::String) -> Self {
+        self.meeting_room_name = ::core::option::Option::Some(value);
+        self
+    }
+    /// 城市 (city).
+    pub fn city(mut self, value: ::std::string::String) -> Self {
+        self.city = ::core::option::Option::Some(value);
+        self
+    }
+    /// 建筑 (building).
+    pub fn building(mut self, value: ::std::string::String) -> Self {
+        self.building = ::core::option::Option::Some(value);
+        self
+    }
+    /// 楼层 (floor).
+    pub fn floor(mut self, value: ::std::string::String) -> Self {
+        self.floor = ::core::option::Option::Some(value);
+        self
+    }
+    /// 容纳人数 (seating capacity).
+    pub fn participant_number(mut self, value: u32) -> Self {
+        self.participant_number = ::core::option::Option::Some(value);
+        self
+    }
+    /// Rooms会议室设备 (room device).
+    pub fn device(mut self, value: ::std::string::String) -> Self {
+        self.device = ::core::option::Option::Some(value);
+        self
+    }
+    /// 描述 (description), base64-encoded.
+    pub fn desc(mut self, value: ::wecom_rooms_runtime::Base64String) -> Self {
+        self.desc = ::core::option::Option::Some(value);
+        self
+    }
+    /// 管理员密码 (administrator password), base64-encoded. A secret: never logged.
+    pub fn password(
+        mut self,
+        value: ::wecom_rooms_runtime::Secret<::wecom_rooms_runtime::Base64String>,
+    ) -> Self {
+        self.password = ::core::option::Option::Some(value);
+        self
+    }
+    /// The value, or the first required member left unset.
+    pub fn build(
+        self,
+    ) -> ::core::result::Result<BasicInfo, ::wecom_rooms_runtime::MissingMember> {
+        ::core::result::Result::Ok(BasicInfo {
+            rooms_id_list: self
+                .rooms_id_list
+                .ok_or(::wecom_rooms_runtime::MissingMember("rooms_id_list"))?,
+            meeting_room_name: self
+                .meeting_room_name
+                .ok_or(::wecom_rooms_runtime::MissingMember("meeting_room_name"))?,
+            city: self.city.ok_or(::wecom_rooms_runtime::MissingMember("city"))?,
+            building: self
+                .building
+                .ok_or(::wecom_rooms_runtime::MissingMember("building"))?,
+            floor: self.floor.ok_or(::wecom_rooms_runtime::MissingMember("floor"))?,
+            participant_number: self
+                .participant_number
+                .ok_or(::wecom_rooms_runtime::MissingMember("participant_number"))?,
+            device: self.device.ok_or(::wecom_rooms_runtime::MissingMember("device"))?,
+            desc: self.desc.ok_or(::wecom_rooms_runtime::MissingMember("desc"))?,
+            password: self
+                .password
+                .ok_or(::wecom_rooms_runtime::MissingMember("password"))?,
+            extra: ::serde_json::Map::new(),
+        })
     }
 }
 /// AccountInfo: Rooms会议室账号信息 (the room's account).
@@ -262,7 +391,6 @@ pub struct AccountInfo {
 }
 impl AccountInfo {
     /// A `AccountInfo` with the required members given and every optional member absent.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(account_type: AccountType, valid_period: ::std::string::String) -> Self {
         AccountInfo {
             account_type,
@@ -270,11 +398,8 @@ impl AccountInfo {
             extra: ::serde_json::Map::new(),
         }
     }
-}
-impl AccountInfo {
-    /// Whether this decoded value satisfies the schema: the checks its type
-    /// does not make itself (see `decode_validated`).
-    #[allow(dead_code)]
+    /// Whether this decoded value satisfies the schema: the checks its type does not
+    /// make itself (see `decode_validated`).
     fn satisfies_schema(&self) -> bool {
         self.account_type.satisfies_schema()
     }
@@ -295,6 +420,11 @@ pub enum AccountType {
     Unknown(u32),
 }
 impl AccountType {
+    /// Whether this decoded value satisfies the schema: the checks its type does not
+    /// make itself (see `decode_validated`).
+    fn satisfies_schema(&self) -> bool {
+        self.is_known()
+    }
     /// The value on the wire.
     pub const fn value(self) -> u32 {
         match self {
@@ -362,14 +492,6 @@ impl ::schemars::JsonSchema for AccountType {
         schema
     }
 }
-impl AccountType {
-    /// Whether this decoded value satisfies the schema: the checks its type
-    /// does not make itself (see `decode_validated`).
-    #[allow(dead_code)]
-    fn satisfies_schema(&self) -> bool {
-        self.is_known()
-    }
-}
 /// HardwareInfo: Rooms会议室硬件信息 (the room's hardware).
 #[derive(Clone, Debug, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -421,64 +543,213 @@ pub struct HardwareInfo {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl HardwareInfo {
-    /// A `HardwareInfo` with the required members given and every optional member absent.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        factory: ::std::string::String,
-        device_model: ::std::string::String,
-        sn: ::std::string::String,
-        ip: ::std::string::String,
-        mac: ::std::string::String,
-        rooms_version: ::std::string::String,
-        firmware_version: ::std::string::String,
-        health_status: ::std::string::String,
-        system_type: ::std::string::String,
-        meeting_room_status: MeetingRoomStatus,
-        active_time: ::std::string::String,
-        cpu_info: ::std::string::String,
-        cpu_usage: ::std::string::String,
-        gpu_info: ::std::string::String,
-        net_type: ::std::string::String,
-        memory_info: ::std::string::String,
-        monitor_frequency: MonitorFrequency,
-        camera_model: ::std::string::String,
-        enable_video_mirror: bool,
-        microphone_info: ::std::string::String,
-        speaker_info: ::std::string::String,
-    ) -> Self {
-        HardwareInfo {
-            factory,
-            device_model,
-            sn,
-            ip,
-            mac,
-            rooms_version,
-            firmware_version,
-            health_status,
-            system_type,
-            meeting_room_status,
-            active_time,
-            cpu_info,
-            cpu_usage,
-            gpu_info,
-            net_type,
-            memory_info,
-            monitor_frequency,
-            camera_model,
-            enable_video_mirror,
-            microphone_info,
-            speaker_info,
-            extra: ::serde_json::Map::new(),
-        }
+    /// A builder with every member unset.
+    pub fn builder() -> HardwareInfoBuilder {
+        HardwareInfoBuilder::default()
     }
-}
-impl HardwareInfo {
-    /// Whether this decoded value satisfies the schema: the checks its type
-    /// does not make itself (see `decode_validated`).
-    #[allow(dead_code)]
+    /// Whether this decoded value satisfies the schema: the checks its type does not
+    /// make itself (see `decode_validated`).
     fn satisfies_schema(&self) -> bool {
         self.meeting_room_status.satisfies_schema()
             && self.monitor_frequency.satisfies_schema()
+    }
+}
+/// Builds a [`HardwareInfo`] member by member: see [`HardwareInfo::builder`].
+#[derive(Clone, Debug, Default)]
+#[must_use]
+pub struct HardwareInfoBuilder {
+    factory: ::core::option::Option<::std::string::String>,
+    device_model: ::core::option::Option<::std::string::String>,
+    sn: ::core::option::Option<::std::string::String>,
+    ip: ::core::option::Option<::std::string::String>,
+    mac: ::core::option::Option<::std::string::String>,
+    rooms_version: ::core::option::Option<::std::string::String>,
+    firmware_version: ::core::option::Option<::std::string::String>,
+    health_status: ::core::option::Option<::std::string::String>,
+    system_type: ::core::option::Option<::std::string::String>,
+    meeting_room_status: ::core::option::Option<MeetingRoomStatus>,
+    active_time: ::core::option::Option<::std::string::String>,
+    cpu_info: ::core::option::Option<::std::string::String>,
+    cpu_usage: ::core::option::Option<::std::string::String>,
+    gpu_info: ::core::option::Option<::std::string::String>,
+    net_type: ::core::option::Option<::std::string::String>,
+    memory_info: ::core::option::Option<::std::string::String>,
+    monitor_frequency: ::core::option::Option<MonitorFrequency>,
+    camera_model: ::core::option::Option<::std::string::String>,
+    enable_video_mirror: ::core::option::Option<bool>,
+    microphone_info: ::core::option::Option<::std::string::String>,
+    speaker_info: ::core::option::Option<::std::string::String>,
+}
+impl HardwareInfoBuilder {
+    /// 厂家 (manufacturer).
+    pub fn factory(mut self, value: ::std::string::String) -> Self {
+        self.factory = ::core::option::Option::Some(value);
+        self
+    }
+    /// 设备型号 (device model).
+    pub fn device_model(mut self, value: ::std::string::String) -> Self {
+        self.device_model = ::core::option::Option::Some(value);
+        self
+    }
+    /// 序列号 (serial number).
+    pub fn sn(mut self, value: ::std::string::String) -> Self {
+        self.sn = ::core::option::Option::Some(value);
+        self
+    }
+    /// IP 地址 (IP address).
+    pub fn ip(mut self, value: ::std::string::String) -> Self {
+        self.ip = ::core::option::Option::Some(value);
+        self
+    }
+    /// MAC 地址 (MAC address).
+    pub fn mac(mut self, value: ::std::string::String) -> Self {
+        self.mac = ::core::option::Option::Some(value);
+        self
+    }
+    /// Rooms 版本 (Rooms software version).
+    pub fn rooms_version(mut self, value: ::std::string::String) -> Self {
+        self.rooms_version = ::core::option::Option::Some(value);
+        self
+    }
+    /// 固件版本 (firmware version).
+    pub fn firmware_version(mut self, value: ::std::string::String) -> Self {
+        self.firmware_version = ::core::option::Option::Some(value);
+        self
+    }
+    /// 健康状况 (health status), for example "ERROR".
+    pub fn health_status(mut self, value: ::std::string::String) -> Self {
+        self.health_status = ::core::option::Option::Some(value);
+        self
+    }
+    /// 设备系统 (device operating system).
+    pub fn system_type(mut self, value: ::std::string::String) -> Self {
+        self.system_type = ::core::option::Option::Some(value);
+        self
+    }
+    /// Rooms会议室状态 (room status).
+    pub fn meeting_room_status(mut self, value: MeetingRoomStatus) -> Self {
+        self.meeting_room_status = ::core::option::Option::Some(value);
+        self
+    }
+    /// 激活时间 (activation time): a date and time formatted as "YYYY-MM-DD HH:MM:SS", for example "2021-03-23 15:37:34" (the page names no time zone); not a timestamp.
+    pub fn active_time(mut self, value: ::std::string::String) -> Self {
+        self.active_time = ::core::option::Option::Some(value);
+        self
+    }
+    /// CPU 信息 (CPU information).
+    pub fn cpu_info(mut self, value: ::std::string::String) -> Self {
+        self.cpu_info = ::core::option::Option::Some(value);
+        self
+    }
+    /// CPU 最大占用率 (peak CPU usage).
+    pub fn cpu_usage(mut self, value: ::std::string::String) -> Self {
+        self.cpu_usage = ::core::option::Option::Some(value);
+        self
+    }
+    /// GPU 信息 (GPU information).
+    pub fn gpu_info(mut self, value: ::std::string::String) -> Self {
+        self.gpu_info = ::core::option::Option::Some(value);
+        self
+    }
+    /// 网络类型 (network type), for example "ethernet".
+    pub fn net_type(mut self, value: ::std::string::String) -> Self {
+        self.net_type = ::core::option::Option::Some(value);
+        self
+    }
+    /// 内存信息 (memory information).
+    pub fn memory_info(mut self, value: ::std::string::String) -> Self {
+        self.memory_info = ::core::option::Option::Some(value);
+        self
+    }
+    /// 显示器刷新率 (display refresh rate). The doc's table says string but its sample sends the number 0, so both are accepted.
+    pub fn monitor_frequency(mut self, value: MonitorFrequency) -> Self {
+        self.monitor_frequency = ::core::option::Option::Some(value);
+        self
+    }
+    /// 摄像头型号 (camera model).
+    pub fn camera_model(mut self, value: ::std::string::String) -> Self {
+        self.camera_model = ::core::option::Option::Some(value);
+        self
+    }
+    /// 是否开启视频镜像 (whether video mirroring is on).
+    pub fn enable_video_mirror(mut self, value: bool) -> Self {
+        self.enable_video_mirror = ::core::option::Option::Some(value);
+        self
+    }
+    /// 麦克风信息 (microphone information).
+    pub fn microphone_info(mut self, value: ::std::string::String) -> Self {
+        self.microphone_info = ::core::option::Option::Some(value);
+        self
+    }
+    /// 扬声器信息 (speaker information).
+    pub fn speaker_info(mut self, value: ::std::string::String) -> Self {
+        self.speaker_info = ::core::option::Option::Some(value);
+        self
+    }
+    /// The value, or the first required member left unset.
+    pub fn build(
+        self,
+    ) -> ::core::result::Result<HardwareInfo, ::wecom_rooms_runtime::MissingMember> {
+        ::core::result::Result::Ok(HardwareInfo {
+            factory: self
+                .factory
+                .ok_or(::wecom_rooms_runtime::MissingMember("factory"))?,
+            device_model: self
+                .device_model
+                .ok_or(::wecom_rooms_runtime::MissingMember("device_model"))?,
+            sn: self.sn.ok_or(::wecom_rooms_runtime::MissingMember("sn"))?,
+            ip: self.ip.ok_or(::wecom_rooms_runtime::MissingMember("ip"))?,
+            mac: self.mac.ok_or(::wecom_rooms_runtime::MissingMember("mac"))?,
+            rooms_version: self
+                .rooms_version
+                .ok_or(::wecom_rooms_runtime::MissingMember("rooms_version"))?,
+            firmware_version: self
+                .firmware_version
+                .ok_or(::wecom_rooms_runtime::MissingMember("firmware_version"))?,
+            health_status: self
+                .health_status
+                .ok_or(::wecom_rooms_runtime::MissingMember("health_status"))?,
+            system_type: self
+                .system_type
+                .ok_or(::wecom_rooms_runtime::MissingMember("system_type"))?,
+            meeting_room_status: self
+                .meeting_room_status
+                .ok_or(::wecom_rooms_runtime::MissingMember("meeting_room_status"))?,
+            active_time: self
+                .active_time
+                .ok_or(::wecom_rooms_runtime::MissingMember("active_time"))?,
+            cpu_info: self
+                .cpu_info
+                .ok_or(::wecom_rooms_runtime::MissingMember("cpu_info"))?,
+            cpu_usage: self
+                .cpu_usage
+                .ok_or(::wecom_rooms_runtime::MissingMember("cpu_usage"))?,
+            gpu_info: self
+                .gpu_info
+                .ok_or(::wecom_rooms_runtime::MissingMember("gpu_info"))?,
+            net_type: self
+                .net_type
+                .ok_or(::wecom_rooms_runtime::MissingMember("net_type"))?,
+            memory_info: self
+                .memory_info
+                .ok_or(::wecom_rooms_runtime::MissingMember("memory_info"))?,
+            monitor_frequency: self
+                .monitor_frequency
+                .ok_or(::wecom_rooms_runtime::MissingMember("monitor_frequency"))?,
+            camera_model: self
+                .camera_model
+                .ok_or(::wecom_rooms_runtime::MissingMember("camera_model"))?,
+            enable_video_mirror: self
+                .enable_video_mirror
+                .ok_or(::wecom_rooms_runtime::MissingMember("enable_video_mirror"))?,
+            microphone_info: self
+                .microphone_info
+                .ok_or(::wecom_rooms_runtime::MissingMember("microphone_info"))?,
+            speaker_info: self
+                .speaker_info
+                .ok_or(::wecom_rooms_runtime::MissingMember("speaker_info"))?,
+            extra: ::serde_json::Map::new(),
+        })
     }
 }
 /// Rooms会议室状态 (room status).
@@ -501,6 +772,11 @@ pub enum MeetingRoomStatus {
     Unknown(u32),
 }
 impl MeetingRoomStatus {
+    /// Whether this decoded value satisfies the schema: the checks its type does not
+    /// make itself (see `decode_validated`).
+    fn satisfies_schema(&self) -> bool {
+        self.is_known()
+    }
     /// The value on the wire.
     pub const fn value(self) -> u32 {
         match self {
@@ -574,14 +850,6 @@ impl ::schemars::JsonSchema for MeetingRoomStatus {
                 "Rooms会议室状态 (room status).".into(),
             );
         schema
-    }
-}
-impl MeetingRoomStatus {
-    /// Whether this decoded value satisfies the schema: the checks its type
-    /// does not make itself (see `decode_validated`).
-    #[allow(dead_code)]
-    fn satisfies_schema(&self) -> bool {
-        self.is_known()
     }
 }
 /// 显示器刷新率 (display refresh rate). The doc's table says string but its sample sends the number 0, so both are accepted.
@@ -695,9 +963,8 @@ impl ::schemars::JsonSchema for MonitorFrequency {
     }
 }
 impl MonitorFrequency {
-    /// Whether this decoded value satisfies the schema: the checks its type
-    /// does not make itself (see `decode_validated`).
-    #[allow(dead_code)]
+    /// Whether this decoded value satisfies the schema: the checks its type does not
+    /// make itself (see `decode_validated`).
     fn satisfies_schema(&self) -> bool {
         match self {
             MonitorFrequency::Text(_) => true,
@@ -719,7 +986,6 @@ pub struct PmiInfo {
 }
 impl PmiInfo {
     /// A `PmiInfo` with the required members given and every optional member absent.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(
         pmi_code: ::std::string::String,
         pmi_pwd: ::wecom_rooms_runtime::Secret<::wecom_rooms_runtime::Base64String>,
@@ -730,11 +996,8 @@ impl PmiInfo {
             extra: ::serde_json::Map::new(),
         }
     }
-}
-impl PmiInfo {
-    /// Whether this decoded value satisfies the schema: the checks its type
-    /// does not make itself (see `decode_validated`).
-    #[allow(dead_code)]
+    /// Whether this decoded value satisfies the schema: the checks its type does not
+    /// make itself (see `decode_validated`).
     fn satisfies_schema(&self) -> bool {
         true
     }
@@ -753,6 +1016,11 @@ pub enum MonitorStatus {
     Unknown(u32),
 }
 impl MonitorStatus {
+    /// Whether this decoded value satisfies the schema: the checks its type does not
+    /// make itself (see `decode_validated`).
+    fn satisfies_schema(&self) -> bool {
+        self.is_known()
+    }
     /// The value on the wire.
     pub const fn value(self) -> u32 {
         match self {
@@ -820,14 +1088,6 @@ impl ::schemars::JsonSchema for MonitorStatus {
         schema
     }
 }
-impl MonitorStatus {
-    /// Whether this decoded value satisfies the schema: the checks its type
-    /// does not make itself (see `decode_validated`).
-    #[allow(dead_code)]
-    fn satisfies_schema(&self) -> bool {
-        self.is_known()
-    }
-}
 /// 预定状态 (booking status).
 ///
 /// Values the schema does not name decode to `Unknown` and encode back unchanged.
@@ -842,6 +1102,11 @@ pub enum ScheduledStatus {
     Unknown(u32),
 }
 impl ScheduledStatus {
+    /// Whether this decoded value satisfies the schema: the checks its type does not
+    /// make itself (see `decode_validated`).
+    fn satisfies_schema(&self) -> bool {
+        self.is_known()
+    }
     /// The value on the wire.
     pub const fn value(self) -> u32 {
         match self {
@@ -907,14 +1172,6 @@ impl ::schemars::JsonSchema for ScheduledStatus {
         schema
     }
 }
-impl ScheduledStatus {
-    /// Whether this decoded value satisfies the schema: the checks its type
-    /// does not make itself (see `decode_validated`).
-    #[allow(dead_code)]
-    fn satisfies_schema(&self) -> bool {
-        self.is_known()
-    }
-}
 /// The members every WeCom response carries. A response whose `errcode` is not 0 is an error and carries only these: for example `{"errcode": 42001, "errmsg": "access_token expired"}`.
 #[derive(Clone, Debug, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -930,7 +1187,6 @@ pub struct ErrorEnvelope {
 }
 impl ErrorEnvelope {
     /// A `ErrorEnvelope` with the required members given and every optional member absent.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(errcode: i32, errmsg: ::std::string::String) -> Self {
         ErrorEnvelope {
             errcode,
@@ -938,11 +1194,8 @@ impl ErrorEnvelope {
             extra: ::serde_json::Map::new(),
         }
     }
-}
-impl ErrorEnvelope {
-    /// Whether this decoded value satisfies the schema: the checks its type
-    /// does not make itself (see `decode_validated`).
-    #[allow(dead_code)]
+    /// Whether this decoded value satisfies the schema: the checks its type does not
+    /// make itself (see `decode_validated`).
     fn satisfies_schema(&self) -> bool {
         true
     }
@@ -957,6 +1210,14 @@ impl ::wecom_rooms_runtime::Outcome for Response {
         }
     }
 }
+/// The schema's name: its path under the schema directory without `.schema.json`.
+pub const SCHEMA_NAME: &str = "meeting/rooms/get_info/response";
+/// The schema's title.
+pub const TITLE: &str = "获取Rooms会议室详情 response";
+/// The schema's `examples`, as pretty-printed JSON.
+pub const EXAMPLES: &[&str] = &[
+    "{\n  \"errcode\": 0,\n  \"errmsg\": \"ok\",\n  \"basic_info\": {\n    \"rooms_id_list\": [\n      \"200115200039985708\"\n    ],\n    \"meeting_room_name\": \"会议室测试1\",\n    \"city\": \"广州\",\n    \"building\": \"大厦\",\n    \"floor\": \"10\",\n    \"participant_number\": 3,\n    \"device\": \"ROOMS\",\n    \"desc\": \"aGVsbG8=\",\n    \"password\": \"MzMz\"\n  },\n  \"account_info\": {\n    \"account_type\": 0,\n    \"valid_period\": \"-\"\n  },\n  \"hardware_info\": {\n    \"factory\": \"\",\n    \"device_model\": \"\",\n    \"sn\": \"\",\n    \"ip\": \"10.10.10.69\",\n    \"mac\": \"a1:ee:27:c1:8a:1a\",\n    \"rooms_version\": \"2.7.2.420\",\n    \"firmware_version\": \"\",\n    \"health_status\": \"ERROR\",\n    \"system_type\": \"10.13.6\",\n    \"meeting_room_status\": 1,\n    \"active_time\": \"2021-03-23 15:37:34\",\n    \"cpu_info\": \"Intel(R) Core(TM) i7-7700K\",\n    \"cpu_usage\": \"\",\n    \"gpu_info\": \"\",\n    \"net_type\": \"ethernet\",\n    \"memory_info\": \"\",\n    \"monitor_frequency\": 0,\n    \"camera_model\": \"FaceTime 高清摄像头（内建）\",\n    \"enable_video_mirror\": true,\n    \"microphone_info\": \"内建麦克风 \",\n    \"speaker_info\": \"内建输出\"\n  },\n  \"pmi_info\": {\n    \"pmi_code\": \"12345678\",\n    \"pmi_pwd\": \"XXXXXXX\"\n  },\n  \"monitor_status\": 0,\n  \"is_allow_call\": true,\n  \"scheduled_status\": 1\n}",
+];
 /// Whether `instance` is valid: stops at the first violation and allocates nothing.
 #[must_use]
 pub fn is_valid(instance: &::serde_json::Value) -> bool {
@@ -992,9 +1253,24 @@ pub fn validate_with(
     }
     context.finish()
 }
-/// One `is_valid_N` and one `validate_N` per schema node, named by the node's index and
-/// documented with its location.
-#[allow(clippy::all, unused_variables, unused_mut, unused_imports, unreachable_code)]
+/// The functions that apply each schema node (`is_valid_N`, `validate_N`…), named by
+/// the node's index and documented with its location.
+#[allow(
+    unused_variables,
+    unused_mut,
+    unused_imports,
+    unreachable_code,
+    clippy::collapsible_if,
+    clippy::needless_else,
+    clippy::len_zero,
+    clippy::single_match,
+    clippy::identity_op,
+    clippy::nonminimal_bool,
+    clippy::manual_range_patterns,
+    clippy::eq_op,
+    clippy::possible_missing_else,
+    clippy::collapsible_match
+)]
 mod validators {
     use ::core::cmp::Ordering;
     use ::serde_json::Value;
@@ -1013,7 +1289,7 @@ mod validators {
                 match key.as_str() {
                     "errcode" => {
                         seen |= 1u64;
-                        if !is_valid_4(x) {
+                        if !is_valid_8(x) {
                             return false;
                         }
                         if !is_valid_6(x) {
@@ -1046,7 +1322,7 @@ mod validators {
                     }
                     "basic_info" => {
                         seen |= 4u64;
-                        if !then_failed && !is_valid_11(x) {
+                        if !then_failed && !is_valid_18(x) {
                             then_failed = true;
                         }
                         if then_failed && !test_failed && seen & 1u64 == 1u64 {
@@ -1058,7 +1334,7 @@ mod validators {
                     }
                     "account_info" => {
                         seen |= 8u64;
-                        if !then_failed && !is_valid_12(x) {
+                        if !then_failed && !is_valid_19(x) {
                             then_failed = true;
                         }
                         if then_failed && !test_failed && seen & 1u64 == 1u64 {
@@ -1070,7 +1346,7 @@ mod validators {
                     }
                     "hardware_info" => {
                         seen |= 16u64;
-                        if !then_failed && !is_valid_13(x) {
+                        if !then_failed && !is_valid_20(x) {
                             then_failed = true;
                         }
                         if then_failed && !test_failed && seen & 1u64 == 1u64 {
@@ -1082,7 +1358,7 @@ mod validators {
                     }
                     "pmi_info" => {
                         seen |= 32u64;
-                        if !then_failed && !is_valid_14(x) {
+                        if !then_failed && !is_valid_21(x) {
                             then_failed = true;
                         }
                         if then_failed && !test_failed && seen & 1u64 == 1u64 {
@@ -1118,7 +1394,7 @@ mod validators {
                     }
                     "scheduled_status" => {
                         seen |= 256u64;
-                        if !then_failed && !is_valid_17(x) {
+                        if !then_failed && !is_valid_24(x) {
                             then_failed = true;
                         }
                         if then_failed && !test_failed && seen & 1u64 == 1u64 {
@@ -1148,7 +1424,7 @@ mod validators {
     pub(super) fn validate_0<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         validate_1(v, ctx);
         if is_valid_2(v) {
-            validate_3(v, ctx);
+            validate_7(v, ctx);
         } else {}
     }
     /// Undescribed members at `meeting/rooms/get_info/response.schema.json#`.
@@ -1207,7 +1483,7 @@ mod validators {
             if found[1usize].is_none() {
                 ctx.missing("errmsg", "common.json#/$defs/ErrorEnvelope/required");
             }
-            ctx.member_found(found[0usize], validate_4);
+            ctx.member_found(found[0usize], validate_8);
             ctx.member_found(found[1usize], validate_5);
         }
     }
@@ -1237,22 +1513,6 @@ mod validators {
             }
         }
         true
-    }
-    /// `meeting/rooms/get_info/response.schema.json#/then`
-    pub(super) fn validate_3<'v>(v: &'v Value, ctx: &mut Context<'v>) {
-        validate_7(v, ctx);
-    }
-    /// `common.json#/$defs/ErrorEnvelope/properties/errcode`
-    #[inline]
-    pub(super) fn is_valid_4(v: &Value) -> bool {
-        if !is_valid_8(v) {
-            return false;
-        }
-        true
-    }
-    /// `common.json#/$defs/ErrorEnvelope/properties/errcode`
-    pub(super) fn validate_4<'v>(v: &'v Value, ctx: &mut Context<'v>) {
-        validate_8(v, ctx);
     }
     /// `common.json#/$defs/ErrorEnvelope/properties/errmsg`
     pub(super) fn validate_5<'v>(v: &'v Value, ctx: &mut Context<'v>) {
@@ -1365,7 +1625,7 @@ mod validators {
             ctx.member_found(found[1usize], validate_10);
             if let Some((key, x)) = found[2usize] {
                 ctx.push(Segment::Key(key));
-                validate_11(x, ctx);
+                validate_18(x, ctx);
                 if ctx.options().tolerances {
                     tolerate_11(x, ctx);
                 }
@@ -1373,7 +1633,7 @@ mod validators {
             }
             if let Some((key, x)) = found[3usize] {
                 ctx.push(Segment::Key(key));
-                validate_12(x, ctx);
+                validate_19(x, ctx);
                 if ctx.options().tolerances {
                     tolerate_12(x, ctx);
                 }
@@ -1381,7 +1641,7 @@ mod validators {
             }
             if let Some((key, x)) = found[4usize] {
                 ctx.push(Segment::Key(key));
-                validate_13(x, ctx);
+                validate_20(x, ctx);
                 if ctx.options().tolerances {
                     tolerate_13(x, ctx);
                 }
@@ -1389,7 +1649,7 @@ mod validators {
             }
             if let Some((key, x)) = found[5usize] {
                 ctx.push(Segment::Key(key));
-                validate_14(x, ctx);
+                validate_21(x, ctx);
                 if ctx.options().tolerances {
                     tolerate_14(x, ctx);
                 }
@@ -1397,7 +1657,7 @@ mod validators {
             }
             ctx.member_found(found[6usize], validate_15);
             ctx.member_found(found[7usize], validate_16);
-            ctx.member_found(found[8usize], validate_17);
+            ctx.member_found(found[8usize], validate_24);
         }
     }
     /// `common.json#/$defs/Int32`
@@ -1483,18 +1743,6 @@ mod validators {
             );
         }
     }
-    /// `meeting/rooms/get_info/response.schema.json#/$defs/RoomInfo/properties/basic_info`
-    #[inline]
-    pub(super) fn is_valid_11(v: &Value) -> bool {
-        if !is_valid_18(v) {
-            return false;
-        }
-        true
-    }
-    /// `meeting/rooms/get_info/response.schema.json#/$defs/RoomInfo/properties/basic_info`
-    pub(super) fn validate_11<'v>(v: &'v Value, ctx: &mut Context<'v>) {
-        validate_18(v, ctx);
-    }
     /// Undescribed members at `meeting/rooms/get_info/response.schema.json#/$defs/RoomInfo/properties/basic_info`.
     #[cold]
     pub(super) fn tolerate_11<'v>(v: &'v Value, ctx: &mut Context<'v>) {
@@ -1520,18 +1768,6 @@ mod validators {
             }
         }
     }
-    /// `meeting/rooms/get_info/response.schema.json#/$defs/RoomInfo/properties/account_info`
-    #[inline]
-    pub(super) fn is_valid_12(v: &Value) -> bool {
-        if !is_valid_19(v) {
-            return false;
-        }
-        true
-    }
-    /// `meeting/rooms/get_info/response.schema.json#/$defs/RoomInfo/properties/account_info`
-    pub(super) fn validate_12<'v>(v: &'v Value, ctx: &mut Context<'v>) {
-        validate_19(v, ctx);
-    }
     /// Undescribed members at `meeting/rooms/get_info/response.schema.json#/$defs/RoomInfo/properties/account_info`.
     #[cold]
     pub(super) fn tolerate_12<'v>(v: &'v Value, ctx: &mut Context<'v>) {
@@ -1552,18 +1788,6 @@ mod validators {
                 }
             }
         }
-    }
-    /// `meeting/rooms/get_info/response.schema.json#/$defs/RoomInfo/properties/hardware_info`
-    #[inline]
-    pub(super) fn is_valid_13(v: &Value) -> bool {
-        if !is_valid_20(v) {
-            return false;
-        }
-        true
-    }
-    /// `meeting/rooms/get_info/response.schema.json#/$defs/RoomInfo/properties/hardware_info`
-    pub(super) fn validate_13<'v>(v: &'v Value, ctx: &mut Context<'v>) {
-        validate_20(v, ctx);
     }
     /// Undescribed members at `meeting/rooms/get_info/response.schema.json#/$defs/RoomInfo/properties/hardware_info`.
     #[cold]
@@ -1592,18 +1816,6 @@ mod validators {
                 }
             }
         }
-    }
-    /// `meeting/rooms/get_info/response.schema.json#/$defs/RoomInfo/properties/pmi_info`
-    #[inline]
-    pub(super) fn is_valid_14(v: &Value) -> bool {
-        if !is_valid_21(v) {
-            return false;
-        }
-        true
-    }
-    /// `meeting/rooms/get_info/response.schema.json#/$defs/RoomInfo/properties/pmi_info`
-    pub(super) fn validate_14<'v>(v: &'v Value, ctx: &mut Context<'v>) {
-        validate_21(v, ctx);
     }
     /// Undescribed members at `meeting/rooms/get_info/response.schema.json#/$defs/RoomInfo/properties/pmi_info`.
     #[cold]
@@ -1699,18 +1911,6 @@ mod validators {
             );
         }
     }
-    /// `meeting/rooms/get_info/response.schema.json#/$defs/RoomInfo/properties/scheduled_status`
-    #[inline]
-    pub(super) fn is_valid_17(v: &Value) -> bool {
-        if !is_valid_24(v) {
-            return false;
-        }
-        true
-    }
-    /// `meeting/rooms/get_info/response.schema.json#/$defs/RoomInfo/properties/scheduled_status`
-    pub(super) fn validate_17<'v>(v: &'v Value, ctx: &mut Context<'v>) {
-        validate_24(v, ctx);
-    }
     /// `meeting/rooms/get_info/response.schema.json#/$defs/BasicInfo`
     pub(super) fn is_valid_18(v: &Value) -> bool {
         if !matches!(v, Value::Object(_)) {
@@ -1770,7 +1970,7 @@ mod validators {
                     }
                     "participant_number" => {
                         seen |= 32u64;
-                        if !is_valid_30(x) {
+                        if !is_valid_62(x) {
                             return false;
                         }
                         if seen == 511u64 {
@@ -1904,7 +2104,7 @@ mod validators {
             ctx.member_found(found[2usize], validate_27);
             ctx.member_found(found[3usize], validate_28);
             ctx.member_found(found[4usize], validate_29);
-            ctx.member_found(found[5usize], validate_30);
+            ctx.member_found(found[5usize], validate_62);
             ctx.member_found(found[6usize], validate_31);
             ctx.member_found(found[7usize], validate_32);
             ctx.member_found(found[8usize], validate_33);
@@ -1924,7 +2124,7 @@ mod validators {
                 match key.as_str() {
                     "account_type" => {
                         seen |= 1u64;
-                        if !is_valid_34(x) {
+                        if !is_valid_63(x) {
                             return false;
                         }
                         if seen == 3u64 {
@@ -1986,7 +2186,7 @@ mod validators {
                     "meeting/rooms/get_info/response.schema.json#/$defs/AccountInfo/required",
                 );
             }
-            ctx.member_found(found[0usize], validate_34);
+            ctx.member_found(found[0usize], validate_63);
             ctx.member_found(found[1usize], validate_35);
         }
     }
@@ -2085,7 +2285,7 @@ mod validators {
                     }
                     "meeting_room_status" => {
                         seen |= 512u64;
-                        if !is_valid_45(x) {
+                        if !is_valid_64(x) {
                             return false;
                         }
                         if seen == 2097151u64 {
@@ -2379,7 +2579,7 @@ mod validators {
             ctx.member_found(found[6usize], validate_42);
             ctx.member_found(found[7usize], validate_43);
             ctx.member_found(found[8usize], validate_44);
-            ctx.member_found(found[9usize], validate_45);
+            ctx.member_found(found[9usize], validate_64);
             ctx.member_found(found[10usize], validate_46);
             ctx.member_found(found[11usize], validate_47);
             ctx.member_found(found[12usize], validate_48);
@@ -2633,18 +2833,6 @@ mod validators {
             );
         }
     }
-    /// `meeting/rooms/get_info/response.schema.json#/$defs/BasicInfo/properties/participant_number`
-    #[inline]
-    pub(super) fn is_valid_30(v: &Value) -> bool {
-        if !is_valid_62(v) {
-            return false;
-        }
-        true
-    }
-    /// `meeting/rooms/get_info/response.schema.json#/$defs/BasicInfo/properties/participant_number`
-    pub(super) fn validate_30<'v>(v: &'v Value, ctx: &mut Context<'v>) {
-        validate_62(v, ctx);
-    }
     /// `meeting/rooms/get_info/response.schema.json#/$defs/BasicInfo/properties/device`
     pub(super) fn validate_31<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         if !matches!(v, Value::String(_)) {
@@ -2699,18 +2887,6 @@ mod validators {
                 }
             }
         }
-    }
-    /// `meeting/rooms/get_info/response.schema.json#/$defs/AccountInfo/properties/account_type`
-    #[inline]
-    pub(super) fn is_valid_34(v: &Value) -> bool {
-        if !is_valid_63(v) {
-            return false;
-        }
-        true
-    }
-    /// `meeting/rooms/get_info/response.schema.json#/$defs/AccountInfo/properties/account_type`
-    pub(super) fn validate_34<'v>(v: &'v Value, ctx: &mut Context<'v>) {
-        validate_63(v, ctx);
     }
     /// `meeting/rooms/get_info/response.schema.json#/$defs/AccountInfo/properties/valid_period`
     pub(super) fn validate_35<'v>(v: &'v Value, ctx: &mut Context<'v>) {
@@ -2822,18 +2998,6 @@ mod validators {
             );
         }
     }
-    /// `meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/properties/meeting_room_status`
-    #[inline]
-    pub(super) fn is_valid_45(v: &Value) -> bool {
-        if !is_valid_64(v) {
-            return false;
-        }
-        true
-    }
-    /// `meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/properties/meeting_room_status`
-    pub(super) fn validate_45<'v>(v: &'v Value, ctx: &mut Context<'v>) {
-        validate_64(v, ctx);
-    }
     /// `meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/properties/active_time`
     pub(super) fn validate_46<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         if !matches!(v, Value::String(_)) {
@@ -2903,14 +3067,14 @@ mod validators {
     /// `meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/properties/monitor_frequency`
     #[inline]
     pub(super) fn is_valid_52(v: &Value) -> bool {
-        if !(is_valid_65(v) || is_valid_66(v)) {
+        if !(is_valid_65(v) || is_valid_62(v)) {
             return false;
         }
         true
     }
     /// `meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/properties/monitor_frequency`
     pub(super) fn validate_52<'v>(v: &'v Value, ctx: &mut Context<'v>) {
-        if !(is_valid_65(v) || is_valid_66(v)) {
+        if !(is_valid_65(v) || is_valid_62(v)) {
             ctx.error_found(
                 "anyOf",
                 "meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/properties/monitor_frequency/anyOf",
@@ -3202,14 +3366,6 @@ mod validators {
     #[inline]
     pub(super) fn is_valid_65(v: &Value) -> bool {
         if !matches!(v, Value::String(_)) {
-            return false;
-        }
-        true
-    }
-    /// `meeting/rooms/get_info/response.schema.json#/$defs/HardwareInfo/properties/monitor_frequency/anyOf/1`
-    #[inline]
-    pub(super) fn is_valid_66(v: &Value) -> bool {
-        if !is_valid_62(v) {
             return false;
         }
         true

@@ -5,14 +5,6 @@
 //! 获取Rooms会议室资源 response
 //!
 //! Response body of 获取Rooms会议室资源 (get the company's Rooms resources), page <https://developer.work.weixin.qq.com/document/path/98809>. Every response carries `errcode` and `errmsg`; when `errcode` is 0 it also carries the members below, otherwise it is an error envelope. Members not documented here are allowed everywhere: WeCom adds fields over time.
-/// The schema's name: its path under the schema directory without `.schema.json`.
-pub const SCHEMA_NAME: &str = "meeting/rooms/get_inventory/response";
-/// The schema's title.
-pub const TITLE: &str = "获取Rooms会议室资源 response";
-/// The schema's `examples`, as pretty-printed JSON.
-pub const EXAMPLES: &[&str] = &[
-    "{\n  \"errcode\": 0,\n  \"errmsg\": \"ok\",\n  \"normal_count\": 10,\n  \"special_count\": 2,\n  \"normal_used_count\": 2,\n  \"special_used_count\": 1,\n  \"normal_expired_count\": 0,\n  \"special_expired_count\": 0\n}",
-];
 /// Response body of 获取Rooms会议室资源 (get the company's Rooms resources), page <https://developer.work.weixin.qq.com/document/path/98809>. Every response carries `errcode` and `errmsg`; when `errcode` is 0 it also carries the members below, otherwise it is an error envelope. Members not documented here are allowed everywhere: WeCom adds fields over time.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[derive(::serde::Serialize)]
@@ -80,6 +72,14 @@ impl Response {
     pub fn from_slice(bytes: &[u8]) -> ::serde_json::Result<Self> {
         ::wecom_rooms_runtime::__private::from_bytes(bytes)
     }
+    /// Whether this decoded value satisfies the schema: the checks its type does not
+    /// make itself (see `decode_validated`).
+    fn satisfies_schema(&self) -> bool {
+        match self {
+            Response::Inventory(x) => x.satisfies_schema(),
+            Response::ErrorEnvelope(x) => x.satisfies_schema(),
+        }
+    }
 }
 impl ::core::str::FromStr for Response {
     type Err = ::serde_json::Error;
@@ -106,17 +106,6 @@ impl ::schemars::JsonSchema for Response {
                     .into(),
             );
         schema
-    }
-}
-impl Response {
-    /// Whether this decoded value satisfies the schema: the checks its type
-    /// does not make itself (see `decode_validated`).
-    #[allow(dead_code)]
-    fn satisfies_schema(&self) -> bool {
-        match self {
-            Response::Inventory(x) => x.satisfies_schema(),
-            Response::ErrorEnvelope(x) => x.satisfies_schema(),
-        }
     }
 }
 /// A successful response (`errcode` 0): the company's Rooms device counts.
@@ -151,37 +140,99 @@ pub struct Inventory {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl Inventory {
-    /// A `Inventory` with the required members given and every optional member absent.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        errcode: i32,
-        errmsg: ::std::string::String,
-        normal_count: u32,
-        special_count: u32,
-        normal_used_count: u32,
-        special_used_count: u32,
-        normal_expired_count: u32,
-        special_expired_count: u32,
-    ) -> Self {
-        Inventory {
-            errcode,
-            errmsg,
-            normal_count,
-            special_count,
-            normal_used_count,
-            special_used_count,
-            normal_expired_count,
-            special_expired_count,
-            extra: ::serde_json::Map::new(),
-        }
+    /// A builder with every member unset.
+    pub fn builder() -> InventoryBuilder {
+        InventoryBuilder::default()
     }
-}
-impl Inventory {
-    /// Whether this decoded value satisfies the schema: the checks its type
-    /// does not make itself (see `decode_validated`).
-    #[allow(dead_code)]
+    /// Whether this decoded value satisfies the schema: the checks its type does not
+    /// make itself (see `decode_validated`).
     fn satisfies_schema(&self) -> bool {
         i128::from(self.errcode) == 0i128
+    }
+}
+/// Builds a [`Inventory`] member by member: see [`Inventory::builder`].
+#[derive(Clone, Debug, Default)]
+#[must_use]
+pub struct InventoryBuilder {
+    errcode: ::core::option::Option<i32>,
+    errmsg: ::core::option::Option<::std::string::String>,
+    normal_count: ::core::option::Option<u32>,
+    special_count: ::core::option::Option<u32>,
+    normal_used_count: ::core::option::Option<u32>,
+    special_used_count: ::core::option::Option<u32>,
+    normal_expired_count: ::core::option::Option<u32>,
+    special_expired_count: ::core::option::Option<u32>,
+}
+impl InventoryBuilder {
+    /// 返回码 (return code): always 0 in a successful response.
+    pub fn errcode(mut self, value: i32) -> Self {
+        self.errcode = ::core::option::Option::Some(value);
+        self
+    }
+    /// 对返回码的文本描述内容 (text describing the return code), usually "ok".
+    pub fn errmsg(mut self, value: ::std::string::String) -> Self {
+        self.errmsg = ::core::option::Option::Some(value);
+        self
+    }
+    /// 普通设备数 (regular devices).
+    pub fn normal_count(mut self, value: u32) -> Self {
+        self.normal_count = ::core::option::Option::Some(value);
+        self
+    }
+    /// 专款设备数 (dedicated devices).
+    pub fn special_count(mut self, value: u32) -> Self {
+        self.special_count = ::core::option::Option::Some(value);
+        self
+    }
+    /// 普通设备使用数 (regular devices in use).
+    pub fn normal_used_count(mut self, value: u32) -> Self {
+        self.normal_used_count = ::core::option::Option::Some(value);
+        self
+    }
+    /// 专款设备使用数 (dedicated devices in use).
+    pub fn special_used_count(mut self, value: u32) -> Self {
+        self.special_used_count = ::core::option::Option::Some(value);
+        self
+    }
+    /// 普通设备过期数 (regular devices expired).
+    pub fn normal_expired_count(mut self, value: u32) -> Self {
+        self.normal_expired_count = ::core::option::Option::Some(value);
+        self
+    }
+    /// 专款设备过期数 (dedicated devices expired).
+    pub fn special_expired_count(mut self, value: u32) -> Self {
+        self.special_expired_count = ::core::option::Option::Some(value);
+        self
+    }
+    /// The value, or the first required member left unset.
+    pub fn build(
+        self,
+    ) -> ::core::result::Result<Inventory, ::wecom_rooms_runtime::MissingMember> {
+        ::core::result::Result::Ok(Inventory {
+            errcode: self
+                .errcode
+                .ok_or(::wecom_rooms_runtime::MissingMember("errcode"))?,
+            errmsg: self.errmsg.ok_or(::wecom_rooms_runtime::MissingMember("errmsg"))?,
+            normal_count: self
+                .normal_count
+                .ok_or(::wecom_rooms_runtime::MissingMember("normal_count"))?,
+            special_count: self
+                .special_count
+                .ok_or(::wecom_rooms_runtime::MissingMember("special_count"))?,
+            normal_used_count: self
+                .normal_used_count
+                .ok_or(::wecom_rooms_runtime::MissingMember("normal_used_count"))?,
+            special_used_count: self
+                .special_used_count
+                .ok_or(::wecom_rooms_runtime::MissingMember("special_used_count"))?,
+            normal_expired_count: self
+                .normal_expired_count
+                .ok_or(::wecom_rooms_runtime::MissingMember("normal_expired_count"))?,
+            special_expired_count: self
+                .special_expired_count
+                .ok_or(::wecom_rooms_runtime::MissingMember("special_expired_count"))?,
+            extra: ::serde_json::Map::new(),
+        })
     }
 }
 /// The members every WeCom response carries. A response whose `errcode` is not 0 is an error and carries only these: for example `{"errcode": 42001, "errmsg": "access_token expired"}`.
@@ -199,7 +250,6 @@ pub struct ErrorEnvelope {
 }
 impl ErrorEnvelope {
     /// A `ErrorEnvelope` with the required members given and every optional member absent.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(errcode: i32, errmsg: ::std::string::String) -> Self {
         ErrorEnvelope {
             errcode,
@@ -207,11 +257,8 @@ impl ErrorEnvelope {
             extra: ::serde_json::Map::new(),
         }
     }
-}
-impl ErrorEnvelope {
-    /// Whether this decoded value satisfies the schema: the checks its type
-    /// does not make itself (see `decode_validated`).
-    #[allow(dead_code)]
+    /// Whether this decoded value satisfies the schema: the checks its type does not
+    /// make itself (see `decode_validated`).
     fn satisfies_schema(&self) -> bool {
         true
     }
@@ -226,6 +273,14 @@ impl ::wecom_rooms_runtime::Outcome for Response {
         }
     }
 }
+/// The schema's name: its path under the schema directory without `.schema.json`.
+pub const SCHEMA_NAME: &str = "meeting/rooms/get_inventory/response";
+/// The schema's title.
+pub const TITLE: &str = "获取Rooms会议室资源 response";
+/// The schema's `examples`, as pretty-printed JSON.
+pub const EXAMPLES: &[&str] = &[
+    "{\n  \"errcode\": 0,\n  \"errmsg\": \"ok\",\n  \"normal_count\": 10,\n  \"special_count\": 2,\n  \"normal_used_count\": 2,\n  \"special_used_count\": 1,\n  \"normal_expired_count\": 0,\n  \"special_expired_count\": 0\n}",
+];
 /// Whether `instance` is valid: stops at the first violation and allocates nothing.
 #[must_use]
 pub fn is_valid(instance: &::serde_json::Value) -> bool {
@@ -261,9 +316,24 @@ pub fn validate_with(
     }
     context.finish()
 }
-/// One `is_valid_N` and one `validate_N` per schema node, named by the node's index and
-/// documented with its location.
-#[allow(clippy::all, unused_variables, unused_mut, unused_imports, unreachable_code)]
+/// The functions that apply each schema node (`is_valid_N`, `validate_N`…), named by
+/// the node's index and documented with its location.
+#[allow(
+    unused_variables,
+    unused_mut,
+    unused_imports,
+    unreachable_code,
+    clippy::collapsible_if,
+    clippy::needless_else,
+    clippy::len_zero,
+    clippy::single_match,
+    clippy::identity_op,
+    clippy::nonminimal_bool,
+    clippy::manual_range_patterns,
+    clippy::eq_op,
+    clippy::possible_missing_else,
+    clippy::collapsible_match
+)]
 mod validators {
     use ::core::cmp::Ordering;
     use ::serde_json::Value;
@@ -282,7 +352,7 @@ mod validators {
                 match key.as_str() {
                     "errcode" => {
                         seen |= 1u64;
-                        if !is_valid_4(x) {
+                        if !is_valid_8(x) {
                             return false;
                         }
                         if !is_valid_6(x) {
@@ -315,7 +385,7 @@ mod validators {
                     }
                     "normal_count" => {
                         seen |= 4u64;
-                        if !then_failed && !is_valid_11(x) {
+                        if !then_failed && !is_valid_17(x) {
                             then_failed = true;
                         }
                         if then_failed && !test_failed && seen & 1u64 == 1u64 {
@@ -327,7 +397,7 @@ mod validators {
                     }
                     "special_count" => {
                         seen |= 8u64;
-                        if !then_failed && !is_valid_12(x) {
+                        if !then_failed && !is_valid_17(x) {
                             then_failed = true;
                         }
                         if then_failed && !test_failed && seen & 1u64 == 1u64 {
@@ -339,7 +409,7 @@ mod validators {
                     }
                     "normal_used_count" => {
                         seen |= 16u64;
-                        if !then_failed && !is_valid_13(x) {
+                        if !then_failed && !is_valid_17(x) {
                             then_failed = true;
                         }
                         if then_failed && !test_failed && seen & 1u64 == 1u64 {
@@ -351,7 +421,7 @@ mod validators {
                     }
                     "special_used_count" => {
                         seen |= 32u64;
-                        if !then_failed && !is_valid_14(x) {
+                        if !then_failed && !is_valid_17(x) {
                             then_failed = true;
                         }
                         if then_failed && !test_failed && seen & 1u64 == 1u64 {
@@ -363,7 +433,7 @@ mod validators {
                     }
                     "normal_expired_count" => {
                         seen |= 64u64;
-                        if !then_failed && !is_valid_15(x) {
+                        if !then_failed && !is_valid_17(x) {
                             then_failed = true;
                         }
                         if then_failed && !test_failed && seen & 1u64 == 1u64 {
@@ -375,7 +445,7 @@ mod validators {
                     }
                     "special_expired_count" => {
                         seen |= 128u64;
-                        if !then_failed && !is_valid_16(x) {
+                        if !then_failed && !is_valid_17(x) {
                             then_failed = true;
                         }
                         if then_failed && !test_failed && seen & 1u64 == 1u64 {
@@ -405,7 +475,7 @@ mod validators {
     pub(super) fn validate_0<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         validate_1(v, ctx);
         if is_valid_2(v) {
-            validate_3(v, ctx);
+            validate_7(v, ctx);
         } else {}
     }
     /// Undescribed members at `meeting/rooms/get_inventory/response.schema.json#`.
@@ -464,7 +534,7 @@ mod validators {
             if found[1usize].is_none() {
                 ctx.missing("errmsg", "common.json#/$defs/ErrorEnvelope/required");
             }
-            ctx.member_found(found[0usize], validate_4);
+            ctx.member_found(found[0usize], validate_8);
             ctx.member_found(found[1usize], validate_5);
         }
     }
@@ -494,22 +564,6 @@ mod validators {
             }
         }
         true
-    }
-    /// `meeting/rooms/get_inventory/response.schema.json#/then`
-    pub(super) fn validate_3<'v>(v: &'v Value, ctx: &mut Context<'v>) {
-        validate_7(v, ctx);
-    }
-    /// `common.json#/$defs/ErrorEnvelope/properties/errcode`
-    #[inline]
-    pub(super) fn is_valid_4(v: &Value) -> bool {
-        if !is_valid_8(v) {
-            return false;
-        }
-        true
-    }
-    /// `common.json#/$defs/ErrorEnvelope/properties/errcode`
-    pub(super) fn validate_4<'v>(v: &'v Value, ctx: &mut Context<'v>) {
-        validate_8(v, ctx);
     }
     /// `common.json#/$defs/ErrorEnvelope/properties/errmsg`
     pub(super) fn validate_5<'v>(v: &'v Value, ctx: &mut Context<'v>) {
@@ -613,12 +667,12 @@ mod validators {
             }
             ctx.member_found(found[0usize], validate_9);
             ctx.member_found(found[1usize], validate_10);
-            ctx.member_found(found[2usize], validate_11);
-            ctx.member_found(found[3usize], validate_12);
-            ctx.member_found(found[4usize], validate_13);
-            ctx.member_found(found[5usize], validate_14);
-            ctx.member_found(found[6usize], validate_15);
-            ctx.member_found(found[7usize], validate_16);
+            ctx.member_found(found[2usize], validate_17);
+            ctx.member_found(found[3usize], validate_17);
+            ctx.member_found(found[4usize], validate_17);
+            ctx.member_found(found[5usize], validate_17);
+            ctx.member_found(found[6usize], validate_17);
+            ctx.member_found(found[7usize], validate_17);
         }
     }
     /// `common.json#/$defs/Int32`
@@ -703,78 +757,6 @@ mod validators {
                 v,
             );
         }
-    }
-    /// `meeting/rooms/get_inventory/response.schema.json#/$defs/Inventory/properties/normal_count`
-    #[inline]
-    pub(super) fn is_valid_11(v: &Value) -> bool {
-        if !is_valid_17(v) {
-            return false;
-        }
-        true
-    }
-    /// `meeting/rooms/get_inventory/response.schema.json#/$defs/Inventory/properties/normal_count`
-    pub(super) fn validate_11<'v>(v: &'v Value, ctx: &mut Context<'v>) {
-        validate_17(v, ctx);
-    }
-    /// `meeting/rooms/get_inventory/response.schema.json#/$defs/Inventory/properties/special_count`
-    #[inline]
-    pub(super) fn is_valid_12(v: &Value) -> bool {
-        if !is_valid_17(v) {
-            return false;
-        }
-        true
-    }
-    /// `meeting/rooms/get_inventory/response.schema.json#/$defs/Inventory/properties/special_count`
-    pub(super) fn validate_12<'v>(v: &'v Value, ctx: &mut Context<'v>) {
-        validate_17(v, ctx);
-    }
-    /// `meeting/rooms/get_inventory/response.schema.json#/$defs/Inventory/properties/normal_used_count`
-    #[inline]
-    pub(super) fn is_valid_13(v: &Value) -> bool {
-        if !is_valid_17(v) {
-            return false;
-        }
-        true
-    }
-    /// `meeting/rooms/get_inventory/response.schema.json#/$defs/Inventory/properties/normal_used_count`
-    pub(super) fn validate_13<'v>(v: &'v Value, ctx: &mut Context<'v>) {
-        validate_17(v, ctx);
-    }
-    /// `meeting/rooms/get_inventory/response.schema.json#/$defs/Inventory/properties/special_used_count`
-    #[inline]
-    pub(super) fn is_valid_14(v: &Value) -> bool {
-        if !is_valid_17(v) {
-            return false;
-        }
-        true
-    }
-    /// `meeting/rooms/get_inventory/response.schema.json#/$defs/Inventory/properties/special_used_count`
-    pub(super) fn validate_14<'v>(v: &'v Value, ctx: &mut Context<'v>) {
-        validate_17(v, ctx);
-    }
-    /// `meeting/rooms/get_inventory/response.schema.json#/$defs/Inventory/properties/normal_expired_count`
-    #[inline]
-    pub(super) fn is_valid_15(v: &Value) -> bool {
-        if !is_valid_17(v) {
-            return false;
-        }
-        true
-    }
-    /// `meeting/rooms/get_inventory/response.schema.json#/$defs/Inventory/properties/normal_expired_count`
-    pub(super) fn validate_15<'v>(v: &'v Value, ctx: &mut Context<'v>) {
-        validate_17(v, ctx);
-    }
-    /// `meeting/rooms/get_inventory/response.schema.json#/$defs/Inventory/properties/special_expired_count`
-    #[inline]
-    pub(super) fn is_valid_16(v: &Value) -> bool {
-        if !is_valid_17(v) {
-            return false;
-        }
-        true
-    }
-    /// `meeting/rooms/get_inventory/response.schema.json#/$defs/Inventory/properties/special_expired_count`
-    pub(super) fn validate_16<'v>(v: &'v Value, ctx: &mut Context<'v>) {
-        validate_17(v, ctx);
     }
     /// `common.json#/$defs/Uint32`
     #[inline]

@@ -5,29 +5,6 @@
 //! 获取Rooms会议室列表 request
 //!
 //! Request body of 获取Rooms会议室列表 (list the Rooms meeting rooms), page <https://developer.work.weixin.qq.com/document/path/98795>. The access token is not part of the body: it travels in the `access_token` query parameter.
-/// The schema's name: its path under the schema directory without `.schema.json`.
-pub const SCHEMA_NAME: &str = "meeting/rooms/list/request";
-/// The schema's title.
-pub const TITLE: &str = "获取Rooms会议室列表 request";
-/// The schema's `examples`, as pretty-printed JSON.
-pub const EXAMPLES: &[&str] = &[
-    "{\n  \"meeting_room_name\": \"ROOMNAME\",\n  \"cursor\": \"CURSOR\",\n  \"limit\": 50\n}",
-];
-/// The HTTP endpoint this request is sent to (the schema's `x-endpoint`).
-pub const ENDPOINT: ::wecom_rooms_runtime::registry::Endpoint = ::wecom_rooms_runtime::registry::Endpoint::new(
-    "POST",
-    "https://qyapi.weixin.qq.com",
-    "/cgi-bin/meeting/rooms/list",
-    &[
-        ::wecom_rooms_runtime::registry::QueryParameter::new(
-            "access_token",
-            true,
-            "调用接口凭证 (access token): the credential that authorises the call, obtained from gettoken.",
-        ),
-    ],
-    ::wecom_rooms_runtime::registry::RequestIn::Body,
-    Some("meeting/rooms/list/response"),
-);
 /// Request body of 获取Rooms会议室列表 (list the Rooms meeting rooms), page <https://developer.work.weixin.qq.com/document/path/98795>. The access token is not part of the body: it travels in the `access_token` query parameter.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -48,13 +25,40 @@ pub struct Request {
 }
 impl Request {
     /// A `Request` with the required members given and every optional member absent.
-    #[allow(clippy::too_many_arguments)]
     pub fn new() -> Self {
         Request {
             meeting_room_name: ::core::option::Option::None,
             cursor: ::core::option::Option::None,
             limit: ::core::option::Option::None,
         }
+    }
+    /// A builder with every member unset.
+    pub fn builder() -> RequestBuilder {
+        RequestBuilder::default()
+    }
+    /// Whether this decoded value satisfies the schema: the checks its type does not
+    /// make itself (see `decode_validated`).
+    fn satisfies_schema(&self) -> bool {
+        self
+            .meeting_room_name
+            .as_ref()
+            .is_none_or(|x| {
+                ::wecom_rooms_runtime::__private::json::char_count(x.as_str()) as u64
+                    >= 1u64
+            })
+            && self
+                .cursor
+                .as_ref()
+                .is_none_or(|x| {
+                    ::wecom_rooms_runtime::__private::json::char_count(x.as_str()) as u64
+                        >= 1u64
+                })
+            && self
+                .limit
+                .as_ref()
+                .is_none_or(|x| {
+                    i128::from(x.get()) >= 1i128 && i128::from(x.get()) <= 50i128
+                })
     }
 }
 impl ::core::default::Default for Request {
@@ -93,12 +97,6 @@ impl<'de> ::serde::Deserialize<'de> for Request {
         deserializer.deserialize_map(MapOnly)
     }
 }
-impl Request {
-    /// A builder with every member unset.
-    pub fn builder() -> RequestBuilder {
-        RequestBuilder::default()
-    }
-}
 /// Builds a [`Request`] member by member: see [`Request::builder`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -135,33 +133,29 @@ impl RequestBuilder {
         }
     }
 }
-impl Request {
-    /// Whether this decoded value satisfies the schema: the checks its type
-    /// does not make itself (see `decode_validated`).
-    #[allow(dead_code)]
-    fn satisfies_schema(&self) -> bool {
-        self
-            .meeting_room_name
-            .as_ref()
-            .is_none_or(|x| {
-                ::wecom_rooms_runtime::__private::json::char_count(x.as_str()) as u64
-                    >= 1u64
-            })
-            && self
-                .cursor
-                .as_ref()
-                .is_none_or(|x| {
-                    ::wecom_rooms_runtime::__private::json::char_count(x.as_str()) as u64
-                        >= 1u64
-                })
-            && self
-                .limit
-                .as_ref()
-                .is_none_or(|x| {
-                    i128::from(x.get()) >= 1i128 && i128::from(x.get()) <= 50i128
-                })
-    }
-}
+/// The schema's name: its path under the schema directory without `.schema.json`.
+pub const SCHEMA_NAME: &str = "meeting/rooms/list/request";
+/// The schema's title.
+pub const TITLE: &str = "获取Rooms会议室列表 request";
+/// The schema's `examples`, as pretty-printed JSON.
+pub const EXAMPLES: &[&str] = &[
+    "{\n  \"meeting_room_name\": \"ROOMNAME\",\n  \"cursor\": \"CURSOR\",\n  \"limit\": 50\n}",
+];
+/// The HTTP endpoint this request is sent to (the schema's `x-endpoint`).
+pub const ENDPOINT: ::wecom_rooms_runtime::registry::Endpoint = ::wecom_rooms_runtime::registry::Endpoint::new(
+    "POST",
+    "https://qyapi.weixin.qq.com",
+    "/cgi-bin/meeting/rooms/list",
+    &[
+        ::wecom_rooms_runtime::registry::QueryParameter::new(
+            "access_token",
+            true,
+            "调用接口凭证 (access token): the credential that authorises the call, obtained from gettoken.",
+        ),
+    ],
+    ::wecom_rooms_runtime::registry::RequestIn::Body,
+    Some("meeting/rooms/list/response"),
+);
 /// Whether `instance` is valid: stops at the first violation and allocates nothing.
 #[must_use]
 pub fn is_valid(instance: &::serde_json::Value) -> bool {
@@ -194,9 +188,24 @@ pub fn validate_with(
     }
     context.finish()
 }
-/// One `is_valid_N` and one `validate_N` per schema node, named by the node's index and
-/// documented with its location.
-#[allow(clippy::all, unused_variables, unused_mut, unused_imports, unreachable_code)]
+/// The functions that apply each schema node (`is_valid_N`, `validate_N`…), named by
+/// the node's index and documented with its location.
+#[allow(
+    unused_variables,
+    unused_mut,
+    unused_imports,
+    unreachable_code,
+    clippy::collapsible_if,
+    clippy::needless_else,
+    clippy::len_zero,
+    clippy::single_match,
+    clippy::identity_op,
+    clippy::nonminimal_bool,
+    clippy::manual_range_patterns,
+    clippy::eq_op,
+    clippy::possible_missing_else,
+    clippy::collapsible_match
+)]
 mod validators {
     use ::core::cmp::Ordering;
     use ::serde_json::Value;
@@ -217,7 +226,7 @@ mod validators {
                         true
                     }
                     "cursor" => {
-                        if !is_valid_2(x) {
+                        if !is_valid_5(x) {
                             return false;
                         }
                         true
@@ -264,7 +273,7 @@ mod validators {
                 }
             }
             ctx.member_found(found[0usize], validate_1);
-            ctx.member_found(found[1usize], validate_2);
+            ctx.member_found(found[1usize], validate_5);
             ctx.member_found(found[2usize], validate_3);
             for (key, x) in obj {
                 let mut described = matches!(
@@ -316,18 +325,6 @@ mod validators {
                 );
             }
         }
-    }
-    /// `meeting/rooms/list/request.schema.json#/properties/cursor`
-    #[inline]
-    pub(super) fn is_valid_2(v: &Value) -> bool {
-        if !is_valid_5(v) {
-            return false;
-        }
-        true
-    }
-    /// `meeting/rooms/list/request.schema.json#/properties/cursor`
-    pub(super) fn validate_2<'v>(v: &'v Value, ctx: &mut Context<'v>) {
-        validate_5(v, ctx);
     }
     /// `meeting/rooms/list/request.schema.json#/properties/limit`
     #[inline]

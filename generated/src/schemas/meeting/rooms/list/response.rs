@@ -5,14 +5,6 @@
 //! 获取Rooms会议室列表 response
 //!
 //! Response body of 获取Rooms会议室列表 (list the Rooms meeting rooms), page <https://developer.work.weixin.qq.com/document/path/98795>. Every response carries `errcode` and `errmsg`; when `errcode` is 0 it also carries the members below, otherwise it is an error envelope. Members not documented here are allowed everywhere: WeCom adds fields over time.
-/// The schema's name: its path under the schema directory without `.schema.json`.
-pub const SCHEMA_NAME: &str = "meeting/rooms/list/response";
-/// The schema's title.
-pub const TITLE: &str = "获取Rooms会议室列表 response";
-/// The schema's `examples`, as pretty-printed JSON.
-pub const EXAMPLES: &[&str] = &[
-    "{\n  \"errcode\": 0,\n  \"errmsg\": \"ok\",\n  \"has_more\": true,\n  \"next_cursor\": \"CURSOR\",\n  \"meeting_room_list\": [\n    {\n      \"meeting_room_id\": \"100001\",\n      \"meeting_room_name\": \"会议室测试1\",\n      \"meeting_room_location\": \"广州-大厦-10\",\n      \"account_type\": 1,\n      \"active_code\": \"69MS2PKC\",\n      \"participant_number\": 12,\n      \"meeting_room_status\": 1,\n      \"scheduled_status\": 0,\n      \"is_allow_call\": true\n    },\n    {\n      \"meeting_room_id\": \"100002\",\n      \"meeting_room_name\": \"会议室测试2\",\n      \"meeting_room_location\": \"广州-大厦-11\",\n      \"account_type\": 1,\n      \"active_code\": \"69MS2PKC\",\n      \"participant_number\": 12,\n      \"meeting_room_status\": 1,\n      \"scheduled_status\": 0,\n      \"is_allow_call\": true\n    }\n  ]\n}",
-];
 /// Response body of 获取Rooms会议室列表 (list the Rooms meeting rooms), page <https://developer.work.weixin.qq.com/document/path/98795>. Every response carries `errcode` and `errmsg`; when `errcode` is 0 it also carries the members below, otherwise it is an error envelope. Members not documented here are allowed everywhere: WeCom adds fields over time.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[derive(::serde::Serialize)]
@@ -129,22 +121,65 @@ pub struct RoomPage {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl RoomPage {
-    /// A `RoomPage` with the required members given and every optional member absent.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        errcode: i32,
-        errmsg: ::std::string::String,
-        has_more: bool,
-        meeting_room_list: ::std::vec::Vec<MeetingRoom>,
-    ) -> Self {
-        RoomPage {
-            errcode,
-            errmsg,
-            has_more,
-            next_cursor: ::core::option::Option::None,
-            meeting_room_list,
+    /// A builder with every member unset.
+    pub fn builder() -> RoomPageBuilder {
+        RoomPageBuilder::default()
+    }
+}
+/// Builds a [`RoomPage`] member by member: see [`RoomPage::builder`].
+#[derive(Clone, Debug, Default)]
+#[must_use]
+pub struct RoomPageBuilder {
+    errcode: ::core::option::Option<i32>,
+    errmsg: ::core::option::Option<::std::string::String>,
+    has_more: ::core::option::Option<bool>,
+    next_cursor: ::core::option::Option<::std::string::String>,
+    meeting_room_list: ::core::option::Option<::std::vec::Vec<MeetingRoom>>,
+}
+impl RoomPageBuilder {
+    /// 返回码 (return code): always 0 in a successful response.
+    pub fn errcode(mut self, value: i32) -> Self {
+        self.errcode = ::core::option::Option::Some(value);
+        self
+    }
+    /// 对返回码的文本描述内容 (text describing the return code), usually "ok".
+    pub fn errmsg(mut self, value: ::std::string::String) -> Self {
+        self.errmsg = ::core::option::Option::Some(value);
+        self
+    }
+    /// 是否还有更多 (whether more items follow).
+    pub fn has_more(mut self, value: bool) -> Self {
+        self.has_more = ::core::option::Option::Some(value);
+        self
+    }
+    /// 分页游标 (page cursor): pass it as `cursor` to read the next page. Present when `has_more` is true.
+    pub fn next_cursor(mut self, value: ::std::string::String) -> Self {
+        self.next_cursor = ::core::option::Option::Some(value);
+        self
+    }
+    /// Rooms会议室对象列表 (the rooms on this page), each a MeetingRoom.
+    pub fn meeting_room_list(mut self, value: ::std::vec::Vec<MeetingRoom>) -> Self {
+        self.meeting_room_list = ::core::option::Option::Some(value);
+        self
+    }
+    /// The value, or the first required member left unset.
+    pub fn build(
+        self,
+    ) -> ::core::result::Result<RoomPage, ::wecom_rooms_runtime::MissingMember> {
+        ::core::result::Result::Ok(RoomPage {
+            errcode: self
+                .errcode
+                .ok_or(::wecom_rooms_runtime::MissingMember("errcode"))?,
+            errmsg: self.errmsg.ok_or(::wecom_rooms_runtime::MissingMember("errmsg"))?,
+            has_more: self
+                .has_more
+                .ok_or(::wecom_rooms_runtime::MissingMember("has_more"))?,
+            next_cursor: self.next_cursor,
+            meeting_room_list: self
+                .meeting_room_list
+                .ok_or(::wecom_rooms_runtime::MissingMember("meeting_room_list"))?,
             extra: ::serde_json::Map::new(),
-        }
+        })
     }
 }
 /// MeetingRoom: a Rooms meeting room as list describes it.
@@ -175,41 +210,105 @@ pub struct MeetingRoom {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl MeetingRoom {
-    /// A `MeetingRoom` with the required members given and every optional member absent.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        meeting_room_id: ::std::string::String,
-        meeting_room_name: ::std::string::String,
-        meeting_room_location: ::std::string::String,
-        account_type: AccountType,
-        active_code: ::std::string::String,
-        participant_number: u32,
-        meeting_room_status: MeetingRoomStatus,
-        scheduled_status: ScheduledStatus,
-        is_allow_call: bool,
-    ) -> Self {
-        MeetingRoom {
-            meeting_room_id,
-            meeting_room_name,
-            meeting_room_location,
-            account_type,
-            active_code,
-            participant_number,
-            meeting_room_status,
-            scheduled_status,
-            is_allow_call,
-            extra: ::serde_json::Map::new(),
-        }
+    /// A builder with every member unset.
+    pub fn builder() -> MeetingRoomBuilder {
+        MeetingRoomBuilder::default()
     }
 }
-impl MeetingRoom {
-    /// Whether this decoded value satisfies the schema: the checks its type
-    /// does not make itself (see `decode_validated`).
-    #[allow(dead_code)]
-    fn satisfies_schema(&self) -> bool {
-        self.account_type.satisfies_schema()
-            && self.meeting_room_status.satisfies_schema()
-            && self.scheduled_status.satisfies_schema()
+/// Builds a [`MeetingRoom`] member by member: see [`MeetingRoom::builder`].
+#[derive(Clone, Debug, Default)]
+#[must_use]
+pub struct MeetingRoomBuilder {
+    meeting_room_id: ::core::option::Option<::std::string::String>,
+    meeting_room_name: ::core::option::Option<::std::string::String>,
+    meeting_room_location: ::core::option::Option<::std::string::String>,
+    account_type: ::core::option::Option<AccountType>,
+    active_code: ::core::option::Option<::std::string::String>,
+    participant_number: ::core::option::Option<u32>,
+    meeting_room_status: ::core::option::Option<MeetingRoomStatus>,
+    scheduled_status: ::core::option::Option<ScheduledStatus>,
+    is_allow_call: ::core::option::Option<bool>,
+}
+impl MeetingRoomBuilder {
+    /// Rooms会议室 ID (Rooms meeting room ID).
+    pub fn meeting_room_id(mut self, value: ::std::string::String) -> Self {
+        self.meeting_room_id = ::core::option::Option::Some(value);
+        self
+    }
+    /// Rooms会议室名称 (room name).
+    pub fn meeting_room_name(mut self, value: ::std::string::String) -> Self {
+        self.meeting_room_name = ::core::option::Option::Some(value);
+        self
+    }
+    /// Rooms会议室地址 (room location).
+    pub fn meeting_room_location(mut self, value: ::std::string::String) -> Self {
+        self.meeting_room_location = ::core::option::Option::Some(value);
+        self
+    }
+    /// 账号类型 (account type).
+    pub fn account_type(mut self, value: AccountType) -> Self {
+        self.account_type = ::core::option::Option::Some(value);
+        self
+    }
+    /// 激活码 (activation code).
+    pub fn active_code(mut self, value: ::std::string::String) -> Self {
+        self.active_code = ::core::option::Option::Some(value);
+        self
+    }
+    /// 容纳人数 (seating capacity).
+    pub fn participant_number(mut self, value: u32) -> Self {
+        self.participant_number = ::core::option::Option::Some(value);
+        self
+    }
+    /// Rooms会议室状态 (room status).
+    pub fn meeting_room_status(mut self, value: MeetingRoomStatus) -> Self {
+        self.meeting_room_status = ::core::option::Option::Some(value);
+        self
+    }
+    /// 预定状态 (booking status).
+    pub fn scheduled_status(mut self, value: ScheduledStatus) -> Self {
+        self.scheduled_status = ::core::option::Option::Some(value);
+        self
+    }
+    /// 是否允许被呼叫 (whether the room may be called): true if it may.
+    pub fn is_allow_call(mut self, value: bool) -> Self {
+        self.is_allow_call = ::core::option::Option::Some(value);
+        self
+    }
+    /// The value, or the first required member left unset.
+    pub fn build(
+        self,
+    ) -> ::core::result::Result<MeetingRoom, ::wecom_rooms_runtime::MissingMember> {
+        ::core::result::Result::Ok(MeetingRoom {
+            meeting_room_id: self
+                .meeting_room_id
+                .ok_or(::wecom_rooms_runtime::MissingMember("meeting_room_id"))?,
+            meeting_room_name: self
+                .meeting_room_name
+                .ok_or(::wecom_rooms_runtime::MissingMember("meeting_room_name"))?,
+            meeting_room_location: self
+                .meeting_room_location
+                .ok_or(::wecom_rooms_runtime::MissingMember("meeting_room_location"))?,
+            account_type: self
+                .account_type
+                .ok_or(::wecom_rooms_runtime::MissingMember("account_type"))?,
+            active_code: self
+                .active_code
+                .ok_or(::wecom_rooms_runtime::MissingMember("active_code"))?,
+            participant_number: self
+                .participant_number
+                .ok_or(::wecom_rooms_runtime::MissingMember("participant_number"))?,
+            meeting_room_status: self
+                .meeting_room_status
+                .ok_or(::wecom_rooms_runtime::MissingMember("meeting_room_status"))?,
+            scheduled_status: self
+                .scheduled_status
+                .ok_or(::wecom_rooms_runtime::MissingMember("scheduled_status"))?,
+            is_allow_call: self
+                .is_allow_call
+                .ok_or(::wecom_rooms_runtime::MissingMember("is_allow_call"))?,
+            extra: ::serde_json::Map::new(),
+        })
     }
 }
 /// 账号类型 (account type).
@@ -293,14 +392,6 @@ impl ::schemars::JsonSchema for AccountType {
         );
         schema.insert("description".to_owned(), "账号类型 (account type).".into());
         schema
-    }
-}
-impl AccountType {
-    /// Whether this decoded value satisfies the schema: the checks its type
-    /// does not make itself (see `decode_validated`).
-    #[allow(dead_code)]
-    fn satisfies_schema(&self) -> bool {
-        self.is_known()
     }
 }
 /// Rooms会议室状态 (room status).
@@ -398,14 +489,6 @@ impl ::schemars::JsonSchema for MeetingRoomStatus {
         schema
     }
 }
-impl MeetingRoomStatus {
-    /// Whether this decoded value satisfies the schema: the checks its type
-    /// does not make itself (see `decode_validated`).
-    #[allow(dead_code)]
-    fn satisfies_schema(&self) -> bool {
-        self.is_known()
-    }
-}
 /// 预定状态 (booking status).
 ///
 /// Values the schema does not name decode to `Unknown` and encode back unchanged.
@@ -485,14 +568,6 @@ impl ::schemars::JsonSchema for ScheduledStatus {
         schema
     }
 }
-impl ScheduledStatus {
-    /// Whether this decoded value satisfies the schema: the checks its type
-    /// does not make itself (see `decode_validated`).
-    #[allow(dead_code)]
-    fn satisfies_schema(&self) -> bool {
-        self.is_known()
-    }
-}
 /// The members every WeCom response carries. A response whose `errcode` is not 0 is an error and carries only these: for example `{"errcode": 42001, "errmsg": "access_token expired"}`.
 #[derive(Clone, Debug, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -508,21 +583,12 @@ pub struct ErrorEnvelope {
 }
 impl ErrorEnvelope {
     /// A `ErrorEnvelope` with the required members given and every optional member absent.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(errcode: i32, errmsg: ::std::string::String) -> Self {
         ErrorEnvelope {
             errcode,
             errmsg,
             extra: ::serde_json::Map::new(),
         }
-    }
-}
-impl ErrorEnvelope {
-    /// Whether this decoded value satisfies the schema: the checks its type
-    /// does not make itself (see `decode_validated`).
-    #[allow(dead_code)]
-    fn satisfies_schema(&self) -> bool {
-        true
     }
 }
 impl ::wecom_rooms_runtime::Outcome for Response {
@@ -535,6 +601,14 @@ impl ::wecom_rooms_runtime::Outcome for Response {
         }
     }
 }
+/// The schema's name: its path under the schema directory without `.schema.json`.
+pub const SCHEMA_NAME: &str = "meeting/rooms/list/response";
+/// The schema's title.
+pub const TITLE: &str = "获取Rooms会议室列表 response";
+/// The schema's `examples`, as pretty-printed JSON.
+pub const EXAMPLES: &[&str] = &[
+    "{\n  \"errcode\": 0,\n  \"errmsg\": \"ok\",\n  \"has_more\": true,\n  \"next_cursor\": \"CURSOR\",\n  \"meeting_room_list\": [\n    {\n      \"meeting_room_id\": \"100001\",\n      \"meeting_room_name\": \"会议室测试1\",\n      \"meeting_room_location\": \"广州-大厦-10\",\n      \"account_type\": 1,\n      \"active_code\": \"69MS2PKC\",\n      \"participant_number\": 12,\n      \"meeting_room_status\": 1,\n      \"scheduled_status\": 0,\n      \"is_allow_call\": true\n    },\n    {\n      \"meeting_room_id\": \"100002\",\n      \"meeting_room_name\": \"会议室测试2\",\n      \"meeting_room_location\": \"广州-大厦-11\",\n      \"account_type\": 1,\n      \"active_code\": \"69MS2PKC\",\n      \"participant_number\": 12,\n      \"meeting_room_status\": 1,\n      \"scheduled_status\": 0,\n      \"is_allow_call\": true\n    }\n  ]\n}",
+];
 /// Whether `instance` is valid: stops at the first violation and allocates nothing.
 #[must_use]
 pub fn is_valid(instance: &::serde_json::Value) -> bool {
@@ -570,9 +644,24 @@ pub fn validate_with(
     }
     context.finish()
 }
-/// One `is_valid_N` and one `validate_N` per schema node, named by the node's index and
-/// documented with its location.
-#[allow(clippy::all, unused_variables, unused_mut, unused_imports, unreachable_code)]
+/// The functions that apply each schema node (`is_valid_N`, `validate_N`…), named by
+/// the node's index and documented with its location.
+#[allow(
+    unused_variables,
+    unused_mut,
+    unused_imports,
+    unreachable_code,
+    clippy::collapsible_if,
+    clippy::needless_else,
+    clippy::len_zero,
+    clippy::single_match,
+    clippy::identity_op,
+    clippy::nonminimal_bool,
+    clippy::manual_range_patterns,
+    clippy::eq_op,
+    clippy::possible_missing_else,
+    clippy::collapsible_match
+)]
 mod validators {
     use ::core::cmp::Ordering;
     use ::serde_json::Value;
@@ -585,7 +674,7 @@ mod validators {
             return false;
         }
         if is_valid_2(v) {
-            if !is_valid_3(v) {
+            if !is_valid_7(v) {
                 return false;
             }
         } else {}
@@ -595,7 +684,7 @@ mod validators {
     pub(super) fn validate_0<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         validate_1(v, ctx);
         if is_valid_2(v) {
-            validate_3(v, ctx);
+            validate_7(v, ctx);
         } else {}
     }
     /// Undescribed members at `meeting/rooms/list/response.schema.json#`.
@@ -636,7 +725,7 @@ mod validators {
                 match key.as_str() {
                     "errcode" => {
                         seen |= 1u64;
-                        if !is_valid_4(x) {
+                        if !is_valid_8(x) {
                             return false;
                         }
                         if seen == 3u64 {
@@ -692,7 +781,7 @@ mod validators {
             if found[1usize].is_none() {
                 ctx.missing("errmsg", "common.json#/$defs/ErrorEnvelope/required");
             }
-            ctx.member_found(found[0usize], validate_4);
+            ctx.member_found(found[0usize], validate_8);
             ctx.member_found(found[1usize], validate_5);
         }
     }
@@ -722,30 +811,6 @@ mod validators {
             }
         }
         true
-    }
-    /// `meeting/rooms/list/response.schema.json#/then`
-    #[inline]
-    pub(super) fn is_valid_3(v: &Value) -> bool {
-        if !is_valid_7(v) {
-            return false;
-        }
-        true
-    }
-    /// `meeting/rooms/list/response.schema.json#/then`
-    pub(super) fn validate_3<'v>(v: &'v Value, ctx: &mut Context<'v>) {
-        validate_7(v, ctx);
-    }
-    /// `common.json#/$defs/ErrorEnvelope/properties/errcode`
-    #[inline]
-    pub(super) fn is_valid_4(v: &Value) -> bool {
-        if !is_valid_8(v) {
-            return false;
-        }
-        true
-    }
-    /// `common.json#/$defs/ErrorEnvelope/properties/errcode`
-    pub(super) fn validate_4<'v>(v: &'v Value, ctx: &mut Context<'v>) {
-        validate_8(v, ctx);
     }
     /// `common.json#/$defs/ErrorEnvelope/properties/errmsg`
     pub(super) fn validate_5<'v>(v: &'v Value, ctx: &mut Context<'v>) {
@@ -800,7 +865,7 @@ mod validators {
                     }
                     "has_more" => {
                         seen |= 4u64;
-                        if !is_valid_11(x) {
+                        if !is_valid_15(x) {
                             return false;
                         }
                         if seen == 31u64 {
@@ -809,7 +874,7 @@ mod validators {
                     }
                     "next_cursor" => {
                         seen |= 8u64;
-                        if !is_valid_12(x) {
+                        if !is_valid_16(x) {
                             return false;
                         }
                         if seen == 31u64 {
@@ -891,8 +956,8 @@ mod validators {
             }
             ctx.member_found(found[0usize], validate_9);
             ctx.member_found(found[1usize], validate_10);
-            ctx.member_found(found[2usize], validate_11);
-            ctx.member_found(found[3usize], validate_12);
+            ctx.member_found(found[2usize], validate_15);
+            ctx.member_found(found[3usize], validate_16);
             ctx.member_found(found[4usize], validate_13);
         }
         validate_14(v, ctx);
@@ -980,30 +1045,6 @@ mod validators {
             );
         }
     }
-    /// `meeting/rooms/list/response.schema.json#/$defs/RoomPage/properties/has_more`
-    #[inline]
-    pub(super) fn is_valid_11(v: &Value) -> bool {
-        if !is_valid_15(v) {
-            return false;
-        }
-        true
-    }
-    /// `meeting/rooms/list/response.schema.json#/$defs/RoomPage/properties/has_more`
-    pub(super) fn validate_11<'v>(v: &'v Value, ctx: &mut Context<'v>) {
-        validate_15(v, ctx);
-    }
-    /// `meeting/rooms/list/response.schema.json#/$defs/RoomPage/properties/next_cursor`
-    #[inline]
-    pub(super) fn is_valid_12(v: &Value) -> bool {
-        if !is_valid_16(v) {
-            return false;
-        }
-        true
-    }
-    /// `meeting/rooms/list/response.schema.json#/$defs/RoomPage/properties/next_cursor`
-    pub(super) fn validate_12<'v>(v: &'v Value, ctx: &mut Context<'v>) {
-        validate_16(v, ctx);
-    }
     /// `meeting/rooms/list/response.schema.json#/$defs/RoomPage/properties/meeting_room_list`
     #[inline]
     pub(super) fn is_valid_13(v: &Value) -> bool {
@@ -1012,7 +1053,7 @@ mod validators {
         }
         if let Value::Array(arr) = v {
             for (i, x) in arr.iter().enumerate() {
-                if !is_valid_17(x) {
+                if !is_valid_20(x) {
                     return false;
                 }
             }
@@ -1032,7 +1073,7 @@ mod validators {
         if let Value::Array(arr) = v {
             for (i, x) in arr.iter().enumerate() {
                 ctx.push(Segment::Index(i));
-                validate_17(x, ctx);
+                validate_20(x, ctx);
                 if ctx.options().tolerances {
                     tolerate_17(x, ctx);
                 }
@@ -1106,18 +1147,6 @@ mod validators {
         if !matches!(v, Value::String(_)) {
             ctx.error_found("type", "common.json#/$defs/NextCursor/type", "a string", v);
         }
-    }
-    /// `meeting/rooms/list/response.schema.json#/$defs/RoomPage/properties/meeting_room_list/items`
-    #[inline]
-    pub(super) fn is_valid_17(v: &Value) -> bool {
-        if !is_valid_20(v) {
-            return false;
-        }
-        true
-    }
-    /// `meeting/rooms/list/response.schema.json#/$defs/RoomPage/properties/meeting_room_list/items`
-    pub(super) fn validate_17<'v>(v: &'v Value, ctx: &mut Context<'v>) {
-        validate_20(v, ctx);
     }
     /// Undescribed members at `meeting/rooms/list/response.schema.json#/$defs/RoomPage/properties/meeting_room_list/items`.
     #[cold]
@@ -1233,7 +1262,7 @@ mod validators {
                     }
                     "account_type" => {
                         seen |= 8u64;
-                        if !is_valid_25(x) {
+                        if !is_valid_31(x) {
                             return false;
                         }
                         if seen == 511u64 {
@@ -1251,7 +1280,7 @@ mod validators {
                     }
                     "participant_number" => {
                         seen |= 32u64;
-                        if !is_valid_27(x) {
+                        if !is_valid_32(x) {
                             return false;
                         }
                         if seen == 511u64 {
@@ -1260,7 +1289,7 @@ mod validators {
                     }
                     "meeting_room_status" => {
                         seen |= 64u64;
-                        if !is_valid_28(x) {
+                        if !is_valid_33(x) {
                             return false;
                         }
                         if seen == 511u64 {
@@ -1269,7 +1298,7 @@ mod validators {
                     }
                     "scheduled_status" => {
                         seen |= 128u64;
-                        if !is_valid_29(x) {
+                        if !is_valid_34(x) {
                             return false;
                         }
                         if seen == 511u64 {
@@ -1383,11 +1412,11 @@ mod validators {
             ctx.member_found(found[0usize], validate_22);
             ctx.member_found(found[1usize], validate_23);
             ctx.member_found(found[2usize], validate_24);
-            ctx.member_found(found[3usize], validate_25);
+            ctx.member_found(found[3usize], validate_31);
             ctx.member_found(found[4usize], validate_26);
-            ctx.member_found(found[5usize], validate_27);
-            ctx.member_found(found[6usize], validate_28);
-            ctx.member_found(found[7usize], validate_29);
+            ctx.member_found(found[5usize], validate_32);
+            ctx.member_found(found[6usize], validate_33);
+            ctx.member_found(found[7usize], validate_34);
             ctx.member_found(found[8usize], validate_30);
         }
     }
@@ -1432,18 +1461,6 @@ mod validators {
             );
         }
     }
-    /// `meeting/rooms/list/response.schema.json#/$defs/MeetingRoom/properties/account_type`
-    #[inline]
-    pub(super) fn is_valid_25(v: &Value) -> bool {
-        if !is_valid_31(v) {
-            return false;
-        }
-        true
-    }
-    /// `meeting/rooms/list/response.schema.json#/$defs/MeetingRoom/properties/account_type`
-    pub(super) fn validate_25<'v>(v: &'v Value, ctx: &mut Context<'v>) {
-        validate_31(v, ctx);
-    }
     /// `meeting/rooms/list/response.schema.json#/$defs/MeetingRoom/properties/active_code`
     pub(super) fn validate_26<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         if !matches!(v, Value::String(_)) {
@@ -1454,42 +1471,6 @@ mod validators {
                 v,
             );
         }
-    }
-    /// `meeting/rooms/list/response.schema.json#/$defs/MeetingRoom/properties/participant_number`
-    #[inline]
-    pub(super) fn is_valid_27(v: &Value) -> bool {
-        if !is_valid_32(v) {
-            return false;
-        }
-        true
-    }
-    /// `meeting/rooms/list/response.schema.json#/$defs/MeetingRoom/properties/participant_number`
-    pub(super) fn validate_27<'v>(v: &'v Value, ctx: &mut Context<'v>) {
-        validate_32(v, ctx);
-    }
-    /// `meeting/rooms/list/response.schema.json#/$defs/MeetingRoom/properties/meeting_room_status`
-    #[inline]
-    pub(super) fn is_valid_28(v: &Value) -> bool {
-        if !is_valid_33(v) {
-            return false;
-        }
-        true
-    }
-    /// `meeting/rooms/list/response.schema.json#/$defs/MeetingRoom/properties/meeting_room_status`
-    pub(super) fn validate_28<'v>(v: &'v Value, ctx: &mut Context<'v>) {
-        validate_33(v, ctx);
-    }
-    /// `meeting/rooms/list/response.schema.json#/$defs/MeetingRoom/properties/scheduled_status`
-    #[inline]
-    pub(super) fn is_valid_29(v: &Value) -> bool {
-        if !is_valid_34(v) {
-            return false;
-        }
-        true
-    }
-    /// `meeting/rooms/list/response.schema.json#/$defs/MeetingRoom/properties/scheduled_status`
-    pub(super) fn validate_29<'v>(v: &'v Value, ctx: &mut Context<'v>) {
-        validate_34(v, ctx);
     }
     /// `meeting/rooms/list/response.schema.json#/$defs/MeetingRoom/properties/is_allow_call`
     pub(super) fn validate_30<'v>(v: &'v Value, ctx: &mut Context<'v>) {

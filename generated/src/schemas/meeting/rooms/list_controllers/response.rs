@@ -5,14 +5,6 @@
 //! 获取控制器列表 response
 //!
 //! Response body of 获取控制器列表 (list the Rooms controllers), page <https://developer.work.weixin.qq.com/document/path/98799>. Every response carries `errcode` and `errmsg`; when `errcode` is 0 it also carries the members below, otherwise it is an error envelope. Members not documented here are allowed everywhere: WeCom adds fields over time.
-/// The schema's name: its path under the schema directory without `.schema.json`.
-pub const SCHEMA_NAME: &str = "meeting/rooms/list_controllers/response";
-/// The schema's title.
-pub const TITLE: &str = "获取控制器列表 response";
-/// The schema's `examples`, as pretty-printed JSON.
-pub const EXAMPLES: &[&str] = &[
-    "{\n  \"errcode\": 0,\n  \"errmsg\": \"ok\",\n  \"has_more\": true,\n  \"next_cursor\": \"CURSOR\",\n  \"controller_info_list\": [\n    {\n      \"rooms_id\": \"12356\",\n      \"meeting_room_name\": \"会议室测试1\",\n      \"meeting_room_location\": \"广州-大厦-10\",\n      \"controller_name\": \"nxxxxxxeng-test123\",\n      \"manufacture_name\": \"Apple\",\n      \"controller_model\": \"Apple\",\n      \"app_version\": \"x.x.x.x\",\n      \"status\": \"0\",\n      \"framework_version\": \"iOS 15.2.1\",\n      \"ip_address\": \"x.x.x.x\",\n      \"mac_address\": \"x:x:x:x:x:x\",\n      \"cpu_type\": \"ARM64\",\n      \"cpu_usage\": \"1.7\",\n      \"network_type\": \"wifi\",\n      \"mem_usage\": \"3.6GB\"\n    }\n  ]\n}",
-];
 /// Response body of 获取控制器列表 (list the Rooms controllers), page <https://developer.work.weixin.qq.com/document/path/98799>. Every response carries `errcode` and `errmsg`; when `errcode` is 0 it also carries the members below, otherwise it is an error envelope. Members not documented here are allowed everywhere: WeCom adds fields over time.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[derive(::serde::Serialize)]
@@ -130,22 +122,68 @@ pub struct ControllerPage {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl ControllerPage {
-    /// A `ControllerPage` with the required members given and every optional member absent.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        errcode: i32,
-        errmsg: ::std::string::String,
-        has_more: bool,
-        controller_info_list: ::std::vec::Vec<ControllerInfo>,
+    /// A builder with every member unset.
+    pub fn builder() -> ControllerPageBuilder {
+        ControllerPageBuilder::default()
+    }
+}
+/// Builds a [`ControllerPage`] member by member: see [`ControllerPage::builder`].
+#[derive(Clone, Debug, Default)]
+#[must_use]
+pub struct ControllerPageBuilder {
+    errcode: ::core::option::Option<i32>,
+    errmsg: ::core::option::Option<::std::string::String>,
+    has_more: ::core::option::Option<bool>,
+    next_cursor: ::core::option::Option<::std::string::String>,
+    controller_info_list: ::core::option::Option<::std::vec::Vec<ControllerInfo>>,
+}
+impl ControllerPageBuilder {
+    /// 返回码 (return code): always 0 in a successful response.
+    pub fn errcode(mut self, value: i32) -> Self {
+        self.errcode = ::core::option::Option::Some(value);
+        self
+    }
+    /// 对返回码的文本描述内容 (text describing the return code), usually "ok".
+    pub fn errmsg(mut self, value: ::std::string::String) -> Self {
+        self.errmsg = ::core::option::Option::Some(value);
+        self
+    }
+    /// 是否还有更多 (whether more items follow).
+    pub fn has_more(mut self, value: bool) -> Self {
+        self.has_more = ::core::option::Option::Some(value);
+        self
+    }
+    /// 分页游标 (page cursor): pass it as `cursor` to read the next page. Present when `has_more` is true.
+    pub fn next_cursor(mut self, value: ::std::string::String) -> Self {
+        self.next_cursor = ::core::option::Option::Some(value);
+        self
+    }
+    /// 控制器对象列表 (the controllers on this page), each a ControllerInfo.
+    pub fn controller_info_list(
+        mut self,
+        value: ::std::vec::Vec<ControllerInfo>,
     ) -> Self {
-        ControllerPage {
-            errcode,
-            errmsg,
-            has_more,
-            next_cursor: ::core::option::Option::None,
-            controller_info_list,
+        self.controller_info_list = ::core::option::Option::Some(value);
+        self
+    }
+    /// The value, or the first required member left unset.
+    pub fn build(
+        self,
+    ) -> ::core::result::Result<ControllerPage, ::wecom_rooms_runtime::MissingMember> {
+        ::core::result::Result::Ok(ControllerPage {
+            errcode: self
+                .errcode
+                .ok_or(::wecom_rooms_runtime::MissingMember("errcode"))?,
+            errmsg: self.errmsg.ok_or(::wecom_rooms_runtime::MissingMember("errmsg"))?,
+            has_more: self
+                .has_more
+                .ok_or(::wecom_rooms_runtime::MissingMember("has_more"))?,
+            next_cursor: self.next_cursor,
+            controller_info_list: self
+                .controller_info_list
+                .ok_or(::wecom_rooms_runtime::MissingMember("controller_info_list"))?,
             extra: ::serde_json::Map::new(),
-        }
+        })
     }
 }
 /// ControllerInfo: a Rooms controller.
@@ -187,51 +225,157 @@ pub struct ControllerInfo {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl ControllerInfo {
-    /// A `ControllerInfo` with the required members given and every optional member absent.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        rooms_id: ::std::string::String,
-        meeting_room_name: ::std::string::String,
-        meeting_room_location: ::std::string::String,
-        controller_name: ::std::string::String,
-        manufacture_name: ::std::string::String,
-        controller_model: ::std::string::String,
-        app_version: ::std::string::String,
-        status: Status,
-        framework_version: ::std::string::String,
-        ip_address: ::std::string::String,
-        mac_address: ::std::string::String,
-        cpu_type: ::std::string::String,
-        cpu_usage: ::std::string::String,
-        network_type: ::std::string::String,
-        mem_usage: ::std::string::String,
-    ) -> Self {
-        ControllerInfo {
-            rooms_id,
-            meeting_room_name,
-            meeting_room_location,
-            controller_name,
-            manufacture_name,
-            controller_model,
-            app_version,
-            status,
-            framework_version,
-            ip_address,
-            mac_address,
-            cpu_type,
-            cpu_usage,
-            network_type,
-            mem_usage,
-            extra: ::serde_json::Map::new(),
-        }
+    /// A builder with every member unset.
+    pub fn builder() -> ControllerInfoBuilder {
+        ControllerInfoBuilder::default()
     }
 }
-impl ControllerInfo {
-    /// Whether this decoded value satisfies the schema: the checks its type
-    /// does not make itself (see `decode_validated`).
-    #[allow(dead_code)]
-    fn satisfies_schema(&self) -> bool {
-        self.status.satisfies_schema()
+/// Builds a [`ControllerInfo`] member by member: see [`ControllerInfo::builder`].
+#[derive(Clone, Debug, Default)]
+#[must_use]
+pub struct ControllerInfoBuilder {
+    rooms_id: ::core::option::Option<::std::string::String>,
+    meeting_room_name: ::core::option::Option<::std::string::String>,
+    meeting_room_location: ::core::option::Option<::std::string::String>,
+    controller_name: ::core::option::Option<::std::string::String>,
+    manufacture_name: ::core::option::Option<::std::string::String>,
+    controller_model: ::core::option::Option<::std::string::String>,
+    app_version: ::core::option::Option<::std::string::String>,
+    status: ::core::option::Option<Status>,
+    framework_version: ::core::option::Option<::std::string::String>,
+    ip_address: ::core::option::Option<::std::string::String>,
+    mac_address: ::core::option::Option<::std::string::String>,
+    cpu_type: ::core::option::Option<::std::string::String>,
+    cpu_usage: ::core::option::Option<::std::string::String>,
+    network_type: ::core::option::Option<::std::string::String>,
+    mem_usage: ::core::option::Option<::std::string::String>,
+}
+impl ControllerInfoBuilder {
+    /// Rooms ID (the Rooms ID of the controlled room).
+    pub fn rooms_id(mut self, value: ::std::string::String) -> Self {
+        self.rooms_id = ::core::option::Option::Some(value);
+        self
+    }
+    /// Rooms会议室名称 (room name).
+    pub fn meeting_room_name(mut self, value: ::std::string::String) -> Self {
+        self.meeting_room_name = ::core::option::Option::Some(value);
+        self
+    }
+    /// Rooms会议室地址 (room location).
+    pub fn meeting_room_location(mut self, value: ::std::string::String) -> Self {
+        self.meeting_room_location = ::core::option::Option::Some(value);
+        self
+    }
+    /// 控制器名称 (controller name).
+    pub fn controller_name(mut self, value: ::std::string::String) -> Self {
+        self.controller_name = ::core::option::Option::Some(value);
+        self
+    }
+    /// 厂商 (manufacturer).
+    pub fn manufacture_name(mut self, value: ::std::string::String) -> Self {
+        self.manufacture_name = ::core::option::Option::Some(value);
+        self
+    }
+    /// 控制器型号 (controller model).
+    pub fn controller_model(mut self, value: ::std::string::String) -> Self {
+        self.controller_model = ::core::option::Option::Some(value);
+        self
+    }
+    /// 应用程序版本 (application version).
+    pub fn app_version(mut self, value: ::std::string::String) -> Self {
+        self.app_version = ::core::option::Option::Some(value);
+        self
+    }
+    /// 设备状态 (device state): the strings "0" and "1", not numbers.
+    pub fn status(mut self, value: Status) -> Self {
+        self.status = ::core::option::Option::Some(value);
+        self
+    }
+    /// 固件版本 (firmware version).
+    pub fn framework_version(mut self, value: ::std::string::String) -> Self {
+        self.framework_version = ::core::option::Option::Some(value);
+        self
+    }
+    /// IP 地址 (IP address).
+    pub fn ip_address(mut self, value: ::std::string::String) -> Self {
+        self.ip_address = ::core::option::Option::Some(value);
+        self
+    }
+    /// MAC 地址 (MAC address).
+    pub fn mac_address(mut self, value: ::std::string::String) -> Self {
+        self.mac_address = ::core::option::Option::Some(value);
+        self
+    }
+    /// CPU 类型 (CPU type).
+    pub fn cpu_type(mut self, value: ::std::string::String) -> Self {
+        self.cpu_type = ::core::option::Option::Some(value);
+        self
+    }
+    /// CPU 当前占有率 (current CPU usage), as text such as "1.7".
+    pub fn cpu_usage(mut self, value: ::std::string::String) -> Self {
+        self.cpu_usage = ::core::option::Option::Some(value);
+        self
+    }
+    /// 网络类型 (network type), for example "wifi".
+    pub fn network_type(mut self, value: ::std::string::String) -> Self {
+        self.network_type = ::core::option::Option::Some(value);
+        self
+    }
+    /// 内存使用大小 (memory in use), as text such as "3.6GB".
+    pub fn mem_usage(mut self, value: ::std::string::String) -> Self {
+        self.mem_usage = ::core::option::Option::Some(value);
+        self
+    }
+    /// The value, or the first required member left unset.
+    pub fn build(
+        self,
+    ) -> ::core::result::Result<ControllerInfo, ::wecom_rooms_runtime::MissingMember> {
+        ::core::result::Result::Ok(ControllerInfo {
+            rooms_id: self
+                .rooms_id
+                .ok_or(::wecom_rooms_runtime::MissingMember("rooms_id"))?,
+            meeting_room_name: self
+                .meeting_room_name
+                .ok_or(::wecom_rooms_runtime::MissingMember("meeting_room_name"))?,
+            meeting_room_location: self
+                .meeting_room_location
+                .ok_or(::wecom_rooms_runtime::MissingMember("meeting_room_location"))?,
+            controller_name: self
+                .controller_name
+                .ok_or(::wecom_rooms_runtime::MissingMember("controller_name"))?,
+            manufacture_name: self
+                .manufacture_name
+                .ok_or(::wecom_rooms_runtime::MissingMember("manufacture_name"))?,
+            controller_model: self
+                .controller_model
+                .ok_or(::wecom_rooms_runtime::MissingMember("controller_model"))?,
+            app_version: self
+                .app_version
+                .ok_or(::wecom_rooms_runtime::MissingMember("app_version"))?,
+            status: self.status.ok_or(::wecom_rooms_runtime::MissingMember("status"))?,
+            framework_version: self
+                .framework_version
+                .ok_or(::wecom_rooms_runtime::MissingMember("framework_version"))?,
+            ip_address: self
+                .ip_address
+                .ok_or(::wecom_rooms_runtime::MissingMember("ip_address"))?,
+            mac_address: self
+                .mac_address
+                .ok_or(::wecom_rooms_runtime::MissingMember("mac_address"))?,
+            cpu_type: self
+                .cpu_type
+                .ok_or(::wecom_rooms_runtime::MissingMember("cpu_type"))?,
+            cpu_usage: self
+                .cpu_usage
+                .ok_or(::wecom_rooms_runtime::MissingMember("cpu_usage"))?,
+            network_type: self
+                .network_type
+                .ok_or(::wecom_rooms_runtime::MissingMember("network_type"))?,
+            mem_usage: self
+                .mem_usage
+                .ok_or(::wecom_rooms_runtime::MissingMember("mem_usage"))?,
+            extra: ::serde_json::Map::new(),
+        })
     }
 }
 /// 设备状态 (device state): the strings "0" and "1", not numbers.
@@ -308,14 +452,6 @@ impl ::schemars::JsonSchema for Status {
         schema
     }
 }
-impl Status {
-    /// Whether this decoded value satisfies the schema: the checks its type
-    /// does not make itself (see `decode_validated`).
-    #[allow(dead_code)]
-    fn satisfies_schema(&self) -> bool {
-        self.is_known()
-    }
-}
 /// The members every WeCom response carries. A response whose `errcode` is not 0 is an error and carries only these: for example `{"errcode": 42001, "errmsg": "access_token expired"}`.
 #[derive(Clone, Debug, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -331,21 +467,12 @@ pub struct ErrorEnvelope {
 }
 impl ErrorEnvelope {
     /// A `ErrorEnvelope` with the required members given and every optional member absent.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(errcode: i32, errmsg: ::std::string::String) -> Self {
         ErrorEnvelope {
             errcode,
             errmsg,
             extra: ::serde_json::Map::new(),
         }
-    }
-}
-impl ErrorEnvelope {
-    /// Whether this decoded value satisfies the schema: the checks its type
-    /// does not make itself (see `decode_validated`).
-    #[allow(dead_code)]
-    fn satisfies_schema(&self) -> bool {
-        true
     }
 }
 impl ::wecom_rooms_runtime::Outcome for Response {
@@ -358,6 +485,14 @@ impl ::wecom_rooms_runtime::Outcome for Response {
         }
     }
 }
+/// The schema's name: its path under the schema directory without `.schema.json`.
+pub const SCHEMA_NAME: &str = "meeting/rooms/list_controllers/response";
+/// The schema's title.
+pub const TITLE: &str = "获取控制器列表 response";
+/// The schema's `examples`, as pretty-printed JSON.
+pub const EXAMPLES: &[&str] = &[
+    "{\n  \"errcode\": 0,\n  \"errmsg\": \"ok\",\n  \"has_more\": true,\n  \"next_cursor\": \"CURSOR\",\n  \"controller_info_list\": [\n    {\n      \"rooms_id\": \"12356\",\n      \"meeting_room_name\": \"会议室测试1\",\n      \"meeting_room_location\": \"广州-大厦-10\",\n      \"controller_name\": \"nxxxxxxeng-test123\",\n      \"manufacture_name\": \"Apple\",\n      \"controller_model\": \"Apple\",\n      \"app_version\": \"x.x.x.x\",\n      \"status\": \"0\",\n      \"framework_version\": \"iOS 15.2.1\",\n      \"ip_address\": \"x.x.x.x\",\n      \"mac_address\": \"x:x:x:x:x:x\",\n      \"cpu_type\": \"ARM64\",\n      \"cpu_usage\": \"1.7\",\n      \"network_type\": \"wifi\",\n      \"mem_usage\": \"3.6GB\"\n    }\n  ]\n}",
+];
 /// Whether `instance` is valid: stops at the first violation and allocates nothing.
 #[must_use]
 pub fn is_valid(instance: &::serde_json::Value) -> bool {
@@ -393,9 +528,24 @@ pub fn validate_with(
     }
     context.finish()
 }
-/// One `is_valid_N` and one `validate_N` per schema node, named by the node's index and
-/// documented with its location.
-#[allow(clippy::all, unused_variables, unused_mut, unused_imports, unreachable_code)]
+/// The functions that apply each schema node (`is_valid_N`, `validate_N`…), named by
+/// the node's index and documented with its location.
+#[allow(
+    unused_variables,
+    unused_mut,
+    unused_imports,
+    unreachable_code,
+    clippy::collapsible_if,
+    clippy::needless_else,
+    clippy::len_zero,
+    clippy::single_match,
+    clippy::identity_op,
+    clippy::nonminimal_bool,
+    clippy::manual_range_patterns,
+    clippy::eq_op,
+    clippy::possible_missing_else,
+    clippy::collapsible_match
+)]
 mod validators {
     use ::core::cmp::Ordering;
     use ::serde_json::Value;
@@ -408,7 +558,7 @@ mod validators {
             return false;
         }
         if is_valid_2(v) {
-            if !is_valid_3(v) {
+            if !is_valid_7(v) {
                 return false;
             }
         } else {}
@@ -418,7 +568,7 @@ mod validators {
     pub(super) fn validate_0<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         validate_1(v, ctx);
         if is_valid_2(v) {
-            validate_3(v, ctx);
+            validate_7(v, ctx);
         } else {}
     }
     /// Undescribed members at `meeting/rooms/list_controllers/response.schema.json#`.
@@ -459,7 +609,7 @@ mod validators {
                 match key.as_str() {
                     "errcode" => {
                         seen |= 1u64;
-                        if !is_valid_4(x) {
+                        if !is_valid_8(x) {
                             return false;
                         }
                         if seen == 3u64 {
@@ -515,7 +665,7 @@ mod validators {
             if found[1usize].is_none() {
                 ctx.missing("errmsg", "common.json#/$defs/ErrorEnvelope/required");
             }
-            ctx.member_found(found[0usize], validate_4);
+            ctx.member_found(found[0usize], validate_8);
             ctx.member_found(found[1usize], validate_5);
         }
     }
@@ -545,30 +695,6 @@ mod validators {
             }
         }
         true
-    }
-    /// `meeting/rooms/list_controllers/response.schema.json#/then`
-    #[inline]
-    pub(super) fn is_valid_3(v: &Value) -> bool {
-        if !is_valid_7(v) {
-            return false;
-        }
-        true
-    }
-    /// `meeting/rooms/list_controllers/response.schema.json#/then`
-    pub(super) fn validate_3<'v>(v: &'v Value, ctx: &mut Context<'v>) {
-        validate_7(v, ctx);
-    }
-    /// `common.json#/$defs/ErrorEnvelope/properties/errcode`
-    #[inline]
-    pub(super) fn is_valid_4(v: &Value) -> bool {
-        if !is_valid_8(v) {
-            return false;
-        }
-        true
-    }
-    /// `common.json#/$defs/ErrorEnvelope/properties/errcode`
-    pub(super) fn validate_4<'v>(v: &'v Value, ctx: &mut Context<'v>) {
-        validate_8(v, ctx);
     }
     /// `common.json#/$defs/ErrorEnvelope/properties/errmsg`
     pub(super) fn validate_5<'v>(v: &'v Value, ctx: &mut Context<'v>) {
@@ -623,7 +749,7 @@ mod validators {
                     }
                     "has_more" => {
                         seen |= 4u64;
-                        if !is_valid_11(x) {
+                        if !is_valid_15(x) {
                             return false;
                         }
                         if seen == 31u64 {
@@ -632,7 +758,7 @@ mod validators {
                     }
                     "next_cursor" => {
                         seen |= 8u64;
-                        if !is_valid_12(x) {
+                        if !is_valid_16(x) {
                             return false;
                         }
                         if seen == 31u64 {
@@ -714,8 +840,8 @@ mod validators {
             }
             ctx.member_found(found[0usize], validate_9);
             ctx.member_found(found[1usize], validate_10);
-            ctx.member_found(found[2usize], validate_11);
-            ctx.member_found(found[3usize], validate_12);
+            ctx.member_found(found[2usize], validate_15);
+            ctx.member_found(found[3usize], validate_16);
             ctx.member_found(found[4usize], validate_13);
         }
         validate_14(v, ctx);
@@ -803,30 +929,6 @@ mod validators {
             );
         }
     }
-    /// `meeting/rooms/list_controllers/response.schema.json#/$defs/ControllerPage/properties/has_more`
-    #[inline]
-    pub(super) fn is_valid_11(v: &Value) -> bool {
-        if !is_valid_15(v) {
-            return false;
-        }
-        true
-    }
-    /// `meeting/rooms/list_controllers/response.schema.json#/$defs/ControllerPage/properties/has_more`
-    pub(super) fn validate_11<'v>(v: &'v Value, ctx: &mut Context<'v>) {
-        validate_15(v, ctx);
-    }
-    /// `meeting/rooms/list_controllers/response.schema.json#/$defs/ControllerPage/properties/next_cursor`
-    #[inline]
-    pub(super) fn is_valid_12(v: &Value) -> bool {
-        if !is_valid_16(v) {
-            return false;
-        }
-        true
-    }
-    /// `meeting/rooms/list_controllers/response.schema.json#/$defs/ControllerPage/properties/next_cursor`
-    pub(super) fn validate_12<'v>(v: &'v Value, ctx: &mut Context<'v>) {
-        validate_16(v, ctx);
-    }
     /// `meeting/rooms/list_controllers/response.schema.json#/$defs/ControllerPage/properties/controller_info_list`
     #[inline]
     pub(super) fn is_valid_13(v: &Value) -> bool {
@@ -835,7 +937,7 @@ mod validators {
         }
         if let Value::Array(arr) = v {
             for (i, x) in arr.iter().enumerate() {
-                if !is_valid_17(x) {
+                if !is_valid_20(x) {
                     return false;
                 }
             }
@@ -855,7 +957,7 @@ mod validators {
         if let Value::Array(arr) = v {
             for (i, x) in arr.iter().enumerate() {
                 ctx.push(Segment::Index(i));
-                validate_17(x, ctx);
+                validate_20(x, ctx);
                 if ctx.options().tolerances {
                     tolerate_17(x, ctx);
                 }
@@ -929,18 +1031,6 @@ mod validators {
         if !matches!(v, Value::String(_)) {
             ctx.error_found("type", "common.json#/$defs/NextCursor/type", "a string", v);
         }
-    }
-    /// `meeting/rooms/list_controllers/response.schema.json#/$defs/ControllerPage/properties/controller_info_list/items`
-    #[inline]
-    pub(super) fn is_valid_17(v: &Value) -> bool {
-        if !is_valid_20(v) {
-            return false;
-        }
-        true
-    }
-    /// `meeting/rooms/list_controllers/response.schema.json#/$defs/ControllerPage/properties/controller_info_list/items`
-    pub(super) fn validate_17<'v>(v: &'v Value, ctx: &mut Context<'v>) {
-        validate_20(v, ctx);
     }
     /// Undescribed members at `meeting/rooms/list_controllers/response.schema.json#/$defs/ControllerPage/properties/controller_info_list/items`.
     #[cold]

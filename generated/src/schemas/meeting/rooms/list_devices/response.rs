@@ -5,14 +5,6 @@
 //! 获取设备列表 response
 //!
 //! Response body of 获取设备列表 (list the Rooms devices), page <https://developer.work.weixin.qq.com/document/path/98798>. Every response carries `errcode` and `errmsg`; when `errcode` is 0 it also carries the members below, otherwise it is an error envelope. Members not documented here are allowed everywhere: WeCom adds fields over time.
-/// The schema's name: its path under the schema directory without `.schema.json`.
-pub const SCHEMA_NAME: &str = "meeting/rooms/list_devices/response";
-/// The schema's title.
-pub const TITLE: &str = "获取设备列表 response";
-/// The schema's `examples`, as pretty-printed JSON.
-pub const EXAMPLES: &[&str] = &[
-    "{\n  \"errcode\": 0,\n  \"errmsg\": \"ok\",\n  \"has_more\": true,\n  \"next_cursor\": \"CURSOR\",\n  \"device_info_list\": [\n    {\n      \"meeting_room_id\": \"100001\",\n      \"rooms_id\": \"45613\",\n      \"meeting_room_name\": \"会议室测试1\",\n      \"meeting_room_location\": \"广州-大厦-10\",\n      \"device_model\": \"TT-IP65T\",\n      \"app_version\": \"4.1.6.0\",\n      \"meeting_room_status\": 1,\n      \"device_monitor_info\": {\n        \"camera_status\": true,\n        \"microphone_status\": true,\n        \"speaker_status\": true\n      }\n    }\n  ]\n}",
-];
 /// Response body of 获取设备列表 (list the Rooms devices), page <https://developer.work.weixin.qq.com/document/path/98798>. Every response carries `errcode` and `errmsg`; when `errcode` is 0 it also carries the members below, otherwise it is an error envelope. Members not documented here are allowed everywhere: WeCom adds fields over time.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[derive(::serde::Serialize)]
@@ -130,22 +122,65 @@ pub struct DevicePage {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl DevicePage {
-    /// A `DevicePage` with the required members given and every optional member absent.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        errcode: i32,
-        errmsg: ::std::string::String,
-        has_more: bool,
-        device_info_list: ::std::vec::Vec<DeviceInfo>,
-    ) -> Self {
-        DevicePage {
-            errcode,
-            errmsg,
-            has_more,
-            next_cursor: ::core::option::Option::None,
-            device_info_list,
+    /// A builder with every member unset.
+    pub fn builder() -> DevicePageBuilder {
+        DevicePageBuilder::default()
+    }
+}
+/// Builds a [`DevicePage`] member by member: see [`DevicePage::builder`].
+#[derive(Clone, Debug, Default)]
+#[must_use]
+pub struct DevicePageBuilder {
+    errcode: ::core::option::Option<i32>,
+    errmsg: ::core::option::Option<::std::string::String>,
+    has_more: ::core::option::Option<bool>,
+    next_cursor: ::core::option::Option<::std::string::String>,
+    device_info_list: ::core::option::Option<::std::vec::Vec<DeviceInfo>>,
+}
+impl DevicePageBuilder {
+    /// 返回码 (return code): always 0 in a successful response.
+    pub fn errcode(mut self, value: i32) -> Self {
+        self.errcode = ::core::option::Option::Some(value);
+        self
+    }
+    /// 对返回码的文本描述内容 (text describing the return code), usually "ok".
+    pub fn errmsg(mut self, value: ::std::string::String) -> Self {
+        self.errmsg = ::core::option::Option::Some(value);
+        self
+    }
+    /// 是否还有更多 (whether more items follow).
+    pub fn has_more(mut self, value: bool) -> Self {
+        self.has_more = ::core::option::Option::Some(value);
+        self
+    }
+    /// 分页游标 (page cursor): pass it as `cursor` to read the next page. Present when `has_more` is true.
+    pub fn next_cursor(mut self, value: ::std::string::String) -> Self {
+        self.next_cursor = ::core::option::Option::Some(value);
+        self
+    }
+    /// 设备信息对象列表 (the devices on this page), each a DeviceInfo.
+    pub fn device_info_list(mut self, value: ::std::vec::Vec<DeviceInfo>) -> Self {
+        self.device_info_list = ::core::option::Option::Some(value);
+        self
+    }
+    /// The value, or the first required member left unset.
+    pub fn build(
+        self,
+    ) -> ::core::result::Result<DevicePage, ::wecom_rooms_runtime::MissingMember> {
+        ::core::result::Result::Ok(DevicePage {
+            errcode: self
+                .errcode
+                .ok_or(::wecom_rooms_runtime::MissingMember("errcode"))?,
+            errmsg: self.errmsg.ok_or(::wecom_rooms_runtime::MissingMember("errmsg"))?,
+            has_more: self
+                .has_more
+                .ok_or(::wecom_rooms_runtime::MissingMember("has_more"))?,
+            next_cursor: self.next_cursor,
+            device_info_list: self
+                .device_info_list
+                .ok_or(::wecom_rooms_runtime::MissingMember("device_info_list"))?,
             extra: ::serde_json::Map::new(),
-        }
+        })
     }
 }
 /// DeviceInfo: a Rooms device.
@@ -173,38 +208,96 @@ pub struct DeviceInfo {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl DeviceInfo {
-    /// A `DeviceInfo` with the required members given and every optional member absent.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        meeting_room_id: ::std::string::String,
-        rooms_id: ::std::string::String,
-        meeting_room_name: ::std::string::String,
-        meeting_room_location: ::std::string::String,
-        device_model: ::std::string::String,
-        app_version: ::std::string::String,
-        meeting_room_status: MeetingRoomStatus,
-        device_monitor_info: DeviceMonitorInfo,
-    ) -> Self {
-        DeviceInfo {
-            meeting_room_id,
-            rooms_id,
-            meeting_room_name,
-            meeting_room_location,
-            device_model,
-            app_version,
-            meeting_room_status,
-            device_monitor_info,
-            extra: ::serde_json::Map::new(),
-        }
+    /// A builder with every member unset.
+    pub fn builder() -> DeviceInfoBuilder {
+        DeviceInfoBuilder::default()
     }
 }
-impl DeviceInfo {
-    /// Whether this decoded value satisfies the schema: the checks its type
-    /// does not make itself (see `decode_validated`).
-    #[allow(dead_code)]
-    fn satisfies_schema(&self) -> bool {
-        self.meeting_room_status.satisfies_schema()
-            && self.device_monitor_info.satisfies_schema()
+/// Builds a [`DeviceInfo`] member by member: see [`DeviceInfo::builder`].
+#[derive(Clone, Debug, Default)]
+#[must_use]
+pub struct DeviceInfoBuilder {
+    meeting_room_id: ::core::option::Option<::std::string::String>,
+    rooms_id: ::core::option::Option<::std::string::String>,
+    meeting_room_name: ::core::option::Option<::std::string::String>,
+    meeting_room_location: ::core::option::Option<::std::string::String>,
+    device_model: ::core::option::Option<::std::string::String>,
+    app_version: ::core::option::Option<::std::string::String>,
+    meeting_room_status: ::core::option::Option<MeetingRoomStatus>,
+    device_monitor_info: ::core::option::Option<DeviceMonitorInfo>,
+}
+impl DeviceInfoBuilder {
+    /// Rooms会议室 ID (Rooms meeting room ID).
+    pub fn meeting_room_id(mut self, value: ::std::string::String) -> Self {
+        self.meeting_room_id = ::core::option::Option::Some(value);
+        self
+    }
+    /// Rooms ID (the device's Rooms ID).
+    pub fn rooms_id(mut self, value: ::std::string::String) -> Self {
+        self.rooms_id = ::core::option::Option::Some(value);
+        self
+    }
+    /// Rooms会议室名称 (room name).
+    pub fn meeting_room_name(mut self, value: ::std::string::String) -> Self {
+        self.meeting_room_name = ::core::option::Option::Some(value);
+        self
+    }
+    /// Rooms会议室地址 (room location).
+    pub fn meeting_room_location(mut self, value: ::std::string::String) -> Self {
+        self.meeting_room_location = ::core::option::Option::Some(value);
+        self
+    }
+    /// 设备型号 (device model).
+    pub fn device_model(mut self, value: ::std::string::String) -> Self {
+        self.device_model = ::core::option::Option::Some(value);
+        self
+    }
+    /// Rooms application version, for example "4.1.6.0". (The page's table labels it 激活码, activation code, which its sample contradicts.)
+    pub fn app_version(mut self, value: ::std::string::String) -> Self {
+        self.app_version = ::core::option::Option::Some(value);
+        self
+    }
+    /// Rooms会议室状态 (room status).
+    pub fn meeting_room_status(mut self, value: MeetingRoomStatus) -> Self {
+        self.meeting_room_status = ::core::option::Option::Some(value);
+        self
+    }
+    /// 设备健康信息 (device health), a DeviceMonitorInfo.
+    pub fn device_monitor_info(mut self, value: DeviceMonitorInfo) -> Self {
+        self.device_monitor_info = ::core::option::Option::Some(value);
+        self
+    }
+    /// The value, or the first required member left unset.
+    pub fn build(
+        self,
+    ) -> ::core::result::Result<DeviceInfo, ::wecom_rooms_runtime::MissingMember> {
+        ::core::result::Result::Ok(DeviceInfo {
+            meeting_room_id: self
+                .meeting_room_id
+                .ok_or(::wecom_rooms_runtime::MissingMember("meeting_room_id"))?,
+            rooms_id: self
+                .rooms_id
+                .ok_or(::wecom_rooms_runtime::MissingMember("rooms_id"))?,
+            meeting_room_name: self
+                .meeting_room_name
+                .ok_or(::wecom_rooms_runtime::MissingMember("meeting_room_name"))?,
+            meeting_room_location: self
+                .meeting_room_location
+                .ok_or(::wecom_rooms_runtime::MissingMember("meeting_room_location"))?,
+            device_model: self
+                .device_model
+                .ok_or(::wecom_rooms_runtime::MissingMember("device_model"))?,
+            app_version: self
+                .app_version
+                .ok_or(::wecom_rooms_runtime::MissingMember("app_version"))?,
+            meeting_room_status: self
+                .meeting_room_status
+                .ok_or(::wecom_rooms_runtime::MissingMember("meeting_room_status"))?,
+            device_monitor_info: self
+                .device_monitor_info
+                .ok_or(::wecom_rooms_runtime::MissingMember("device_monitor_info"))?,
+            extra: ::serde_json::Map::new(),
+        })
     }
 }
 /// Rooms会议室状态 (room status).
@@ -302,14 +395,6 @@ impl ::schemars::JsonSchema for MeetingRoomStatus {
         schema
     }
 }
-impl MeetingRoomStatus {
-    /// Whether this decoded value satisfies the schema: the checks its type
-    /// does not make itself (see `decode_validated`).
-    #[allow(dead_code)]
-    fn satisfies_schema(&self) -> bool {
-        self.is_known()
-    }
-}
 /// DeviceMonitorInfo: the health of the device's peripherals. The page does not say what true means; presumably healthy.
 #[derive(Clone, Debug, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -326,7 +411,6 @@ pub struct DeviceMonitorInfo {
 }
 impl DeviceMonitorInfo {
     /// A `DeviceMonitorInfo` with the required members given and every optional member absent.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(
         camera_status: bool,
         microphone_status: bool,
@@ -338,14 +422,6 @@ impl DeviceMonitorInfo {
             speaker_status,
             extra: ::serde_json::Map::new(),
         }
-    }
-}
-impl DeviceMonitorInfo {
-    /// Whether this decoded value satisfies the schema: the checks its type
-    /// does not make itself (see `decode_validated`).
-    #[allow(dead_code)]
-    fn satisfies_schema(&self) -> bool {
-        true
     }
 }
 /// The members every WeCom response carries. A response whose `errcode` is not 0 is an error and carries only these: for example `{"errcode": 42001, "errmsg": "access_token expired"}`.
@@ -363,21 +439,12 @@ pub struct ErrorEnvelope {
 }
 impl ErrorEnvelope {
     /// A `ErrorEnvelope` with the required members given and every optional member absent.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(errcode: i32, errmsg: ::std::string::String) -> Self {
         ErrorEnvelope {
             errcode,
             errmsg,
             extra: ::serde_json::Map::new(),
         }
-    }
-}
-impl ErrorEnvelope {
-    /// Whether this decoded value satisfies the schema: the checks its type
-    /// does not make itself (see `decode_validated`).
-    #[allow(dead_code)]
-    fn satisfies_schema(&self) -> bool {
-        true
     }
 }
 impl ::wecom_rooms_runtime::Outcome for Response {
@@ -390,6 +457,14 @@ impl ::wecom_rooms_runtime::Outcome for Response {
         }
     }
 }
+/// The schema's name: its path under the schema directory without `.schema.json`.
+pub const SCHEMA_NAME: &str = "meeting/rooms/list_devices/response";
+/// The schema's title.
+pub const TITLE: &str = "获取设备列表 response";
+/// The schema's `examples`, as pretty-printed JSON.
+pub const EXAMPLES: &[&str] = &[
+    "{\n  \"errcode\": 0,\n  \"errmsg\": \"ok\",\n  \"has_more\": true,\n  \"next_cursor\": \"CURSOR\",\n  \"device_info_list\": [\n    {\n      \"meeting_room_id\": \"100001\",\n      \"rooms_id\": \"45613\",\n      \"meeting_room_name\": \"会议室测试1\",\n      \"meeting_room_location\": \"广州-大厦-10\",\n      \"device_model\": \"TT-IP65T\",\n      \"app_version\": \"4.1.6.0\",\n      \"meeting_room_status\": 1,\n      \"device_monitor_info\": {\n        \"camera_status\": true,\n        \"microphone_status\": true,\n        \"speaker_status\": true\n      }\n    }\n  ]\n}",
+];
 /// Whether `instance` is valid: stops at the first violation and allocates nothing.
 #[must_use]
 pub fn is_valid(instance: &::serde_json::Value) -> bool {
@@ -425,9 +500,24 @@ pub fn validate_with(
     }
     context.finish()
 }
-/// One `is_valid_N` and one `validate_N` per schema node, named by the node's index and
-/// documented with its location.
-#[allow(clippy::all, unused_variables, unused_mut, unused_imports, unreachable_code)]
+/// The functions that apply each schema node (`is_valid_N`, `validate_N`…), named by
+/// the node's index and documented with its location.
+#[allow(
+    unused_variables,
+    unused_mut,
+    unused_imports,
+    unreachable_code,
+    clippy::collapsible_if,
+    clippy::needless_else,
+    clippy::len_zero,
+    clippy::single_match,
+    clippy::identity_op,
+    clippy::nonminimal_bool,
+    clippy::manual_range_patterns,
+    clippy::eq_op,
+    clippy::possible_missing_else,
+    clippy::collapsible_match
+)]
 mod validators {
     use ::core::cmp::Ordering;
     use ::serde_json::Value;
@@ -440,7 +530,7 @@ mod validators {
             return false;
         }
         if is_valid_2(v) {
-            if !is_valid_3(v) {
+            if !is_valid_7(v) {
                 return false;
             }
         } else {}
@@ -450,7 +540,7 @@ mod validators {
     pub(super) fn validate_0<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         validate_1(v, ctx);
         if is_valid_2(v) {
-            validate_3(v, ctx);
+            validate_7(v, ctx);
         } else {}
     }
     /// Undescribed members at `meeting/rooms/list_devices/response.schema.json#`.
@@ -491,7 +581,7 @@ mod validators {
                 match key.as_str() {
                     "errcode" => {
                         seen |= 1u64;
-                        if !is_valid_4(x) {
+                        if !is_valid_8(x) {
                             return false;
                         }
                         if seen == 3u64 {
@@ -547,7 +637,7 @@ mod validators {
             if found[1usize].is_none() {
                 ctx.missing("errmsg", "common.json#/$defs/ErrorEnvelope/required");
             }
-            ctx.member_found(found[0usize], validate_4);
+            ctx.member_found(found[0usize], validate_8);
             ctx.member_found(found[1usize], validate_5);
         }
     }
@@ -577,30 +667,6 @@ mod validators {
             }
         }
         true
-    }
-    /// `meeting/rooms/list_devices/response.schema.json#/then`
-    #[inline]
-    pub(super) fn is_valid_3(v: &Value) -> bool {
-        if !is_valid_7(v) {
-            return false;
-        }
-        true
-    }
-    /// `meeting/rooms/list_devices/response.schema.json#/then`
-    pub(super) fn validate_3<'v>(v: &'v Value, ctx: &mut Context<'v>) {
-        validate_7(v, ctx);
-    }
-    /// `common.json#/$defs/ErrorEnvelope/properties/errcode`
-    #[inline]
-    pub(super) fn is_valid_4(v: &Value) -> bool {
-        if !is_valid_8(v) {
-            return false;
-        }
-        true
-    }
-    /// `common.json#/$defs/ErrorEnvelope/properties/errcode`
-    pub(super) fn validate_4<'v>(v: &'v Value, ctx: &mut Context<'v>) {
-        validate_8(v, ctx);
     }
     /// `common.json#/$defs/ErrorEnvelope/properties/errmsg`
     pub(super) fn validate_5<'v>(v: &'v Value, ctx: &mut Context<'v>) {
@@ -655,7 +721,7 @@ mod validators {
                     }
                     "has_more" => {
                         seen |= 4u64;
-                        if !is_valid_11(x) {
+                        if !is_valid_15(x) {
                             return false;
                         }
                         if seen == 31u64 {
@@ -664,7 +730,7 @@ mod validators {
                     }
                     "next_cursor" => {
                         seen |= 8u64;
-                        if !is_valid_12(x) {
+                        if !is_valid_16(x) {
                             return false;
                         }
                         if seen == 31u64 {
@@ -746,8 +812,8 @@ mod validators {
             }
             ctx.member_found(found[0usize], validate_9);
             ctx.member_found(found[1usize], validate_10);
-            ctx.member_found(found[2usize], validate_11);
-            ctx.member_found(found[3usize], validate_12);
+            ctx.member_found(found[2usize], validate_15);
+            ctx.member_found(found[3usize], validate_16);
             ctx.member_found(found[4usize], validate_13);
         }
         validate_14(v, ctx);
@@ -835,30 +901,6 @@ mod validators {
             );
         }
     }
-    /// `meeting/rooms/list_devices/response.schema.json#/$defs/DevicePage/properties/has_more`
-    #[inline]
-    pub(super) fn is_valid_11(v: &Value) -> bool {
-        if !is_valid_15(v) {
-            return false;
-        }
-        true
-    }
-    /// `meeting/rooms/list_devices/response.schema.json#/$defs/DevicePage/properties/has_more`
-    pub(super) fn validate_11<'v>(v: &'v Value, ctx: &mut Context<'v>) {
-        validate_15(v, ctx);
-    }
-    /// `meeting/rooms/list_devices/response.schema.json#/$defs/DevicePage/properties/next_cursor`
-    #[inline]
-    pub(super) fn is_valid_12(v: &Value) -> bool {
-        if !is_valid_16(v) {
-            return false;
-        }
-        true
-    }
-    /// `meeting/rooms/list_devices/response.schema.json#/$defs/DevicePage/properties/next_cursor`
-    pub(super) fn validate_12<'v>(v: &'v Value, ctx: &mut Context<'v>) {
-        validate_16(v, ctx);
-    }
     /// `meeting/rooms/list_devices/response.schema.json#/$defs/DevicePage/properties/device_info_list`
     #[inline]
     pub(super) fn is_valid_13(v: &Value) -> bool {
@@ -867,7 +909,7 @@ mod validators {
         }
         if let Value::Array(arr) = v {
             for (i, x) in arr.iter().enumerate() {
-                if !is_valid_17(x) {
+                if !is_valid_20(x) {
                     return false;
                 }
             }
@@ -887,7 +929,7 @@ mod validators {
         if let Value::Array(arr) = v {
             for (i, x) in arr.iter().enumerate() {
                 ctx.push(Segment::Index(i));
-                validate_17(x, ctx);
+                validate_20(x, ctx);
                 if ctx.options().tolerances {
                     tolerate_17(x, ctx);
                 }
@@ -961,18 +1003,6 @@ mod validators {
         if !matches!(v, Value::String(_)) {
             ctx.error_found("type", "common.json#/$defs/NextCursor/type", "a string", v);
         }
-    }
-    /// `meeting/rooms/list_devices/response.schema.json#/$defs/DevicePage/properties/device_info_list/items`
-    #[inline]
-    pub(super) fn is_valid_17(v: &Value) -> bool {
-        if !is_valid_20(v) {
-            return false;
-        }
-        true
-    }
-    /// `meeting/rooms/list_devices/response.schema.json#/$defs/DevicePage/properties/device_info_list/items`
-    pub(super) fn validate_17<'v>(v: &'v Value, ctx: &mut Context<'v>) {
-        validate_20(v, ctx);
     }
     /// Undescribed members at `meeting/rooms/list_devices/response.schema.json#/$defs/DevicePage/properties/device_info_list/items`.
     #[cold]
@@ -1115,7 +1145,7 @@ mod validators {
                     }
                     "meeting_room_status" => {
                         seen |= 64u64;
-                        if !is_valid_28(x) {
+                        if !is_valid_30(x) {
                             return false;
                         }
                         if seen == 255u64 {
@@ -1124,7 +1154,7 @@ mod validators {
                     }
                     "device_monitor_info" => {
                         seen |= 128u64;
-                        if !is_valid_29(x) {
+                        if !is_valid_31(x) {
                             return false;
                         }
                         if seen == 255u64 {
@@ -1225,10 +1255,10 @@ mod validators {
             ctx.member_found(found[3usize], validate_25);
             ctx.member_found(found[4usize], validate_26);
             ctx.member_found(found[5usize], validate_27);
-            ctx.member_found(found[6usize], validate_28);
+            ctx.member_found(found[6usize], validate_30);
             if let Some((key, x)) = found[7usize] {
                 ctx.push(Segment::Key(key));
-                validate_29(x, ctx);
+                validate_31(x, ctx);
                 if ctx.options().tolerances {
                     tolerate_29(x, ctx);
                 }
@@ -1309,30 +1339,6 @@ mod validators {
                 v,
             );
         }
-    }
-    /// `meeting/rooms/list_devices/response.schema.json#/$defs/DeviceInfo/properties/meeting_room_status`
-    #[inline]
-    pub(super) fn is_valid_28(v: &Value) -> bool {
-        if !is_valid_30(v) {
-            return false;
-        }
-        true
-    }
-    /// `meeting/rooms/list_devices/response.schema.json#/$defs/DeviceInfo/properties/meeting_room_status`
-    pub(super) fn validate_28<'v>(v: &'v Value, ctx: &mut Context<'v>) {
-        validate_30(v, ctx);
-    }
-    /// `meeting/rooms/list_devices/response.schema.json#/$defs/DeviceInfo/properties/device_monitor_info`
-    #[inline]
-    pub(super) fn is_valid_29(v: &Value) -> bool {
-        if !is_valid_31(v) {
-            return false;
-        }
-        true
-    }
-    /// `meeting/rooms/list_devices/response.schema.json#/$defs/DeviceInfo/properties/device_monitor_info`
-    pub(super) fn validate_29<'v>(v: &'v Value, ctx: &mut Context<'v>) {
-        validate_31(v, ctx);
     }
     /// Undescribed members at `meeting/rooms/list_devices/response.schema.json#/$defs/DeviceInfo/properties/device_monitor_info`.
     #[cold]

@@ -5,30 +5,6 @@
 //! 获取Rooms会议室下的会议列表 request
 //!
 //! Request body of 获取Rooms会议室下的会议列表 (list a Rooms meeting room's meetings), page <https://developer.work.weixin.qq.com/document/path/98796>. The access token is not part of the body: it travels in the `access_token` query parameter.
-/// The schema's name: its path under the schema directory without `.schema.json`.
-pub const SCHEMA_NAME: &str = "meeting/rooms/list_meetings/request";
-/// The schema's title.
-pub const TITLE: &str = "获取Rooms会议室下的会议列表 request";
-/// The schema's `examples`, as pretty-printed JSON.
-pub const EXAMPLES: &[&str] = &[
-    "{\n  \"meeting_room_id\": \"MEETINGROOMID\",\n  \"start_time\": 1679299200,\n  \"end_time\": 1679558400,\n  \"cursor\": \"CURSOR\",\n  \"limit\": 20\n}",
-    "{\n  \"rooms_id\": \"ROOMSID\",\n  \"start_time\": 1679299200,\n  \"end_time\": 1679558400,\n  \"cursor\": \"CURSOR\",\n  \"limit\": 20\n}",
-];
-/// The HTTP endpoint this request is sent to (the schema's `x-endpoint`).
-pub const ENDPOINT: ::wecom_rooms_runtime::registry::Endpoint = ::wecom_rooms_runtime::registry::Endpoint::new(
-    "POST",
-    "https://qyapi.weixin.qq.com",
-    "/cgi-bin/meeting/rooms/list_meetings",
-    &[
-        ::wecom_rooms_runtime::registry::QueryParameter::new(
-            "access_token",
-            true,
-            "调用接口凭证 (access token): the credential that authorises the call, obtained from gettoken.",
-        ),
-    ],
-    ::wecom_rooms_runtime::registry::RequestIn::Body,
-    Some("meeting/rooms/list_meetings/response"),
-);
 /// Request body of 获取Rooms会议室下的会议列表 (list a Rooms meeting room's meetings), page <https://developer.work.weixin.qq.com/document/path/98796>. The access token is not part of the body: it travels in the `access_token` query parameter.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Request {
@@ -45,7 +21,6 @@ pub struct Request {
 }
 impl Request {
     /// A `Request` with the required members and the choice given, and every optional member absent.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(meeting_room_id_or_rooms_id: MeetingRoomIdOrRoomsId) -> Self {
         Request {
             meeting_room_id_or_rooms_id,
@@ -54,6 +29,10 @@ impl Request {
             cursor: ::core::option::Option::None,
             limit: ::core::option::Option::None,
         }
+    }
+    /// A builder with every member unset.
+    pub fn builder() -> RequestBuilder {
+        RequestBuilder::default()
     }
 }
 impl ::serde::Serialize for Request {
@@ -224,12 +203,6 @@ impl ::schemars::JsonSchema for Request {
         <Wire as ::schemars::JsonSchema>::json_schema(generator)
     }
 }
-impl Request {
-    /// A builder with every member unset.
-    pub fn builder() -> RequestBuilder {
-        RequestBuilder::default()
-    }
-}
 /// Builds a [`Request`] member by member: see [`Request::builder`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -331,6 +304,30 @@ impl ::serde::Serialize for MeetingRoomIdOrRoomsId {
         map.end()
     }
 }
+/// The schema's name: its path under the schema directory without `.schema.json`.
+pub const SCHEMA_NAME: &str = "meeting/rooms/list_meetings/request";
+/// The schema's title.
+pub const TITLE: &str = "获取Rooms会议室下的会议列表 request";
+/// The schema's `examples`, as pretty-printed JSON.
+pub const EXAMPLES: &[&str] = &[
+    "{\n  \"meeting_room_id\": \"MEETINGROOMID\",\n  \"start_time\": 1679299200,\n  \"end_time\": 1679558400,\n  \"cursor\": \"CURSOR\",\n  \"limit\": 20\n}",
+    "{\n  \"rooms_id\": \"ROOMSID\",\n  \"start_time\": 1679299200,\n  \"end_time\": 1679558400,\n  \"cursor\": \"CURSOR\",\n  \"limit\": 20\n}",
+];
+/// The HTTP endpoint this request is sent to (the schema's `x-endpoint`).
+pub const ENDPOINT: ::wecom_rooms_runtime::registry::Endpoint = ::wecom_rooms_runtime::registry::Endpoint::new(
+    "POST",
+    "https://qyapi.weixin.qq.com",
+    "/cgi-bin/meeting/rooms/list_meetings",
+    &[
+        ::wecom_rooms_runtime::registry::QueryParameter::new(
+            "access_token",
+            true,
+            "调用接口凭证 (access token): the credential that authorises the call, obtained from gettoken.",
+        ),
+    ],
+    ::wecom_rooms_runtime::registry::RequestIn::Body,
+    Some("meeting/rooms/list_meetings/response"),
+);
 /// Whether `instance` is valid: stops at the first violation and allocates nothing.
 #[must_use]
 pub fn is_valid(instance: &::serde_json::Value) -> bool {
@@ -363,9 +360,24 @@ pub fn validate_with(
     }
     context.finish()
 }
-/// One `is_valid_N` and one `validate_N` per schema node, named by the node's index and
-/// documented with its location.
-#[allow(clippy::all, unused_variables, unused_mut, unused_imports, unreachable_code)]
+/// The functions that apply each schema node (`is_valid_N`, `validate_N`…), named by
+/// the node's index and documented with its location.
+#[allow(
+    unused_variables,
+    unused_mut,
+    unused_imports,
+    unreachable_code,
+    clippy::collapsible_if,
+    clippy::needless_else,
+    clippy::len_zero,
+    clippy::single_match,
+    clippy::identity_op,
+    clippy::nonminimal_bool,
+    clippy::manual_range_patterns,
+    clippy::eq_op,
+    clippy::possible_missing_else,
+    clippy::collapsible_match
+)]
 mod validators {
     use ::core::cmp::Ordering;
     use ::serde_json::Value;
@@ -392,19 +404,19 @@ mod validators {
                         true
                     }
                     "start_time" => {
-                        if !is_valid_3(x) {
+                        if !is_valid_12(x) {
                             return false;
                         }
                         true
                     }
                     "end_time" => {
-                        if !is_valid_4(x) {
+                        if !is_valid_12(x) {
                             return false;
                         }
                         true
                     }
                     "cursor" => {
-                        if !is_valid_5(x) {
+                        if !is_valid_11(x) {
                             return false;
                         }
                         true
@@ -471,9 +483,9 @@ mod validators {
             }
             ctx.member_found(found[0usize], validate_1);
             ctx.member_found(found[1usize], validate_2);
-            ctx.member_found(found[2usize], validate_3);
-            ctx.member_found(found[3usize], validate_4);
-            ctx.member_found(found[4usize], validate_5);
+            ctx.member_found(found[2usize], validate_12);
+            ctx.member_found(found[3usize], validate_12);
+            ctx.member_found(found[4usize], validate_11);
             ctx.member_found(found[5usize], validate_6);
             for (key, x) in obj {
                 let mut described = matches!(
@@ -572,42 +584,6 @@ mod validators {
             }
         }
     }
-    /// `meeting/rooms/list_meetings/request.schema.json#/properties/start_time`
-    #[inline]
-    pub(super) fn is_valid_3(v: &Value) -> bool {
-        if !is_valid_10(v) {
-            return false;
-        }
-        true
-    }
-    /// `meeting/rooms/list_meetings/request.schema.json#/properties/start_time`
-    pub(super) fn validate_3<'v>(v: &'v Value, ctx: &mut Context<'v>) {
-        validate_10(v, ctx);
-    }
-    /// `meeting/rooms/list_meetings/request.schema.json#/properties/end_time`
-    #[inline]
-    pub(super) fn is_valid_4(v: &Value) -> bool {
-        if !is_valid_10(v) {
-            return false;
-        }
-        true
-    }
-    /// `meeting/rooms/list_meetings/request.schema.json#/properties/end_time`
-    pub(super) fn validate_4<'v>(v: &'v Value, ctx: &mut Context<'v>) {
-        validate_10(v, ctx);
-    }
-    /// `meeting/rooms/list_meetings/request.schema.json#/properties/cursor`
-    #[inline]
-    pub(super) fn is_valid_5(v: &Value) -> bool {
-        if !is_valid_11(v) {
-            return false;
-        }
-        true
-    }
-    /// `meeting/rooms/list_meetings/request.schema.json#/properties/cursor`
-    pub(super) fn validate_5<'v>(v: &'v Value, ctx: &mut Context<'v>) {
-        validate_11(v, ctx);
-    }
     /// `meeting/rooms/list_meetings/request.schema.json#/properties/limit`
     #[inline]
     pub(super) fn is_valid_6(v: &Value) -> bool {
@@ -700,18 +676,6 @@ mod validators {
             }
         }
         true
-    }
-    /// `common.json#/$defs/UnixSeconds`
-    #[inline]
-    pub(super) fn is_valid_10(v: &Value) -> bool {
-        if !is_valid_12(v) {
-            return false;
-        }
-        true
-    }
-    /// `common.json#/$defs/UnixSeconds`
-    pub(super) fn validate_10<'v>(v: &'v Value, ctx: &mut Context<'v>) {
-        validate_12(v, ctx);
     }
     /// `common.json#/$defs/Cursor`
     #[inline]

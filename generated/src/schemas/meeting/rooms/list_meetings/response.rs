@@ -5,14 +5,6 @@
 //! 获取Rooms会议室下的会议列表 response
 //!
 //! Response body of 获取Rooms会议室下的会议列表 (list a Rooms meeting room's meetings), page <https://developer.work.weixin.qq.com/document/path/98796>. Every response carries `errcode` and `errmsg`; when `errcode` is 0 it also carries the members below, otherwise it is an error envelope. Members not documented here are allowed everywhere: WeCom adds fields over time.
-/// The schema's name: its path under the schema directory without `.schema.json`.
-pub const SCHEMA_NAME: &str = "meeting/rooms/list_meetings/response";
-/// The schema's title.
-pub const TITLE: &str = "获取Rooms会议室下的会议列表 response";
-/// The schema's `examples`, as pretty-printed JSON.
-pub const EXAMPLES: &[&str] = &[
-    "{\n  \"errcode\": 0,\n  \"errmsg\": \"ok\",\n  \"has_more\": true,\n  \"next_cursor\": \"CURSOR\",\n  \"meeting_info_list\": [\n    {\n      \"meetingid\": \"100001\",\n      \"meeting_code\": \"14512\",\n      \"subject\": \"周会\",\n      \"status\": \"MEETING_STATE_STARTED\",\n      \"meeting_type\": 0,\n      \"start_time\": 1679313600,\n      \"end_time\": 1679317200\n    }\n  ]\n}",
-];
 /// Response body of 获取Rooms会议室下的会议列表 (list a Rooms meeting room's meetings), page <https://developer.work.weixin.qq.com/document/path/98796>. Every response carries `errcode` and `errmsg`; when `errcode` is 0 it also carries the members below, otherwise it is an error envelope. Members not documented here are allowed everywhere: WeCom adds fields over time.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[derive(::serde::Serialize)]
@@ -130,22 +122,65 @@ pub struct MeetingPage {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl MeetingPage {
-    /// A `MeetingPage` with the required members given and every optional member absent.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        errcode: i32,
-        errmsg: ::std::string::String,
-        has_more: bool,
-        meeting_info_list: ::std::vec::Vec<MeetingInfo>,
-    ) -> Self {
-        MeetingPage {
-            errcode,
-            errmsg,
-            has_more,
-            next_cursor: ::core::option::Option::None,
-            meeting_info_list,
+    /// A builder with every member unset.
+    pub fn builder() -> MeetingPageBuilder {
+        MeetingPageBuilder::default()
+    }
+}
+/// Builds a [`MeetingPage`] member by member: see [`MeetingPage::builder`].
+#[derive(Clone, Debug, Default)]
+#[must_use]
+pub struct MeetingPageBuilder {
+    errcode: ::core::option::Option<i32>,
+    errmsg: ::core::option::Option<::std::string::String>,
+    has_more: ::core::option::Option<bool>,
+    next_cursor: ::core::option::Option<::std::string::String>,
+    meeting_info_list: ::core::option::Option<::std::vec::Vec<MeetingInfo>>,
+}
+impl MeetingPageBuilder {
+    /// 返回码 (return code): always 0 in a successful response.
+    pub fn errcode(mut self, value: i32) -> Self {
+        self.errcode = ::core::option::Option::Some(value);
+        self
+    }
+    /// 对返回码的文本描述内容 (text describing the return code), usually "ok".
+    pub fn errmsg(mut self, value: ::std::string::String) -> Self {
+        self.errmsg = ::core::option::Option::Some(value);
+        self
+    }
+    /// 是否还有更多 (whether more items follow).
+    pub fn has_more(mut self, value: bool) -> Self {
+        self.has_more = ::core::option::Option::Some(value);
+        self
+    }
+    /// 分页游标 (page cursor): pass it as `cursor` to read the next page. Present when `has_more` is true.
+    pub fn next_cursor(mut self, value: ::std::string::String) -> Self {
+        self.next_cursor = ::core::option::Option::Some(value);
+        self
+    }
+    /// 会议对象列表 (the meetings on this page), each a MeetingInfo.
+    pub fn meeting_info_list(mut self, value: ::std::vec::Vec<MeetingInfo>) -> Self {
+        self.meeting_info_list = ::core::option::Option::Some(value);
+        self
+    }
+    /// The value, or the first required member left unset.
+    pub fn build(
+        self,
+    ) -> ::core::result::Result<MeetingPage, ::wecom_rooms_runtime::MissingMember> {
+        ::core::result::Result::Ok(MeetingPage {
+            errcode: self
+                .errcode
+                .ok_or(::wecom_rooms_runtime::MissingMember("errcode"))?,
+            errmsg: self.errmsg.ok_or(::wecom_rooms_runtime::MissingMember("errmsg"))?,
+            has_more: self
+                .has_more
+                .ok_or(::wecom_rooms_runtime::MissingMember("has_more"))?,
+            next_cursor: self.next_cursor,
+            meeting_info_list: self
+                .meeting_info_list
+                .ok_or(::wecom_rooms_runtime::MissingMember("meeting_info_list"))?,
             extra: ::serde_json::Map::new(),
-        }
+        })
     }
 }
 /// MeetingInfo: a meeting booked in the room.
@@ -173,35 +208,85 @@ pub struct MeetingInfo {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl MeetingInfo {
-    /// A `MeetingInfo` with the required members given and every optional member absent.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        meetingid: ::std::string::String,
-        meeting_code: ::std::string::String,
-        subject: ::std::string::String,
-        status: Status,
-        meeting_type: MeetingType,
-        start_time: u32,
-        end_time: u32,
-    ) -> Self {
-        MeetingInfo {
-            meetingid,
-            meeting_code,
-            subject,
-            status,
-            meeting_type,
-            start_time,
-            end_time,
-            extra: ::serde_json::Map::new(),
-        }
+    /// A builder with every member unset.
+    pub fn builder() -> MeetingInfoBuilder {
+        MeetingInfoBuilder::default()
     }
 }
-impl MeetingInfo {
-    /// Whether this decoded value satisfies the schema: the checks its type
-    /// does not make itself (see `decode_validated`).
-    #[allow(dead_code)]
-    fn satisfies_schema(&self) -> bool {
-        self.status.satisfies_schema() && self.meeting_type.satisfies_schema()
+/// Builds a [`MeetingInfo`] member by member: see [`MeetingInfo::builder`].
+#[derive(Clone, Debug, Default)]
+#[must_use]
+pub struct MeetingInfoBuilder {
+    meetingid: ::core::option::Option<::std::string::String>,
+    meeting_code: ::core::option::Option<::std::string::String>,
+    subject: ::core::option::Option<::std::string::String>,
+    status: ::core::option::Option<Status>,
+    meeting_type: ::core::option::Option<MeetingType>,
+    start_time: ::core::option::Option<u32>,
+    end_time: ::core::option::Option<u32>,
+}
+impl MeetingInfoBuilder {
+    /// 会议 ID (meeting ID).
+    pub fn meetingid(mut self, value: ::std::string::String) -> Self {
+        self.meetingid = ::core::option::Option::Some(value);
+        self
+    }
+    /// 有效会议 Code (meeting code).
+    pub fn meeting_code(mut self, value: ::std::string::String) -> Self {
+        self.meeting_code = ::core::option::Option::Some(value);
+        self
+    }
+    /// 会议主题 (subject).
+    pub fn subject(mut self, value: ::std::string::String) -> Self {
+        self.subject = ::core::option::Option::Some(value);
+        self
+    }
+    /// 会议状态 (meeting state).
+    pub fn status(mut self, value: Status) -> Self {
+        self.status = ::core::option::Option::Some(value);
+        self
+    }
+    /// 会议类型 (meeting type).
+    pub fn meeting_type(mut self, value: MeetingType) -> Self {
+        self.meeting_type = ::core::option::Option::Some(value);
+        self
+    }
+    /// 会议预订开始时间 (booked start), Unix seconds.
+    pub fn start_time(mut self, value: u32) -> Self {
+        self.start_time = ::core::option::Option::Some(value);
+        self
+    }
+    /// 会议预订结束时间 (booked end), Unix seconds.
+    pub fn end_time(mut self, value: u32) -> Self {
+        self.end_time = ::core::option::Option::Some(value);
+        self
+    }
+    /// The value, or the first required member left unset.
+    pub fn build(
+        self,
+    ) -> ::core::result::Result<MeetingInfo, ::wecom_rooms_runtime::MissingMember> {
+        ::core::result::Result::Ok(MeetingInfo {
+            meetingid: self
+                .meetingid
+                .ok_or(::wecom_rooms_runtime::MissingMember("meetingid"))?,
+            meeting_code: self
+                .meeting_code
+                .ok_or(::wecom_rooms_runtime::MissingMember("meeting_code"))?,
+            subject: self
+                .subject
+                .ok_or(::wecom_rooms_runtime::MissingMember("subject"))?,
+            status: self.status.ok_or(::wecom_rooms_runtime::MissingMember("status"))?,
+            meeting_type: self
+                .meeting_type
+                .ok_or(::wecom_rooms_runtime::MissingMember("meeting_type"))?,
+            start_time: self
+                .start_time
+                .ok_or(::wecom_rooms_runtime::MissingMember("start_time"))?,
+            end_time: self
+                .end_time
+                .ok_or(::wecom_rooms_runtime::MissingMember("end_time"))?,
+            extra: ::serde_json::Map::new(),
+        })
     }
 }
 /// 会议状态 (meeting state).
@@ -292,14 +377,6 @@ impl ::schemars::JsonSchema for Status {
         );
         schema.insert("description".to_owned(), "会议状态 (meeting state).".into());
         schema
-    }
-}
-impl Status {
-    /// Whether this decoded value satisfies the schema: the checks its type
-    /// does not make itself (see `decode_validated`).
-    #[allow(dead_code)]
-    fn satisfies_schema(&self) -> bool {
-        self.is_known()
     }
 }
 /// 会议类型 (meeting type).
@@ -397,14 +474,6 @@ impl ::schemars::JsonSchema for MeetingType {
         schema
     }
 }
-impl MeetingType {
-    /// Whether this decoded value satisfies the schema: the checks its type
-    /// does not make itself (see `decode_validated`).
-    #[allow(dead_code)]
-    fn satisfies_schema(&self) -> bool {
-        self.is_known()
-    }
-}
 /// The members every WeCom response carries. A response whose `errcode` is not 0 is an error and carries only these: for example `{"errcode": 42001, "errmsg": "access_token expired"}`.
 #[derive(Clone, Debug, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -420,21 +489,12 @@ pub struct ErrorEnvelope {
 }
 impl ErrorEnvelope {
     /// A `ErrorEnvelope` with the required members given and every optional member absent.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(errcode: i32, errmsg: ::std::string::String) -> Self {
         ErrorEnvelope {
             errcode,
             errmsg,
             extra: ::serde_json::Map::new(),
         }
-    }
-}
-impl ErrorEnvelope {
-    /// Whether this decoded value satisfies the schema: the checks its type
-    /// does not make itself (see `decode_validated`).
-    #[allow(dead_code)]
-    fn satisfies_schema(&self) -> bool {
-        true
     }
 }
 impl ::wecom_rooms_runtime::Outcome for Response {
@@ -447,6 +507,14 @@ impl ::wecom_rooms_runtime::Outcome for Response {
         }
     }
 }
+/// The schema's name: its path under the schema directory without `.schema.json`.
+pub const SCHEMA_NAME: &str = "meeting/rooms/list_meetings/response";
+/// The schema's title.
+pub const TITLE: &str = "获取Rooms会议室下的会议列表 response";
+/// The schema's `examples`, as pretty-printed JSON.
+pub const EXAMPLES: &[&str] = &[
+    "{\n  \"errcode\": 0,\n  \"errmsg\": \"ok\",\n  \"has_more\": true,\n  \"next_cursor\": \"CURSOR\",\n  \"meeting_info_list\": [\n    {\n      \"meetingid\": \"100001\",\n      \"meeting_code\": \"14512\",\n      \"subject\": \"周会\",\n      \"status\": \"MEETING_STATE_STARTED\",\n      \"meeting_type\": 0,\n      \"start_time\": 1679313600,\n      \"end_time\": 1679317200\n    }\n  ]\n}",
+];
 /// Whether `instance` is valid: stops at the first violation and allocates nothing.
 #[must_use]
 pub fn is_valid(instance: &::serde_json::Value) -> bool {
@@ -482,9 +550,24 @@ pub fn validate_with(
     }
     context.finish()
 }
-/// One `is_valid_N` and one `validate_N` per schema node, named by the node's index and
-/// documented with its location.
-#[allow(clippy::all, unused_variables, unused_mut, unused_imports, unreachable_code)]
+/// The functions that apply each schema node (`is_valid_N`, `validate_N`…), named by
+/// the node's index and documented with its location.
+#[allow(
+    unused_variables,
+    unused_mut,
+    unused_imports,
+    unreachable_code,
+    clippy::collapsible_if,
+    clippy::needless_else,
+    clippy::len_zero,
+    clippy::single_match,
+    clippy::identity_op,
+    clippy::nonminimal_bool,
+    clippy::manual_range_patterns,
+    clippy::eq_op,
+    clippy::possible_missing_else,
+    clippy::collapsible_match
+)]
 mod validators {
     use ::core::cmp::Ordering;
     use ::serde_json::Value;
@@ -497,7 +580,7 @@ mod validators {
             return false;
         }
         if is_valid_2(v) {
-            if !is_valid_3(v) {
+            if !is_valid_7(v) {
                 return false;
             }
         } else {}
@@ -507,7 +590,7 @@ mod validators {
     pub(super) fn validate_0<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         validate_1(v, ctx);
         if is_valid_2(v) {
-            validate_3(v, ctx);
+            validate_7(v, ctx);
         } else {}
     }
     /// Undescribed members at `meeting/rooms/list_meetings/response.schema.json#`.
@@ -548,7 +631,7 @@ mod validators {
                 match key.as_str() {
                     "errcode" => {
                         seen |= 1u64;
-                        if !is_valid_4(x) {
+                        if !is_valid_8(x) {
                             return false;
                         }
                         if seen == 3u64 {
@@ -604,7 +687,7 @@ mod validators {
             if found[1usize].is_none() {
                 ctx.missing("errmsg", "common.json#/$defs/ErrorEnvelope/required");
             }
-            ctx.member_found(found[0usize], validate_4);
+            ctx.member_found(found[0usize], validate_8);
             ctx.member_found(found[1usize], validate_5);
         }
     }
@@ -634,30 +717,6 @@ mod validators {
             }
         }
         true
-    }
-    /// `meeting/rooms/list_meetings/response.schema.json#/then`
-    #[inline]
-    pub(super) fn is_valid_3(v: &Value) -> bool {
-        if !is_valid_7(v) {
-            return false;
-        }
-        true
-    }
-    /// `meeting/rooms/list_meetings/response.schema.json#/then`
-    pub(super) fn validate_3<'v>(v: &'v Value, ctx: &mut Context<'v>) {
-        validate_7(v, ctx);
-    }
-    /// `common.json#/$defs/ErrorEnvelope/properties/errcode`
-    #[inline]
-    pub(super) fn is_valid_4(v: &Value) -> bool {
-        if !is_valid_8(v) {
-            return false;
-        }
-        true
-    }
-    /// `common.json#/$defs/ErrorEnvelope/properties/errcode`
-    pub(super) fn validate_4<'v>(v: &'v Value, ctx: &mut Context<'v>) {
-        validate_8(v, ctx);
     }
     /// `common.json#/$defs/ErrorEnvelope/properties/errmsg`
     pub(super) fn validate_5<'v>(v: &'v Value, ctx: &mut Context<'v>) {
@@ -712,7 +771,7 @@ mod validators {
                     }
                     "has_more" => {
                         seen |= 4u64;
-                        if !is_valid_11(x) {
+                        if !is_valid_15(x) {
                             return false;
                         }
                         if seen == 31u64 {
@@ -721,7 +780,7 @@ mod validators {
                     }
                     "next_cursor" => {
                         seen |= 8u64;
-                        if !is_valid_12(x) {
+                        if !is_valid_16(x) {
                             return false;
                         }
                         if seen == 31u64 {
@@ -803,8 +862,8 @@ mod validators {
             }
             ctx.member_found(found[0usize], validate_9);
             ctx.member_found(found[1usize], validate_10);
-            ctx.member_found(found[2usize], validate_11);
-            ctx.member_found(found[3usize], validate_12);
+            ctx.member_found(found[2usize], validate_15);
+            ctx.member_found(found[3usize], validate_16);
             ctx.member_found(found[4usize], validate_13);
         }
         validate_14(v, ctx);
@@ -892,30 +951,6 @@ mod validators {
             );
         }
     }
-    /// `meeting/rooms/list_meetings/response.schema.json#/$defs/MeetingPage/properties/has_more`
-    #[inline]
-    pub(super) fn is_valid_11(v: &Value) -> bool {
-        if !is_valid_15(v) {
-            return false;
-        }
-        true
-    }
-    /// `meeting/rooms/list_meetings/response.schema.json#/$defs/MeetingPage/properties/has_more`
-    pub(super) fn validate_11<'v>(v: &'v Value, ctx: &mut Context<'v>) {
-        validate_15(v, ctx);
-    }
-    /// `meeting/rooms/list_meetings/response.schema.json#/$defs/MeetingPage/properties/next_cursor`
-    #[inline]
-    pub(super) fn is_valid_12(v: &Value) -> bool {
-        if !is_valid_16(v) {
-            return false;
-        }
-        true
-    }
-    /// `meeting/rooms/list_meetings/response.schema.json#/$defs/MeetingPage/properties/next_cursor`
-    pub(super) fn validate_12<'v>(v: &'v Value, ctx: &mut Context<'v>) {
-        validate_16(v, ctx);
-    }
     /// `meeting/rooms/list_meetings/response.schema.json#/$defs/MeetingPage/properties/meeting_info_list`
     #[inline]
     pub(super) fn is_valid_13(v: &Value) -> bool {
@@ -924,7 +959,7 @@ mod validators {
         }
         if let Value::Array(arr) = v {
             for (i, x) in arr.iter().enumerate() {
-                if !is_valid_17(x) {
+                if !is_valid_20(x) {
                     return false;
                 }
             }
@@ -944,7 +979,7 @@ mod validators {
         if let Value::Array(arr) = v {
             for (i, x) in arr.iter().enumerate() {
                 ctx.push(Segment::Index(i));
-                validate_17(x, ctx);
+                validate_20(x, ctx);
                 if ctx.options().tolerances {
                     tolerate_17(x, ctx);
                 }
@@ -1018,18 +1053,6 @@ mod validators {
         if !matches!(v, Value::String(_)) {
             ctx.error_found("type", "common.json#/$defs/NextCursor/type", "a string", v);
         }
-    }
-    /// `meeting/rooms/list_meetings/response.schema.json#/$defs/MeetingPage/properties/meeting_info_list/items`
-    #[inline]
-    pub(super) fn is_valid_17(v: &Value) -> bool {
-        if !is_valid_20(v) {
-            return false;
-        }
-        true
-    }
-    /// `meeting/rooms/list_meetings/response.schema.json#/$defs/MeetingPage/properties/meeting_info_list/items`
-    pub(super) fn validate_17<'v>(v: &'v Value, ctx: &mut Context<'v>) {
-        validate_20(v, ctx);
     }
     /// Undescribed members at `meeting/rooms/list_meetings/response.schema.json#/$defs/MeetingPage/properties/meeting_info_list/items`.
     #[cold]
@@ -1162,7 +1185,7 @@ mod validators {
                     }
                     "start_time" => {
                         seen |= 32u64;
-                        if !is_valid_27(x) {
+                        if !is_valid_43(x) {
                             return false;
                         }
                         if seen == 127u64 {
@@ -1171,7 +1194,7 @@ mod validators {
                     }
                     "end_time" => {
                         seen |= 64u64;
-                        if !is_valid_28(x) {
+                        if !is_valid_43(x) {
                             return false;
                         }
                         if seen == 127u64 {
@@ -1264,8 +1287,8 @@ mod validators {
             ctx.member_found(found[2usize], validate_24);
             ctx.member_found(found[3usize], validate_25);
             ctx.member_found(found[4usize], validate_26);
-            ctx.member_found(found[5usize], validate_27);
-            ctx.member_found(found[6usize], validate_28);
+            ctx.member_found(found[5usize], validate_43);
+            ctx.member_found(found[6usize], validate_43);
         }
     }
     /// `common.json#/$defs/Paginated/if/properties/has_more`
@@ -1413,30 +1436,6 @@ mod validators {
             );
         }
     }
-    /// `meeting/rooms/list_meetings/response.schema.json#/$defs/MeetingInfo/properties/start_time`
-    #[inline]
-    pub(super) fn is_valid_27(v: &Value) -> bool {
-        if !is_valid_42(v) {
-            return false;
-        }
-        true
-    }
-    /// `meeting/rooms/list_meetings/response.schema.json#/$defs/MeetingInfo/properties/start_time`
-    pub(super) fn validate_27<'v>(v: &'v Value, ctx: &mut Context<'v>) {
-        validate_42(v, ctx);
-    }
-    /// `meeting/rooms/list_meetings/response.schema.json#/$defs/MeetingInfo/properties/end_time`
-    #[inline]
-    pub(super) fn is_valid_28(v: &Value) -> bool {
-        if !is_valid_42(v) {
-            return false;
-        }
-        true
-    }
-    /// `meeting/rooms/list_meetings/response.schema.json#/$defs/MeetingInfo/properties/end_time`
-    pub(super) fn validate_28<'v>(v: &'v Value, ctx: &mut Context<'v>) {
-        validate_42(v, ctx);
-    }
     /// `meeting/rooms/list_meetings/response.schema.json#/$defs/MeetingInfo/properties/status/oneOf/0`
     #[inline]
     pub(super) fn is_valid_29(v: &Value) -> bool {
@@ -1552,18 +1551,6 @@ mod validators {
             return false;
         }
         true
-    }
-    /// `common.json#/$defs/UnixSeconds`
-    #[inline]
-    pub(super) fn is_valid_42(v: &Value) -> bool {
-        if !is_valid_43(v) {
-            return false;
-        }
-        true
-    }
-    /// `common.json#/$defs/UnixSeconds`
-    pub(super) fn validate_42<'v>(v: &'v Value, ctx: &mut Context<'v>) {
-        validate_43(v, ctx);
     }
     /// `common.json#/$defs/Uint32`
     #[inline]

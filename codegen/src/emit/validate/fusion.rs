@@ -7,13 +7,15 @@
 //! matched once, and the arm applies what every subschema says of that member. Failures of the
 //! unconditional subschemas (`$ref`, `allOf`) return at once; those of `if`, `then` and `else`
 //! set a flag, decided at the end (or as soon as the condition's outcome is known).
+//!
+//! The plan makes a node's fusion once ([`Fusion::of`]); [`Fusion::emit`] prints it.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
-use super::validate::{bare_types, mask_of, type_test};
+use crate::emit::expr::{mask_of, type_test};
 use crate::model::{JsonType, Keywords, Model, NodeId};
 
 /// The in-place subschemas of one node whose member checks `is_valid` fuses into one walk.
@@ -132,7 +134,7 @@ impl<'m> Fusion<'m> {
         self.parts()
             .flat_map(|(_, part)| &part.k.properties)
             .map(|&(_, sub)| sub)
-            .filter(|&sub| bare_types(model, sub).is_none())
+            .filter(|&sub| model.only_types(sub).is_none())
             .collect()
     }
 
@@ -208,7 +210,7 @@ impl<'m> Fusion<'m> {
                 let Some((_, sub)) = part.k.properties.iter().find(|(n, _)| n == name) else {
                     continue;
                 };
-                let test = match bare_types(model, *sub) {
+                let test = match model.only_types(*sub) {
                     Some(types) => type_test(types, &quote!(x)),
                     None => {
                         let f = is_valid(*sub);
@@ -308,18 +310,10 @@ impl<'m> Fusion<'m> {
 
 impl<'m> Part<'m> {
     /// The subschema at `id`, when it only names members.
-    fn of(model: &'m Model, mut id: NodeId) -> Option<Self> {
-        // A chain of `$ref`s that say nothing else, at most one step per node.
-        let mut k = model.keywords(id)?;
-        for _ in 0..model.nodes.len() {
-            match k.reference {
-                Some(target) if k.assertions() == ["$ref"] => {
-                    id = target;
-                    k = model.keywords(id)?;
-                }
-                _ => break,
-            }
-        }
+    fn of(model: &'m Model, id: NodeId) -> Option<Self> {
+        // Through a chain of `$ref`s that say nothing else.
+        let chain = model.ref_chain(id, |k| k.assertions() == ["$ref"]);
+        let k = model.keywords(*chain.last()?)?;
         let only_members = k
             .assertions()
             .iter()

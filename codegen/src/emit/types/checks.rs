@@ -1,0 +1,435 @@
+//! Typed validation, for `decode_validated`'s fast path: for each type, the checks a decoded
+//! value must pass beyond what decoding already ensured, so that "decodes and passes" means
+//! "the schema accepts the document". A type gets a check only where that can be shown from the
+//! schema; everything else goes through the `Value` validators.
+
+use super::*;
+
+impl TypeCx<'_> {
+    /// `satisfies_schema` bodies, one per def (`None`: not shown sound). The greatest fixpoint
+    /// over the defs, so recursive types check recursively.
+    pub(super) fn schema_checks(&self, defs: &[Def]) -> Vec<Option<TokenStream>> {
+        let mut exact = vec![true; defs.len()];
+        loop {
+            let checks: Vec<Option<TokenStream>> = (0..defs.len())
+                .map(|i| exact[i].then(|| self.def_check(i, defs, &exact)).flatten())
+                .collect();
+            let next: Vec<bool> = checks.iter().map(Option::is_some).collect();
+            if next == exact {
+                return checks;
+            }
+            exact = next;
+        }
+    }
+
+    /// A boolean expression over `x` (a reference to a value of type `ty` decoded from a member
+    /// described by `node`): true exactly when the schema at `node` accepts it.
+    pub(super) fn value_check(
+        &self,
+        ty: &Ty,
+        node: NodeId,
+        defs: &[Def],
+        exact: &[bool],
+        x: TokenStream,
+        by_ref: bool,
+    ) -> Option<Vec<TokenStream>> {
+        match ty {
+            Ty::Secret(inner) => {
+                return self.value_check(inner, node, defs, exact, quote!(#x.expose()), true);
+            }
+            // The checked types are read as what they hold: their own checks repeat the
+            // schema's, so checking again is redundant but sound.
+            Ty::BoundedInt(repr, ..) => {
+                return self.value_check(
+                    &Ty::Int(*repr),
+                    node,
+                    defs,
+                    exact,
+                    quote!(#x.get()),
+                    false,
+                );
+            }
+            Ty::BoundedStr(..) => {
+                return self.value_check(&Ty::String, node, defs, exact, x, by_ref);
+            }
+            Ty::BoundedVec(inner, ..) => {
+                let vec = Ty::Vec(inner.clone());
+                return self.value_check(&vec, node, defs, exact, x, by_ref);
+            }
+            _ => {}
+        }
+        let chain = self.chain(node);
+        let (&shape, links) = chain.split_last()?;
+        let shape_k = self.keywords(shape);
+        let mut checks: Vec<TokenStream> = Vec::new();
+        // Links (nodes before the shape) may add scalar constraints and nothing else.
+        let scalar = [
+            "$ref",
+            "const",
+            "minimum",
+            "maximum",
+            "exclusiveMinimum",
+            "exclusiveMaximum",
+            "minLength",
+            "maxLength",
+        ];
+        for &link in links {
+            let k = self.keywords(link)?;
+            if k.assertions().iter().any(|a| !scalar.contains(a)) {
+                return None;
+            }
+            checks.extend(self.scalar_checks(ty, k, &x, by_ref)?);
+        }
+        let allowed: &[&str] = match ty {
+            Ty::String | Ty::Base64 => &["type", "const", "minLength", "maxLength"],
+            Ty::Int(_) => &[
+                "type",
+                "const",
+                "minimum",
+                "maximum",
+                "exclusiveMinimum",
+                "exclusiveMaximum",
+            ],
+            Ty::Bool => &["type", "const"],
+            Ty::F64 => &["type"],
+            Ty::Vec(_) => &["type", "items", "minItems", "maxItems"],
+            Ty::Named(j) => {
+                if !exact[*j] || defs[*j].node != shape {
+                    return None;
+                }
+                checks.push(quote! { #x.satisfies_schema() });
+                return Some(checks);
+            }
+            Ty::Value
+            | Ty::Secret(_)
+            | Ty::BoundedInt(..)
+            | Ty::BoundedStr(..)
+            | Ty::BoundedVec(..) => {
+                return None;
+            }
+        };
+        let k = shape_k?;
+        if k.assertions().iter().any(|a| !allowed.contains(a)) {
+            return None;
+        }
+        checks.extend(self.scalar_checks(ty, k, &x, by_ref)?);
+        if let Ty::Vec(inner) = ty {
+            if let Some(min) = k.min_items {
+                checks.push(quote! { #x.len() as u64 >= #min });
+            }
+            if let Some(max) = k.max_items {
+                checks.push(quote! { #x.len() as u64 <= #max });
+            }
+            if let Some(items) = k.items {
+                let item = self.value_check(inner, items, defs, exact, quote!(item), true)?;
+                if !item.is_empty() {
+                    let item = conjunction(item);
+                    checks.push(quote! { #x.iter().all(|item| #item) });
+                }
+            }
+        }
+        Some(checks)
+    }
+
+    /// The residual checks of `const`, bounds and lengths on a scalar; `None` when one cannot
+    /// be checked on `ty`.
+    pub(super) fn scalar_checks(
+        &self,
+        ty: &Ty,
+        k: &Keywords,
+        x: &TokenStream,
+        by_ref: bool,
+    ) -> Option<Vec<TokenStream>> {
+        let mut out = Vec::new();
+        let value = if by_ref { quote!(*#x) } else { quote!(#x) };
+        match ty {
+            Ty::String | Ty::Base64 => {
+                if let Some(min) = k.min_length {
+                    out.push(quote! { ::wecom_rooms_runtime::__private::json::char_count(#x.as_str()) as u64 >= #min });
+                }
+                if let Some(max) = k.max_length {
+                    out.push(quote! { ::wecom_rooms_runtime::__private::json::char_count(#x.as_str()) as u64 <= #max });
+                }
+                if let Some(c) = &k.const_value {
+                    let c = c.as_str()?;
+                    out.push(quote! { #x.as_str() == #c });
+                }
+                if k.minimum.is_some()
+                    || k.maximum.is_some()
+                    || k.exclusive_minimum.is_some()
+                    || k.exclusive_maximum.is_some()
+                {
+                    // Bounds never apply to strings.
+                }
+            }
+            Ty::Int(repr) => {
+                let int = |n: &serde_json::Number| {
+                    n.as_i64()
+                        .map(i128::from)
+                        .or_else(|| n.as_u64().map(i128::from))
+                };
+                let bound = |n: &Option<serde_json::Number>| -> Option<Option<i128>> {
+                    match n {
+                        None => Some(None),
+                        Some(n) => int(n).map(Some),
+                    }
+                };
+                let value = quote! { i128::from(#value) };
+                let literal = proc_macro2::Literal::i128_suffixed;
+                // Bounds the Rust type already keeps need no check.
+                let (lowest, highest) = repr.bounds();
+                if let Some(min) = bound(&k.minimum)?.filter(|&m| m > lowest) {
+                    let min = literal(min);
+                    out.push(quote! { #value >= #min });
+                }
+                if let Some(max) = bound(&k.maximum)?.filter(|&m| m < highest) {
+                    let max = literal(max);
+                    out.push(quote! { #value <= #max });
+                }
+                if let Some(min) = bound(&k.exclusive_minimum)?.filter(|&m| m >= lowest) {
+                    let min = literal(min);
+                    out.push(quote! { #value > #min });
+                }
+                if let Some(max) = bound(&k.exclusive_maximum)?.filter(|&m| m <= highest) {
+                    let max = literal(max);
+                    out.push(quote! { #value < #max });
+                }
+                if let Some(c) = &k.const_value {
+                    let Value::Number(n) = c else { return None };
+                    let c = proc_macro2::Literal::i128_suffixed(int(n)?);
+                    out.push(quote! { #value == #c });
+                }
+                if k.min_length.is_some() || k.max_length.is_some() {
+                    // Lengths never apply to numbers.
+                }
+            }
+            Ty::Bool => {
+                if let Some(c) = &k.const_value {
+                    let c = c.as_bool()?;
+                    out.push(quote! { #value == #c });
+                }
+            }
+            _ => {
+                if k.const_value.is_some() {
+                    return None;
+                }
+            }
+        }
+        Some(out)
+    }
+
+    pub(super) fn def_check(
+        &self,
+        index: usize,
+        defs: &[Def],
+        exact: &[bool],
+    ) -> Option<TokenStream> {
+        let def = &defs[index];
+        let k = self.keywords(def.node)?;
+        let assertions = k.assertions();
+        let only = |allowed: &[&str]| assertions.iter().all(|a| allowed.contains(a));
+        let name = ident(&def.name);
+        match &def.body {
+            DefBody::Choice { .. }
+            | DefBody::Struct {
+                choice: Some(_), ..
+            } => None,
+            DefBody::Struct { fields, extra, .. } => {
+                if !only(&["type", "properties", "required", "additionalProperties"]) {
+                    return None;
+                }
+                if k.types.as_deref().is_some_and(|t| t != [JsonType::Object]) {
+                    return None;
+                }
+                let denies = k
+                    .additional_properties
+                    .is_some_and(|a| matches!(self.model.node(a).schema, Schema::Bool(false)));
+                if k.additional_properties.is_some() && !(denies && extra.is_none()) {
+                    return None;
+                }
+                if k.required
+                    .iter()
+                    .any(|r| !fields.iter().any(|f| &f.wire == r && f.required))
+                {
+                    return None;
+                }
+                let mut checks = Vec::new();
+                for field in fields {
+                    let member = ident(&field.rust);
+                    if field.required {
+                        let member = quote!(self.#member);
+                        checks.extend(
+                            self.value_check(&field.ty, field.node, defs, exact, member, false)?,
+                        );
+                    } else {
+                        let check =
+                            self.value_check(&field.ty, field.node, defs, exact, quote!(x), true)?;
+                        if !check.is_empty() {
+                            let check = conjunction(check);
+                            checks.push(quote! { self.#member.as_ref().is_none_or(|x| #check) });
+                        }
+                    }
+                }
+                Some(conjunction(checks))
+            }
+            DefBody::ClosedInt { repr, variants } => {
+                if !only(&["type", "minimum", "maximum", "oneOf", "anyOf"]) {
+                    return None;
+                }
+                let (min, max) = repr.bounds();
+                let int = |n: &Option<serde_json::Number>| {
+                    n.as_ref().map(|n| {
+                        n.as_i64()
+                            .map(i128::from)
+                            .or_else(|| n.as_u64().map(i128::from))
+                    })
+                };
+                if int(&k.minimum).is_some_and(|b| b != Some(min))
+                    || int(&k.maximum).is_some_and(|b| b != Some(max))
+                {
+                    return None;
+                }
+                let values: BTreeSet<i128> = variants.iter().map(|v| v.1).collect();
+                (values.len() == variants.len()).then(|| quote! { self.is_known() })
+            }
+            DefBody::ClosedStr { variants } => {
+                if !only(&["type", "enum", "oneOf", "anyOf"]) {
+                    return None;
+                }
+                let values: BTreeSet<&String> = variants.iter().map(|v| &v.1).collect();
+                (values.len() == variants.len()).then(|| quote! { self.is_known() })
+            }
+            DefBody::Alternatives { variants } => {
+                if !only(&["anyOf", "oneOf"]) {
+                    return None;
+                }
+                let branches = self.branch_nodes.get(&index)?;
+                if !k.one_of.is_empty() {
+                    // Exactly one must match: every branch must pin its JSON type, and integers
+                    // must not meet numbers.
+                    let pinned = branches.iter().all(|&b| {
+                        self.keywords(self.shape(b))
+                            .and_then(|bk| bk.types.as_deref())
+                            .is_some_and(|t| t.len() == 1)
+                    });
+                    if !pinned || variants.iter().any(|v| v.1 == Kind::Float) {
+                        return None;
+                    }
+                }
+                let mut arms = Vec::new();
+                for ((variant, _, ty, _), &branch) in variants.iter().zip(branches) {
+                    let check = self.value_check(ty, branch, defs, exact, quote!(x), true)?;
+                    let variant = ident(variant);
+                    arms.push(if check.is_empty() {
+                        quote! { #name::#variant(_) => true, }
+                    } else {
+                        let check = conjunction(check);
+                        quote! { #name::#variant(x) => #check, }
+                    });
+                }
+                Some(quote! { match self { #(#arms)* } })
+            }
+            DefBody::Discriminated {
+                then, otherwise, ..
+            } => {
+                // `$ref` base, `if` on a constant, `then`: the `otherwise` variant is the base.
+                if !only(&["$ref", "if", "then"]) {
+                    return None;
+                }
+                let base = k.reference?;
+                let [then_node, otherwise_node] = self.branch_nodes.get(&index)?.as_slice() else {
+                    return None;
+                };
+                if *otherwise_node != base || !self.struct_implies(&then.1, *then_node, base, defs)
+                {
+                    return None;
+                }
+                let then_check = conjunction(self.value_check(
+                    &then.1,
+                    *then_node,
+                    defs,
+                    exact,
+                    quote!(x),
+                    true,
+                )?);
+                let other_check = conjunction(self.value_check(
+                    &otherwise.1,
+                    *otherwise_node,
+                    defs,
+                    exact,
+                    quote!(x),
+                    true,
+                )?);
+                let (then_variant, other_variant) = (ident(&then.0), ident(&otherwise.0));
+                Some(quote! {
+                    match self {
+                        #name::#then_variant(x) => #then_check,
+                        #name::#other_variant(x) => #other_check,
+                    }
+                })
+            }
+        }
+    }
+
+    /// Whether every value of the struct typed from `then` that satisfies its schema also
+    /// satisfies the object schema `base`: each member `base` requires is required there, and
+    /// each member `base` describes is described there at least as narrowly.
+    pub(super) fn struct_implies(
+        &self,
+        then_ty: &Ty,
+        then: NodeId,
+        base: NodeId,
+        defs: &[Def],
+    ) -> bool {
+        let Ty::Named(j) = then_ty else { return false };
+        let DefBody::Struct { fields, .. } = &defs[*j].body else {
+            return false;
+        };
+        let _ = then;
+        let Some(b) = self.keywords(self.shape(base)) else {
+            return false;
+        };
+        let base_ok = self.chain(base).len() == 1
+            && b.assertions()
+                .iter()
+                .all(|a| ["type", "properties", "required"].contains(a))
+            && b.types.as_deref().is_none_or(|t| t == [JsonType::Object]);
+        base_ok
+            && b.required
+                .iter()
+                .all(|r| fields.iter().any(|f| &f.wire == r && f.required))
+            && b.properties.iter().all(|(name, bn)| {
+                fields
+                    .iter()
+                    .any(|f| &f.wire == name && self.node_implies(f.node, *bn))
+            })
+    }
+
+    /// Whether the schema at `narrow` accepts only what the schema at `wide` accepts, in the
+    /// two cases that are easy to see: both lead to the same shaping node and `wide` adds
+    /// nothing on the way, or both assert only the same `type`.
+    pub(super) fn node_implies(&self, narrow: NodeId, wide: NodeId) -> bool {
+        let wide_adds_nothing = self.chain(wide).iter().rev().skip(1).all(|&link| {
+            self.keywords(link)
+                .is_some_and(|k| k.assertions() == ["$ref"])
+        });
+        if self.shape(narrow) == self.shape(wide) && wide_adds_nothing {
+            return true;
+        }
+        let only_type = |n: NodeId| {
+            self.keywords(n)
+                .filter(|k| k.assertions() == ["type"])
+                .and_then(|k| k.types.clone())
+        };
+        only_type(narrow).is_some() && only_type(narrow) == only_type(wide)
+    }
+}
+
+/// `a && b && …`, or `true` for none.
+fn conjunction(checks: Vec<TokenStream>) -> TokenStream {
+    if checks.is_empty() {
+        quote! { true }
+    } else {
+        quote! { #(#checks)&&* }
+    }
+}
