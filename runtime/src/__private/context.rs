@@ -118,21 +118,6 @@ impl<'v> Context<'v> {
         self.error(keyword, schema_location, message);
     }
 
-    /// Reports a violation at the member `key` of the current position (for keywords such
-    /// as `propertyNames` that judge a member's name rather than its value).
-    #[cold]
-    pub fn error_at_key(
-        &mut self,
-        key: &'v str,
-        keyword: &'static str,
-        schema_location: &'static str,
-        message: String,
-    ) {
-        self.push(Segment::Key(key));
-        self.error(keyword, schema_location, message);
-        self.pop();
-    }
-
     /// Notes a tolerance at the current position; ignored unless [`Options::tolerances`] is set.
     #[cold]
     pub fn warning(
@@ -264,19 +249,6 @@ pub fn describe(value: &Value) -> String {
                 plural(members.len())
             )
         }
-    }
-}
-
-/// The JSON type of a value, with an article, as messages name it ("an integer", "a string").
-pub fn type_phrase(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(n) if super::json::is_integer(n) => "an integer",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
     }
 }
 

@@ -12,4 +12,4 @@ pub mod pattern;
 
 pub use crate::base64::is_base64;
 pub use bytes::from_bytes;
-pub use context::{Context, Evaluated, Segment, describe, type_phrase};
+pub use context::{Context, Evaluated, Segment, describe};
