@@ -57,6 +57,7 @@ pub struct Config {
     extra_documents: Vec<(String, serde_json::Value)>,
     emit: EmitOptions,
     unknown_keywords: UnknownKeywords,
+    assert_formats: bool,
     default_dialect: Dialect,
     regenerate_command: Option<String>,
 }
@@ -75,6 +76,7 @@ impl Config {
                 schemars: Schemars::Off,
             },
             unknown_keywords: UnknownKeywords::default(),
+            assert_formats: false,
             default_dialect: Dialect::default(),
             regenerate_command: None,
         }
@@ -115,6 +117,16 @@ impl Config {
     /// What to do with keywords that a schema's draft does not define (rejected by default).
     pub fn unknown_keywords(mut self, policy: UnknownKeywords) -> Self {
         self.unknown_keywords = policy;
+        self
+    }
+
+    /// Whether `format` is an assertion (off by default: an annotation, as 2019-09 and 2020-12
+    /// specify). On, the validators check the formats `wecom-rooms-runtime` knows (`date-time`,
+    /// `email`, `hostname`, `ipv4`, `uri`, `uuid` and the rest its `format` module lists), and
+    /// the generated code needs that crate's `format` feature; any other format stays an
+    /// annotation.
+    pub fn assert_formats(mut self, on: bool) -> Self {
+        self.assert_formats = on;
         self
     }
 
@@ -197,7 +209,12 @@ impl Config {
             let path = self.schema_dir.join(format!("{name}.schema.json"));
             roots.push((name.clone(), registry.load_file(&path)?));
         }
-        let mut lowerer = Lowerer::new(&mut registry, self.unknown_keywords, roots.len());
+        let mut lowerer = Lowerer::new(
+            &mut registry,
+            self.unknown_keywords,
+            self.assert_formats,
+            roots.len(),
+        );
         for (name, doc) in roots {
             lowerer.add_root(name, doc)?;
         }

@@ -38,6 +38,31 @@ pub enum UnknownKeywords {
     Ignore,
 }
 
+/// The formats `wecom-rooms-runtime` checks (feature `format`), each by a function named after
+/// it (`date-time` → `date_time`). Any other format stays an annotation, as the specification
+/// asks of formats an implementation does not know.
+pub(crate) const ASSERTED_FORMATS: &[&str] = &[
+    "date-time",
+    "date",
+    "time",
+    "duration",
+    "email",
+    "idn-email",
+    "hostname",
+    "idn-hostname",
+    "ipv4",
+    "ipv6",
+    "uri",
+    "uri-reference",
+    "iri",
+    "iri-reference",
+    "uri-template",
+    "uuid",
+    "regex",
+    "json-pointer",
+    "relative-json-pointer",
+];
+
 pub(crate) struct Lowerer<'r> {
     registry: &'r mut Registry,
     model: Model,
@@ -45,6 +70,8 @@ pub(crate) struct Lowerer<'r> {
     /// Reserved nodes whose keywords are still to be lowered.
     pending: Vec<NodeId>,
     unknown_keywords: UnknownKeywords,
+    /// Whether a known `format` is an assertion (see [`ASSERTED_FORMATS`]).
+    assert_formats: bool,
     /// The document root being lowered as a root, and whether it is the run's only root: where
     /// every dynamic scope starts (`lower/recursive.rs`).
     entry: Option<Location>,
@@ -59,6 +86,7 @@ impl<'r> Lowerer<'r> {
     pub fn new(
         registry: &'r mut Registry,
         unknown_keywords: UnknownKeywords,
+        assert_formats: bool,
         roots: usize,
     ) -> Self {
         Lowerer {
@@ -67,6 +95,7 @@ impl<'r> Lowerer<'r> {
             seen: HashMap::new(),
             pending: Vec::new(),
             unknown_keywords,
+            assert_formats,
             entry: None,
             single_root: roots == 1,
             unique_anchor_claims: Vec::new(),
@@ -469,7 +498,13 @@ impl<'r> Lowerer<'r> {
                         return Err(self.expected(at, kw, "a schema"));
                     }
                 }
-                "format" => k.annotations.format = Some(self.string(at, kw, value)?),
+                "format" => {
+                    let name = self.string(at, kw, value)?;
+                    if self.assert_formats && ASSERTED_FORMATS.contains(&name.as_str()) {
+                        k.format = Some(name.clone());
+                    }
+                    k.annotations.format = Some(name);
+                }
                 "default" => k.annotations.default = Some(value.to_value()),
                 "examples" => {
                     let Json::Array(items) = value else {

@@ -25,6 +25,10 @@ struct Cli {
     /// name is on.
     #[arg(long, value_name = "FEATURE")]
     schemars_feature: Option<String>,
+    /// Check `format` (the formats wecom-rooms-runtime's `format` feature knows) instead of
+    /// treating it as an annotation.
+    #[arg(long)]
+    assert_formats: bool,
     /// The dialect of schemas without `$schema`.
     #[arg(long, value_enum, default_value_t = DialectArg::Draft2020_12)]
     default_dialect: DialectArg,
@@ -69,7 +73,9 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let mut config = Config::new(&cli.schema_dir).default_dialect(cli.default_dialect.into());
+    let mut config = Config::new(&cli.schema_dir)
+        .default_dialect(cli.default_dialect.into())
+        .assert_formats(cli.assert_formats);
     if let Some(command) = &cli.regenerate_command {
         config = config.regenerate_command(command);
     }

@@ -163,6 +163,9 @@ pub struct Keywords {
     pub min_length: Option<u64>,
     pub max_length: Option<u64>,
     pub pattern: Option<String>,
+    /// `format`, when asserted (`Config::assert_formats`) and a format the runtime checks; its
+    /// name. Otherwise `format` is an annotation only.
+    pub format: Option<String>,
 
     // Numbers.
     pub minimum: Option<Number>,
@@ -251,7 +254,7 @@ impl Keywords {
     /// The keywords present that assert something (every keyword but the annotations).
     pub fn assertions(&self) -> Vec<&'static str> {
         let k = self;
-        let present: [(&'static str, bool); 38] = [
+        let present: [(&'static str, bool); 39] = [
             ("type", k.types.is_some()),
             ("enum", k.enum_values.is_some()),
             ("const", k.const_value.is_some()),
@@ -277,6 +280,7 @@ impl Keywords {
             ("minLength", k.min_length.is_some()),
             ("maxLength", k.max_length.is_some()),
             ("pattern", k.pattern.is_some()),
+            ("format", k.format.is_some()),
             ("minimum", k.minimum.is_some()),
             ("maximum", k.maximum.is_some()),
             ("exclusiveMinimum", k.exclusive_minimum.is_some()),

@@ -52,6 +52,27 @@ fn chain(error: &dyn std::error::Error) -> String {
     text
 }
 
+/// `format` is an annotation unless asserted: then the formats the runtime knows are checked,
+/// and one it does not know stays an annotation.
+#[test]
+fn formats_are_checked_only_when_asserted() {
+    let generate = |assert| {
+        Config::new(dir("formats"))
+            .assert_formats(assert)
+            .generate()
+            .and_then(|output| output.single_file())
+            .expect("generates")
+    };
+    let annotated = generate(false);
+    assert!(!annotated.contains("__private::format"), "{annotated}");
+    let asserted = generate(true);
+    assert!(
+        !asserted.contains("room_code"),
+        "an unknown format was asserted"
+    );
+    insta::assert_snapshot!("formats-asserted", asserted);
+}
+
 #[test]
 fn broken_schemas_are_errors_naming_file_and_pointer() {
     for name in schema_names("broken") {

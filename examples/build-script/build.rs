@@ -17,6 +17,14 @@ fn main() {
     generate(config, &out.join("constructs.rs"));
     println!("cargo::rerun-if-changed={}", constructs.display());
 
+    // `format` asserted: the runtime's checks (its `format` feature) instead of annotations.
+    let formats = Path::new("../../codegen/tests/formats");
+    generate(
+        Config::new(formats).assert_formats(true),
+        &out.join("formats.rs"),
+    );
+    println!("cargo::rerun-if-changed={}", formats.display());
+
     // An object with more named members than the 64 bits `is_valid` tracks them with, written
     // here rather than checked in: 70 properties, the first 66 required.
     let wide = out.join("wide");

@@ -100,7 +100,7 @@ publish = false
 
 [dependencies]
 serde_json = "1"
-wecom-rooms-runtime = {{ path = {}, features = ["pattern"] }}
+wecom-rooms-runtime = {{ path = {}, features = ["pattern", "format"] }}
 
 [profile.dev]
 debug = false

@@ -31,11 +31,13 @@ pub enum Generated {
 pub const SCHEMA_NAME: &str = "schema";
 
 /// Generates the module of one case whose schema file is written under `dir`, read in
-/// `dialect` unless it names its own.
+/// `dialect` unless it names its own, with `format` asserted when `assert_formats` (the
+/// format-assertion tests).
 pub fn case(
     dir: &Path,
     schema: &str,
     dialect: Dialect,
+    assert_formats: bool,
     remotes: &[(String, serde_json::Value)],
 ) -> Generated {
     let path = dir.join(format!("{SCHEMA_NAME}.schema.json"));
@@ -49,6 +51,7 @@ pub fn case(
         .schema(SCHEMA_NAME)
         .types(false)
         .unknown_keywords(UnknownKeywords::Ignore)
+        .assert_formats(assert_formats)
         .default_dialect(dialect);
     // A schema that never names the remotes' host cannot reach them (its own base URI is a
     // file's): registering them anyway would cost most of the generation time.

@@ -193,7 +193,9 @@ fn run(args: impl IntoIterator<Item = String>) -> Result<ExitCode, String> {
         let id = cases::id(f, c);
         let schema = file.cases[c].schema.get();
         let dialect = file.draft.dialect();
-        generate::case(&scratch.join(&id), schema, dialect, &remotes[&file.draft])
+        let assert_formats = file.group == suite::Group::Format;
+        let remotes = &remotes[&file.draft];
+        generate::case(&scratch.join(&id), schema, dialect, assert_formats, remotes)
     });
     let mut status: BTreeMap<(usize, usize), Generated> =
         all.iter().copied().zip(generated).collect();

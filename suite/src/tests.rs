@@ -887,6 +887,7 @@ fn generates_a_module_or_says_why_not() {
         &dir.join("ok"),
         r#"{"$ref": "http://localhost:1234/integer.json"}"#,
         Dialect::Draft2020_12,
+        false,
         &remotes,
     );
     let Generated::Code(code) = generated else {
@@ -899,6 +900,7 @@ fn generates_a_module_or_says_why_not() {
             &dir.join("declined"),
             schema,
             Dialect::Draft2019_09,
+            false,
             &remotes,
         ) {
             Generated::Declined { cause, .. } => cause,

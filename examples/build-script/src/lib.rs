@@ -13,6 +13,12 @@ mod constructs {
     include!(concat!(env!("OUT_DIR"), "/constructs.rs"));
 }
 
+/// `codegen/tests/formats`, generated with `format` asserted.
+#[cfg(test)]
+mod formats {
+    include!(concat!(env!("OUT_DIR"), "/formats.rs"));
+}
+
 /// An object of 70 properties, 66 of them required, generated in `build.rs`.
 #[cfg(test)]
 #[allow(dead_code)] // The tests use the validators.

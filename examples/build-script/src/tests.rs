@@ -534,3 +534,62 @@ fn older_drafts_validate_with_their_own_semantics() {
         ],
     );
 }
+
+/// With `format` asserted, the generated validators give the jsonschema crate's verdicts (its
+/// format validation on), `is_valid` and `validate` agree, and a format the runtime does not
+/// know stays an annotation.
+#[test]
+fn asserted_formats_are_checked() {
+    use crate::formats::formats;
+    let schema: Value = serde_json::from_str(include_str!(
+        "../../../codegen/tests/formats/formats.schema.json"
+    ))
+    .expect("the schema is JSON");
+    let reference = jsonschema::options()
+        .should_validate_formats(true)
+        .build(&schema)
+        .expect("the reference compiles it");
+    let cases = [
+        (
+            json!({"when": "2026-12-01T15:04:05Z", "day": "2026-02-28"}),
+            true,
+        ),
+        (json!({"when": "2026-12-01 15:04:05"}), false),
+        (json!({"day": "2026-02-30"}), false),
+        // Not a string: a format says nothing about it.
+        (json!({"day": 20260228}), true),
+        (
+            json!({"mail": "zhangsan@example.com", "host": "rooms.example.com"}),
+            true,
+        ),
+        (json!({"mail": "zhangsan"}), false),
+        (json!({"host": "-rooms.example.com"}), false),
+        (
+            json!({"ip": "10.0.0.1", "id": "123e4567-e89b-12d3-a456-426614174000"}),
+            true,
+        ),
+        (json!({"ip": "10.0.0.256"}), false),
+        (json!({"id": "123e4567e89b12d3a456426614174000"}), false),
+        (json!({"link": "https://example.com/rooms?id=1"}), true),
+        (json!({"link": "not a uri"}), false),
+        (json!({"code": "anything at all"}), true),
+    ];
+    for (instance, valid) in cases {
+        assert_eq!(
+            reference.is_valid(&instance),
+            valid,
+            "reference on {instance}"
+        );
+        assert_eq!(
+            formats::is_valid(&instance),
+            valid,
+            "is_valid on {instance}"
+        );
+        let report = formats::validate(&instance);
+        assert_eq!(report.is_valid(), valid, "validate on {instance}");
+        assert!(
+            report.errors.iter().all(|e| e.keyword == "format"),
+            "{report:?}"
+        );
+    }
+}

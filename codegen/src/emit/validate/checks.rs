@@ -3,7 +3,7 @@
 //! applicators, printed in either mode.
 
 use proc_macro2::{Ident, Literal, TokenStream};
-use quote::quote;
+use quote::{format_ident, quote};
 use serde_json::{Number, Value};
 
 use super::plan::Mode;
@@ -269,6 +269,13 @@ impl Checks<'_> {
             let pattern = statics.pattern(source);
             let fail = self.fail_found("pattern", &format!("a string matching /{source}/"));
             out.extend(quote! { if !#pattern.is_match(s) { #fail } });
+        }
+        if let Some(name) = &k.format {
+            let check = format_ident!("{}", name.replace('-', "_"));
+            let fail = self.fail_found("format", &format!("a valid {name}"));
+            out.extend(quote! {
+                if !::wecom_rooms_runtime::__private::format::#check(s) { #fail }
+            });
         }
         if out.is_empty() {
             return out;
