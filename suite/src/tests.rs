@@ -709,23 +709,28 @@ fn the_report_ends_with_wrong_verdicts_and_the_total() {
     assert!(text.contains("\noptional tests, not in the required total:\n  draft2020-12/optional/format/date.json: 1 passed, 1 failed, 0 unsupported\n"));
     assert!(text.contains("\ngenerator bugs (1 cases, counted as unsupported):\n  draft2020-12/ref.json [f8_c1] \"case 1\": generated code does not compile: detail of generated code does not compile\n"));
     assert!(text.contains("\nwrong verdicts in required tests:\n  draft2020-12/type.json [f9_c0] \"case 0\" / \"t\": expected valid, got invalid; instance 1\n"));
-    assert!(text.contains("\nwrong verdicts in optional/format tests, not counted: 1 (the generator asserts no format; each is in the summary)\n"));
+    assert!(text.contains(
+        "\nwrong verdicts in optional/format tests:\n  draft2020-12/optional/format/date.json ["
+    ));
     assert_eq!(
         lines[lines.len() - 6..],
         [
             "per draft:",
             "  draft2020-12: required 1 passed, 1 failed, 2 unsupported (1 of them generator bugs: code that does not compile or a panic); optional/format 1 passed, 1 failed, 0 unsupported",
-            "optional/format: 1 passed, 1 failed, 0 unsupported (format is an annotation for the generator, so a test expecting a bad format to be invalid fails)",
+            "optional/format: 1 passed, 1 failed, 0 unsupported (generated with `format` asserted)",
             "required: 1 passed, 1 failed, 2 unsupported (1 of them generator bugs: code that does not compile or a panic)",
-            "wrong verdicts: 1",
+            "wrong verdicts: 2",
             "1 passed, 3 failed",
         ]
     );
 
-    // Unsupported cases and wrong format verdicts do not fail the run.
-    let (text, failed) = report::render(&files[1..]);
+    // Unsupported cases do not fail the run; a wrong format verdict does.
+    let (text, failed) = report::render(&files[1..2]);
     assert!(!failed);
     assert!(text.ends_with("wrong verdicts: 0\n0 passed, 2 failed\n"));
+    let (text, failed) = report::render(&files[1..]);
+    assert!(failed);
+    assert!(text.ends_with("wrong verdicts: 1\n0 passed, 2 failed\n"));
 
     // A wrong verdict in another draft's optional tests does.
     let mut optional = file(
@@ -745,7 +750,7 @@ fn the_report_ends_with_wrong_verdicts_and_the_total() {
         "{text}"
     );
     assert!(
-        text.ends_with("wrong verdicts: 2\n1 passed, 3 failed\n"),
+        text.ends_with("wrong verdicts: 3\n1 passed, 3 failed\n"),
         "{text}"
     );
 }
