@@ -16,7 +16,7 @@ mod constructs {
 /// `codegen/tests/formats`, generated with `format` asserted.
 #[cfg(test)]
 #[allow(dead_code)] // The tests use the validators.
-mod formats {
+mod asserted_formats {
     include!(concat!(env!("OUT_DIR"), "/formats.rs"));
 }
 

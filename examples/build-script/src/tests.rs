@@ -540,7 +540,7 @@ fn older_drafts_validate_with_their_own_semantics() {
 /// know stays an annotation.
 #[test]
 fn asserted_formats_are_checked() {
-    use crate::formats::formats;
+    use crate::asserted_formats::formats;
     let schema: Value = serde_json::from_str(include_str!(
         "../../../codegen/tests/formats/formats.schema.json"
     ))
