@@ -54,7 +54,9 @@
 //!
 //! # Errors
 //!
-//! [`parse_response`] keeps apart what can go wrong:
+//! [`build_request`] refuses, before anything is sent, a request that breaks its schema: an
+//! [`Error::InvalidRequest`] whose [`InvalidRequest::report`] lists every violation.
+//! [`parse_response`] keeps apart what can go wrong with the answer:
 //!
 //! - [`Error::Http`]: a status other than 2xx, before WeCom said anything;
 //! - [`Error::Decode`]: a 2xx body that is not a response of this endpoint;
