@@ -747,11 +747,26 @@ fn def_name(pointer: &str) -> Option<String> {
         .then(|| name.replace("~1", "/").replace("~0", "~"))
 }
 
-/// Checks a regular expression the way generated code will compile it (ECMA-262, `u` flag).
+/// Checks a regular expression the way generated code will compile it: with the flags
+/// [`pattern_flags`] picks.
 fn check_pattern(source: &str) -> Result<(), String> {
-    regress::Regex::with_flags(source, "u")
+    pattern_flags(source)
         .map(|_| ())
         .map_err(|e| format!("invalid ECMA-262 regular expression `{source}`: {e}"))
+}
+
+/// The flags a pattern is compiled with: `u` (Unicode semantics, what JSON Schema asks for),
+/// or none for a pattern that is valid ECMA-262 only without it, such as `\:` (an identity
+/// escape the `u` flag forbids), which schemas written for non-Unicode engines use and the
+/// jsonschema crate accepts. Lowering and the emitter both ask here, so the pattern a validator
+/// compiles is the one lowering checked.
+pub(crate) fn pattern_flags(source: &str) -> Result<&'static str, regress::Error> {
+    match regress::Regex::with_flags(source, "u") {
+        Ok(_) => Ok("u"),
+        Err(unicode) => regress::Regex::with_flags(source, "")
+            .map(|_| "")
+            .map_err(|_| unicode),
+    }
 }
 
 /// A schema that applies itself in place without looking into the instance (`{"$ref": "#"}` at

@@ -167,9 +167,11 @@ impl Statics {
         }
         let ident = format_ident!("PATTERN_{}", self.patterns.len());
         let message = format!("pattern {source:?} was checked when the code was generated");
+        // Lowering refused a pattern that compiles with neither.
+        let flags = crate::lower::pattern_flags(source).unwrap_or("u");
         self.tokens.push(quote! {
             static #ident: ::std::sync::LazyLock<::wecom_rooms_runtime::__private::pattern::Pattern> =
-                ::std::sync::LazyLock::new(|| ::wecom_rooms_runtime::__private::pattern::Pattern::new(#source).expect(#message));
+                ::std::sync::LazyLock::new(|| ::wecom_rooms_runtime::__private::pattern::Pattern::with_flags(#source, #flags).expect(#message));
         });
         self.patterns.insert(source.to_owned(), ident.clone());
         ident

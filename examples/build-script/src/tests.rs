@@ -593,3 +593,40 @@ fn asserted_formats_are_checked() {
         );
     }
 }
+
+/// A pattern valid only without the `u` flag compiles without it, and both patterns give the
+/// jsonschema crate's verdicts.
+#[test]
+fn patterns_compile_with_the_flags_they_need() {
+    use crate::constructs::pattern_flags;
+    let schema: Value = serde_json::from_str(include_str!(
+        "../../../codegen/tests/schemas/pattern-flags.schema.json"
+    ))
+    .expect("the schema is JSON");
+    let reference = jsonschema::validator_for(&schema).expect("the reference compiles it");
+    for (instance, valid) in [
+        (
+            json!({"letters": "会议室Rooms", "branch": "refs/heads/main"}),
+            true,
+        ),
+        (json!({"letters": "room 1"}), false),
+        (json!({"branch": "refs:heads"}), false),
+        (json!({"branch": "refs//heads"}), false),
+    ] {
+        assert_eq!(
+            reference.is_valid(&instance),
+            valid,
+            "reference on {instance}"
+        );
+        assert_eq!(
+            pattern_flags::is_valid(&instance),
+            valid,
+            "is_valid on {instance}"
+        );
+        assert_eq!(
+            pattern_flags::validate(&instance).is_valid(),
+            valid,
+            "validate on {instance}"
+        );
+    }
+}

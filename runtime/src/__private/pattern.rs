@@ -31,7 +31,13 @@ pub struct Pattern {
 impl Pattern {
     /// Compiles `source` with ECMA-262 syntax and the `u` flag.
     pub fn new(source: &str) -> Result<Self, PatternError> {
-        match regress::Regex::with_flags(source, "u") {
+        Pattern::with_flags(source, "u")
+    }
+
+    /// Compiles `source` with ECMA-262 syntax and `flags` (`"u"`, or `""` for a pattern that is
+    /// valid only without Unicode semantics; the generator decides which).
+    pub fn with_flags(source: &str, flags: &str) -> Result<Self, PatternError> {
+        match regress::Regex::with_flags(source, flags) {
             Ok(regex) => Ok(Pattern {
                 regex,
                 source: source.into(),
