@@ -226,7 +226,7 @@ fn classification_goes_by_errcode() {
 
 /// Every named code is the one WeCom's global error code page gives that meaning.
 #[test]
-fn named_codes_are_the_global_pages() {
+fn named_codes_match_the_global_error_page() {
     let page =
         Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/spec/rooms/global_error_codes.md");
     let Ok(text) = std::fs::read_to_string(&page) else {
