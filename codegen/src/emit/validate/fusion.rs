@@ -10,12 +10,13 @@
 //!
 //! The plan makes a node's fusion once ([`Fusion::of`]); [`Fusion::emit`] prints it.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
-use crate::emit::expr::{mask_of, type_test};
+use super::plan::Marks;
+use crate::emit::expr::type_test;
 use crate::model::{JsonType, Keywords, Model, NodeId};
 
 /// The in-place subschemas of one node whose member checks `is_valid` fuses into one walk.
@@ -149,7 +150,7 @@ impl<'m> Fusion<'m> {
     }
 
     /// Every member name some part names, each once, in the parts' order.
-    fn names(&self) -> Vec<&'m str> {
+    pub(super) fn names(&self) -> Vec<&'m str> {
         let mut seen = BTreeSet::new();
         let mut names = Vec::new();
         for (_, part) in self.parts() {
@@ -163,18 +164,16 @@ impl<'m> Fusion<'m> {
         names
     }
 
-    /// The walk, for the body of `is_valid_N`; `is_valid` names a node's function.
-    pub(super) fn emit(&self, model: &Model, is_valid: impl Fn(NodeId) -> Ident) -> TokenStream {
-        let names = self.names();
-        let bits: BTreeMap<&str, u64> = names
-            .iter()
-            .enumerate()
-            .map(|(i, name)| (*name, 1u64 << i))
-            .collect();
-        let mask = |names: &mut dyn Iterator<Item = &String>| -> u64 {
-            names.fold(0, |mask, name| mask | bits[name.as_str()])
-        };
-        let all = mask_of(names.len());
+    /// The walk, for the body of `is_valid_N`, marking the members as the plan's `marks` say
+    /// (every name of [`Fusion::names`]); `is_valid` names a node's function.
+    pub(super) fn emit(
+        &self,
+        model: &Model,
+        marks: &Marks,
+        is_valid: impl Fn(NodeId) -> Ident,
+    ) -> TokenStream {
+        let mask = |names: &mut dyn Iterator<Item = &String>| marks.mask(names);
+        let all = marks.all();
         let required_always = self
             .always
             .iter()
@@ -199,8 +198,8 @@ impl<'m> Fusion<'m> {
         let test_passed = test_failed.as_ref().map(|f| quote! { !#f });
 
         let mut arms = TokenStream::new();
-        for name in &names {
-            let bit = bits[name];
+        for name in &marks.names {
+            let bit = marks.bit(name).expect("every name is marked");
             let mut body = quote! { seen |= #bit; };
             let mut touched = BTreeSet::new();
             for (role, part) in self.parts() {

@@ -2,15 +2,13 @@
 //! `additionalProperties`, `dependentRequired`, `dependentSchemas`, `propertyNames` and the
 //! member counts, printed as the plan's [`Walk`] says.
 
-use std::collections::BTreeMap;
-
 use proc_macro2::TokenStream;
 use quote::quote;
 use serde_json::Value;
 
-use super::plan::{Mode, Walk, named_members};
+use super::plan::{Mode, Walk};
 use super::{Checks, Statics};
-use crate::emit::expr::{mask_of, type_test};
+use crate::emit::expr::type_test;
 use crate::model::Schema;
 
 impl Checks<'_> {
@@ -31,16 +29,10 @@ impl Checks<'_> {
         // Applied here unless a walk of `is_valid` applies them.
         let here = walk == Walk::Lookup;
         let names = (self.mode == Mode::Validate)
-            .then(|| named_members(k))
+            .then_some(&self.node_plan().slots)
             .filter(|names| !names.is_empty());
-        let slots: BTreeMap<&str, usize> = names
-            .iter()
-            .flatten()
-            .enumerate()
-            .map(|(i, name)| (*name, i))
-            .collect();
-        let slot = |name: &str| slots.get(name).copied();
-        if let Some(names) = &names {
+        let slot = |name: &str| names.and_then(|names| names.iter().position(|n| *n == name));
+        if let Some(names) = names {
             let count = names.len();
             let arms = names
                 .iter()
@@ -182,27 +174,12 @@ impl Checks<'_> {
     fn members_in_one_pass(&self, statics: &mut Statics) -> TokenStream {
         let k = self.k;
         let tracks = k.additional_properties.is_some();
-        // Without `patternProperties` and `additionalProperties` the walk has nothing left to do
-        // once every named member was seen, and stops there: then each named member has a bit.
-        // Otherwise only required members have one.
-        let named = named_members(k);
-        let stops_early = !tracks && k.pattern_properties.is_empty() && named.len() <= 64;
-        let marked: Vec<&str> = if stops_early {
-            named.clone()
-        } else {
-            k.required.iter().map(String::as_str).collect()
-        };
-        let bits: BTreeMap<&str, u64> = marked
-            .iter()
-            .enumerate()
-            .map(|(i, name)| (*name, 1u64 << i))
-            .collect();
-        let bit = |name: &str| bits.get(name).copied();
-        let all_marked = mask_of(marked.len());
-        let required_mask = k.required.iter().fold(0u64, |mask, r| {
-            mask | bit(r).expect("required names are marked")
-        });
-        let stop = stops_early.then(|| quote! { if seen == #all_marked { break; } });
+        let marks = &self.node_plan().marks;
+        let all_marked = marks.all();
+        let required_mask = marks.mask(&k.required);
+        let stop = marks
+            .stops_early
+            .then(|| quote! { if seen == #all_marked { break; } });
         let stop = stop.unwrap_or_default();
         let mut arms: Vec<(&str, TokenStream)> = Vec::new();
         for (name, sub) in &k.properties {
@@ -213,7 +190,7 @@ impl Checks<'_> {
                     quote! { #f(x) }
                 }
             };
-            let mark = bit(name).map(|b| quote! { seen |= #b; });
+            let mark = marks.bit(name).map(|b| quote! { seen |= #b; });
             let described = tracks.then(|| quote! { true });
             arms.push((
                 name,
@@ -221,8 +198,8 @@ impl Checks<'_> {
             ));
         }
         // `named_members` lists the required names that `properties` does not after its own.
-        for name in &named[k.properties.len()..] {
-            let b = bit(name).expect("a required name");
+        for name in &self.node_plan().slots[k.properties.len()..] {
+            let b = marks.bit(name).expect("a required name");
             let described = tracks.then(|| quote! { false });
             arms.push((name, quote! { seen |= #b; #stop #described }));
         }
@@ -269,7 +246,7 @@ impl Checks<'_> {
             let count = k.required.len();
             declare.extend(quote! { if obj.len() < #count { return false; } });
         }
-        if !marked.is_empty() {
+        if !marks.names.is_empty() {
             declare.extend(quote! { let mut seen: u64 = 0; });
         }
         let verify = if k.required.is_empty() {

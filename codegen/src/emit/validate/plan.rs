@@ -1,7 +1,8 @@
 //! The validators' plan: every decision about one root's validators, made once from the model
 //! before anything is printed. Which functions exist (`is_valid_N`, `validate_N`, `annotate_N`,
 //! `tolerate_N`), which `$ref` chains collapse onto their target, how `is_valid` walks an
-//! object's members (alone, or fused with its in-place subschemas), and which subschemas it
+//! object's members (alone, or fused with its in-place subschemas) and which members get a bit
+//! in that walk, which members `validate` finds into slots, and which subschemas `is_valid`
 //! tests inline. The printers (`checks`, `members`, `annotate`, `fusion`) read these answers
 //! and never re-derive them, so a function that is called is a function that is printed.
 
@@ -12,6 +13,7 @@ use quote::format_ident;
 use serde_json::Value;
 
 use super::fusion::Fusion;
+use crate::emit::expr::mask_of;
 use crate::model::{JsonType, Keywords, Model, NodeId, Schema};
 
 /// The plan of one root's validators.
@@ -42,6 +44,11 @@ pub(super) struct NodePlan<'m> {
     /// How `is_valid` checks the node's `properties`, `required`, `patternProperties` and
     /// `additionalProperties`.
     pub(super) walk: Walk,
+    /// The members `is_valid`'s walk gives a bit, to know when all were seen and whether the
+    /// required ones were (empty for [`Walk::Lookup`]).
+    pub(super) marks: Marks<'m>,
+    /// The members `validate` finds in one walk, each into the slot of its position here.
+    pub(super) slots: Vec<&'m str>,
     /// The types of `items`, when `is_valid` tests items inline, four at a time.
     pub(super) inline_items: Option<&'m [JsonType]>,
     /// The `oneOf` branches' constants, when they are distinct and `is_valid` tests them as
@@ -64,6 +71,36 @@ pub(super) enum Walk {
     /// A search in the map per name: no member keyword, or more than 64 required names, which
     /// the walk's bits cannot track.
     Lookup,
+}
+
+/// The member names a walk of `is_valid` marks: the `i`th has the bit `1 << i` (at most 64).
+#[derive(Default)]
+pub(super) struct Marks<'m> {
+    pub(super) names: Vec<&'m str>,
+    /// Whether the walk stops once every marked member was seen: then nothing else needs the
+    /// rest of the members, and every named member is marked.
+    pub(super) stops_early: bool,
+}
+
+impl Marks<'_> {
+    pub(super) fn bit(&self, name: &str) -> Option<u64> {
+        self.names
+            .iter()
+            .position(|n| *n == name)
+            .map(|i| 1u64 << i)
+    }
+
+    /// The bits of `names`, each of which is marked.
+    pub(super) fn mask<'a>(&self, names: impl IntoIterator<Item = &'a String>) -> u64 {
+        names.into_iter().fold(0, |mask, name| {
+            mask | self.bit(name).expect("a walk marks every name it checks")
+        })
+    }
+
+    /// Every bit set: all marked members were seen.
+    pub(super) fn all(&self) -> u64 {
+        mask_of(self.names.len())
+    }
 }
 
 /// The nodes that get each kind of function.
@@ -244,6 +281,8 @@ impl<'m> NodePlan<'m> {
                 target,
                 fusion: None,
                 walk: Walk::Lookup,
+                marks: Marks::default(),
+                slots: Vec::new(),
                 inline_items: None,
                 one_of_constants: None,
                 inline: true,
@@ -254,6 +293,14 @@ impl<'m> NodePlan<'m> {
             Some(fusion) if fusion.takes_own_members() => Walk::Fused,
             _ if walks_members_once(k) => Walk::OnePass,
             _ => Walk::Lookup,
+        };
+        let marks = match (&fusion, walk) {
+            (Some(fusion), _) => Marks {
+                names: fusion.names(),
+                stops_early: true,
+            },
+            (None, Walk::OnePass) => one_pass_marks(k),
+            _ => Marks::default(),
         };
         let inline_items = k
             .items
@@ -268,6 +315,8 @@ impl<'m> NodePlan<'m> {
             target,
             fusion,
             walk,
+            marks,
+            slots: named_members(k),
             inline_items,
             one_of_constants: distinct_constants(model, &k.one_of),
             inline: !walks_members,
@@ -289,6 +338,21 @@ fn walks_members_once(k: &Keywords) -> bool {
             || !k.required.is_empty()
             || !k.pattern_properties.is_empty()
             || k.additional_properties.is_some())
+}
+
+/// The bits of a one-pass walk. Without `patternProperties` and `additionalProperties` the
+/// walk has nothing left to do once every named member was seen, and stops there: then each
+/// named member has a bit. Otherwise only required members have one.
+fn one_pass_marks(k: &Keywords) -> Marks<'_> {
+    let named = named_members(k);
+    let stops_early =
+        k.additional_properties.is_none() && k.pattern_properties.is_empty() && named.len() <= 64;
+    let names = if stops_early {
+        named
+    } else {
+        k.required.iter().map(String::as_str).collect()
+    };
+    Marks { names, stops_early }
 }
 
 /// The constants of `branches`, when every branch is only a `const`, all distinct `i64`
