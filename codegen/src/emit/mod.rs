@@ -1,5 +1,6 @@
 //! Emitting: model → token streams, one module per root schema, arranged in a module tree.
 
+mod assertion;
 mod expr;
 pub mod names;
 pub mod types;

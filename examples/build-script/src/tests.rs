@@ -272,7 +272,7 @@ fn decode_validated_agrees_with_the_validators() {
     }
     use constructs::{
         discriminated as d, edge_cases as e, named_enum as n, nested_ref as r,
-        number_or_string as s, optional_required as o,
+        number_or_string as s, optional_required as o, ref_with_bounds as b,
     };
     check(
         n::decode_validated,
@@ -317,6 +317,18 @@ fn decode_validated_agrees_with_the_validators() {
             json!({"shared": "abc"}),
             json!({"shared": "ABC"}),
             json!({"tree": {"children": [{"children": [1]}]}}),
+        ],
+    );
+    // Bounds beside a `$ref` hold for the decoded value too.
+    check(
+        b::decode_validated,
+        b::is_valid,
+        &[
+            json!({"level": 7, "ratio": 0.5, "label": "abcd"}),
+            json!({"level": 1, "ratio": 0.5}),
+            json!({"level": 7, "ratio": 3}),
+            json!({"level": 7, "ratio": 1, "label": "abcde"}),
+            json!({"level": 7, "ratio": 1, "label": ""}),
         ],
     );
     check(

@@ -1,9 +1,12 @@
 //! Typed validation, for `decode_validated`'s fast path: for each type, the checks a decoded
 //! value must pass beyond what decoding already ensured, so that "decodes and passes" means
 //! "the schema accepts the document". A type gets a check only where that can be shown from the
-//! schema; everything else goes through the `Value` validators.
+//! schema; everything else goes through the `Value` validators. What a node asserts of a value
+//! is read from [`assertion::of`], the list the validators print too: each assertion is printed
+//! over the decoded value, found already ensured by its type, or the type gets no check.
 
 use super::*;
+use crate::emit::assertion::{self, Assertion, Bound, Limit};
 
 impl TypeCx<'_> {
     /// `satisfies_schema` bodies, one per def (`None`: not shown sound). The greatest fixpoint
@@ -60,162 +63,136 @@ impl TypeCx<'_> {
         }
         let chain = self.chain(node);
         let (&shape, links) = chain.split_last()?;
-        let shape_k = self.keywords(shape);
         let mut checks: Vec<TokenStream> = Vec::new();
-        // Links (nodes before the shape) may add scalar constraints and nothing else.
-        let scalar = [
-            "$ref",
-            "const",
-            "minimum",
-            "maximum",
-            "exclusiveMinimum",
-            "exclusiveMaximum",
-            "minLength",
-            "maxLength",
-        ];
+        // Links (nodes before the shape) may assert of the value itself and nothing else.
         for &link in links {
             let k = self.keywords(link)?;
-            if k.assertions().iter().any(|a| !scalar.contains(a)) {
-                return None;
-            }
-            checks.extend(self.scalar_checks(ty, k, &x, by_ref)?);
+            checks.extend(self.assertions(ty, k, &["$ref"], &x, by_ref, defs)?);
         }
-        let allowed: &[&str] = match ty {
-            Ty::String | Ty::Base64 => &["type", "const", "minLength", "maxLength"],
-            Ty::Int(_) => &[
-                "type",
-                "const",
-                "minimum",
-                "maximum",
-                "exclusiveMinimum",
-                "exclusiveMaximum",
-            ],
-            Ty::Bool => &["type", "const"],
-            Ty::F64 => &["type"],
-            Ty::Vec(_) => &["type", "items", "minItems", "maxItems"],
-            Ty::Named(j) => {
-                if !exact[*j] || defs[*j].node != shape {
-                    return None;
-                }
-                checks.push(quote! { #x.satisfies_schema() });
-                return Some(checks);
-            }
-            Ty::Value
-            | Ty::Secret(_)
-            | Ty::BoundedInt(..)
-            | Ty::BoundedStr(..)
-            | Ty::BoundedVec(..) => {
+        if let Ty::Named(j) = ty {
+            if !exact[*j] || defs[*j].node != shape {
                 return None;
             }
+            checks.push(quote! { #x.satisfies_schema() });
+            return Some(checks);
+        }
+        let k = self.keywords(shape)?;
+        let structural: &[&str] = match ty {
+            Ty::Vec(_) => &["items"],
+            _ => &[],
         };
-        let k = shape_k?;
-        if k.assertions().iter().any(|a| !allowed.contains(a)) {
-            return None;
-        }
-        checks.extend(self.scalar_checks(ty, k, &x, by_ref)?);
-        if let Ty::Vec(inner) = ty {
-            if let Some(min) = k.min_items {
-                checks.push(quote! { #x.len() as u64 >= #min });
-            }
-            if let Some(max) = k.max_items {
-                checks.push(quote! { #x.len() as u64 <= #max });
-            }
-            if let Some(items) = k.items {
-                let item = self.value_check(inner, items, defs, exact, quote!(item), true)?;
-                if !item.is_empty() {
-                    let item = conjunction(item);
-                    checks.push(quote! { #x.iter().all(|item| #item) });
-                }
+        checks.extend(self.assertions(ty, k, structural, &x, by_ref, defs)?);
+        if let (Ty::Vec(inner), Some(items)) = (ty, k.items) {
+            let item = self.value_check(inner, items, defs, exact, quote!(item), true)?;
+            if !item.is_empty() {
+                let item = conjunction(item);
+                checks.push(quote! { #x.iter().all(|item| #item) });
             }
         }
         Some(checks)
     }
 
-    /// The residual checks of `const`, bounds and lengths on a scalar; `None` when one cannot
-    /// be checked on `ty`.
-    pub(super) fn scalar_checks(
+    /// The checks of `k`'s assertions on the value itself ([`assertion::of`]) for `x`, a
+    /// decoded value of type `ty`; `None` when `k` has a keyword beyond those and `structural`
+    /// (which the caller checks), or an assertion that cannot be checked on `ty`.
+    fn assertions(
         &self,
         ty: &Ty,
         k: &Keywords,
+        structural: &[&str],
         x: &TokenStream,
         by_ref: bool,
+        defs: &[Def],
     ) -> Option<Vec<TokenStream>> {
+        let assertions = assertion::of(k);
+        let known = |keyword: &&str| {
+            structural.contains(keyword) || assertions.iter().any(|a| a.keyword() == *keyword)
+        };
+        if !k.assertions().iter().all(known) {
+            return None;
+        }
+        let decoded = decoded_types(ty, defs);
         let mut out = Vec::new();
-        let value = if by_ref { quote!(*#x) } else { quote!(#x) };
-        match ty {
-            Ty::String | Ty::Base64 => {
-                if let Some(min) = k.min_length {
-                    out.push(quote! { ::wecom_rooms_runtime::__private::json::char_count(#x.as_str()) as u64 >= #min });
-                }
-                if let Some(max) = k.max_length {
-                    out.push(quote! { ::wecom_rooms_runtime::__private::json::char_count(#x.as_str()) as u64 <= #max });
-                }
-                if let Some(c) = &k.const_value {
-                    let c = c.as_str()?;
-                    out.push(quote! { #x.as_str() == #c });
-                }
-                if k.minimum.is_some()
-                    || k.maximum.is_some()
-                    || k.exclusive_minimum.is_some()
-                    || k.exclusive_maximum.is_some()
-                {
-                    // Bounds never apply to strings.
-                }
+        for assertion in &assertions {
+            if let (Some(decoded), Some(applies)) = (decoded, applies_to(assertion))
+                && !decoded.iter().any(|t| applies.contains(t))
+            {
+                // Asserts of another JSON type than every value of `ty` has.
+                continue;
             }
-            Ty::Int(repr) => {
-                let int = |n: &serde_json::Number| {
-                    n.as_i64()
-                        .map(i128::from)
-                        .or_else(|| n.as_u64().map(i128::from))
-                };
-                let bound = |n: &Option<serde_json::Number>| -> Option<Option<i128>> {
-                    match n {
-                        None => Some(None),
-                        Some(n) => int(n).map(Some),
-                    }
-                };
-                let value = quote! { i128::from(#value) };
-                let literal = proc_macro2::Literal::i128_suffixed;
-                // Bounds the Rust type already keeps need no check.
-                let (lowest, highest) = repr.bounds();
-                if let Some(min) = bound(&k.minimum)?.filter(|&m| m > lowest) {
-                    let min = literal(min);
-                    out.push(quote! { #value >= #min });
-                }
-                if let Some(max) = bound(&k.maximum)?.filter(|&m| m < highest) {
-                    let max = literal(max);
-                    out.push(quote! { #value <= #max });
-                }
-                if let Some(min) = bound(&k.exclusive_minimum)?.filter(|&m| m >= lowest) {
-                    let min = literal(min);
-                    out.push(quote! { #value > #min });
-                }
-                if let Some(max) = bound(&k.exclusive_maximum)?.filter(|&m| m <= highest) {
-                    let max = literal(max);
-                    out.push(quote! { #value < #max });
-                }
-                if let Some(c) = &k.const_value {
-                    let Value::Number(n) = c else { return None };
-                    let c = proc_macro2::Literal::i128_suffixed(int(n)?);
-                    out.push(quote! { #value == #c });
-                }
-                if k.min_length.is_some() || k.max_length.is_some() {
-                    // Lengths never apply to numbers.
-                }
-            }
-            Ty::Bool => {
-                if let Some(c) = &k.const_value {
-                    let c = c.as_bool()?;
-                    out.push(quote! { #value == #c });
-                }
-            }
-            _ => {
-                if k.const_value.is_some() {
-                    return None;
-                }
-            }
+            out.extend(self.typed_check(ty, assertion, x, by_ref, decoded)?);
         }
         Some(out)
+    }
+
+    /// One assertion on `x`, a decoded value of type `ty` whose JSON types are `decoded`:
+    /// `Some(None)` when decoding already ensured it, `None` when it cannot be checked here.
+    fn typed_check(
+        &self,
+        ty: &Ty,
+        assertion: &Assertion,
+        x: &TokenStream,
+        by_ref: bool,
+        decoded: Option<&[JsonType]>,
+    ) -> Option<Option<TokenStream>> {
+        let value = if by_ref { quote!(*#x) } else { quote!(#x) };
+        let int = |n: &serde_json::Number| {
+            n.as_i64()
+                .map(i128::from)
+                .or_else(|| n.as_u64().map(i128::from))
+        };
+        let literal = proc_macro2::Literal::i128_suffixed;
+        let check = match (ty, *assertion) {
+            (_, Assertion::Type(types)) => {
+                let accepted = |t: &JsonType| {
+                    types.contains(t)
+                        || (*t == JsonType::Integer && types.contains(&JsonType::Number))
+                };
+                return decoded?.iter().all(accepted).then_some(None);
+            }
+            (Ty::String | Ty::Base64, Assertion::Const(c)) => {
+                let c = c.as_str()?;
+                quote! { #x.as_str() == #c }
+            }
+            (Ty::String | Ty::Base64, Assertion::Length(limit, n)) => {
+                let count = quote! { ::wecom_rooms_runtime::__private::json::char_count(#x.as_str()) as u64 };
+                match limit {
+                    Limit::Min => quote! { #count >= #n },
+                    Limit::Max => quote! { #count <= #n },
+                }
+            }
+            (Ty::Int(_), Assertion::Const(Value::Number(n))) => {
+                let c = literal(int(n)?);
+                quote! { i128::from(#value) == #c }
+            }
+            (Ty::Int(repr), Assertion::Bound(bound, n)) => {
+                let n = int(n)?;
+                // Bounds the Rust type already keeps need no check.
+                let (lowest, highest) = repr.bounds();
+                let kept = match bound {
+                    Bound::Minimum => n <= lowest,
+                    Bound::Maximum => n >= highest,
+                    Bound::ExclusiveMinimum => n < lowest,
+                    Bound::ExclusiveMaximum => n > highest,
+                };
+                if kept {
+                    return Some(None);
+                }
+                let relation: TokenStream = bound.relation().parse().expect("an operator");
+                let n = literal(n);
+                quote! { i128::from(#value) #relation #n }
+            }
+            (Ty::Bool, Assertion::Const(c)) => {
+                let c = c.as_bool()?;
+                quote! { #value == #c }
+            }
+            (Ty::Vec(_), Assertion::Items(limit, n)) => match limit {
+                Limit::Min => quote! { #x.len() as u64 >= #n },
+                Limit::Max => quote! { #x.len() as u64 <= #n },
+            },
+            _ => return None,
+        };
+        Some(Some(check))
     }
 
     pub(super) fn def_check(
@@ -235,12 +212,9 @@ impl TypeCx<'_> {
                 choice: Some(_), ..
             } => None,
             DefBody::Struct { fields, extra, .. } => {
-                if !only(&["type", "properties", "required", "additionalProperties"]) {
-                    return None;
-                }
-                if k.types.as_deref().is_some_and(|t| t != [JsonType::Object]) {
-                    return None;
-                }
+                let members = ["properties", "required", "additionalProperties"];
+                let ty = Ty::Named(index);
+                let own = self.assertions(&ty, k, &members, &quote!(self), false, defs)?;
                 let denies = k
                     .additional_properties
                     .is_some_and(|a| matches!(self.model.node(a).schema, Schema::Bool(false)));
@@ -253,7 +227,7 @@ impl TypeCx<'_> {
                 {
                     return None;
                 }
-                let mut checks = Vec::new();
+                let mut checks = own;
                 for field in fields {
                     let member = ident(&field.rust);
                     if field.required {
@@ -423,6 +397,36 @@ impl TypeCx<'_> {
         };
         only_type(narrow).is_some() && only_type(narrow) == only_type(wide)
     }
+}
+
+/// The JSON types every decoded value of `ty` has, where the type pins them.
+fn decoded_types(ty: &Ty, defs: &[Def]) -> Option<&'static [JsonType]> {
+    Some(match ty {
+        Ty::String | Ty::Base64 | Ty::BoundedStr(..) => &[JsonType::String],
+        Ty::Int(_) | Ty::BoundedInt(..) => &[JsonType::Integer],
+        Ty::F64 => &[JsonType::Number],
+        Ty::Bool => &[JsonType::Boolean],
+        Ty::Vec(_) | Ty::BoundedVec(..) => &[JsonType::Array],
+        Ty::Secret(inner) => return decoded_types(inner, defs),
+        Ty::Named(j) => match defs[*j].body {
+            DefBody::Struct { .. } => &[JsonType::Object],
+            DefBody::ClosedInt { .. } => &[JsonType::Integer],
+            DefBody::ClosedStr { .. } => &[JsonType::String],
+            _ => return None,
+        },
+        Ty::Value => return None,
+    })
+}
+
+/// The JSON types an assertion judges; any other type passes it. `None`: it judges every type.
+fn applies_to(assertion: &Assertion) -> Option<&'static [JsonType]> {
+    Some(match assertion {
+        Assertion::Type(_) | Assertion::Const(_) | Assertion::Enum(_) => return None,
+        Assertion::Properties(..) => &[JsonType::Object],
+        Assertion::Items(..) | Assertion::UniqueItems => &[JsonType::Array],
+        Assertion::Length(..) | Assertion::Pattern(_) | Assertion::Format(_) => &[JsonType::String],
+        Assertion::Bound(..) | Assertion::MultipleOf(_) => &[JsonType::Number, JsonType::Integer],
+    })
 }
 
 /// `a && b && …`, or `true` for none.

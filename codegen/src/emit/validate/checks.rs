@@ -4,10 +4,11 @@
 
 use proc_macro2::{Ident, Literal, TokenStream};
 use quote::{format_ident, quote};
-use serde_json::{Number, Value};
+use serde_json::Value;
 
 use super::plan::Mode;
 use super::{Checks, Statics};
+use crate::emit::assertion::{self, Assertion, Bound, Limit};
 use crate::emit::expr::{
     compare_number, equals_scalar, escape_braces, join_or, membership, plural, type_test,
 };
@@ -16,19 +17,19 @@ use crate::model::{JsonType, NodeId};
 impl Checks<'_> {
     pub(super) fn body(&self, statics: &mut Statics) -> TokenStream {
         let k = self.k;
+        let assertions = assertion::of(k);
         let mut out = TokenStream::new();
-        out.extend(self.type_check());
-        out.extend(self.const_and_enum(statics));
+        out.extend(self.type_and_value(&assertions, statics));
         // Only `is_valid` fuses member walks.
         let fusion = self
             .node_plan()
             .fusion
             .as_ref()
             .filter(|_| self.mode == Mode::IsValid);
-        out.extend(self.object_checks(statics));
-        out.extend(self.array_checks());
-        out.extend(self.string_checks(statics));
-        out.extend(self.number_checks());
+        out.extend(self.object_checks(&assertions, statics));
+        out.extend(self.array_checks(&assertions));
+        out.extend(self.string_checks(&assertions, statics));
+        out.extend(self.number_checks(&assertions));
         let fused = |id: NodeId| fusion.is_some_and(|f| f.replaces(id));
         for &sub in k.reference.iter().chain(&k.all_of) {
             if !fused(sub) {
@@ -113,61 +114,65 @@ impl Checks<'_> {
         Some(join_or(&phrases))
     }
 
-    fn type_check(&self) -> TokenStream {
-        let Some(types) = &self.k.types else {
-            return TokenStream::new();
-        };
-        let test = type_test(types, &quote!(v));
-        let expected = self.expectation().expect("types are set");
-        let fail = self.fail_found("type", &expected);
-        quote! { if !#test { #fail } }
-    }
-
-    fn const_and_enum(&self, statics: &mut Statics) -> TokenStream {
+    /// `type`, `const` and `enum`, which judge a value of any type.
+    fn type_and_value(&self, assertions: &[Assertion], statics: &mut Statics) -> TokenStream {
         let mut out = TokenStream::new();
-        if let Some(value) = &self.k.const_value {
-            let test = equals(value, statics);
-            let text = value.to_string();
-            let fail = self.fail_found("const", &text);
-            out.extend(quote! { if !(#test) { #fail } });
-        }
-        if let Some(values) = &self.k.enum_values {
-            let listed = join_or(&values.iter().map(|v| v.to_string()).collect::<Vec<_>>());
-            let fail = self.fail_found("enum", &listed);
-            let test = match membership(&values.iter().collect::<Vec<_>>()) {
-                Some(test) => test,
-                None if values.is_empty() => quote! { false },
-                None => {
-                    let tests = values.iter().map(|value| equals(value, statics));
-                    quote! { #(#tests)||* }
+        for assertion in assertions {
+            let (test, expected) = match *assertion {
+                Assertion::Type(types) => (
+                    type_test(types, &quote!(v)),
+                    self.expectation().expect("types are set"),
+                ),
+                Assertion::Const(value) => (equals(value, statics), value.to_string()),
+                Assertion::Enum(values) => {
+                    let test = match membership(&values.iter().collect::<Vec<_>>()) {
+                        Some(test) => test,
+                        None if values.is_empty() => quote! { false },
+                        None => {
+                            let tests = values.iter().map(|value| equals(value, statics));
+                            quote! { #(#tests)||* }
+                        }
+                    };
+                    let listed = values.iter().map(|v| v.to_string()).collect::<Vec<_>>();
+                    (test, join_or(&listed))
                 }
+                _ => continue,
             };
-            out.extend(quote! { if !(#test) { #fail } });
+            let fail = self.fail_found(assertion.keyword(), &expected);
+            out.extend(match assertion {
+                Assertion::Type(_) => quote! { if !#test { #fail } },
+                _ => quote! { if !(#test) { #fail } },
+            });
         }
         out
     }
 
-    fn array_checks(&self) -> TokenStream {
+    fn array_checks(&self, assertions: &[Assertion]) -> TokenStream {
         let k = self.k;
         let mut out = TokenStream::new();
-        if let Some(min) = k.min_items {
-            let fail = self.fail("minItems", quote! {
-                format!("expected an array of at least {} item{}, found {}", #min, if #min == 1 { "" } else { "s" }, arr.len())
+        for assertion in assertions {
+            out.extend(match *assertion {
+                Assertion::Items(Limit::Min, min) => {
+                    let fail = self.fail(assertion.keyword(), quote! {
+                        format!("expected an array of at least {} item{}, found {}", #min, if #min == 1 { "" } else { "s" }, arr.len())
+                    });
+                    quote! { if (arr.len() as u64) < #min { #fail } }
+                }
+                Assertion::Items(Limit::Max, max) => {
+                    let fail = self.fail(assertion.keyword(), quote! {
+                        format!("expected an array of at most {} item{}, found {}", #max, if #max == 1 { "" } else { "s" }, arr.len())
+                    });
+                    quote! { if (arr.len() as u64) > #max { #fail } }
+                }
+                Assertion::UniqueItems => {
+                    let fail = self.fail(
+                        assertion.keyword(),
+                        quote! { "expected unique items, found duplicates".to_owned() },
+                    );
+                    quote! { if !json::has_unique_items(arr) { #fail } }
+                }
+                _ => continue,
             });
-            out.extend(quote! { if (arr.len() as u64) < #min { #fail } });
-        }
-        if let Some(max) = k.max_items {
-            let fail = self.fail("maxItems", quote! {
-                format!("expected an array of at most {} item{}, found {}", #max, if #max == 1 { "" } else { "s" }, arr.len())
-            });
-            out.extend(quote! { if (arr.len() as u64) > #max { #fail } });
-        }
-        if k.unique_items {
-            let fail = self.fail(
-                "uniqueItems",
-                quote! { "expected unique items, found duplicates".to_owned() },
-            );
-            out.extend(quote! { if !json::has_unique_items(arr) { #fail } });
         }
         if !k.prefix_items.is_empty() || k.items.is_some() {
             let mut arms = Vec::new();
@@ -242,44 +247,43 @@ impl Checks<'_> {
         quote! { if let Value::Array(arr) = v { #out } }
     }
 
-    fn string_checks(&self, statics: &mut Statics) -> TokenStream {
-        let k = self.k;
+    fn string_checks(&self, assertions: &[Assertion], statics: &mut Statics) -> TokenStream {
         let mut out = TokenStream::new();
-        let expected = self.expectation();
-        if k.min_length.is_some() || k.max_length.is_some() {
-            let length = quote! { (json::char_count(s) as u64) };
-            if let Some(min) = k.min_length {
-                let phrase = expected
-                    .clone()
-                    .filter(|e| e.contains("character"))
-                    .unwrap_or_else(|| {
+        // The node's own phrase when it names the length ("a string of 1 to 64 characters").
+        let expected = self.expectation().filter(|e| e.contains("character"));
+        let length = quote! { (json::char_count(s) as u64) };
+        for assertion in assertions {
+            let (test, phrase) = match *assertion {
+                Assertion::Length(Limit::Min, min) => (
+                    quote! { #length < #min },
+                    expected.clone().unwrap_or_else(|| {
                         format!("a string of at least {min} character{}", plural(min))
-                    });
-                let fail = self.fail_found("minLength", &phrase);
-                out.extend(quote! { if #length < #min { #fail } });
-            }
-            if let Some(max) = k.max_length {
-                let phrase = expected
-                    .clone()
-                    .filter(|e| e.contains("character"))
-                    .unwrap_or_else(|| {
+                    }),
+                ),
+                Assertion::Length(Limit::Max, max) => (
+                    quote! { #length > #max },
+                    expected.clone().unwrap_or_else(|| {
                         format!("a string of at most {max} character{}", plural(max))
-                    });
-                let fail = self.fail_found("maxLength", &phrase);
-                out.extend(quote! { if #length > #max { #fail } });
-            }
-        }
-        if let Some(source) = &k.pattern {
-            let pattern = statics.pattern(source);
-            let fail = self.fail_found("pattern", &format!("a string matching /{source}/"));
-            out.extend(quote! { if !#pattern.is_match(s) { #fail } });
-        }
-        if let Some(name) = &k.format {
-            let check = format_ident!("{}", name.replace('-', "_"));
-            let fail = self.fail_found("format", &format!("a valid {name}"));
-            out.extend(quote! {
-                if !::wecom_rooms_runtime::__private::format::#check(s) { #fail }
-            });
+                    }),
+                ),
+                Assertion::Pattern(source) => {
+                    let pattern = statics.pattern(source);
+                    (
+                        quote! { !#pattern.is_match(s) },
+                        format!("a string matching /{source}/"),
+                    )
+                }
+                Assertion::Format(name) => {
+                    let check = format_ident!("{}", name.replace('-', "_"));
+                    (
+                        quote! { !::wecom_rooms_runtime::__private::format::#check(s) },
+                        format!("a valid {name}"),
+                    )
+                }
+                _ => continue,
+            };
+            let fail = self.fail_found(assertion.keyword(), &phrase);
+            out.extend(quote! { if #test { #fail } });
         }
         if out.is_empty() {
             return out;
@@ -287,46 +291,43 @@ impl Checks<'_> {
         quote! { if let Value::String(s) = v { #out } }
     }
 
-    fn number_checks(&self) -> TokenStream {
-        let k = self.k;
+    fn number_checks(&self, assertions: &[Assertion]) -> TokenStream {
         let mut out = TokenStream::new();
         let expected = self.expectation().filter(|e| e.contains(".."));
-        // Each bound with the test of the `Ordering` of the number against it that fails.
-        let bounds: [(&str, &Option<Number>, TokenStream, &str); 4] = [
-            ("minimum", &k.minimum, quote! { Ordering::is_lt }, ">="),
-            ("maximum", &k.maximum, quote! { Ordering::is_gt }, "<="),
-            (
-                "exclusiveMinimum",
-                &k.exclusive_minimum,
-                quote! { Ordering::is_le },
-                ">",
-            ),
-            (
-                "exclusiveMaximum",
-                &k.exclusive_maximum,
-                quote! { Ordering::is_ge },
-                "<",
-            ),
-        ];
-        for (keyword, bound, failing, relation) in bounds {
-            let Some(bound) = bound else { continue };
-            let compare = compare_number(quote!(n), bound);
-            let phrase = expected
-                .clone()
-                .unwrap_or_else(|| format!("a number {relation} {bound}"));
-            let fail = self.fail_found(keyword, &phrase);
-            out.extend(quote! { if #compare.is_some_and(#failing) { #fail } });
-        }
-        if let Some(divisor) = &k.multiple_of {
-            let test = match divisor.as_u64() {
-                Some(d) => quote! { json::is_multiple_of_u64(n, #d) },
-                None => {
-                    let d = Literal::f64_suffixed(divisor.as_f64().expect("a finite divisor"));
-                    quote! { json::is_multiple_of(n, #d) }
+        for assertion in assertions {
+            let (test, phrase) = match *assertion {
+                Assertion::Bound(bound, limit) => {
+                    // The `Ordering` of the number against the bound that fails.
+                    let failing = match bound {
+                        Bound::Minimum => quote! { Ordering::is_lt },
+                        Bound::Maximum => quote! { Ordering::is_gt },
+                        Bound::ExclusiveMinimum => quote! { Ordering::is_le },
+                        Bound::ExclusiveMaximum => quote! { Ordering::is_ge },
+                    };
+                    let compare = compare_number(quote!(n), limit);
+                    let relation = bound.relation();
+                    (
+                        quote! { #compare.is_some_and(#failing) },
+                        expected
+                            .clone()
+                            .unwrap_or_else(|| format!("a number {relation} {limit}")),
+                    )
                 }
+                Assertion::MultipleOf(divisor) => {
+                    let test = match divisor.as_u64() {
+                        Some(d) => quote! { json::is_multiple_of_u64(n, #d) },
+                        None => {
+                            let d =
+                                Literal::f64_suffixed(divisor.as_f64().expect("a finite divisor"));
+                            quote! { json::is_multiple_of(n, #d) }
+                        }
+                    };
+                    (quote! { !#test }, format!("a multiple of {divisor}"))
+                }
+                _ => continue,
             };
-            let fail = self.fail_found("multipleOf", &format!("a multiple of {divisor}"));
-            out.extend(quote! { if !#test { #fail } });
+            let fail = self.fail_found(assertion.keyword(), &phrase);
+            out.extend(quote! { if #test { #fail } });
         }
         if out.is_empty() {
             return out;

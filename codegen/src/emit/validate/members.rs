@@ -8,6 +8,7 @@ use serde_json::Value;
 
 use super::plan::{Mode, Walk};
 use super::{Checks, Statics};
+use crate::emit::assertion::{Assertion, Limit};
 use crate::emit::expr::type_test;
 use crate::model::Schema;
 
@@ -16,7 +17,11 @@ impl Checks<'_> {
     /// and `additionalProperties` as the plan's [`Walk`] says; `validate` finds the named
     /// members in one walk too, into a slot per name, then reports in the schema's order from
     /// the slots.
-    pub(super) fn object_checks(&self, statics: &mut Statics) -> TokenStream {
+    pub(super) fn object_checks(
+        &self,
+        assertions: &[Assertion],
+        statics: &mut Statics,
+    ) -> TokenStream {
         let k = self.k;
         let mut out = TokenStream::new();
         let walk = match self.mode {
@@ -71,17 +76,22 @@ impl Checks<'_> {
             });
             out.extend(quote! { if obj.contains_key(#name) { #(#checks)* } });
         }
-        if let Some(min) = k.min_properties {
-            let fail = self.fail("minProperties", quote! {
-                format!("expected an object with at least {} member{}, found {}", #min, if #min == 1 { "" } else { "s" }, obj.len())
+        for assertion in assertions {
+            out.extend(match *assertion {
+                Assertion::Properties(Limit::Min, min) => {
+                    let fail = self.fail(assertion.keyword(), quote! {
+                        format!("expected an object with at least {} member{}, found {}", #min, if #min == 1 { "" } else { "s" }, obj.len())
+                    });
+                    quote! { if (obj.len() as u64) < #min { #fail } }
+                }
+                Assertion::Properties(Limit::Max, max) => {
+                    let fail = self.fail(assertion.keyword(), quote! {
+                        format!("expected an object with at most {} member{}, found {}", #max, if #max == 1 { "" } else { "s" }, obj.len())
+                    });
+                    quote! { if (obj.len() as u64) > #max { #fail } }
+                }
+                _ => continue,
             });
-            out.extend(quote! { if (obj.len() as u64) < #min { #fail } });
-        }
-        if let Some(max) = k.max_properties {
-            let fail = self.fail("maxProperties", quote! {
-                format!("expected an object with at most {} member{}, found {}", #max, if #max == 1 { "" } else { "s" }, obj.len())
-            });
-            out.extend(quote! { if (obj.len() as u64) > #max { #fail } });
         }
         for (name, sub) in k.properties.iter().filter(|_| here) {
             let apply = || self.apply_child(*sub, quote!(x), quote!(Segment::Key(key)));
