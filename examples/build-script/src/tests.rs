@@ -470,6 +470,28 @@ fn members_walked_once_for_several_subschemas() {
         valid >= 10 && invalid >= 10,
         "{valid} valid, {invalid} invalid"
     );
+
+    // The node's own walk and the fused one, side by side in one `is_valid`.
+    use constructs::fused_beside_own_walk as o;
+    let instances = combinations(
+        &[
+            ("name", &[json!("n"), json!(3)]),
+            ("steps", &[json!(2), json!(0), json!("x")]),
+            ("retry", &[json!(true), json!("no")]),
+            ("extra", &[json!("e"), json!(1.5)]),
+        ],
+        &non_objects,
+    );
+    let (valid, invalid) = check(
+        include_str!("../../../codegen/tests/schemas/fused-beside-own-walk.schema.json"),
+        o::is_valid,
+        o::validate_with,
+        &instances,
+    );
+    assert!(
+        valid >= 4 && invalid >= 30,
+        "{valid} valid, {invalid} invalid"
+    );
 }
 
 /// Each older draft's keywords keep that draft's meaning in the generated validators.

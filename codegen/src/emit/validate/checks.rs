@@ -37,11 +37,7 @@ impl Checks<'_> {
             }
         }
         if let Some(fusion) = fusion {
-            out.extend(
-                fusion.emit(self.plan().model, &self.node_plan().marks, |id| {
-                    self.is_valid_fn(id)
-                }),
-            );
+            out.extend(fusion.emit(self.plan().model, |id| self.is_valid_fn(id)));
         }
         out.extend(self.any_of());
         out.extend(self.one_of());

@@ -29,6 +29,8 @@ pub(super) struct Fusion<'m> {
     replaced: BTreeSet<NodeId>,
     /// Whether the walk also applies the node's own `properties` and `required`.
     own_fused: bool,
+    /// Every member name some part names, each with its bit.
+    marks: Marks<'m>,
 }
 
 struct Condition<'m> {
@@ -98,17 +100,23 @@ impl<'m> Fusion<'m> {
         if condition.is_some() {
             replaced.extend(k.if_.iter().chain(&k.then_).chain(&k.else_));
         }
-        let fusion = Fusion {
+        let mut fusion = Fusion {
             always,
             condition,
             replaced,
             own_fused,
+            marks: Marks::default(),
         };
         let walks = fusion
             .parts()
             .filter(|(_, part)| part.names_members())
             .count();
-        (walks >= 2 && fusion.names().len() <= 64).then_some(fusion)
+        // The walk stops once every name was seen.
+        fusion.marks = Marks {
+            names: fusion.names(),
+            stops_early: true,
+        };
+        (walks >= 2 && fusion.marks.names.len() <= 64).then_some(fusion)
     }
 
     /// Whether the node's own `properties` and `required` can join the walk.
@@ -150,7 +158,7 @@ impl<'m> Fusion<'m> {
     }
 
     /// Every member name some part names, each once, in the parts' order.
-    pub(super) fn names(&self) -> Vec<&'m str> {
+    fn names(&self) -> Vec<&'m str> {
         let mut seen = BTreeSet::new();
         let mut names = Vec::new();
         for (_, part) in self.parts() {
@@ -164,14 +172,9 @@ impl<'m> Fusion<'m> {
         names
     }
 
-    /// The walk, for the body of `is_valid_N`, marking the members as the plan's `marks` say
-    /// (every name of [`Fusion::names`]); `is_valid` names a node's function.
-    pub(super) fn emit(
-        &self,
-        model: &Model,
-        marks: &Marks,
-        is_valid: impl Fn(NodeId) -> Ident,
-    ) -> TokenStream {
+    /// The walk, for the body of `is_valid_N`; `is_valid` names a node's function.
+    pub(super) fn emit(&self, model: &Model, is_valid: impl Fn(NodeId) -> Ident) -> TokenStream {
+        let marks = &self.marks;
         let mask = |names: &mut dyn Iterator<Item = &String>| marks.mask(names);
         let all = marks.all();
         let required_always = self

@@ -44,8 +44,8 @@ pub(super) struct NodePlan<'m> {
     /// How `is_valid` checks the node's `properties`, `required`, `patternProperties` and
     /// `additionalProperties`.
     pub(super) walk: Walk,
-    /// The members `is_valid`'s walk gives a bit, to know when all were seen and whether the
-    /// required ones were (empty for [`Walk::Lookup`]).
+    /// The members `is_valid`'s own walk ([`Walk::OnePass`]) gives a bit, to know when all were
+    /// seen and whether the required ones were; a fusion's walk has marks of its own.
     pub(super) marks: Marks<'m>,
     /// The members `validate` finds in one walk, each into the slot of its position here.
     pub(super) slots: Vec<&'m str>,
@@ -294,13 +294,9 @@ impl<'m> NodePlan<'m> {
             _ if walks_members_once(k) => Walk::OnePass,
             _ => Walk::Lookup,
         };
-        let marks = match (&fusion, walk) {
-            (Some(fusion), _) => Marks {
-                names: fusion.names(),
-                stops_early: true,
-            },
-            (None, Walk::OnePass) => one_pass_marks(k),
-            _ => Marks::default(),
+        let marks = match walk {
+            Walk::OnePass => one_pass_marks(k),
+            Walk::Fused | Walk::Lookup => Marks::default(),
         };
         let inline_items = k
             .items
