@@ -108,8 +108,9 @@ pub(crate) fn of(k: &Keywords) -> Vec<Assertion<'_>> {
     out.extend(k.types.as_deref().map(Assertion::Type));
     out.extend(k.const_value.as_ref().map(Assertion::Const));
     out.extend(k.enum_values.as_deref().map(Assertion::Enum));
+    // A minimum count of 0 holds for every value: it asserts nothing.
     let limits = |min: Option<u64>, max: Option<u64>| {
-        [(Limit::Min, min), (Limit::Max, max)]
+        [(Limit::Min, min.filter(|&n| n > 0)), (Limit::Max, max)]
             .into_iter()
             .filter_map(|(limit, n)| Some((limit, n?)))
     };
