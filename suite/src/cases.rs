@@ -190,6 +190,8 @@ pub enum Diagnostic {
     Cases(BTreeSet<String>, String),
     /// An error the harness cannot pin on a case.
     Elsewhere(String),
+    /// A warning about the modules of these cases: generated code must compile without any.
+    Warning(BTreeSet<String>, String),
     /// The end of the build.
     Finished { success: bool },
     /// The runner's executable.
@@ -213,7 +215,8 @@ pub fn diagnostic(line: &str, lines: &LineMap) -> Diagnostic {
         }
         Some("compiler-message") => {
             let message = &json["message"];
-            if message["level"] != "error" {
+            let warning = message["level"] == "warning";
+            if message["level"] != "error" && !warning {
                 return Diagnostic::Nothing;
             }
             let rendered = message["rendered"]
@@ -224,6 +227,15 @@ pub fn diagnostic(line: &str, lines: &LineMap) -> Diagnostic {
             let mut cases = BTreeSet::new();
             let mut spans = 0;
             collect_cases(message, lines, &mut cases, &mut spans);
+            if warning {
+                // Warnings about the harness's own code, or summing up ("N warnings"), are not
+                // the generator's.
+                return if cases.is_empty() {
+                    Diagnostic::Nothing
+                } else {
+                    Diagnostic::Warning(cases, rendered)
+                };
+            }
             if !cases.is_empty() {
                 Diagnostic::Cases(cases, rendered)
             } else if spans == 0 {
@@ -266,8 +278,8 @@ fn collect_cases(message: &Value, lines: &LineMap, out: &mut BTreeSet<String>, s
 /// How a build ended.
 #[derive(Debug)]
 pub enum Built {
-    /// The runner's executable.
-    Runner(PathBuf),
+    /// The runner's executable, and the first warning about each module that has one.
+    Runner(PathBuf, BTreeMap<String, String>),
     /// These cases' code does not compile: each with the first error about it.
     CaseErrors(BTreeMap<String, String>),
 }
@@ -304,6 +316,7 @@ pub fn build(dir: &Path, target: &Path, release: bool, lines: &LineMap) -> Resul
     let stdout = BufReader::new(child.stdout.take().expect("piped"));
     let mut case_errors: BTreeMap<String, String> = BTreeMap::new();
     let mut elsewhere = Vec::new();
+    let mut warnings: BTreeMap<String, String> = BTreeMap::new();
     let mut executable = None;
     let mut success = false;
     for line in stdout.lines() {
@@ -316,6 +329,11 @@ pub fn build(dir: &Path, target: &Path, release: bool, lines: &LineMap) -> Resul
                 }
             }
             Diagnostic::Elsewhere(rendered) => elsewhere.push(rendered),
+            Diagnostic::Warning(cases, rendered) => {
+                for case in cases {
+                    warnings.entry(case).or_insert_with(|| rendered.clone());
+                }
+            }
             Diagnostic::Finished { success: s } => success = s,
             Diagnostic::Executable(exe) => executable = Some(exe),
         }
@@ -326,7 +344,7 @@ pub fn build(dir: &Path, target: &Path, release: bool, lines: &LineMap) -> Resul
     let stderr = stderr.join().unwrap_or_default();
     if status.success() && success {
         return executable
-            .map(Built::Runner)
+            .map(|exe| Built::Runner(exe, warnings))
             .ok_or_else(|| "cargo built the runner but named no executable".to_owned());
     }
     if !case_errors.is_empty() {

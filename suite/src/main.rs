@@ -221,7 +221,7 @@ fn run(args: impl IntoIterator<Item = String>) -> Result<ExitCode, String> {
     // The modules that do not compile are kept here for whoever fixes the generator.
     let rejected = work.join("does-not-compile");
     let _ = std::fs::remove_dir_all(&rejected);
-    let runner = loop {
+    let (runner, module_warnings) = loop {
         let lines = cases::write(&crate_dir, &workspace, &modules)?;
         println!(
             "building {} modules in {} ({})",
@@ -230,7 +230,7 @@ fn run(args: impl IntoIterator<Item = String>) -> Result<ExitCode, String> {
             if args.release { "release" } else { "debug" }
         );
         match cases::build(&crate_dir, &target_dir, args.release, &lines)? {
-            Built::Runner(exe) => break exe,
+            Built::Runner(exe, warnings) => break (exe, warnings),
             Built::CaseErrors(errors) => {
                 println!(
                     "the generated code of {} modules does not compile (kept in {}); building again without them",
@@ -260,6 +260,12 @@ fn run(args: impl IntoIterator<Item = String>) -> Result<ExitCode, String> {
         }
     };
     let building = clock.elapsed();
+    // A module's warning is every case's that shares it.
+    let warned: BTreeMap<&str, &String> = modules
+        .iter()
+        .filter_map(|m| Some((m, module_warnings.get(&m.id)?)))
+        .flat_map(|(m, warning)| m.cases.iter().map(move |c| (c.as_str(), warning)))
+        .collect();
     let clock = Instant::now();
     // The runner's table has an entry per module, run on the tests of all its cases in turn:
     // each case's tests start at an offset in its module's list.
@@ -345,6 +351,7 @@ fn run(args: impl IntoIterator<Item = String>) -> Result<ExitCode, String> {
                         schema: case.schema.get().to_owned(),
                         module: cases::id(f, c),
                         keywords: suite::keywords(&schema).into_iter().collect(),
+                        warning: warned.get(cases::id(f, c).as_str()).map(|w| (*w).clone()),
                         unsupported,
                         tests,
                     }

@@ -35,6 +35,8 @@ pub struct CaseResult {
     pub keywords: Vec<String>,
     /// Why the case is unsupported: a short cause and the generator's or compiler's words.
     pub unsupported: Option<Unsupported>,
+    /// The compiler's first warning about the case's generated code, which must have none.
+    pub warning: Option<String>,
     pub tests: Vec<TestResult>,
 }
 
@@ -297,6 +299,31 @@ pub fn render(files: &[FileResult]) -> (String, bool) {
         }
     }
 
+    // Generated code that compiles with warnings: a generator bug too, though the verdicts stand.
+    let warned: Vec<(&FileResult, &CaseResult, &String)> = files
+        .iter()
+        .flat_map(|f| f.cases.iter().map(move |c| (f, c)))
+        .filter_map(|(f, c)| Some((f, c, c.warning.as_ref()?)))
+        .collect();
+    if !warned.is_empty() {
+        let _ = writeln!(out);
+        let _ = writeln!(
+            out,
+            "generated code with warnings ({} cases):",
+            warned.len()
+        );
+        for (file, case, warning) in &warned {
+            let _ = writeln!(
+                out,
+                "  {} [{}] {:?}: {}",
+                file.file,
+                case.module,
+                case.description,
+                clip(warning, 300)
+            );
+        }
+    }
+
     for draft in drafts(files) {
         for group in [Group::Required, Group::Optional, Group::Format] {
             let costs = costs(files.iter().filter(|f| f.draft == draft), group);
@@ -375,8 +402,13 @@ pub fn render(files: &[FileResult]) -> (String, bool) {
     let required = group_tally(files, Group::Required);
     let _ = writeln!(out, "required: {}", required.counts());
     let _ = writeln!(out, "wrong verdicts: {wrong_counted}");
+    let _ = writeln!(
+        out,
+        "cases whose generated code has warnings: {}",
+        warned.len()
+    );
     let _ = writeln!(out, "{}", required.closing_line());
-    (out, wrong_counted > 0)
+    (out, wrong_counted > 0 || !warned.is_empty())
 }
 
 /// The markers around the generated table in a markdown file.
@@ -472,6 +504,11 @@ pub fn corpus_table(results: &[FileResult]) -> (String, bool) {
         let tally = Tally::of(&case.tests);
         failed |= tally.failed > 0;
         let (generated, compiled, why) = match &case.unsupported {
+            None if case.warning.is_some() => {
+                failed = true;
+                let warning = case.warning.as_deref().unwrap_or_default();
+                ("yes", "**with warnings**", first_line(warning))
+            }
             None => ("yes", "yes", String::new()),
             Some(u) if u.cause == DOES_NOT_COMPILE => {
                 failed = true;

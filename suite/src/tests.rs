@@ -420,6 +420,14 @@ fn pins_compile_errors_on_cases() {
             (error("", ""), Diagnostic::Nothing),
             (
                 error(&span("src/cases/f3_c1.rs", 10), "").replace("\"error\"", "\"warning\""),
+                Diagnostic::Warning(BTreeSet::from(["f3_c1".to_owned()]), "error: m".into()),
+            ),
+            (
+                error(&span("src/main.rs", 20), "").replace("\"error\"", "\"warning\""),
+                Diagnostic::Nothing,
+            ),
+            (
+                error("", "").replace("\"error\"", "\"warning\""),
                 Diagnostic::Nothing,
             ),
             (
@@ -564,6 +572,7 @@ fn file(name: &str, group: Group, cases: Vec<(Option<&str>, Vec<Outcome>)>) -> F
                 schema: "true".into(),
                 module: format!("f{}_c{c}", name.len()),
                 keywords: Vec::new(),
+                warning: None,
                 unsupported: cause.map(|cause| Unsupported {
                     cause: cause.into(),
                     detail: format!("detail of {cause}"),
@@ -713,13 +722,14 @@ fn the_report_ends_with_wrong_verdicts_and_the_total() {
         "\nwrong verdicts in optional/format tests:\n  draft2020-12/optional/format/date.json ["
     ));
     assert_eq!(
-        lines[lines.len() - 6..],
+        lines[lines.len() - 7..],
         [
             "per draft:",
             "  draft2020-12: required 1 passed, 1 failed, 2 unsupported (1 of them generator bugs: code that does not compile or a panic); optional/format 1 passed, 1 failed, 0 unsupported",
             "optional/format: 1 passed, 1 failed, 0 unsupported (generated with `format` asserted)",
             "required: 1 passed, 1 failed, 2 unsupported (1 of them generator bugs: code that does not compile or a panic)",
             "wrong verdicts: 2",
+            "cases whose generated code has warnings: 0",
             "1 passed, 3 failed",
         ]
     );
@@ -727,10 +737,14 @@ fn the_report_ends_with_wrong_verdicts_and_the_total() {
     // Unsupported cases do not fail the run; a wrong format verdict does.
     let (text, failed) = report::render(&files[1..2]);
     assert!(!failed);
-    assert!(text.ends_with("wrong verdicts: 0\n0 passed, 2 failed\n"));
+    assert!(text.ends_with(
+        "wrong verdicts: 0\ncases whose generated code has warnings: 0\n0 passed, 2 failed\n"
+    ));
     let (text, failed) = report::render(&files[1..]);
     assert!(failed);
-    assert!(text.ends_with("wrong verdicts: 1\n0 passed, 2 failed\n"));
+    assert!(text.ends_with(
+        "wrong verdicts: 1\ncases whose generated code has warnings: 0\n0 passed, 2 failed\n"
+    ));
 
     // A wrong verdict in another draft's optional tests does.
     let mut optional = file(
@@ -750,8 +764,36 @@ fn the_report_ends_with_wrong_verdicts_and_the_total() {
         "{text}"
     );
     assert!(
-        text.ends_with("wrong verdicts: 3\n1 passed, 3 failed\n"),
+        text.ends_with(
+            "wrong verdicts: 3\ncases whose generated code has warnings: 0\n1 passed, 3 failed\n"
+        ),
         "{text}"
+    );
+}
+
+#[test]
+fn generated_code_with_warnings_fails_the_run() {
+    let mut passing = file(
+        "type.json",
+        Group::Required,
+        vec![(None, vec![Outcome::Passed])],
+    );
+    let (_, failed) = report::render(std::slice::from_ref(&passing));
+    assert!(!failed);
+    passing.cases[0].warning =
+        Some("warning: unused variable: `x`\n --> src/cases/f9_c0.rs".into());
+    let (text, failed) = report::render(std::slice::from_ref(&passing));
+    assert!(failed);
+    assert!(text.contains("\ngenerated code with warnings (1 cases):\n  draft2020-12/type.json [f9_c0] \"case 0\": warning: unused variable: `x` --> src/cases/f9_c0.rs\n"), "{text}");
+    assert!(
+        text.ends_with("cases whose generated code has warnings: 1\n1 passed, 0 failed\n"),
+        "{text}"
+    );
+    let (table, failed) = report::corpus_table(std::slice::from_ref(&passing));
+    assert!(failed);
+    assert!(
+        table.contains("| yes | **with warnings** | 1 of 1 | warning: unused variable: `x` |"),
+        "{table}"
     );
 }
 
