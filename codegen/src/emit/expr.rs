@@ -4,8 +4,8 @@
 
 use std::collections::BTreeSet;
 
-use proc_macro2::{Literal, TokenStream};
-use quote::quote;
+use proc_macro2::{Ident, Literal, Span, TokenStream, TokenTree};
+use quote::{ToTokens, quote};
 use serde_json::{Number, Value};
 
 use crate::model::JsonType;
@@ -15,6 +15,44 @@ pub(crate) fn mask_of(bits: usize) -> u64 {
     match bits {
         64.. => u64::MAX,
         n => (1u64 << n) - 1,
+    }
+}
+
+/// Whether `tokens` use the identifier `name` anywhere, inside groups too.
+pub(crate) fn mentions(tokens: &TokenStream, name: &str) -> bool {
+    !used_names(tokens, &[name]).is_empty()
+}
+
+/// Which of `names` `tokens` use as identifiers, in one walk.
+pub(crate) fn used_names<'n>(tokens: &TokenStream, names: &[&'n str]) -> BTreeSet<&'n str> {
+    fn walk<'n>(tokens: &TokenStream, names: &[&'n str], out: &mut BTreeSet<&'n str>) {
+        for tree in tokens.clone() {
+            match tree {
+                TokenTree::Ident(ident) => {
+                    if let Some(name) = names.iter().find(|name| ident == **name) {
+                        out.insert(name);
+                    }
+                }
+                TokenTree::Group(group) => walk(&group.stream(), names, out),
+                TokenTree::Punct(_) | TokenTree::Literal(_) => {}
+            }
+            if out.len() == names.len() {
+                return;
+            }
+        }
+    }
+    let mut out = BTreeSet::new();
+    walk(tokens, names, &mut out);
+    out
+}
+
+/// The pattern that binds `name` for `body`: `_` when the body never reads it, as a keyword's
+/// check is printed the same way whether or not it needs the member's name or the item's index.
+pub(crate) fn binding(name: &str, body: &TokenStream) -> TokenStream {
+    if mentions(body, name) {
+        Ident::new(name, Span::call_site()).into_token_stream()
+    } else {
+        quote! { _ }
     }
 }
 
@@ -59,7 +97,7 @@ pub(crate) fn membership(values: &[&Value]) -> Option<TokenStream> {
         .map(|c| c.as_i64())
         .collect::<Option<BTreeSet<i64>>>()
     {
-        let ints = ints.iter();
+        let ints = int_patterns(&ints);
         return Some(
             quote! { matches!(v, Value::Number(n) if matches!(json::exact_i64(n), Some(#(#ints)|*))) },
         );
@@ -70,6 +108,64 @@ pub(crate) fn membership(values: &[&Value]) -> Option<TokenStream> {
         .collect::<Option<BTreeSet<&str>>>()?;
     let strs = strs.iter();
     Some(quote! { matches!(v.as_str(), Some(#(#strs)|*)) })
+}
+
+/// Patterns matching exactly `ints`: runs of consecutive values as ranges.
+fn int_patterns(ints: &BTreeSet<i64>) -> Vec<TokenStream> {
+    let mut runs: Vec<(i64, i64)> = Vec::new();
+    for &n in ints {
+        match runs.last_mut() {
+            Some((_, last)) if last.checked_add(1) == Some(n) => *last = n,
+            _ => runs.push((n, n)),
+        }
+    }
+    runs.into_iter()
+        .map(|(first, last)| {
+            if first == last {
+                quote! { #first }
+            } else {
+                quote! { #first..=#last }
+            }
+        })
+        .collect()
+}
+
+/// `x.len() < count`, as `x.is_empty()` for a count of 1.
+pub(crate) fn shorter_than(x: TokenStream, count: usize) -> TokenStream {
+    if count == 1 {
+        quote! { #x.is_empty() }
+    } else {
+        quote! { #x.len() < #count }
+    }
+}
+
+/// A `match` on `name` with these arms and nothing to do for other names, as an `if` when
+/// there is one arm.
+pub(crate) fn match_name(name: TokenStream, arms: &[(&str, TokenStream)]) -> TokenStream {
+    match arms {
+        [] => TokenStream::new(),
+        [(value, body)] => quote! { if #name == #value { #body } },
+        arms => {
+            let arms = arms
+                .iter()
+                .map(|(value, body)| quote! { #value => { #body } });
+            quote! { match #name { #(#arms)* _ => {} } }
+        }
+    }
+}
+
+/// A boolean expression: the `&Value` `v` differs from the scalar `value` as JSON Schema
+/// compares: the negation of [`equals_scalar`].
+pub(crate) fn differs_scalar(value: &Value, v: TokenStream) -> TokenStream {
+    match value {
+        Value::Null => quote! { !#v.is_null() },
+        Value::Bool(b) => quote! { #v.as_bool() != Some(#b) },
+        Value::String(s) => quote! { #v.as_str() != Some(#s) },
+        number => {
+            let equals = equals_scalar(number, v);
+            quote! { !#equals }
+        }
+    }
 }
 
 /// A boolean expression: the `&Value` `v` equals the scalar `value` as JSON Schema compares.
@@ -85,7 +181,7 @@ pub(crate) fn equals_scalar(value: &Value, v: TokenStream) -> TokenStream {
             }
             None => {
                 let compare = compare_number(quote!(n), bound);
-                quote! { matches!(#v, ::serde_json::Value::Number(n) if #compare == Some(::core::cmp::Ordering::Equal)) }
+                quote! { matches!(#v, ::serde_json::Value::Number(n) if #compare.is_some_and(|o| o.is_eq())) }
             }
         },
         Value::Array(_) | Value::Object(_) => unreachable!("only scalars are compared inline"),
@@ -101,6 +197,65 @@ pub(crate) fn compare_number(n: TokenStream, bound: &Number) -> TokenStream {
     } else {
         let f = Literal::f64_suffixed(bound.as_f64().expect("serde_json numbers are finite"));
         quote! { json::cmp_f64(#n, #f) }
+    }
+}
+
+/// `if test { then } else { otherwise }`, leaving out an empty branch: `not_test` is the
+/// negated test, for when only `otherwise` has something to do.
+pub(crate) fn if_else(
+    test: TokenStream,
+    not_test: TokenStream,
+    then: Option<TokenStream>,
+    otherwise: Option<TokenStream>,
+) -> TokenStream {
+    let then = then.filter(|t| !t.is_empty());
+    let otherwise = otherwise.filter(|t| !t.is_empty());
+    match (then, otherwise) {
+        (None, None) => TokenStream::new(),
+        (Some(then), None) => quote! { if #test { #then } },
+        (None, Some(otherwise)) => quote! { if #not_test { #otherwise } },
+        (Some(then), Some(otherwise)) => quote! { if #test { #then } else { #otherwise } },
+    }
+}
+
+/// `return false` when the branch of a condition that applies fails: `then_fails` (any of
+/// them) when all of `holds`, `else_fails` when any of `fails` (the negation of `holds`).
+/// Printed without an `if` nested alone in another, which could be one condition.
+pub(crate) fn branch_verdict(
+    holds: &[TokenStream],
+    fails: &[TokenStream],
+    then_fails: &[TokenStream],
+    else_fails: &[TokenStream],
+) -> TokenStream {
+    let all = |tests: &[TokenStream]| quote! { #(#tests)&&* };
+    // Parenthesised where it stands beside `&&`.
+    let any = |tests: &[TokenStream]| quote! { #(#tests)||* };
+    let any_in_all = |tests: &[TokenStream]| match tests {
+        [one] => one.clone(),
+        tests => quote! { (#(#tests)||*) },
+    };
+    match (
+        holds.is_empty(),
+        then_fails.is_empty(),
+        else_fails.is_empty(),
+    ) {
+        (true, true, _) | (false, true, true) => TokenStream::new(),
+        (true, false, _) => {
+            let then = any(then_fails);
+            quote! { if #then { return false; } }
+        }
+        (false, false, true) => {
+            let (holds, then) = (all(holds), any_in_all(then_fails));
+            quote! { if #holds && #then { return false; } }
+        }
+        (false, true, false) => {
+            let (fails, otherwise) = (any_in_all(fails), any_in_all(else_fails));
+            quote! { if #fails && #otherwise { return false; } }
+        }
+        (false, false, false) => {
+            let (holds, then, otherwise) = (all(holds), any(then_fails), any(else_fails));
+            quote! { if #holds { if #then { return false; } } else if #otherwise { return false; } }
+        }
     }
 }
 

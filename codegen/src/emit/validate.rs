@@ -28,6 +28,7 @@ use proc_macro2::{Delimiter, Group, Ident, TokenStream};
 use quote::{format_ident, quote};
 use serde_json::Value;
 
+use super::expr::{binding, used_names};
 use super::names::doc_text;
 use crate::model::{Keywords, NodeId, Root, Schema};
 use plan::{Mode, NodePlan, Plan};
@@ -56,14 +57,35 @@ pub fn emit(model: &crate::model::Model, root: &Root) -> TokenStream {
     let root_is_valid = quote! { validators::#root_is_valid };
     let root_apply = apply_at_value_position(&plan, root.node, &quote!(instance));
     let root_apply = quote! { use validators::*; #root_apply };
-    let mut validators = quote! {
-        use ::core::cmp::Ordering;
-        use ::serde_json::Value;
-        use ::wecom_rooms_runtime::__private::json;
-        use ::wecom_rooms_runtime::__private::{describe, Context, Evaluated, Segment};
-    };
-    validators.extend(statics.tokens);
-    validators.extend(functions);
+    let mut body = TokenStream::new();
+    body.extend(statics.tokens);
+    body.extend(functions);
+    // Only what the functions use is imported: a keyword's check is printed the same way
+    // wherever it appears, and the module's set of keywords decides what that is.
+    let imports = [
+        ("Ordering", quote!(::core::cmp::Ordering)),
+        ("Value", quote!(::serde_json::Value)),
+        ("json", quote!(::wecom_rooms_runtime::__private::json)),
+        (
+            "describe",
+            quote!(::wecom_rooms_runtime::__private::describe),
+        ),
+        ("Context", quote!(::wecom_rooms_runtime::__private::Context)),
+        (
+            "Evaluated",
+            quote!(::wecom_rooms_runtime::__private::Evaluated),
+        ),
+        ("Segment", quote!(::wecom_rooms_runtime::__private::Segment)),
+    ];
+    let names: Vec<&str> = imports.iter().map(|(name, _)| *name).collect();
+    let used = used_names(&body, &names);
+    let mut validators = TokenStream::new();
+    for (name, path) in imports {
+        if used.contains(name) {
+            validators.extend(quote! { use #path; });
+        }
+    }
+    validators.extend(body);
     let validators = braced(validators);
     let allowed = ALLOWED
         .iter()
@@ -111,29 +133,11 @@ pub fn emit(model: &crate::model::Model, root: &Root) -> TokenStream {
     }
 }
 
-/// What the printed validators trigger and the generator leaves in on purpose, as a keyword's
-/// check is printed the same way wherever it appears: a binding or import not every node uses
-/// (`x`, `i`, `Evaluated`…), a `return false;` before the closing `true` of a false schema,
-/// nested `if`s and empty `else`s where one check follows another, `< 1` on lengths and
-/// `0 + …` on counts written from numbers in the schema, a one-arm `match` on member names,
-/// and comparisons that a schema's constants make trivial.
-const ALLOWED: &[&str] = &[
-    "unused_variables",
-    "unused_mut",
-    "unused_imports",
-    "unreachable_code",
-    "clippy::collapsible_if",
-    "clippy::needless_else",
-    "clippy::len_zero",
-    "clippy::single_match",
-    "clippy::identity_op",
-    "clippy::nonminimal_bool",
-    "clippy::manual_range_patterns",
-    "clippy::eq_op",
-    // Unformatted output (a build script's) has `}` and the next `if` on one line.
-    "clippy::possible_missing_else",
-    "clippy::collapsible_match",
-];
+/// The lints the printed validators leave in on purpose. `if let Value::String(s) = v { if … }`
+/// collapses only into a let chain, which needs edition 2024, and generated code compiles in
+/// any edition; a build script's output is not formatted, so `}` and the next `if` share a line.
+/// Every other lint is avoided where the code is printed.
+const ALLOWED: &[&str] = &["clippy::collapsible_if", "clippy::possible_missing_else"];
 
 /// `tokens` in braces. Interpolating a `TokenStream` into `quote!` copies every token (the
 /// caller still owns it); a `Group` is shared instead, which matters for function bodies and
@@ -218,6 +222,13 @@ impl NodeCx<'_> {
         let name = self.plan.name(mode, self.id);
         let body = match &node.schema {
             Schema::Bool(true) => quote! {},
+            Schema::Bool(false) if mode == Mode::IsValid => {
+                return quote! {
+                    #[doc = #doc]
+                    #[inline]
+                    pub(super) fn #name(_: &Value) -> bool { false }
+                };
+            }
             Schema::Bool(false) => {
                 let fail = fail(
                     mode,
@@ -235,19 +246,21 @@ impl NodeCx<'_> {
             Mode::IsValid => {
                 let mut body = body;
                 body.extend(quote! { true });
+                let v = binding("v", &body);
                 let body = braced(body);
                 let inline = self.node_plan().inline.then(|| quote! { #[inline] });
                 quote! {
                     #[doc = #doc]
                     #inline
-                    pub(super) fn #name(v: &Value) -> bool #body
+                    pub(super) fn #name(#v: &Value) -> bool #body
                 }
             }
             Mode::Validate => {
+                let (v, ctx) = (binding("v", &body), binding("ctx", &body));
                 let body = braced(body);
                 quote! {
                     #[doc = #doc]
-                    pub(super) fn #name<'v>(v: &'v Value, ctx: &mut Context<'v>) #body
+                    pub(super) fn #name<'v>(#v: &'v Value, #ctx: &mut Context<'v>) #body
                 }
             }
             Mode::Annotate => unreachable!("annotate functions are emitted by annotate_function"),
@@ -266,32 +279,31 @@ impl NodeCx<'_> {
             self.plan.model.node(self.id).display
         ));
         let location = self.location("");
-        let names_test = if names.is_empty() {
-            quote! { false }
-        } else {
+        let mut tests: Vec<TokenStream> = Vec::new();
+        if !names.is_empty() {
             let names = names.iter();
-            quote! { matches!(key.as_str(), #(#names)|*) }
+            tests.push(quote! { matches!(key.as_str(), #(#names)|*) });
+        }
+        tests.extend(patterns.iter().map(|p| {
+            let pattern = statics.pattern(p);
+            quote! { #pattern.is_match(key) }
+        }));
+        let mut warn = quote! {
+            ctx.push(Segment::Key(key));
+            ctx.warning("additionalProperties", #location, format!("member {} is not described by the schema", describe(&Value::String(key.clone()))));
+            ctx.pop();
         };
-        let patterns: Vec<TokenStream> = patterns
-            .iter()
-            .map(|p| {
-                let pattern = statics.pattern(p);
-                quote! { || #pattern.is_match(key) }
-            })
-            .collect();
+        // A node that describes members only through other keywords (`propertyNames`, a
+        // `dependentSchemas`…) leaves every member undescribed.
+        if !tests.is_empty() {
+            warn = quote! { if !(#(#tests)||*) { #warn } };
+        }
         quote! {
             #[doc = #doc]
             #[cold]
             pub(super) fn #name<'v>(v: &'v Value, ctx: &mut Context<'v>) {
                 if let Value::Object(members) = v {
-                    for key in members.keys() {
-                        let described = #names_test #(#patterns)*;
-                        if !described {
-                            ctx.push(Segment::Key(key));
-                            ctx.warning("additionalProperties", #location, format!("member {} is not described by the schema", describe(&Value::String(key.clone()))));
-                            ctx.pop();
-                        }
-                    }
+                    for key in members.keys() { #warn }
                 }
             }
         }

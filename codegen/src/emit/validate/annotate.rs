@@ -6,6 +6,7 @@ use quote::quote;
 
 use super::plan::Mode;
 use super::{Checks, NodeCx, Statics};
+use crate::emit::expr::{binding, if_else, mentions};
 use crate::emit::names::doc_text;
 use crate::model::NodeId;
 
@@ -31,9 +32,10 @@ impl NodeCx<'_> {
             }
             None => quote! {},
         };
+        let (v, ev) = (binding("v", &body), binding("ev", &body));
         quote! {
             #[doc = #doc]
-            pub(super) fn #name<'v>(v: &'v Value, ev: &mut Evaluated<'v>) {
+            pub(super) fn #name<'v>(#v: &'v Value, #ev: &mut Evaluated<'v>) {
                 #body
             }
         }
@@ -85,10 +87,18 @@ impl Checks<'_> {
         }
         let mut out = TokenStream::new();
         if !members.is_empty() {
-            out.extend(quote! { if let Value::Object(obj) = v { #members } });
+            out.extend(if mentions(&members, "obj") {
+                quote! { if let Value::Object(obj) = v { #members } }
+            } else {
+                quote! { if v.is_object() { #members } }
+            });
         }
         if !items.is_empty() {
-            out.extend(quote! { if let Value::Array(arr) = v { #items } });
+            out.extend(if mentions(&items, "arr") {
+                quote! { if let Value::Array(arr) = v { #items } }
+            } else {
+                quote! { if v.is_array() { #items } }
+            });
         }
         out
     }
@@ -120,7 +130,13 @@ impl Checks<'_> {
             let a = annotate(condition);
             let then = k.then_.map(|t| guarded(t, checked));
             let otherwise = k.else_.map(|e| guarded(e, checked));
-            out.extend(quote! { if #test(v) { #a(v, ev); #then } else { #otherwise } });
+            let then = quote! { #a(v, ev); #then };
+            out.extend(if_else(
+                quote!(#test(v)),
+                quote!(!#test(v)),
+                Some(then),
+                otherwise,
+            ));
         }
         for (name, id) in &k.dependent_schemas {
             let apply = guarded(*id, checked);
@@ -140,11 +156,15 @@ impl Checks<'_> {
         }
         let own = self.own_annotations(statics, false);
         let in_place = self.in_place_annotations(true);
-        let mut out = quote! {
-            let mut evaluated = Evaluated::default();
-            let ev = &mut evaluated;
-            #own
-            #in_place
+        let mut out = if own.is_empty() && in_place.is_empty() {
+            quote! { let evaluated = Evaluated::default(); }
+        } else {
+            quote! {
+                let mut evaluated = Evaluated::default();
+                let ev = &mut evaluated;
+                #own
+                #in_place
+            }
         };
         // Reported at the container, naming the member or item, as the reference validator does.
         if let Some(rest) = k.unevaluated_properties {
@@ -154,8 +174,9 @@ impl Checks<'_> {
                 format!("member {} is evaluated by no other keyword and does not match the schema at {}, found {}", describe(&Value::String(key.clone())), #location, describe(x))
             });
             let check = quote! { if !#is_valid(x) { #fail } };
+            let x = binding("x", &check);
             out.extend(quote! {
-                if let Value::Object(obj) = v { for (key, x) in obj { if !evaluated.has_member(key) { #check } } }
+                if let Value::Object(obj) = v { for (key, #x) in obj { if !evaluated.has_member(key) { #check } } }
             });
         }
         if let Some(rest) = k.unevaluated_items {

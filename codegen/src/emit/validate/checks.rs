@@ -10,7 +10,8 @@ use super::plan::Mode;
 use super::{Checks, Statics};
 use crate::emit::assertion::{self, Assertion, Bound, Limit};
 use crate::emit::expr::{
-    compare_number, equals_scalar, escape_braces, join_or, membership, plural, type_test,
+    binding, branch_verdict, compare_number, differs_scalar, equals_scalar, escape_braces, if_else,
+    join_or, membership, mentions, plural, type_test,
 };
 use crate::model::{JsonType, NodeId};
 
@@ -51,9 +52,18 @@ impl Checks<'_> {
         }
         if let Some(condition) = k.if_.filter(|&c| !fused(c)) {
             let test = self.is_valid_fn(condition);
-            let then = k.then_.map(|t| self.apply_in_place(t));
-            let otherwise = k.else_.map(|e| self.apply_in_place(e));
-            out.extend(quote! { if #test(v) { #then } else { #otherwise } });
+            out.extend(if self.mode == Mode::IsValid {
+                let fails = |branch: Option<NodeId>| -> Vec<TokenStream> {
+                    let f = branch.map(|b| self.is_valid_fn(b));
+                    f.map(|f| quote!(!#f(v))).into_iter().collect()
+                };
+                let (then, otherwise) = (fails(k.then_), fails(k.else_));
+                branch_verdict(&[quote!(#test(v))], &[quote!(!#test(v))], &then, &otherwise)
+            } else {
+                let then = k.then_.map(|t| self.apply_in_place(t));
+                let otherwise = k.else_.map(|e| self.apply_in_place(e));
+                if_else(quote!(#test(v)), quote!(!#test(v)), then, otherwise)
+            });
         }
         out.extend(self.unevaluated(statics));
         if self.mode == Mode::Validate
@@ -119,7 +129,7 @@ impl Checks<'_> {
                     type_test(types, &quote!(v)),
                     self.expectation().expect("types are set"),
                 ),
-                Assertion::Const(value) => (equals(value, statics), value.to_string()),
+                Assertion::Const(value) => (differs(value, statics), value.to_string()),
                 Assertion::Enum(values) => {
                     let test = match membership(&values.iter().collect::<Vec<_>>()) {
                         Some(test) => test,
@@ -130,14 +140,14 @@ impl Checks<'_> {
                         }
                     };
                     let listed = values.iter().map(|v| v.to_string()).collect::<Vec<_>>();
-                    (test, join_or(&listed))
+                    (quote! { !(#test) }, join_or(&listed))
                 }
                 _ => continue,
             };
             let fail = self.fail_found(assertion.keyword(), &expected);
             out.extend(match assertion {
                 Assertion::Type(_) => quote! { if !#test { #fail } },
-                _ => quote! { if !(#test) { #fail } },
+                _ => quote! { if #test { #fail } },
             });
         }
         out
@@ -149,15 +159,29 @@ impl Checks<'_> {
         for assertion in assertions {
             out.extend(match *assertion {
                 Assertion::Items(Limit::Min, min) => {
-                    let fail = self.fail(assertion.keyword(), quote! {
-                        format!("expected an array of at least {} item{}, found {}", #min, if #min == 1 { "" } else { "s" }, arr.len())
-                    });
+                    let template = format!(
+                        "expected an array of at least {min} item{}, found {{}}",
+                        plural(min)
+                    );
+                    let fail = self.fail(
+                        assertion.keyword(),
+                        quote! {
+                            format!(#template, arr.len())
+                        },
+                    );
                     quote! { if (arr.len() as u64) < #min { #fail } }
                 }
                 Assertion::Items(Limit::Max, max) => {
-                    let fail = self.fail(assertion.keyword(), quote! {
-                        format!("expected an array of at most {} item{}, found {}", #max, if #max == 1 { "" } else { "s" }, arr.len())
-                    });
+                    let template = format!(
+                        "expected an array of at most {max} item{}, found {{}}",
+                        plural(max)
+                    );
+                    let fail = self.fail(
+                        assertion.keyword(),
+                        quote! {
+                            format!(#template, arr.len())
+                        },
+                    );
                     quote! { if (arr.len() as u64) > #max { #fail } }
                 }
                 Assertion::UniqueItems => {
@@ -174,7 +198,7 @@ impl Checks<'_> {
             let mut arms = Vec::new();
             for (i, sub) in k.prefix_items.iter().enumerate() {
                 let apply = self.apply_child(*sub, quote!(x), quote!(Segment::Index(i)));
-                arms.push(quote! { #i => { #apply } });
+                arms.push((i, apply));
             }
             let rest = || match k.items {
                 Some(items) => self.apply_child(items, quote!(x), quote!(Segment::Index(i))),
@@ -207,10 +231,25 @@ impl Checks<'_> {
                 out.extend(quote! { ctx.items(arr, #validate); });
             } else if arms.is_empty() {
                 let rest = rest();
-                out.extend(quote! { for (i, x) in arr.iter().enumerate() { #rest } });
+                out.extend(if mentions(&rest, "i") {
+                    let x = binding("x", &rest);
+                    quote! { for (i, #x) in arr.iter().enumerate() { #rest } }
+                } else {
+                    let x = binding("x", &rest);
+                    quote! { for #x in arr { #rest } }
+                });
             } else {
                 let rest = rest();
-                out.extend(quote! { for (i, x) in arr.iter().enumerate() { match i { #(#arms)* _ => { #rest } } } });
+                let body = match arms.as_slice() {
+                    // Items past the one prefix item need nothing.
+                    [(first, apply)] if rest.is_empty() => quote! { if i == #first { #apply } },
+                    arms => {
+                        let arms = arms.iter().map(|(i, apply)| quote! { #i => { #apply } });
+                        quote! { match i { #(#arms)* _ => { #rest } } }
+                    }
+                };
+                let x = binding("x", &body);
+                out.extend(quote! { for (i, #x) in arr.iter().enumerate() { #body } });
             }
         }
         if let Some(contains) = k.contains {
@@ -219,15 +258,29 @@ impl Checks<'_> {
             let location = self.plan().model.node(contains).display.clone();
             let mut checks = TokenStream::new();
             if min > 0 {
-                let fail = self.fail("contains", quote! {
-                    format!("expected at least {} item{} matching the schema at {}, found {}", #min, if #min == 1 { "" } else { "s" }, #location, matching)
-                });
+                let template = format!(
+                    "expected at least {min} item{} matching the schema at {{}}, found {{}}",
+                    plural(min)
+                );
+                let fail = self.fail(
+                    "contains",
+                    quote! {
+                        format!(#template, #location, matching)
+                    },
+                );
                 checks.extend(quote! { if (matching as u64) < #min { #fail } });
             }
             if let Some(max) = k.max_contains {
-                let fail = self.fail("contains", quote! {
-                    format!("expected at most {} item{} matching the schema at {}, found {}", #max, if #max == 1 { "" } else { "s" }, #location, matching)
-                });
+                let template = format!(
+                    "expected at most {max} item{} matching the schema at {{}}, found {{}}",
+                    plural(max)
+                );
+                let fail = self.fail(
+                    "contains",
+                    quote! {
+                        format!(#template, #location, matching)
+                    },
+                );
                 checks.extend(quote! { if (matching as u64) > #max { #fail } });
             }
             if !checks.is_empty() {
@@ -378,7 +431,7 @@ impl Checks<'_> {
                 if matching != 1 { return false; }
             },
             Mode::Validate => quote! {
-                let matching = 0usize #( + usize::from(#tests(v)) )*;
+                let matching = #(usize::from(#tests(v)))+*;
                 if matching != 1 { #fail }
             },
             Mode::Annotate => unreachable!("annotations are not checks"),
@@ -430,6 +483,17 @@ impl Checks<'_> {
                 branches.len()
             ),
         }
+    }
+}
+
+/// A boolean expression: `v` differs from `value` as JSON Schema compares.
+fn differs(value: &Value, statics: &mut Statics) -> TokenStream {
+    match value {
+        Value::Array(_) | Value::Object(_) => {
+            let constant = statics.value(value);
+            quote! { !json::equal(v, &#constant) }
+        }
+        scalar => differs_scalar(scalar, quote!(v)),
     }
 }
 

@@ -16,7 +16,7 @@ use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
 use super::plan::Marks;
-use crate::emit::expr::type_test;
+use crate::emit::expr::{binding, branch_verdict, match_name, shorter_than, type_test};
 use crate::model::{JsonType, Keywords, Model, NodeId};
 
 /// The in-place subschemas of one node whose member checks `is_valid` fuses into one walk.
@@ -200,7 +200,7 @@ impl<'m> Fusion<'m> {
         let lacks = |mask: u64| (mask != 0).then(|| quote! { seen & #mask != #mask });
         let test_passed = test_failed.as_ref().map(|f| quote! { !#f });
 
-        let mut arms = TokenStream::new();
+        let mut arms: Vec<(&str, TokenStream)> = Vec::new();
         for name in &marks.names {
             let bit = marks.bit(name).expect("every name is marked");
             let mut body = quote! { seen |= #bit; };
@@ -243,14 +243,15 @@ impl<'m> Fusion<'m> {
                 body.extend(quote! { if #failed && #test_failed { return false; } });
             }
             body.extend(quote! { if seen == #all { break; } });
-            arms.extend(quote! { #name => { #body } });
+            arms.push((name, body));
         }
 
         let mut declare = TokenStream::new();
         let required_count = required_always.count_ones() as usize;
         if required_count > 0 {
             // Fewer members than the names required unconditionally: one is missing.
-            declare.extend(quote! { if obj.len() < #required_count { return false; } });
+            let missing = shorter_than(quote!(obj), required_count);
+            declare.extend(quote! { if #missing { return false; } });
         }
         declare.extend(quote! { let mut seen: u64 = 0; });
         for flag in [&test_failed, &then_failed, &else_failed]
@@ -266,11 +267,12 @@ impl<'m> Fusion<'m> {
         }
         if let Some(c) = condition {
             // The branch that applies fails when it failed a member or lacks a required one.
-            let branch = |part: Option<&Part>, failed: &Option<TokenStream>| {
-                let part = part?;
-                let fails = [failed.clone(), lacks(mask(&mut part.k.required.iter()))];
-                let fails: Vec<TokenStream> = fails.into_iter().flatten().collect();
-                (!fails.is_empty()).then(|| quote! { if #(#fails)||* { return false; } })
+            let branch = |part: Option<&Part>, failed: &Option<TokenStream>| match part {
+                Some(part) => [failed.clone(), lacks(mask(&mut part.k.required.iter()))]
+                    .into_iter()
+                    .flatten()
+                    .collect(),
+                None => Vec::new(),
             };
             let then = branch(c.then.as_ref(), &then_failed);
             let otherwise = branch(c.otherwise.as_ref(), &else_failed);
@@ -278,13 +280,11 @@ impl<'m> Fusion<'m> {
                 .into_iter()
                 .flatten()
                 .collect();
-            verdict.extend(match (holds.is_empty(), then, otherwise) {
-                (_, None, None) => TokenStream::new(),
-                (true, then, _) => quote! { #then },
-                (false, then, otherwise) => {
-                    quote! { if #(#holds)&&* { #then } else { #otherwise } }
-                }
-            });
+            let fails: Vec<TokenStream> = [test_failed.clone(), lacks(test_required)]
+                .into_iter()
+                .flatten()
+                .collect();
+            verdict.extend(branch_verdict(&holds, &fails, &then, &otherwise));
         }
 
         // A value that is not an object fails exactly the parts that ask for an object.
@@ -298,11 +298,13 @@ impl<'m> Fusion<'m> {
                 branch.as_ref().is_some_and(|part| part.object_only)
             });
         let otherwise = fails_unless_object.then(|| quote! { else { return false; } });
+        let walk = match_name(quote!(key.as_str()), &arms);
+        let x = binding("x", &walk);
         quote! {
             if let Value::Object(obj) = v {
                 #declare
-                for (key, x) in obj {
-                    match key.as_str() { #arms _ => {} }
+                for (key, #x) in obj {
+                    #walk
                 }
                 #verdict
             } #otherwise

@@ -9,7 +9,7 @@ use serde_json::Value;
 use super::plan::{Mode, Walk};
 use super::{Checks, Statics};
 use crate::emit::assertion::{Assertion, Limit};
-use crate::emit::expr::type_test;
+use crate::emit::expr::{binding, match_name, plural, shorter_than, type_test};
 use crate::model::Schema;
 
 impl Checks<'_> {
@@ -79,15 +79,29 @@ impl Checks<'_> {
         for assertion in assertions {
             out.extend(match *assertion {
                 Assertion::Properties(Limit::Min, min) => {
-                    let fail = self.fail(assertion.keyword(), quote! {
-                        format!("expected an object with at least {} member{}, found {}", #min, if #min == 1 { "" } else { "s" }, obj.len())
-                    });
+                    let template = format!(
+                        "expected an object with at least {min} member{}, found {{}}",
+                        plural(min)
+                    );
+                    let fail = self.fail(
+                        assertion.keyword(),
+                        quote! {
+                            format!(#template, obj.len())
+                        },
+                    );
                     quote! { if (obj.len() as u64) < #min { #fail } }
                 }
                 Assertion::Properties(Limit::Max, max) => {
-                    let fail = self.fail(assertion.keyword(), quote! {
-                        format!("expected an object with at most {} member{}, found {}", #max, if #max == 1 { "" } else { "s" }, obj.len())
-                    });
+                    let template = format!(
+                        "expected an object with at most {max} member{}, found {{}}",
+                        plural(max)
+                    );
+                    let fail = self.fail(
+                        assertion.keyword(),
+                        quote! {
+                            format!(#template, obj.len())
+                        },
+                    );
                     quote! { if (obj.len() as u64) > #max { #fail } }
                 }
                 _ => continue,
@@ -144,7 +158,9 @@ impl Checks<'_> {
             // Whether a member is described matters only to `additionalProperties`.
             let tracks = k.additional_properties.is_some();
             if tracks {
-                member.extend(quote! { let mut described = #known_test; });
+                // Marked again by `patternProperties`, when there are any.
+                let mutable = (!k.pattern_properties.is_empty()).then(|| quote!(mut));
+                member.extend(quote! { let #mutable described = #known_test; });
             }
             for (source, sub) in &k.pattern_properties {
                 let pattern = statics.pattern(source);
@@ -168,7 +184,8 @@ impl Checks<'_> {
                     };
                 member.extend(quote! { if !described { #check } });
             }
-            out.extend(quote! { for (key, x) in obj { #member } });
+            let (key, x) = (binding("key", &member), binding("x", &member));
+            out.extend(quote! { for (#key, #x) in obj { #member } });
         }
         if out.is_empty() {
             return out;
@@ -213,6 +230,7 @@ impl Checks<'_> {
             let described = tracks.then(|| quote! { false });
             arms.push((name, quote! { seen |= #b; #stop #described }));
         }
+        let one_arm = match_name(quote!(key.as_str()), &arms);
         let arms = arms
             .iter()
             .map(|(name, body)| quote! { #name => { #body } });
@@ -225,7 +243,7 @@ impl Checks<'_> {
         } else if tracks {
             quote! { let described = match key.as_str() { #(#arms)* _ => false }; }
         } else {
-            quote! { match key.as_str() { #(#arms)* _ => {} } }
+            one_arm
         };
         if tracks && !k.pattern_properties.is_empty() {
             member = quote! { #member let mut described = described; };
@@ -254,7 +272,8 @@ impl Checks<'_> {
             // An object with fewer members than required names misses one: that fails before
             // any member is validated.
             let count = k.required.len();
-            declare.extend(quote! { if obj.len() < #count { return false; } });
+            let missing = shorter_than(quote!(obj), count);
+            declare.extend(quote! { if #missing { return false; } });
         }
         if !marks.names.is_empty() {
             declare.extend(quote! { let mut seen: u64 = 0; });
@@ -266,9 +285,10 @@ impl Checks<'_> {
         } else {
             quote! { if seen & #required_mask != #required_mask { return false; } }
         };
+        let (key, x) = (binding("key", &member), binding("x", &member));
         quote! {
             #declare
-            for (key, x) in obj { #member }
+            for (#key, #x) in obj { #member }
             #verify
         }
     }

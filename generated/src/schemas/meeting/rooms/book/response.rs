@@ -260,27 +260,14 @@ pub fn validate_with(
 }
 /// The functions that apply each schema node (`is_valid_N`, `validate_N`…), named by
 /// the node's index and documented with its location.
-#[allow(
-    unused_variables,
-    unused_mut,
-    unused_imports,
-    unreachable_code,
-    clippy::collapsible_if,
-    clippy::needless_else,
-    clippy::len_zero,
-    clippy::single_match,
-    clippy::identity_op,
-    clippy::nonminimal_bool,
-    clippy::manual_range_patterns,
-    clippy::eq_op,
-    clippy::possible_missing_else,
-    clippy::collapsible_match
-)]
+#[allow(clippy::collapsible_if, clippy::possible_missing_else)]
 mod validators {
     use ::core::cmp::Ordering;
     use ::serde_json::Value;
     use ::wecom_rooms_runtime::__private::json;
-    use ::wecom_rooms_runtime::__private::{describe, Context, Evaluated, Segment};
+    use ::wecom_rooms_runtime::__private::describe;
+    use ::wecom_rooms_runtime::__private::Context;
+    use ::wecom_rooms_runtime::__private::Segment;
     /// `meeting/rooms/book/response.schema.json#`
     pub(super) fn is_valid_0(v: &Value) -> bool {
         if let Value::Object(obj) = v {
@@ -343,11 +330,11 @@ mod validators {
             if seen & 3u64 != 3u64 {
                 return false;
             }
-            if !test_failed && seen & 1u64 == 1u64 {
-                if then_failed || seen & 7u64 != 7u64 {
-                    return false;
-                }
-            } else {}
+            if !test_failed && seen & 1u64 == 1u64
+                && (then_failed || seen & 7u64 != 7u64)
+            {
+                return false;
+            }
         } else {
             return false;
         }
@@ -358,17 +345,16 @@ mod validators {
         validate_1(v, ctx);
         if is_valid_2(v) {
             validate_7(v, ctx);
-        } else {}
+        }
     }
     /// Undescribed members at `meeting/rooms/book/response.schema.json#`.
     #[cold]
     pub(super) fn tolerate_0<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         if let Value::Object(members) = v {
             for key in members.keys() {
-                let described = matches!(
+                if !(matches!(
                     key.as_str(), "errcode" | "errmsg" | "meeting_room_list"
-                );
-                if !described {
+                )) {
                     ctx.push(Segment::Key(key));
                     ctx.warning(
                         "additionalProperties",
@@ -421,22 +407,19 @@ mod validators {
     /// `meeting/rooms/book/response.schema.json#/if`
     pub(super) fn is_valid_2(v: &Value) -> bool {
         if let Value::Object(obj) = v {
-            if obj.len() < 1usize {
+            if obj.is_empty() {
                 return false;
             }
             let mut seen: u64 = 0;
             for (key, x) in obj {
-                match key.as_str() {
-                    "errcode" => {
-                        seen |= 1u64;
-                        if !is_valid_6(x) {
-                            return false;
-                        }
-                        if seen == 1u64 {
-                            break;
-                        }
+                if key.as_str() == "errcode" {
+                    seen |= 1u64;
+                    if !is_valid_6(x) {
+                        return false;
                     }
-                    _ => {}
+                    if seen == 1u64 {
+                        break;
+                    }
                 }
             }
             if seen != 1u64 {
@@ -459,9 +442,9 @@ mod validators {
     /// `meeting/rooms/book/response.schema.json#/if/properties/errcode`
     #[inline]
     pub(super) fn is_valid_6(v: &Value) -> bool {
-        if !(matches!(
+        if !matches!(
             v, ::serde_json::Value::Number(n) if json::exact_i64(n) == Some(0i64)
-        )) {
+        ) {
             return false;
         }
         true
@@ -563,9 +546,9 @@ mod validators {
     /// `meeting/rooms/book/response.schema.json#/$defs/Booked/properties/errcode`
     #[inline]
     pub(super) fn is_valid_9(v: &Value) -> bool {
-        if !(matches!(
+        if !matches!(
             v, ::serde_json::Value::Number(n) if json::exact_i64(n) == Some(0i64)
-        )) {
+        ) {
             return false;
         }
         if !is_valid_8(v) {
@@ -575,9 +558,9 @@ mod validators {
     }
     /// `meeting/rooms/book/response.schema.json#/$defs/Booked/properties/errcode`
     pub(super) fn validate_9<'v>(v: &'v Value, ctx: &mut Context<'v>) {
-        if !(matches!(
+        if !matches!(
             v, ::serde_json::Value::Number(n) if json::exact_i64(n) == Some(0i64)
-        )) {
+        ) {
             ctx.error_found(
                 "const",
                 "meeting/rooms/book/response.schema.json#/$defs/Booked/properties/errcode/const",
@@ -605,7 +588,7 @@ mod validators {
             return false;
         }
         if let Value::Array(arr) = v {
-            for (i, x) in arr.iter().enumerate() {
+            for x in arr {
                 if !is_valid_13(x) {
                     return false;
                 }
@@ -639,11 +622,10 @@ mod validators {
     pub(super) fn tolerate_12<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         if let Value::Object(members) = v {
             for key in members.keys() {
-                let described = matches!(
+                if !(matches!(
                     key.as_str(), "meeting_room_id" | "meeting_room_location" |
                     "meeting_room_name"
-                );
-                if !described {
+                )) {
                     ctx.push(Segment::Key(key));
                     ctx.warning(
                         "additionalProperties",

@@ -660,27 +660,14 @@ pub fn validate_with(
 }
 /// The functions that apply each schema node (`is_valid_N`, `validate_N`…), named by
 /// the node's index and documented with its location.
-#[allow(
-    unused_variables,
-    unused_mut,
-    unused_imports,
-    unreachable_code,
-    clippy::collapsible_if,
-    clippy::needless_else,
-    clippy::len_zero,
-    clippy::single_match,
-    clippy::identity_op,
-    clippy::nonminimal_bool,
-    clippy::manual_range_patterns,
-    clippy::eq_op,
-    clippy::possible_missing_else,
-    clippy::collapsible_match
-)]
+#[allow(clippy::collapsible_if, clippy::possible_missing_else)]
 mod validators {
     use ::core::cmp::Ordering;
     use ::serde_json::Value;
     use ::wecom_rooms_runtime::__private::json;
-    use ::wecom_rooms_runtime::__private::{describe, Context, Evaluated, Segment};
+    use ::wecom_rooms_runtime::__private::describe;
+    use ::wecom_rooms_runtime::__private::Context;
+    use ::wecom_rooms_runtime::__private::Segment;
     /// `meeting/rooms/get_config/response.schema.json#`
     pub(super) fn is_valid_0(v: &Value) -> bool {
         if let Value::Object(obj) = v {
@@ -755,11 +742,11 @@ mod validators {
             if seen & 3u64 != 3u64 {
                 return false;
             }
-            if !test_failed && seen & 1u64 == 1u64 {
-                if then_failed || seen & 15u64 != 15u64 {
-                    return false;
-                }
-            } else {}
+            if !test_failed && seen & 1u64 == 1u64
+                && (then_failed || seen & 15u64 != 15u64)
+            {
+                return false;
+            }
         } else {
             return false;
         }
@@ -770,18 +757,17 @@ mod validators {
         validate_1(v, ctx);
         if is_valid_2(v) {
             validate_7(v, ctx);
-        } else {}
+        }
     }
     /// Undescribed members at `meeting/rooms/get_config/response.schema.json#`.
     #[cold]
     pub(super) fn tolerate_0<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         if let Value::Object(members) = v {
             for key in members.keys() {
-                let described = matches!(
+                if !(matches!(
                     key.as_str(), "errcode" | "errmsg" | "meeting_settings" |
                     "record_settings"
-                );
-                if !described {
+                )) {
                     ctx.push(Segment::Key(key));
                     ctx.warning(
                         "additionalProperties",
@@ -834,22 +820,19 @@ mod validators {
     /// `meeting/rooms/get_config/response.schema.json#/if`
     pub(super) fn is_valid_2(v: &Value) -> bool {
         if let Value::Object(obj) = v {
-            if obj.len() < 1usize {
+            if obj.is_empty() {
                 return false;
             }
             let mut seen: u64 = 0;
             for (key, x) in obj {
-                match key.as_str() {
-                    "errcode" => {
-                        seen |= 1u64;
-                        if !is_valid_6(x) {
-                            return false;
-                        }
-                        if seen == 1u64 {
-                            break;
-                        }
+                if key.as_str() == "errcode" {
+                    seen |= 1u64;
+                    if !is_valid_6(x) {
+                        return false;
                     }
-                    _ => {}
+                    if seen == 1u64 {
+                        break;
+                    }
                 }
             }
             if seen != 1u64 {
@@ -872,9 +855,9 @@ mod validators {
     /// `meeting/rooms/get_config/response.schema.json#/if/properties/errcode`
     #[inline]
     pub(super) fn is_valid_6(v: &Value) -> bool {
-        if !(matches!(
+        if !matches!(
             v, ::serde_json::Value::Number(n) if json::exact_i64(n) == Some(0i64)
-        )) {
+        ) {
             return false;
         }
         true
@@ -998,9 +981,9 @@ mod validators {
     /// `meeting/rooms/get_config/response.schema.json#/$defs/RoomConfig/properties/errcode`
     #[inline]
     pub(super) fn is_valid_9(v: &Value) -> bool {
-        if !(matches!(
+        if !matches!(
             v, ::serde_json::Value::Number(n) if json::exact_i64(n) == Some(0i64)
-        )) {
+        ) {
             return false;
         }
         if !is_valid_8(v) {
@@ -1010,9 +993,9 @@ mod validators {
     }
     /// `meeting/rooms/get_config/response.schema.json#/$defs/RoomConfig/properties/errcode`
     pub(super) fn validate_9<'v>(v: &'v Value, ctx: &mut Context<'v>) {
-        if !(matches!(
+        if !matches!(
             v, ::serde_json::Value::Number(n) if json::exact_i64(n) == Some(0i64)
-        )) {
+        ) {
             ctx.error_found(
                 "const",
                 "meeting/rooms/get_config/response.schema.json#/$defs/RoomConfig/properties/errcode/const",
@@ -1038,11 +1021,10 @@ mod validators {
     pub(super) fn tolerate_11<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         if let Value::Object(members) = v {
             for key in members.keys() {
-                let described = matches!(
+                if !(matches!(
                     key.as_str(), "auto_response" | "caption" | "room_notification" |
                     "room_pmi" | "water_mark"
-                );
-                if !described {
+                )) {
                     ctx.push(Segment::Key(key));
                     ctx.warning(
                         "additionalProperties",
@@ -1062,10 +1044,7 @@ mod validators {
     pub(super) fn tolerate_12<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         if let Value::Object(members) = v {
             for key in members.keys() {
-                let described = matches!(
-                    key.as_str(), "download_record" | "share_record"
-                );
-                if !described {
+                if !(matches!(key.as_str(), "download_record" | "share_record")) {
                     ctx.push(Segment::Key(key));
                     ctx.warning(
                         "additionalProperties",
@@ -1306,7 +1285,7 @@ mod validators {
             }
         }
         if !(matches!(
-            v, Value::Number(n) if matches!(json::exact_i64(n), Some(0i64 | 1i64 | 2i64))
+            v, Value::Number(n) if matches!(json::exact_i64(n), Some(0i64..= 2i64))
         )) {
             return false;
         }
@@ -1340,7 +1319,7 @@ mod validators {
                 );
             }
         }
-        let matching = 0usize + usize::from(is_valid_22(v)) + usize::from(is_valid_23(v))
+        let matching = usize::from(is_valid_22(v)) + usize::from(is_valid_23(v))
             + usize::from(is_valid_24(v));
         if matching != 1 {
             ctx.error(
@@ -1368,7 +1347,7 @@ mod validators {
             }
         }
         if !(matches!(
-            v, Value::Number(n) if matches!(json::exact_i64(n), Some(1i64 | 2i64))
+            v, Value::Number(n) if matches!(json::exact_i64(n), Some(1i64..= 2i64))
         )) {
             return false;
         }
@@ -1402,8 +1381,7 @@ mod validators {
                 );
             }
         }
-        let matching = 0usize + usize::from(is_valid_25(v))
-            + usize::from(is_valid_26(v));
+        let matching = usize::from(is_valid_25(v)) + usize::from(is_valid_26(v));
         if matching != 1 {
             ctx.error(
                 "oneOf",
@@ -1463,8 +1441,7 @@ mod validators {
             }
         }
         if !(matches!(
-            v, Value::Number(n) if matches!(json::exact_i64(n), Some(0i64 | 1i64 | 2i64 |
-            3i64 | 4i64))
+            v, Value::Number(n) if matches!(json::exact_i64(n), Some(0i64..= 4i64))
         )) {
             return false;
         }
@@ -1498,7 +1475,7 @@ mod validators {
                 );
             }
         }
-        let matching = 0usize + usize::from(is_valid_27(v)) + usize::from(is_valid_28(v))
+        let matching = usize::from(is_valid_27(v)) + usize::from(is_valid_28(v))
             + usize::from(is_valid_29(v)) + usize::from(is_valid_30(v))
             + usize::from(is_valid_31(v));
         if matching != 1 {
@@ -1526,9 +1503,9 @@ mod validators {
     /// `meeting/rooms/get_config/response.schema.json#/$defs/MeetingSettings/properties/water_mark/oneOf/0`
     #[inline]
     pub(super) fn is_valid_22(v: &Value) -> bool {
-        if !(matches!(
+        if !matches!(
             v, ::serde_json::Value::Number(n) if json::exact_i64(n) == Some(0i64)
-        )) {
+        ) {
             return false;
         }
         true
@@ -1536,9 +1513,9 @@ mod validators {
     /// `meeting/rooms/get_config/response.schema.json#/$defs/MeetingSettings/properties/water_mark/oneOf/1`
     #[inline]
     pub(super) fn is_valid_23(v: &Value) -> bool {
-        if !(matches!(
+        if !matches!(
             v, ::serde_json::Value::Number(n) if json::exact_i64(n) == Some(1i64)
-        )) {
+        ) {
             return false;
         }
         true
@@ -1546,9 +1523,9 @@ mod validators {
     /// `meeting/rooms/get_config/response.schema.json#/$defs/MeetingSettings/properties/water_mark/oneOf/2`
     #[inline]
     pub(super) fn is_valid_24(v: &Value) -> bool {
-        if !(matches!(
+        if !matches!(
             v, ::serde_json::Value::Number(n) if json::exact_i64(n) == Some(2i64)
-        )) {
+        ) {
             return false;
         }
         true
@@ -1556,9 +1533,9 @@ mod validators {
     /// `meeting/rooms/get_config/response.schema.json#/$defs/MeetingSettings/properties/auto_response/oneOf/0`
     #[inline]
     pub(super) fn is_valid_25(v: &Value) -> bool {
-        if !(matches!(
+        if !matches!(
             v, ::serde_json::Value::Number(n) if json::exact_i64(n) == Some(1i64)
-        )) {
+        ) {
             return false;
         }
         true
@@ -1566,9 +1543,9 @@ mod validators {
     /// `meeting/rooms/get_config/response.schema.json#/$defs/MeetingSettings/properties/auto_response/oneOf/1`
     #[inline]
     pub(super) fn is_valid_26(v: &Value) -> bool {
-        if !(matches!(
+        if !matches!(
             v, ::serde_json::Value::Number(n) if json::exact_i64(n) == Some(2i64)
-        )) {
+        ) {
             return false;
         }
         true
@@ -1576,9 +1553,9 @@ mod validators {
     /// `meeting/rooms/get_config/response.schema.json#/$defs/RecordSettings/properties/share_record/oneOf/0`
     #[inline]
     pub(super) fn is_valid_27(v: &Value) -> bool {
-        if !(matches!(
+        if !matches!(
             v, ::serde_json::Value::Number(n) if json::exact_i64(n) == Some(0i64)
-        )) {
+        ) {
             return false;
         }
         true
@@ -1586,9 +1563,9 @@ mod validators {
     /// `meeting/rooms/get_config/response.schema.json#/$defs/RecordSettings/properties/share_record/oneOf/1`
     #[inline]
     pub(super) fn is_valid_28(v: &Value) -> bool {
-        if !(matches!(
+        if !matches!(
             v, ::serde_json::Value::Number(n) if json::exact_i64(n) == Some(1i64)
-        )) {
+        ) {
             return false;
         }
         true
@@ -1596,9 +1573,9 @@ mod validators {
     /// `meeting/rooms/get_config/response.schema.json#/$defs/RecordSettings/properties/share_record/oneOf/2`
     #[inline]
     pub(super) fn is_valid_29(v: &Value) -> bool {
-        if !(matches!(
+        if !matches!(
             v, ::serde_json::Value::Number(n) if json::exact_i64(n) == Some(2i64)
-        )) {
+        ) {
             return false;
         }
         true
@@ -1606,9 +1583,9 @@ mod validators {
     /// `meeting/rooms/get_config/response.schema.json#/$defs/RecordSettings/properties/share_record/oneOf/3`
     #[inline]
     pub(super) fn is_valid_30(v: &Value) -> bool {
-        if !(matches!(
+        if !matches!(
             v, ::serde_json::Value::Number(n) if json::exact_i64(n) == Some(3i64)
-        )) {
+        ) {
             return false;
         }
         true
@@ -1616,9 +1593,9 @@ mod validators {
     /// `meeting/rooms/get_config/response.schema.json#/$defs/RecordSettings/properties/share_record/oneOf/4`
     #[inline]
     pub(super) fn is_valid_31(v: &Value) -> bool {
-        if !(matches!(
+        if !matches!(
             v, ::serde_json::Value::Number(n) if json::exact_i64(n) == Some(4i64)
-        )) {
+        ) {
             return false;
         }
         true

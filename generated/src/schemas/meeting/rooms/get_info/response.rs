@@ -1255,27 +1255,14 @@ pub fn validate_with(
 }
 /// The functions that apply each schema node (`is_valid_N`, `validate_N`…), named by
 /// the node's index and documented with its location.
-#[allow(
-    unused_variables,
-    unused_mut,
-    unused_imports,
-    unreachable_code,
-    clippy::collapsible_if,
-    clippy::needless_else,
-    clippy::len_zero,
-    clippy::single_match,
-    clippy::identity_op,
-    clippy::nonminimal_bool,
-    clippy::manual_range_patterns,
-    clippy::eq_op,
-    clippy::possible_missing_else,
-    clippy::collapsible_match
-)]
+#[allow(clippy::collapsible_if, clippy::possible_missing_else)]
 mod validators {
     use ::core::cmp::Ordering;
     use ::serde_json::Value;
     use ::wecom_rooms_runtime::__private::json;
-    use ::wecom_rooms_runtime::__private::{describe, Context, Evaluated, Segment};
+    use ::wecom_rooms_runtime::__private::describe;
+    use ::wecom_rooms_runtime::__private::Context;
+    use ::wecom_rooms_runtime::__private::Segment;
     /// `meeting/rooms/get_info/response.schema.json#`
     pub(super) fn is_valid_0(v: &Value) -> bool {
         if let Value::Object(obj) = v {
@@ -1410,11 +1397,11 @@ mod validators {
             if seen & 3u64 != 3u64 {
                 return false;
             }
-            if !test_failed && seen & 1u64 == 1u64 {
-                if then_failed || seen & 511u64 != 511u64 {
-                    return false;
-                }
-            } else {}
+            if !test_failed && seen & 1u64 == 1u64
+                && (then_failed || seen & 511u64 != 511u64)
+            {
+                return false;
+            }
         } else {
             return false;
         }
@@ -1425,19 +1412,18 @@ mod validators {
         validate_1(v, ctx);
         if is_valid_2(v) {
             validate_7(v, ctx);
-        } else {}
+        }
     }
     /// Undescribed members at `meeting/rooms/get_info/response.schema.json#`.
     #[cold]
     pub(super) fn tolerate_0<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         if let Value::Object(members) = v {
             for key in members.keys() {
-                let described = matches!(
+                if !(matches!(
                     key.as_str(), "account_info" | "basic_info" | "errcode" | "errmsg" |
                     "hardware_info" | "is_allow_call" | "monitor_status" | "pmi_info" |
                     "scheduled_status"
-                );
-                if !described {
+                )) {
                     ctx.push(Segment::Key(key));
                     ctx.warning(
                         "additionalProperties",
@@ -1490,22 +1476,19 @@ mod validators {
     /// `meeting/rooms/get_info/response.schema.json#/if`
     pub(super) fn is_valid_2(v: &Value) -> bool {
         if let Value::Object(obj) = v {
-            if obj.len() < 1usize {
+            if obj.is_empty() {
                 return false;
             }
             let mut seen: u64 = 0;
             for (key, x) in obj {
-                match key.as_str() {
-                    "errcode" => {
-                        seen |= 1u64;
-                        if !is_valid_6(x) {
-                            return false;
-                        }
-                        if seen == 1u64 {
-                            break;
-                        }
+                if key.as_str() == "errcode" {
+                    seen |= 1u64;
+                    if !is_valid_6(x) {
+                        return false;
                     }
-                    _ => {}
+                    if seen == 1u64 {
+                        break;
+                    }
                 }
             }
             if seen != 1u64 {
@@ -1528,9 +1511,9 @@ mod validators {
     /// `meeting/rooms/get_info/response.schema.json#/if/properties/errcode`
     #[inline]
     pub(super) fn is_valid_6(v: &Value) -> bool {
-        if !(matches!(
+        if !matches!(
             v, ::serde_json::Value::Number(n) if json::exact_i64(n) == Some(0i64)
-        )) {
+        ) {
             return false;
         }
         true
@@ -1708,9 +1691,9 @@ mod validators {
     /// `meeting/rooms/get_info/response.schema.json#/$defs/RoomInfo/properties/errcode`
     #[inline]
     pub(super) fn is_valid_9(v: &Value) -> bool {
-        if !(matches!(
+        if !matches!(
             v, ::serde_json::Value::Number(n) if json::exact_i64(n) == Some(0i64)
-        )) {
+        ) {
             return false;
         }
         if !is_valid_8(v) {
@@ -1720,9 +1703,9 @@ mod validators {
     }
     /// `meeting/rooms/get_info/response.schema.json#/$defs/RoomInfo/properties/errcode`
     pub(super) fn validate_9<'v>(v: &'v Value, ctx: &mut Context<'v>) {
-        if !(matches!(
+        if !matches!(
             v, ::serde_json::Value::Number(n) if json::exact_i64(n) == Some(0i64)
-        )) {
+        ) {
             ctx.error_found(
                 "const",
                 "meeting/rooms/get_info/response.schema.json#/$defs/RoomInfo/properties/errcode/const",
@@ -1748,12 +1731,11 @@ mod validators {
     pub(super) fn tolerate_11<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         if let Value::Object(members) = v {
             for key in members.keys() {
-                let described = matches!(
+                if !(matches!(
                     key.as_str(), "building" | "city" | "desc" | "device" | "floor" |
                     "meeting_room_name" | "participant_number" | "password" |
                     "rooms_id_list"
-                );
-                if !described {
+                )) {
                     ctx.push(Segment::Key(key));
                     ctx.warning(
                         "additionalProperties",
@@ -1773,8 +1755,7 @@ mod validators {
     pub(super) fn tolerate_12<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         if let Value::Object(members) = v {
             for key in members.keys() {
-                let described = matches!(key.as_str(), "account_type" | "valid_period");
-                if !described {
+                if !(matches!(key.as_str(), "account_type" | "valid_period")) {
                     ctx.push(Segment::Key(key));
                     ctx.warning(
                         "additionalProperties",
@@ -1794,15 +1775,14 @@ mod validators {
     pub(super) fn tolerate_13<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         if let Value::Object(members) = v {
             for key in members.keys() {
-                let described = matches!(
+                if !(matches!(
                     key.as_str(), "active_time" | "camera_model" | "cpu_info" |
                     "cpu_usage" | "device_model" | "enable_video_mirror" | "factory" |
                     "firmware_version" | "gpu_info" | "health_status" | "ip" | "mac" |
                     "meeting_room_status" | "memory_info" | "microphone_info" |
                     "monitor_frequency" | "net_type" | "rooms_version" | "sn" |
                     "speaker_info" | "system_type"
-                );
-                if !described {
+                )) {
                     ctx.push(Segment::Key(key));
                     ctx.warning(
                         "additionalProperties",
@@ -1822,8 +1802,7 @@ mod validators {
     pub(super) fn tolerate_14<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         if let Value::Object(members) = v {
             for key in members.keys() {
-                let described = matches!(key.as_str(), "pmi_code" | "pmi_pwd");
-                if !described {
+                if !(matches!(key.as_str(), "pmi_code" | "pmi_pwd")) {
                     ctx.push(Segment::Key(key));
                     ctx.warning(
                         "additionalProperties",
@@ -1853,7 +1832,7 @@ mod validators {
             }
         }
         if !(matches!(
-            v, Value::Number(n) if matches!(json::exact_i64(n), Some(0i64 | 1i64))
+            v, Value::Number(n) if matches!(json::exact_i64(n), Some(0i64..= 1i64))
         )) {
             return false;
         }
@@ -1887,8 +1866,7 @@ mod validators {
                 );
             }
         }
-        let matching = 0usize + usize::from(is_valid_22(v))
-            + usize::from(is_valid_23(v));
+        let matching = usize::from(is_valid_22(v)) + usize::from(is_valid_23(v));
         if matching != 1 {
             ctx.error(
                 "oneOf",
@@ -2676,9 +2654,9 @@ mod validators {
     /// `meeting/rooms/get_info/response.schema.json#/$defs/RoomInfo/properties/monitor_status/oneOf/0`
     #[inline]
     pub(super) fn is_valid_22(v: &Value) -> bool {
-        if !(matches!(
+        if !matches!(
             v, ::serde_json::Value::Number(n) if json::exact_i64(n) == Some(0i64)
-        )) {
+        ) {
             return false;
         }
         true
@@ -2686,9 +2664,9 @@ mod validators {
     /// `meeting/rooms/get_info/response.schema.json#/$defs/RoomInfo/properties/monitor_status/oneOf/1`
     #[inline]
     pub(super) fn is_valid_23(v: &Value) -> bool {
-        if !(matches!(
+        if !matches!(
             v, ::serde_json::Value::Number(n) if json::exact_i64(n) == Some(1i64)
-        )) {
+        ) {
             return false;
         }
         true
@@ -2708,7 +2686,7 @@ mod validators {
             }
         }
         if !(matches!(
-            v, Value::Number(n) if matches!(json::exact_i64(n), Some(0i64 | 1i64))
+            v, Value::Number(n) if matches!(json::exact_i64(n), Some(0i64..= 1i64))
         )) {
             return false;
         }
@@ -2742,8 +2720,7 @@ mod validators {
                 );
             }
         }
-        let matching = 0usize + usize::from(is_valid_59(v))
-            + usize::from(is_valid_60(v));
+        let matching = usize::from(is_valid_59(v)) + usize::from(is_valid_60(v));
         if matching != 1 {
             ctx.error(
                 "oneOf",
@@ -3163,9 +3140,9 @@ mod validators {
     /// `common.json#/$defs/ScheduledStatus/oneOf/0`
     #[inline]
     pub(super) fn is_valid_59(v: &Value) -> bool {
-        if !(matches!(
+        if !matches!(
             v, ::serde_json::Value::Number(n) if json::exact_i64(n) == Some(0i64)
-        )) {
+        ) {
             return false;
         }
         true
@@ -3173,9 +3150,9 @@ mod validators {
     /// `common.json#/$defs/ScheduledStatus/oneOf/1`
     #[inline]
     pub(super) fn is_valid_60(v: &Value) -> bool {
-        if !(matches!(
+        if !matches!(
             v, ::serde_json::Value::Number(n) if json::exact_i64(n) == Some(1i64)
-        )) {
+        ) {
             return false;
         }
         true
@@ -3251,7 +3228,7 @@ mod validators {
             }
         }
         if !(matches!(
-            v, Value::Number(n) if matches!(json::exact_i64(n), Some(0i64 | 1i64 | 2i64))
+            v, Value::Number(n) if matches!(json::exact_i64(n), Some(0i64..= 2i64))
         )) {
             return false;
         }
@@ -3285,7 +3262,7 @@ mod validators {
                 );
             }
         }
-        let matching = 0usize + usize::from(is_valid_67(v)) + usize::from(is_valid_68(v))
+        let matching = usize::from(is_valid_67(v)) + usize::from(is_valid_68(v))
             + usize::from(is_valid_69(v));
         if matching != 1 {
             ctx.error(
@@ -3313,8 +3290,7 @@ mod validators {
             }
         }
         if !(matches!(
-            v, Value::Number(n) if matches!(json::exact_i64(n), Some(0i64 | 1i64 | 2i64 |
-            3i64 | 4i64))
+            v, Value::Number(n) if matches!(json::exact_i64(n), Some(0i64..= 4i64))
         )) {
             return false;
         }
@@ -3348,7 +3324,7 @@ mod validators {
                 );
             }
         }
-        let matching = 0usize + usize::from(is_valid_70(v)) + usize::from(is_valid_71(v))
+        let matching = usize::from(is_valid_70(v)) + usize::from(is_valid_71(v))
             + usize::from(is_valid_72(v)) + usize::from(is_valid_73(v))
             + usize::from(is_valid_74(v));
         if matching != 1 {
@@ -3373,9 +3349,9 @@ mod validators {
     /// `common.json#/$defs/AccountType/oneOf/0`
     #[inline]
     pub(super) fn is_valid_67(v: &Value) -> bool {
-        if !(matches!(
+        if !matches!(
             v, ::serde_json::Value::Number(n) if json::exact_i64(n) == Some(0i64)
-        )) {
+        ) {
             return false;
         }
         true
@@ -3383,9 +3359,9 @@ mod validators {
     /// `common.json#/$defs/AccountType/oneOf/1`
     #[inline]
     pub(super) fn is_valid_68(v: &Value) -> bool {
-        if !(matches!(
+        if !matches!(
             v, ::serde_json::Value::Number(n) if json::exact_i64(n) == Some(1i64)
-        )) {
+        ) {
             return false;
         }
         true
@@ -3393,9 +3369,9 @@ mod validators {
     /// `common.json#/$defs/AccountType/oneOf/2`
     #[inline]
     pub(super) fn is_valid_69(v: &Value) -> bool {
-        if !(matches!(
+        if !matches!(
             v, ::serde_json::Value::Number(n) if json::exact_i64(n) == Some(2i64)
-        )) {
+        ) {
             return false;
         }
         true
@@ -3403,9 +3379,9 @@ mod validators {
     /// `common.json#/$defs/MeetingRoomStatus/oneOf/0`
     #[inline]
     pub(super) fn is_valid_70(v: &Value) -> bool {
-        if !(matches!(
+        if !matches!(
             v, ::serde_json::Value::Number(n) if json::exact_i64(n) == Some(0i64)
-        )) {
+        ) {
             return false;
         }
         true
@@ -3413,9 +3389,9 @@ mod validators {
     /// `common.json#/$defs/MeetingRoomStatus/oneOf/1`
     #[inline]
     pub(super) fn is_valid_71(v: &Value) -> bool {
-        if !(matches!(
+        if !matches!(
             v, ::serde_json::Value::Number(n) if json::exact_i64(n) == Some(1i64)
-        )) {
+        ) {
             return false;
         }
         true
@@ -3423,9 +3399,9 @@ mod validators {
     /// `common.json#/$defs/MeetingRoomStatus/oneOf/2`
     #[inline]
     pub(super) fn is_valid_72(v: &Value) -> bool {
-        if !(matches!(
+        if !matches!(
             v, ::serde_json::Value::Number(n) if json::exact_i64(n) == Some(2i64)
-        )) {
+        ) {
             return false;
         }
         true
@@ -3433,9 +3409,9 @@ mod validators {
     /// `common.json#/$defs/MeetingRoomStatus/oneOf/3`
     #[inline]
     pub(super) fn is_valid_73(v: &Value) -> bool {
-        if !(matches!(
+        if !matches!(
             v, ::serde_json::Value::Number(n) if json::exact_i64(n) == Some(3i64)
-        )) {
+        ) {
             return false;
         }
         true
@@ -3443,9 +3419,9 @@ mod validators {
     /// `common.json#/$defs/MeetingRoomStatus/oneOf/4`
     #[inline]
     pub(super) fn is_valid_74(v: &Value) -> bool {
-        if !(matches!(
+        if !matches!(
             v, ::serde_json::Value::Number(n) if json::exact_i64(n) == Some(4i64)
-        )) {
+        ) {
             return false;
         }
         true

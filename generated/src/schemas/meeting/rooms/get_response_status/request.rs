@@ -360,34 +360,20 @@ pub fn validate_with(
 }
 /// The functions that apply each schema node (`is_valid_N`, `validate_N`…), named by
 /// the node's index and documented with its location.
-#[allow(
-    unused_variables,
-    unused_mut,
-    unused_imports,
-    unreachable_code,
-    clippy::collapsible_if,
-    clippy::needless_else,
-    clippy::len_zero,
-    clippy::single_match,
-    clippy::identity_op,
-    clippy::nonminimal_bool,
-    clippy::manual_range_patterns,
-    clippy::eq_op,
-    clippy::possible_missing_else,
-    clippy::collapsible_match
-)]
+#[allow(clippy::collapsible_if, clippy::possible_missing_else)]
 mod validators {
     use ::core::cmp::Ordering;
     use ::serde_json::Value;
     use ::wecom_rooms_runtime::__private::json;
-    use ::wecom_rooms_runtime::__private::{describe, Context, Evaluated, Segment};
+    use ::wecom_rooms_runtime::__private::describe;
+    use ::wecom_rooms_runtime::__private::Context;
     /// `meeting/rooms/get_response_status/request.schema.json#`
     pub(super) fn is_valid_0(v: &Value) -> bool {
         if !matches!(v, Value::Object(_)) {
             return false;
         }
         if let Value::Object(obj) = v {
-            if obj.len() < 1usize {
+            if obj.is_empty() {
                 return false;
             }
             let mut seen: u64 = 0;
@@ -475,8 +461,8 @@ mod validators {
             ctx.member_found(found[0usize], validate_1);
             ctx.member_found(found[1usize], validate_2);
             ctx.member_found(found[2usize], validate_7);
-            for (key, x) in obj {
-                let mut described = matches!(
+            for (key, _) in obj {
+                let described = matches!(
                     key.as_str(), "meetingid" | "meeting_room_id" | "mra_address"
                 );
                 if !described {
@@ -491,7 +477,7 @@ mod validators {
                 }
             }
         }
-        let matching = 0usize + usize::from(is_valid_5(v)) + usize::from(is_valid_6(v));
+        let matching = usize::from(is_valid_5(v)) + usize::from(is_valid_6(v));
         if matching != 1 {
             ctx.error(
                 "oneOf",
@@ -574,19 +560,16 @@ mod validators {
     /// `meeting/rooms/get_response_status/request.schema.json#/oneOf/0`
     pub(super) fn is_valid_5(v: &Value) -> bool {
         if let Value::Object(obj) = v {
-            if obj.len() < 1usize {
+            if obj.is_empty() {
                 return false;
             }
             let mut seen: u64 = 0;
-            for (key, x) in obj {
-                match key.as_str() {
-                    "meeting_room_id" => {
-                        seen |= 1u64;
-                        if seen == 1u64 {
-                            break;
-                        }
+            for (key, _) in obj {
+                if key.as_str() == "meeting_room_id" {
+                    seen |= 1u64;
+                    if seen == 1u64 {
+                        break;
                     }
-                    _ => {}
                 }
             }
             if seen != 1u64 {
@@ -598,19 +581,16 @@ mod validators {
     /// `meeting/rooms/get_response_status/request.schema.json#/oneOf/1`
     pub(super) fn is_valid_6(v: &Value) -> bool {
         if let Value::Object(obj) = v {
-            if obj.len() < 1usize {
+            if obj.is_empty() {
                 return false;
             }
             let mut seen: u64 = 0;
-            for (key, x) in obj {
-                match key.as_str() {
-                    "mra_address" => {
-                        seen |= 1u64;
-                        if seen == 1u64 {
-                            break;
-                        }
+            for (key, _) in obj {
+                if key.as_str() == "mra_address" {
+                    seen |= 1u64;
+                    if seen == 1u64 {
+                        break;
                     }
-                    _ => {}
                 }
             }
             if seen != 1u64 {
@@ -690,8 +670,8 @@ mod validators {
             }
             ctx.member_found(found[0usize], validate_8);
             ctx.member_found(found[1usize], validate_9);
-            for (key, x) in obj {
-                let mut described = matches!(key.as_str(), "protocol" | "dial_string");
+            for (key, _) in obj {
+                let described = matches!(key.as_str(), "protocol" | "dial_string");
                 if !described {
                     ctx.error(
                         "additionalProperties",
@@ -720,7 +700,7 @@ mod validators {
             }
         }
         if !(matches!(
-            v, Value::Number(n) if matches!(json::exact_i64(n), Some(1i64 | 2i64))
+            v, Value::Number(n) if matches!(json::exact_i64(n), Some(1i64..= 2i64))
         )) {
             return false;
         }
@@ -754,8 +734,7 @@ mod validators {
                 );
             }
         }
-        let matching = 0usize + usize::from(is_valid_11(v))
-            + usize::from(is_valid_12(v));
+        let matching = usize::from(is_valid_11(v)) + usize::from(is_valid_12(v));
         if matching != 1 {
             ctx.error(
                 "oneOf",
@@ -804,9 +783,9 @@ mod validators {
     /// `common.json#/$defs/MraAddress/properties/protocol/oneOf/0`
     #[inline]
     pub(super) fn is_valid_11(v: &Value) -> bool {
-        if !(matches!(
+        if !matches!(
             v, ::serde_json::Value::Number(n) if json::exact_i64(n) == Some(1i64)
-        )) {
+        ) {
             return false;
         }
         true
@@ -814,9 +793,9 @@ mod validators {
     /// `common.json#/$defs/MraAddress/properties/protocol/oneOf/1`
     #[inline]
     pub(super) fn is_valid_12(v: &Value) -> bool {
-        if !(matches!(
+        if !matches!(
             v, ::serde_json::Value::Number(n) if json::exact_i64(n) == Some(2i64)
-        )) {
+        ) {
             return false;
         }
         true

@@ -375,27 +375,14 @@ pub fn validate_with(
 }
 /// The functions that apply each schema node (`is_valid_N`, `validate_N`…), named by
 /// the node's index and documented with its location.
-#[allow(
-    unused_variables,
-    unused_mut,
-    unused_imports,
-    unreachable_code,
-    clippy::collapsible_if,
-    clippy::needless_else,
-    clippy::len_zero,
-    clippy::single_match,
-    clippy::identity_op,
-    clippy::nonminimal_bool,
-    clippy::manual_range_patterns,
-    clippy::eq_op,
-    clippy::possible_missing_else,
-    clippy::collapsible_match
-)]
+#[allow(clippy::collapsible_if, clippy::possible_missing_else)]
 mod validators {
     use ::core::cmp::Ordering;
     use ::serde_json::Value;
     use ::wecom_rooms_runtime::__private::json;
-    use ::wecom_rooms_runtime::__private::{describe, Context, Evaluated, Segment};
+    use ::wecom_rooms_runtime::__private::describe;
+    use ::wecom_rooms_runtime::__private::Context;
+    use ::wecom_rooms_runtime::__private::Segment;
     /// `meeting/rooms/get_response_status/response.schema.json#`
     pub(super) fn is_valid_0(v: &Value) -> bool {
         if let Value::Object(obj) = v {
@@ -470,11 +457,11 @@ mod validators {
             if seen & 3u64 != 3u64 {
                 return false;
             }
-            if !test_failed && seen & 1u64 == 1u64 {
-                if then_failed || seen & 15u64 != 15u64 {
-                    return false;
-                }
-            } else {}
+            if !test_failed && seen & 1u64 == 1u64
+                && (then_failed || seen & 15u64 != 15u64)
+            {
+                return false;
+            }
         } else {
             return false;
         }
@@ -485,17 +472,16 @@ mod validators {
         validate_1(v, ctx);
         if is_valid_2(v) {
             validate_7(v, ctx);
-        } else {}
+        }
     }
     /// Undescribed members at `meeting/rooms/get_response_status/response.schema.json#`.
     #[cold]
     pub(super) fn tolerate_0<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         if let Value::Object(members) = v {
             for key in members.keys() {
-                let described = matches!(
+                if !(matches!(
                     key.as_str(), "errcode" | "errmsg" | "response_time" | "status"
-                );
-                if !described {
+                )) {
                     ctx.push(Segment::Key(key));
                     ctx.warning(
                         "additionalProperties",
@@ -548,22 +534,19 @@ mod validators {
     /// `meeting/rooms/get_response_status/response.schema.json#/if`
     pub(super) fn is_valid_2(v: &Value) -> bool {
         if let Value::Object(obj) = v {
-            if obj.len() < 1usize {
+            if obj.is_empty() {
                 return false;
             }
             let mut seen: u64 = 0;
             for (key, x) in obj {
-                match key.as_str() {
-                    "errcode" => {
-                        seen |= 1u64;
-                        if !is_valid_6(x) {
-                            return false;
-                        }
-                        if seen == 1u64 {
-                            break;
-                        }
+                if key.as_str() == "errcode" {
+                    seen |= 1u64;
+                    if !is_valid_6(x) {
+                        return false;
                     }
-                    _ => {}
+                    if seen == 1u64 {
+                        break;
+                    }
                 }
             }
             if seen != 1u64 {
@@ -586,9 +569,9 @@ mod validators {
     /// `meeting/rooms/get_response_status/response.schema.json#/if/properties/errcode`
     #[inline]
     pub(super) fn is_valid_6(v: &Value) -> bool {
-        if !(matches!(
+        if !matches!(
             v, ::serde_json::Value::Number(n) if json::exact_i64(n) == Some(0i64)
-        )) {
+        ) {
             return false;
         }
         true
@@ -698,9 +681,9 @@ mod validators {
     /// `meeting/rooms/get_response_status/response.schema.json#/$defs/ResponseStatus/properties/errcode`
     #[inline]
     pub(super) fn is_valid_9(v: &Value) -> bool {
-        if !(matches!(
+        if !matches!(
             v, ::serde_json::Value::Number(n) if json::exact_i64(n) == Some(0i64)
-        )) {
+        ) {
             return false;
         }
         if !is_valid_8(v) {
@@ -710,9 +693,9 @@ mod validators {
     }
     /// `meeting/rooms/get_response_status/response.schema.json#/$defs/ResponseStatus/properties/errcode`
     pub(super) fn validate_9<'v>(v: &'v Value, ctx: &mut Context<'v>) {
-        if !(matches!(
+        if !matches!(
             v, ::serde_json::Value::Number(n) if json::exact_i64(n) == Some(0i64)
-        )) {
+        ) {
             ctx.error_found(
                 "const",
                 "meeting/rooms/get_response_status/response.schema.json#/$defs/ResponseStatus/properties/errcode/const",
@@ -748,8 +731,7 @@ mod validators {
             }
         }
         if !(matches!(
-            v, Value::Number(n) if matches!(json::exact_i64(n), Some(0i64 | 1i64 | 2i64 |
-            3i64 | 4i64 | 5i64 | 6i64))
+            v, Value::Number(n) if matches!(json::exact_i64(n), Some(0i64..= 6i64))
         )) {
             return false;
         }
@@ -783,7 +765,7 @@ mod validators {
                 );
             }
         }
-        let matching = 0usize + usize::from(is_valid_13(v)) + usize::from(is_valid_14(v))
+        let matching = usize::from(is_valid_13(v)) + usize::from(is_valid_14(v))
             + usize::from(is_valid_15(v)) + usize::from(is_valid_16(v))
             + usize::from(is_valid_17(v)) + usize::from(is_valid_18(v))
             + usize::from(is_valid_19(v));
@@ -812,9 +794,9 @@ mod validators {
     /// `meeting/rooms/get_response_status/response.schema.json#/$defs/ResponseStatus/properties/status/oneOf/0`
     #[inline]
     pub(super) fn is_valid_13(v: &Value) -> bool {
-        if !(matches!(
+        if !matches!(
             v, ::serde_json::Value::Number(n) if json::exact_i64(n) == Some(0i64)
-        )) {
+        ) {
             return false;
         }
         true
@@ -822,9 +804,9 @@ mod validators {
     /// `meeting/rooms/get_response_status/response.schema.json#/$defs/ResponseStatus/properties/status/oneOf/1`
     #[inline]
     pub(super) fn is_valid_14(v: &Value) -> bool {
-        if !(matches!(
+        if !matches!(
             v, ::serde_json::Value::Number(n) if json::exact_i64(n) == Some(1i64)
-        )) {
+        ) {
             return false;
         }
         true
@@ -832,9 +814,9 @@ mod validators {
     /// `meeting/rooms/get_response_status/response.schema.json#/$defs/ResponseStatus/properties/status/oneOf/2`
     #[inline]
     pub(super) fn is_valid_15(v: &Value) -> bool {
-        if !(matches!(
+        if !matches!(
             v, ::serde_json::Value::Number(n) if json::exact_i64(n) == Some(2i64)
-        )) {
+        ) {
             return false;
         }
         true
@@ -842,9 +824,9 @@ mod validators {
     /// `meeting/rooms/get_response_status/response.schema.json#/$defs/ResponseStatus/properties/status/oneOf/3`
     #[inline]
     pub(super) fn is_valid_16(v: &Value) -> bool {
-        if !(matches!(
+        if !matches!(
             v, ::serde_json::Value::Number(n) if json::exact_i64(n) == Some(3i64)
-        )) {
+        ) {
             return false;
         }
         true
@@ -852,9 +834,9 @@ mod validators {
     /// `meeting/rooms/get_response_status/response.schema.json#/$defs/ResponseStatus/properties/status/oneOf/4`
     #[inline]
     pub(super) fn is_valid_17(v: &Value) -> bool {
-        if !(matches!(
+        if !matches!(
             v, ::serde_json::Value::Number(n) if json::exact_i64(n) == Some(4i64)
-        )) {
+        ) {
             return false;
         }
         true
@@ -862,9 +844,9 @@ mod validators {
     /// `meeting/rooms/get_response_status/response.schema.json#/$defs/ResponseStatus/properties/status/oneOf/5`
     #[inline]
     pub(super) fn is_valid_18(v: &Value) -> bool {
-        if !(matches!(
+        if !matches!(
             v, ::serde_json::Value::Number(n) if json::exact_i64(n) == Some(5i64)
-        )) {
+        ) {
             return false;
         }
         true
@@ -872,9 +854,9 @@ mod validators {
     /// `meeting/rooms/get_response_status/response.schema.json#/$defs/ResponseStatus/properties/status/oneOf/6`
     #[inline]
     pub(super) fn is_valid_19(v: &Value) -> bool {
-        if !(matches!(
+        if !matches!(
             v, ::serde_json::Value::Number(n) if json::exact_i64(n) == Some(6i64)
-        )) {
+        ) {
             return false;
         }
         true

@@ -190,27 +190,13 @@ pub fn validate_with(
 }
 /// The functions that apply each schema node (`is_valid_N`, `validate_N`…), named by
 /// the node's index and documented with its location.
-#[allow(
-    unused_variables,
-    unused_mut,
-    unused_imports,
-    unreachable_code,
-    clippy::collapsible_if,
-    clippy::needless_else,
-    clippy::len_zero,
-    clippy::single_match,
-    clippy::identity_op,
-    clippy::nonminimal_bool,
-    clippy::manual_range_patterns,
-    clippy::eq_op,
-    clippy::possible_missing_else,
-    clippy::collapsible_match
-)]
+#[allow(clippy::collapsible_if, clippy::possible_missing_else)]
 mod validators {
     use ::core::cmp::Ordering;
     use ::serde_json::Value;
     use ::wecom_rooms_runtime::__private::json;
-    use ::wecom_rooms_runtime::__private::{describe, Context, Evaluated, Segment};
+    use ::wecom_rooms_runtime::__private::describe;
+    use ::wecom_rooms_runtime::__private::Context;
     /// `meeting/rooms/list/request.schema.json#`
     pub(super) fn is_valid_0(v: &Value) -> bool {
         if !matches!(v, Value::Object(_)) {
@@ -275,8 +261,8 @@ mod validators {
             ctx.member_found(found[0usize], validate_1);
             ctx.member_found(found[1usize], validate_5);
             ctx.member_found(found[2usize], validate_3);
-            for (key, x) in obj {
-                let mut described = matches!(
+            for (key, _) in obj {
+                let described = matches!(
                     key.as_str(), "meeting_room_name" | "cursor" | "limit"
                 );
                 if !described {

@@ -646,38 +646,23 @@ pub fn validate_with(
 }
 /// The functions that apply each schema node (`is_valid_N`, `validate_N`…), named by
 /// the node's index and documented with its location.
-#[allow(
-    unused_variables,
-    unused_mut,
-    unused_imports,
-    unreachable_code,
-    clippy::collapsible_if,
-    clippy::needless_else,
-    clippy::len_zero,
-    clippy::single_match,
-    clippy::identity_op,
-    clippy::nonminimal_bool,
-    clippy::manual_range_patterns,
-    clippy::eq_op,
-    clippy::possible_missing_else,
-    clippy::collapsible_match
-)]
+#[allow(clippy::collapsible_if, clippy::possible_missing_else)]
 mod validators {
     use ::core::cmp::Ordering;
     use ::serde_json::Value;
     use ::wecom_rooms_runtime::__private::json;
-    use ::wecom_rooms_runtime::__private::{describe, Context, Evaluated, Segment};
+    use ::wecom_rooms_runtime::__private::describe;
+    use ::wecom_rooms_runtime::__private::Context;
+    use ::wecom_rooms_runtime::__private::Segment;
     /// `meeting/rooms/list/response.schema.json#`
     #[inline]
     pub(super) fn is_valid_0(v: &Value) -> bool {
         if !is_valid_1(v) {
             return false;
         }
-        if is_valid_2(v) {
-            if !is_valid_7(v) {
-                return false;
-            }
-        } else {}
+        if is_valid_2(v) && !is_valid_7(v) {
+            return false;
+        }
         true
     }
     /// `meeting/rooms/list/response.schema.json#`
@@ -685,18 +670,17 @@ mod validators {
         validate_1(v, ctx);
         if is_valid_2(v) {
             validate_7(v, ctx);
-        } else {}
+        }
     }
     /// Undescribed members at `meeting/rooms/list/response.schema.json#`.
     #[cold]
     pub(super) fn tolerate_0<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         if let Value::Object(members) = v {
             for key in members.keys() {
-                let described = matches!(
+                if !(matches!(
                     key.as_str(), "errcode" | "errmsg" | "has_more" | "meeting_room_list"
                     | "next_cursor"
-                );
-                if !described {
+                )) {
                     ctx.push(Segment::Key(key));
                     ctx.warning(
                         "additionalProperties",
@@ -788,22 +772,19 @@ mod validators {
     /// `meeting/rooms/list/response.schema.json#/if`
     pub(super) fn is_valid_2(v: &Value) -> bool {
         if let Value::Object(obj) = v {
-            if obj.len() < 1usize {
+            if obj.is_empty() {
                 return false;
             }
             let mut seen: u64 = 0;
             for (key, x) in obj {
-                match key.as_str() {
-                    "errcode" => {
-                        seen |= 1u64;
-                        if !is_valid_6(x) {
-                            return false;
-                        }
-                        if seen == 1u64 {
-                            break;
-                        }
+                if key.as_str() == "errcode" {
+                    seen |= 1u64;
+                    if !is_valid_6(x) {
+                        return false;
                     }
-                    _ => {}
+                    if seen == 1u64 {
+                        break;
+                    }
                 }
             }
             if seen != 1u64 {
@@ -826,9 +807,9 @@ mod validators {
     /// `meeting/rooms/list/response.schema.json#/if/properties/errcode`
     #[inline]
     pub(super) fn is_valid_6(v: &Value) -> bool {
-        if !(matches!(
+        if !matches!(
             v, ::serde_json::Value::Number(n) if json::exact_i64(n) == Some(0i64)
-        )) {
+        ) {
             return false;
         }
         true
@@ -1010,9 +991,9 @@ mod validators {
     /// `meeting/rooms/list/response.schema.json#/$defs/RoomPage/properties/errcode`
     #[inline]
     pub(super) fn is_valid_9(v: &Value) -> bool {
-        if !(matches!(
+        if !matches!(
             v, ::serde_json::Value::Number(n) if json::exact_i64(n) == Some(0i64)
-        )) {
+        ) {
             return false;
         }
         if !is_valid_8(v) {
@@ -1022,9 +1003,9 @@ mod validators {
     }
     /// `meeting/rooms/list/response.schema.json#/$defs/RoomPage/properties/errcode`
     pub(super) fn validate_9<'v>(v: &'v Value, ctx: &mut Context<'v>) {
-        if !(matches!(
+        if !matches!(
             v, ::serde_json::Value::Number(n) if json::exact_i64(n) == Some(0i64)
-        )) {
+        ) {
             ctx.error_found(
                 "const",
                 "meeting/rooms/list/response.schema.json#/$defs/RoomPage/properties/errcode/const",
@@ -1052,7 +1033,7 @@ mod validators {
             return false;
         }
         if let Value::Array(arr) = v {
-            for (i, x) in arr.iter().enumerate() {
+            for x in arr {
                 if !is_valid_20(x) {
                     return false;
                 }
@@ -1106,11 +1087,9 @@ mod validators {
                     _ => {}
                 }
             }
-            if !test_failed && seen & 1u64 == 1u64 {
-                if seen & 2u64 != 2u64 {
-                    return false;
-                }
-            } else {}
+            if !test_failed && seen & 1u64 == 1u64 && seen & 2u64 != 2u64 {
+                return false;
+            }
         }
         true
     }
@@ -1118,7 +1097,7 @@ mod validators {
     pub(super) fn validate_14<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         if is_valid_18(v) {
             validate_19(v, ctx);
-        } else {}
+        }
     }
     /// `common.json#/$defs/HasMore`
     #[inline]
@@ -1153,12 +1132,11 @@ mod validators {
     pub(super) fn tolerate_17<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         if let Value::Object(members) = v {
             for key in members.keys() {
-                let described = matches!(
+                if !(matches!(
                     key.as_str(), "account_type" | "active_code" | "is_allow_call" |
                     "meeting_room_id" | "meeting_room_location" | "meeting_room_name" |
                     "meeting_room_status" | "participant_number" | "scheduled_status"
-                );
-                if !described {
+                )) {
                     ctx.push(Segment::Key(key));
                     ctx.warning(
                         "additionalProperties",
@@ -1176,22 +1154,19 @@ mod validators {
     /// `common.json#/$defs/Paginated/if`
     pub(super) fn is_valid_18(v: &Value) -> bool {
         if let Value::Object(obj) = v {
-            if obj.len() < 1usize {
+            if obj.is_empty() {
                 return false;
             }
             let mut seen: u64 = 0;
             for (key, x) in obj {
-                match key.as_str() {
-                    "has_more" => {
-                        seen |= 1u64;
-                        if !is_valid_21(x) {
-                            return false;
-                        }
-                        if seen == 1u64 {
-                            break;
-                        }
+                if key.as_str() == "has_more" {
+                    seen |= 1u64;
+                    if !is_valid_21(x) {
+                        return false;
                     }
-                    _ => {}
+                    if seen == 1u64 {
+                        break;
+                    }
                 }
             }
             if seen != 1u64 {
@@ -1423,7 +1398,7 @@ mod validators {
     /// `common.json#/$defs/Paginated/if/properties/has_more`
     #[inline]
     pub(super) fn is_valid_21(v: &Value) -> bool {
-        if !(v.as_bool() == Some(true)) {
+        if v.as_bool() != Some(true) {
             return false;
         }
         true
@@ -1498,7 +1473,7 @@ mod validators {
             }
         }
         if !(matches!(
-            v, Value::Number(n) if matches!(json::exact_i64(n), Some(0i64 | 1i64 | 2i64))
+            v, Value::Number(n) if matches!(json::exact_i64(n), Some(0i64..= 2i64))
         )) {
             return false;
         }
@@ -1532,7 +1507,7 @@ mod validators {
                 );
             }
         }
-        let matching = 0usize + usize::from(is_valid_35(v)) + usize::from(is_valid_36(v))
+        let matching = usize::from(is_valid_35(v)) + usize::from(is_valid_36(v))
             + usize::from(is_valid_37(v));
         if matching != 1 {
             ctx.error(
@@ -1605,8 +1580,7 @@ mod validators {
             }
         }
         if !(matches!(
-            v, Value::Number(n) if matches!(json::exact_i64(n), Some(0i64 | 1i64 | 2i64 |
-            3i64 | 4i64))
+            v, Value::Number(n) if matches!(json::exact_i64(n), Some(0i64..= 4i64))
         )) {
             return false;
         }
@@ -1640,7 +1614,7 @@ mod validators {
                 );
             }
         }
-        let matching = 0usize + usize::from(is_valid_38(v)) + usize::from(is_valid_39(v))
+        let matching = usize::from(is_valid_38(v)) + usize::from(is_valid_39(v))
             + usize::from(is_valid_40(v)) + usize::from(is_valid_41(v))
             + usize::from(is_valid_42(v));
         if matching != 1 {
@@ -1669,7 +1643,7 @@ mod validators {
             }
         }
         if !(matches!(
-            v, Value::Number(n) if matches!(json::exact_i64(n), Some(0i64 | 1i64))
+            v, Value::Number(n) if matches!(json::exact_i64(n), Some(0i64..= 1i64))
         )) {
             return false;
         }
@@ -1703,8 +1677,7 @@ mod validators {
                 );
             }
         }
-        let matching = 0usize + usize::from(is_valid_43(v))
-            + usize::from(is_valid_44(v));
+        let matching = usize::from(is_valid_43(v)) + usize::from(is_valid_44(v));
         if matching != 1 {
             ctx.error(
                 "oneOf",
@@ -1719,9 +1692,9 @@ mod validators {
     /// `common.json#/$defs/AccountType/oneOf/0`
     #[inline]
     pub(super) fn is_valid_35(v: &Value) -> bool {
-        if !(matches!(
+        if !matches!(
             v, ::serde_json::Value::Number(n) if json::exact_i64(n) == Some(0i64)
-        )) {
+        ) {
             return false;
         }
         true
@@ -1729,9 +1702,9 @@ mod validators {
     /// `common.json#/$defs/AccountType/oneOf/1`
     #[inline]
     pub(super) fn is_valid_36(v: &Value) -> bool {
-        if !(matches!(
+        if !matches!(
             v, ::serde_json::Value::Number(n) if json::exact_i64(n) == Some(1i64)
-        )) {
+        ) {
             return false;
         }
         true
@@ -1739,9 +1712,9 @@ mod validators {
     /// `common.json#/$defs/AccountType/oneOf/2`
     #[inline]
     pub(super) fn is_valid_37(v: &Value) -> bool {
-        if !(matches!(
+        if !matches!(
             v, ::serde_json::Value::Number(n) if json::exact_i64(n) == Some(2i64)
-        )) {
+        ) {
             return false;
         }
         true
@@ -1749,9 +1722,9 @@ mod validators {
     /// `common.json#/$defs/MeetingRoomStatus/oneOf/0`
     #[inline]
     pub(super) fn is_valid_38(v: &Value) -> bool {
-        if !(matches!(
+        if !matches!(
             v, ::serde_json::Value::Number(n) if json::exact_i64(n) == Some(0i64)
-        )) {
+        ) {
             return false;
         }
         true
@@ -1759,9 +1732,9 @@ mod validators {
     /// `common.json#/$defs/MeetingRoomStatus/oneOf/1`
     #[inline]
     pub(super) fn is_valid_39(v: &Value) -> bool {
-        if !(matches!(
+        if !matches!(
             v, ::serde_json::Value::Number(n) if json::exact_i64(n) == Some(1i64)
-        )) {
+        ) {
             return false;
         }
         true
@@ -1769,9 +1742,9 @@ mod validators {
     /// `common.json#/$defs/MeetingRoomStatus/oneOf/2`
     #[inline]
     pub(super) fn is_valid_40(v: &Value) -> bool {
-        if !(matches!(
+        if !matches!(
             v, ::serde_json::Value::Number(n) if json::exact_i64(n) == Some(2i64)
-        )) {
+        ) {
             return false;
         }
         true
@@ -1779,9 +1752,9 @@ mod validators {
     /// `common.json#/$defs/MeetingRoomStatus/oneOf/3`
     #[inline]
     pub(super) fn is_valid_41(v: &Value) -> bool {
-        if !(matches!(
+        if !matches!(
             v, ::serde_json::Value::Number(n) if json::exact_i64(n) == Some(3i64)
-        )) {
+        ) {
             return false;
         }
         true
@@ -1789,9 +1762,9 @@ mod validators {
     /// `common.json#/$defs/MeetingRoomStatus/oneOf/4`
     #[inline]
     pub(super) fn is_valid_42(v: &Value) -> bool {
-        if !(matches!(
+        if !matches!(
             v, ::serde_json::Value::Number(n) if json::exact_i64(n) == Some(4i64)
-        )) {
+        ) {
             return false;
         }
         true
@@ -1799,9 +1772,9 @@ mod validators {
     /// `common.json#/$defs/ScheduledStatus/oneOf/0`
     #[inline]
     pub(super) fn is_valid_43(v: &Value) -> bool {
-        if !(matches!(
+        if !matches!(
             v, ::serde_json::Value::Number(n) if json::exact_i64(n) == Some(0i64)
-        )) {
+        ) {
             return false;
         }
         true
@@ -1809,9 +1782,9 @@ mod validators {
     /// `common.json#/$defs/ScheduledStatus/oneOf/1`
     #[inline]
     pub(super) fn is_valid_44(v: &Value) -> bool {
-        if !(matches!(
+        if !matches!(
             v, ::serde_json::Value::Number(n) if json::exact_i64(n) == Some(1i64)
-        )) {
+        ) {
             return false;
         }
         true

@@ -530,38 +530,23 @@ pub fn validate_with(
 }
 /// The functions that apply each schema node (`is_valid_N`, `validate_N`…), named by
 /// the node's index and documented with its location.
-#[allow(
-    unused_variables,
-    unused_mut,
-    unused_imports,
-    unreachable_code,
-    clippy::collapsible_if,
-    clippy::needless_else,
-    clippy::len_zero,
-    clippy::single_match,
-    clippy::identity_op,
-    clippy::nonminimal_bool,
-    clippy::manual_range_patterns,
-    clippy::eq_op,
-    clippy::possible_missing_else,
-    clippy::collapsible_match
-)]
+#[allow(clippy::collapsible_if, clippy::possible_missing_else)]
 mod validators {
     use ::core::cmp::Ordering;
     use ::serde_json::Value;
     use ::wecom_rooms_runtime::__private::json;
-    use ::wecom_rooms_runtime::__private::{describe, Context, Evaluated, Segment};
+    use ::wecom_rooms_runtime::__private::describe;
+    use ::wecom_rooms_runtime::__private::Context;
+    use ::wecom_rooms_runtime::__private::Segment;
     /// `meeting/rooms/list_controllers/response.schema.json#`
     #[inline]
     pub(super) fn is_valid_0(v: &Value) -> bool {
         if !is_valid_1(v) {
             return false;
         }
-        if is_valid_2(v) {
-            if !is_valid_7(v) {
-                return false;
-            }
-        } else {}
+        if is_valid_2(v) && !is_valid_7(v) {
+            return false;
+        }
         true
     }
     /// `meeting/rooms/list_controllers/response.schema.json#`
@@ -569,18 +554,17 @@ mod validators {
         validate_1(v, ctx);
         if is_valid_2(v) {
             validate_7(v, ctx);
-        } else {}
+        }
     }
     /// Undescribed members at `meeting/rooms/list_controllers/response.schema.json#`.
     #[cold]
     pub(super) fn tolerate_0<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         if let Value::Object(members) = v {
             for key in members.keys() {
-                let described = matches!(
+                if !(matches!(
                     key.as_str(), "controller_info_list" | "errcode" | "errmsg" |
                     "has_more" | "next_cursor"
-                );
-                if !described {
+                )) {
                     ctx.push(Segment::Key(key));
                     ctx.warning(
                         "additionalProperties",
@@ -672,22 +656,19 @@ mod validators {
     /// `meeting/rooms/list_controllers/response.schema.json#/if`
     pub(super) fn is_valid_2(v: &Value) -> bool {
         if let Value::Object(obj) = v {
-            if obj.len() < 1usize {
+            if obj.is_empty() {
                 return false;
             }
             let mut seen: u64 = 0;
             for (key, x) in obj {
-                match key.as_str() {
-                    "errcode" => {
-                        seen |= 1u64;
-                        if !is_valid_6(x) {
-                            return false;
-                        }
-                        if seen == 1u64 {
-                            break;
-                        }
+                if key.as_str() == "errcode" {
+                    seen |= 1u64;
+                    if !is_valid_6(x) {
+                        return false;
                     }
-                    _ => {}
+                    if seen == 1u64 {
+                        break;
+                    }
                 }
             }
             if seen != 1u64 {
@@ -710,9 +691,9 @@ mod validators {
     /// `meeting/rooms/list_controllers/response.schema.json#/if/properties/errcode`
     #[inline]
     pub(super) fn is_valid_6(v: &Value) -> bool {
-        if !(matches!(
+        if !matches!(
             v, ::serde_json::Value::Number(n) if json::exact_i64(n) == Some(0i64)
-        )) {
+        ) {
             return false;
         }
         true
@@ -894,9 +875,9 @@ mod validators {
     /// `meeting/rooms/list_controllers/response.schema.json#/$defs/ControllerPage/properties/errcode`
     #[inline]
     pub(super) fn is_valid_9(v: &Value) -> bool {
-        if !(matches!(
+        if !matches!(
             v, ::serde_json::Value::Number(n) if json::exact_i64(n) == Some(0i64)
-        )) {
+        ) {
             return false;
         }
         if !is_valid_8(v) {
@@ -906,9 +887,9 @@ mod validators {
     }
     /// `meeting/rooms/list_controllers/response.schema.json#/$defs/ControllerPage/properties/errcode`
     pub(super) fn validate_9<'v>(v: &'v Value, ctx: &mut Context<'v>) {
-        if !(matches!(
+        if !matches!(
             v, ::serde_json::Value::Number(n) if json::exact_i64(n) == Some(0i64)
-        )) {
+        ) {
             ctx.error_found(
                 "const",
                 "meeting/rooms/list_controllers/response.schema.json#/$defs/ControllerPage/properties/errcode/const",
@@ -936,7 +917,7 @@ mod validators {
             return false;
         }
         if let Value::Array(arr) = v {
-            for (i, x) in arr.iter().enumerate() {
+            for x in arr {
                 if !is_valid_20(x) {
                     return false;
                 }
@@ -990,11 +971,9 @@ mod validators {
                     _ => {}
                 }
             }
-            if !test_failed && seen & 1u64 == 1u64 {
-                if seen & 2u64 != 2u64 {
-                    return false;
-                }
-            } else {}
+            if !test_failed && seen & 1u64 == 1u64 && seen & 2u64 != 2u64 {
+                return false;
+            }
         }
         true
     }
@@ -1002,7 +981,7 @@ mod validators {
     pub(super) fn validate_14<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         if is_valid_18(v) {
             validate_19(v, ctx);
-        } else {}
+        }
     }
     /// `common.json#/$defs/HasMore`
     #[inline]
@@ -1037,14 +1016,13 @@ mod validators {
     pub(super) fn tolerate_17<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         if let Value::Object(members) = v {
             for key in members.keys() {
-                let described = matches!(
+                if !(matches!(
                     key.as_str(), "app_version" | "controller_model" | "controller_name"
                     | "cpu_type" | "cpu_usage" | "framework_version" | "ip_address" |
                     "mac_address" | "manufacture_name" | "meeting_room_location" |
                     "meeting_room_name" | "mem_usage" | "network_type" | "rooms_id" |
                     "status"
-                );
-                if !described {
+                )) {
                     ctx.push(Segment::Key(key));
                     ctx.warning(
                         "additionalProperties",
@@ -1062,22 +1040,19 @@ mod validators {
     /// `common.json#/$defs/Paginated/if`
     pub(super) fn is_valid_18(v: &Value) -> bool {
         if let Value::Object(obj) = v {
-            if obj.len() < 1usize {
+            if obj.is_empty() {
                 return false;
             }
             let mut seen: u64 = 0;
             for (key, x) in obj {
-                match key.as_str() {
-                    "has_more" => {
-                        seen |= 1u64;
-                        if !is_valid_21(x) {
-                            return false;
-                        }
-                        if seen == 1u64 {
-                            break;
-                        }
+                if key.as_str() == "has_more" {
+                    seen |= 1u64;
+                    if !is_valid_21(x) {
+                        return false;
                     }
-                    _ => {}
+                    if seen == 1u64 {
+                        break;
+                    }
                 }
             }
             if seen != 1u64 {
@@ -1411,7 +1386,7 @@ mod validators {
     /// `common.json#/$defs/Paginated/if/properties/has_more`
     #[inline]
     pub(super) fn is_valid_21(v: &Value) -> bool {
-        if !(v.as_bool() == Some(true)) {
+        if v.as_bool() != Some(true) {
             return false;
         }
         true
@@ -1514,8 +1489,7 @@ mod validators {
                 v,
             );
         }
-        let matching = 0usize + usize::from(is_valid_37(v))
-            + usize::from(is_valid_38(v));
+        let matching = usize::from(is_valid_37(v)) + usize::from(is_valid_38(v));
         if matching != 1 {
             ctx.error(
                 "oneOf",
@@ -1607,7 +1581,7 @@ mod validators {
     /// `meeting/rooms/list_controllers/response.schema.json#/$defs/ControllerInfo/properties/status/oneOf/0`
     #[inline]
     pub(super) fn is_valid_37(v: &Value) -> bool {
-        if !(v.as_str() == Some("0")) {
+        if v.as_str() != Some("0") {
             return false;
         }
         true
@@ -1615,7 +1589,7 @@ mod validators {
     /// `meeting/rooms/list_controllers/response.schema.json#/$defs/ControllerInfo/properties/status/oneOf/1`
     #[inline]
     pub(super) fn is_valid_38(v: &Value) -> bool {
-        if !(v.as_str() == Some("1")) {
+        if v.as_str() != Some("1") {
             return false;
         }
         true

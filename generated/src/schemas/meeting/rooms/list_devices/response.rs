@@ -502,38 +502,23 @@ pub fn validate_with(
 }
 /// The functions that apply each schema node (`is_valid_N`, `validate_N`…), named by
 /// the node's index and documented with its location.
-#[allow(
-    unused_variables,
-    unused_mut,
-    unused_imports,
-    unreachable_code,
-    clippy::collapsible_if,
-    clippy::needless_else,
-    clippy::len_zero,
-    clippy::single_match,
-    clippy::identity_op,
-    clippy::nonminimal_bool,
-    clippy::manual_range_patterns,
-    clippy::eq_op,
-    clippy::possible_missing_else,
-    clippy::collapsible_match
-)]
+#[allow(clippy::collapsible_if, clippy::possible_missing_else)]
 mod validators {
     use ::core::cmp::Ordering;
     use ::serde_json::Value;
     use ::wecom_rooms_runtime::__private::json;
-    use ::wecom_rooms_runtime::__private::{describe, Context, Evaluated, Segment};
+    use ::wecom_rooms_runtime::__private::describe;
+    use ::wecom_rooms_runtime::__private::Context;
+    use ::wecom_rooms_runtime::__private::Segment;
     /// `meeting/rooms/list_devices/response.schema.json#`
     #[inline]
     pub(super) fn is_valid_0(v: &Value) -> bool {
         if !is_valid_1(v) {
             return false;
         }
-        if is_valid_2(v) {
-            if !is_valid_7(v) {
-                return false;
-            }
-        } else {}
+        if is_valid_2(v) && !is_valid_7(v) {
+            return false;
+        }
         true
     }
     /// `meeting/rooms/list_devices/response.schema.json#`
@@ -541,18 +526,17 @@ mod validators {
         validate_1(v, ctx);
         if is_valid_2(v) {
             validate_7(v, ctx);
-        } else {}
+        }
     }
     /// Undescribed members at `meeting/rooms/list_devices/response.schema.json#`.
     #[cold]
     pub(super) fn tolerate_0<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         if let Value::Object(members) = v {
             for key in members.keys() {
-                let described = matches!(
+                if !(matches!(
                     key.as_str(), "device_info_list" | "errcode" | "errmsg" | "has_more"
                     | "next_cursor"
-                );
-                if !described {
+                )) {
                     ctx.push(Segment::Key(key));
                     ctx.warning(
                         "additionalProperties",
@@ -644,22 +628,19 @@ mod validators {
     /// `meeting/rooms/list_devices/response.schema.json#/if`
     pub(super) fn is_valid_2(v: &Value) -> bool {
         if let Value::Object(obj) = v {
-            if obj.len() < 1usize {
+            if obj.is_empty() {
                 return false;
             }
             let mut seen: u64 = 0;
             for (key, x) in obj {
-                match key.as_str() {
-                    "errcode" => {
-                        seen |= 1u64;
-                        if !is_valid_6(x) {
-                            return false;
-                        }
-                        if seen == 1u64 {
-                            break;
-                        }
+                if key.as_str() == "errcode" {
+                    seen |= 1u64;
+                    if !is_valid_6(x) {
+                        return false;
                     }
-                    _ => {}
+                    if seen == 1u64 {
+                        break;
+                    }
                 }
             }
             if seen != 1u64 {
@@ -682,9 +663,9 @@ mod validators {
     /// `meeting/rooms/list_devices/response.schema.json#/if/properties/errcode`
     #[inline]
     pub(super) fn is_valid_6(v: &Value) -> bool {
-        if !(matches!(
+        if !matches!(
             v, ::serde_json::Value::Number(n) if json::exact_i64(n) == Some(0i64)
-        )) {
+        ) {
             return false;
         }
         true
@@ -866,9 +847,9 @@ mod validators {
     /// `meeting/rooms/list_devices/response.schema.json#/$defs/DevicePage/properties/errcode`
     #[inline]
     pub(super) fn is_valid_9(v: &Value) -> bool {
-        if !(matches!(
+        if !matches!(
             v, ::serde_json::Value::Number(n) if json::exact_i64(n) == Some(0i64)
-        )) {
+        ) {
             return false;
         }
         if !is_valid_8(v) {
@@ -878,9 +859,9 @@ mod validators {
     }
     /// `meeting/rooms/list_devices/response.schema.json#/$defs/DevicePage/properties/errcode`
     pub(super) fn validate_9<'v>(v: &'v Value, ctx: &mut Context<'v>) {
-        if !(matches!(
+        if !matches!(
             v, ::serde_json::Value::Number(n) if json::exact_i64(n) == Some(0i64)
-        )) {
+        ) {
             ctx.error_found(
                 "const",
                 "meeting/rooms/list_devices/response.schema.json#/$defs/DevicePage/properties/errcode/const",
@@ -908,7 +889,7 @@ mod validators {
             return false;
         }
         if let Value::Array(arr) = v {
-            for (i, x) in arr.iter().enumerate() {
+            for x in arr {
                 if !is_valid_20(x) {
                     return false;
                 }
@@ -962,11 +943,9 @@ mod validators {
                     _ => {}
                 }
             }
-            if !test_failed && seen & 1u64 == 1u64 {
-                if seen & 2u64 != 2u64 {
-                    return false;
-                }
-            } else {}
+            if !test_failed && seen & 1u64 == 1u64 && seen & 2u64 != 2u64 {
+                return false;
+            }
         }
         true
     }
@@ -974,7 +953,7 @@ mod validators {
     pub(super) fn validate_14<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         if is_valid_18(v) {
             validate_19(v, ctx);
-        } else {}
+        }
     }
     /// `common.json#/$defs/HasMore`
     #[inline]
@@ -1009,12 +988,11 @@ mod validators {
     pub(super) fn tolerate_17<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         if let Value::Object(members) = v {
             for key in members.keys() {
-                let described = matches!(
+                if !(matches!(
                     key.as_str(), "app_version" | "device_model" | "device_monitor_info"
                     | "meeting_room_id" | "meeting_room_location" | "meeting_room_name" |
                     "meeting_room_status" | "rooms_id"
-                );
-                if !described {
+                )) {
                     ctx.push(Segment::Key(key));
                     ctx.warning(
                         "additionalProperties",
@@ -1032,22 +1010,19 @@ mod validators {
     /// `common.json#/$defs/Paginated/if`
     pub(super) fn is_valid_18(v: &Value) -> bool {
         if let Value::Object(obj) = v {
-            if obj.len() < 1usize {
+            if obj.is_empty() {
                 return false;
             }
             let mut seen: u64 = 0;
             for (key, x) in obj {
-                match key.as_str() {
-                    "has_more" => {
-                        seen |= 1u64;
-                        if !is_valid_21(x) {
-                            return false;
-                        }
-                        if seen == 1u64 {
-                            break;
-                        }
+                if key.as_str() == "has_more" {
+                    seen |= 1u64;
+                    if !is_valid_21(x) {
+                        return false;
                     }
-                    _ => {}
+                    if seen == 1u64 {
+                        break;
+                    }
                 }
             }
             if seen != 1u64 {
@@ -1269,7 +1244,7 @@ mod validators {
     /// `common.json#/$defs/Paginated/if/properties/has_more`
     #[inline]
     pub(super) fn is_valid_21(v: &Value) -> bool {
-        if !(v.as_bool() == Some(true)) {
+        if v.as_bool() != Some(true) {
             return false;
         }
         true
@@ -1345,11 +1320,10 @@ mod validators {
     pub(super) fn tolerate_29<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         if let Value::Object(members) = v {
             for key in members.keys() {
-                let described = matches!(
+                if !(matches!(
                     key.as_str(), "camera_status" | "microphone_status" |
                     "speaker_status"
-                );
-                if !described {
+                )) {
                     ctx.push(Segment::Key(key));
                     ctx.warning(
                         "additionalProperties",
@@ -1379,8 +1353,7 @@ mod validators {
             }
         }
         if !(matches!(
-            v, Value::Number(n) if matches!(json::exact_i64(n), Some(0i64 | 1i64 | 2i64 |
-            3i64 | 4i64))
+            v, Value::Number(n) if matches!(json::exact_i64(n), Some(0i64..= 4i64))
         )) {
             return false;
         }
@@ -1414,7 +1387,7 @@ mod validators {
                 );
             }
         }
-        let matching = 0usize + usize::from(is_valid_32(v)) + usize::from(is_valid_33(v))
+        let matching = usize::from(is_valid_32(v)) + usize::from(is_valid_33(v))
             + usize::from(is_valid_34(v)) + usize::from(is_valid_35(v))
             + usize::from(is_valid_36(v));
         if matching != 1 {
@@ -1528,9 +1501,9 @@ mod validators {
     /// `common.json#/$defs/MeetingRoomStatus/oneOf/0`
     #[inline]
     pub(super) fn is_valid_32(v: &Value) -> bool {
-        if !(matches!(
+        if !matches!(
             v, ::serde_json::Value::Number(n) if json::exact_i64(n) == Some(0i64)
-        )) {
+        ) {
             return false;
         }
         true
@@ -1538,9 +1511,9 @@ mod validators {
     /// `common.json#/$defs/MeetingRoomStatus/oneOf/1`
     #[inline]
     pub(super) fn is_valid_33(v: &Value) -> bool {
-        if !(matches!(
+        if !matches!(
             v, ::serde_json::Value::Number(n) if json::exact_i64(n) == Some(1i64)
-        )) {
+        ) {
             return false;
         }
         true
@@ -1548,9 +1521,9 @@ mod validators {
     /// `common.json#/$defs/MeetingRoomStatus/oneOf/2`
     #[inline]
     pub(super) fn is_valid_34(v: &Value) -> bool {
-        if !(matches!(
+        if !matches!(
             v, ::serde_json::Value::Number(n) if json::exact_i64(n) == Some(2i64)
-        )) {
+        ) {
             return false;
         }
         true
@@ -1558,9 +1531,9 @@ mod validators {
     /// `common.json#/$defs/MeetingRoomStatus/oneOf/3`
     #[inline]
     pub(super) fn is_valid_35(v: &Value) -> bool {
-        if !(matches!(
+        if !matches!(
             v, ::serde_json::Value::Number(n) if json::exact_i64(n) == Some(3i64)
-        )) {
+        ) {
             return false;
         }
         true
@@ -1568,9 +1541,9 @@ mod validators {
     /// `common.json#/$defs/MeetingRoomStatus/oneOf/4`
     #[inline]
     pub(super) fn is_valid_36(v: &Value) -> bool {
-        if !(matches!(
+        if !matches!(
             v, ::serde_json::Value::Number(n) if json::exact_i64(n) == Some(4i64)
-        )) {
+        ) {
             return false;
         }
         true

@@ -362,27 +362,13 @@ pub fn validate_with(
 }
 /// The functions that apply each schema node (`is_valid_N`, `validate_N`…), named by
 /// the node's index and documented with its location.
-#[allow(
-    unused_variables,
-    unused_mut,
-    unused_imports,
-    unreachable_code,
-    clippy::collapsible_if,
-    clippy::needless_else,
-    clippy::len_zero,
-    clippy::single_match,
-    clippy::identity_op,
-    clippy::nonminimal_bool,
-    clippy::manual_range_patterns,
-    clippy::eq_op,
-    clippy::possible_missing_else,
-    clippy::collapsible_match
-)]
+#[allow(clippy::collapsible_if, clippy::possible_missing_else)]
 mod validators {
     use ::core::cmp::Ordering;
     use ::serde_json::Value;
     use ::wecom_rooms_runtime::__private::json;
-    use ::wecom_rooms_runtime::__private::{describe, Context, Evaluated, Segment};
+    use ::wecom_rooms_runtime::__private::describe;
+    use ::wecom_rooms_runtime::__private::Context;
     /// `meeting/rooms/list_meetings/request.schema.json#`
     pub(super) fn is_valid_0(v: &Value) -> bool {
         if !matches!(v, Value::Object(_)) {
@@ -487,8 +473,8 @@ mod validators {
             ctx.member_found(found[3usize], validate_12);
             ctx.member_found(found[4usize], validate_11);
             ctx.member_found(found[5usize], validate_6);
-            for (key, x) in obj {
-                let mut described = matches!(
+            for (key, _) in obj {
+                let described = matches!(
                     key.as_str(), "meeting_room_id" | "rooms_id" | "start_time" |
                     "end_time" | "cursor" | "limit"
                 );
@@ -504,7 +490,7 @@ mod validators {
                 }
             }
         }
-        let matching = 0usize + usize::from(is_valid_8(v)) + usize::from(is_valid_9(v));
+        let matching = usize::from(is_valid_8(v)) + usize::from(is_valid_9(v));
         if matching != 1 {
             ctx.error(
                 "oneOf",
@@ -632,19 +618,16 @@ mod validators {
     /// `meeting/rooms/list_meetings/request.schema.json#/oneOf/0`
     pub(super) fn is_valid_8(v: &Value) -> bool {
         if let Value::Object(obj) = v {
-            if obj.len() < 1usize {
+            if obj.is_empty() {
                 return false;
             }
             let mut seen: u64 = 0;
-            for (key, x) in obj {
-                match key.as_str() {
-                    "meeting_room_id" => {
-                        seen |= 1u64;
-                        if seen == 1u64 {
-                            break;
-                        }
+            for (key, _) in obj {
+                if key.as_str() == "meeting_room_id" {
+                    seen |= 1u64;
+                    if seen == 1u64 {
+                        break;
                     }
-                    _ => {}
                 }
             }
             if seen != 1u64 {
@@ -656,19 +639,16 @@ mod validators {
     /// `meeting/rooms/list_meetings/request.schema.json#/oneOf/1`
     pub(super) fn is_valid_9(v: &Value) -> bool {
         if let Value::Object(obj) = v {
-            if obj.len() < 1usize {
+            if obj.is_empty() {
                 return false;
             }
             let mut seen: u64 = 0;
-            for (key, x) in obj {
-                match key.as_str() {
-                    "rooms_id" => {
-                        seen |= 1u64;
-                        if seen == 1u64 {
-                            break;
-                        }
+            for (key, _) in obj {
+                if key.as_str() == "rooms_id" {
+                    seen |= 1u64;
+                    if seen == 1u64 {
+                        break;
                     }
-                    _ => {}
                 }
             }
             if seen != 1u64 {

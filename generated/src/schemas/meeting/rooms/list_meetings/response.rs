@@ -552,38 +552,23 @@ pub fn validate_with(
 }
 /// The functions that apply each schema node (`is_valid_N`, `validate_N`…), named by
 /// the node's index and documented with its location.
-#[allow(
-    unused_variables,
-    unused_mut,
-    unused_imports,
-    unreachable_code,
-    clippy::collapsible_if,
-    clippy::needless_else,
-    clippy::len_zero,
-    clippy::single_match,
-    clippy::identity_op,
-    clippy::nonminimal_bool,
-    clippy::manual_range_patterns,
-    clippy::eq_op,
-    clippy::possible_missing_else,
-    clippy::collapsible_match
-)]
+#[allow(clippy::collapsible_if, clippy::possible_missing_else)]
 mod validators {
     use ::core::cmp::Ordering;
     use ::serde_json::Value;
     use ::wecom_rooms_runtime::__private::json;
-    use ::wecom_rooms_runtime::__private::{describe, Context, Evaluated, Segment};
+    use ::wecom_rooms_runtime::__private::describe;
+    use ::wecom_rooms_runtime::__private::Context;
+    use ::wecom_rooms_runtime::__private::Segment;
     /// `meeting/rooms/list_meetings/response.schema.json#`
     #[inline]
     pub(super) fn is_valid_0(v: &Value) -> bool {
         if !is_valid_1(v) {
             return false;
         }
-        if is_valid_2(v) {
-            if !is_valid_7(v) {
-                return false;
-            }
-        } else {}
+        if is_valid_2(v) && !is_valid_7(v) {
+            return false;
+        }
         true
     }
     /// `meeting/rooms/list_meetings/response.schema.json#`
@@ -591,18 +576,17 @@ mod validators {
         validate_1(v, ctx);
         if is_valid_2(v) {
             validate_7(v, ctx);
-        } else {}
+        }
     }
     /// Undescribed members at `meeting/rooms/list_meetings/response.schema.json#`.
     #[cold]
     pub(super) fn tolerate_0<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         if let Value::Object(members) = v {
             for key in members.keys() {
-                let described = matches!(
+                if !(matches!(
                     key.as_str(), "errcode" | "errmsg" | "has_more" | "meeting_info_list"
                     | "next_cursor"
-                );
-                if !described {
+                )) {
                     ctx.push(Segment::Key(key));
                     ctx.warning(
                         "additionalProperties",
@@ -694,22 +678,19 @@ mod validators {
     /// `meeting/rooms/list_meetings/response.schema.json#/if`
     pub(super) fn is_valid_2(v: &Value) -> bool {
         if let Value::Object(obj) = v {
-            if obj.len() < 1usize {
+            if obj.is_empty() {
                 return false;
             }
             let mut seen: u64 = 0;
             for (key, x) in obj {
-                match key.as_str() {
-                    "errcode" => {
-                        seen |= 1u64;
-                        if !is_valid_6(x) {
-                            return false;
-                        }
-                        if seen == 1u64 {
-                            break;
-                        }
+                if key.as_str() == "errcode" {
+                    seen |= 1u64;
+                    if !is_valid_6(x) {
+                        return false;
                     }
-                    _ => {}
+                    if seen == 1u64 {
+                        break;
+                    }
                 }
             }
             if seen != 1u64 {
@@ -732,9 +713,9 @@ mod validators {
     /// `meeting/rooms/list_meetings/response.schema.json#/if/properties/errcode`
     #[inline]
     pub(super) fn is_valid_6(v: &Value) -> bool {
-        if !(matches!(
+        if !matches!(
             v, ::serde_json::Value::Number(n) if json::exact_i64(n) == Some(0i64)
-        )) {
+        ) {
             return false;
         }
         true
@@ -916,9 +897,9 @@ mod validators {
     /// `meeting/rooms/list_meetings/response.schema.json#/$defs/MeetingPage/properties/errcode`
     #[inline]
     pub(super) fn is_valid_9(v: &Value) -> bool {
-        if !(matches!(
+        if !matches!(
             v, ::serde_json::Value::Number(n) if json::exact_i64(n) == Some(0i64)
-        )) {
+        ) {
             return false;
         }
         if !is_valid_8(v) {
@@ -928,9 +909,9 @@ mod validators {
     }
     /// `meeting/rooms/list_meetings/response.schema.json#/$defs/MeetingPage/properties/errcode`
     pub(super) fn validate_9<'v>(v: &'v Value, ctx: &mut Context<'v>) {
-        if !(matches!(
+        if !matches!(
             v, ::serde_json::Value::Number(n) if json::exact_i64(n) == Some(0i64)
-        )) {
+        ) {
             ctx.error_found(
                 "const",
                 "meeting/rooms/list_meetings/response.schema.json#/$defs/MeetingPage/properties/errcode/const",
@@ -958,7 +939,7 @@ mod validators {
             return false;
         }
         if let Value::Array(arr) = v {
-            for (i, x) in arr.iter().enumerate() {
+            for x in arr {
                 if !is_valid_20(x) {
                     return false;
                 }
@@ -1012,11 +993,9 @@ mod validators {
                     _ => {}
                 }
             }
-            if !test_failed && seen & 1u64 == 1u64 {
-                if seen & 2u64 != 2u64 {
-                    return false;
-                }
-            } else {}
+            if !test_failed && seen & 1u64 == 1u64 && seen & 2u64 != 2u64 {
+                return false;
+            }
         }
         true
     }
@@ -1024,7 +1003,7 @@ mod validators {
     pub(super) fn validate_14<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         if is_valid_18(v) {
             validate_19(v, ctx);
-        } else {}
+        }
     }
     /// `common.json#/$defs/HasMore`
     #[inline]
@@ -1059,11 +1038,10 @@ mod validators {
     pub(super) fn tolerate_17<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         if let Value::Object(members) = v {
             for key in members.keys() {
-                let described = matches!(
+                if !(matches!(
                     key.as_str(), "end_time" | "meeting_code" | "meeting_type" |
                     "meetingid" | "start_time" | "status" | "subject"
-                );
-                if !described {
+                )) {
                     ctx.push(Segment::Key(key));
                     ctx.warning(
                         "additionalProperties",
@@ -1081,22 +1059,19 @@ mod validators {
     /// `common.json#/$defs/Paginated/if`
     pub(super) fn is_valid_18(v: &Value) -> bool {
         if let Value::Object(obj) = v {
-            if obj.len() < 1usize {
+            if obj.is_empty() {
                 return false;
             }
             let mut seen: u64 = 0;
             for (key, x) in obj {
-                match key.as_str() {
-                    "has_more" => {
-                        seen |= 1u64;
-                        if !is_valid_21(x) {
-                            return false;
-                        }
-                        if seen == 1u64 {
-                            break;
-                        }
+                if key.as_str() == "has_more" {
+                    seen |= 1u64;
+                    if !is_valid_21(x) {
+                        return false;
                     }
-                    _ => {}
+                    if seen == 1u64 {
+                        break;
+                    }
                 }
             }
             if seen != 1u64 {
@@ -1294,7 +1269,7 @@ mod validators {
     /// `common.json#/$defs/Paginated/if/properties/has_more`
     #[inline]
     pub(super) fn is_valid_21(v: &Value) -> bool {
-        if !(v.as_bool() == Some(true)) {
+        if v.as_bool() != Some(true) {
             return false;
         }
         true
@@ -1357,7 +1332,7 @@ mod validators {
                 v,
             );
         }
-        let matching = 0usize + usize::from(is_valid_29(v)) + usize::from(is_valid_30(v))
+        let matching = usize::from(is_valid_29(v)) + usize::from(is_valid_30(v))
             + usize::from(is_valid_31(v)) + usize::from(is_valid_32(v))
             + usize::from(is_valid_33(v)) + usize::from(is_valid_34(v))
             + usize::from(is_valid_35(v));
@@ -1387,8 +1362,8 @@ mod validators {
             }
         }
         if !(matches!(
-            v, Value::Number(n) if matches!(json::exact_i64(n), Some(0i64 | 1i64 | 2i64 |
-            4i64 | 5i64 | 6i64))
+            v, Value::Number(n) if matches!(json::exact_i64(n), Some(0i64..= 2i64 | 4i64
+            ..= 6i64))
         )) {
             return false;
         }
@@ -1422,7 +1397,7 @@ mod validators {
                 );
             }
         }
-        let matching = 0usize + usize::from(is_valid_36(v)) + usize::from(is_valid_37(v))
+        let matching = usize::from(is_valid_36(v)) + usize::from(is_valid_37(v))
             + usize::from(is_valid_38(v)) + usize::from(is_valid_39(v))
             + usize::from(is_valid_40(v)) + usize::from(is_valid_41(v));
         if matching != 1 {
@@ -1439,7 +1414,7 @@ mod validators {
     /// `meeting/rooms/list_meetings/response.schema.json#/$defs/MeetingInfo/properties/status/oneOf/0`
     #[inline]
     pub(super) fn is_valid_29(v: &Value) -> bool {
-        if !(v.as_str() == Some("MEETING_STATE_INVALID")) {
+        if v.as_str() != Some("MEETING_STATE_INVALID") {
             return false;
         }
         true
@@ -1447,7 +1422,7 @@ mod validators {
     /// `meeting/rooms/list_meetings/response.schema.json#/$defs/MeetingInfo/properties/status/oneOf/1`
     #[inline]
     pub(super) fn is_valid_30(v: &Value) -> bool {
-        if !(v.as_str() == Some("MEETING_STATE_INIT")) {
+        if v.as_str() != Some("MEETING_STATE_INIT") {
             return false;
         }
         true
@@ -1455,7 +1430,7 @@ mod validators {
     /// `meeting/rooms/list_meetings/response.schema.json#/$defs/MeetingInfo/properties/status/oneOf/2`
     #[inline]
     pub(super) fn is_valid_31(v: &Value) -> bool {
-        if !(v.as_str() == Some("MEETING_STATE_CANCELLED")) {
+        if v.as_str() != Some("MEETING_STATE_CANCELLED") {
             return false;
         }
         true
@@ -1463,7 +1438,7 @@ mod validators {
     /// `meeting/rooms/list_meetings/response.schema.json#/$defs/MeetingInfo/properties/status/oneOf/3`
     #[inline]
     pub(super) fn is_valid_32(v: &Value) -> bool {
-        if !(v.as_str() == Some("MEETING_STATE_STARTED")) {
+        if v.as_str() != Some("MEETING_STATE_STARTED") {
             return false;
         }
         true
@@ -1471,7 +1446,7 @@ mod validators {
     /// `meeting/rooms/list_meetings/response.schema.json#/$defs/MeetingInfo/properties/status/oneOf/4`
     #[inline]
     pub(super) fn is_valid_33(v: &Value) -> bool {
-        if !(v.as_str() == Some("MEETING_STATE_ENDED")) {
+        if v.as_str() != Some("MEETING_STATE_ENDED") {
             return false;
         }
         true
@@ -1479,7 +1454,7 @@ mod validators {
     /// `meeting/rooms/list_meetings/response.schema.json#/$defs/MeetingInfo/properties/status/oneOf/5`
     #[inline]
     pub(super) fn is_valid_34(v: &Value) -> bool {
-        if !(v.as_str() == Some("MEETING_STATE_NULL")) {
+        if v.as_str() != Some("MEETING_STATE_NULL") {
             return false;
         }
         true
@@ -1487,7 +1462,7 @@ mod validators {
     /// `meeting/rooms/list_meetings/response.schema.json#/$defs/MeetingInfo/properties/status/oneOf/6`
     #[inline]
     pub(super) fn is_valid_35(v: &Value) -> bool {
-        if !(v.as_str() == Some("MEETING_STATE_RECYCLED")) {
+        if v.as_str() != Some("MEETING_STATE_RECYCLED") {
             return false;
         }
         true
@@ -1495,9 +1470,9 @@ mod validators {
     /// `meeting/rooms/list_meetings/response.schema.json#/$defs/MeetingInfo/properties/meeting_type/oneOf/0`
     #[inline]
     pub(super) fn is_valid_36(v: &Value) -> bool {
-        if !(matches!(
+        if !matches!(
             v, ::serde_json::Value::Number(n) if json::exact_i64(n) == Some(0i64)
-        )) {
+        ) {
             return false;
         }
         true
@@ -1505,9 +1480,9 @@ mod validators {
     /// `meeting/rooms/list_meetings/response.schema.json#/$defs/MeetingInfo/properties/meeting_type/oneOf/1`
     #[inline]
     pub(super) fn is_valid_37(v: &Value) -> bool {
-        if !(matches!(
+        if !matches!(
             v, ::serde_json::Value::Number(n) if json::exact_i64(n) == Some(1i64)
-        )) {
+        ) {
             return false;
         }
         true
@@ -1515,9 +1490,9 @@ mod validators {
     /// `meeting/rooms/list_meetings/response.schema.json#/$defs/MeetingInfo/properties/meeting_type/oneOf/2`
     #[inline]
     pub(super) fn is_valid_38(v: &Value) -> bool {
-        if !(matches!(
+        if !matches!(
             v, ::serde_json::Value::Number(n) if json::exact_i64(n) == Some(2i64)
-        )) {
+        ) {
             return false;
         }
         true
@@ -1525,9 +1500,9 @@ mod validators {
     /// `meeting/rooms/list_meetings/response.schema.json#/$defs/MeetingInfo/properties/meeting_type/oneOf/3`
     #[inline]
     pub(super) fn is_valid_39(v: &Value) -> bool {
-        if !(matches!(
+        if !matches!(
             v, ::serde_json::Value::Number(n) if json::exact_i64(n) == Some(4i64)
-        )) {
+        ) {
             return false;
         }
         true
@@ -1535,9 +1510,9 @@ mod validators {
     /// `meeting/rooms/list_meetings/response.schema.json#/$defs/MeetingInfo/properties/meeting_type/oneOf/4`
     #[inline]
     pub(super) fn is_valid_40(v: &Value) -> bool {
-        if !(matches!(
+        if !matches!(
             v, ::serde_json::Value::Number(n) if json::exact_i64(n) == Some(5i64)
-        )) {
+        ) {
             return false;
         }
         true
@@ -1545,9 +1520,9 @@ mod validators {
     /// `meeting/rooms/list_meetings/response.schema.json#/$defs/MeetingInfo/properties/meeting_type/oneOf/5`
     #[inline]
     pub(super) fn is_valid_41(v: &Value) -> bool {
-        if !(matches!(
+        if !matches!(
             v, ::serde_json::Value::Number(n) if json::exact_i64(n) == Some(6i64)
-        )) {
+        ) {
             return false;
         }
         true

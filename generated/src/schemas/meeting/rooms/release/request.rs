@@ -132,27 +132,12 @@ pub fn validate_with(
 }
 /// The functions that apply each schema node (`is_valid_N`, `validate_N`…), named by
 /// the node's index and documented with its location.
-#[allow(
-    unused_variables,
-    unused_mut,
-    unused_imports,
-    unreachable_code,
-    clippy::collapsible_if,
-    clippy::needless_else,
-    clippy::len_zero,
-    clippy::single_match,
-    clippy::identity_op,
-    clippy::nonminimal_bool,
-    clippy::manual_range_patterns,
-    clippy::eq_op,
-    clippy::possible_missing_else,
-    clippy::collapsible_match
-)]
+#[allow(clippy::collapsible_if, clippy::possible_missing_else)]
 mod validators {
-    use ::core::cmp::Ordering;
     use ::serde_json::Value;
     use ::wecom_rooms_runtime::__private::json;
-    use ::wecom_rooms_runtime::__private::{describe, Context, Evaluated, Segment};
+    use ::wecom_rooms_runtime::__private::describe;
+    use ::wecom_rooms_runtime::__private::Context;
     /// `meeting/rooms/release/request.schema.json#`
     pub(super) fn is_valid_0(v: &Value) -> bool {
         if !matches!(v, Value::Object(_)) {
@@ -230,8 +215,8 @@ mod validators {
             }
             ctx.member_found(found[0usize], validate_1);
             ctx.member_found(found[1usize], validate_2);
-            for (key, x) in obj {
-                let mut described = matches!(
+            for (key, _) in obj {
+                let described = matches!(
                     key.as_str(), "meetingid" | "meeting_room_id_list"
                 );
                 if !described {
@@ -291,7 +276,7 @@ mod validators {
             if (arr.len() as u64) < 1u64 {
                 return false;
             }
-            for (i, x) in arr.iter().enumerate() {
+            for x in arr {
                 if !is_valid_4(x) {
                     return false;
                 }
@@ -314,10 +299,7 @@ mod validators {
                 ctx.error(
                     "minItems",
                     "meeting/rooms/release/request.schema.json#/properties/meeting_room_id_list/minItems",
-                    format!(
-                        "expected an array of at least {} item{}, found {}", 1u64, if
-                        1u64 == 1 { "" } else { "s" }, arr.len()
-                    ),
+                    format!("expected an array of at least 1 item, found {}", arr.len()),
                 );
             }
             ctx.items(arr, validate_4);
