@@ -142,12 +142,16 @@ pub fn quiet_panics() {
     }));
 }
 
-/// Runs `f`, turning a panic into its message.
+/// Runs `f`, turning a panic into its message. A panic on another thread that `f` resumed
+/// (the generator prints validators on a second thread) left its message and location with
+/// that thread's hook call; its payload still carries the message.
 pub fn catch_panic<T>(f: impl FnOnce() -> T) -> Result<T, String> {
-    std::panic::catch_unwind(AssertUnwindSafe(f)).map_err(|_| {
+    std::panic::catch_unwind(AssertUnwindSafe(f)).map_err(|payload| {
         PANIC_MESSAGE
             .with(|m| m.borrow_mut().take())
-            .unwrap_or_else(|| "a panic".into())
+            .or_else(|| payload.downcast_ref::<&str>().map(|s| (*s).to_owned()))
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "a panic without a message".into())
     })
 }
 

@@ -1125,3 +1125,16 @@ fn a_runner_that_fails_outside_a_test_is_an_error() {
     assert!(error.contains("stopped outside any test"), "{error}");
     assert!(error.contains("no tests file"), "{error}");
 }
+
+#[test]
+fn a_panic_resumed_from_another_thread_keeps_its_message() {
+    let caught = generate::catch_panic(|| {
+        let helper = std::thread::spawn(|| -> u8 { panic!("boom on the second thread") });
+        if let Err(payload) = helper.join() {
+            std::panic::resume_unwind(payload)
+        }
+    });
+    assert_eq!(caught.unwrap_err(), "boom on the second thread");
+    let caught = generate::catch_panic(|| std::panic::panic_any(7));
+    assert_eq!(caught.unwrap_err(), "a panic without a message");
+}
