@@ -16,7 +16,7 @@ use url::Url;
 
 use indexmap::IndexMap;
 
-use crate::dialect::{Dialect, Holds};
+use crate::dialect::{Dialect, Holds, Vocabularies, VocabularyError, read_vocabulary};
 use crate::error::{Error, ErrorKind};
 use crate::json::{Json, pointer_push};
 
@@ -58,6 +58,12 @@ pub struct Scope {
     pub base: Url,
     /// The dialect of the innermost resource that declares one, else the default.
     pub dialect: Dialect,
+    /// The vocabularies in force there: all of the dialect's, unless a custom meta-schema's
+    /// `$vocabulary` says otherwise.
+    pub vocabularies: Vocabularies,
+    /// The pointer of the innermost schema resource: the document root, or the nearest schema
+    /// on the way down with an identifier.
+    pub resource: String,
 }
 
 impl Registry {
@@ -170,7 +176,9 @@ impl Registry {
         base: Url,
         dialect: Dialect,
     ) -> Result<(Dialect, Url), Error> {
-        let dialect = declared_dialect(members, pointer.is_empty()).unwrap_or(dialect);
+        let dialect = self
+            .declared(members, pointer.is_empty())
+            .map_or(dialect, |(d, _)| d);
         let here = Location {
             doc,
             pointer: pointer.to_owned(),
@@ -198,14 +206,17 @@ impl Registry {
                 self.names.insert(strip_fragment(&base), here.clone());
             }
         }
-        if dialect.defines("$anchor")
-            && let Some(anchor) = members.get("$anchor")
-        {
-            let anchor = anchor
-                .as_str()
-                .ok_or_else(|| self.invalid(doc, pointer, "$anchor", "a string"))?;
-            let name = format!("{}#{anchor}", strip_fragment(&base));
-            self.names.insert(name, here);
+        // 2020-12's `$dynamicAnchor` is also a plain anchor: `$ref: "#name"` reaches it.
+        for keyword in ["$anchor", "$dynamicAnchor"] {
+            if dialect.defines(keyword)
+                && let Some(anchor) = members.get(keyword)
+            {
+                let anchor = anchor
+                    .as_str()
+                    .ok_or_else(|| self.invalid(doc, pointer, keyword, "a string"))?;
+                let name = format!("{}#{anchor}", strip_fragment(&base));
+                self.names.insert(name, here.clone());
+            }
         }
         Ok((dialect, base))
     }
@@ -256,23 +267,29 @@ impl Registry {
         let mut scope = Scope {
             base: doc.uri.clone(),
             dialect: self.default_dialect,
+            vocabularies: Vocabularies::STANDARD,
+            resource: String::new(),
         };
-        let tokens: Vec<String> = location
-            .pointer
-            .split('/')
-            .skip(1)
+        let raw: Vec<&str> = location.pointer.split('/').skip(1).collect();
+        let tokens: Vec<String> = raw
+            .iter()
             .map(|t| t.replace("~1", "/").replace("~0", "~"))
             .collect();
         let mut node = &doc.root;
         let mut rest = tokens.as_slice();
         let mut at_root = true;
         while let Some(members) = node.as_object() {
-            scope.dialect = declared_dialect(members, at_root).unwrap_or(scope.dialect);
+            if let Some((dialect, vocabularies)) = self.declared(members, at_root) {
+                scope.dialect = dialect;
+                scope.vocabularies = vocabularies;
+            }
             if let Some(id) = identifier(members, scope.dialect).and_then(Json::as_str)
                 && let Ok(joined) = scope.base.join(id)
                 && (scope.dialect >= Dialect::Draft2019_09 || !id.starts_with('#'))
             {
                 scope.base = joined;
+                let depth = raw.len() - rest.len();
+                scope.resource = raw[..depth].iter().map(|t| format!("/{t}")).collect();
             }
             at_root = false;
             // The next schema down, one keyword and perhaps an index or name further.
@@ -321,6 +338,15 @@ impl Registry {
         if let Some(location) = self.lookup(&target) {
             return Ok(location);
         }
+        // An official meta-schema is bundled, registered the first time something names it.
+        if let Some(meta) = crate::dialect::bundled_meta_schema(&strip_fragment(&target)) {
+            let root: Json = serde_json::from_value(meta.clone())
+                .map_err(|e| Error::new(&display, from.pointer.clone(), ErrorKind::Json(e)))?;
+            self.add_document(&strip_fragment(&target), root)?;
+            if let Some(location) = self.lookup(&target) {
+                return Ok(location);
+            }
+        }
         // A relative file next to the referencing document, whatever its $id says.
         let (file_part, _) = reference.split_once('#').unwrap_or((reference, ""));
         let candidate = if target.scheme() == "file" {
@@ -351,6 +377,102 @@ impl Registry {
             }
         }
         Err(unresolved())
+    }
+
+    /// The dynamic anchors of the schema resource whose root is `resource`, with where each is:
+    /// every `$dynamicAnchor` in it (not in the resources it embeds), and its root's
+    /// `$recursiveAnchor: true` under the name "" (2019-09).
+    pub fn dynamic_anchors(&self, resource: &Location) -> Vec<(String, Location)> {
+        let dialect = self.scope_at(resource).dialect;
+        let mut out = Vec::new();
+        let Some(root) = self.schema_at(resource) else {
+            return out;
+        };
+        if dialect.defines("$recursiveAnchor")
+            && root.as_object().and_then(|m| m.get("$recursiveAnchor")) == Some(&Json::Bool(true))
+        {
+            out.push((String::new(), resource.clone()));
+        }
+        let mut work = vec![(root, resource.pointer.clone())];
+        while let Some((schema, pointer)) = work.pop() {
+            let Some(members) = schema.as_object() else {
+                continue;
+            };
+            if pointer != resource.pointer && starts_resource(members, dialect) {
+                continue;
+            }
+            if dialect.defines("$dynamicAnchor")
+                && let Some(Json::String(name)) = members.get("$dynamicAnchor")
+            {
+                let at = Location {
+                    doc: resource.doc,
+                    pointer: pointer.clone(),
+                };
+                out.push((name.clone(), at));
+            }
+            for (keyword, value) in members {
+                work.extend(subschemas(
+                    dialect,
+                    keyword,
+                    value,
+                    &pointer_push(&pointer, keyword),
+                ));
+            }
+        }
+        out
+    }
+
+    /// The dialect and vocabularies a schema object declares for its resource: its `$schema`,
+    /// where it starts a resource (the document root, or beside an identifier). A `$schema`
+    /// [`Registry::meta_schema`] cannot read declares nothing here; lowering reports it.
+    fn declared(
+        &self,
+        members: &IndexMap<String, Json>,
+        at_root: bool,
+    ) -> Option<(Dialect, Vocabularies)> {
+        let starts_resource = at_root || members.contains_key("$id") || members.contains_key("id");
+        if !starts_resource {
+            return None;
+        }
+        let uri = members.get("$schema").and_then(Json::as_str)?;
+        self.meta_schema(uri).ok().flatten()
+    }
+
+    /// The dialect and vocabularies a `$schema` URI names: a draft's own meta-schema, or a
+    /// registered custom one, by its `$vocabulary` (without one, all of the vocabularies of
+    /// the draft its own `$schema` names). `None` for a meta-schema the generator cannot read;
+    /// an error for a `$vocabulary` it cannot honour.
+    pub fn meta_schema(&self, uri: &str) -> Result<Option<(Dialect, Vocabularies)>, Error> {
+        if let Some(dialect) = Dialect::from_uri(uri) {
+            return Ok(Some((dialect, Vocabularies::STANDARD)));
+        }
+        let Some(location) = Url::parse(uri).ok().and_then(|url| self.lookup(&url)) else {
+            return Ok(None);
+        };
+        let Some(meta) = self.schema_at(&location).and_then(Json::as_object) else {
+            return Ok(None);
+        };
+        let Some(vocabulary) = meta.get("$vocabulary") else {
+            let dialect = meta
+                .get("$schema")
+                .and_then(Json::as_str)
+                .and_then(Dialect::from_uri);
+            return Ok(dialect.map(|d| (d, Vocabularies::STANDARD)));
+        };
+        let at = pointer_push(&location.pointer, "$vocabulary");
+        read_vocabulary(vocabulary).map(Some).map_err(|e| match e {
+            VocabularyError::Shape => self.invalid(
+                location.doc,
+                &location.pointer,
+                "$vocabulary",
+                "an object of booleans",
+            ),
+            VocabularyError::Unknown(uri) => Error::new(
+                self.display(location.doc),
+                pointer_push(&at, &uri),
+                ErrorKind::UnknownVocabulary(uri),
+            ),
+        })
     }
 
     fn lookup(&self, target: &Url) -> Option<Location> {
@@ -423,20 +545,6 @@ pub(crate) fn subschemas<'a>(
     }
 }
 
-/// The dialect a schema object declares for its resource: its `$schema`, where it starts a
-/// resource (the document root, or beside an identifier). An unknown `$schema` declares
-/// nothing here; lowering reports it.
-fn declared_dialect(members: &IndexMap<String, Json>, at_root: bool) -> Option<Dialect> {
-    let starts_resource = at_root || members.contains_key("$id") || members.contains_key("id");
-    if !starts_resource {
-        return None;
-    }
-    members
-        .get("$schema")
-        .and_then(Json::as_str)
-        .and_then(Dialect::from_uri)
-}
-
 /// The identifier of a schema object in its dialect; none beside a `$ref` in drafts 4 to 7,
 /// where the reference overrides every sibling.
 fn identifier(members: &IndexMap<String, Json>, dialect: Dialect) -> Option<&Json> {
@@ -444,6 +552,13 @@ fn identifier(members: &IndexMap<String, Json>, dialect: Dialect) -> Option<&Jso
         return None;
     }
     members.get(dialect.id_keyword())
+}
+
+/// Whether a schema object starts a resource of its own within a document.
+fn starts_resource(members: &IndexMap<String, Json>, dialect: Dialect) -> bool {
+    identifier(members, dialect)
+        .and_then(Json::as_str)
+        .is_some_and(|id| dialect >= Dialect::Draft2019_09 || !id.starts_with('#'))
 }
 
 /// The item at a reference token that is an array index (RFC 6901: digits, no leading zero).

@@ -5,26 +5,24 @@
 //! Each schema is read in its dialect (`dialect.rs`): a keyword its draft does not define is
 //! unknown there, and the older drafts' keywords are lowered onto the 2020-12 model with their
 //! own semantics (`dependencies`, array-form `items` with `additionalItems`, draft 4's boolean
-//! exclusive bounds, a `$ref` that overrides its siblings before 2019-09, and 2019-09's
-//! `$recursiveRef` where its target is known without the dynamic scope).
+//! exclusive bounds, a `$ref` that overrides its siblings before 2019-09). Dynamic references
+//! (`$dynamicRef`, 2019-09's `$recursiveRef`) become static ones by lowering a schema once per
+//! dynamic scope that matters (`lower/dynamic.rs`).
 
-mod recursive;
+mod dynamic;
 
 use std::collections::HashMap;
 
 use serde_json::Number;
 
-use crate::dialect::Dialect;
+use crate::dialect::{Dialect, Vocabulary};
 use crate::error::{Error, ErrorKind};
 use crate::json::{Json, pointer_push};
 use crate::load::{Location, Registry};
 use crate::model::{
     Endpoint, JsonType, Keywords, Model, Node, NodeId, QueryParameter, RequestIn, Root, Schema,
 };
-
-/// Keywords of a draft that are recognised but deliberately not supported yet; each is an
-/// error where its draft defines it.
-const UNSUPPORTED: &[&str] = &["$dynamicRef", "$dynamicAnchor", "$vocabulary"];
+use dynamic::{ContextId, Dynamic};
 
 /// What to do with a keyword that the schema's draft does not define and that is not an `x-`
 /// extension.
@@ -66,19 +64,18 @@ pub(crate) const ASSERTED_FORMATS: &[&str] = &[
 pub(crate) struct Lowerer<'r> {
     registry: &'r mut Registry,
     model: Model,
-    seen: HashMap<Location, NodeId>,
-    /// Reserved nodes whose keywords are still to be lowered.
-    pending: Vec<NodeId>,
+    /// The node of each schema location in each dynamic context it is lowered in.
+    seen: HashMap<(Location, ContextId), NodeId>,
+    /// Reserved nodes whose keywords are still to be lowered, with their context.
+    pending: Vec<(NodeId, ContextId)>,
+    /// The context of the node whose keywords are being lowered.
+    current: ContextId,
+    dynamic: Dynamic,
+    /// The roots added so far (name, document), lowered again if `dynamic` turns stale.
+    roots: Vec<(String, usize)>,
     unknown_keywords: UnknownKeywords,
     /// Whether a known `format` is an assertion (see [`ASSERTED_FORMATS`]).
     assert_formats: bool,
-    /// The document root being lowered as a root, and whether it is the run's only root: where
-    /// every dynamic scope starts (`lower/recursive.rs`).
-    entry: Option<Location>,
-    single_root: bool,
-    /// `$recursiveRef`s lowered on the claim that their target is the only schema with
-    /// `$recursiveAnchor: true`: where each is, and its target. Checked by `finish`.
-    unique_anchor_claims: Vec<(Location, Location)>,
 }
 
 impl<'r> Lowerer<'r> {
@@ -94,21 +91,48 @@ impl<'r> Lowerer<'r> {
             model: Model::default(),
             seen: HashMap::new(),
             pending: Vec::new(),
+            current: 0,
+            dynamic: Dynamic::default(),
+            roots: Vec::with_capacity(roots),
             unknown_keywords,
             assert_formats,
-            entry: None,
-            single_root: roots == 1,
-            unique_anchor_claims: Vec::new(),
         }
     }
 
     /// Lowers the document `doc` as the root schema called `name`.
     pub fn add_root(&mut self, name: String, doc: usize) -> Result<(), Error> {
+        self.roots.push((name.clone(), doc));
+        let result = self.lower_root(name, doc);
+        if !self.dynamic.stale {
+            return result;
+        }
+        // A document loaded on the way asks for an anchor name that the contexts made so far
+        // do not bind: every root again, now that the names are known (they are finitely many).
+        loop {
+            self.model = Model::default();
+            self.seen.clear();
+            self.pending.clear();
+            self.dynamic.restart();
+            let mut result = Ok(());
+            for (name, doc) in self.roots.clone() {
+                result = self.lower_root(name, doc);
+                if result.is_err() || self.dynamic.stale {
+                    break;
+                }
+            }
+            if !self.dynamic.stale {
+                return result;
+            }
+        }
+    }
+
+    fn lower_root(&mut self, name: String, doc: usize) -> Result<(), Error> {
         let location = Location {
             doc,
             pointer: String::new(),
         };
-        self.entry = Some(location.clone());
+        // Every dynamic scope starts at a root.
+        self.current = 0;
         let node = self.lower(location.clone())?;
         self.drain()?;
         let endpoint = self.endpoint(&location)?;
@@ -134,7 +158,6 @@ impl<'r> Lowerer<'r> {
     }
 
     pub fn finish(self) -> Result<Model, Error> {
-        self.check_unique_anchors()?;
         check_in_place_cycles(&self.model)?;
         Ok(self.model)
     }
@@ -159,16 +182,20 @@ impl<'r> Lowerer<'r> {
         )
     }
 
-    /// The node for the schema at `location`: reserved now, its keywords lowered by
-    /// [`Lowerer::drain`]. Subschemas go on a work list rather than the call stack, so a chain
-    /// of thousands of `$ref`s cannot overflow it.
+    /// The node for the schema at `location` in the current dynamic context: reserved now, its
+    /// keywords lowered by [`Lowerer::drain`]. Subschemas go on a work list rather than the call
+    /// stack, so a chain of thousands of `$ref`s cannot overflow it.
     fn lower(&mut self, location: Location) -> Result<NodeId, Error> {
-        if let Some(&id) = self.seen.get(&location) {
-            return Ok(id);
-        }
         if self.registry.schema_at(&location).is_none() {
             return Err(self.error(&location, "", ErrorKind::Invalid("no schema here".into())));
         }
+        let context = self.enter(&location);
+        let key = (location, context);
+        if let Some(&id) = self.seen.get(&key) {
+            return Ok(id);
+        }
+        let (location, context) = key;
+        self.count_copy(&location)?;
         let id = NodeId(self.model.nodes.len());
         let display = format!(
             "{}#{}",
@@ -182,14 +209,15 @@ impl<'r> Lowerer<'r> {
             def_name,
             schema: Schema::Bool(true),
         });
-        self.seen.insert(location.clone(), id);
-        self.pending.push(id);
+        self.seen.insert((location, context), id);
+        self.pending.push((id, context));
         Ok(id)
     }
 
     /// Lowers the keywords of every reserved node, and of the nodes they reserve in turn.
     fn drain(&mut self) -> Result<(), Error> {
-        while let Some(id) = self.pending.pop() {
+        while let Some((id, context)) = self.pending.pop() {
+            self.current = context;
             let location = self.model.nodes[id.0].location.clone();
             let schema = self
                 .registry
@@ -227,11 +255,12 @@ impl<'r> Lowerer<'r> {
         let members = schema.as_object().expect("checked by the caller");
         if let Some(value) = members.get("$schema") {
             let uri = self.string(at, "$schema", value)?;
-            if Dialect::from_uri(&uri).is_none() {
+            if self.registry.meta_schema(&uri)?.is_none() {
                 return Err(self.error(at, "$schema", ErrorKind::UnknownDialect(uri)));
             }
         }
-        let dialect = self.registry.scope_at(at).dialect;
+        let scope = self.registry.scope_at(at);
+        let dialect = scope.dialect;
         let mut k = Keywords::default();
         if dialect.ref_overrides_siblings()
             && let Some(value) = members.get("$ref")
@@ -242,7 +271,8 @@ impl<'r> Lowerer<'r> {
         }
         // Draft 4's boolean exclusive bounds modify `minimum` and `maximum`, wherever they are.
         let mut exclusive_bounds = (false, false);
-        let mut recursive_ref = None;
+        // `$dynamicRef` or `$recursiveRef`, whichever the draft has.
+        let mut dynamic_ref = None;
         for (keyword, value) in members {
             let kw = keyword.as_str();
             if !kw.starts_with("x-") && !dialect.defines(kw) {
@@ -257,9 +287,22 @@ impl<'r> Lowerer<'r> {
                     UnknownKeywords::Ignore => continue,
                 }
             }
+            if !scope.vocabularies.applies(dialect, kw) {
+                // Its vocabulary is off in the custom meta-schema: an annotation, unchecked.
+                continue;
+            }
             match kw {
                 "$schema" => {} // Checked above.
-                "$id" | "$anchor" | "id" => {
+                "$vocabulary" => {
+                    // Read where this schema is a custom meta-schema (`load.rs`); checked here.
+                    let shape = value
+                        .as_object()
+                        .is_some_and(|m| m.values().all(|v| matches!(v, Json::Bool(_))));
+                    if !shape {
+                        return Err(self.expected(at, kw, "an object of booleans"));
+                    }
+                }
+                "$id" | "$anchor" | "$dynamicAnchor" | "id" => {
                     // Registered when the document was loaded.
                     self.string(at, kw, value)?;
                 }
@@ -283,9 +326,10 @@ impl<'r> Lowerer<'r> {
                     }
                 }
                 "$ref" => k.reference = Some(self.reference(at, kw, value)?),
-                "$recursiveRef" => recursive_ref = Some(self.recursive_reference(at, value)?),
+                "$dynamicRef" => dynamic_ref = Some(self.dynamic_reference(at, value)?),
+                "$recursiveRef" => dynamic_ref = Some(self.recursive_reference(at, value)?),
                 "$recursiveAnchor" => {
-                    // Acts only through a `$recursiveRef` that reaches it (checked there).
+                    // Acts only through the contexts (`lower/dynamic.rs`).
                     if !matches!(value, Json::Bool(_)) {
                         return Err(self.expected(at, kw, "a boolean"));
                     }
@@ -500,7 +544,9 @@ impl<'r> Lowerer<'r> {
                 }
                 "format" => {
                     let name = self.string(at, kw, value)?;
-                    if self.assert_formats && ASSERTED_FORMATS.contains(&name.as_str()) {
+                    let asserted = self.assert_formats
+                        || scope.vocabularies.contains(Vocabulary::FormatAssertion);
+                    if asserted && ASSERTED_FORMATS.contains(&name.as_str()) {
                         k.format = Some(name.clone());
                     }
                     k.annotations.format = Some(name);
@@ -535,9 +581,6 @@ impl<'r> Lowerer<'r> {
                         ));
                     }
                 }
-                _ if UNSUPPORTED.contains(&kw) => {
-                    return Err(self.error(at, kw, ErrorKind::UnsupportedKeyword(keyword.clone())));
-                }
                 // Extensions are annotations by convention.
                 _ if kw.starts_with("x-") => {}
                 // A keyword `dialect.rs` says the draft defines but no arm lowers: declined
@@ -554,7 +597,7 @@ impl<'r> Lowerer<'r> {
         if exclusive_bounds.1 {
             k.exclusive_maximum = k.maximum.take();
         }
-        if let Some(target) = recursive_ref {
+        if let Some(target) = dynamic_ref {
             // Applied in place like `$ref`; beside a `$ref`, as one more in-place subschema.
             match k.reference {
                 None => k.reference = Some(target),
@@ -571,25 +614,6 @@ impl<'r> Lowerer<'r> {
             e.pointer = pointer_push(&at.pointer, kw);
             e
         })?;
-        self.lower(target)
-    }
-
-    /// The node a 2019-09 `$recursiveRef` names: its target resolved as a `$ref`, when that has
-    /// no `$recursiveAnchor: true`; otherwise what the dynamic scope gives, where that is known
-    /// statically (`lower/recursive.rs`), and an error where it is not.
-    fn recursive_reference(&mut self, at: &Location, value: &Json) -> Result<NodeId, Error> {
-        let kw = "$recursiveRef";
-        let reference = self.string(at, kw, value)?;
-        if reference != "#" {
-            return Err(self.expected(at, kw, "`#`, the only value 2019-09 defines"));
-        }
-        let target = self.registry.resolve(at, &reference).map_err(|mut e| {
-            e.pointer = pointer_push(&at.pointer, kw);
-            e
-        })?;
-        if recursive::anchored(self.registry, &target) {
-            return self.dynamic_target(at, target);
-        }
         self.lower(target)
     }
 
