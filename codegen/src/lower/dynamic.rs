@@ -38,12 +38,14 @@ pub(super) struct Dynamic {
     scanned: usize,
     /// The dynamic anchors of each resource root met, asked for or not.
     anchors: HashMap<Location, Vec<(String, Location)>>,
+    /// Names that resources entered so far declare but nothing asked for, so left unbound.
+    unbound: BTreeSet<String>,
     /// Locations that have a node.
     located: HashSet<Location>,
     /// Nodes made for a location that already had one.
     copies: usize,
-    /// A name was first asked for after nodes were made without binding it: lowering must
-    /// start again.
+    /// A name was first asked for after a resource that declares it was entered without
+    /// binding it: lowering must start again.
     pub(super) stale: bool,
 }
 
@@ -55,6 +57,7 @@ impl Default for Dynamic {
             asked: BTreeSet::new(),
             scanned: 0,
             anchors: HashMap::new(),
+            unbound: BTreeSet::new(),
             located: HashSet::new(),
             copies: 0,
             stale: false,
@@ -75,13 +78,12 @@ impl Dynamic {
     }
 
     /// Adds the names that documents registered since the last call ask for.
-    fn scan(&mut self, registry: &Registry, nodes_made: bool) {
+    fn scan(&mut self, registry: &Registry) {
         for document in &registry.documents[self.scanned..] {
-            let before = self.asked.len();
             asked_names(&document.root, &mut self.asked);
-            self.stale |= nodes_made && self.asked.len() > before;
         }
         self.scanned = registry.documents.len();
+        self.stale |= self.unbound.iter().any(|name| self.asked.contains(name));
     }
 }
 
@@ -89,11 +91,7 @@ impl Lowerer<'_> {
     /// The context a node at `location` is lowered in: the current one, extended with the
     /// names its resource declares that are asked for and still unbound.
     pub(super) fn enter(&mut self, location: &Location) -> ContextId {
-        let nodes_made = !self.model.nodes.is_empty();
-        self.dynamic.scan(self.registry, nodes_made);
-        if self.dynamic.asked.is_empty() {
-            return self.current;
-        }
+        self.dynamic.scan(self.registry);
         let resource = Location {
             doc: location.doc,
             pointer: self.registry.scope_at(location).resource,
@@ -104,17 +102,21 @@ impl Lowerer<'_> {
             .anchors
             .entry(resource.clone())
             .or_insert_with(|| registry.dynamic_anchors(&resource));
-        let mut context = self.dynamic.contexts[self.current].clone();
-        let mut grew = false;
+        let current = &self.dynamic.contexts[self.current];
+        let mut added: Context = Vec::new();
         for (name, at) in declared.iter() {
-            if self.dynamic.asked.contains(name) && !context.iter().any(|(n, _)| n == name) {
-                context.push((name.clone(), at.clone()));
-                grew = true;
+            let bound = |c: &Context| c.iter().any(|(n, _)| n == name);
+            if !self.dynamic.asked.contains(name) {
+                self.dynamic.unbound.insert(name.clone());
+            } else if !bound(current) && !bound(&added) {
+                added.push((name.clone(), at.clone()));
             }
         }
-        if !grew {
+        if added.is_empty() {
             return self.current;
         }
+        let mut context = current.clone();
+        context.extend(added);
         context.sort();
         let next = self.dynamic.contexts.len();
         let id = *self.dynamic.ids.entry(context.clone()).or_insert(next);
