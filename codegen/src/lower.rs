@@ -24,6 +24,9 @@ use crate::model::{
 };
 use dynamic::{ContextId, Dynamic};
 
+/// Why a boolean where draft 4 expects a schema is refused.
+const DRAFT4_BOOLEAN: &str = "draft-04 has no boolean schemas: only `additionalProperties` and `additionalItems` take `true` or `false`; write `{}` or `{\"not\": {}}`";
+
 /// What to do with a keyword that the schema's draft does not define and that is not an `x-`
 /// extension.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -186,8 +189,20 @@ impl<'r> Lowerer<'r> {
     /// keywords lowered by [`Lowerer::drain`]. Subschemas go on a work list rather than the call
     /// stack, so a chain of thousands of `$ref`s cannot overflow it.
     fn lower(&mut self, location: Location) -> Result<NodeId, Error> {
-        if self.registry.schema_at(&location).is_none() {
+        self.lower_as(location, false)
+    }
+
+    /// [`Lowerer::lower`], where `boolean_ok` says whether a draft-04 boolean is accepted there
+    /// (as the value of `additionalProperties` or `additionalItems`).
+    fn lower_as(&mut self, location: Location, boolean_ok: bool) -> Result<NodeId, Error> {
+        let Some(schema) = self.registry.schema_at(&location) else {
             return Err(self.error(&location, "", ErrorKind::Invalid("no schema here".into())));
+        };
+        if !boolean_ok
+            && matches!(schema, Json::Bool(_))
+            && self.registry.scope_at(&location).dialect == Dialect::Draft4
+        {
+            return Err(self.error(&location, "", ErrorKind::Invalid(DRAFT4_BOOLEAN.into())));
         }
         let context = self.enter(&location);
         let key = (location, context);
@@ -245,10 +260,13 @@ impl<'r> Lowerer<'r> {
         for token in path {
             pointer = pointer_push(&pointer, token);
         }
-        self.lower(Location {
+        let location = Location {
             doc: location.doc,
             pointer,
-        })
+        };
+        // Draft 4 takes a boolean for these two keywords' values, not as a schema anywhere else.
+        let boolean_ok = matches!(path, ["additionalProperties" | "additionalItems"]);
+        self.lower_as(location, boolean_ok)
     }
 
     fn keywords(&mut self, at: &Location, schema: &Json) -> Result<Keywords, Error> {
@@ -314,6 +332,10 @@ impl<'r> Lowerer<'r> {
                         .as_object()
                         .ok_or_else(|| self.expected(at, kw, "an object of schemas"))?;
                     for (name, def) in defs {
+                        if dialect == Dialect::Draft4 && matches!(def, Json::Bool(_)) {
+                            let kind = ErrorKind::Invalid(DRAFT4_BOOLEAN.into());
+                            return Err(self.error(at, &format!("{kw}/{name}"), kind));
+                        }
                         if !matches!(def, Json::Bool(_) | Json::Object(_)) {
                             return Err(self.error(
                                 at,
