@@ -3,7 +3,9 @@
 
 use std::fmt;
 
-use crate::json::Json;
+use crate::error::{Error, ErrorKind};
+use crate::json::{Json, pointer_push};
+use crate::load::Registry;
 
 /// A JSON Schema draft the generator reads.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -282,37 +284,54 @@ impl Vocabularies {
     }
 }
 
-/// What a custom meta-schema's `$vocabulary` (the value given) turns on, with the draft its
-/// vocabularies belong to; an error naming the first unknown vocabulary it requires.
-/// Unknown vocabularies it marks optional are left out, as the specification allows.
-pub(crate) fn read_vocabulary(value: &Json) -> Result<(Dialect, Vocabularies), VocabularyError> {
-    let members = value.as_object().ok_or(VocabularyError::Shape)?;
+/// The dialect and vocabularies a `$schema` URI names: a draft's own meta-schema, or a custom
+/// one the registry holds, read by its `$vocabulary` (without one, all of the vocabularies of
+/// the draft its own `$schema` names). `None` for a meta-schema the generator cannot read; an
+/// error for a `$vocabulary` it cannot honour: not an object of booleans, or requiring a
+/// vocabulary it does not know (one marked optional is left out, as the specification allows).
+pub(crate) fn meta_schema(
+    registry: &Registry,
+    uri: &str,
+) -> Result<Option<(Dialect, Vocabularies)>, Error> {
+    if let Some(dialect) = Dialect::from_uri(uri) {
+        return Ok(Some((dialect, Vocabularies::STANDARD)));
+    }
+    let Some(location) = registry.lookup_uri(uri) else {
+        return Ok(None);
+    };
+    let Some(meta) = registry.schema_at(&location).and_then(Json::as_object) else {
+        return Ok(None);
+    };
+    let Some(vocabulary) = meta.get("$vocabulary") else {
+        let dialect = meta
+            .get("$schema")
+            .and_then(Json::as_str)
+            .and_then(Dialect::from_uri);
+        return Ok(dialect.map(|d| (d, Vocabularies::STANDARD)));
+    };
+    let (doc, pointer) = (location.doc, &location.pointer);
+    let members = vocabulary
+        .as_object()
+        .filter(|m| m.values().all(|v| matches!(v, Json::Bool(_))))
+        .ok_or_else(|| registry.invalid(doc, pointer, "$vocabulary", "an object of booleans"))?;
     let mut dialect = None;
     let mut on = Vocabularies(0);
     for (uri, required) in members {
-        let Json::Bool(required) = required else {
-            return Err(VocabularyError::Shape);
-        };
         match Vocabulary::from_uri(uri) {
             Some((draft, vocabulary)) => {
                 dialect = dialect.max(Some(draft));
                 on.0 |= vocabulary.bit();
             }
-            None if *required => return Err(VocabularyError::Unknown(uri.clone())),
+            None if *required == Json::Bool(true) => {
+                let at = pointer_push(&pointer_push(pointer, "$vocabulary"), uri);
+                let kind = ErrorKind::UnknownVocabulary(uri.clone());
+                return Err(Error::new(registry.display(doc), at, kind));
+            }
             None => {}
         }
     }
-    // Nothing known at all: the newest draft's keywords, all of them off but the core's.
-    Ok((dialect.unwrap_or(Dialect::Draft2020_12), on))
-}
-
-/// Why a `$vocabulary` cannot be used.
-#[derive(Debug)]
-pub(crate) enum VocabularyError {
-    /// Not an object whose values are booleans.
-    Shape,
-    /// A vocabulary the generator does not know, marked required.
-    Unknown(String),
+    // Nothing known at all: the newest draft, every keyword an annotation but the core's.
+    Ok(Some((dialect.unwrap_or(Dialect::Draft2020_12), on)))
 }
 
 /// The official meta-schema (or 2019-09 and 2020-12 vocabulary meta-schema) that `uri`, without

@@ -16,7 +16,7 @@ use url::Url;
 
 use indexmap::IndexMap;
 
-use crate::dialect::{Dialect, Holds, Vocabularies, VocabularyError, read_vocabulary};
+use crate::dialect::{Dialect, Holds, Vocabularies};
 use crate::error::{Error, ErrorKind};
 use crate::json::{Json, pointer_push};
 
@@ -221,7 +221,13 @@ impl Registry {
         Ok((dialect, base))
     }
 
-    fn invalid(&self, doc: usize, pointer: &str, keyword: &str, expected: &'static str) -> Error {
+    pub(crate) fn invalid(
+        &self,
+        doc: usize,
+        pointer: &str,
+        keyword: &str,
+        expected: &'static str,
+    ) -> Error {
         Error::new(
             self.display(doc),
             pointer_push(pointer, keyword),
@@ -379,52 +385,9 @@ impl Registry {
         Err(unresolved())
     }
 
-    /// The dynamic anchors of the schema resource whose root is `resource`, with where each is:
-    /// every `$dynamicAnchor` in it (not in the resources it embeds), and its root's
-    /// `$recursiveAnchor: true` under the name "" (2019-09).
-    pub fn dynamic_anchors(&self, resource: &Location) -> Vec<(String, Location)> {
-        let dialect = self.scope_at(resource).dialect;
-        let mut out = Vec::new();
-        let Some(root) = self.schema_at(resource) else {
-            return out;
-        };
-        if dialect.defines("$recursiveAnchor")
-            && root.as_object().and_then(|m| m.get("$recursiveAnchor")) == Some(&Json::Bool(true))
-        {
-            out.push((String::new(), resource.clone()));
-        }
-        let mut work = vec![(root, resource.pointer.clone())];
-        while let Some((schema, pointer)) = work.pop() {
-            let Some(members) = schema.as_object() else {
-                continue;
-            };
-            if pointer != resource.pointer && starts_resource(members, dialect) {
-                continue;
-            }
-            if dialect.defines("$dynamicAnchor")
-                && let Some(Json::String(name)) = members.get("$dynamicAnchor")
-            {
-                let at = Location {
-                    doc: resource.doc,
-                    pointer: pointer.clone(),
-                };
-                out.push((name.clone(), at));
-            }
-            for (keyword, value) in members {
-                work.extend(subschemas(
-                    dialect,
-                    keyword,
-                    value,
-                    &pointer_push(&pointer, keyword),
-                ));
-            }
-        }
-        out
-    }
-
     /// The dialect and vocabularies a schema object declares for its resource: its `$schema`,
     /// where it starts a resource (the document root, or beside an identifier). A `$schema`
-    /// [`Registry::meta_schema`] cannot read declares nothing here; lowering reports it.
+    /// [`crate::dialect::meta_schema`] cannot read declares nothing here; lowering reports it.
     fn declared(
         &self,
         members: &IndexMap<String, Json>,
@@ -435,44 +398,12 @@ impl Registry {
             return None;
         }
         let uri = members.get("$schema").and_then(Json::as_str)?;
-        self.meta_schema(uri).ok().flatten()
+        crate::dialect::meta_schema(self, uri).ok().flatten()
     }
 
-    /// The dialect and vocabularies a `$schema` URI names: a draft's own meta-schema, or a
-    /// registered custom one, by its `$vocabulary` (without one, all of the vocabularies of
-    /// the draft its own `$schema` names). `None` for a meta-schema the generator cannot read;
-    /// an error for a `$vocabulary` it cannot honour.
-    pub fn meta_schema(&self, uri: &str) -> Result<Option<(Dialect, Vocabularies)>, Error> {
-        if let Some(dialect) = Dialect::from_uri(uri) {
-            return Ok(Some((dialect, Vocabularies::STANDARD)));
-        }
-        let Some(location) = Url::parse(uri).ok().and_then(|url| self.lookup(&url)) else {
-            return Ok(None);
-        };
-        let Some(meta) = self.schema_at(&location).and_then(Json::as_object) else {
-            return Ok(None);
-        };
-        let Some(vocabulary) = meta.get("$vocabulary") else {
-            let dialect = meta
-                .get("$schema")
-                .and_then(Json::as_str)
-                .and_then(Dialect::from_uri);
-            return Ok(dialect.map(|d| (d, Vocabularies::STANDARD)));
-        };
-        let at = pointer_push(&location.pointer, "$vocabulary");
-        read_vocabulary(vocabulary).map(Some).map_err(|e| match e {
-            VocabularyError::Shape => self.invalid(
-                location.doc,
-                &location.pointer,
-                "$vocabulary",
-                "an object of booleans",
-            ),
-            VocabularyError::Unknown(uri) => Error::new(
-                self.display(location.doc),
-                pointer_push(&at, &uri),
-                ErrorKind::UnknownVocabulary(uri),
-            ),
-        })
+    /// The location a URI names, if the registry holds it (nothing is loaded).
+    pub fn lookup_uri(&self, uri: &str) -> Option<Location> {
+        self.lookup(&Url::parse(uri).ok()?)
     }
 
     fn lookup(&self, target: &Url) -> Option<Location> {
@@ -555,7 +486,7 @@ fn identifier(members: &IndexMap<String, Json>, dialect: Dialect) -> Option<&Jso
 }
 
 /// Whether a schema object starts a resource of its own within a document.
-fn starts_resource(members: &IndexMap<String, Json>, dialect: Dialect) -> bool {
+pub(crate) fn starts_resource(members: &IndexMap<String, Json>, dialect: Dialect) -> bool {
     identifier(members, dialect)
         .and_then(Json::as_str)
         .is_some_and(|id| dialect >= Dialect::Draft2019_09 || !id.starts_with('#'))

@@ -9,7 +9,9 @@
 //! (`$dynamicRef`, 2019-09's `$recursiveRef`) become static ones by lowering a schema once per
 //! dynamic scope that matters (`lower/dynamic.rs`).
 
+mod cycles;
 mod dynamic;
+mod endpoint;
 
 use std::collections::HashMap;
 
@@ -19,9 +21,8 @@ use crate::dialect::{Dialect, Vocabulary};
 use crate::error::{Error, ErrorKind};
 use crate::json::{Json, pointer_push};
 use crate::load::{Location, Registry};
-use crate::model::{
-    Endpoint, JsonType, Keywords, Model, Node, NodeId, QueryParameter, RequestIn, Root, Schema,
-};
+use crate::model::{JsonType, Keywords, Model, Node, NodeId, Root, Schema};
+use cycles::check_in_place_cycles;
 use dynamic::{ContextId, Dynamic};
 
 /// Why a boolean where draft 4 expects a schema is refused.
@@ -273,7 +274,7 @@ impl<'r> Lowerer<'r> {
         let members = schema.as_object().expect("checked by the caller");
         if let Some(value) = members.get("$schema") {
             let uri = self.string(at, "$schema", value)?;
-            if self.registry.meta_schema(&uri)?.is_none() {
+            if crate::dialect::meta_schema(self.registry, &uri)?.is_none() {
                 return Err(self.error(at, "$schema", ErrorKind::UnknownDialect(uri)));
             }
         }
@@ -683,105 +684,6 @@ impl<'r> Lowerer<'r> {
             _ => Err(self.expected(at, kw, "a number")),
         }
     }
-
-    fn endpoint(&self, at: &Location) -> Result<Option<Endpoint>, Error> {
-        let Some(value) = self
-            .registry
-            .schema_at(at)
-            .and_then(Json::as_object)
-            .and_then(|m| m.get("x-endpoint"))
-        else {
-            return Ok(None);
-        };
-        let kw = "x-endpoint";
-        let shape = "an object with string `method`, `base_url`, `path`, an optional `query` object of {required, description}, an optional `request_in` (`body` or `query`) and an optional `response` file name";
-        let obj = value
-            .as_object()
-            .ok_or_else(|| self.expected(at, kw, shape))?;
-        const MEMBERS: &[&str] = &[
-            "method",
-            "base_url",
-            "path",
-            "query",
-            "request_in",
-            "response",
-        ];
-        if let Some(unknown) = obj.keys().find(|k| !MEMBERS.contains(&k.as_str())) {
-            let inside = Location {
-                doc: at.doc,
-                pointer: pointer_push(&at.pointer, kw),
-            };
-            let known = MEMBERS.join("`, `");
-            let kind = ErrorKind::Invalid(format!(
-                "unknown member `{unknown}` of x-endpoint (known: `{known}`)"
-            ));
-            return Err(self.error(&inside, unknown, kind));
-        }
-        let text = |name: &str| obj.get(name).and_then(Json::as_str).map(str::to_owned);
-        let (Some(method), Some(base_url), Some(path)) =
-            (text("method"), text("base_url"), text("path"))
-        else {
-            return Err(self.expected(at, kw, shape));
-        };
-        if !path.starts_with('/') {
-            return Err(self.expected(at, &format!("{kw}/path"), "a path starting with `/`"));
-        }
-        let mut query = Vec::new();
-        if let Some(params) = obj.get("query") {
-            let params = params
-                .as_object()
-                .ok_or_else(|| self.expected(at, kw, shape))?;
-            for (name, param) in params {
-                let param = param
-                    .as_object()
-                    .ok_or_else(|| self.expected(at, kw, shape))?;
-                let required = match param.get("required") {
-                    None => false,
-                    Some(Json::Bool(b)) => *b,
-                    Some(_) => return Err(self.expected(at, kw, shape)),
-                };
-                let description = param
-                    .get("description")
-                    .and_then(Json::as_str)
-                    .map(str::to_owned);
-                query.push(QueryParameter {
-                    name: name.clone(),
-                    required,
-                    description,
-                });
-            }
-        }
-        let request_in = match obj.get("request_in").map(|v| v.as_str()) {
-            None | Some(Some("body")) => RequestIn::Body,
-            Some(Some("query")) => RequestIn::Query,
-            Some(_) => {
-                return Err(self.expected(at, &format!("{kw}/request_in"), "`body` or `query`"));
-            }
-        };
-        let response = match obj.get("response") {
-            None => None,
-            Some(Json::String(file)) => {
-                let dir = self
-                    .registry
-                    .display(at.doc)
-                    .parent()
-                    .map(|p| p.to_path_buf())
-                    .unwrap_or_default();
-                let joined = dir.join(file);
-                let name = joined.to_string_lossy().replace('\\', "/");
-                Some(crate::schema_name(&name))
-            }
-            Some(_) => return Err(self.expected(at, kw, shape)),
-        };
-        Ok(Some(Endpoint {
-            method,
-            base_url,
-            path,
-            query,
-            request_in,
-            response,
-        }))
-    }
 }
 
 fn def_name(pointer: &str) -> Option<String> {
@@ -812,60 +714,5 @@ pub(crate) fn pattern_flags(source: &str) -> Result<&'static str, regress::Error
         Err(unicode) => regress::Regex::with_flags(source, "")
             .map(|_| "")
             .map_err(|_| unicode),
-    }
-}
-
-/// A schema that applies itself in place without looking into the instance (`{"$ref": "#"}` at
-/// its own root) would make a validator recurse forever; reject it.
-fn check_in_place_cycles(model: &Model) -> Result<(), Error> {
-    #[derive(Clone, Copy, PartialEq)]
-    enum Mark {
-        New,
-        Active,
-        Done,
-    }
-    // A depth-first search with a stack of its own: in-place chains can be thousands long.
-    let mut marks = vec![Mark::New; model.nodes.len()];
-    for start in 0..model.nodes.len() {
-        if marks[start] != Mark::New {
-            continue;
-        }
-        // Each frame: a node and the in-place subschemas it has yet to visit.
-        let children = |id: NodeId| -> Vec<NodeId> {
-            model
-                .keywords(id)
-                .map(|k| k.in_place().collect())
-                .unwrap_or_default()
-        };
-        let mut stack = vec![(NodeId(start), children(NodeId(start)))];
-        marks[start] = Mark::Active;
-        while let Some((id, rest)) = stack.last_mut() {
-            match rest.pop() {
-                Some(next) => match marks[next.0] {
-                    Mark::Done => {}
-                    Mark::Active => return Err(endless(model, next)),
-                    Mark::New => {
-                        marks[next.0] = Mark::Active;
-                        stack.push((next, children(next)));
-                    }
-                },
-                None => {
-                    marks[id.0] = Mark::Done;
-                    stack.pop();
-                }
-            }
-        }
-    }
-    Ok(())
-}
-
-fn endless(model: &Model, id: NodeId) -> Error {
-    let node = model.node(id);
-    Error {
-        file: node.display.split('#').next().unwrap_or_default().into(),
-        pointer: node.location.pointer.clone(),
-        kind: ErrorKind::Invalid(
-            "this schema applies itself in place ($ref, allOf, anyOf, oneOf, not, if, then, else or dependentSchemas) without descending into the instance, so validation would never end".into(),
-        ),
     }
 }

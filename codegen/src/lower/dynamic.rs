@@ -13,7 +13,7 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 
 use crate::error::{Error, ErrorKind};
 use crate::json::{Json, pointer_push};
-use crate::load::{Location, Registry};
+use crate::load::{Location, Registry, starts_resource, subschemas};
 use crate::model::NodeId;
 
 use super::Lowerer;
@@ -101,7 +101,7 @@ impl Lowerer<'_> {
             .dynamic
             .anchors
             .entry(resource.clone())
-            .or_insert_with(|| registry.dynamic_anchors(&resource));
+            .or_insert_with(|| dynamic_anchors(registry, &resource));
         let current = &self.dynamic.contexts[self.current];
         let mut added: Context = Vec::new();
         for (name, at) in declared.iter() {
@@ -205,6 +205,49 @@ impl Lowerer<'_> {
             .find(|(n, _)| n == name)
             .map(|(_, at)| at.clone())
     }
+}
+
+/// The dynamic anchors of the schema resource whose root is `resource`, with where each is:
+/// every `$dynamicAnchor` in it (not in the resources it embeds), and its root's
+/// `$recursiveAnchor: true` under the name "" (2019-09).
+fn dynamic_anchors(registry: &Registry, resource: &Location) -> Vec<(String, Location)> {
+    let dialect = registry.scope_at(resource).dialect;
+    let mut out = Vec::new();
+    let Some(root) = registry.schema_at(resource) else {
+        return out;
+    };
+    if dialect.defines("$recursiveAnchor")
+        && root.as_object().and_then(|m| m.get("$recursiveAnchor")) == Some(&Json::Bool(true))
+    {
+        out.push((String::new(), resource.clone()));
+    }
+    let mut work = vec![(root, resource.pointer.clone())];
+    while let Some((schema, pointer)) = work.pop() {
+        let Some(members) = schema.as_object() else {
+            continue;
+        };
+        if pointer != resource.pointer && starts_resource(members, dialect) {
+            continue;
+        }
+        if dialect.defines("$dynamicAnchor")
+            && let Some(Json::String(name)) = members.get("$dynamicAnchor")
+        {
+            let at = Location {
+                doc: resource.doc,
+                pointer: pointer.clone(),
+            };
+            out.push((name.clone(), at));
+        }
+        for (keyword, value) in members {
+            work.extend(subschemas(
+                dialect,
+                keyword,
+                value,
+                &pointer_push(&pointer, keyword),
+            ));
+        }
+    }
+    out
 }
 
 /// Adds to `out` every name a dynamic reference in `value` can ask for: the plain-name fragment
