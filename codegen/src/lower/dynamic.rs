@@ -38,14 +38,16 @@ pub(super) struct Dynamic {
     scanned: usize,
     /// The dynamic anchors of each resource root met, asked for or not.
     anchors: HashMap<Location, Vec<(String, Location)>>,
-    /// Names that resources entered so far declare but nothing asked for, so left unbound.
-    unbound: BTreeSet<String>,
+    /// The anchor names each scanned document declares, by document.
+    declared: Vec<BTreeSet<String>>,
+    /// The documents that have nodes in this pass.
+    entered: BTreeSet<usize>,
     /// Locations that have a node.
     located: HashSet<Location>,
     /// Nodes made for a location that already had one.
     copies: usize,
-    /// A name was first asked for after a resource that declares it was entered without
-    /// binding it: lowering must start again.
+    /// A name was first asked for after a document that declares it was entered, perhaps
+    /// without binding it: lowering must start again.
     pub(super) stale: bool,
 }
 
@@ -57,7 +59,8 @@ impl Default for Dynamic {
             asked: BTreeSet::new(),
             scanned: 0,
             anchors: HashMap::new(),
-            unbound: BTreeSet::new(),
+            declared: Vec::new(),
+            entered: BTreeSet::new(),
             located: HashSet::new(),
             copies: 0,
             stale: false,
@@ -72,18 +75,29 @@ impl Dynamic {
             asked: std::mem::take(&mut self.asked),
             scanned: self.scanned,
             anchors: std::mem::take(&mut self.anchors),
+            declared: std::mem::take(&mut self.declared),
             ..Dynamic::default()
         };
         *self = kept;
     }
 
-    /// Adds the names that documents registered since the last call ask for.
+    /// Reads the names that documents registered since the last call ask for and declare.
     fn scan(&mut self, registry: &Registry) {
         for document in &registry.documents[self.scanned..] {
-            asked_names(&document.root, &mut self.asked);
+            let mut asked = BTreeSet::new();
+            let mut declared = BTreeSet::new();
+            anchor_names(&document.root, &mut asked, &mut declared);
+            self.declared.push(declared);
+            for name in asked {
+                if self.asked.contains(&name) {
+                    continue;
+                }
+                let entered = |doc: &usize| self.declared[*doc].contains(&name);
+                self.stale |= self.entered.iter().any(entered);
+                self.asked.insert(name);
+            }
         }
         self.scanned = registry.documents.len();
-        self.stale |= self.unbound.iter().any(|name| self.asked.contains(name));
     }
 }
 
@@ -92,6 +106,10 @@ impl Lowerer<'_> {
     /// names its resource declares that are asked for and still unbound.
     pub(super) fn enter(&mut self, location: &Location) -> ContextId {
         self.dynamic.scan(self.registry);
+        self.dynamic.entered.insert(location.doc);
+        if self.dynamic.asked.is_empty() {
+            return self.current;
+        }
         let resource = Location {
             doc: location.doc,
             pointer: self.registry.scope_at(location).resource,
@@ -106,9 +124,7 @@ impl Lowerer<'_> {
         let mut added: Context = Vec::new();
         for (name, at) in declared.iter() {
             let bound = |c: &Context| c.iter().any(|(n, _)| n == name);
-            if !self.dynamic.asked.contains(name) {
-                self.dynamic.unbound.insert(name.clone());
-            } else if !bound(current) && !bound(&added) {
+            if self.dynamic.asked.contains(name) && !bound(current) && !bound(&added) {
                 added.push((name.clone(), at.clone()));
             }
         }
@@ -250,10 +266,11 @@ fn dynamic_anchors(registry: &Registry, resource: &Location) -> Vec<(String, Loc
     out
 }
 
-/// Adds to `out` every name a dynamic reference in `value` can ask for: the plain-name fragment
-/// of each `$dynamicRef`, and "" for any `$recursiveRef`. Members of an `enum` count too, which
-/// only binds a name for nothing.
-fn asked_names(value: &Json, out: &mut BTreeSet<String>) {
+/// Adds to `asked` every name a dynamic reference in `value` can ask for (the plain-name
+/// fragment of each `$dynamicRef`, and "" for any `$recursiveRef`), and to `declared` every
+/// name a `$dynamicAnchor` or `$recursiveAnchor: true` ("") declares. Members of an `enum`
+/// count too, which only binds a name for nothing or starts lowering again for nothing.
+fn anchor_names(value: &Json, asked: &mut BTreeSet<String>, declared: &mut BTreeSet<String>) {
     let mut work = vec![value];
     while let Some(value) = work.pop() {
         match value {
@@ -264,10 +281,16 @@ fn asked_names(value: &Json, out: &mut BTreeSet<String>) {
                     && !fragment.starts_with('/')
                 {
                     let name = percent_encoding::percent_decode_str(fragment).decode_utf8_lossy();
-                    out.insert(name.into_owned());
+                    asked.insert(name.into_owned());
                 }
                 if members.contains_key("$recursiveRef") {
-                    out.insert(String::new());
+                    asked.insert(String::new());
+                }
+                if let Some(Json::String(name)) = members.get("$dynamicAnchor") {
+                    declared.insert(name.clone());
+                }
+                if members.get("$recursiveAnchor") == Some(&Json::Bool(true)) {
+                    declared.insert(String::new());
                 }
                 work.extend(members.values());
             }
