@@ -313,7 +313,7 @@ impl<'r> Lowerer<'r> {
             match kw {
                 "$schema" => {} // Checked above.
                 "$vocabulary" => {
-                    // Read where this schema is a custom meta-schema (`load.rs`); checked here.
+                    // Read where this schema is a custom meta-schema (`dialect.rs`); checked here.
                     let shape = value
                         .as_object()
                         .is_some_and(|m| m.values().all(|v| matches!(v, Json::Bool(_))));

@@ -8,6 +8,10 @@
 //! are still unbound (the outermost wins), so contexts only grow, there are finitely many, and
 //! memoising nodes by (location, context) ends every recursion. A dynamic reference is then a
 //! static one to the context's binding. Copies are capped by [`SPECIALISATION_LIMIT`].
+//!
+//! The names asked for are read from every document the registry holds. One read during
+//! lowering (a relative file, a bundled meta-schema) may ask for a name that a document already
+//! entered declares, perhaps left unbound: then lowering starts again (`Dynamic::stale`).
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 
