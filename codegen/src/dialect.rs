@@ -3,6 +3,10 @@
 
 use std::fmt;
 
+use crate::error::{Error, ErrorKind};
+use crate::json::{Json, pointer_push};
+use crate::load::Registry;
+
 /// A JSON Schema draft the generator reads.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[non_exhaustive]
@@ -175,6 +179,193 @@ impl Dialect {
             None
         }
     }
+}
+
+/// A vocabulary of 2019-09 or 2020-12: a group of keywords that a meta-schema's `$vocabulary`
+/// turns on. Keywords of a vocabulary that is off are annotations.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Vocabulary {
+    Core,
+    Applicator,
+    /// 2020-12's `unevaluated*` (2019-09 has them in the applicator vocabulary).
+    Unevaluated,
+    Validation,
+    MetaData,
+    /// `format` as an annotation (2019-09's format vocabulary too).
+    FormatAnnotation,
+    /// `format` as an assertion (2020-12).
+    FormatAssertion,
+    Content,
+}
+
+impl Vocabulary {
+    /// The vocabulary a URI names, with the draft that defines it.
+    fn from_uri(uri: &str) -> Option<(Dialect, Vocabulary)> {
+        use Vocabulary::*;
+        let (dialect, name) =
+            if let Some(name) = uri.strip_prefix("https://json-schema.org/draft/2019-09/vocab/") {
+                (Dialect::Draft2019_09, name)
+            } else {
+                let name = uri.strip_prefix("https://json-schema.org/draft/2020-12/vocab/")?;
+                (Dialect::Draft2020_12, name)
+            };
+        let vocabulary = match (dialect, name) {
+            (_, "core") => Core,
+            (_, "applicator") => Applicator,
+            (Dialect::Draft2020_12, "unevaluated") => Unevaluated,
+            (_, "validation") => Validation,
+            (_, "meta-data") => MetaData,
+            (Dialect::Draft2019_09, "format") => FormatAnnotation,
+            (Dialect::Draft2020_12, "format-annotation") => FormatAnnotation,
+            (Dialect::Draft2020_12, "format-assertion") => FormatAssertion,
+            (_, "content") => Content,
+            _ => return None,
+        };
+        Some((dialect, vocabulary))
+    }
+
+    fn bit(self) -> u8 {
+        1 << self as u8
+    }
+}
+
+/// The vocabularies in force in a schema resource.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Vocabularies(u8);
+
+impl Vocabularies {
+    /// What a dialect's own meta-schema turns on: every vocabulary, `format` an annotation.
+    pub(crate) const STANDARD: Vocabularies =
+        Vocabularies(!(1 << Vocabulary::FormatAssertion as u8));
+
+    pub(crate) fn contains(self, vocabulary: Vocabulary) -> bool {
+        self.0 & vocabulary.bit() != 0
+    }
+
+    /// Whether `keyword`, which `dialect` defines, is applied; if not, it is an annotation.
+    /// The core vocabulary is always on: nothing resolves without it.
+    pub(crate) fn applies(self, dialect: Dialect, keyword: &str) -> bool {
+        use Vocabulary::*;
+        let vocabulary = match keyword {
+            "prefixItems"
+            | "items"
+            | "additionalItems"
+            | "contains"
+            | "additionalProperties"
+            | "properties"
+            | "patternProperties"
+            | "dependentSchemas"
+            | "propertyNames"
+            | "if"
+            | "then"
+            | "else"
+            | "allOf"
+            | "anyOf"
+            | "oneOf"
+            | "not"
+            | "dependencies" => Applicator,
+            "unevaluatedItems" | "unevaluatedProperties" if dialect == Dialect::Draft2019_09 => {
+                Applicator
+            }
+            "unevaluatedItems" | "unevaluatedProperties" => Unevaluated,
+            "type" | "const" | "enum" | "multipleOf" | "maximum" | "exclusiveMaximum"
+            | "minimum" | "exclusiveMinimum" | "maxLength" | "minLength" | "pattern"
+            | "maxItems" | "minItems" | "uniqueItems" | "maxContains" | "minContains"
+            | "maxProperties" | "minProperties" | "required" | "dependentRequired" => Validation,
+            "title" | "description" | "default" | "deprecated" | "readOnly" | "writeOnly"
+            | "examples" => MetaData,
+            "format" => {
+                return self.contains(FormatAnnotation) || self.contains(FormatAssertion);
+            }
+            "contentEncoding" | "contentMediaType" | "contentSchema" => Content,
+            _ => return true,
+        };
+        self.contains(vocabulary)
+    }
+}
+
+/// The dialect and vocabularies a `$schema` URI names: a draft's own meta-schema, or a custom
+/// one the registry holds, read by its `$vocabulary` (without one, all of the vocabularies of
+/// the draft its own `$schema` names). `None` for a meta-schema the generator cannot read; an
+/// error for a `$vocabulary` it cannot honour: not an object of booleans, or requiring a
+/// vocabulary it does not know (one marked optional is left out, as the specification allows).
+pub(crate) fn meta_schema(
+    registry: &Registry,
+    uri: &str,
+) -> Result<Option<(Dialect, Vocabularies)>, Error> {
+    if let Some(dialect) = Dialect::from_uri(uri) {
+        return Ok(Some((dialect, Vocabularies::STANDARD)));
+    }
+    let Some(location) = registry.lookup_uri(uri) else {
+        return Ok(None);
+    };
+    let Some(meta) = registry.schema_at(&location).and_then(Json::as_object) else {
+        return Ok(None);
+    };
+    let Some(vocabulary) = meta.get("$vocabulary") else {
+        let dialect = meta
+            .get("$schema")
+            .and_then(Json::as_str)
+            .and_then(Dialect::from_uri);
+        return Ok(dialect.map(|d| (d, Vocabularies::STANDARD)));
+    };
+    let (doc, pointer) = (location.doc, &location.pointer);
+    let members = vocabulary
+        .as_object()
+        .filter(|m| m.values().all(|v| matches!(v, Json::Bool(_))))
+        .ok_or_else(|| registry.invalid(doc, pointer, "$vocabulary", "an object of booleans"))?;
+    let mut dialect = None;
+    let mut on = Vocabularies(0);
+    for (uri, required) in members {
+        match Vocabulary::from_uri(uri) {
+            Some((draft, vocabulary)) => {
+                dialect = dialect.max(Some(draft));
+                on.0 |= vocabulary.bit();
+            }
+            None if *required == Json::Bool(true) => {
+                let at = pointer_push(&pointer_push(pointer, "$vocabulary"), uri);
+                let kind = ErrorKind::UnknownVocabulary(uri.clone());
+                return Err(Error::new(registry.display(doc), at, kind));
+            }
+            None => {}
+        }
+    }
+    // Nothing known at all: the newest draft, every keyword an annotation but the core's.
+    Ok(Some((dialect.unwrap_or(Dialect::Draft2020_12), on)))
+}
+
+/// The official meta-schema (or 2019-09 and 2020-12 vocabulary meta-schema) that `uri`, without
+/// fragment, names; served from the `referencing` crate so that no reference needs the network.
+pub(crate) fn bundled_meta_schema(uri: &str) -> Option<&'static serde_json::Value> {
+    use referencing::meta;
+    let bare = uri.strip_suffix('#').unwrap_or(uri);
+    let schema = match bare {
+        "http://json-schema.org/draft-04/schema" => &meta::DRAFT4,
+        "http://json-schema.org/draft-06/schema" => &meta::DRAFT6,
+        "http://json-schema.org/draft-07/schema" => &meta::DRAFT7,
+        "https://json-schema.org/draft/2019-09/schema" => &meta::DRAFT201909,
+        "https://json-schema.org/draft/2019-09/meta/applicator" => &meta::DRAFT201909_APPLICATOR,
+        "https://json-schema.org/draft/2019-09/meta/content" => &meta::DRAFT201909_CONTENT,
+        "https://json-schema.org/draft/2019-09/meta/core" => &meta::DRAFT201909_CORE,
+        "https://json-schema.org/draft/2019-09/meta/format" => &meta::DRAFT201909_FORMAT,
+        "https://json-schema.org/draft/2019-09/meta/meta-data" => &meta::DRAFT201909_META_DATA,
+        "https://json-schema.org/draft/2019-09/meta/validation" => &meta::DRAFT201909_VALIDATION,
+        "https://json-schema.org/draft/2020-12/schema" => &meta::DRAFT202012,
+        "https://json-schema.org/draft/2020-12/meta/core" => &meta::DRAFT202012_CORE,
+        "https://json-schema.org/draft/2020-12/meta/applicator" => &meta::DRAFT202012_APPLICATOR,
+        "https://json-schema.org/draft/2020-12/meta/unevaluated" => &meta::DRAFT202012_UNEVALUATED,
+        "https://json-schema.org/draft/2020-12/meta/validation" => &meta::DRAFT202012_VALIDATION,
+        "https://json-schema.org/draft/2020-12/meta/meta-data" => &meta::DRAFT202012_META_DATA,
+        "https://json-schema.org/draft/2020-12/meta/format-annotation" => {
+            &meta::DRAFT202012_FORMAT_ANNOTATION
+        }
+        "https://json-schema.org/draft/2020-12/meta/format-assertion" => {
+            &meta::DRAFT202012_FORMAT_ASSERTION
+        }
+        "https://json-schema.org/draft/2020-12/meta/content" => &meta::DRAFT202012_CONTENT,
+        _ => return None,
+    };
+    Some(&***schema)
 }
 
 /// How a keyword holds its subschemas.

@@ -47,10 +47,14 @@ pub enum ErrorKind {
     NotGenerated,
     /// A `$schema` that names no dialect the generator knows.
     UnknownDialect(String),
-    /// A reference whose target depends on the dynamic scope (a `$recursiveRef` to a schema
-    /// with `$recursiveAnchor: true`, where neither the run's only root nor the target alone
-    /// settles it), which generated code cannot follow yet.
-    DynamicReference(String),
+    /// A custom meta-schema's `$vocabulary` requires a vocabulary the generator does not know.
+    UnknownVocabulary(String),
+    /// Dynamic references (`$dynamicRef`, `$recursiveRef`) that would need more copies of
+    /// schemas, each specialised to one dynamic scope, than the generator makes.
+    TooManySpecialisations {
+        /// The most copies a run may make.
+        limit: usize,
+    },
     /// Something else the generator cannot handle, described.
     Invalid(String),
 }
@@ -100,11 +104,19 @@ impl fmt::Display for Error {
                     .iter()
                     .map(|d| format!("{d} ({})", d.uri()))
                     .collect();
-                write!(f, "{}", known.join(", "))
+                write!(
+                    f,
+                    "{}, or a meta-schema the run holds, with `$vocabulary` or one of those as its `$schema`",
+                    known.join(", ")
+                )
             }
-            ErrorKind::DynamicReference(keyword) => write!(
+            ErrorKind::UnknownVocabulary(uri) => write!(
                 f,
-                "unsupported `{keyword}`: its target has `$recursiveAnchor: true`, so it depends on the dynamic scope, which generated code cannot follow"
+                "requires the vocabulary `{uri}`, which the generator does not know (only the 2019-09 and 2020-12 vocabularies)"
+            ),
+            ErrorKind::TooManySpecialisations { limit } => write!(
+                f,
+                "the dynamic anchors in scope here can be bound in more ways than the generator follows: resolving `$dynamicRef`s and `$recursiveRef`s would copy schemas more than {limit} times"
             ),
             ErrorKind::Invalid(message) => write!(f, "{message}"),
         }

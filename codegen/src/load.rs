@@ -16,7 +16,7 @@ use url::Url;
 
 use indexmap::IndexMap;
 
-use crate::dialect::{Dialect, Holds};
+use crate::dialect::{Dialect, Holds, Vocabularies};
 use crate::error::{Error, ErrorKind};
 use crate::json::{Json, pointer_push};
 
@@ -58,6 +58,12 @@ pub struct Scope {
     pub base: Url,
     /// The dialect of the innermost resource that declares one, else the default.
     pub dialect: Dialect,
+    /// The vocabularies in force there: all of the dialect's, unless a custom meta-schema's
+    /// `$vocabulary` says otherwise.
+    pub vocabularies: Vocabularies,
+    /// The pointer of the innermost schema resource: the document root, or the nearest schema
+    /// on the way down with an identifier.
+    pub resource: String,
 }
 
 impl Registry {
@@ -170,7 +176,9 @@ impl Registry {
         base: Url,
         dialect: Dialect,
     ) -> Result<(Dialect, Url), Error> {
-        let dialect = declared_dialect(members, pointer.is_empty()).unwrap_or(dialect);
+        let dialect = self
+            .declared(members, pointer.is_empty())
+            .map_or(dialect, |(d, _)| d);
         let here = Location {
             doc,
             pointer: pointer.to_owned(),
@@ -198,19 +206,28 @@ impl Registry {
                 self.names.insert(strip_fragment(&base), here.clone());
             }
         }
-        if dialect.defines("$anchor")
-            && let Some(anchor) = members.get("$anchor")
-        {
-            let anchor = anchor
-                .as_str()
-                .ok_or_else(|| self.invalid(doc, pointer, "$anchor", "a string"))?;
-            let name = format!("{}#{anchor}", strip_fragment(&base));
-            self.names.insert(name, here);
+        // 2020-12's `$dynamicAnchor` is also a plain anchor: `$ref: "#name"` reaches it.
+        for keyword in ["$anchor", "$dynamicAnchor"] {
+            if dialect.defines(keyword)
+                && let Some(anchor) = members.get(keyword)
+            {
+                let anchor = anchor
+                    .as_str()
+                    .ok_or_else(|| self.invalid(doc, pointer, keyword, "a string"))?;
+                let name = format!("{}#{anchor}", strip_fragment(&base));
+                self.names.insert(name, here.clone());
+            }
         }
         Ok((dialect, base))
     }
 
-    fn invalid(&self, doc: usize, pointer: &str, keyword: &str, expected: &'static str) -> Error {
+    pub(crate) fn invalid(
+        &self,
+        doc: usize,
+        pointer: &str,
+        keyword: &str,
+        expected: &'static str,
+    ) -> Error {
         Error::new(
             self.display(doc),
             pointer_push(pointer, keyword),
@@ -256,23 +273,29 @@ impl Registry {
         let mut scope = Scope {
             base: doc.uri.clone(),
             dialect: self.default_dialect,
+            vocabularies: Vocabularies::STANDARD,
+            resource: String::new(),
         };
-        let tokens: Vec<String> = location
-            .pointer
-            .split('/')
-            .skip(1)
+        let raw: Vec<&str> = location.pointer.split('/').skip(1).collect();
+        let tokens: Vec<String> = raw
+            .iter()
             .map(|t| t.replace("~1", "/").replace("~0", "~"))
             .collect();
         let mut node = &doc.root;
         let mut rest = tokens.as_slice();
         let mut at_root = true;
         while let Some(members) = node.as_object() {
-            scope.dialect = declared_dialect(members, at_root).unwrap_or(scope.dialect);
+            if let Some((dialect, vocabularies)) = self.declared(members, at_root) {
+                scope.dialect = dialect;
+                scope.vocabularies = vocabularies;
+            }
             if let Some(id) = identifier(members, scope.dialect).and_then(Json::as_str)
                 && let Ok(joined) = scope.base.join(id)
                 && (scope.dialect >= Dialect::Draft2019_09 || !id.starts_with('#'))
             {
                 scope.base = joined;
+                let depth = raw.len() - rest.len();
+                scope.resource = raw[..depth].iter().map(|t| format!("/{t}")).collect();
             }
             at_root = false;
             // The next schema down, one keyword and perhaps an index or name further.
@@ -321,6 +344,15 @@ impl Registry {
         if let Some(location) = self.lookup(&target) {
             return Ok(location);
         }
+        // An official meta-schema is bundled, registered the first time something names it.
+        if let Some(meta) = crate::dialect::bundled_meta_schema(&strip_fragment(&target)) {
+            let root: Json = serde_json::from_value(meta.clone())
+                .map_err(|e| Error::new(&display, from.pointer.clone(), ErrorKind::Json(e)))?;
+            self.add_document(&strip_fragment(&target), root)?;
+            if let Some(location) = self.lookup(&target) {
+                return Ok(location);
+            }
+        }
         // A relative file next to the referencing document, whatever its $id says.
         let (file_part, _) = reference.split_once('#').unwrap_or((reference, ""));
         let candidate = if target.scheme() == "file" {
@@ -351,6 +383,27 @@ impl Registry {
             }
         }
         Err(unresolved())
+    }
+
+    /// The dialect and vocabularies a schema object declares for its resource: its `$schema`,
+    /// where it starts a resource (the document root, or beside an identifier). A `$schema`
+    /// [`crate::dialect::meta_schema`] cannot read declares nothing here; lowering reports it.
+    fn declared(
+        &self,
+        members: &IndexMap<String, Json>,
+        at_root: bool,
+    ) -> Option<(Dialect, Vocabularies)> {
+        let starts_resource = at_root || members.contains_key("$id") || members.contains_key("id");
+        if !starts_resource {
+            return None;
+        }
+        let uri = members.get("$schema").and_then(Json::as_str)?;
+        crate::dialect::meta_schema(self, uri).ok().flatten()
+    }
+
+    /// The location a URI names, if the registry holds it (nothing is loaded).
+    pub fn lookup_uri(&self, uri: &str) -> Option<Location> {
+        self.lookup(&Url::parse(uri).ok()?)
     }
 
     fn lookup(&self, target: &Url) -> Option<Location> {
@@ -423,20 +476,6 @@ pub(crate) fn subschemas<'a>(
     }
 }
 
-/// The dialect a schema object declares for its resource: its `$schema`, where it starts a
-/// resource (the document root, or beside an identifier). An unknown `$schema` declares
-/// nothing here; lowering reports it.
-fn declared_dialect(members: &IndexMap<String, Json>, at_root: bool) -> Option<Dialect> {
-    let starts_resource = at_root || members.contains_key("$id") || members.contains_key("id");
-    if !starts_resource {
-        return None;
-    }
-    members
-        .get("$schema")
-        .and_then(Json::as_str)
-        .and_then(Dialect::from_uri)
-}
-
 /// The identifier of a schema object in its dialect; none beside a `$ref` in drafts 4 to 7,
 /// where the reference overrides every sibling.
 fn identifier(members: &IndexMap<String, Json>, dialect: Dialect) -> Option<&Json> {
@@ -444,6 +483,13 @@ fn identifier(members: &IndexMap<String, Json>, dialect: Dialect) -> Option<&Jso
         return None;
     }
     members.get(dialect.id_keyword())
+}
+
+/// Whether a schema object starts a resource of its own within a document.
+pub(crate) fn starts_resource(members: &IndexMap<String, Json>, dialect: Dialect) -> bool {
+    identifier(members, dialect)
+        .and_then(Json::as_str)
+        .is_some_and(|id| dialect >= Dialect::Draft2019_09 || !id.starts_with('#'))
 }
 
 /// The item at a reference token that is an array index (RFC 6901: digits, no leading zero).

@@ -5,26 +5,28 @@
 //! Each schema is read in its dialect (`dialect.rs`): a keyword its draft does not define is
 //! unknown there, and the older drafts' keywords are lowered onto the 2020-12 model with their
 //! own semantics (`dependencies`, array-form `items` with `additionalItems`, draft 4's boolean
-//! exclusive bounds, a `$ref` that overrides its siblings before 2019-09, and 2019-09's
-//! `$recursiveRef` where its target is known without the dynamic scope).
+//! exclusive bounds, a `$ref` that overrides its siblings before 2019-09). Dynamic references
+//! (`$dynamicRef`, 2019-09's `$recursiveRef`) become static ones by lowering a schema once per
+//! dynamic scope that matters (`lower/dynamic.rs`).
 
-mod recursive;
+mod cycles;
+mod dynamic;
+mod endpoint;
 
 use std::collections::HashMap;
 
 use serde_json::Number;
 
-use crate::dialect::Dialect;
+use crate::dialect::{Dialect, Vocabulary};
 use crate::error::{Error, ErrorKind};
 use crate::json::{Json, pointer_push};
 use crate::load::{Location, Registry};
-use crate::model::{
-    Endpoint, JsonType, Keywords, Model, Node, NodeId, QueryParameter, RequestIn, Root, Schema,
-};
+use crate::model::{JsonType, Keywords, Model, Node, NodeId, Root, Schema};
+use cycles::check_in_place_cycles;
+use dynamic::{ContextId, Dynamic};
 
-/// Keywords of a draft that are recognised but deliberately not supported yet; each is an
-/// error where its draft defines it.
-const UNSUPPORTED: &[&str] = &["$dynamicRef", "$dynamicAnchor", "$vocabulary"];
+/// Why a boolean where draft 4 expects a schema is refused.
+const DRAFT4_BOOLEAN: &str = "draft-04 has no boolean schemas: only `additionalProperties` and `additionalItems` take `true` or `false`; write `{}` or `{\"not\": {}}`";
 
 /// What to do with a keyword that the schema's draft does not define and that is not an `x-`
 /// extension.
@@ -66,19 +68,18 @@ pub(crate) const ASSERTED_FORMATS: &[&str] = &[
 pub(crate) struct Lowerer<'r> {
     registry: &'r mut Registry,
     model: Model,
-    seen: HashMap<Location, NodeId>,
-    /// Reserved nodes whose keywords are still to be lowered.
-    pending: Vec<NodeId>,
+    /// The node of each schema location in each dynamic context it is lowered in.
+    seen: HashMap<(Location, ContextId), NodeId>,
+    /// Reserved nodes whose keywords are still to be lowered, with their context.
+    pending: Vec<(NodeId, ContextId)>,
+    /// The context of the node whose keywords are being lowered.
+    current: ContextId,
+    dynamic: Dynamic,
+    /// The roots added so far (name, document), lowered again if `dynamic` turns stale.
+    roots: Vec<(String, usize)>,
     unknown_keywords: UnknownKeywords,
     /// Whether a known `format` is an assertion (see [`ASSERTED_FORMATS`]).
     assert_formats: bool,
-    /// The document root being lowered as a root, and whether it is the run's only root: where
-    /// every dynamic scope starts (`lower/recursive.rs`).
-    entry: Option<Location>,
-    single_root: bool,
-    /// `$recursiveRef`s lowered on the claim that their target is the only schema with
-    /// `$recursiveAnchor: true`: where each is, and its target. Checked by `finish`.
-    unique_anchor_claims: Vec<(Location, Location)>,
 }
 
 impl<'r> Lowerer<'r> {
@@ -94,21 +95,48 @@ impl<'r> Lowerer<'r> {
             model: Model::default(),
             seen: HashMap::new(),
             pending: Vec::new(),
+            current: 0,
+            dynamic: Dynamic::default(),
+            roots: Vec::with_capacity(roots),
             unknown_keywords,
             assert_formats,
-            entry: None,
-            single_root: roots == 1,
-            unique_anchor_claims: Vec::new(),
         }
     }
 
     /// Lowers the document `doc` as the root schema called `name`.
     pub fn add_root(&mut self, name: String, doc: usize) -> Result<(), Error> {
+        self.roots.push((name.clone(), doc));
+        let result = self.lower_root(name, doc);
+        if !self.dynamic.stale {
+            return result;
+        }
+        // A document loaded on the way asks for an anchor name that the contexts made so far
+        // do not bind: every root again, now that the names are known (they are finitely many).
+        loop {
+            self.model = Model::default();
+            self.seen.clear();
+            self.pending.clear();
+            self.dynamic.restart();
+            let mut result = Ok(());
+            for (name, doc) in self.roots.clone() {
+                result = self.lower_root(name, doc);
+                if result.is_err() || self.dynamic.stale {
+                    break;
+                }
+            }
+            if !self.dynamic.stale {
+                return result;
+            }
+        }
+    }
+
+    fn lower_root(&mut self, name: String, doc: usize) -> Result<(), Error> {
         let location = Location {
             doc,
             pointer: String::new(),
         };
-        self.entry = Some(location.clone());
+        // Every dynamic scope starts at a root.
+        self.current = 0;
         let node = self.lower(location.clone())?;
         self.drain()?;
         let endpoint = self.endpoint(&location)?;
@@ -134,7 +162,6 @@ impl<'r> Lowerer<'r> {
     }
 
     pub fn finish(self) -> Result<Model, Error> {
-        self.check_unique_anchors()?;
         check_in_place_cycles(&self.model)?;
         Ok(self.model)
     }
@@ -159,16 +186,32 @@ impl<'r> Lowerer<'r> {
         )
     }
 
-    /// The node for the schema at `location`: reserved now, its keywords lowered by
-    /// [`Lowerer::drain`]. Subschemas go on a work list rather than the call stack, so a chain
-    /// of thousands of `$ref`s cannot overflow it.
+    /// The node for the schema at `location` in the current dynamic context: reserved now, its
+    /// keywords lowered by [`Lowerer::drain`]. Subschemas go on a work list rather than the call
+    /// stack, so a chain of thousands of `$ref`s cannot overflow it.
     fn lower(&mut self, location: Location) -> Result<NodeId, Error> {
-        if let Some(&id) = self.seen.get(&location) {
+        self.lower_as(location, false)
+    }
+
+    /// [`Lowerer::lower`], where `boolean_ok` says whether a draft-04 boolean is accepted there
+    /// (as the value of `additionalProperties` or `additionalItems`).
+    fn lower_as(&mut self, location: Location, boolean_ok: bool) -> Result<NodeId, Error> {
+        let Some(schema) = self.registry.schema_at(&location) else {
+            return Err(self.error(&location, "", ErrorKind::Invalid("no schema here".into())));
+        };
+        if !boolean_ok
+            && matches!(schema, Json::Bool(_))
+            && self.registry.scope_at(&location).dialect == Dialect::Draft4
+        {
+            return Err(self.error(&location, "", ErrorKind::Invalid(DRAFT4_BOOLEAN.into())));
+        }
+        let context = self.enter(&location);
+        let key = (location, context);
+        if let Some(&id) = self.seen.get(&key) {
             return Ok(id);
         }
-        if self.registry.schema_at(&location).is_none() {
-            return Err(self.error(&location, "", ErrorKind::Invalid("no schema here".into())));
-        }
+        let (location, context) = key;
+        self.count_copy(&location)?;
         let id = NodeId(self.model.nodes.len());
         let display = format!(
             "{}#{}",
@@ -182,14 +225,15 @@ impl<'r> Lowerer<'r> {
             def_name,
             schema: Schema::Bool(true),
         });
-        self.seen.insert(location.clone(), id);
-        self.pending.push(id);
+        self.seen.insert((location, context), id);
+        self.pending.push((id, context));
         Ok(id)
     }
 
     /// Lowers the keywords of every reserved node, and of the nodes they reserve in turn.
     fn drain(&mut self) -> Result<(), Error> {
-        while let Some(id) = self.pending.pop() {
+        while let Some((id, context)) = self.pending.pop() {
+            self.current = context;
             let location = self.model.nodes[id.0].location.clone();
             let schema = self
                 .registry
@@ -217,21 +261,25 @@ impl<'r> Lowerer<'r> {
         for token in path {
             pointer = pointer_push(&pointer, token);
         }
-        self.lower(Location {
+        let location = Location {
             doc: location.doc,
             pointer,
-        })
+        };
+        // Draft 4 takes a boolean for these two keywords' values, not as a schema anywhere else.
+        let boolean_ok = matches!(path, ["additionalProperties" | "additionalItems"]);
+        self.lower_as(location, boolean_ok)
     }
 
     fn keywords(&mut self, at: &Location, schema: &Json) -> Result<Keywords, Error> {
         let members = schema.as_object().expect("checked by the caller");
         if let Some(value) = members.get("$schema") {
             let uri = self.string(at, "$schema", value)?;
-            if Dialect::from_uri(&uri).is_none() {
+            if crate::dialect::meta_schema(self.registry, &uri)?.is_none() {
                 return Err(self.error(at, "$schema", ErrorKind::UnknownDialect(uri)));
             }
         }
-        let dialect = self.registry.scope_at(at).dialect;
+        let scope = self.registry.scope_at(at);
+        let dialect = scope.dialect;
         let mut k = Keywords::default();
         if dialect.ref_overrides_siblings()
             && let Some(value) = members.get("$ref")
@@ -242,7 +290,8 @@ impl<'r> Lowerer<'r> {
         }
         // Draft 4's boolean exclusive bounds modify `minimum` and `maximum`, wherever they are.
         let mut exclusive_bounds = (false, false);
-        let mut recursive_ref = None;
+        // `$dynamicRef` or `$recursiveRef`, whichever the draft has.
+        let mut dynamic_ref = None;
         for (keyword, value) in members {
             let kw = keyword.as_str();
             if !kw.starts_with("x-") && !dialect.defines(kw) {
@@ -257,9 +306,22 @@ impl<'r> Lowerer<'r> {
                     UnknownKeywords::Ignore => continue,
                 }
             }
+            if !scope.vocabularies.applies(dialect, kw) {
+                // Its vocabulary is off in the custom meta-schema: an annotation, unchecked.
+                continue;
+            }
             match kw {
                 "$schema" => {} // Checked above.
-                "$id" | "$anchor" | "id" => {
+                "$vocabulary" => {
+                    // Read where this schema is a custom meta-schema (`dialect.rs`); checked here.
+                    let shape = value
+                        .as_object()
+                        .is_some_and(|m| m.values().all(|v| matches!(v, Json::Bool(_))));
+                    if !shape {
+                        return Err(self.expected(at, kw, "an object of booleans"));
+                    }
+                }
+                "$id" | "$anchor" | "$dynamicAnchor" | "id" => {
                     // Registered when the document was loaded.
                     self.string(at, kw, value)?;
                 }
@@ -271,6 +333,10 @@ impl<'r> Lowerer<'r> {
                         .as_object()
                         .ok_or_else(|| self.expected(at, kw, "an object of schemas"))?;
                     for (name, def) in defs {
+                        if dialect == Dialect::Draft4 && matches!(def, Json::Bool(_)) {
+                            let kind = ErrorKind::Invalid(DRAFT4_BOOLEAN.into());
+                            return Err(self.error(at, &format!("{kw}/{name}"), kind));
+                        }
                         if !matches!(def, Json::Bool(_) | Json::Object(_)) {
                             return Err(self.error(
                                 at,
@@ -283,9 +349,10 @@ impl<'r> Lowerer<'r> {
                     }
                 }
                 "$ref" => k.reference = Some(self.reference(at, kw, value)?),
-                "$recursiveRef" => recursive_ref = Some(self.recursive_reference(at, value)?),
+                "$dynamicRef" => dynamic_ref = Some(self.dynamic_reference(at, value)?),
+                "$recursiveRef" => dynamic_ref = Some(self.recursive_reference(at, value)?),
                 "$recursiveAnchor" => {
-                    // Acts only through a `$recursiveRef` that reaches it (checked there).
+                    // Acts only through the contexts (`lower/dynamic.rs`).
                     if !matches!(value, Json::Bool(_)) {
                         return Err(self.expected(at, kw, "a boolean"));
                     }
@@ -500,7 +567,9 @@ impl<'r> Lowerer<'r> {
                 }
                 "format" => {
                     let name = self.string(at, kw, value)?;
-                    if self.assert_formats && ASSERTED_FORMATS.contains(&name.as_str()) {
+                    let asserted = self.assert_formats
+                        || scope.vocabularies.contains(Vocabulary::FormatAssertion);
+                    if asserted && ASSERTED_FORMATS.contains(&name.as_str()) {
                         k.format = Some(name.clone());
                     }
                     k.annotations.format = Some(name);
@@ -535,9 +604,6 @@ impl<'r> Lowerer<'r> {
                         ));
                     }
                 }
-                _ if UNSUPPORTED.contains(&kw) => {
-                    return Err(self.error(at, kw, ErrorKind::UnsupportedKeyword(keyword.clone())));
-                }
                 // Extensions are annotations by convention.
                 _ if kw.starts_with("x-") => {}
                 // A keyword `dialect.rs` says the draft defines but no arm lowers: declined
@@ -554,7 +620,7 @@ impl<'r> Lowerer<'r> {
         if exclusive_bounds.1 {
             k.exclusive_maximum = k.maximum.take();
         }
-        if let Some(target) = recursive_ref {
+        if let Some(target) = dynamic_ref {
             // Applied in place like `$ref`; beside a `$ref`, as one more in-place subschema.
             match k.reference {
                 None => k.reference = Some(target),
@@ -571,25 +637,6 @@ impl<'r> Lowerer<'r> {
             e.pointer = pointer_push(&at.pointer, kw);
             e
         })?;
-        self.lower(target)
-    }
-
-    /// The node a 2019-09 `$recursiveRef` names: its target resolved as a `$ref`, when that has
-    /// no `$recursiveAnchor: true`; otherwise what the dynamic scope gives, where that is known
-    /// statically (`lower/recursive.rs`), and an error where it is not.
-    fn recursive_reference(&mut self, at: &Location, value: &Json) -> Result<NodeId, Error> {
-        let kw = "$recursiveRef";
-        let reference = self.string(at, kw, value)?;
-        if reference != "#" {
-            return Err(self.expected(at, kw, "`#`, the only value 2019-09 defines"));
-        }
-        let target = self.registry.resolve(at, &reference).map_err(|mut e| {
-            e.pointer = pointer_push(&at.pointer, kw);
-            e
-        })?;
-        if recursive::anchored(self.registry, &target) {
-            return self.dynamic_target(at, target);
-        }
         self.lower(target)
     }
 
@@ -637,105 +684,6 @@ impl<'r> Lowerer<'r> {
             _ => Err(self.expected(at, kw, "a number")),
         }
     }
-
-    fn endpoint(&self, at: &Location) -> Result<Option<Endpoint>, Error> {
-        let Some(value) = self
-            .registry
-            .schema_at(at)
-            .and_then(Json::as_object)
-            .and_then(|m| m.get("x-endpoint"))
-        else {
-            return Ok(None);
-        };
-        let kw = "x-endpoint";
-        let shape = "an object with string `method`, `base_url`, `path`, an optional `query` object of {required, description}, an optional `request_in` (`body` or `query`) and an optional `response` file name";
-        let obj = value
-            .as_object()
-            .ok_or_else(|| self.expected(at, kw, shape))?;
-        const MEMBERS: &[&str] = &[
-            "method",
-            "base_url",
-            "path",
-            "query",
-            "request_in",
-            "response",
-        ];
-        if let Some(unknown) = obj.keys().find(|k| !MEMBERS.contains(&k.as_str())) {
-            let inside = Location {
-                doc: at.doc,
-                pointer: pointer_push(&at.pointer, kw),
-            };
-            let known = MEMBERS.join("`, `");
-            let kind = ErrorKind::Invalid(format!(
-                "unknown member `{unknown}` of x-endpoint (known: `{known}`)"
-            ));
-            return Err(self.error(&inside, unknown, kind));
-        }
-        let text = |name: &str| obj.get(name).and_then(Json::as_str).map(str::to_owned);
-        let (Some(method), Some(base_url), Some(path)) =
-            (text("method"), text("base_url"), text("path"))
-        else {
-            return Err(self.expected(at, kw, shape));
-        };
-        if !path.starts_with('/') {
-            return Err(self.expected(at, &format!("{kw}/path"), "a path starting with `/`"));
-        }
-        let mut query = Vec::new();
-        if let Some(params) = obj.get("query") {
-            let params = params
-                .as_object()
-                .ok_or_else(|| self.expected(at, kw, shape))?;
-            for (name, param) in params {
-                let param = param
-                    .as_object()
-                    .ok_or_else(|| self.expected(at, kw, shape))?;
-                let required = match param.get("required") {
-                    None => false,
-                    Some(Json::Bool(b)) => *b,
-                    Some(_) => return Err(self.expected(at, kw, shape)),
-                };
-                let description = param
-                    .get("description")
-                    .and_then(Json::as_str)
-                    .map(str::to_owned);
-                query.push(QueryParameter {
-                    name: name.clone(),
-                    required,
-                    description,
-                });
-            }
-        }
-        let request_in = match obj.get("request_in").map(|v| v.as_str()) {
-            None | Some(Some("body")) => RequestIn::Body,
-            Some(Some("query")) => RequestIn::Query,
-            Some(_) => {
-                return Err(self.expected(at, &format!("{kw}/request_in"), "`body` or `query`"));
-            }
-        };
-        let response = match obj.get("response") {
-            None => None,
-            Some(Json::String(file)) => {
-                let dir = self
-                    .registry
-                    .display(at.doc)
-                    .parent()
-                    .map(|p| p.to_path_buf())
-                    .unwrap_or_default();
-                let joined = dir.join(file);
-                let name = joined.to_string_lossy().replace('\\', "/");
-                Some(crate::schema_name(&name))
-            }
-            Some(_) => return Err(self.expected(at, kw, shape)),
-        };
-        Ok(Some(Endpoint {
-            method,
-            base_url,
-            path,
-            query,
-            request_in,
-            response,
-        }))
-    }
 }
 
 fn def_name(pointer: &str) -> Option<String> {
@@ -766,60 +714,5 @@ pub(crate) fn pattern_flags(source: &str) -> Result<&'static str, regress::Error
         Err(unicode) => regress::Regex::with_flags(source, "")
             .map(|_| "")
             .map_err(|_| unicode),
-    }
-}
-
-/// A schema that applies itself in place without looking into the instance (`{"$ref": "#"}` at
-/// its own root) would make a validator recurse forever; reject it.
-fn check_in_place_cycles(model: &Model) -> Result<(), Error> {
-    #[derive(Clone, Copy, PartialEq)]
-    enum Mark {
-        New,
-        Active,
-        Done,
-    }
-    // A depth-first search with a stack of its own: in-place chains can be thousands long.
-    let mut marks = vec![Mark::New; model.nodes.len()];
-    for start in 0..model.nodes.len() {
-        if marks[start] != Mark::New {
-            continue;
-        }
-        // Each frame: a node and the in-place subschemas it has yet to visit.
-        let children = |id: NodeId| -> Vec<NodeId> {
-            model
-                .keywords(id)
-                .map(|k| k.in_place().collect())
-                .unwrap_or_default()
-        };
-        let mut stack = vec![(NodeId(start), children(NodeId(start)))];
-        marks[start] = Mark::Active;
-        while let Some((id, rest)) = stack.last_mut() {
-            match rest.pop() {
-                Some(next) => match marks[next.0] {
-                    Mark::Done => {}
-                    Mark::Active => return Err(endless(model, next)),
-                    Mark::New => {
-                        marks[next.0] = Mark::Active;
-                        stack.push((next, children(next)));
-                    }
-                },
-                None => {
-                    marks[id.0] = Mark::Done;
-                    stack.pop();
-                }
-            }
-        }
-    }
-    Ok(())
-}
-
-fn endless(model: &Model, id: NodeId) -> Error {
-    let node = model.node(id);
-    Error {
-        file: node.display.split('#').next().unwrap_or_default().into(),
-        pointer: node.location.pointer.clone(),
-        kind: ErrorKind::Invalid(
-            "this schema applies itself in place ($ref, allOf, anyOf, oneOf, not, if, then, else or dependentSchemas) without descending into the instance, so validation would never end".into(),
-        ),
     }
 }

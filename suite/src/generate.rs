@@ -85,8 +85,9 @@ pub fn cause(error: &Error) -> String {
         ErrorKind::UnsupportedKeyword(keyword) => format!("`{keyword}`"),
         ErrorKind::UnresolvedRef(reference) => ref_cause(reference),
         ErrorKind::UnknownDialect(_) => "`$schema` of an unknown dialect".into(),
-        ErrorKind::DynamicReference(keyword) => {
-            format!("`{keyword}` that depends on the dynamic scope")
+        ErrorKind::UnknownVocabulary(_) => "`$vocabulary` requiring an unknown vocabulary".into(),
+        ErrorKind::TooManySpecialisations { .. } => {
+            "dynamic references needing too many specialised copies".into()
         }
         ErrorKind::InvalidKeyword { keyword, .. } => format!("invalid `{keyword}`"),
         ErrorKind::Invalid(message) => invalid_cause(message),

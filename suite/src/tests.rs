@@ -956,11 +956,11 @@ fn generates_a_module_or_says_why_not() {
         &[
             (
                 r##"{"$schema": "https://json-schema.org/draft/2020-12/schema", "$dynamicRef": "#a"}"##,
-                "`$dynamicRef`".to_owned(),
+                "unresolvable `$ref`".to_owned(),
             ),
             (
-                r##"{"$defs": {"a": {"$id": "a", "$recursiveAnchor": true, "items": {"$recursiveRef": "#"}}, "b": {"$id": "b", "$recursiveAnchor": true}}, "$ref": "a"}"##,
-                "`$recursiveRef` that depends on the dynamic scope".to_owned(),
+                r##"{"$schema": "https://example.test/meta", "$defs": {"m": {"$id": "https://example.test/meta", "$vocabulary": {"https://example.test/vocab": true}}}}"##,
+                "`$vocabulary` requiring an unknown vocabulary".to_owned(),
             ),
             (
                 r#"{"$ref": "http://localhost:1234/nowhere.json"}"#,

@@ -1,0 +1,110 @@
+//! A request root's `x-endpoint`: method, path, query parameters, where the request travels.
+
+use crate::error::{Error, ErrorKind};
+use crate::json::{Json, pointer_push};
+use crate::load::Location;
+use crate::model::{Endpoint, QueryParameter, RequestIn};
+
+use super::Lowerer;
+
+impl Lowerer<'_> {
+    /// The `x-endpoint` of the root at `at`, if it has one, checked member by member.
+    pub(super) fn endpoint(&self, at: &Location) -> Result<Option<Endpoint>, Error> {
+        let Some(value) = self
+            .registry
+            .schema_at(at)
+            .and_then(Json::as_object)
+            .and_then(|m| m.get("x-endpoint"))
+        else {
+            return Ok(None);
+        };
+        let kw = "x-endpoint";
+        let shape = "an object with string `method`, `base_url`, `path`, an optional `query` object of {required, description}, an optional `request_in` (`body` or `query`) and an optional `response` file name";
+        let obj = value
+            .as_object()
+            .ok_or_else(|| self.expected(at, kw, shape))?;
+        const MEMBERS: &[&str] = &[
+            "method",
+            "base_url",
+            "path",
+            "query",
+            "request_in",
+            "response",
+        ];
+        if let Some(unknown) = obj.keys().find(|k| !MEMBERS.contains(&k.as_str())) {
+            let inside = Location {
+                doc: at.doc,
+                pointer: pointer_push(&at.pointer, kw),
+            };
+            let known = MEMBERS.join("`, `");
+            let kind = ErrorKind::Invalid(format!(
+                "unknown member `{unknown}` of x-endpoint (known: `{known}`)"
+            ));
+            return Err(self.error(&inside, unknown, kind));
+        }
+        let text = |name: &str| obj.get(name).and_then(Json::as_str).map(str::to_owned);
+        let (Some(method), Some(base_url), Some(path)) =
+            (text("method"), text("base_url"), text("path"))
+        else {
+            return Err(self.expected(at, kw, shape));
+        };
+        if !path.starts_with('/') {
+            return Err(self.expected(at, &format!("{kw}/path"), "a path starting with `/`"));
+        }
+        let mut query = Vec::new();
+        if let Some(params) = obj.get("query") {
+            let params = params
+                .as_object()
+                .ok_or_else(|| self.expected(at, kw, shape))?;
+            for (name, param) in params {
+                let param = param
+                    .as_object()
+                    .ok_or_else(|| self.expected(at, kw, shape))?;
+                let required = match param.get("required") {
+                    None => false,
+                    Some(Json::Bool(b)) => *b,
+                    Some(_) => return Err(self.expected(at, kw, shape)),
+                };
+                let description = param
+                    .get("description")
+                    .and_then(Json::as_str)
+                    .map(str::to_owned);
+                query.push(QueryParameter {
+                    name: name.clone(),
+                    required,
+                    description,
+                });
+            }
+        }
+        let request_in = match obj.get("request_in").map(|v| v.as_str()) {
+            None | Some(Some("body")) => RequestIn::Body,
+            Some(Some("query")) => RequestIn::Query,
+            Some(_) => {
+                return Err(self.expected(at, &format!("{kw}/request_in"), "`body` or `query`"));
+            }
+        };
+        let response = match obj.get("response") {
+            None => None,
+            Some(Json::String(file)) => {
+                let dir = self
+                    .registry
+                    .display(at.doc)
+                    .parent()
+                    .map(|p| p.to_path_buf())
+                    .unwrap_or_default();
+                let joined = dir.join(file);
+                let name = joined.to_string_lossy().replace('\\', "/");
+                Some(crate::schema_name(&name))
+            }
+            Some(_) => return Err(self.expected(at, kw, shape)),
+        };
+        Ok(Some(Endpoint {
+            method,
+            base_url,
+            path,
+            query,
+            request_in,
+            response,
+        }))
+    }
+}
