@@ -21,7 +21,7 @@ use crate::dialect::{Dialect, Vocabulary};
 use crate::error::{Error, ErrorKind};
 use crate::json::{Json, pointer_push};
 use crate::load::{Location, Registry};
-use crate::model::{JsonType, Keywords, Model, Node, NodeId, Root, Schema};
+use crate::model::{DependentKeyword, JsonType, Keywords, Model, Node, NodeId, Root, Schema};
 use cycles::check_in_place_cycles;
 use dynamic::{ContextId, Dynamic};
 
@@ -454,6 +454,7 @@ impl<'r> Lowerer<'r> {
                             Json::Array(_) => {
                                 let list = self.string_set(at, &format!("{kw}/{name}"), entry)?;
                                 k.dependent_required.push((name.clone(), list));
+                                k.dependent_required_keyword = DependentKeyword::Dependencies;
                             }
                             Json::Bool(_) | Json::Object(_) => {
                                 let node = self.sub(at, &[kw, name])?;

@@ -129,6 +129,24 @@ impl JsonType {
     }
 }
 
+/// 2019-09 split draft 7's `dependencies` into `dependentRequired` and `dependentSchemas`; a
+/// violation is reported at the keyword the schema wrote.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum DependentKeyword {
+    #[default]
+    DependentRequired,
+    Dependencies,
+}
+
+impl DependentKeyword {
+    pub fn name(self) -> &'static str {
+        match self {
+            DependentKeyword::DependentRequired => "dependentRequired",
+            DependentKeyword::Dependencies => "dependencies",
+        }
+    }
+}
+
 /// The keywords of one schema object. Applicator keywords hold the nodes of their subschemas.
 #[derive(Debug, Default)]
 pub struct Keywords {
@@ -145,6 +163,8 @@ pub struct Keywords {
     pub min_properties: Option<u64>,
     pub max_properties: Option<u64>,
     pub dependent_required: Vec<(String, Vec<String>)>,
+    /// The keyword the schema wrote `dependent_required` with, for error locations.
+    pub dependent_required_keyword: DependentKeyword,
     pub dependent_schemas: Vec<(String, NodeId)>,
     pub unevaluated_properties: Option<NodeId>,
 

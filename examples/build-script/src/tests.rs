@@ -535,6 +535,19 @@ fn older_drafts_validate_with_their_own_semantics() {
             ),
         ],
     );
+    // Reported at the keyword the schema wrote, not at 2019-09's name for it.
+    let report = deps::validate(&json!({"card": "4242"}));
+    let [error] = report.errors.as_slice() else {
+        panic!("one error: {report:?}");
+    };
+    assert_eq!(error.keyword, "dependencies");
+    assert!(
+        error
+            .schema_location
+            .ends_with("/draft7-dependencies.schema.json#/dependencies"),
+        "{}",
+        error.schema_location
+    );
     // Draft 7: the `$ref` wins over the `maxItems: 1` beside it.
     verdicts(
         siblings::is_valid,

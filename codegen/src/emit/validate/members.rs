@@ -71,7 +71,8 @@ impl Checks<'_> {
                     Value::String(dependency.clone()),
                     Value::String(name.clone())
                 );
-                let fail = self.fail("dependentRequired", quote! { #message.to_owned() });
+                let keyword = k.dependent_required_keyword.name();
+                let fail = self.fail(keyword, quote! { #message.to_owned() });
                 quote! { if !obj.contains_key(#dependency) { #fail } }
             });
             out.extend(quote! { if obj.contains_key(#name) { #(#checks)* } });
