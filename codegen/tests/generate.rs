@@ -205,15 +205,21 @@ fn long_reference_chains_do_not_overflow_the_stack() {
 
 /// Items of a file as prettyplease prints them, each module's own items sorted and its inner
 /// modules normalized the same way: two files with the same items in another order, or printed
-/// differently, normalize alike.
+/// differently, normalize alike. Each item is printed, parsed and printed again: prettyplease
+/// puts braces around a closure body it breaks over lines, and lays out a nest of closures
+/// differently once they are there.
 fn normalized_items(items: &[syn::Item]) -> Vec<String> {
-    let print = |item: syn::Item| {
+    let unparse = |item: syn::Item| {
         prettyplease::unparse(&syn::File {
             shebang: None,
             frontmatter: None,
             attrs: Vec::new(),
             items: vec![item],
         })
+    };
+    let print = |item: syn::Item| {
+        let once = syn::parse_file(&unparse(item)).expect("prettyplease prints Rust");
+        prettyplease::unparse(&once)
     };
     let mut out: Vec<String> = items
         .iter()
