@@ -336,3 +336,29 @@ fn enums_without_titles_are_named_from_their_values() {
     assert!(constructs::untitled_enum::decode_validated(br#"{"priority": 1.0}"#).is_ok());
     assert_eq!(decode(json!({"priority": 1.0})).priority, Priority::V1);
 }
+
+#[test]
+fn cycles_through_unnamed_types_end_in_value() {
+    use constructs::unnamed_cycle::UnnamedCycle;
+    let cases = [
+        (json!({}), true),
+        (
+            json!({"tree": {"a": {"b": {}}}, "nested": [null, [[]]], "deep": [[[[]]]]}),
+            true,
+        ),
+        (json!({"nested": null, "deep": []}), true),
+        (json!({"tree": {"a": 1}}), false),
+        (json!({"nested": [1]}), false),
+        (json!({"deep": [1]}), false),
+        (json!({"deep": [[1]]}), false),
+    ];
+    agree(
+        generated!(unnamed_cycle, "unnamed-cycle.schema.json"),
+        &cases,
+    );
+    let typed: UnnamedCycle =
+        serde_json::from_value(json!({"tree": {"a": {"b": {}}}, "deep": [[[]]]})).expect("decodes");
+    let tree = typed.tree.expect("present");
+    assert_eq!(tree["a"], json!({"b": {}}));
+    assert_eq!(typed.deep.expect("present"), [[json!([])]]);
+}

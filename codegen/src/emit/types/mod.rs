@@ -236,6 +236,7 @@ pub fn emit(
         model,
         defs: Vec::new(),
         named: BTreeMap::new(),
+        typing: BTreeSet::new(),
         scope: Scope::default(),
         schemars,
         trait_table: Vec::new(),
@@ -356,6 +357,8 @@ struct TypeCx<'m> {
     defs: Vec<Def>,
     /// Named types already made, by the node that shapes them.
     named: BTreeMap<NodeId, usize>,
+    /// The shaping nodes whose types are being made, to break cycles through unnamed types.
+    typing: BTreeSet<NodeId>,
     scope: Scope,
     schemars: &'m Schemars,
     /// What each def can derive, once its members are known (see [`TypeCx::trait_table`]).

@@ -67,6 +67,18 @@ impl<'m> TypeCx<'m> {
                 _ => ty,
             };
         }
+        // A cycle through types without a name of their own (lists, maps, options, enums of
+        // alternatives not yet made) has no Rust spelling: `Value` breaks it.
+        if !self.typing.insert(shape) {
+            return Ty::Value;
+        }
+        let ty = self.new_ty(shape, name);
+        self.typing.remove(&shape);
+        ty
+    }
+
+    /// The type of a shaping node that has no named type yet.
+    fn new_ty(&mut self, shape: NodeId, name: Option<Name>) -> Ty {
         let model = self.model;
         let node = model.node(shape);
         let name = match (&node.def_name, name) {
