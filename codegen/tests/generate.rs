@@ -205,7 +205,9 @@ fn long_reference_chains_do_not_overflow_the_stack() {
 
 /// Items of a file as prettyplease prints them, each module's own items sorted and its inner
 /// modules normalized the same way: two files with the same items in another order, or printed
-/// differently, normalize alike.
+/// differently, normalize alike. Each item is printed, parsed and printed again: prettyplease
+/// puts braces around a closure body it breaks over lines, and lays out a nest of closures
+/// differently once they are there.
 fn normalized_items(items: &[syn::Item]) -> Vec<String> {
     let unparse = |item: syn::Item| {
         prettyplease::unparse(&syn::File {
@@ -215,15 +217,9 @@ fn normalized_items(items: &[syn::Item]) -> Vec<String> {
             items: vec![item],
         })
     };
-    // prettyplease puts a closure body that it breaks over lines in braces, so printing the
-    // formatted file again differs from printing the unformatted one; printed twice, both
-    // read the same.
     let print = |item: syn::Item| {
-        let once = unparse(item);
-        match syn::parse_file(&once) {
-            Ok(file) => file.items.into_iter().map(unparse).collect(),
-            Err(_) => once,
-        }
+        let once = syn::parse_file(&unparse(item)).expect("prettyplease prints Rust");
+        prettyplease::unparse(&once)
     };
     let mut out: Vec<String> = items
         .iter()

@@ -123,6 +123,11 @@ impl Scope {
             .expect("an unbounded range yields a free name")
     }
 
+    /// Frees a name that was claimed for a type that was not made after all.
+    pub fn release(&mut self, name: &str) {
+        self.taken.remove(name);
+    }
+
     pub fn reserve(&mut self, name: &str) {
         self.taken.insert(name.to_owned());
     }

@@ -29,3 +29,6 @@ mod many_members {
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod types_tests;

@@ -13,6 +13,9 @@ use serde::de::{
 };
 use serde_json::Value;
 
+mod tagged;
+pub use tagged::{Tagged, deserialize_tagged};
+
 /// Reads an integer of type `T` from any JSON number with no fractional part that fits `T`.
 pub fn integer<'de, D, T>(deserializer: D) -> Result<T, D::Error>
 where
@@ -40,6 +43,58 @@ where
     T: TryFrom<u64> + TryFrom<i64>,
 {
     integer(deserializer).map(Some)
+}
+
+/// Reads a member that may be `null`: `None` for `null`, otherwise the value. A required
+/// member reads through this rather than serde's own `Option`, which would make an absent member
+/// `None` too (JSON Schema tells a missing required member from a `null` one).
+pub fn nullable<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: serde::Deserialize<'de>,
+{
+    <Option<T> as serde::Deserialize>::deserialize(deserializer)
+}
+
+/// Like [`nullable`], for an integer read as [`integer`] reads it.
+pub fn nullable_integer<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: TryFrom<u64> + TryFrom<i64>,
+{
+    deserializer.deserialize_option(NullableIntegerVisitor(PhantomData))
+}
+
+/// An optional member that may be `null`, present: `Some(None)` for `null`, so that an absent
+/// member (`None`, from `#[serde(default)]`) and a `null` one stay apart.
+pub fn present_nullable_integer<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: TryFrom<u64> + TryFrom<i64>,
+{
+    nullable_integer(deserializer).map(Some)
+}
+
+struct NullableIntegerVisitor<T>(PhantomData<T>);
+
+impl<'de, T: TryFrom<u64> + TryFrom<i64>> Visitor<'de> for NullableIntegerVisitor<T> {
+    type Value = Option<T>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} or null", IntegerVisitor::<T>::expecting_text())
+    }
+
+    fn visit_none<E: Error>(self) -> Result<Option<T>, E> {
+        Ok(None)
+    }
+
+    fn visit_unit<E: Error>(self) -> Result<Option<T>, E> {
+        Ok(None)
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Option<T>, D::Error> {
+        integer(deserializer).map(Some)
+    }
 }
 
 /// How serde's errors should name what was found.

@@ -59,6 +59,14 @@ impl TypeCx<'_> {
                 let vec = Ty::Vec(inner.clone());
                 return self.value_check(&vec, node, defs, exact, x, by_ref);
             }
+            Ty::Nullable(inner) => {
+                let check = self.nullable_check(inner, node, defs, exact)?;
+                if check.is_empty() {
+                    return Some(check);
+                }
+                let check = conjunction(check);
+                return Some(vec![quote! { #x.as_ref().is_none_or(|x| #check) }]);
+            }
             _ => {}
         }
         let chain = self.chain(node);
@@ -79,6 +87,7 @@ impl TypeCx<'_> {
         let k = self.keywords(shape)?;
         let structural: &[&str] = match ty {
             Ty::Vec(_) => &["items"],
+            Ty::Map(_) => &["additionalProperties"],
             _ => &[],
         };
         checks.extend(self.assertions(ty, k, structural, &x, by_ref, defs)?);
@@ -89,7 +98,76 @@ impl TypeCx<'_> {
                 checks.push(quote! { #x.iter().all(|item| #item) });
             }
         }
+        if let Ty::Map(inner) = ty {
+            // With no `properties` or `patternProperties`, `additionalProperties` applies to
+            // every member.
+            let values = k.additional_properties?;
+            let anything = **inner == Ty::Value
+                && self
+                    .keywords(values)
+                    .is_some_and(|vk| vk.assertions().is_empty());
+            let value = if anything {
+                Vec::new()
+            } else {
+                self.value_check(inner, values, defs, exact, quote!(value), true)?
+            };
+            if !value.is_empty() {
+                let value = conjunction(value);
+                checks.push(quote! { #x.values().all(|value| #value) });
+            }
+        }
         Some(checks)
+    }
+
+    /// The checks on the value inside an `Option` typed from `node` (the `None` case, `null`,
+    /// needs none): shown for `oneOf`/`anyOf` of `{"type": "null"}` and a branch that refuses
+    /// `null` (`anyOf`: any branch), and for a node whose keywords all accept `null` but for
+    /// those of one other kind (`type: [X, "null"]`, an `enum` with `null`).
+    fn nullable_check(
+        &self,
+        inner: &Ty,
+        node: NodeId,
+        defs: &[Def],
+        exact: &[bool],
+    ) -> Option<Vec<TokenStream>> {
+        let chain = self.chain(node);
+        let (&shape, links) = chain.split_last()?;
+        let only_refs = links
+            .iter()
+            .all(|&l| self.keywords(l).is_some_and(|k| k.assertions() == ["$ref"]));
+        let k = self.keywords(shape)?;
+        if !only_refs {
+            return None;
+        }
+        let assertions = k.assertions();
+        if assertions == ["anyOf"] || assertions == ["oneOf"] {
+            let branches = if k.one_of.is_empty() {
+                &k.any_of
+            } else {
+                &k.one_of
+            };
+            let null = |n: NodeId| self.model.only_types(n) == Some(&[JsonType::Null][..]);
+            let other = match branches.as_slice() {
+                [a, b] if null(*a) && !null(*b) => *b,
+                [a, b] if null(*b) && !null(*a) => *a,
+                _ => return None,
+            };
+            let refuses_null = self
+                .keywords(self.shape(other))
+                .and_then(|ok| ok.types.as_deref())
+                .is_some_and(|t| !t.contains(&JsonType::Null));
+            if !k.one_of.is_empty() && !refuses_null {
+                return None;
+            }
+            return self.value_check(inner, other, defs, exact, quote!(x), true);
+        }
+        // `null` passes every keyword of one kind; `type`, `enum` and the in-place
+        // applicators are the ones it could fail.
+        let in_place = k.reference.is_some() || !k.all_of.is_empty() || k.not.is_some();
+        if in_place || !super::nullable::takes_null(k) {
+            return None;
+        }
+        self.value_check(inner, node, defs, exact, quote!(x), true)
     }
 
     /// The checks of `k`'s assertions on the value itself ([`assertion::of`]) for `x`, a
@@ -247,7 +325,24 @@ impl TypeCx<'_> {
                 Some(conjunction(checks))
             }
             DefBody::ClosedInt { repr, variants } => {
-                if !only(&["type", "minimum", "maximum", "oneOf", "anyOf"]) {
+                // Named from an `enum`'s values (`null` aside, which an `Option` holds), or
+                // from titled constants.
+                let named: BTreeSet<i128> = variants.iter().map(|v| v.1).collect();
+                let listed = k.enum_values.as_ref().map(|values| {
+                    values
+                        .iter()
+                        .filter(|v| !v.is_null())
+                        .map(super::shape::integer)
+                        .collect::<Option<BTreeSet<i128>>>()
+                });
+                let allowed: &[&str] = match listed {
+                    Some(Some(listed)) if listed == named => {
+                        &["type", "minimum", "maximum", "enum"]
+                    }
+                    Some(_) => return None,
+                    None => &["type", "minimum", "maximum", "oneOf", "anyOf"],
+                };
+                if !only(allowed) {
                     return None;
                 }
                 let (min, max) = repr.bounds();
@@ -342,6 +437,9 @@ impl TypeCx<'_> {
                     }
                 })
             }
+            // The variants' structs leave the tag out, so their checks would not see it
+            // required: the validators decide.
+            DefBody::Tagged { .. } => None,
         }
     }
 
@@ -407,6 +505,7 @@ fn decoded_types(ty: &Ty, defs: &[Def]) -> Option<&'static [JsonType]> {
         Ty::F64 => &[JsonType::Number],
         Ty::Bool => &[JsonType::Boolean],
         Ty::Vec(_) | Ty::BoundedVec(..) => &[JsonType::Array],
+        Ty::Map(_) => &[JsonType::Object],
         Ty::Secret(inner) => return decoded_types(inner, defs),
         Ty::Named(j) => match defs[*j].body {
             DefBody::Struct { .. } => &[JsonType::Object],
@@ -414,7 +513,8 @@ fn decoded_types(ty: &Ty, defs: &[Def]) -> Option<&'static [JsonType]> {
             DefBody::ClosedStr { .. } => &[JsonType::String],
             _ => return None,
         },
-        Ty::Value => return None,
+        // `null` or what the `Option` holds.
+        Ty::Value | Ty::Nullable(_) => return None,
     })
 }
 

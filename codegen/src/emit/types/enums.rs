@@ -1,9 +1,98 @@
 //! Closed sets (`Unknown` for values the schema does not name) and enums of alternatives that
 //! keep what was sent.
 
+use super::shape::integer;
 use super::*;
 
 impl<'m> TypeCx<'m> {
+    /// A closed set: an `enum` of strings or of integers (variants named from the values), or a
+    /// `oneOf`/`anyOf` of titled constants (variants named by the titles).
+    pub(super) fn closed_set(&mut self, shape: NodeId, k: &Keywords, name: &str) -> Option<Ty> {
+        let doc = self.doc(shape);
+        if let Some(values) = &k.enum_values {
+            // Variants named from the values; a `null` among them makes the type an `Option`.
+            let values: Vec<&Value> = values.iter().filter(|v| !v.is_null()).collect();
+            let mut scope = Scope::default();
+            scope.reserve("Unknown");
+            if let Some(strings) = values
+                .iter()
+                .map(|v| v.as_str())
+                .collect::<Option<Vec<_>>>()
+            {
+                let variants = strings
+                    .iter()
+                    .map(|s| (scope.claim(camel(s)), (*s).to_owned(), Vec::new()))
+                    .collect::<Vec<_>>();
+                return (!variants.is_empty())
+                    .then(|| self.add(shape, name, doc, DefBody::ClosedStr { variants }));
+            }
+            let numbers: Vec<i128> = values.iter().map(|v| integer(v)).collect::<Option<_>>()?;
+            let fits = |repr: IntTy| {
+                let (lo, hi) = repr.bounds();
+                numbers.iter().all(|n| (lo..=hi).contains(n))
+            };
+            let typed = (k.types.as_deref() == Some(&[JsonType::Integer])).then(|| int_ty(k));
+            let repr = [typed, Some(IntTy::I64), Some(IntTy::U64)]
+                .into_iter()
+                .flatten()
+                .find(|&repr| fits(repr))?;
+            let variants = numbers
+                .iter()
+                .map(|&n| {
+                    let word = if n < 0 {
+                        format!("Minus{}", n.unsigned_abs())
+                    } else {
+                        format!("V{n}")
+                    };
+                    (scope.claim(word), n, Vec::new())
+                })
+                .collect::<Vec<_>>();
+            return (!variants.is_empty())
+                .then(|| self.add(shape, name, doc, DefBody::ClosedInt { repr, variants }));
+        }
+        let branches = if k.one_of.is_empty() {
+            &k.any_of
+        } else {
+            &k.one_of
+        };
+        if branches.is_empty() {
+            return None;
+        }
+        let mut titled = Vec::new();
+        for &branch in branches {
+            let bk = self.keywords(branch)?;
+            let value = bk.const_value.as_ref()?;
+            let title = bk.annotations.title.as_ref()?;
+            titled.push((title.clone(), value.clone(), self.doc(branch)));
+        }
+        let mut scope = Scope::default();
+        scope.reserve("Unknown");
+        if titled.iter().all(|(_, v, _)| v.is_string()) {
+            let variants = titled
+                .into_iter()
+                .map(|(t, v, d)| {
+                    (
+                        scope.claim(camel(&t)),
+                        v.as_str().unwrap_or_default().to_owned(),
+                        d,
+                    )
+                })
+                .collect();
+            return Some(self.add(shape, name, doc, DefBody::ClosedStr { variants }));
+        }
+        let repr = if k.types.as_deref() == Some(&[JsonType::Integer]) {
+            int_ty(k)
+        } else {
+            IntTy::I64
+        };
+        let mut variants = Vec::new();
+        for (title, value, doc) in titled {
+            let number = integer(&value)?;
+            variants.push((scope.claim(camel(&title)), number, doc));
+        }
+        Some(self.add(shape, name, doc, DefBody::ClosedInt { repr, variants }))
+    }
+
     pub(super) fn closed_int_tokens(
         &self,
         index: usize,
@@ -39,7 +128,6 @@ impl<'m> TypeCx<'m> {
                 }
 
                 impl #name {
-                #satisfies
                     #satisfies
                     /// The value on the wire.
                     pub const fn value(self) -> #int {
@@ -175,7 +263,6 @@ impl<'m> TypeCx<'m> {
                 }
 
                 impl #name {
-                #satisfies
                     #satisfies
                     /// The value on the wire.
                     pub fn as_str(&self) -> &str {

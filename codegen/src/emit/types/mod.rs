@@ -3,26 +3,35 @@
 //! The mapping, in the order it is tried (codegen's README has the table):
 //! - `if: {properties: {K: {const: C}}}` with `then` → an enum told apart by member K: the
 //!   `then` type when K is C, otherwise the `else` type (or the schema's own `$ref` target);
-//! - `oneOf`/`anyOf` of titled integer `const`s, or an `enum` of strings → a closed-set enum
-//!   with an `Unknown` variant, so undocumented values still decode;
+//! - `oneOf`/`anyOf` of titled integer `const`s, or an `enum` of strings or of integers → a
+//!   closed-set enum with an `Unknown` variant, so undocumented values still decode;
+//! - `oneOf`/`anyOf` of `{"type": "null"}` and one other branch → `Option` of that branch;
+//! - `oneOf`/`anyOf` of objects that each pin member K to a different string → an internally
+//!   tagged enum, a struct per branch;
 //! - `oneOf`/`anyOf` of branches of different JSON kinds → an enum that keeps what was sent;
+//! - `type: object` with only `additionalProperties: <schema>` → a `BTreeMap`;
 //! - `type: object` or `properties` → a struct; members it does not name are kept in `extra`
 //!   (or rejected, with `additionalProperties: false`);
 //! - `type: array` → `Vec`; strings → `String`, [`Base64String`] with `contentEncoding:
 //!   base64`; integers → `i32`, `u32`, `i64` or `u64` by their bounds; numbers → `f64`;
+//! - `null` beside one of these (`type: [X, "null"]`, an `enum` with `null`) → `Option`;
 //! - `x-secret: true` wraps any of these in `Secret`;
 //! - anything else → `serde_json::Value`: validators still enforce it, types just don't narrow it.
 //!
 //! The shape of every type is decided first, for the whole root (`shape.rs`: [`Def`]s and
-//! [`Ty`]s); then each is printed (`render.rs`, with `choice.rs` for either-or choices and
-//! requests' builders, `enums.rs` for closed sets and alternatives, `schemars.rs` for derives
-//! and `JsonSchema`), with the checks that a decoded value still needs (`checks.rs`).
+//! [`Ty`]s, with `nullable.rs` for `null` and `discriminated.rs` for enums told apart by a
+//! member); then each is printed (`render.rs`, with `choice.rs` for either-or choices and
+//! requests' builders, `enums.rs` for closed sets and alternatives, `discriminated.rs`,
+//! `schemars.rs` for derives and `JsonSchema`), with the checks that a decoded value still
+//! needs (`checks.rs`).
 //!
 //! [`Base64String`]: https://docs.rs/wecom-rooms-runtime
 
 mod checks;
 mod choice;
+mod discriminated;
 mod enums;
+mod nullable;
 mod render;
 mod schemars;
 mod shape;
@@ -56,6 +65,11 @@ enum Ty {
     BoundedStr(u64, Option<u64>),
     /// A list checked against its number of items (`BoundedVec`).
     BoundedVec(Box<Ty>, u64, Option<u64>),
+    /// A value or `null` (`Option`); never wraps `Value`, which holds `null` itself.
+    Nullable(Box<Ty>),
+    /// An object whose members are all described by one `additionalProperties` schema
+    /// (`BTreeMap`, so that encoding is in a deterministic order).
+    Map(Box<Ty>),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -162,6 +176,12 @@ enum DefBody {
         then: (String, Ty),
         otherwise: (String, Ty),
     },
+    /// An internally tagged enum: member `tag` names the variant, each (variant, tag value,
+    /// struct without the tag, doc).
+    Tagged {
+        tag: String,
+        variants: Vec<(String, String, Ty, Vec<String>)>,
+    },
 }
 
 /// The field of a struct that holds an either-or choice.
@@ -216,6 +236,7 @@ pub fn emit(
         model,
         defs: Vec::new(),
         named: BTreeMap::new(),
+        typing: BTreeSet::new(),
         scope: Scope::default(),
         schemars,
         trait_table: Vec::new(),
@@ -336,6 +357,8 @@ struct TypeCx<'m> {
     defs: Vec<Def>,
     /// Named types already made, by the node that shapes them.
     named: BTreeMap<NodeId, usize>,
+    /// The shaping nodes whose types are being made, to break cycles through unnamed types.
+    typing: BTreeSet<NodeId>,
     scope: Scope,
     schemars: &'m Schemars,
     /// What each def can derive, once its members are known (see [`TypeCx::trait_table`]).
@@ -368,7 +391,11 @@ fn reached_checks(root: usize, defs: &[Def]) -> BTreeSet<usize> {
     fn named(ty: &Ty, out: &mut Vec<usize>) {
         match ty {
             Ty::Named(j) => out.push(*j),
-            Ty::Secret(inner) | Ty::Vec(inner) | Ty::BoundedVec(inner, ..) => named(inner, out),
+            Ty::Secret(inner)
+            | Ty::Vec(inner)
+            | Ty::BoundedVec(inner, ..)
+            | Ty::Nullable(inner)
+            | Ty::Map(inner) => named(inner, out),
             _ => {}
         }
     }
@@ -386,6 +413,9 @@ fn reached_checks(root: usize, defs: &[Def]) -> BTreeSet<usize> {
             } => {
                 named(&then.1, &mut held);
                 named(&otherwise.1, &mut held);
+            }
+            DefBody::Tagged { variants, .. } => {
+                variants.iter().for_each(|v| named(&v.2, &mut held));
             }
             DefBody::Choice { .. } | DefBody::ClosedInt { .. } | DefBody::ClosedStr { .. } => {}
         }

@@ -23,6 +23,14 @@ impl<'m> TypeCx<'m> {
                 quote!(#name)
             }
             Ty::Value => quote!(::serde_json::Value),
+            Ty::Nullable(inner) => {
+                let inner = self.ty_tokens(inner, defs);
+                quote!(::core::option::Option<#inner>)
+            }
+            Ty::Map(inner) => {
+                let inner = self.ty_tokens(inner, defs);
+                quote!(::std::collections::BTreeMap<::std::string::String, #inner>)
+            }
             Ty::BoundedInt(repr, lo, hi) => {
                 let int = repr.tokens();
                 let (lo, hi) = (
@@ -87,10 +95,11 @@ impl<'m> TypeCx<'m> {
                 (eq, hash, false)
             }
             Ty::Value => (true, false, false),
-            Ty::Secret(inner) | Ty::Vec(inner) => {
+            Ty::Secret(inner) | Ty::Vec(inner) | Ty::Map(inner) => {
                 let (eq, hash, _) = Self::traits(inner, table);
                 (eq, hash, false)
             }
+            Ty::Nullable(inner) => Self::traits(inner, table),
             Ty::Named(i) => table[*i],
         }
     }
@@ -134,6 +143,11 @@ impl<'m> TypeCx<'m> {
             } => {
                 let (eq, hash, _) = all(vec![&then.1, &otherwise.1]);
                 (eq, hash, false)
+            }
+            DefBody::Tagged { variants, .. } => {
+                let (eq, _, _) = all(variants.iter().map(|v| &v.2).collect());
+                // A response's `Unknown` holds a `serde_json::Map`, which has no `Hash`.
+                (eq, false, false)
             }
         }
     }
@@ -181,6 +195,14 @@ impl<'m> TypeCx<'m> {
                     self.ty_tokens(&otherwise.1, defs),
                 );
                 quote! { ::schemars::json_schema!({ "anyOf": [ generator.subschema_for::<#a>(), generator.subschema_for::<#b>() ] }) }
+            }
+            DefBody::Tagged { tag, variants } => {
+                let values: Vec<&String> = variants.iter().map(|v| &v.1).collect();
+                let note = format!(
+                    "Told apart by member `{tag}`: one of {values:?}; the variants' schemas leave it out."
+                );
+                let tys = variants.iter().map(|v| self.ty_tokens(&v.2, defs));
+                quote! { ::schemars::json_schema!({ "anyOf": [ #( generator.subschema_for::<#tys>() ),* ], "$comment": #note }) }
             }
         };
         let schema_impl = self.json_schema_impl(&name, &def.doc, schema);
@@ -246,90 +268,17 @@ impl<'m> TypeCx<'m> {
                 absent_selects_then,
                 then,
                 otherwise,
-            } => {
-                let derives = self.derives(index, false);
-                let (then_variant, then_ty) = (ident(&then.0), self.ty_tokens(&then.1, defs));
-                let (other_variant, other_ty) =
-                    (ident(&otherwise.0), self.ty_tokens(&otherwise.1, defs));
-                let test = crate::emit::expr::equals_scalar(value, quote!(x));
-                let then_doc = format!(" `{property}` is {value}.");
-                let other_doc = format!(" `{property}` is not {value}.");
-                let expecting = format!("an object told apart by its member `{property}`");
-                quote! {
-                    #doc
-                    #derives
-                    #[derive(::serde::Serialize)]
-                    #[serde(untagged)]
-                    // Boxing the larger variant would cost an allocation per decode to save a
-                    // move of a few hundred bytes.
-                    #[allow(clippy::large_enum_variant)]
-                    pub enum #name {
-                        #[doc = #then_doc]
-                        #then_variant(#then_ty),
-                        #[doc = #other_doc]
-                        #other_variant(#other_ty),
-                    }
-
-                    impl<'de> ::serde::Deserialize<'de> for #name {
-                        fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::core::result::Result<Self, D::Error> {
-                            ::wecom_rooms_runtime::__private::de::deserialize_discriminated(deserializer)
-                        }
-                    }
-
-                    impl ::wecom_rooms_runtime::__private::de::Discriminated for #name {
-                        const MEMBER: &'static str = #property;
-                        const EXPECTING: &'static str = #expecting;
-
-                        fn decode_selected<'de, D: ::serde::Deserializer<'de>>(
-                            selector: ::core::option::Option<&::serde_json::Value>,
-                            members: D,
-                        ) -> ::core::result::Result<Self, D::Error> {
-                            use ::wecom_rooms_runtime::__private::json;
-                            let selects_then = match selector {
-                                Some(x) => #test,
-                                None => #absent_selects_then,
-                            };
-                            if selects_then {
-                                <#then_ty as ::serde::Deserialize>::deserialize(members).map(Self::#then_variant)
-                            } else {
-                                <#other_ty as ::serde::Deserialize>::deserialize(members).map(Self::#other_variant)
-                            }
-                        }
-                    }
-
-                    impl #name {
-                        /// Decodes a parsed document, moving it into the variant its member selects
-                        /// (the `Deserialize` impl would copy it first).
-                        pub fn from_value(value: ::serde_json::Value) -> ::serde_json::Result<Self> {
-                            use ::wecom_rooms_runtime::__private::json;
-                            let selects_then = match value.get(#property) {
-                                Some(x) => #test,
-                                None => #absent_selects_then,
-                            };
-                            if selects_then {
-                                ::serde_json::from_value(value).map(Self::#then_variant)
-                            } else {
-                                ::serde_json::from_value(value).map(Self::#other_variant)
-                            }
-                        }
-
-                        /// Decodes JSON text in one pass (see the `Deserialize` impl); its errors
-                        /// carry the line and column.
-                        pub fn from_slice(bytes: &[u8]) -> ::serde_json::Result<Self> {
-                            ::wecom_rooms_runtime::__private::from_bytes(bytes)
-                        }
-                        #satisfies
-                    }
-
-                    impl ::core::str::FromStr for #name {
-                        type Err = ::serde_json::Error;
-
-                        /// Decodes JSON text; see [`Self::from_slice`].
-                        fn from_str(text: &str) -> ::core::result::Result<Self, Self::Err> {
-                            ::serde_json::from_str(text)
-                        }
-                    }
-                }
+            } => self.discriminated_tokens(
+                index,
+                &name,
+                &doc,
+                (property, value, *absent_selects_then),
+                then,
+                otherwise,
+                defs,
+            ),
+            DefBody::Tagged { tag, variants } => {
+                self.tagged_tokens(index, &name, &doc, tag, variants, defs)
             }
         }
     }
@@ -430,11 +379,28 @@ impl<'m> TypeCx<'m> {
             let doc = doc_attrs(&field.doc);
             let wire = &field.wire;
             let rename = (field.rust != *wire).then(|| quote!(#[serde(rename = #wire)]));
+            // How a member is read: integers as JSON Schema counts them (`3.0` is one), `null`
+            // only where the schema allows it, and a required member never defaults to `None`.
             let int = matches!(field.ty, Ty::Int(_));
+            let nullable_int =
+                matches!(&field.ty, Ty::Nullable(inner) if matches!(**inner, Ty::Int(_)));
+            let nullable = matches!(field.ty, Ty::Nullable(_));
             if field.required {
-                let with = int.then(
-                    || quote!(#[serde(deserialize_with = "::wecom_rooms_runtime::__private::de::integer")]),
-                );
+                let with = if int {
+                    Some(
+                        quote!(#[serde(deserialize_with = "::wecom_rooms_runtime::__private::de::integer")]),
+                    )
+                } else if nullable_int {
+                    Some(
+                        quote!(#[serde(deserialize_with = "::wecom_rooms_runtime::__private::de::nullable_integer")]),
+                    )
+                } else if nullable {
+                    Some(
+                        quote!(#[serde(deserialize_with = "::wecom_rooms_runtime::__private::de::nullable")]),
+                    )
+                } else {
+                    None
+                };
                 if serde {
                     members.push(quote! { #doc #rename #with pub #rust: #ty, });
                 } else {
@@ -445,6 +411,8 @@ impl<'m> TypeCx<'m> {
             } else {
                 let with = if int {
                     quote!(#[serde(deserialize_with = "::wecom_rooms_runtime::__private::de::present_integer")])
+                } else if nullable_int {
+                    quote!(#[serde(deserialize_with = "::wecom_rooms_runtime::__private::de::present_nullable_integer")])
                 } else {
                     quote!(#[serde(deserialize_with = "::wecom_rooms_runtime::__private::de::present")])
                 };

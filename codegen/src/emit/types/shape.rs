@@ -1,6 +1,7 @@
 //! Which Rust type each schema node becomes: the shape of the types, decided before any is
 //! printed (the module's documentation has the mapping).
 
+use super::nullable::takes_null;
 use super::render::MAX_NEW_ARGS;
 use super::*;
 
@@ -60,8 +61,24 @@ impl<'m> TypeCx<'m> {
     pub(super) fn unwrapped_ty(&mut self, id: NodeId, name: Option<Name>) -> Ty {
         let shape = self.shape(id);
         if let Some(&def) = self.named.get(&shape) {
-            return Ty::Named(def);
+            let ty = Ty::Named(def);
+            return match self.keywords(shape) {
+                Some(k) if takes_null(k) => Ty::Nullable(Box::new(ty)),
+                _ => ty,
+            };
         }
+        // A cycle through types without a name of their own (lists, maps, options, enums of
+        // alternatives not yet made) has no Rust spelling: `Value` breaks it.
+        if !self.typing.insert(shape) {
+            return Ty::Value;
+        }
+        let ty = self.new_ty(shape, name);
+        self.typing.remove(&shape);
+        ty
+    }
+
+    /// The type of a shaping node that has no named type yet.
+    fn new_ty(&mut self, shape: NodeId, name: Option<Name>) -> Ty {
         let model = self.model;
         let node = model.node(shape);
         let name = match (&node.def_name, name) {
@@ -75,8 +92,15 @@ impl<'m> TypeCx<'m> {
         if let Some(ty) = self.discriminated(shape, k, &name) {
             return ty;
         }
+        // `null` beside one other kind (`type: [X, "null"]`, an `enum` with `null`): `Option`.
+        let nullable = takes_null(k);
+        let wrap = |ty: Ty| match ty {
+            Ty::Value => Ty::Value,
+            ty if nullable => Ty::Nullable(Box::new(ty)),
+            ty => ty,
+        };
         if let Some(ty) = self.closed_set(shape, k, &name) {
-            return ty;
+            return wrap(ty);
         }
         let branches = if k.one_of.is_empty() {
             &k.any_of
@@ -84,15 +108,38 @@ impl<'m> TypeCx<'m> {
             &k.one_of
         };
         if !branches.is_empty() && !self.only_presence(k, branches) {
+            if let Some(ty) = self.null_or(branches, &name) {
+                return ty;
+            }
+            if let Some(ty) = self.tagged(shape, k, branches, &name) {
+                return ty;
+            }
             return self
                 .alternatives(shape, branches, &name)
                 .unwrap_or(Ty::Value);
         }
-        let types = k.types.as_deref().unwrap_or_default();
-        if types == [JsonType::Object] || (k.types.is_none() && !k.properties.is_empty()) {
-            return self.structure(shape, k, &name);
+        let types: Vec<JsonType> = k
+            .types
+            .iter()
+            .flatten()
+            .copied()
+            .filter(|t| *t != JsonType::Null)
+            .collect();
+        let members_rule_only = k.properties.is_empty() && k.pattern_properties.is_empty();
+        if let (true, [JsonType::Object], Some(values)) =
+            (members_rule_only, types.as_slice(), k.additional_properties)
+        {
+            // Every member is described by one schema: a map (a boolean schema, `true` or
+            // `false`, keeps the struct, with or without `extra`).
+            if self.keywords(values).is_some() {
+                let value = self.ty(values, Some(Name::nested(&name, "Entry")));
+                return wrap(Ty::Map(Box::new(value)));
+            }
         }
-        match types {
+        if types == [JsonType::Object] || (k.types.is_none() && !k.properties.is_empty()) {
+            return wrap(self.structure(shape, k, &name, None));
+        }
+        wrap(match types.as_slice() {
             [JsonType::Array] => match (k.items, k.prefix_items.is_empty()) {
                 (Some(items), true) => {
                     Ty::Vec(Box::new(self.ty(items, Some(Name::nested(&name, "Item")))))
@@ -115,7 +162,7 @@ impl<'m> TypeCx<'m> {
                 _ => Ty::Value,
             },
             _ => Ty::Value,
-        }
+        })
     }
 
     /// `ty` checked against the bounds, lengths and item counts that the nodes from `id` to its
@@ -177,6 +224,8 @@ impl<'m> TypeCx<'m> {
                     Ty::BoundedStr(lo, hi)
                 }
             }
+            // `null` has no bounds or lengths: they narrow the value beside it.
+            Ty::Nullable(inner) => Ty::Nullable(Box::new(self.bounded(id, *inner))),
             other => other,
         }
     }
@@ -232,8 +281,23 @@ impl<'m> TypeCx<'m> {
         }
     }
 
-    pub(super) fn structure(&mut self, shape: NodeId, k: &Keywords, name: &str) -> Ty {
+    /// The struct of an object schema. With `tag`, the struct of one variant of a tagged enum:
+    /// without that member, which the enum holds, and not the type `shape` gets elsewhere.
+    pub(super) fn structure(
+        &mut self,
+        shape: NodeId,
+        k: &Keywords,
+        name: &str,
+        tag: Option<&str>,
+    ) -> Ty {
+        let elsewhere = self.named.get(&shape).copied();
         let index = self.reserve(shape, name, self.doc(shape));
+        if tag.is_some() {
+            match elsewhere {
+                Some(def) => self.named.insert(shape, def),
+                None => self.named.remove(&shape),
+            };
+        }
         let type_name = self.defs[index].name.clone();
         let denies_others = k
             .additional_properties
@@ -250,6 +314,9 @@ impl<'m> TypeCx<'m> {
             scope.reserve(&snake(&names.join("_or_")));
         }
         for (wire, sub) in &k.properties {
+            if tag == Some(wire.as_str()) {
+                continue;
+            }
             let in_choice = choice_members.contains(wire);
             let rust = if in_choice {
                 snake(wire)
@@ -334,65 +401,6 @@ impl<'m> TypeCx<'m> {
         Some(members)
     }
 
-    pub(super) fn closed_set(&mut self, shape: NodeId, k: &Keywords, name: &str) -> Option<Ty> {
-        let doc = self.doc(shape);
-        if let Some(values) = &k.enum_values {
-            let strings: Option<Vec<&str>> = values.iter().map(Value::as_str).collect();
-            let strings = strings.filter(|s| !s.is_empty())?;
-            let mut scope = Scope::default();
-            scope.reserve("Unknown");
-            let variants = strings
-                .iter()
-                .map(|s| (scope.claim(camel(s)), (*s).to_owned(), Vec::new()))
-                .collect();
-            return Some(self.add(shape, name, doc, DefBody::ClosedStr { variants }));
-        }
-        let branches = if k.one_of.is_empty() {
-            &k.any_of
-        } else {
-            &k.one_of
-        };
-        if branches.is_empty() {
-            return None;
-        }
-        let mut titled = Vec::new();
-        for &branch in branches {
-            let bk = self.keywords(branch)?;
-            let value = bk.const_value.as_ref()?;
-            let title = bk.annotations.title.as_ref()?;
-            titled.push((title.clone(), value.clone(), self.doc(branch)));
-        }
-        let mut scope = Scope::default();
-        scope.reserve("Unknown");
-        if titled.iter().all(|(_, v, _)| v.is_string()) {
-            let variants = titled
-                .into_iter()
-                .map(|(t, v, d)| {
-                    (
-                        scope.claim(camel(&t)),
-                        v.as_str().unwrap_or_default().to_owned(),
-                        d,
-                    )
-                })
-                .collect();
-            return Some(self.add(shape, name, doc, DefBody::ClosedStr { variants }));
-        }
-        let repr = if k.types.as_deref() == Some(&[JsonType::Integer]) {
-            int_ty(k)
-        } else {
-            IntTy::I64
-        };
-        let mut variants = Vec::new();
-        for (title, value, doc) in titled {
-            let number = value
-                .as_i64()
-                .map(i128::from)
-                .or_else(|| value.as_u64().map(i128::from))?;
-            variants.push((scope.claim(camel(&title)), number, doc));
-        }
-        Some(self.add(shape, name, doc, DefBody::ClosedInt { repr, variants }))
-    }
-
     pub(super) fn alternatives(
         &mut self,
         shape: NodeId,
@@ -440,65 +448,16 @@ impl<'m> TypeCx<'m> {
             Ty::Secret(inner) => return self.kind(inner, None),
             Ty::Vec(_) => Kind::Seq,
             Ty::Named(i) => match &self.defs[*i].body {
-                DefBody::Struct { .. } | DefBody::Choice { .. } => Kind::Map,
+                DefBody::Struct { .. } | DefBody::Choice { .. } | DefBody::Tagged { .. } => {
+                    Kind::Map
+                }
                 DefBody::ClosedInt { .. } => Kind::Int,
                 DefBody::ClosedStr { .. } => Kind::Str,
                 DefBody::Alternatives { .. } | DefBody::Discriminated { .. } => return None,
             },
-            Ty::Value => return None,
+            Ty::Map(_) => Kind::Map,
+            Ty::Value | Ty::Nullable(_) => return None,
         })
-    }
-
-    pub(super) fn discriminated(&mut self, shape: NodeId, k: &Keywords, name: &str) -> Option<Ty> {
-        let (condition, then) = (k.if_?, k.then_?);
-        let ck = self.keywords(condition)?;
-        let [(property, test)] = ck.properties.as_slice() else {
-            return None;
-        };
-        let test = self.keywords(*test)?;
-        let value = test.const_value.clone()?;
-        let scalar = matches!(value, Value::String(_) | Value::Bool(_) | Value::Number(_));
-        let only_test = ck.types.is_none()
-            && ck.reference.is_none()
-            && ck.all_of.is_empty()
-            && ck.any_of.is_empty()
-            && ck.one_of.is_empty();
-        let required_ok = ck.required.is_empty() || ck.required == [property.clone()];
-        if !(scalar && only_test && required_ok) {
-            return None;
-        }
-        let otherwise_node = match (k.else_, k.reference) {
-            (Some(e), _) => e,
-            (None, Some(r))
-                if k.properties.is_empty()
-                    && k.types.as_deref().is_none_or(|t| t == [JsonType::Object]) =>
-            {
-                r
-            }
-            _ => return None,
-        };
-        let index = self.reserve(shape, name, self.doc(shape));
-        let then_ty = self.ty(then, Some(Name::nested(name, "Then")));
-        let otherwise_ty = self.ty(otherwise_node, Some(Name::nested(name, "Otherwise")));
-        let variant = |cx: &Self, ty: &Ty, fallback: &str| match ty {
-            Ty::Named(i) => cx.defs[*i].name.clone(),
-            _ => fallback.to_owned(),
-        };
-        let mut then_name = variant(self, &then_ty, "Then");
-        let mut otherwise_name = variant(self, &otherwise_ty, "Otherwise");
-        if then_name == otherwise_name {
-            then_name = "Then".to_owned();
-            otherwise_name = "Otherwise".to_owned();
-        }
-        self.defs[index].body = DefBody::Discriminated {
-            property: property.clone(),
-            value,
-            absent_selects_then: ck.required.is_empty(),
-            then: (then_name, then_ty),
-            otherwise: (otherwise_name, otherwise_ty),
-        };
-        self.branch_nodes.insert(index, vec![then, otherwise_node]);
-        Some(Ty::Named(index))
     }
 }
 
@@ -514,4 +473,12 @@ fn doc_lines(k: &Keywords) -> Vec<String> {
         lines.push(" Deprecated by the schema.".to_owned());
     }
     lines
+}
+
+/// An integer written without a fraction (an enum of `1.0` is left to `Value`).
+pub(super) fn integer(value: &Value) -> Option<i128> {
+    value
+        .as_i64()
+        .map(i128::from)
+        .or_else(|| value.as_u64().map(i128::from))
 }
