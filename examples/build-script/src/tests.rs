@@ -271,8 +271,8 @@ fn decode_validated_agrees_with_the_validators() {
         }
     }
     use constructs::{
-        discriminated as d, edge_cases as e, named_enum as n, nested_ref as r,
-        number_or_string as s, optional_required as o, ref_with_bounds as b,
+        discriminated as d, edge_cases as e, enum_beside_one_of as l, named_enum as n,
+        nested_ref as r, number_or_string as s, optional_required as o, ref_with_bounds as b,
     };
     check(
         n::decode_validated,
@@ -317,6 +317,16 @@ fn decode_validated_agrees_with_the_validators() {
             json!({"shared": "abc"}),
             json!({"shared": "ABC"}),
             json!({"tree": {"children": [{"children": [1]}]}}),
+        ],
+    );
+    // A value of the `enum` that the titled constants leave out.
+    check(
+        l::decode_validated,
+        l::is_valid,
+        &[
+            json!({"level": "low"}),
+            json!({"level": "retired"}),
+            json!({"level": "other"}),
         ],
     );
     // Bounds beside a `$ref` hold for the decoded value too.

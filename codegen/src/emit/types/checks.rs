@@ -362,7 +362,10 @@ impl TypeCx<'_> {
                 (values.len() == variants.len()).then(|| quote! { self.is_known() })
             }
             DefBody::ClosedStr { variants } => {
-                if !only(&["type", "enum", "oneOf", "anyOf"]) {
+                // The variants come from one of `enum` and the titled constants: with both, a
+                // value must pass the other too, which `is_known` does not ask.
+                let both = k.enum_values.is_some() && !(k.one_of.is_empty() && k.any_of.is_empty());
+                if both || !only(&["type", "enum", "oneOf", "anyOf"]) {
                     return None;
                 }
                 let values: BTreeSet<&String> = variants.iter().map(|v| &v.1).collect();
