@@ -135,9 +135,15 @@ pub fn emit(model: &crate::model::Model, root: &Root) -> TokenStream {
 
 /// The lints the printed validators leave in on purpose. `if let Value::String(s) = v { if … }`
 /// collapses only into a let chain, which needs edition 2024, and generated code compiles in
-/// any edition; a build script's output is not formatted, so `}` and the next `if` share a line.
+/// any edition; a build script's output is not formatted, so `}` and the next `if` share a line;
+/// an arm of a member walk that only tests its member could be a guard, but every arm of the
+/// walk is printed in one form.
 /// Every other lint is avoided where the code is printed.
-const ALLOWED: &[&str] = &["clippy::collapsible_if", "clippy::possible_missing_else"];
+const ALLOWED: &[&str] = &[
+    "clippy::collapsible_if",
+    "clippy::possible_missing_else",
+    "clippy::collapsible_match",
+];
 
 /// `tokens` in braces. Interpolating a `TokenStream` into `quote!` copies every token (the
 /// caller still owns it); a `Group` is shared instead, which matters for function bodies and

@@ -362,3 +362,31 @@ fn cycles_through_unnamed_types_end_in_value() {
     assert_eq!(tree["a"], json!({"b": {}}));
     assert_eq!(typed.deep.expect("present"), [[json!([])]]);
 }
+
+/// A type that holds itself gets a box; a member called `build` gets the setter `with_build`.
+#[test]
+fn a_type_that_holds_itself() {
+    use crate::constructs::self_reference::{self as r, SelfReference};
+    let document = json!({
+        "name": "outer", "build": "b1", "step": 1, "shape": "s",
+        "fallback": {"name": "inner", "build": "b2", "step": 2, "shape": "s", "fallback": {"name": "x", "build": "b3", "step": 3, "shape": "s"}}
+    });
+    let decoded = r::decode_validated(document.to_string().as_bytes()).expect("valid");
+    let inner = decoded.fallback.as_deref().expect("a fallback");
+    assert_eq!(inner.name, "inner");
+    assert_eq!(inner.fallback.as_deref().map(|r| r.step), Some(3));
+    assert_eq!(serde_json::to_value(&decoded).expect("encodes"), document);
+    let invalid =
+        json!({"name": "outer", "build": "b", "step": 1, "shape": "s", "fallback": {"name": 5}});
+    assert!(r::decode_validated(invalid.to_string().as_bytes()).is_err());
+    assert!(!r::is_valid(&invalid));
+    let built = SelfReference::builder()
+        .name("n".to_owned())
+        .with_build("b".to_owned())
+        .step(1)
+        .shape("s".to_owned())
+        .fallback(Box::new(decoded))
+        .build()
+        .expect("every required member is set");
+    assert_eq!(built.build, "b");
+}

@@ -59,6 +59,8 @@ impl TypeCx<'_> {
                 let vec = Ty::Vec(inner.clone());
                 return self.value_check(&vec, node, defs, exact, x, by_ref);
             }
+            // A method call sees through the box.
+            Ty::Boxed(inner) => return self.value_check(inner, node, defs, exact, x, by_ref),
             Ty::Nullable(inner) => {
                 let check = self.nullable_check(inner, node, defs, exact)?;
                 if check.is_empty() {
@@ -509,7 +511,7 @@ fn decoded_types(ty: &Ty, defs: &[Def]) -> Option<&'static [JsonType]> {
         Ty::Bool => &[JsonType::Boolean],
         Ty::Vec(_) | Ty::BoundedVec(..) => &[JsonType::Array],
         Ty::Map(_) => &[JsonType::Object],
-        Ty::Secret(inner) => return decoded_types(inner, defs),
+        Ty::Secret(inner) | Ty::Boxed(inner) => return decoded_types(inner, defs),
         Ty::Named(j) => match defs[*j].body {
             DefBody::Struct { .. } => &[JsonType::Object],
             DefBody::ClosedInt { .. } => &[JsonType::Integer],

@@ -258,9 +258,10 @@ impl<'m> TypeCx<'m> {
             let doc = doc_attrs(&field.doc);
             let wire = &field.wire;
             slots.push(quote! { #rust: ::core::option::Option<#ty>, });
+            let field_setter = setter(&field.rust);
             setters.push(quote! {
                 #doc
-                pub fn #rust(mut self, value: #ty) -> Self {
+                pub fn #field_setter(mut self, value: #ty) -> Self {
                     self.#rust = ::core::option::Option::Some(value);
                     self
                 }
@@ -278,9 +279,10 @@ impl<'m> TypeCx<'m> {
             let enum_name = ident(&defs[choice.def].name);
             let doc = doc_attrs(&defs[choice.def].doc);
             slots.push(quote! { #rust: ::core::option::Option<#enum_name>, });
+            let choice_setter = setter(&choice.rust);
             setters.push(quote! {
                 #doc
-                pub fn #rust(mut self, value: #enum_name) -> Self {
+                pub fn #choice_setter(mut self, value: #enum_name) -> Self {
                     self.#rust = ::core::option::Option::Some(value);
                     self
                 }
@@ -289,7 +291,7 @@ impl<'m> TypeCx<'m> {
             if let DefBody::Choice { variants } = &defs[choice.def].body {
                 for (variant, field) in variants {
                     names.push(field.wire.clone());
-                    let method = ident(&field.rust);
+                    let method = setter(&field.rust);
                     let variant = ident(variant);
                     let ty = self.ty_tokens(&field.ty, defs);
                     let doc = format!(
@@ -394,5 +396,15 @@ impl<'m> TypeCx<'m> {
                 }
             }
         }
+    }
+}
+
+/// The builder's method that sets member `rust`: its name, unless that is `build`, the method
+/// that finishes the builder.
+fn setter(rust: &str) -> Ident {
+    if rust == "build" {
+        format_ident!("with_build")
+    } else {
+        ident(rust)
     }
 }

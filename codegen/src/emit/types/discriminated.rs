@@ -149,6 +149,9 @@ impl<'m> TypeCx<'m> {
         let then_doc = format!(" `{property}` is {value}.");
         let other_doc = format!(" `{property}` is not {value}.");
         let expecting = format!("an object told apart by its member `{property}`");
+        // An integer's test reads it exactly through `json`; a string's needs nothing.
+        let use_json = crate::emit::expr::mentions(&test, "json")
+            .then(|| quote! { use ::wecom_rooms_runtime::__private::json; });
         quote! {
             #doc
             #derives
@@ -178,7 +181,7 @@ impl<'m> TypeCx<'m> {
                     selector: ::core::option::Option<&::serde_json::Value>,
                     members: D,
                 ) -> ::core::result::Result<Self, D::Error> {
-                    use ::wecom_rooms_runtime::__private::json;
+                    #use_json
                     let selects_then = match selector {
                         Some(x) => #test,
                         None => #absent_selects_then,
@@ -195,7 +198,7 @@ impl<'m> TypeCx<'m> {
                 /// Decodes a parsed document, moving it into the variant its member selects
                 /// (the `Deserialize` impl would copy it first).
                 pub fn from_value(value: ::serde_json::Value) -> ::serde_json::Result<Self> {
-                    use ::wecom_rooms_runtime::__private::json;
+                    #use_json
                     let selects_then = match value.get(#property) {
                         Some(x) => #test,
                         None => #absent_selects_then,
@@ -299,6 +302,8 @@ impl<'m> TypeCx<'m> {
             #note
             #derives
             #[non_exhaustive]
+            // Boxing the larger variant would cost an allocation per decode.
+            #[allow(clippy::large_enum_variant)]
             pub enum #name {
                 #( #docs #idents(#tys), )*
                 #unknown_variant

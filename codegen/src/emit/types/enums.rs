@@ -430,6 +430,8 @@ impl<'m> TypeCx<'m> {
             ///
             /// Keeps the JSON kind that was sent: decoding and encoding again gives the same value.
             #derives
+            // Boxing the larger variant would cost an allocation per decode.
+            #[allow(clippy::large_enum_variant)]
             pub enum #name {
                 #(#members)*
             }

@@ -27,6 +27,7 @@
 //!
 //! [`Base64String`]: https://docs.rs/wecom-rooms-runtime
 
+mod boxed;
 mod checks;
 mod choice;
 mod discriminated;
@@ -70,6 +71,8 @@ enum Ty {
     /// An object whose members are all described by one `additionalProperties` schema
     /// (`BTreeMap`, so that encoding is in a deterministic order).
     Map(Box<Ty>),
+    /// A named type on the heap, where holding it by value would make a type hold itself.
+    Boxed(Box<Ty>),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -254,7 +257,8 @@ pub fn emit(
         qualified: root_name.to_owned(),
     };
     let root_ty = cx.ty(root, Some(root_name));
-    let defs = std::mem::take(&mut cx.defs);
+    let mut defs = std::mem::take(&mut cx.defs);
+    boxed::box_cycles(&mut defs);
     cx.trait_table = TypeCx::trait_table(&defs);
     // `decode_validated` calls the root's check, which calls those of the types it holds:
     // only those are printed, each in its type's one inherent `impl`.
@@ -395,6 +399,7 @@ fn reached_checks(root: usize, defs: &[Def]) -> BTreeSet<usize> {
             | Ty::Vec(inner)
             | Ty::BoundedVec(inner, ..)
             | Ty::Nullable(inner)
+            | Ty::Boxed(inner)
             | Ty::Map(inner) => named(inner, out),
             _ => {}
         }

@@ -31,6 +31,10 @@ impl<'m> TypeCx<'m> {
                 let inner = self.ty_tokens(inner, defs);
                 quote!(::std::collections::BTreeMap<::std::string::String, #inner>)
             }
+            Ty::Boxed(inner) => {
+                let inner = self.ty_tokens(inner, defs);
+                quote!(::std::boxed::Box<#inner>)
+            }
             Ty::BoundedInt(repr, lo, hi) => {
                 let int = repr.tokens();
                 let (lo, hi) = (
@@ -100,6 +104,10 @@ impl<'m> TypeCx<'m> {
                 (eq, hash, false)
             }
             Ty::Nullable(inner) => Self::traits(inner, table),
+            Ty::Boxed(inner) => {
+                let (eq, hash, _) = Self::traits(inner, table);
+                (eq, hash, false)
+            }
             Ty::Named(i) => table[*i],
         }
     }

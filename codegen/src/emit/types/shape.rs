@@ -445,7 +445,7 @@ impl<'m> TypeCx<'m> {
             Ty::BoundedVec(..) => Kind::Seq,
             Ty::F64 => Kind::Float,
             Ty::String | Ty::Base64 => Kind::Str,
-            Ty::Secret(inner) => return self.kind(inner, None),
+            Ty::Secret(inner) | Ty::Boxed(inner) => return self.kind(inner, None),
             Ty::Vec(_) => Kind::Seq,
             Ty::Named(i) => match &self.defs[*i].body {
                 DefBody::Struct { .. } | DefBody::Choice { .. } | DefBody::Tagged { .. } => {

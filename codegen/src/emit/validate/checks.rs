@@ -130,6 +130,10 @@ impl Checks<'_> {
                     self.expectation().expect("types are set"),
                 ),
                 Assertion::Const(value) => (differs(value, statics), value.to_string()),
+                // One scalar: a `const` in effect.
+                Assertion::Enum([value]) if !value.is_array() && !value.is_object() => {
+                    (differs_scalar(value, quote!(v)), value.to_string())
+                }
                 Assertion::Enum(values) => {
                     let test = match membership(&values.iter().collect::<Vec<_>>()) {
                         Some(test) => test,

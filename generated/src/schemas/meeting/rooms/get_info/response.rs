@@ -856,6 +856,7 @@ impl ::schemars::JsonSchema for MeetingRoomStatus {
 ///
 /// Keeps the JSON kind that was sent: decoding and encoding again gives the same value.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[allow(clippy::large_enum_variant)]
 pub enum MonitorFrequency {
     /// The rate as a string, as the doc's table says.
     Text(::std::string::String),
@@ -1255,7 +1256,11 @@ pub fn validate_with(
 }
 /// The functions that apply each schema node (`is_valid_N`, `validate_N`…), named by
 /// the node's index and documented with its location.
-#[allow(clippy::collapsible_if, clippy::possible_missing_else)]
+#[allow(
+    clippy::collapsible_if,
+    clippy::possible_missing_else,
+    clippy::collapsible_match
+)]
 mod validators {
     use ::core::cmp::Ordering;
     use ::serde_json::Value;
