@@ -46,21 +46,22 @@ fn tys_mut(body: &mut DefBody) -> Vec<&mut Ty> {
 
 fn held_by_value(body: &DefBody) -> BTreeSet<usize> {
     let mut out = BTreeSet::new();
-    for ty in &clone_tys(body) {
+    for ty in tys(body) {
         named_by_value(ty, &mut out);
     }
     out
 }
 
-fn clone_tys(body: &DefBody) -> Vec<Ty> {
+/// The types a def holds directly, to read.
+fn tys(body: &DefBody) -> Vec<&Ty> {
     match body {
-        DefBody::Struct { fields, .. } => fields.iter().map(|f| f.ty.clone()).collect(),
-        DefBody::Choice { variants } => variants.iter().map(|(_, f)| f.ty.clone()).collect(),
-        DefBody::Alternatives { variants } => variants.iter().map(|v| v.2.clone()).collect(),
-        DefBody::Tagged { variants, .. } => variants.iter().map(|v| v.2.clone()).collect(),
+        DefBody::Struct { fields, .. } => fields.iter().map(|f| &f.ty).collect(),
+        DefBody::Choice { variants } => variants.iter().map(|(_, f)| &f.ty).collect(),
+        DefBody::Alternatives { variants } => variants.iter().map(|v| &v.2).collect(),
+        DefBody::Tagged { variants, .. } => variants.iter().map(|v| &v.2).collect(),
         DefBody::Discriminated {
             then, otherwise, ..
-        } => vec![then.1.clone(), otherwise.1.clone()],
+        } => vec![&then.1, &otherwise.1],
         DefBody::ClosedInt { .. } | DefBody::ClosedStr { .. } => Vec::new(),
     }
 }
