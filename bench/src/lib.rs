@@ -9,7 +9,7 @@ use std::hint::black_box;
 use std::path::Path;
 
 use serde_json::Value;
-use wecom_rooms::get_info::response::{self, Response};
+use wecom_rooms::meeting::rooms::get_info::response::{self, Response};
 use wecom_rooms_runtime::validate::Report;
 
 /// The schema, as text, for the runtime validator.

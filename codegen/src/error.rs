@@ -42,6 +42,15 @@ pub enum ErrorKind {
         /// The other schema file.
         other: PathBuf,
     },
+    /// Two definitions whose types would get the same Rust name in one module (`$defs` named
+    /// `room-id` and `room_id`, or the same name in two files whose types share a module):
+    /// neither is renamed behind the reader's back.
+    TypeNameCollision {
+        /// The Rust name both would get.
+        name: String,
+        /// The other definition, as `file#pointer`.
+        other: String,
+    },
     /// An output file that exists and does not carry the generator's `@generated` header: the
     /// generator never replaces or removes a file it did not write.
     NotGenerated,
@@ -93,6 +102,10 @@ impl fmt::Display for Error {
                 f,
                 "maps to module `{module}`, as does {}; rename one of them",
                 other.display()
+            ),
+            ErrorKind::TypeNameCollision { name, other } => write!(
+                f,
+                "its type would be named `{name}` in the same module as the type of {other}; rename one of the definitions"
             ),
             ErrorKind::NotGenerated => write!(
                 f,

@@ -221,9 +221,9 @@ impl Config {
         let model = lowerer.finish()?;
         let source_of = |root: &model::Root| format!("{}.schema.json", root.name);
         let command = self.regenerate_command.clone();
-        Ok(emit::tree(&model, &self.emit, layout, source_of, |tree| {
+        emit::tree(&model, &self.emit, layout, source_of, |tree| {
             then(Output::new(tree, command))
-        }))
+        })
     }
 }
 

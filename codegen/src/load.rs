@@ -241,6 +241,14 @@ impl Registry {
     fn display_path(&self, absolute: &Path) -> PathBuf {
         match &self.root_dir {
             Some(root) => {
+                // `..` in either path (a build script's `../schemas`) would stop the prefix from
+                // matching; the canonical paths match where the files exist.
+                let canonical = |p: &Path| std::fs::canonicalize(p).ok();
+                if let (Some(root), Some(file)) = (canonical(root), canonical(absolute))
+                    && let Ok(relative) = file.strip_prefix(&root)
+                {
+                    return relative.to_path_buf();
+                }
                 let root = std::path::absolute(root).unwrap_or_else(|_| root.clone());
                 absolute
                     .strip_prefix(&root)

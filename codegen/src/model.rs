@@ -271,6 +271,22 @@ impl Keywords {
             .copied()
     }
 
+    /// Every subschema: those applied to members and items, then those applied in place.
+    pub fn subschemas(&self) -> impl Iterator<Item = NodeId> + '_ {
+        self.properties
+            .iter()
+            .chain(&self.pattern_properties)
+            .map(|(_, n)| *n)
+            .chain(self.additional_properties)
+            .chain(self.property_names)
+            .chain(self.prefix_items.iter().copied())
+            .chain(self.items)
+            .chain(self.contains)
+            .chain(self.unevaluated_properties)
+            .chain(self.unevaluated_items)
+            .chain(self.in_place())
+    }
+
     /// The keywords present that assert something (every keyword but the annotations).
     pub fn assertions(&self) -> Vec<&'static str> {
         let k = self;

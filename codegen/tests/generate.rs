@@ -41,6 +41,48 @@ fn each_construct_generates_the_expected_code() {
     }
 }
 
+/// The case folders of a test folder, sorted: each a set of root schemas generated together.
+fn case_dirs(folder: &str) -> Vec<PathBuf> {
+    let mut cases: Vec<PathBuf> = std::fs::read_dir(dir(folder))
+        .expect("the test folder exists")
+        .filter_map(|entry| Some(entry.ok()?.path()))
+        .filter(|path| path.is_dir())
+        .collect();
+    cases.sort();
+    assert!(!cases.is_empty(), "no cases in tests/{folder}");
+    cases
+}
+
+fn case_name(case: &Path) -> String {
+    case.file_name().unwrap().to_string_lossy().into_owned()
+}
+
+/// Roots generated together share the types of the definitions several of them use: one type,
+/// in the module of the file that defines it, that every root refers to.
+#[test]
+fn roots_generated_together_share_definitions() {
+    for case in case_dirs("shared") {
+        let name = case_name(&case);
+        let code = Config::new(&case)
+            .generate()
+            .and_then(|output| output.single_file())
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        insta::assert_snapshot!(format!("shared-{name}"), code);
+    }
+}
+
+#[test]
+fn two_definitions_with_one_name_in_one_module_are_an_error() {
+    for case in case_dirs("shared-broken") {
+        let name = case_name(&case);
+        let error = match Config::new(&case).generate() {
+            Ok(_) => panic!("{name}: generated code with two types of one name"),
+            Err(e) => chain(&e),
+        };
+        insta::assert_snapshot!(format!("shared-broken-{name}"), error);
+    }
+}
+
 /// An error and its sources, as a command prints them: `error: source: source`.
 fn chain(error: &dyn std::error::Error) -> String {
     let mut text = error.to_string();

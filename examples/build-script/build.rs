@@ -25,6 +25,32 @@ fn main() {
     );
     println!("cargo::rerun-if-changed={}", formats.display());
 
+    // Roots generated together, sharing definitions: one file per case, and a file of
+    // modules that include them, so that a new case is compiled without a change here.
+    let shared = Path::new("../../codegen/tests/shared");
+    let mut modules = String::new();
+    let mut cases: Vec<PathBuf> = std::fs::read_dir(shared)
+        .expect("reads codegen/tests/shared")
+        .map(|entry| entry.expect("reads a case").path())
+        .filter(|path| path.is_dir())
+        .collect();
+    cases.sort();
+    for case in cases {
+        let name = case
+            .file_name()
+            .expect("a case has a name")
+            .to_string_lossy();
+        let file = out.join(format!("shared-{name}.rs"));
+        generate(Config::new(&case), &file);
+        modules.push_str(&format!(
+            "pub mod {} {{ include!({:?}); }}\n",
+            name.replace('-', "_"),
+            file.display().to_string()
+        ));
+    }
+    std::fs::write(out.join("shared.rs"), modules).expect("writes shared.rs");
+    println!("cargo::rerun-if-changed={}", shared.display());
+
     // An object with more named members than the 64 bits `is_valid` tracks them with, written
     // here rather than checked in: 70 properties, the first 66 required.
     let wide = out.join("wide");

@@ -17,7 +17,7 @@ use std::error::Error as StdError;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use wecom_rooms::get_info::request::Request;
+use wecom_rooms::meeting::rooms::get_info::request::Request;
 use wecom_rooms::{AccessToken, Error, ErrorKind, build_request, build_request_to, parse_response};
 
 fn main() -> ExitCode {

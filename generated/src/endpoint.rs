@@ -46,7 +46,7 @@ pub const BODY_EXCERPT_LEN: usize = 200;
 /// logs and panic messages.
 ///
 /// ```
-/// use wecom_rooms::get_info::request::Request;
+/// use wecom_rooms::meeting::rooms::get_info::request::Request;
 /// use wecom_rooms::{AccessToken, build_request};
 ///
 /// let token = AccessToken::new("s3cret")?;
@@ -354,7 +354,7 @@ mod tests {
 
     #[test]
     fn the_endpoint_takes_the_token_in_the_query() {
-        let endpoint = crate::get_info::request::ENDPOINT;
+        let endpoint = crate::meeting::rooms::get_info::request::ENDPOINT;
         assert_eq!(endpoint.query[0].name, TOKEN_PARAMETER);
         assert!(endpoint.query[0].required);
         assert_eq!(endpoint.method, "POST");

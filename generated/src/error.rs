@@ -179,35 +179,16 @@ impl ApiError {
     }
 }
 
-/// Every endpoint module's `ErrorEnvelope` becomes an [`ApiError`], keeping every member.
-macro_rules! from_envelopes {
-    ($($module:ident),* $(,)?) => {$(
-        impl From<crate::$module::response::ErrorEnvelope> for ApiError {
-            fn from(envelope: crate::$module::response::ErrorEnvelope) -> Self {
-                ApiError {
-                    errcode: envelope.errcode,
-                    errmsg: envelope.errmsg,
-                    extra: envelope.extra,
-                }
-            }
+/// Every endpoint's failure is the family's one error envelope (`schema/common.json`).
+impl From<crate::common::ErrorEnvelope> for ApiError {
+    fn from(envelope: crate::common::ErrorEnvelope) -> Self {
+        ApiError {
+            errcode: envelope.errcode,
+            errmsg: envelope.errmsg,
+            extra: envelope.extra,
         }
-    )*};
+    }
 }
-from_envelopes!(
-    gettoken,
-    book,
-    release,
-    get_info,
-    list,
-    list_meetings,
-    list_devices,
-    list_controllers,
-    get_config,
-    call,
-    cancel_call,
-    get_response_status,
-    get_inventory,
-);
 
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

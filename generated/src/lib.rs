@@ -1,11 +1,12 @@
 #![cfg_attr(feature = "client", doc = include_str!("flow.md"))]
 //! Typed requests, responses and validators for WeCom's Rooms会议室 API family: the twelve
-//! Rooms endpoints ([`book`], [`release`], [`get_info`], [`list`], [`list_meetings`],
-//! [`list_devices`], [`list_controllers`], [`get_config`], [`call`], [`cancel_call`],
-//! [`get_response_status`], [`get_inventory`]) and the access token ([`gettoken`]).
+//! Rooms endpoints (under [`meeting::rooms`], laid out as their URL paths are:
+//! `/cgi-bin/meeting/rooms/get_info` is [`meeting::rooms::get_info`]) and the access token
+//! ([`gettoken`]).
 //!
 //! Each module holds the generated `request` and `response` types and validators of one
-//! endpoint, from JSON Schemas that encode its official page. Every request type implements
+//! endpoint, from JSON Schemas that encode its official page; what several endpoints share
+//! (the error envelope, the value sets, the MRA address) is one type, in [`common`]. Every request type implements
 //! [`Endpoint`]: it knows its method, path and query parameters and what answers it, and
 //! [`endpoints`] names each one (`GetInfo`, `List`, `Book`, …, `GetToken`). The rest of the
 //! crate turns them into the endpoint as data, without I/O:
@@ -13,7 +14,7 @@
 //! - [`build_request`] makes an [`http::Request`] from any request and an [`AccessToken`], for
 //!   the HTTP client you already use; [`build_token_request`] makes gettoken's;
 //! - [`parse_response`] reads the [`http::Response`] back into what the endpoint gives on
-//!   success ([`Success`]: a [`RoomInfo`](get_info::response::RoomInfo) for get_info) or an
+//!   success ([`Success`]: a [`RoomInfo`](meeting::rooms::get_info::response::RoomInfo) for get_info) or an
 //!   [`Error`];
 //! - [`ApiError`] is a WeCom error envelope, classified by its code into an [`ErrorKind`],
 //!   with the codes that matter named in [`codes`].
@@ -24,7 +25,8 @@
 //!
 //! ```
 //! use wecom_rooms::endpoints::GetInfo;
-//! use wecom_rooms::get_info::response::{EXAMPLES, MeetingRoomStatus};
+//! use wecom_rooms::common::MeetingRoomStatus;
+//! use wecom_rooms::meeting::rooms::get_info::response::EXAMPLES;
 //! use wecom_rooms::{AccessToken, build_request, parse_response};
 //!
 //! let token = AccessToken::new("ACCESS_TOKEN")?;
@@ -100,7 +102,7 @@
 //! decoded on demand:
 //!
 //! ```
-//! use wecom_rooms::get_info::response::EXAMPLES;
+//! use wecom_rooms::meeting::rooms::get_info::response::EXAMPLES;
 //!
 //! let room = wecom_rooms::parse_body::<wecom_rooms::endpoints::GetInfo>(EXAMPLES[0].as_bytes())?;
 //! assert_eq!(room.basic_info.desc.as_str(), "aGVsbG8=");
@@ -112,7 +114,7 @@
 //! decoded response can be logged; reading one takes a visible `expose()`:
 //!
 //! ```
-//! use wecom_rooms::get_info::response::EXAMPLES;
+//! use wecom_rooms::meeting::rooms::get_info::response::EXAMPLES;
 //!
 //! let room = wecom_rooms::parse_body::<wecom_rooms::endpoints::GetInfo>(EXAMPLES[0].as_bytes())?;
 //! let shown = format!("{:?}", room.basic_info);
@@ -126,7 +128,8 @@
 //! Enumerations keep values the doc does not name, and encode them back unchanged:
 //!
 //! ```
-//! use wecom_rooms::get_info::response::{AccountInfo, AccountType};
+//! use wecom_rooms::common::AccountType;
+//! use wecom_rooms::meeting::rooms::get_info::response::AccountInfo;
 //!
 //! let info: AccountInfo = serde_json::from_str(r#"{"account_type": 7, "valid_period": "-"}"#)?;
 //! assert_eq!(info.account_type, AccountType::Unknown(7));
@@ -136,11 +139,11 @@
 //! ```
 //!
 //! `monitor_frequency` is a string in the doc's table and a number in its sample, so
-//! [`MonitorFrequency`](get_info::response::MonitorFrequency) takes either and keeps the kind
+//! [`MonitorFrequency`](meeting::rooms::get_info::response::MonitorFrequency) takes either and keeps the kind
 //! it was sent as:
 //!
 //! ```
-//! use wecom_rooms::get_info::response::MonitorFrequency;
+//! use wecom_rooms::meeting::rooms::get_info::response::MonitorFrequency;
 //!
 //! let number: MonitorFrequency = serde_json::from_str("0")?;
 //! let text: MonitorFrequency = serde_json::from_str(r#""60Hz""#)?;
@@ -157,7 +160,7 @@
 //! message you hold as a [`serde_json::Value`]:
 //!
 //! ```
-//! use wecom_rooms::get_info::response;
+//! use wecom_rooms::meeting::rooms::get_info::response;
 //!
 //! let body = serde_json::json!({"errcode": 0, "errmsg": "ok"});
 //! assert!(!response::is_valid(&body));
@@ -180,15 +183,13 @@
 pub mod client;
 mod endpoint;
 mod error;
-pub mod schemas;
+mod schemas;
 pub mod token;
 
-pub use schemas::SCHEMAS;
-pub use schemas::gettoken;
-pub use schemas::meeting::rooms::{
-    book, call, cancel_call, get_config, get_info, get_inventory, get_response_status, list,
-    list_controllers, list_devices, list_meetings, release,
-};
+/// The generated modules, one per schema, laid out as the schemas are (`meeting/rooms/get_info/
+/// response.schema.json` → [`meeting::rooms::get_info::response`]), with the types several
+/// schemas share in [`common`], and [`SCHEMAS`], the registry of every schema.
+pub use schemas::*;
 
 pub use endpoint::{
     BODY_EXCERPT_LEN, PreparedRequest, Success, build_request, build_request_to,
@@ -210,29 +211,29 @@ pub mod endpoints {
     /// 获取access_token: a `GET` that fetches an access token ([`build_token_request`](crate::build_token_request)).
     pub type GetToken = crate::gettoken::request::Request;
     /// 预定Rooms会议室: book rooms for a meeting.
-    pub type Book = crate::book::request::Request;
+    pub type Book = crate::meeting::rooms::book::request::Request;
     /// 释放Rooms会议室: release booked rooms.
-    pub type Release = crate::release::request::Request;
+    pub type Release = crate::meeting::rooms::release::request::Request;
     /// 获取Rooms会议室详情: a room's details.
-    pub type GetInfo = crate::get_info::request::Request;
+    pub type GetInfo = crate::meeting::rooms::get_info::request::Request;
     /// 获取Rooms会议室列表: one page of the company's rooms.
-    pub type List = crate::list::request::Request;
+    pub type List = crate::meeting::rooms::list::request::Request;
     /// 获取Rooms会议室下的会议列表: one page of a room's meetings.
-    pub type ListMeetings = crate::list_meetings::request::Request;
+    pub type ListMeetings = crate::meeting::rooms::list_meetings::request::Request;
     /// 获取设备列表: one page of the Rooms devices.
-    pub type ListDevices = crate::list_devices::request::Request;
+    pub type ListDevices = crate::meeting::rooms::list_devices::request::Request;
     /// 获取控制器列表: one page of the controllers.
-    pub type ListControllers = crate::list_controllers::request::Request;
+    pub type ListControllers = crate::meeting::rooms::list_controllers::request::Request;
     /// 获取Rooms会议室配置项: a room's settings.
-    pub type GetConfig = crate::get_config::request::Request;
+    pub type GetConfig = crate::meeting::rooms::get_config::request::Request;
     /// 呼叫Rooms会议室: call a room into a meeting.
-    pub type Call = crate::call::request::Request;
+    pub type Call = crate::meeting::rooms::call::request::Request;
     /// 取消呼叫Rooms会议室: cancel that call.
-    pub type CancelCall = crate::cancel_call::request::Request;
+    pub type CancelCall = crate::meeting::rooms::cancel_call::request::Request;
     /// 获取Rooms会议室应答状态: how a called room answered.
-    pub type GetResponseStatus = crate::get_response_status::request::Request;
+    pub type GetResponseStatus = crate::meeting::rooms::get_response_status::request::Request;
     /// 获取Rooms会议室资源: the company's Rooms device counts.
-    pub type GetInventory = crate::get_inventory::request::Request;
+    pub type GetInventory = crate::meeting::rooms::get_inventory::request::Request;
 }
 pub use error::{ApiError, Error, ErrorKind, InvalidRequest, codes};
 pub use token::{AccessToken, InvalidAccessToken};

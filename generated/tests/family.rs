@@ -149,12 +149,12 @@ where
 #[test]
 fn every_endpoint_builds_its_requests_and_reads_its_responses() {
     macro_rules! endpoints {
-        ($($module:ident),* $(,)?) => {{
+        ($($($module:ident)::+),* $(,)?) => {{
             let mut checked = 0;
             $(
-                checked += check_endpoint::<wecom_rooms::$module::request::Request>(
-                    wecom_rooms::$module::request::SCHEMA_NAME,
-                    wecom_rooms::$module::response::SCHEMA_NAME,
+                checked += check_endpoint::<wecom_rooms::$($module)::+::request::Request>(
+                    wecom_rooms::$($module)::+::request::SCHEMA_NAME,
+                    wecom_rooms::$($module)::+::response::SCHEMA_NAME,
                 );
             )*
             checked
@@ -162,18 +162,18 @@ fn every_endpoint_builds_its_requests_and_reads_its_responses() {
     }
     let checked = endpoints!(
         gettoken,
-        book,
-        release,
-        get_info,
-        list,
-        list_meetings,
-        list_devices,
-        list_controllers,
-        get_config,
-        call,
-        cancel_call,
-        get_response_status,
-        get_inventory,
+        meeting::rooms::book,
+        meeting::rooms::release,
+        meeting::rooms::get_info,
+        meeting::rooms::list,
+        meeting::rooms::list_meetings,
+        meeting::rooms::list_devices,
+        meeting::rooms::list_controllers,
+        meeting::rooms::get_config,
+        meeting::rooms::call,
+        meeting::rooms::cancel_call,
+        meeting::rooms::get_response_status,
+        meeting::rooms::get_inventory,
     );
     println!("checked {checked} fixtures through build_request and parse_body");
 }

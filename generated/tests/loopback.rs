@@ -15,8 +15,8 @@ use std::sync::mpsc::{self, Receiver};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
-use wecom_rooms::get_info::request::Request;
-use wecom_rooms::get_info::response::MonitorFrequency;
+use wecom_rooms::meeting::rooms::get_info::request::Request;
+use wecom_rooms::meeting::rooms::get_info::response::MonitorFrequency;
 use wecom_rooms::{AccessToken, Error, ErrorKind, build_request_to, parse_response};
 
 /// A token with characters that must be percent-encoded in a query.

@@ -5,9 +5,10 @@ use std::fmt::{Debug, Display};
 use std::path::{Path, PathBuf};
 
 use wecom_rooms::NonEmptyString;
+use wecom_rooms::common::ErrorEnvelope;
 use wecom_rooms::endpoints::GetInfo;
-use wecom_rooms::get_info::request::Request;
-use wecom_rooms::get_info::response::{EXAMPLES, ErrorEnvelope, Response};
+use wecom_rooms::meeting::rooms::get_info::request::Request;
+use wecom_rooms::meeting::rooms::get_info::response::{EXAMPLES, Response};
 use wecom_rooms::{
     AccessToken, ApiError, Error, ErrorKind, InvalidAccessToken, InvalidRequest, Outcome as _,
     build_request, build_request_to, codes, parse_body, parse_response,
@@ -63,14 +64,15 @@ fn id(text: &str) -> NonEmptyString {
 struct RawCall(serde_json::Value);
 
 impl wecom_rooms::Endpoint for RawCall {
-    const ENDPOINT: wecom_rooms_runtime::registry::Endpoint = wecom_rooms::call::request::ENDPOINT;
+    const ENDPOINT: wecom_rooms_runtime::registry::Endpoint =
+        wecom_rooms::meeting::rooms::call::request::ENDPOINT;
     const SCHEMA: wecom_rooms_runtime::registry::SchemaEntry =
-        wecom_rooms::call::request::SCHEMA_ENTRY;
-    type Response = wecom_rooms::call::response::Response;
+        wecom_rooms::meeting::rooms::call::request::SCHEMA_ENTRY;
+    type Response = wecom_rooms::meeting::rooms::call::response::Response;
     fn decode_response(
         body: &[u8],
     ) -> Result<Self::Response, wecom_rooms_runtime::decode::DecodeError> {
-        wecom_rooms::call::response::decode_validated(body)
+        wecom_rooms::meeting::rooms::call::response::decode_validated(body)
     }
 }
 
@@ -131,7 +133,9 @@ fn the_built_request_follows_the_endpoint() {
     );
     // The body is valid by the request schema.
     let body: serde_json::Value = serde_json::from_slice(http.body()).unwrap();
-    assert!(wecom_rooms::get_info::request::is_valid(&body));
+    assert!(wecom_rooms::meeting::rooms::get_info::request::is_valid(
+        &body
+    ));
 }
 
 #[test]

@@ -5,8 +5,8 @@
 
 use futures_util::TryStreamExt as _;
 use wecom_rooms::client::Client;
+use wecom_rooms::common::ScheduledStatus;
 use wecom_rooms::endpoints::{Book, GetInfo, List, Release};
-use wecom_rooms::list::response::ScheduledStatus;
 use wecom_rooms::{NonEmptyString, NonEmptyVec};
 use wecom_rooms_sim::{Endpoint, SimConfig, Simulator};
 

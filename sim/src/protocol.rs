@@ -1,9 +1,10 @@
 //! The wire: endpoints, error codes, refusals, and the check every answer passes on its way out.
 
 use serde_json::{Value, json};
-use wecom_rooms::{
-    book, call, cancel_call, get_config, get_info, get_inventory, get_response_status, gettoken,
-    list, list_controllers, list_devices, list_meetings, release,
+use wecom_rooms::gettoken;
+use wecom_rooms::meeting::rooms::{
+    book, call, cancel_call, get_config, get_info, get_inventory, get_response_status, list,
+    list_controllers, list_devices, list_meetings, release,
 };
 
 /// The error codes the simulator answers with, all from WeCom's global error page (90313).

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
-use wecom_rooms::list_meetings::response::MeetingInfo;
+use wecom_rooms::meeting::rooms::list_meetings::response::MeetingInfo;
 
 use crate::clock::SimClock;
 use crate::faults::{FaultCounts, Faults};

@@ -3,14 +3,14 @@
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
-use wecom_rooms::get_config::response::{MeetingSettings, RecordSettings};
-use wecom_rooms::get_info::response::{
+use wecom_rooms::meeting::rooms::get_config::response::{MeetingSettings, RecordSettings};
+use wecom_rooms::meeting::rooms::get_info::response::{
     AccountInfo, BasicInfo, HardwareInfo, MonitorStatus, PmiInfo,
 };
-use wecom_rooms::list::response::MeetingRoom;
-use wecom_rooms::list_controllers::response::ControllerInfo;
-use wecom_rooms::list_devices::response::DeviceInfo;
-use wecom_rooms::list_meetings::response::MeetingInfo;
+use wecom_rooms::meeting::rooms::list::response::MeetingRoom;
+use wecom_rooms::meeting::rooms::list_controllers::response::ControllerInfo;
+use wecom_rooms::meeting::rooms::list_devices::response::DeviceInfo;
+use wecom_rooms::meeting::rooms::list_meetings::response::MeetingInfo;
 
 use crate::Error;
 use crate::faults::Faults;

@@ -4,11 +4,11 @@
 use std::collections::{HashMap, HashSet};
 
 use serde_json::json;
-use wecom_rooms::get_config::response::AutoResponse;
-use wecom_rooms::list::response::MeetingRoom;
-use wecom_rooms::list_controllers::response::ControllerInfo;
-use wecom_rooms::list_devices::response::DeviceInfo;
-use wecom_rooms::list_meetings::response::MeetingInfo;
+use wecom_rooms::meeting::rooms::get_config::response::AutoResponse;
+use wecom_rooms::meeting::rooms::list::response::MeetingRoom;
+use wecom_rooms::meeting::rooms::list_controllers::response::ControllerInfo;
+use wecom_rooms::meeting::rooms::list_devices::response::DeviceInfo;
+use wecom_rooms::meeting::rooms::list_meetings::response::MeetingInfo;
 
 use crate::Error;
 use crate::calls::CallBook;
@@ -314,12 +314,8 @@ fn build_room(seed: RoomSeed) -> Result<Room, Error> {
     };
     details.basic_info.meeting_room_name = list.meeting_room_name.clone();
     details.basic_info.participant_number = list.participant_number;
-    details.account_info.account_type =
-        wecom_rooms::get_info::response::AccountType::from_value(list.account_type.value());
-    details.hardware_info.meeting_room_status =
-        wecom_rooms::get_info::response::MeetingRoomStatus::from_value(
-            list.meeting_room_status.value(),
-        );
+    details.account_info.account_type = list.account_type;
+    details.hardware_info.meeting_room_status = list.meeting_room_status;
     let settings = match seed.settings {
         Some(settings) => settings,
         None => serde_json::from_value(default_settings()).map_err(|e| bad("settings", e))?,

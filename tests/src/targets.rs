@@ -125,11 +125,11 @@ fn entry(name: &str) -> &'static SchemaEntry {
 pub fn target(name: &str) -> Target {
     /// One match arm pair per endpoint module: its request and its response.
     macro_rules! endpoints {
-        ($($module:ident),* $(,)?) => {
+        ($($($module:ident)::+),* $(,)?) => {
             match name {
                 $(
-                    wecom_rooms::$module::request::SCHEMA_NAME => {
-                        use wecom_rooms::$module::request;
+                    wecom_rooms::$($module)::+::request::SCHEMA_NAME => {
+                        use wecom_rooms::$($module)::+::request;
                         Target {
                             name: request::SCHEMA_NAME,
                             entry: entry(name),
@@ -144,8 +144,8 @@ pub fn target(name: &str) -> Target {
                             decode_validated: |b| validated(request::decode_validated(b)),
                         }
                     }
-                    wecom_rooms::$module::response::SCHEMA_NAME => {
-                        use wecom_rooms::$module::response;
+                    wecom_rooms::$($module)::+::response::SCHEMA_NAME => {
+                        use wecom_rooms::$($module)::+::response;
                         Target {
                             name: response::SCHEMA_NAME,
                             entry: entry(name),
@@ -173,18 +173,18 @@ pub fn target(name: &str) -> Target {
     }
     endpoints!(
         gettoken,
-        book,
-        release,
-        get_info,
-        list,
-        list_meetings,
-        list_devices,
-        list_controllers,
-        get_config,
-        call,
-        cancel_call,
-        get_response_status,
-        get_inventory,
+        meeting::rooms::book,
+        meeting::rooms::release,
+        meeting::rooms::get_info,
+        meeting::rooms::list,
+        meeting::rooms::list_meetings,
+        meeting::rooms::list_devices,
+        meeting::rooms::list_controllers,
+        meeting::rooms::get_config,
+        meeting::rooms::call,
+        meeting::rooms::cancel_call,
+        meeting::rooms::get_response_status,
+        meeting::rooms::get_inventory,
     )
 }
 

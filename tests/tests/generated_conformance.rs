@@ -9,7 +9,7 @@
 use std::collections::BTreeMap;
 
 use serde_json::Value;
-use wecom_rooms::get_info::response;
+use wecom_rooms::meeting::rooms::get_info::response;
 use wecom_rooms_conformance::targets::{Target, error_pointers, target, tolerated_by_types};
 use wecom_rooms_conformance::{Expect, Fixture, fixtures};
 use wecom_rooms_runtime::validate::Options;

@@ -13,7 +13,7 @@ use std::sync::{Condvar, Mutex};
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
-use wecom_rooms::get_info::{request, response};
+use wecom_rooms::meeting::rooms::get_info::{request, response};
 use wecom_rooms_cli::check::{FileReport, SYNTAX, check};
 use wecom_rooms_runtime::registry::SchemaEntry;
 use wecom_rooms_runtime::validate::Report;

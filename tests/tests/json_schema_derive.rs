@@ -3,7 +3,7 @@
 //! crate docs), so only acceptance is checked, not rejection.
 #![cfg(feature = "schemars")]
 
-use wecom_rooms::get_info::response::Response;
+use wecom_rooms::meeting::rooms::get_info::response::Response;
 use wecom_rooms_conformance::{Expect, fixtures};
 
 fn check(schema: &schemars::Schema, schema_name: &str) -> usize {
@@ -34,10 +34,10 @@ fn check(schema: &schemars::Schema, schema_name: &str) -> usize {
 #[test]
 fn derived_schemas_accept_every_valid_fixture() {
     macro_rules! check_endpoints {
-        ($($module:ident),* $(,)?) => {{
+        ($($($module:ident)::+),* $(,)?) => {{
             let mut checked = 0;
             $({
-                use wecom_rooms::$module::{request, response};
+                use wecom_rooms::$($module)::+::{request, response};
                 checked += check(&schemars::schema_for!(request::Request), request::SCHEMA_NAME);
                 checked += check(&schemars::schema_for!(response::Response), response::SCHEMA_NAME);
             })*
@@ -46,18 +46,18 @@ fn derived_schemas_accept_every_valid_fixture() {
     }
     let checked = check_endpoints!(
         gettoken,
-        book,
-        release,
-        get_info,
-        list,
-        list_meetings,
-        list_devices,
-        list_controllers,
-        get_config,
-        call,
-        cancel_call,
-        get_response_status,
-        get_inventory,
+        meeting::rooms::book,
+        meeting::rooms::release,
+        meeting::rooms::get_info,
+        meeting::rooms::list,
+        meeting::rooms::list_meetings,
+        meeting::rooms::list_devices,
+        meeting::rooms::list_controllers,
+        meeting::rooms::get_config,
+        meeting::rooms::call,
+        meeting::rooms::cancel_call,
+        meeting::rooms::get_response_status,
+        meeting::rooms::get_inventory,
     );
     println!("the derived schemas accept all {checked} valid fixtures");
 }

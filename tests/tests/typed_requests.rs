@@ -152,8 +152,8 @@ fn requests_built_from_typed_values_satisfy_their_schemas() {
     let started = std::time::Instant::now();
 
     macro_rules! endpoint {
-        ($module:ident, |$rng:ident| $build:expr) => {{
-            use wecom_rooms::$module::request as m;
+        ($($module:ident)::+, |$rng:ident| $build:expr) => {{
+            use wecom_rooms::$($module)::+::request as m;
             let validator = reference_validator(m::SCHEMA_NAME);
             for _ in 0..cases {
                 let case = rng.u64(..);
@@ -165,7 +165,8 @@ fn requests_built_from_typed_values_satisfy_their_schemas() {
     }
     macro_rules! room_or_mra {
         ($module:ident, $rng:ident) => {{
-            use wecom_rooms::$module::request::{MeetingRoomIdOrMraAddress, MraAddress, Protocol};
+            use wecom_rooms::common::{MraAddress, Protocol};
+            use wecom_rooms::meeting::rooms::$module::request::MeetingRoomIdOrMraAddress;
             if $rng.bool() {
                 MeetingRoomIdOrMraAddress::MeetingRoomId(id($rng))
             } else {
@@ -180,33 +181,33 @@ fn requests_built_from_typed_values_satisfy_their_schemas() {
     }
 
     endpoint!(gettoken, |r| m::Request::new(id(r), Secret::new(id(r))));
-    endpoint!(book, |r| m::Request::new(id(r), ids(r)));
-    endpoint!(release, |r| m::Request::new(id(r), ids(r)));
-    endpoint!(get_info, |r| m::Request::new(id(r)));
-    endpoint!(get_config, |r| m::Request::new(id(r)));
-    endpoint!(get_inventory, |_r| m::Request::new());
-    endpoint!(list, |r| {
+    endpoint!(meeting::rooms::book, |r| m::Request::new(id(r), ids(r)));
+    endpoint!(meeting::rooms::release, |r| m::Request::new(id(r), ids(r)));
+    endpoint!(meeting::rooms::get_info, |r| m::Request::new(id(r)));
+    endpoint!(meeting::rooms::get_config, |r| m::Request::new(id(r)));
+    endpoint!(meeting::rooms::get_inventory, |_r| m::Request::new());
+    endpoint!(meeting::rooms::list, |r| {
         let mut request = m::Request::new();
         request.meeting_room_name = optional(r);
         request.cursor = optional(r);
         request.limit = limit(r);
         request
     });
-    endpoint!(list_devices, |r| {
+    endpoint!(meeting::rooms::list_devices, |r| {
         let mut request = m::Request::new();
         request.meeting_room_name = optional(r);
         request.cursor = optional(r);
         request.limit = limit(r);
         request
     });
-    endpoint!(list_controllers, |r| {
+    endpoint!(meeting::rooms::list_controllers, |r| {
         let mut request = m::Request::new();
         request.controller_name = optional(r);
         request.cursor = optional(r);
         request.limit = limit(r);
         request
     });
-    endpoint!(list_meetings, |r| {
+    endpoint!(meeting::rooms::list_meetings, |r| {
         // Through the builder: every member set or not at random; without the room, `build`
         // names what is missing.
         let mut builder = m::Request::builder();
@@ -234,7 +235,7 @@ fn requests_built_from_typed_values_satisfy_their_schemas() {
         };
         builder.build().expect("every required member is set")
     });
-    endpoint!(book, |r| {
+    endpoint!(meeting::rooms::book, |r| {
         let mut builder = m::Request::builder().meetingid(id(r));
         if r.bool() {
             builder = builder.subject_visible(r.bool());
@@ -245,13 +246,16 @@ fn requests_built_from_typed_values_satisfy_their_schemas() {
             .build()
             .expect("every required member is set")
     });
-    endpoint!(call, |r| m::Request::new(id(r), room_or_mra!(call, r)));
-    endpoint!(cancel_call, |r| m::Request::new(
+    endpoint!(meeting::rooms::call, |r| m::Request::new(
+        id(r),
+        room_or_mra!(call, r)
+    ));
+    endpoint!(meeting::rooms::cancel_call, |r| m::Request::new(
         id(r),
         id(r),
         room_or_mra!(cancel_call, r)
     ));
-    endpoint!(get_response_status, |r| {
+    endpoint!(meeting::rooms::get_response_status, |r| {
         m::Request::new(id(r), room_or_mra!(get_response_status, r))
     });
     println!("typed requests: done in {:?}", started.elapsed());

@@ -3,6 +3,7 @@
 mod assertion;
 mod expr;
 pub mod names;
+mod share;
 pub mod types;
 pub mod validate;
 
@@ -11,7 +12,9 @@ use std::collections::BTreeMap;
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use crate::error::Error;
 use crate::model::{Model, RequestIn, Root};
+use share::Sharing;
 
 /// What to emit for each schema.
 #[derive(Clone, Debug)]
@@ -58,14 +61,31 @@ pub fn tree<T>(
     layout: Layout,
     source_of: impl Fn(&Root) -> String,
     then: impl FnOnce(ModuleTree) -> T,
-) -> T {
+) -> Result<T, Error> {
+    let sharing = Sharing::new(model)?;
+    let types = if options.types {
+        Some(types::emit(
+            model,
+            &sharing,
+            &options.schemars,
+            options.validators,
+        )?)
+    } else {
+        None
+    };
+    let parts = Parts {
+        model,
+        options,
+        sharing: &sharing,
+        types,
+    };
     if layout == Layout::Tokens || !options.validators {
-        return then(tree_of(model, options, options.validators, &source_of));
+        return Ok(then(parts.tree_of(options.validators, &source_of)));
     }
     // For unformatted output the validators, most of the work, are emitted and printed on a
     // second thread while this one emits the rest. Tokens cannot cross threads; their text
     // can. The second thread frees its tokens (a sixth of its time) while `then` writes.
-    std::thread::scope(|scope| {
+    Ok(std::thread::scope(|scope| {
         let (sender, receiver) = std::sync::mpsc::channel();
         let worker = std::thread::Builder::new()
             .stack_size(WORKER_STACK)
@@ -83,9 +103,9 @@ pub fn tree<T>(
             });
         // Without a second thread, the same work in this one.
         let Ok(worker) = worker else {
-            return then(tree_of(model, options, true, &source_of));
+            return then(parts.tree_of(true, &source_of));
         };
-        let mut tree = tree_of(model, options, false, &source_of);
+        let mut tree = parts.tree_of(false, &source_of);
         for root in &model.roots {
             match receiver.recv() {
                 Ok(text) => tree.module_mut(&root.name).text = text,
@@ -97,7 +117,15 @@ pub fn tree<T>(
             }
         }
         then(tree)
-    })
+    }))
+}
+
+/// What the tree is made of: the model, the options, where each type lives and the types.
+struct Parts<'a> {
+    model: &'a Model,
+    options: &'a EmitOptions,
+    sharing: &'a Sharing,
+    types: Option<types::Types>,
 }
 
 /// The stack of the thread that emits validators: as large as the generator's own (address
@@ -127,24 +155,71 @@ impl ModuleTree {
     }
 }
 
-/// The tree, with each schema module's validators among its items when `with_validators`.
-fn tree_of(
-    model: &Model,
-    options: &EmitOptions,
-    with_validators: bool,
-    source_of: &impl Fn(&Root) -> String,
-) -> ModuleTree {
-    let mut top = ModuleTree::default();
-    let mut entries = Vec::new();
-    let mut root_types = BTreeMap::new();
-    for root in &model.roots {
-        let segments = names::module_path(&root.name);
-        let mut module = &mut top;
+impl Parts<'_> {
+    /// The tree, with each schema module's validators among its items when `with_validators`.
+    fn tree_of(&self, with_validators: bool, source_of: &impl Fn(&Root) -> String) -> ModuleTree {
+        let (model, options) = (self.model, self.options);
+        let mut top = ModuleTree::default();
+        let mut entries = Vec::new();
+        let mut root_types = BTreeMap::new();
+        for (index, root) in model.roots.iter().enumerate() {
+            let segments = names::module_path(&root.name);
+            let module = top.module_at(&segments, &root.name);
+            let (items, named) = self.schema_module(index, root, with_validators);
+            module.items = items;
+            if let Some(named) = named {
+                root_types.insert(root.name.as_str(), named);
+            }
+            module.docs = root_docs(root);
+            module.source = Some(source_of(root));
+            if options.validators {
+                let path = segments.iter().map(|s| names::ident(s));
+                entries.push(quote! { #(#path::)*SCHEMA_ENTRY });
+            }
+        }
+        // Types that several schemas share, in the module of the file that defines them.
+        for (segments, file) in self.sharing.shared_modules() {
+            let module = top.module_at(segments, &schema_name_of(file));
+            module.docs = vec![format!(" Types that several schemas share, from `{file}`.")];
+            module.source = Some(file.to_owned());
+            if let Some(items) = self.types.as_ref().and_then(|t| t.modules.get(segments)) {
+                module.items = items.clone();
+            }
+        }
+        if options.types && options.validators {
+            for root in &model.roots {
+                if let Some(items) = endpoint_impl(root, &root_types) {
+                    top.module_mut(&root.name).items.extend(items);
+                }
+            }
+        }
+        top.docs = vec![" Generated types and validators, one module per schema.".to_owned()];
+        top.items = if options.validators {
+            quote! {
+                /// Every schema of this crate, in name order.
+                pub static SCHEMAS: &[::wecom_rooms_runtime::registry::SchemaEntry] = &[#(#entries),*];
+            }
+        } else {
+            quote! {}
+        };
+        top
+    }
+}
+
+/// A schema's name from a shared file's (`common.json` → `common`).
+fn schema_name_of(file: &str) -> String {
+    crate::schema_name(file)
+}
+
+impl ModuleTree {
+    /// The module at `segments`, made with its parents if need be; a folder made on the way is
+    /// documented by the part of `name` it stands for.
+    fn module_at(&mut self, segments: &[String], name: &str) -> &mut ModuleTree {
+        let mut module = self;
         for (depth, segment) in segments.iter().enumerate() {
             module = module.children.entry(segment.clone()).or_default();
             if module.docs.is_empty() {
-                let folder = root
-                    .name
+                let folder = name
                     .split('/')
                     .take(depth + 1)
                     .collect::<Vec<_>>()
@@ -152,35 +227,8 @@ fn tree_of(
                 module.docs = vec![format!(" The schemas under `{folder}/`.")];
             }
         }
-        let (items, named) = schema_module(model, root, options, with_validators);
-        module.items = items;
-        if let Some(named) = named {
-            root_types.insert(root.name.as_str(), named);
-        }
-        module.docs = root_docs(root);
-        module.source = Some(source_of(root));
-        if options.validators {
-            let path = segments.iter().map(|s| names::ident(s));
-            entries.push(quote! { #(#path::)*SCHEMA_ENTRY });
-        }
+        module
     }
-    if options.types && options.validators {
-        for root in &model.roots {
-            if let Some(items) = endpoint_impl(root, &root_types) {
-                top.module_mut(&root.name).items.extend(items);
-            }
-        }
-    }
-    top.docs = vec![" Generated types and validators, one module per schema.".to_owned()];
-    top.items = if options.validators {
-        quote! {
-            /// Every schema of this crate, in name order.
-            pub static SCHEMAS: &[::wecom_rooms_runtime::registry::SchemaEntry] = &[#(#entries),*];
-        }
-    } else {
-        quote! {}
-    };
-    top
 }
 
 fn root_docs(root: &Root) -> Vec<String> {
@@ -235,90 +283,88 @@ fn relative_module(from: &str, to: &str) -> TokenStream {
     quote! { #first #(:: #path)* }
 }
 
-fn schema_module(
-    model: &Model,
-    root: &Root,
-    options: &EmitOptions,
-    with_validators: bool,
-) -> (TokenStream, Option<String>) {
-    let name = &root.name;
-    let title = root.title.clone().unwrap_or_else(|| name.clone());
-    let examples = &root.examples;
-    // The types first, as a reader of the module's documentation meets them; then what
-    // describes the schema; then the validators.
-    let mut out = TokenStream::new();
-    let mut root_type = None;
-    let mut named = None;
-    if options.types {
-        let type_name = names::camel(name.rsplit('/').next().unwrap_or(name));
-        let (items, root_type_info) = types::emit(
-            model,
-            root.node,
-            &type_name,
-            &options.schemars,
-            root.endpoint.is_some(),
-            options.validators,
-        );
-        out.extend(items);
-        if let Some(outcome) = &root_type_info.outcome {
-            out.extend(outcome_impl(&root_type_info.ty, outcome));
+impl Parts<'_> {
+    /// The items of root `index`'s module: the types it owns, what describes the schema, the
+    /// validators (when `with_validators`) and the validating decoder; and its root type's name.
+    fn schema_module(
+        &self,
+        index: usize,
+        root: &Root,
+        with_validators: bool,
+    ) -> (TokenStream, Option<String>) {
+        let (model, options) = (self.model, self.options);
+        let name = &root.name;
+        let title = root.title.clone().unwrap_or_else(|| name.clone());
+        let examples = &root.examples;
+        // The types first, as a reader of the module's documentation meets them; then what
+        // describes the schema; then the validators.
+        let mut out = TokenStream::new();
+        let mut root_type = None;
+        let mut named = None;
+        if let Some(types) = &self.types {
+            if let Some(items) = types.modules.get(&names::module_path(name)) {
+                out.extend(items.clone());
+            }
+            let root_type_info = &types.roots[index];
+            if let Some(outcome) = &root_type_info.outcome {
+                out.extend(outcome_impl(&root_type_info.ty, outcome));
+            }
+            named = root_type_info.named.clone();
+            root_type = Some(root_type_info);
         }
-        named = root_type_info.named.clone();
-        root_type = Some(root_type_info);
-    }
-    out.extend(quote! {
-        /// The schema's name: its path under the schema directory without `.schema.json`.
-        pub const SCHEMA_NAME: &str = #name;
-        /// The schema's title.
-        pub const TITLE: &str = #title;
-        /// The schema's `examples`, as pretty-printed JSON.
-        pub const EXAMPLES: &[&str] = &[#(#examples),*];
-    });
-    if let Some(endpoint) = &root.endpoint {
-        let (method, base_url, path) = (&endpoint.method, &endpoint.base_url, &endpoint.path);
-        let query = endpoint.query.iter().map(|q| {
+        out.extend(quote! {
+            /// The schema's name: its path under the schema directory without `.schema.json`.
+            pub const SCHEMA_NAME: &str = #name;
+            /// The schema's title.
+            pub const TITLE: &str = #title;
+            /// The schema's `examples`, as pretty-printed JSON.
+            pub const EXAMPLES: &[&str] = &[#(#examples),*];
+        });
+        if let Some(endpoint) = &root.endpoint {
+            let (method, base_url, path) = (&endpoint.method, &endpoint.base_url, &endpoint.path);
+            let query = endpoint.query.iter().map(|q| {
             let (name, required) = (&q.name, q.required);
             let description = q.description.clone().unwrap_or_default();
             quote! { ::wecom_rooms_runtime::registry::QueryParameter::new(#name, #required, #description) }
         });
-        let response = match &endpoint.response {
-            Some(r) => quote! { Some(#r) },
-            None => quote! { None },
-        };
-        let request_in = match endpoint.request_in {
-            RequestIn::Body => quote! { ::wecom_rooms_runtime::registry::RequestIn::Body },
-            RequestIn::Query => quote! { ::wecom_rooms_runtime::registry::RequestIn::Query },
-        };
-        out.extend(quote! {
+            let response = match &endpoint.response {
+                Some(r) => quote! { Some(#r) },
+                None => quote! { None },
+            };
+            let request_in = match endpoint.request_in {
+                RequestIn::Body => quote! { ::wecom_rooms_runtime::registry::RequestIn::Body },
+                RequestIn::Query => quote! { ::wecom_rooms_runtime::registry::RequestIn::Query },
+            };
+            out.extend(quote! {
             /// The HTTP endpoint this request is sent to (the schema's `x-endpoint`).
             pub const ENDPOINT: ::wecom_rooms_runtime::registry::Endpoint = ::wecom_rooms_runtime::registry::Endpoint::new(
                 #method, #base_url, #path, &[#(#query),*], #request_in, #response,
             );
         });
-    }
-    if options.validators {
-        if with_validators {
-            out.extend(validate::emit(model, root));
         }
-        if let Some(types::RootType {
-            ty,
-            from_value,
-            from_slice,
-            checked,
-            ..
-        }) = root_type
-        {
-            // Where the type's checks are known to be the schema's, a document that decodes
-            // straight from bytes and passes them is valid: no `Value`, no second validation.
-            let fast = checked.then(|| {
-                quote! {
-                    match #from_slice(bytes) {
-                        Ok(typed) if typed.satisfies_schema() => return Ok(typed),
-                        _ => {}
+        if options.validators {
+            if with_validators {
+                out.extend(validate::emit(model, root));
+            }
+            if let Some(types::RootType {
+                ty,
+                from_value,
+                from_slice,
+                checked,
+                ..
+            }) = root_type
+            {
+                // Where the type's checks are known to be the schema's, a document that decodes
+                // straight from bytes and passes them is valid: no `Value`, no second validation.
+                let fast = checked.then(|| {
+                    quote! {
+                        match #from_slice(bytes) {
+                            Ok(typed) if typed.satisfies_schema() => return Ok(typed),
+                            _ => {}
+                        }
                     }
-                }
-            });
-            out.extend(quote! {
+                });
+                out.extend(quote! {
                 /// Decodes `bytes` into the schema's type if the schema accepts the document, and
                 /// reports every violation if it does not.
                 pub fn decode_validated(bytes: &[u8]) -> ::core::result::Result<#ty, ::wecom_rooms_runtime::decode::DecodeError> {
@@ -331,19 +377,20 @@ fn schema_module(
                     #from_value(value).map_err(DecodeError::Decode)
                 }
             });
-        }
-        let endpoint = root
-            .endpoint
-            .is_some()
-            .then(|| quote!(.with_endpoint(ENDPOINT)));
-        out.extend(quote! {
+            }
+            let endpoint = root
+                .endpoint
+                .is_some()
+                .then(|| quote!(.with_endpoint(ENDPOINT)));
+            out.extend(quote! {
             /// This schema in the crate's registry.
             pub const SCHEMA_ENTRY: ::wecom_rooms_runtime::registry::SchemaEntry =
                 ::wecom_rooms_runtime::registry::SchemaEntry::new(SCHEMA_NAME, TITLE, EXAMPLES, is_valid, validate_with)
                     #endpoint;
         });
+        }
+        (out, named)
     }
-    (out, named)
 }
 
 /// `impl Outcome` for a success-or-failure root type: `then`'s variant is the success.

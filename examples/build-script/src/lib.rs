@@ -13,6 +13,14 @@ mod constructs {
     include!(concat!(env!("OUT_DIR"), "/constructs.rs"));
 }
 
+/// The generator's shared-definition cases (`codegen/tests/shared`), each a set of roots
+/// generated together.
+#[cfg(test)]
+#[allow(dead_code)] // The tests use part of each module.
+mod shared {
+    include!(concat!(env!("OUT_DIR"), "/shared.rs"));
+}
+
 /// `codegen/tests/formats`, generated with `format` asserted.
 #[cfg(test)]
 #[allow(dead_code)] // The tests use the validators.
@@ -32,3 +40,6 @@ mod tests;
 
 #[cfg(test)]
 mod types_tests;
+
+#[cfg(test)]
+mod shared_tests;

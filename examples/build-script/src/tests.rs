@@ -551,12 +551,10 @@ fn older_drafts_validate_with_their_own_semantics() {
         panic!("one error: {report:?}");
     };
     assert_eq!(error.keyword, "dependencies");
-    assert!(
-        error
-            .schema_location
-            .ends_with("/draft7-dependencies.schema.json#/dependencies"),
-        "{}",
-        error.schema_location
+    // Files are named relative to the schema directory, even one given as `../../…`.
+    assert_eq!(
+        error.schema_location,
+        "draft7-dependencies.schema.json#/dependencies"
     );
     // Draft 7: the `$ref` wins over the `maxItems: 1` beside it.
     verdicts(

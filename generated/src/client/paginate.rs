@@ -31,7 +31,7 @@ pub trait Paginated: Endpoint<Response: Outcome<Failure: Into<ApiError>>> + Clon
 
 macro_rules! paginated {
     ($($module:ident: $list:ident of $item:ty),* $(,)?) => {$(
-        impl Paginated for crate::$module::request::Request {
+        impl Paginated for crate::meeting::rooms::$module::request::Request {
             type Item = $item;
 
             fn at_cursor(&self, cursor: NonEmptyString) -> Self {
@@ -51,10 +51,10 @@ macro_rules! paginated {
 }
 
 paginated!(
-    list: meeting_room_list of crate::list::response::MeetingRoom,
-    list_meetings: meeting_info_list of crate::list_meetings::response::MeetingInfo,
-    list_devices: device_info_list of crate::list_devices::response::DeviceInfo,
-    list_controllers: controller_info_list of crate::list_controllers::response::ControllerInfo,
+    list: meeting_room_list of crate::meeting::rooms::list::response::MeetingRoom,
+    list_meetings: meeting_info_list of crate::meeting::rooms::list_meetings::response::MeetingInfo,
+    list_devices: device_info_list of crate::meeting::rooms::list_devices::response::DeviceInfo,
+    list_controllers: controller_info_list of crate::meeting::rooms::list_controllers::response::ControllerInfo,
 );
 
 impl<S: TokenStore> Client<S> {

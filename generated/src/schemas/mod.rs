@@ -3,6 +3,7 @@
 
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! Generated types and validators, one module per schema.
+pub mod common;
 pub mod gettoken;
 pub mod meeting;
 /// Every schema of this crate, in name order.

@@ -12,7 +12,7 @@ use serde_json::json;
 use server::{Answer, Server};
 use wecom_rooms::client::{Cause, Client, RetryPolicy};
 use wecom_rooms::endpoints::{GetInfo, List};
-use wecom_rooms::get_info::response::EXAMPLES;
+use wecom_rooms::meeting::rooms::get_info::response::EXAMPLES;
 
 const GET_INFO: &str = "/cgi-bin/meeting/rooms/get_info";
 const LIST: &str = "/cgi-bin/meeting/rooms/list";
@@ -199,14 +199,15 @@ async fn the_timeout_covers_the_whole_call() {
 struct RawCall(serde_json::Value);
 
 impl wecom_rooms::Endpoint for RawCall {
-    const ENDPOINT: wecom_rooms_runtime::registry::Endpoint = wecom_rooms::call::request::ENDPOINT;
+    const ENDPOINT: wecom_rooms_runtime::registry::Endpoint =
+        wecom_rooms::meeting::rooms::call::request::ENDPOINT;
     const SCHEMA: wecom_rooms_runtime::registry::SchemaEntry =
-        wecom_rooms::call::request::SCHEMA_ENTRY;
-    type Response = wecom_rooms::call::response::Response;
+        wecom_rooms::meeting::rooms::call::request::SCHEMA_ENTRY;
+    type Response = wecom_rooms::meeting::rooms::call::response::Response;
     fn decode_response(
         body: &[u8],
     ) -> Result<Self::Response, wecom_rooms_runtime::decode::DecodeError> {
-        wecom_rooms::call::response::decode_validated(body)
+        wecom_rooms::meeting::rooms::call::response::decode_validated(body)
     }
 }
 

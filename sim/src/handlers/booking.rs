@@ -2,9 +2,9 @@
 
 use serde_json::{Value, json};
 use wecom_rooms::NonEmptyString;
-use wecom_rooms::list_meetings::request::MeetingRoomIdOrRoomsId;
-use wecom_rooms::list_meetings::response::{MeetingInfo, MeetingType, Status};
-use wecom_rooms::{book, list_meetings, release};
+use wecom_rooms::meeting::rooms::list_meetings::request::MeetingRoomIdOrRoomsId;
+use wecom_rooms::meeting::rooms::list_meetings::response::{MeetingInfo, MeetingType, Status};
+use wecom_rooms::meeting::rooms::{book, list_meetings, release};
 
 use crate::protocol::{Endpoint, Refusal, codes, ok};
 use crate::world::World;
@@ -71,7 +71,7 @@ pub(crate) fn book_rooms(
     }
     for id in rooms {
         let room = world.known_room(id)?;
-        if room.list.scheduled_status != wecom_rooms::list::response::ScheduledStatus::Bookable {
+        if room.list.scheduled_status != wecom_rooms::common::ScheduledStatus::Bookable {
             return Err(Refusal::new(
                 codes::ROOM_NOT_BOOKABLE,
                 format!("meeting room {id:?} is not open for booking"),

@@ -1,8 +1,8 @@
 //! call, cancel_call and get_response_status.
 
 use serde_json::{Value, json};
-use wecom_rooms::list_meetings::response::Status;
-use wecom_rooms::{call, cancel_call, get_response_status};
+use wecom_rooms::meeting::rooms::list_meetings::response::Status;
+use wecom_rooms::meeting::rooms::{call, cancel_call, get_response_status};
 
 use crate::calls::{Target, mra_answer, status};
 use crate::clock::format_cst;

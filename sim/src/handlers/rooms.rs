@@ -1,10 +1,12 @@
 //! get_info, get_config, get_inventory and the three paginated listings.
 
 use serde_json::{Value, json};
-use wecom_rooms::list::response::MeetingRoom;
-use wecom_rooms::list_controllers::response::ControllerInfo;
-use wecom_rooms::list_devices::response::DeviceInfo;
-use wecom_rooms::{get_config, get_info, get_inventory, list, list_controllers, list_devices};
+use wecom_rooms::meeting::rooms::list::response::MeetingRoom;
+use wecom_rooms::meeting::rooms::list_controllers::response::ControllerInfo;
+use wecom_rooms::meeting::rooms::list_devices::response::DeviceInfo;
+use wecom_rooms::meeting::rooms::{
+    get_config, get_info, get_inventory, list, list_controllers, list_devices,
+};
 
 use crate::protocol::{Endpoint, Refusal, ok, to_value};
 use crate::world::World;

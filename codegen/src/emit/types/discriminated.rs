@@ -93,9 +93,11 @@ impl<'m> TypeCx<'m> {
             let variant = scope.claim(camel(&value));
             let bk = self.keywords(branch_shape)?;
             let struct_name = match &self.model.node(branch_shape).def_name {
-                Some(def) => self.scope.pick(&[camel(def), format!("{name}{variant}")]),
+                Some(def) => self
+                    .scope_of(branch_shape)
+                    .pick(&[camel(def), format!("{name}{variant}")]),
                 None => self
-                    .scope
+                    .scope_of(branch_shape)
                     .pick(&[variant.clone(), format!("{name}{variant}")]),
             };
             let ty = self.structure(branch_shape, bk, &struct_name, Some(&tag));
@@ -261,7 +263,7 @@ impl<'m> TypeCx<'m> {
         });
         let expecting = format!("an object told apart by its member `{tag}`");
         let expected = format!("one of {values:?}");
-        let (unknown_variant, unknown_decode, unknown_encode, note) = if self.checked {
+        let (unknown_variant, unknown_decode, unknown_encode, note) = if self.closed[index] {
             (
                 quote!(),
                 quote! {

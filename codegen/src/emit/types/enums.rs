@@ -109,7 +109,7 @@ impl<'m> TypeCx<'m> {
         let values: Vec<proc_macro2::Literal> =
             variants.iter().map(|v| int_literal(v.1, repr)).collect();
         let serialize = format_ident!("serialize_{}", repr.tokens().to_string());
-        if self.checked {
+        if self.closed[index] {
             // What a caller sends holds only the values the schema names.
             let known = values
                 .iter()
@@ -250,7 +250,7 @@ impl<'m> TypeCx<'m> {
         let idents: Vec<Ident> = variants.iter().map(|v| ident(&v.0)).collect();
         let docs: Vec<TokenStream> = variants.iter().map(|v| doc_attrs(&v.2)).collect();
         let values: Vec<&String> = variants.iter().map(|v| &v.1).collect();
-        if self.checked {
+        if self.closed[index] {
             let expected = format!("one of {values:?}");
             return quote! {
                 #doc

@@ -45,7 +45,9 @@ use serde_json::Value;
 
 use super::Schemars;
 use super::expr::join_or;
-use super::names::{Scope, camel, ident, snake};
+use super::names::{Scope, camel, ident, module_path, snake};
+use super::share::{ModulePath, Sharing};
+use crate::error::Error;
 use crate::model::{JsonType, Keywords, Model, NodeId, Schema};
 
 /// A Rust type for a schema.
@@ -147,6 +149,8 @@ struct Def {
     body: DefBody,
     /// The schema node that shapes the type.
     node: NodeId,
+    /// The module the type is printed in.
+    module: ModulePath,
 }
 
 #[derive(Debug)]
@@ -224,42 +228,66 @@ impl Name {
     }
 }
 
-/// Emits the types of one root schema; the root's type is called `root_name` if it is a named
-/// type. Returns the items and what decoding needs to know of the root's type.
+/// The types of every root, each printed once, in the module that owns it (see
+/// [`Sharing`]): the items of each module, and what decoding needs to know of each root's type.
+pub struct Types {
+    pub modules: BTreeMap<ModulePath, TokenStream>,
+    /// Per root, in the model's order.
+    pub roots: Vec<RootType>,
+}
+
+/// Emits the types of every root schema; a root's type is called by the last segment of its
+/// name (`Request`, `Response`) if it is a named type. A definition that two roots' types use
+/// becomes one type, which both refer to; two definitions that would get one name in one
+/// module are an error naming both.
 pub fn emit(
     model: &Model,
-    root: NodeId,
-    root_name: &str,
+    sharing: &Sharing,
     schemars: &Schemars,
-    checked: bool,
     with_checks: bool,
-) -> (TokenStream, RootType) {
+) -> Result<Types, Error> {
     let mut cx = TypeCx {
-        checked,
+        sharing,
         model,
         defs: Vec::new(),
         named: BTreeMap::new(),
         typing: BTreeSet::new(),
-        scope: Scope::default(),
+        scopes: BTreeMap::new(),
+        def_names: model
+            .nodes
+            .iter()
+            .filter_map(|node| node.def_name.as_deref().map(camel))
+            .collect(),
+        def_owners: BTreeMap::new(),
+        collision: None,
+        root_names: BTreeMap::new(),
+        here: Vec::new(),
         schemars,
         trait_table: Vec::new(),
+        closed: Vec::new(),
+        shared: Vec::new(),
         branch_nodes: BTreeMap::new(),
         satisfies: Vec::new(),
     };
-    // Names of `$defs` win over names derived from members, whatever order they are met in.
-    for node in &model.nodes {
-        if let Some(def) = &node.def_name {
-            cx.scope.reserve_later(&camel(def));
-        }
+    for root in &model.roots {
+        let name = root.name.rsplit('/').next().unwrap_or(&root.name);
+        cx.root_names
+            .entry(root.node)
+            .or_insert_with(|| camel(name));
     }
-    let root_name = Name {
-        preferred: root_name.to_owned(),
-        qualified: root_name.to_owned(),
-    };
-    let root_ty = cx.ty(root, Some(root_name));
+    let root_tys: Vec<Ty> = model
+        .roots
+        .iter()
+        .map(|root| cx.ty(root.node, None))
+        .collect();
+    if let Some(error) = cx.collision.take() {
+        return Err(error);
+    }
     let mut defs = std::mem::take(&mut cx.defs);
     boxed::box_cycles(&mut defs);
     cx.trait_table = TypeCx::trait_table(&defs);
+    cx.closed = defs.iter().map(|def| sharing.closed(def.node)).collect();
+    cx.shared = defs.iter().map(|def| sharing.is_shared(def.node)).collect();
     // `decode_validated` calls the root's check, which calls those of the types it holds:
     // only those are printed, each in its type's one inherent `impl`.
     let checks = if with_checks {
@@ -267,16 +295,22 @@ pub fn emit(
     } else {
         vec![None; defs.len()]
     };
-    let reached = match root_ty {
-        Ty::Named(i) if checks[i].is_some() => reached_checks(i, &defs),
-        _ => BTreeSet::new(),
-    };
+    let mut reached = BTreeSet::new();
+    for root_ty in &root_tys {
+        if let Ty::Named(i) = root_ty
+            && checks[*i].is_some()
+        {
+            reached.extend(reached_checks(*i, &defs));
+        }
+    }
     cx.satisfies = checks
         .iter()
         .enumerate()
         .map(|(i, check)| check.as_ref().filter(|_| reached.contains(&i)).cloned())
         .collect();
-    let items = defs.iter().enumerate().map(|(i, def)| {
+    let mut modules: BTreeMap<ModulePath, TokenStream> = BTreeMap::new();
+    for (i, def) in defs.iter().enumerate() {
+        cx.here = def.module.clone();
         let def_tokens = cx.def_tokens(def, &defs);
         // Alternatives have no inherent `impl` of their own to hold the check.
         let own_impl = matches!(def.body, DefBody::Alternatives { .. })
@@ -286,48 +320,64 @@ pub fn emit(
                 let name = ident(&def.name);
                 quote! { impl #name { #method } }
             });
-        quote! { #def_tokens #own_impl }
-    });
-    let items = quote! { #(#items)* };
-    let discriminated =
-        matches!(root_ty, Ty::Named(i) if matches!(defs[i].body, DefBody::Discriminated { .. }));
-    let ty = cx.ty_tokens(&root_ty, &defs);
-    // How a validated `Value` becomes the root type without being copied, and how bytes become
-    // it fastest.
-    let (from_value, from_slice) = if discriminated {
-        (quote! { #ty::from_value }, quote! { #ty::from_slice })
-    } else {
-        (
-            quote! { ::serde_json::from_value::<#ty> },
-            quote! { ::wecom_rooms_runtime::__private::from_bytes::<#ty> },
-        )
-    };
-    let checked = matches!(root_ty, Ty::Named(i) if checks[i].is_some());
-    let named = match root_ty {
-        Ty::Named(i) => Some(defs[i].name.clone()),
-        _ => None,
-    };
-    let outcome = match &root_ty {
-        Ty::Named(i) => match &defs[*i].body {
-            DefBody::Discriminated {
-                then, otherwise, ..
-            } => Some(OutcomeVariants {
-                success: (ident(&then.0), cx.ty_tokens(&then.1, &defs)),
-                failure: (ident(&otherwise.0), cx.ty_tokens(&otherwise.1, &defs)),
-            }),
+        modules
+            .entry(def.module.clone())
+            .or_default()
+            .extend(quote! { #def_tokens #own_impl });
+    }
+    let roots = model
+        .roots
+        .iter()
+        .zip(&root_tys)
+        .map(|(root, root_ty)| {
+            cx.here = module_path(&root.name);
+            cx.root_type(root_ty, &checks, &defs)
+        })
+        .collect();
+    Ok(Types { modules, roots })
+}
+
+impl TypeCx<'_> {
+    /// What decoding code needs to know of a root's type, named from the root's module.
+    fn root_type(&self, root_ty: &Ty, checks: &[Option<TokenStream>], defs: &[Def]) -> RootType {
+        let discriminated = matches!(root_ty, Ty::Named(i) if matches!(defs[*i].body, DefBody::Discriminated { .. }));
+        let ty = self.ty_tokens(root_ty, defs);
+        // How a validated `Value` becomes the root type without being copied, and how bytes
+        // become it fastest.
+        let (from_value, from_slice) = if discriminated {
+            (quote! { #ty::from_value }, quote! { #ty::from_slice })
+        } else {
+            (
+                quote! { ::serde_json::from_value::<#ty> },
+                quote! { ::wecom_rooms_runtime::__private::from_bytes::<#ty> },
+            )
+        };
+        let checked = matches!(root_ty, Ty::Named(i) if checks[*i].is_some());
+        let named = match root_ty {
+            Ty::Named(i) => Some(defs[*i].name.clone()),
             _ => None,
-        },
-        _ => None,
-    };
-    let root = RootType {
-        ty,
-        from_value,
-        from_slice,
-        checked,
-        named,
-        outcome,
-    };
-    (items, root)
+        };
+        let outcome = match root_ty {
+            Ty::Named(i) => match &defs[*i].body {
+                DefBody::Discriminated {
+                    then, otherwise, ..
+                } => Some(OutcomeVariants {
+                    success: (ident(&then.0), self.ty_tokens(&then.1, defs)),
+                    failure: (ident(&otherwise.0), self.ty_tokens(&otherwise.1, defs)),
+                }),
+                _ => None,
+            },
+            _ => None,
+        };
+        RootType {
+            ty,
+            from_value,
+            from_slice,
+            checked,
+            named,
+            outcome,
+        }
+    }
 }
 
 /// What decoding code needs to know of a root schema's type.
@@ -354,19 +404,35 @@ pub struct OutcomeVariants {
 }
 
 struct TypeCx<'m> {
-    /// Whether bounds and lengths become checked types (`Bounded`, `BoundedString`,
-    /// `BoundedVec`): for what a caller sends, so that a typed value satisfies them.
-    checked: bool,
+    /// Which module owns each type, and where bounds and lengths become checked types
+    /// (`Bounded`, `BoundedString`, `BoundedVec`): for what a caller sends, so that a typed
+    /// value satisfies them.
+    sharing: &'m Sharing,
     model: &'m Model,
     defs: Vec<Def>,
     /// Named types already made, by the node that shapes them.
     named: BTreeMap<NodeId, usize>,
     /// The shaping nodes whose types are being made, to break cycles through unnamed types.
     typing: BTreeSet<NodeId>,
-    scope: Scope,
+    /// The names taken in each module.
+    scopes: BTreeMap<ModulePath, Scope>,
+    /// The names of every `$defs` entry, kept in every module for the definition itself.
+    def_names: BTreeSet<String>,
+    /// Which definition (`file#pointer`) has each definition's name in each module.
+    def_owners: BTreeMap<(ModulePath, String), String>,
+    /// The first clash of two definitions' names, reported once the types are made.
+    collision: Option<Error>,
+    /// The type name of each root's node.
+    root_names: BTreeMap<NodeId, String>,
+    /// The module being printed, that type paths are relative to.
+    here: ModulePath,
     schemars: &'m Schemars,
     /// What each def can derive, once its members are known (see [`TypeCx::trait_table`]).
     trait_table: Vec<(bool, bool, bool)>,
+    /// Whether each def is a closed set that refuses values the schema does not name.
+    closed: Vec<bool>,
+    /// Whether each def is used by several roots, so that other modules call its methods.
+    shared: Vec<bool>,
     /// The branch nodes of enum types: `Alternatives` in variant order, `Discriminated` as
     /// [then, otherwise].
     branch_nodes: BTreeMap<usize, Vec<NodeId>>,
@@ -375,15 +441,37 @@ struct TypeCx<'m> {
 }
 
 impl TypeCx<'_> {
-    /// The `satisfies_schema` method of def `index`, for its inherent `impl`, if it has one.
+    /// The `satisfies_schema` method of def `index`, for its inherent `impl`, if it has one:
+    /// visible to the crate when types of other modules call it.
     fn satisfies_method(&self, index: usize) -> Option<TokenStream> {
         let body = self.satisfies.get(index)?.as_ref()?;
+        let vis = self
+            .shared
+            .get(index)
+            .copied()
+            .unwrap_or(false)
+            .then(|| quote!(pub(crate)));
         Some(quote! {
             /// Whether this decoded value satisfies the schema: the checks its type does not
             /// make itself (see `decode_validated`).
-            fn satisfies_schema(&self) -> bool {
+            #vis fn satisfies_schema(&self) -> bool {
                 #body
             }
+        })
+    }
+
+    /// The names taken in the module that owns the type of `node`.
+    fn scope_of(&mut self, node: NodeId) -> &mut Scope {
+        let module = self.sharing.module(self.model, node);
+        let def_names = &self.def_names;
+        self.scopes.entry(module).or_insert_with(|| {
+            // Names of `$defs` win over names derived from members, whatever order they are
+            // met in.
+            let mut scope = Scope::default();
+            for name in def_names {
+                scope.reserve_later(name);
+            }
+            scope
         })
     }
 }

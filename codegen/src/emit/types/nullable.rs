@@ -32,7 +32,7 @@ pub(super) fn takes_null(k: &Keywords) -> bool {
 impl TypeCx<'_> {
     /// `oneOf`/`anyOf` of `{"type": "null"}` and one other branch: that branch's type, as an
     /// `Option` (unless it is `Value`, which holds `null` itself).
-    pub(super) fn null_or(&mut self, branches: &[NodeId], name: &str) -> Option<Ty> {
+    pub(super) fn null_or(&mut self, shape: NodeId, branches: &[NodeId], name: &str) -> Option<Ty> {
         let [a, b] = branches else { return None };
         let is_null = |n: NodeId| self.model.only_types(n) == Some(&[JsonType::Null][..]);
         let other = match (is_null(*a), is_null(*b)) {
@@ -41,7 +41,7 @@ impl TypeCx<'_> {
             _ => return None,
         };
         // The branch takes the name this node would have had.
-        self.scope.release(name);
+        self.scope_of(shape).release(name);
         let name = Name {
             preferred: name.to_owned(),
             qualified: name.to_owned(),

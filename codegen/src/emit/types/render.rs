@@ -20,7 +20,18 @@ impl<'m> TypeCx<'m> {
             }
             Ty::Named(i) => {
                 let name = ident(&defs[*i].name);
-                quote!(#name)
+                if defs[*i].module == self.here {
+                    return quote!(#name);
+                }
+                let path = super::super::share::relative_path(&self.here, &defs[*i].module);
+                let path = path.iter().map(|segment| match segment.as_str() {
+                    "super" => quote!(super),
+                    module => {
+                        let module = ident(module);
+                        quote!(#module)
+                    }
+                });
+                quote!(#(#path::)*#name)
             }
             Ty::Value => quote!(::serde_json::Value),
             Ty::Nullable(inner) => {
@@ -172,7 +183,7 @@ impl<'m> TypeCx<'m> {
                     .iter()
                     .map(|(n, v, _)| format!("{v} ({n})"))
                     .collect();
-                let note = if self.checked {
+                let note = if self.sharing.closed(def.node) {
                     format!("One of: {}.", known.join(", "))
                 } else {
                     format!(
@@ -184,7 +195,7 @@ impl<'m> TypeCx<'m> {
             }
             DefBody::ClosedStr { variants } => {
                 let known: Vec<&String> = variants.iter().map(|v| &v.1).collect();
-                let note = if self.checked {
+                let note = if self.sharing.closed(def.node) {
                     format!("One of: {known:?}.")
                 } else {
                     format!("Known values: {known:?}; others are kept as `Unknown`.")

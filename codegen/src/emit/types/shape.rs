@@ -48,8 +48,14 @@ impl<'m> TypeCx<'m> {
     /// The type of node `id`; `name` is the name a new named type would get.
     pub(super) fn ty(&mut self, id: NodeId, name: Option<Name>) -> Ty {
         let mut ty = self.unwrapped_ty(id, name);
-        if self.checked {
+        // Where a request reaches the node, its type carries every bound on the way to the
+        // shape; where only the shape is one a request reaches (an identifier a response
+        // yields and a request takes), the shape's own bounds, so that both hold one type.
+        let shape = self.shape(id);
+        if self.sharing.checked(id) {
             ty = self.bounded(id, ty);
+        } else if self.sharing.checked(shape) {
+            ty = self.bounded(shape, ty);
         }
         if self.is_secret(id) {
             Ty::Secret(Box::new(ty))
@@ -81,10 +87,14 @@ impl<'m> TypeCx<'m> {
     fn new_ty(&mut self, shape: NodeId, name: Option<Name>) -> Ty {
         let model = self.model;
         let node = model.node(shape);
-        let name = match (&node.def_name, name) {
-            (Some(def), _) => self.scope.pick(&[camel(def)]),
-            (None, Some(name)) => self.scope.pick(&[name.preferred, name.qualified]),
-            (None, None) => "Type".to_owned(),
+        let root_name = self.root_names.get(&shape).cloned();
+        let name = match (&node.def_name, root_name, name) {
+            (Some(def), _, _) => self.def_type_name(shape, &camel(def)),
+            (None, Some(root), _) => self.scope_of(shape).pick(&[root]),
+            (None, None, Some(name)) => {
+                self.scope_of(shape).pick(&[name.preferred, name.qualified])
+            }
+            (None, None, None) => self.scope_of(shape).pick(&["Type".to_owned()]),
         };
         let Schema::Keywords(k) = &node.schema else {
             return Ty::Value;
@@ -108,7 +118,7 @@ impl<'m> TypeCx<'m> {
             &k.one_of
         };
         if !branches.is_empty() && !self.only_presence(k, branches) {
-            if let Some(ty) = self.null_or(branches, &name) {
+            if let Some(ty) = self.null_or(shape, branches, &name) {
                 return ty;
             }
             if let Some(ty) = self.tagged(shape, k, branches, &name) {
@@ -163,6 +173,48 @@ impl<'m> TypeCx<'m> {
             },
             _ => Ty::Value,
         })
+    }
+
+    /// The name a `$defs` entry's type would get: its own; for a definition nested in
+    /// another's `$defs`, qualified by the definitions it sits in (`NumberTreeLeaf`) when
+    /// another has its own. [`TypeCx::add`] refuses a definition that gets neither.
+    fn def_type_name(&mut self, shape: NodeId, own: &str) -> String {
+        let candidates = def_name_candidates(&self.model.node(shape).display, own);
+        self.scope_of(shape).pick(&candidates)
+    }
+
+    /// Records which definition has its type's name in its module; a definition whose type
+    /// had to be numbered because another definition took its names is an error naming both
+    /// (copies of one definition, made for other dynamic scopes, are numbered).
+    fn claim_def_name(&mut self, shape: NodeId, name: &str) {
+        let node = self.model.node(shape);
+        let Some(def) = &node.def_name else { return };
+        let module = self.sharing.module(self.model, shape);
+        let candidates = def_name_candidates(&node.display, &camel(def));
+        // `Scope::claim` numbers a taken name: `Leaf2`, `V1_2`.
+        let numbered = candidates.iter().any(|c| {
+            name.strip_prefix(c.as_str())
+                .map(|rest| rest.trim_start_matches('_'))
+                .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+        });
+        if numbered && self.collision.is_none() {
+            let other = candidates.iter().find_map(|c| {
+                self.def_owners
+                    .get(&(module.clone(), c.clone()))
+                    .filter(|owner| **owner != node.display)
+            });
+            if let Some(other) = other {
+                let (file, pointer) = node.display.split_once('#').unwrap_or((&node.display, ""));
+                let kind = crate::error::ErrorKind::TypeNameCollision {
+                    name: candidates[0].clone(),
+                    other: other.clone(),
+                };
+                self.collision = Some(Error::new(file, pointer, kind));
+            }
+        }
+        self.def_owners
+            .entry((module, name.to_owned()))
+            .or_insert_with(|| node.display.clone());
     }
 
     /// `ty` checked against the bounds, lengths and item counts that the nodes from `id` to its
@@ -253,11 +305,13 @@ impl<'m> TypeCx<'m> {
     pub(super) fn add(&mut self, shape: NodeId, name: &str, doc: Vec<String>, body: DefBody) -> Ty {
         let name = name.to_owned();
         let index = self.defs.len();
+        self.claim_def_name(shape, &name);
         self.defs.push(Def {
             name,
             doc,
             body,
             node: shape,
+            module: self.sharing.module(self.model, shape),
         });
         self.named.insert(shape, index);
         Ty::Named(index)
@@ -345,7 +399,7 @@ impl<'m> TypeCx<'m> {
                 let joined = names.join("_or_");
                 let rust = snake(&joined);
                 let enum_name = self
-                    .scope
+                    .scope_of(shape)
                     .pick(&[camel(&joined), format!("{type_name}{}", camel(&joined))]);
                 let quoted: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
                 let doc = vec![format!(" Exactly one of {}.", join_or(&quoted))];
@@ -370,8 +424,8 @@ impl<'m> TypeCx<'m> {
         let extra = (!denies_others).then(|| scope.claim("extra".to_owned()));
         let members = fields.len() + usize::from(choice.is_some());
         let required = fields.iter().filter(|f| f.required).count() + usize::from(choice.is_some());
-        let builder = ((self.checked && members > 2) || required > MAX_NEW_ARGS)
-            .then(|| self.scope.pick(&[format!("{type_name}Builder")]));
+        let builder = ((self.sharing.checked(shape) && members > 2) || required > MAX_NEW_ARGS)
+            .then(|| self.scope_of(shape).pick(&[format!("{type_name}Builder")]));
         self.defs[index].body = DefBody::Struct {
             fields,
             extra,
@@ -481,4 +535,22 @@ pub(super) fn integer(value: &Value) -> Option<i128> {
         .as_i64()
         .map(i128::from)
         .or_else(|| value.as_u64().map(i128::from))
+}
+
+/// The names a definition's type may get: its own, then, for one nested in another's `$defs`,
+/// its name qualified by the definitions it sits in (`NumberTreeLeaf` for
+/// `/$defs/NumberTree/$defs/leaf`).
+fn def_name_candidates(display: &str, own: &str) -> Vec<String> {
+    let pointer = display.split_once('#').map_or("", |(_, pointer)| pointer);
+    let segments: Vec<&str> = pointer.split('/').collect();
+    let qualified: String = segments
+        .windows(2)
+        .filter(|pair| matches!(pair[0], "$defs" | "definitions"))
+        .map(|pair| camel(&pair[1].replace("~1", "/").replace("~0", "~")))
+        .collect();
+    if qualified.is_empty() || qualified == own {
+        vec![own.to_owned()]
+    } else {
+        vec![own.to_owned(), qualified]
+    }
 }

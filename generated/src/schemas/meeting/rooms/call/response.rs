@@ -14,7 +14,7 @@ pub enum Response {
     /// `errcode` is 0.
     Called(Called),
     /// `errcode` is not 0.
-    ErrorEnvelope(ErrorEnvelope),
+    ErrorEnvelope(super::super::super::super::common::ErrorEnvelope),
 }
 impl<'de> ::serde::Deserialize<'de> for Response {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -42,7 +42,9 @@ impl ::wecom_rooms_runtime::__private::de::Discriminated for Response {
         if selects_then {
             <Called as ::serde::Deserialize>::deserialize(members).map(Self::Called)
         } else {
-            <ErrorEnvelope as ::serde::Deserialize>::deserialize(members)
+            <super::super::super::super::common::ErrorEnvelope as ::serde::Deserialize>::deserialize(
+                    members,
+                )
                 .map(Self::ErrorEnvelope)
         }
     }
@@ -96,7 +98,7 @@ impl ::schemars::JsonSchema for Response {
     fn json_schema(generator: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
         let mut schema = ::schemars::json_schema!(
             { "anyOf" : [generator.subschema_for:: < Called > (), generator
-            .subschema_for:: < ErrorEnvelope > ()] }
+            .subschema_for:: < super::super::super::super::common::ErrorEnvelope > ()] }
         );
         schema
             .insert(
@@ -142,38 +144,15 @@ impl Called {
         i128::from(self.errcode) == 0i128
     }
 }
-/// The members every WeCom response carries. A response whose `errcode` is not 0 is an error and carries only these: for example `{"errcode": 42001, "errmsg": "access_token expired"}`.
-#[derive(Clone, Debug, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
-#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-pub struct ErrorEnvelope {
-    /// 返回码 (return code): 0 on success, a WeCom global error code otherwise.
-    #[serde(deserialize_with = "::wecom_rooms_runtime::__private::de::integer")]
-    pub errcode: i32,
-    /// 对返回码的文本描述内容 (text describing the return code). Informational only: its wording may change.
-    pub errmsg: ::std::string::String,
-    /// Members the schema does not name, kept so that decoding and encoding again loses nothing.
-    #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-}
-impl ErrorEnvelope {
-    /// A `ErrorEnvelope` with the required members given and every optional member absent.
-    pub fn new(errcode: i32, errmsg: ::std::string::String) -> Self {
-        ErrorEnvelope {
-            errcode,
-            errmsg,
-            extra: ::serde_json::Map::new(),
-        }
-    }
-    /// Whether this decoded value satisfies the schema: the checks its type does not
-    /// make itself (see `decode_validated`).
-    fn satisfies_schema(&self) -> bool {
-        true
-    }
-}
 impl ::wecom_rooms_runtime::Outcome for Response {
     type Success = Called;
-    type Failure = ErrorEnvelope;
-    fn into_result(self) -> ::core::result::Result<Called, ErrorEnvelope> {
+    type Failure = super::super::super::super::common::ErrorEnvelope;
+    fn into_result(
+        self,
+    ) -> ::core::result::Result<
+        Called,
+        super::super::super::super::common::ErrorEnvelope,
+    > {
         match self {
             Self::Called(success) => ::core::result::Result::Ok(success),
             Self::ErrorEnvelope(failure) => ::core::result::Result::Err(failure),

@@ -73,7 +73,9 @@ impl<'de> ::serde::Deserialize<'de> for Request {
             /// MRA 对象 (the room by its signalling address). Exactly one of `meeting_room_id` and `mra_address`.
             #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
             #[serde(deserialize_with = "::wecom_rooms_runtime::__private::de::present")]
-            pub mra_address: ::core::option::Option<MraAddress>,
+            pub mra_address: ::core::option::Option<
+                super::super::super::super::common::MraAddress,
+            >,
         }
         struct MapOnly;
         impl<'de> ::serde::de::Visitor<'de> for MapOnly {
@@ -144,7 +146,9 @@ impl ::schemars::JsonSchema for Request {
             /// MRA 对象 (the room by its signalling address). Exactly one of `meeting_room_id` and `mra_address`.
             #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
             #[serde(deserialize_with = "::wecom_rooms_runtime::__private::de::present")]
-            pub mra_address: ::core::option::Option<MraAddress>,
+            pub mra_address: ::core::option::Option<
+                super::super::super::super::common::MraAddress,
+            >,
         }
         <Wire as ::schemars::JsonSchema>::json_schema(generator)
     }
@@ -187,7 +191,10 @@ impl RequestBuilder {
         self
     }
     /// Chooses `mra_address` (replacing any other member of the choice).
-    pub fn mra_address(mut self, value: MraAddress) -> Self {
+    pub fn mra_address(
+        mut self,
+        value: super::super::super::super::common::MraAddress,
+    ) -> Self {
         self.meeting_room_id_or_mra_address = ::core::option::Option::Some(
             MeetingRoomIdOrMraAddress::MraAddress(value),
         );
@@ -212,142 +219,6 @@ impl RequestBuilder {
         })
     }
 }
-/// MRA: the signalling address of a room reached through a meeting room connector, instead of by `meeting_room_id`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
-#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-#[serde(deny_unknown_fields, remote = "Self")]
-pub struct MraAddress {
-    /// 信令协议 (signalling protocol).
-    pub protocol: Protocol,
-    /// 信令地址 (signalling address): an IP address or E.164 number for H.323, an IP address or URI for SIP.
-    pub dial_string: ::wecom_rooms_runtime::NonEmptyString,
-}
-impl MraAddress {
-    /// A `MraAddress` with the required members given and every optional member absent.
-    pub fn new(
-        protocol: Protocol,
-        dial_string: ::wecom_rooms_runtime::NonEmptyString,
-    ) -> Self {
-        MraAddress {
-            protocol,
-            dial_string,
-        }
-    }
-}
-impl ::serde::Serialize for MraAddress {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::core::result::Result<S::Ok, S::Error> {
-        MraAddress::serialize(self, serializer)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MraAddress {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::core::result::Result<Self, D::Error> {
-        struct MapOnly;
-        impl<'de> ::serde::de::Visitor<'de> for MapOnly {
-            type Value = MraAddress;
-            fn expecting(
-                &self,
-                f: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                f.write_str("an object (MraAddress)")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                map: A,
-            ) -> ::core::result::Result<MraAddress, A::Error> {
-                MraAddress::deserialize(
-                    ::serde::de::value::MapAccessDeserializer::new(map),
-                )
-            }
-        }
-        deserializer.deserialize_map(MapOnly)
-    }
-}
-/// 信令协议 (signalling protocol).
-///
-/// Only the values the schema names: a value outside them is refused.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum Protocol {
-    /// SIP.
-    Sip,
-    /// H.323.
-    H323,
-}
-impl Protocol {
-    /// The value on the wire.
-    pub const fn value(self) -> u32 {
-        match self {
-            Self::Sip => 1,
-            Self::H323 => 2,
-        }
-    }
-    /// The variant for a value on the wire, if the schema names it.
-    pub const fn from_value(value: u32) -> ::core::option::Option<Self> {
-        match value {
-            1 => ::core::option::Option::Some(Self::Sip),
-            2 => ::core::option::Option::Some(Self::H323),
-            _ => ::core::option::Option::None,
-        }
-    }
-    /// Always true: every variant is a value the schema names.
-    pub const fn is_known(self) -> bool {
-        true
-    }
-}
-impl ::core::convert::From<Protocol> for u32 {
-    fn from(value: Protocol) -> Self {
-        value.value()
-    }
-}
-impl ::serde::Serialize for Protocol {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::core::result::Result<S::Ok, S::Error> {
-        serializer.serialize_u32(self.value())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Protocol {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::core::result::Result<Self, D::Error> {
-        let value = ::wecom_rooms_runtime::__private::de::integer::<
-            D,
-            u32,
-        >(deserializer)?;
-        Self::from_value(value)
-            .ok_or_else(|| {
-                <D::Error as ::serde::de::Error>::invalid_value(
-                    ::serde::de::Unexpected::Signed(value as i64),
-                    &"one of 1, 2",
-                )
-            })
-    }
-}
-#[cfg(feature = "schemars")]
-impl ::schemars::JsonSchema for Protocol {
-    fn schema_name() -> ::std::borrow::Cow<'static, str> {
-        ::std::borrow::Cow::Borrowed("Protocol")
-    }
-    #[allow(unused_variables)]
-    fn json_schema(generator: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
-        let mut schema = ::schemars::json_schema!(
-            { "type" : "integer", "minimum" : 0u32, "maximum" : 4294967295u32, "$comment"
-            : "One of: 1 (Sip), 2 (H323)." }
-        );
-        schema
-            .insert(
-                "description".to_owned(),
-                "信令协议 (signalling protocol).".into(),
-            );
-        schema
-    }
-}
 /// Exactly one of `meeting_room_id` or `mra_address`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum MeetingRoomIdOrMraAddress {
@@ -358,7 +229,7 @@ pub enum MeetingRoomIdOrMraAddress {
     /// The member `mra_address`.
     ///
     /// MRA 对象 (the room by its signalling address). Exactly one of `meeting_room_id` and `mra_address`.
-    MraAddress(MraAddress),
+    MraAddress(super::super::super::super::common::MraAddress),
 }
 impl ::serde::Serialize for MeetingRoomIdOrMraAddress {
     /// One member: an object of it alone, or that member of the object it is in.

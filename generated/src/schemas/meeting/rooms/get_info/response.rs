@@ -14,7 +14,7 @@ pub enum Response {
     /// `errcode` is 0.
     RoomInfo(RoomInfo),
     /// `errcode` is not 0.
-    ErrorEnvelope(ErrorEnvelope),
+    ErrorEnvelope(super::super::super::super::common::ErrorEnvelope),
 }
 impl<'de> ::serde::Deserialize<'de> for Response {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -42,7 +42,9 @@ impl ::wecom_rooms_runtime::__private::de::Discriminated for Response {
         if selects_then {
             <RoomInfo as ::serde::Deserialize>::deserialize(members).map(Self::RoomInfo)
         } else {
-            <ErrorEnvelope as ::serde::Deserialize>::deserialize(members)
+            <super::super::super::super::common::ErrorEnvelope as ::serde::Deserialize>::deserialize(
+                    members,
+                )
                 .map(Self::ErrorEnvelope)
         }
     }
@@ -96,7 +98,7 @@ impl ::schemars::JsonSchema for Response {
     fn json_schema(generator: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
         let mut schema = ::schemars::json_schema!(
             { "anyOf" : [generator.subschema_for:: < RoomInfo > (), generator
-            .subschema_for:: < ErrorEnvelope > ()] }
+            .subschema_for:: < super::super::super::super::common::ErrorEnvelope > ()] }
         );
         schema
             .insert(
@@ -129,7 +131,7 @@ pub struct RoomInfo {
     /// 是否允许被呼叫 (whether the room may be called): true if it may.
     pub is_allow_call: bool,
     /// 预定状态 (booking status).
-    pub scheduled_status: ScheduledStatus,
+    pub scheduled_status: super::super::super::super::common::ScheduledStatus,
     /// Members the schema does not name, kept so that decoding and encoding again loses nothing.
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -161,7 +163,9 @@ pub struct RoomInfoBuilder {
     pmi_info: ::core::option::Option<PmiInfo>,
     monitor_status: ::core::option::Option<MonitorStatus>,
     is_allow_call: ::core::option::Option<bool>,
-    scheduled_status: ::core::option::Option<ScheduledStatus>,
+    scheduled_status: ::core::option::Option<
+        super::super::super::super::common::ScheduledStatus,
+    >,
 }
 impl RoomInfoBuilder {
     /// 返回码 (return code): always 0 in a successful response.
@@ -205,7 +209,10 @@ impl RoomInfoBuilder {
         self
     }
     /// 预定状态 (booking status).
-    pub fn scheduled_status(mut self, value: ScheduledStatus) -> Self {
+    pub fn scheduled_status(
+        mut self,
+        value: super::super::super::super::common::ScheduledStatus,
+    ) -> Self {
         self.scheduled_status = ::core::option::Option::Some(value);
         self
     }
@@ -382,7 +389,7 @@ impl BasicInfoBuilder {
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct AccountInfo {
     /// 账号类型 (account type).
-    pub account_type: AccountType,
+    pub account_type: super::super::super::super::common::AccountType,
     /// 有效期限 (validity period). A regular account's validity is the company account's, and this is always "-" for it.
     pub valid_period: ::std::string::String,
     /// Members the schema does not name, kept so that decoding and encoding again loses nothing.
@@ -391,7 +398,10 @@ pub struct AccountInfo {
 }
 impl AccountInfo {
     /// A `AccountInfo` with the required members given and every optional member absent.
-    pub fn new(account_type: AccountType, valid_period: ::std::string::String) -> Self {
+    pub fn new(
+        account_type: super::super::super::super::common::AccountType,
+        valid_period: ::std::string::String,
+    ) -> Self {
         AccountInfo {
             account_type,
             valid_period,
@@ -402,94 +412,6 @@ impl AccountInfo {
     /// make itself (see `decode_validated`).
     fn satisfies_schema(&self) -> bool {
         self.account_type.satisfies_schema()
-    }
-}
-/// 账号类型 (account type).
-///
-/// Values the schema does not name decode to `Unknown` and encode back unchanged.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum AccountType {
-    /// 普通 (regular account).
-    Regular,
-    /// 专款 (dedicated account).
-    Dedicated,
-    /// 试用 (trial account).
-    Trial,
-    /// A value the schema does not name.
-    Unknown(u32),
-}
-impl AccountType {
-    /// Whether this decoded value satisfies the schema: the checks its type does not
-    /// make itself (see `decode_validated`).
-    fn satisfies_schema(&self) -> bool {
-        self.is_known()
-    }
-    /// The value on the wire.
-    pub const fn value(self) -> u32 {
-        match self {
-            Self::Regular => 0,
-            Self::Dedicated => 1,
-            Self::Trial => 2,
-            Self::Unknown(value) => value,
-        }
-    }
-    /// The variant for a value on the wire.
-    pub const fn from_value(value: u32) -> Self {
-        match value {
-            0 => Self::Regular,
-            1 => Self::Dedicated,
-            2 => Self::Trial,
-            other => Self::Unknown(other),
-        }
-    }
-    /// Whether the schema names this value (also for an `Unknown` built by hand
-    /// around a named value).
-    pub const fn is_known(self) -> bool {
-        !matches!(Self::from_value(self.value()), Self::Unknown(_))
-    }
-}
-impl ::core::convert::From<u32> for AccountType {
-    fn from(value: u32) -> Self {
-        Self::from_value(value)
-    }
-}
-impl ::core::convert::From<AccountType> for u32 {
-    fn from(value: AccountType) -> Self {
-        value.value()
-    }
-}
-impl ::serde::Serialize for AccountType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::core::result::Result<S::Ok, S::Error> {
-        serializer.serialize_u32(self.value())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for AccountType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::core::result::Result<Self, D::Error> {
-        ::wecom_rooms_runtime::__private::de::integer::<D, u32>(deserializer)
-            .map(Self::from_value)
-    }
-}
-#[cfg(feature = "schemars")]
-impl ::schemars::JsonSchema for AccountType {
-    fn schema_name() -> ::std::borrow::Cow<'static, str> {
-        ::std::borrow::Cow::Borrowed("AccountType")
-    }
-    #[allow(unused_variables)]
-    fn json_schema(generator: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
-        let mut schema = ::schemars::json_schema!(
-            { "type" : "integer", "minimum" : 0u32, "maximum" : 4294967295u32, "$comment"
-            :
-            "Known values: 0 (Regular), 1 (Dedicated), 2 (Trial); others are kept as `Unknown`."
-            }
-        );
-        schema.insert("description".to_owned(), "账号类型 (account type).".into());
-        schema
     }
 }
 /// HardwareInfo: Rooms会议室硬件信息 (the room's hardware).
@@ -515,7 +437,7 @@ pub struct HardwareInfo {
     /// 设备系统 (device operating system).
     pub system_type: ::std::string::String,
     /// Rooms会议室状态 (room status).
-    pub meeting_room_status: MeetingRoomStatus,
+    pub meeting_room_status: super::super::super::super::common::MeetingRoomStatus,
     /// 激活时间 (activation time): a date and time formatted as "YYYY-MM-DD HH:MM:SS", for example "2021-03-23 15:37:34" (the page names no time zone); not a timestamp.
     pub active_time: ::std::string::String,
     /// CPU 信息 (CPU information).
@@ -567,7 +489,9 @@ pub struct HardwareInfoBuilder {
     firmware_version: ::core::option::Option<::std::string::String>,
     health_status: ::core::option::Option<::std::string::String>,
     system_type: ::core::option::Option<::std::string::String>,
-    meeting_room_status: ::core::option::Option<MeetingRoomStatus>,
+    meeting_room_status: ::core::option::Option<
+        super::super::super::super::common::MeetingRoomStatus,
+    >,
     active_time: ::core::option::Option<::std::string::String>,
     cpu_info: ::core::option::Option<::std::string::String>,
     cpu_usage: ::core::option::Option<::std::string::String>,
@@ -627,7 +551,10 @@ impl HardwareInfoBuilder {
         self
     }
     /// Rooms会议室状态 (room status).
-    pub fn meeting_room_status(mut self, value: MeetingRoomStatus) -> Self {
+    pub fn meeting_room_status(
+        mut self,
+        value: super::super::super::super::common::MeetingRoomStatus,
+    ) -> Self {
         self.meeting_room_status = ::core::option::Option::Some(value);
         self
     }
@@ -750,106 +677,6 @@ impl HardwareInfoBuilder {
                 .ok_or(::wecom_rooms_runtime::MissingMember("speaker_info"))?,
             extra: ::serde_json::Map::new(),
         })
-    }
-}
-/// Rooms会议室状态 (room status).
-///
-/// Values the schema does not name decode to `Unknown` and encode back unchanged.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum MeetingRoomStatus {
-    /// 未激活 (not activated).
-    NotActivated,
-    /// 未绑定 (not bound).
-    Unbound,
-    /// 空闲 (idle).
-    Idle,
-    /// 使用中 (in use).
-    InUse,
-    /// 离线 (offline).
-    Offline,
-    /// A value the schema does not name.
-    Unknown(u32),
-}
-impl MeetingRoomStatus {
-    /// Whether this decoded value satisfies the schema: the checks its type does not
-    /// make itself (see `decode_validated`).
-    fn satisfies_schema(&self) -> bool {
-        self.is_known()
-    }
-    /// The value on the wire.
-    pub const fn value(self) -> u32 {
-        match self {
-            Self::NotActivated => 0,
-            Self::Unbound => 1,
-            Self::Idle => 2,
-            Self::InUse => 3,
-            Self::Offline => 4,
-            Self::Unknown(value) => value,
-        }
-    }
-    /// The variant for a value on the wire.
-    pub const fn from_value(value: u32) -> Self {
-        match value {
-            0 => Self::NotActivated,
-            1 => Self::Unbound,
-            2 => Self::Idle,
-            3 => Self::InUse,
-            4 => Self::Offline,
-            other => Self::Unknown(other),
-        }
-    }
-    /// Whether the schema names this value (also for an `Unknown` built by hand
-    /// around a named value).
-    pub const fn is_known(self) -> bool {
-        !matches!(Self::from_value(self.value()), Self::Unknown(_))
-    }
-}
-impl ::core::convert::From<u32> for MeetingRoomStatus {
-    fn from(value: u32) -> Self {
-        Self::from_value(value)
-    }
-}
-impl ::core::convert::From<MeetingRoomStatus> for u32 {
-    fn from(value: MeetingRoomStatus) -> Self {
-        value.value()
-    }
-}
-impl ::serde::Serialize for MeetingRoomStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::core::result::Result<S::Ok, S::Error> {
-        serializer.serialize_u32(self.value())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MeetingRoomStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::core::result::Result<Self, D::Error> {
-        ::wecom_rooms_runtime::__private::de::integer::<D, u32>(deserializer)
-            .map(Self::from_value)
-    }
-}
-#[cfg(feature = "schemars")]
-impl ::schemars::JsonSchema for MeetingRoomStatus {
-    fn schema_name() -> ::std::borrow::Cow<'static, str> {
-        ::std::borrow::Cow::Borrowed("MeetingRoomStatus")
-    }
-    #[allow(unused_variables)]
-    fn json_schema(generator: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
-        let mut schema = ::schemars::json_schema!(
-            { "type" : "integer", "minimum" : 0u32, "maximum" : 4294967295u32, "$comment"
-            :
-            "Known values: 0 (NotActivated), 1 (Unbound), 2 (Idle), 3 (InUse), 4 (Offline); others are kept as `Unknown`."
-            }
-        );
-        schema
-            .insert(
-                "description".to_owned(),
-                "Rooms会议室状态 (room status).".into(),
-            );
-        schema
     }
 }
 /// 显示器刷新率 (display refresh rate). The doc's table says string but its sample sends the number 0, so both are accepted.
@@ -1089,122 +916,15 @@ impl ::schemars::JsonSchema for MonitorStatus {
         schema
     }
 }
-/// 预定状态 (booking status).
-///
-/// Values the schema does not name decode to `Unknown` and encode back unchanged.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ScheduledStatus {
-    /// 未开放预定 (not open for booking).
-    NotBookable,
-    /// 开放预定 (open for booking).
-    Bookable,
-    /// A value the schema does not name.
-    Unknown(u32),
-}
-impl ScheduledStatus {
-    /// Whether this decoded value satisfies the schema: the checks its type does not
-    /// make itself (see `decode_validated`).
-    fn satisfies_schema(&self) -> bool {
-        self.is_known()
-    }
-    /// The value on the wire.
-    pub const fn value(self) -> u32 {
-        match self {
-            Self::NotBookable => 0,
-            Self::Bookable => 1,
-            Self::Unknown(value) => value,
-        }
-    }
-    /// The variant for a value on the wire.
-    pub const fn from_value(value: u32) -> Self {
-        match value {
-            0 => Self::NotBookable,
-            1 => Self::Bookable,
-            other => Self::Unknown(other),
-        }
-    }
-    /// Whether the schema names this value (also for an `Unknown` built by hand
-    /// around a named value).
-    pub const fn is_known(self) -> bool {
-        !matches!(Self::from_value(self.value()), Self::Unknown(_))
-    }
-}
-impl ::core::convert::From<u32> for ScheduledStatus {
-    fn from(value: u32) -> Self {
-        Self::from_value(value)
-    }
-}
-impl ::core::convert::From<ScheduledStatus> for u32 {
-    fn from(value: ScheduledStatus) -> Self {
-        value.value()
-    }
-}
-impl ::serde::Serialize for ScheduledStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::core::result::Result<S::Ok, S::Error> {
-        serializer.serialize_u32(self.value())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ScheduledStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::core::result::Result<Self, D::Error> {
-        ::wecom_rooms_runtime::__private::de::integer::<D, u32>(deserializer)
-            .map(Self::from_value)
-    }
-}
-#[cfg(feature = "schemars")]
-impl ::schemars::JsonSchema for ScheduledStatus {
-    fn schema_name() -> ::std::borrow::Cow<'static, str> {
-        ::std::borrow::Cow::Borrowed("ScheduledStatus")
-    }
-    #[allow(unused_variables)]
-    fn json_schema(generator: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
-        let mut schema = ::schemars::json_schema!(
-            { "type" : "integer", "minimum" : 0u32, "maximum" : 4294967295u32, "$comment"
-            :
-            "Known values: 0 (NotBookable), 1 (Bookable); others are kept as `Unknown`."
-            }
-        );
-        schema.insert("description".to_owned(), "预定状态 (booking status).".into());
-        schema
-    }
-}
-/// The members every WeCom response carries. A response whose `errcode` is not 0 is an error and carries only these: for example `{"errcode": 42001, "errmsg": "access_token expired"}`.
-#[derive(Clone, Debug, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
-#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-pub struct ErrorEnvelope {
-    /// 返回码 (return code): 0 on success, a WeCom global error code otherwise.
-    #[serde(deserialize_with = "::wecom_rooms_runtime::__private::de::integer")]
-    pub errcode: i32,
-    /// 对返回码的文本描述内容 (text describing the return code). Informational only: its wording may change.
-    pub errmsg: ::std::string::String,
-    /// Members the schema does not name, kept so that decoding and encoding again loses nothing.
-    #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-}
-impl ErrorEnvelope {
-    /// A `ErrorEnvelope` with the required members given and every optional member absent.
-    pub fn new(errcode: i32, errmsg: ::std::string::String) -> Self {
-        ErrorEnvelope {
-            errcode,
-            errmsg,
-            extra: ::serde_json::Map::new(),
-        }
-    }
-    /// Whether this decoded value satisfies the schema: the checks its type does not
-    /// make itself (see `decode_validated`).
-    fn satisfies_schema(&self) -> bool {
-        true
-    }
-}
 impl ::wecom_rooms_runtime::Outcome for Response {
     type Success = RoomInfo;
-    type Failure = ErrorEnvelope;
-    fn into_result(self) -> ::core::result::Result<RoomInfo, ErrorEnvelope> {
+    type Failure = super::super::super::super::common::ErrorEnvelope;
+    fn into_result(
+        self,
+    ) -> ::core::result::Result<
+        RoomInfo,
+        super::super::super::super::common::ErrorEnvelope,
+    > {
         match self {
             Self::RoomInfo(success) => ::core::result::Result::Ok(success),
             Self::ErrorEnvelope(failure) => ::core::result::Result::Err(failure),

@@ -14,7 +14,7 @@ pub enum Response {
     /// `errcode` is 0.
     RoomPage(RoomPage),
     /// `errcode` is not 0.
-    ErrorEnvelope(ErrorEnvelope),
+    ErrorEnvelope(super::super::super::super::common::ErrorEnvelope),
 }
 impl<'de> ::serde::Deserialize<'de> for Response {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -42,7 +42,9 @@ impl ::wecom_rooms_runtime::__private::de::Discriminated for Response {
         if selects_then {
             <RoomPage as ::serde::Deserialize>::deserialize(members).map(Self::RoomPage)
         } else {
-            <ErrorEnvelope as ::serde::Deserialize>::deserialize(members)
+            <super::super::super::super::common::ErrorEnvelope as ::serde::Deserialize>::deserialize(
+                    members,
+                )
                 .map(Self::ErrorEnvelope)
         }
     }
@@ -88,7 +90,7 @@ impl ::schemars::JsonSchema for Response {
     fn json_schema(generator: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
         let mut schema = ::schemars::json_schema!(
             { "anyOf" : [generator.subschema_for:: < RoomPage > (), generator
-            .subschema_for:: < ErrorEnvelope > ()] }
+            .subschema_for:: < super::super::super::super::common::ErrorEnvelope > ()] }
         );
         schema
             .insert(
@@ -193,16 +195,16 @@ pub struct MeetingRoom {
     /// Rooms会议室地址 (room location).
     pub meeting_room_location: ::std::string::String,
     /// 账号类型 (account type).
-    pub account_type: AccountType,
+    pub account_type: super::super::super::super::common::AccountType,
     /// 激活码 (activation code).
     pub active_code: ::std::string::String,
     /// 容纳人数 (seating capacity).
     #[serde(deserialize_with = "::wecom_rooms_runtime::__private::de::integer")]
     pub participant_number: u32,
     /// Rooms会议室状态 (room status).
-    pub meeting_room_status: MeetingRoomStatus,
+    pub meeting_room_status: super::super::super::super::common::MeetingRoomStatus,
     /// 预定状态 (booking status).
-    pub scheduled_status: ScheduledStatus,
+    pub scheduled_status: super::super::super::super::common::ScheduledStatus,
     /// 是否允许被呼叫 (whether the room may be called): true if it may.
     pub is_allow_call: bool,
     /// Members the schema does not name, kept so that decoding and encoding again loses nothing.
@@ -222,11 +224,17 @@ pub struct MeetingRoomBuilder {
     meeting_room_id: ::core::option::Option<::std::string::String>,
     meeting_room_name: ::core::option::Option<::std::string::String>,
     meeting_room_location: ::core::option::Option<::std::string::String>,
-    account_type: ::core::option::Option<AccountType>,
+    account_type: ::core::option::Option<
+        super::super::super::super::common::AccountType,
+    >,
     active_code: ::core::option::Option<::std::string::String>,
     participant_number: ::core::option::Option<u32>,
-    meeting_room_status: ::core::option::Option<MeetingRoomStatus>,
-    scheduled_status: ::core::option::Option<ScheduledStatus>,
+    meeting_room_status: ::core::option::Option<
+        super::super::super::super::common::MeetingRoomStatus,
+    >,
+    scheduled_status: ::core::option::Option<
+        super::super::super::super::common::ScheduledStatus,
+    >,
     is_allow_call: ::core::option::Option<bool>,
 }
 impl MeetingRoomBuilder {
@@ -246,7 +254,10 @@ impl MeetingRoomBuilder {
         self
     }
     /// 账号类型 (account type).
-    pub fn account_type(mut self, value: AccountType) -> Self {
+    pub fn account_type(
+        mut self,
+        value: super::super::super::super::common::AccountType,
+    ) -> Self {
         self.account_type = ::core::option::Option::Some(value);
         self
     }
@@ -261,12 +272,18 @@ impl MeetingRoomBuilder {
         self
     }
     /// Rooms会议室状态 (room status).
-    pub fn meeting_room_status(mut self, value: MeetingRoomStatus) -> Self {
+    pub fn meeting_room_status(
+        mut self,
+        value: super::super::super::super::common::MeetingRoomStatus,
+    ) -> Self {
         self.meeting_room_status = ::core::option::Option::Some(value);
         self
     }
     /// 预定状态 (booking status).
-    pub fn scheduled_status(mut self, value: ScheduledStatus) -> Self {
+    pub fn scheduled_status(
+        mut self,
+        value: super::super::super::super::common::ScheduledStatus,
+    ) -> Self {
         self.scheduled_status = ::core::option::Option::Some(value);
         self
     }
@@ -311,290 +328,15 @@ impl MeetingRoomBuilder {
         })
     }
 }
-/// 账号类型 (account type).
-///
-/// Values the schema does not name decode to `Unknown` and encode back unchanged.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum AccountType {
-    /// 普通 (regular account).
-    Regular,
-    /// 专款 (dedicated account).
-    Dedicated,
-    /// 试用 (trial account).
-    Trial,
-    /// A value the schema does not name.
-    Unknown(u32),
-}
-impl AccountType {
-    /// The value on the wire.
-    pub const fn value(self) -> u32 {
-        match self {
-            Self::Regular => 0,
-            Self::Dedicated => 1,
-            Self::Trial => 2,
-            Self::Unknown(value) => value,
-        }
-    }
-    /// The variant for a value on the wire.
-    pub const fn from_value(value: u32) -> Self {
-        match value {
-            0 => Self::Regular,
-            1 => Self::Dedicated,
-            2 => Self::Trial,
-            other => Self::Unknown(other),
-        }
-    }
-    /// Whether the schema names this value (also for an `Unknown` built by hand
-    /// around a named value).
-    pub const fn is_known(self) -> bool {
-        !matches!(Self::from_value(self.value()), Self::Unknown(_))
-    }
-}
-impl ::core::convert::From<u32> for AccountType {
-    fn from(value: u32) -> Self {
-        Self::from_value(value)
-    }
-}
-impl ::core::convert::From<AccountType> for u32 {
-    fn from(value: AccountType) -> Self {
-        value.value()
-    }
-}
-impl ::serde::Serialize for AccountType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::core::result::Result<S::Ok, S::Error> {
-        serializer.serialize_u32(self.value())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for AccountType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::core::result::Result<Self, D::Error> {
-        ::wecom_rooms_runtime::__private::de::integer::<D, u32>(deserializer)
-            .map(Self::from_value)
-    }
-}
-#[cfg(feature = "schemars")]
-impl ::schemars::JsonSchema for AccountType {
-    fn schema_name() -> ::std::borrow::Cow<'static, str> {
-        ::std::borrow::Cow::Borrowed("AccountType")
-    }
-    #[allow(unused_variables)]
-    fn json_schema(generator: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
-        let mut schema = ::schemars::json_schema!(
-            { "type" : "integer", "minimum" : 0u32, "maximum" : 4294967295u32, "$comment"
-            :
-            "Known values: 0 (Regular), 1 (Dedicated), 2 (Trial); others are kept as `Unknown`."
-            }
-        );
-        schema.insert("description".to_owned(), "账号类型 (account type).".into());
-        schema
-    }
-}
-/// Rooms会议室状态 (room status).
-///
-/// Values the schema does not name decode to `Unknown` and encode back unchanged.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum MeetingRoomStatus {
-    /// 未激活 (not activated).
-    NotActivated,
-    /// 未绑定 (not bound).
-    Unbound,
-    /// 空闲 (idle).
-    Idle,
-    /// 使用中 (in use).
-    InUse,
-    /// 离线 (offline).
-    Offline,
-    /// A value the schema does not name.
-    Unknown(u32),
-}
-impl MeetingRoomStatus {
-    /// The value on the wire.
-    pub const fn value(self) -> u32 {
-        match self {
-            Self::NotActivated => 0,
-            Self::Unbound => 1,
-            Self::Idle => 2,
-            Self::InUse => 3,
-            Self::Offline => 4,
-            Self::Unknown(value) => value,
-        }
-    }
-    /// The variant for a value on the wire.
-    pub const fn from_value(value: u32) -> Self {
-        match value {
-            0 => Self::NotActivated,
-            1 => Self::Unbound,
-            2 => Self::Idle,
-            3 => Self::InUse,
-            4 => Self::Offline,
-            other => Self::Unknown(other),
-        }
-    }
-    /// Whether the schema names this value (also for an `Unknown` built by hand
-    /// around a named value).
-    pub const fn is_known(self) -> bool {
-        !matches!(Self::from_value(self.value()), Self::Unknown(_))
-    }
-}
-impl ::core::convert::From<u32> for MeetingRoomStatus {
-    fn from(value: u32) -> Self {
-        Self::from_value(value)
-    }
-}
-impl ::core::convert::From<MeetingRoomStatus> for u32 {
-    fn from(value: MeetingRoomStatus) -> Self {
-        value.value()
-    }
-}
-impl ::serde::Serialize for MeetingRoomStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::core::result::Result<S::Ok, S::Error> {
-        serializer.serialize_u32(self.value())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MeetingRoomStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::core::result::Result<Self, D::Error> {
-        ::wecom_rooms_runtime::__private::de::integer::<D, u32>(deserializer)
-            .map(Self::from_value)
-    }
-}
-#[cfg(feature = "schemars")]
-impl ::schemars::JsonSchema for MeetingRoomStatus {
-    fn schema_name() -> ::std::borrow::Cow<'static, str> {
-        ::std::borrow::Cow::Borrowed("MeetingRoomStatus")
-    }
-    #[allow(unused_variables)]
-    fn json_schema(generator: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
-        let mut schema = ::schemars::json_schema!(
-            { "type" : "integer", "minimum" : 0u32, "maximum" : 4294967295u32, "$comment"
-            :
-            "Known values: 0 (NotActivated), 1 (Unbound), 2 (Idle), 3 (InUse), 4 (Offline); others are kept as `Unknown`."
-            }
-        );
-        schema
-            .insert(
-                "description".to_owned(),
-                "Rooms会议室状态 (room status).".into(),
-            );
-        schema
-    }
-}
-/// 预定状态 (booking status).
-///
-/// Values the schema does not name decode to `Unknown` and encode back unchanged.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ScheduledStatus {
-    /// 未开放预定 (not open for booking).
-    NotBookable,
-    /// 开放预定 (open for booking).
-    Bookable,
-    /// A value the schema does not name.
-    Unknown(u32),
-}
-impl ScheduledStatus {
-    /// The value on the wire.
-    pub const fn value(self) -> u32 {
-        match self {
-            Self::NotBookable => 0,
-            Self::Bookable => 1,
-            Self::Unknown(value) => value,
-        }
-    }
-    /// The variant for a value on the wire.
-    pub const fn from_value(value: u32) -> Self {
-        match value {
-            0 => Self::NotBookable,
-            1 => Self::Bookable,
-            other => Self::Unknown(other),
-        }
-    }
-    /// Whether the schema names this value (also for an `Unknown` built by hand
-    /// around a named value).
-    pub const fn is_known(self) -> bool {
-        !matches!(Self::from_value(self.value()), Self::Unknown(_))
-    }
-}
-impl ::core::convert::From<u32> for ScheduledStatus {
-    fn from(value: u32) -> Self {
-        Self::from_value(value)
-    }
-}
-impl ::core::convert::From<ScheduledStatus> for u32 {
-    fn from(value: ScheduledStatus) -> Self {
-        value.value()
-    }
-}
-impl ::serde::Serialize for ScheduledStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::core::result::Result<S::Ok, S::Error> {
-        serializer.serialize_u32(self.value())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ScheduledStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::core::result::Result<Self, D::Error> {
-        ::wecom_rooms_runtime::__private::de::integer::<D, u32>(deserializer)
-            .map(Self::from_value)
-    }
-}
-#[cfg(feature = "schemars")]
-impl ::schemars::JsonSchema for ScheduledStatus {
-    fn schema_name() -> ::std::borrow::Cow<'static, str> {
-        ::std::borrow::Cow::Borrowed("ScheduledStatus")
-    }
-    #[allow(unused_variables)]
-    fn json_schema(generator: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
-        let mut schema = ::schemars::json_schema!(
-            { "type" : "integer", "minimum" : 0u32, "maximum" : 4294967295u32, "$comment"
-            :
-            "Known values: 0 (NotBookable), 1 (Bookable); others are kept as `Unknown`."
-            }
-        );
-        schema.insert("description".to_owned(), "预定状态 (booking status).".into());
-        schema
-    }
-}
-/// The members every WeCom response carries. A response whose `errcode` is not 0 is an error and carries only these: for example `{"errcode": 42001, "errmsg": "access_token expired"}`.
-#[derive(Clone, Debug, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
-#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-pub struct ErrorEnvelope {
-    /// 返回码 (return code): 0 on success, a WeCom global error code otherwise.
-    #[serde(deserialize_with = "::wecom_rooms_runtime::__private::de::integer")]
-    pub errcode: i32,
-    /// 对返回码的文本描述内容 (text describing the return code). Informational only: its wording may change.
-    pub errmsg: ::std::string::String,
-    /// Members the schema does not name, kept so that decoding and encoding again loses nothing.
-    #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-}
-impl ErrorEnvelope {
-    /// A `ErrorEnvelope` with the required members given and every optional member absent.
-    pub fn new(errcode: i32, errmsg: ::std::string::String) -> Self {
-        ErrorEnvelope {
-            errcode,
-            errmsg,
-            extra: ::serde_json::Map::new(),
-        }
-    }
-}
 impl ::wecom_rooms_runtime::Outcome for Response {
     type Success = RoomPage;
-    type Failure = ErrorEnvelope;
-    fn into_result(self) -> ::core::result::Result<RoomPage, ErrorEnvelope> {
+    type Failure = super::super::super::super::common::ErrorEnvelope;
+    fn into_result(
+        self,
+    ) -> ::core::result::Result<
+        RoomPage,
+        super::super::super::super::common::ErrorEnvelope,
+    > {
         match self {
             Self::RoomPage(success) => ::core::result::Result::Ok(success),
             Self::ErrorEnvelope(failure) => ::core::result::Result::Err(failure),

@@ -14,7 +14,7 @@ pub enum Response {
     /// `errcode` is 0.
     DevicePage(DevicePage),
     /// `errcode` is not 0.
-    ErrorEnvelope(ErrorEnvelope),
+    ErrorEnvelope(super::super::super::super::common::ErrorEnvelope),
 }
 impl<'de> ::serde::Deserialize<'de> for Response {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -43,7 +43,9 @@ impl ::wecom_rooms_runtime::__private::de::Discriminated for Response {
             <DevicePage as ::serde::Deserialize>::deserialize(members)
                 .map(Self::DevicePage)
         } else {
-            <ErrorEnvelope as ::serde::Deserialize>::deserialize(members)
+            <super::super::super::super::common::ErrorEnvelope as ::serde::Deserialize>::deserialize(
+                    members,
+                )
                 .map(Self::ErrorEnvelope)
         }
     }
@@ -89,7 +91,7 @@ impl ::schemars::JsonSchema for Response {
     fn json_schema(generator: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
         let mut schema = ::schemars::json_schema!(
             { "anyOf" : [generator.subschema_for:: < DevicePage > (), generator
-            .subschema_for:: < ErrorEnvelope > ()] }
+            .subschema_for:: < super::super::super::super::common::ErrorEnvelope > ()] }
         );
         schema
             .insert(
@@ -200,7 +202,7 @@ pub struct DeviceInfo {
     /// Rooms application version, for example "4.1.6.0". (The page's table labels it 激活码, activation code, which its sample contradicts.)
     pub app_version: ::std::string::String,
     /// Rooms会议室状态 (room status).
-    pub meeting_room_status: MeetingRoomStatus,
+    pub meeting_room_status: super::super::super::super::common::MeetingRoomStatus,
     /// 设备健康信息 (device health), a DeviceMonitorInfo.
     pub device_monitor_info: DeviceMonitorInfo,
     /// Members the schema does not name, kept so that decoding and encoding again loses nothing.
@@ -223,7 +225,9 @@ pub struct DeviceInfoBuilder {
     meeting_room_location: ::core::option::Option<::std::string::String>,
     device_model: ::core::option::Option<::std::string::String>,
     app_version: ::core::option::Option<::std::string::String>,
-    meeting_room_status: ::core::option::Option<MeetingRoomStatus>,
+    meeting_room_status: ::core::option::Option<
+        super::super::super::super::common::MeetingRoomStatus,
+    >,
     device_monitor_info: ::core::option::Option<DeviceMonitorInfo>,
 }
 impl DeviceInfoBuilder {
@@ -258,7 +262,10 @@ impl DeviceInfoBuilder {
         self
     }
     /// Rooms会议室状态 (room status).
-    pub fn meeting_room_status(mut self, value: MeetingRoomStatus) -> Self {
+    pub fn meeting_room_status(
+        mut self,
+        value: super::super::super::super::common::MeetingRoomStatus,
+    ) -> Self {
         self.meeting_room_status = ::core::option::Option::Some(value);
         self
     }
@@ -300,101 +307,6 @@ impl DeviceInfoBuilder {
         })
     }
 }
-/// Rooms会议室状态 (room status).
-///
-/// Values the schema does not name decode to `Unknown` and encode back unchanged.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum MeetingRoomStatus {
-    /// 未激活 (not activated).
-    NotActivated,
-    /// 未绑定 (not bound).
-    Unbound,
-    /// 空闲 (idle).
-    Idle,
-    /// 使用中 (in use).
-    InUse,
-    /// 离线 (offline).
-    Offline,
-    /// A value the schema does not name.
-    Unknown(u32),
-}
-impl MeetingRoomStatus {
-    /// The value on the wire.
-    pub const fn value(self) -> u32 {
-        match self {
-            Self::NotActivated => 0,
-            Self::Unbound => 1,
-            Self::Idle => 2,
-            Self::InUse => 3,
-            Self::Offline => 4,
-            Self::Unknown(value) => value,
-        }
-    }
-    /// The variant for a value on the wire.
-    pub const fn from_value(value: u32) -> Self {
-        match value {
-            0 => Self::NotActivated,
-            1 => Self::Unbound,
-            2 => Self::Idle,
-            3 => Self::InUse,
-            4 => Self::Offline,
-            other => Self::Unknown(other),
-        }
-    }
-    /// Whether the schema names this value (also for an `Unknown` built by hand
-    /// around a named value).
-    pub const fn is_known(self) -> bool {
-        !matches!(Self::from_value(self.value()), Self::Unknown(_))
-    }
-}
-impl ::core::convert::From<u32> for MeetingRoomStatus {
-    fn from(value: u32) -> Self {
-        Self::from_value(value)
-    }
-}
-impl ::core::convert::From<MeetingRoomStatus> for u32 {
-    fn from(value: MeetingRoomStatus) -> Self {
-        value.value()
-    }
-}
-impl ::serde::Serialize for MeetingRoomStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::core::result::Result<S::Ok, S::Error> {
-        serializer.serialize_u32(self.value())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MeetingRoomStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::core::result::Result<Self, D::Error> {
-        ::wecom_rooms_runtime::__private::de::integer::<D, u32>(deserializer)
-            .map(Self::from_value)
-    }
-}
-#[cfg(feature = "schemars")]
-impl ::schemars::JsonSchema for MeetingRoomStatus {
-    fn schema_name() -> ::std::borrow::Cow<'static, str> {
-        ::std::borrow::Cow::Borrowed("MeetingRoomStatus")
-    }
-    #[allow(unused_variables)]
-    fn json_schema(generator: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
-        let mut schema = ::schemars::json_schema!(
-            { "type" : "integer", "minimum" : 0u32, "maximum" : 4294967295u32, "$comment"
-            :
-            "Known values: 0 (NotActivated), 1 (Unbound), 2 (Idle), 3 (InUse), 4 (Offline); others are kept as `Unknown`."
-            }
-        );
-        schema
-            .insert(
-                "description".to_owned(),
-                "Rooms会议室状态 (room status).".into(),
-            );
-        schema
-    }
-}
 /// DeviceMonitorInfo: the health of the device's peripherals. The page does not say what true means; presumably healthy.
 #[derive(Clone, Debug, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -424,33 +336,15 @@ impl DeviceMonitorInfo {
         }
     }
 }
-/// The members every WeCom response carries. A response whose `errcode` is not 0 is an error and carries only these: for example `{"errcode": 42001, "errmsg": "access_token expired"}`.
-#[derive(Clone, Debug, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
-#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-pub struct ErrorEnvelope {
-    /// 返回码 (return code): 0 on success, a WeCom global error code otherwise.
-    #[serde(deserialize_with = "::wecom_rooms_runtime::__private::de::integer")]
-    pub errcode: i32,
-    /// 对返回码的文本描述内容 (text describing the return code). Informational only: its wording may change.
-    pub errmsg: ::std::string::String,
-    /// Members the schema does not name, kept so that decoding and encoding again loses nothing.
-    #[serde(flatten)]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-}
-impl ErrorEnvelope {
-    /// A `ErrorEnvelope` with the required members given and every optional member absent.
-    pub fn new(errcode: i32, errmsg: ::std::string::String) -> Self {
-        ErrorEnvelope {
-            errcode,
-            errmsg,
-            extra: ::serde_json::Map::new(),
-        }
-    }
-}
 impl ::wecom_rooms_runtime::Outcome for Response {
     type Success = DevicePage;
-    type Failure = ErrorEnvelope;
-    fn into_result(self) -> ::core::result::Result<DevicePage, ErrorEnvelope> {
+    type Failure = super::super::super::super::common::ErrorEnvelope;
+    fn into_result(
+        self,
+    ) -> ::core::result::Result<
+        DevicePage,
+        super::super::super::super::common::ErrorEnvelope,
+    > {
         match self {
             Self::DevicePage(success) => ::core::result::Result::Ok(success),
             Self::ErrorEnvelope(failure) => ::core::result::Result::Err(failure),
