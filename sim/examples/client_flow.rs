@@ -23,8 +23,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .rev()
         .find(|room| room.scheduled_status == ScheduledStatus::Bookable)
         .ok_or("no bookable room")?;
-    let id = NonEmptyString::try_from(free.meeting_room_id.as_str())?;
-    let ids = NonEmptyVec::try_from(vec![id.clone()])?;
+    // The id a list yields is the id every request takes: no conversion.
+    let id = free.meeting_room_id.clone();
+    let ids = NonEmptyVec::new(vec![id.clone()]).ok_or("one room")?;
     let meeting = NonEmptyString::try_from("meeting-review")?;
     client.call(Book::new(meeting.clone(), ids.clone())).await?;
     let room = client.call(GetInfo::new(id)).await?;

@@ -85,7 +85,7 @@ impl World {
         let mut rooms = Vec::with_capacity(seed.rooms.len());
         let mut room_index = HashMap::new();
         for room in seed.rooms {
-            let id = room.meeting_room.meeting_room_id.clone();
+            let id = room.meeting_room.meeting_room_id.to_string();
             if room_index.insert(id.clone(), rooms.len()).is_some() {
                 return Err(Error::invalid(format!("two rooms have the id {id:?}")));
             }
@@ -126,7 +126,7 @@ impl World {
         info: MeetingInfo,
         rooms: Vec<String>,
     ) -> Result<(), Error> {
-        let id = info.meetingid.clone();
+        let id = info.meetingid.to_string();
         let owner = self
             .apps
             .iter()

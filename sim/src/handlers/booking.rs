@@ -128,7 +128,7 @@ pub(crate) fn list_meetings(
         list_meetings::request::decode_validated(body).map_err(|e| Refusal::bad_body(&e))?;
     let room_id = match &request.meeting_room_id_or_rooms_id {
         MeetingRoomIdOrRoomsId::MeetingRoomId(id) => {
-            world.known_room(id)?.list.meeting_room_id.clone()
+            world.known_room(id)?.list.meeting_room_id.to_string()
         }
         MeetingRoomIdOrRoomsId::RoomsId(rooms_id) => room_of_rooms_id(world, rooms_id)?,
     };
@@ -180,13 +180,13 @@ fn room_of_rooms_id(world: &World, rooms_id: &str) -> Result<String, Refusal> {
             .any(|r| r == rooms_id)
     });
     if let Some(room) = by_room {
-        return Ok(room.list.meeting_room_id.clone());
+        return Ok(room.list.meeting_room_id.to_string());
     }
     world
         .devices
         .iter()
         .find(|d| d.rooms_id == rooms_id && world.room(&d.meeting_room_id).is_some())
-        .map(|d| d.meeting_room_id.clone())
+        .map(|d| d.meeting_room_id.to_string())
         .ok_or_else(|| Refusal::invalid(format!("rooms_id {rooms_id:?} is not a Rooms device")))
 }
 

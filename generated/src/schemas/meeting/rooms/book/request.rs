@@ -209,7 +209,7 @@ mod validators {
                 let described = match key.as_str() {
                     "meetingid" => {
                         seen |= 1u64;
-                        if !is_valid_1(x) {
+                        if !is_valid_5(x) {
                             return false;
                         }
                         true
@@ -277,7 +277,7 @@ mod validators {
                     "meeting/rooms/book/request.schema.json#/required",
                 );
             }
-            ctx.member_found(found[0usize], validate_1);
+            ctx.member_found(found[0usize], validate_5);
             ctx.member_found(found[1usize], validate_2);
             ctx.member_found(found[2usize], validate_3);
             for (key, _) in obj {
@@ -298,40 +298,6 @@ mod validators {
             }
         }
     }
-    /// `meeting/rooms/book/request.schema.json#/properties/meetingid`
-    #[inline]
-    pub(super) fn is_valid_1(v: &Value) -> bool {
-        if !matches!(v, Value::String(_)) {
-            return false;
-        }
-        if let Value::String(s) = v {
-            if (json::char_count(s) as u64) < 1u64 {
-                return false;
-            }
-        }
-        true
-    }
-    /// `meeting/rooms/book/request.schema.json#/properties/meetingid`
-    pub(super) fn validate_1<'v>(v: &'v Value, ctx: &mut Context<'v>) {
-        if !matches!(v, Value::String(_)) {
-            ctx.error_found(
-                "type",
-                "meeting/rooms/book/request.schema.json#/properties/meetingid/type",
-                "a string of at least 1 character",
-                v,
-            );
-        }
-        if let Value::String(s) = v {
-            if (json::char_count(s) as u64) < 1u64 {
-                ctx.error_found(
-                    "minLength",
-                    "meeting/rooms/book/request.schema.json#/properties/meetingid/minLength",
-                    "a string of at least 1 character",
-                    v,
-                );
-            }
-        }
-    }
     /// `meeting/rooms/book/request.schema.json#/properties/meeting_room_id_list`
     #[inline]
     pub(super) fn is_valid_2(v: &Value) -> bool {
@@ -343,7 +309,7 @@ mod validators {
                 return false;
             }
             for x in arr {
-                if !is_valid_5(x) {
+                if !is_valid_7(x) {
                     return false;
                 }
             }
@@ -368,7 +334,7 @@ mod validators {
                     format!("expected an array of at least 1 item, found {}", arr.len()),
                 );
             }
-            ctx.items(arr, validate_5);
+            ctx.items(arr, validate_7);
         }
     }
     /// `meeting/rooms/book/request.schema.json#/properties/subject_visible`
@@ -382,7 +348,7 @@ mod validators {
             );
         }
     }
-    /// `meeting/rooms/book/request.schema.json#/properties/meeting_room_id_list/items`
+    /// `common.json#/$defs/MeetingId`
     #[inline]
     pub(super) fn is_valid_5(v: &Value) -> bool {
         if !matches!(v, Value::String(_)) {
@@ -395,12 +361,12 @@ mod validators {
         }
         true
     }
-    /// `meeting/rooms/book/request.schema.json#/properties/meeting_room_id_list/items`
+    /// `common.json#/$defs/MeetingId`
     pub(super) fn validate_5<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         if !matches!(v, Value::String(_)) {
             ctx.error_found(
                 "type",
-                "meeting/rooms/book/request.schema.json#/properties/meeting_room_id_list/items/type",
+                "common.json#/$defs/MeetingId/type",
                 "a string of at least 1 character",
                 v,
             );
@@ -409,7 +375,41 @@ mod validators {
             if (json::char_count(s) as u64) < 1u64 {
                 ctx.error_found(
                     "minLength",
-                    "meeting/rooms/book/request.schema.json#/properties/meeting_room_id_list/items/minLength",
+                    "common.json#/$defs/MeetingId/minLength",
+                    "a string of at least 1 character",
+                    v,
+                );
+            }
+        }
+    }
+    /// `common.json#/$defs/MeetingRoomId`
+    #[inline]
+    pub(super) fn is_valid_7(v: &Value) -> bool {
+        if !matches!(v, Value::String(_)) {
+            return false;
+        }
+        if let Value::String(s) = v {
+            if (json::char_count(s) as u64) < 1u64 {
+                return false;
+            }
+        }
+        true
+    }
+    /// `common.json#/$defs/MeetingRoomId`
+    pub(super) fn validate_7<'v>(v: &'v Value, ctx: &mut Context<'v>) {
+        if !matches!(v, Value::String(_)) {
+            ctx.error_found(
+                "type",
+                "common.json#/$defs/MeetingRoomId/type",
+                "a string of at least 1 character",
+                v,
+            );
+        }
+        if let Value::String(s) = v {
+            if (json::char_count(s) as u64) < 1u64 {
+                ctx.error_found(
+                    "minLength",
+                    "common.json#/$defs/MeetingRoomId/minLength",
                     "a string of at least 1 character",
                     v,
                 );

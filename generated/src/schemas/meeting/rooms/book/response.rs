@@ -150,7 +150,7 @@ impl Booked {
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct RoomSummary {
     /// Rooms会议室 ID (Rooms meeting room ID).
-    pub meeting_room_id: ::std::string::String,
+    pub meeting_room_id: ::wecom_rooms_runtime::NonEmptyString,
     /// Rooms会议室名称 (room name).
     pub meeting_room_name: ::std::string::String,
     /// Rooms会议室地址 (room location).
@@ -162,7 +162,7 @@ pub struct RoomSummary {
 impl RoomSummary {
     /// A `RoomSummary` with the required members given and every optional member absent.
     pub fn new(
-        meeting_room_id: ::std::string::String,
+        meeting_room_id: ::wecom_rooms_runtime::NonEmptyString,
         meeting_room_name: ::std::string::String,
         meeting_room_location: ::std::string::String,
     ) -> Self {
@@ -176,7 +176,8 @@ impl RoomSummary {
     /// Whether this decoded value satisfies the schema: the checks its type does not
     /// make itself (see `decode_validated`).
     fn satisfies_schema(&self) -> bool {
-        true
+        ::wecom_rooms_runtime::__private::json::char_count(self.meeting_room_id.as_str())
+            as u64 >= 1u64
     }
 }
 impl ::wecom_rooms_runtime::Outcome for Response {
@@ -637,7 +638,7 @@ mod validators {
                 match key.as_str() {
                     "meeting_room_id" => {
                         seen |= 1u64;
-                        if !matches!(x, Value::String(_)) {
+                        if !is_valid_17(x) {
                             return false;
                         }
                         if seen == 7u64 {
@@ -715,20 +716,9 @@ mod validators {
                     "common.json#/$defs/RoomSummary/required",
                 );
             }
-            ctx.member_found(found[0usize], validate_14);
+            ctx.member_found(found[0usize], validate_17);
             ctx.member_found(found[1usize], validate_15);
             ctx.member_found(found[2usize], validate_16);
-        }
-    }
-    /// `common.json#/$defs/RoomSummary/properties/meeting_room_id`
-    pub(super) fn validate_14<'v>(v: &'v Value, ctx: &mut Context<'v>) {
-        if !matches!(v, Value::String(_)) {
-            ctx.error_found(
-                "type",
-                "common.json#/$defs/RoomSummary/properties/meeting_room_id/type",
-                "a string",
-                v,
-            );
         }
     }
     /// `common.json#/$defs/RoomSummary/properties/meeting_room_name`
@@ -751,6 +741,40 @@ mod validators {
                 "a string",
                 v,
             );
+        }
+    }
+    /// `common.json#/$defs/MeetingRoomId`
+    #[inline]
+    pub(super) fn is_valid_17(v: &Value) -> bool {
+        if !matches!(v, Value::String(_)) {
+            return false;
+        }
+        if let Value::String(s) = v {
+            if (json::char_count(s) as u64) < 1u64 {
+                return false;
+            }
+        }
+        true
+    }
+    /// `common.json#/$defs/MeetingRoomId`
+    pub(super) fn validate_17<'v>(v: &'v Value, ctx: &mut Context<'v>) {
+        if !matches!(v, Value::String(_)) {
+            ctx.error_found(
+                "type",
+                "common.json#/$defs/MeetingRoomId/type",
+                "a string of at least 1 character",
+                v,
+            );
+        }
+        if let Value::String(s) = v {
+            if (json::char_count(s) as u64) < 1u64 {
+                ctx.error_found(
+                    "minLength",
+                    "common.json#/$defs/MeetingRoomId/minLength",
+                    "a string of at least 1 character",
+                    v,
+                );
+            }
         }
     }
 }

@@ -253,19 +253,19 @@ mod validators {
                 let described = match key.as_str() {
                     "meetingid" => {
                         seen |= 1u64;
-                        if !is_valid_1(x) {
+                        if !is_valid_7(x) {
                             return false;
                         }
                         true
                     }
                     "meeting_room_id" => {
-                        if !is_valid_2(x) {
+                        if !is_valid_8(x) {
                             return false;
                         }
                         true
                     }
                     "mra_address" => {
-                        if !is_valid_7(x) {
+                        if !is_valid_9(x) {
                             return false;
                         }
                         true
@@ -330,9 +330,9 @@ mod validators {
                     "meeting/rooms/call/request.schema.json#/required",
                 );
             }
-            ctx.member_found(found[0usize], validate_1);
-            ctx.member_found(found[1usize], validate_2);
-            ctx.member_found(found[2usize], validate_7);
+            ctx.member_found(found[0usize], validate_7);
+            ctx.member_found(found[1usize], validate_8);
+            ctx.member_found(found[2usize], validate_9);
             for (key, _) in obj {
                 let described = matches!(
                     key.as_str(), "meetingid" | "meeting_room_id" | "mra_address"
@@ -359,74 +359,6 @@ mod validators {
                     describe(v), matching
                 ),
             );
-        }
-    }
-    /// `meeting/rooms/call/request.schema.json#/properties/meetingid`
-    #[inline]
-    pub(super) fn is_valid_1(v: &Value) -> bool {
-        if !matches!(v, Value::String(_)) {
-            return false;
-        }
-        if let Value::String(s) = v {
-            if (json::char_count(s) as u64) < 1u64 {
-                return false;
-            }
-        }
-        true
-    }
-    /// `meeting/rooms/call/request.schema.json#/properties/meetingid`
-    pub(super) fn validate_1<'v>(v: &'v Value, ctx: &mut Context<'v>) {
-        if !matches!(v, Value::String(_)) {
-            ctx.error_found(
-                "type",
-                "meeting/rooms/call/request.schema.json#/properties/meetingid/type",
-                "a string of at least 1 character",
-                v,
-            );
-        }
-        if let Value::String(s) = v {
-            if (json::char_count(s) as u64) < 1u64 {
-                ctx.error_found(
-                    "minLength",
-                    "meeting/rooms/call/request.schema.json#/properties/meetingid/minLength",
-                    "a string of at least 1 character",
-                    v,
-                );
-            }
-        }
-    }
-    /// `meeting/rooms/call/request.schema.json#/properties/meeting_room_id`
-    #[inline]
-    pub(super) fn is_valid_2(v: &Value) -> bool {
-        if !matches!(v, Value::String(_)) {
-            return false;
-        }
-        if let Value::String(s) = v {
-            if (json::char_count(s) as u64) < 1u64 {
-                return false;
-            }
-        }
-        true
-    }
-    /// `meeting/rooms/call/request.schema.json#/properties/meeting_room_id`
-    pub(super) fn validate_2<'v>(v: &'v Value, ctx: &mut Context<'v>) {
-        if !matches!(v, Value::String(_)) {
-            ctx.error_found(
-                "type",
-                "meeting/rooms/call/request.schema.json#/properties/meeting_room_id/type",
-                "a string of at least 1 character",
-                v,
-            );
-        }
-        if let Value::String(s) = v {
-            if (json::char_count(s) as u64) < 1u64 {
-                ctx.error_found(
-                    "minLength",
-                    "meeting/rooms/call/request.schema.json#/properties/meeting_room_id/minLength",
-                    "a string of at least 1 character",
-                    v,
-                );
-            }
         }
     }
     /// `meeting/rooms/call/request.schema.json#/oneOf/0`
@@ -471,8 +403,76 @@ mod validators {
         }
         true
     }
-    /// `common.json#/$defs/MraAddress`
+    /// `common.json#/$defs/MeetingId`
+    #[inline]
     pub(super) fn is_valid_7(v: &Value) -> bool {
+        if !matches!(v, Value::String(_)) {
+            return false;
+        }
+        if let Value::String(s) = v {
+            if (json::char_count(s) as u64) < 1u64 {
+                return false;
+            }
+        }
+        true
+    }
+    /// `common.json#/$defs/MeetingId`
+    pub(super) fn validate_7<'v>(v: &'v Value, ctx: &mut Context<'v>) {
+        if !matches!(v, Value::String(_)) {
+            ctx.error_found(
+                "type",
+                "common.json#/$defs/MeetingId/type",
+                "a string of at least 1 character",
+                v,
+            );
+        }
+        if let Value::String(s) = v {
+            if (json::char_count(s) as u64) < 1u64 {
+                ctx.error_found(
+                    "minLength",
+                    "common.json#/$defs/MeetingId/minLength",
+                    "a string of at least 1 character",
+                    v,
+                );
+            }
+        }
+    }
+    /// `common.json#/$defs/MeetingRoomId`
+    #[inline]
+    pub(super) fn is_valid_8(v: &Value) -> bool {
+        if !matches!(v, Value::String(_)) {
+            return false;
+        }
+        if let Value::String(s) = v {
+            if (json::char_count(s) as u64) < 1u64 {
+                return false;
+            }
+        }
+        true
+    }
+    /// `common.json#/$defs/MeetingRoomId`
+    pub(super) fn validate_8<'v>(v: &'v Value, ctx: &mut Context<'v>) {
+        if !matches!(v, Value::String(_)) {
+            ctx.error_found(
+                "type",
+                "common.json#/$defs/MeetingRoomId/type",
+                "a string of at least 1 character",
+                v,
+            );
+        }
+        if let Value::String(s) = v {
+            if (json::char_count(s) as u64) < 1u64 {
+                ctx.error_found(
+                    "minLength",
+                    "common.json#/$defs/MeetingRoomId/minLength",
+                    "a string of at least 1 character",
+                    v,
+                );
+            }
+        }
+    }
+    /// `common.json#/$defs/MraAddress`
+    pub(super) fn is_valid_9(v: &Value) -> bool {
         if !matches!(v, Value::Object(_)) {
             return false;
         }
@@ -485,14 +485,14 @@ mod validators {
                 let described = match key.as_str() {
                     "protocol" => {
                         seen |= 1u64;
-                        if !is_valid_8(x) {
+                        if !is_valid_10(x) {
                             return false;
                         }
                         true
                     }
                     "dial_string" => {
                         seen |= 2u64;
-                        if !is_valid_9(x) {
+                        if !is_valid_11(x) {
                             return false;
                         }
                         true
@@ -510,7 +510,7 @@ mod validators {
         true
     }
     /// `common.json#/$defs/MraAddress`
-    pub(super) fn validate_7<'v>(v: &'v Value, ctx: &mut Context<'v>) {
+    pub(super) fn validate_9<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         if !matches!(v, Value::Object(_)) {
             ctx.error_found(
                 "type",
@@ -540,8 +540,8 @@ mod validators {
             if found[1usize].is_none() {
                 ctx.missing("dial_string", "common.json#/$defs/MraAddress/required");
             }
-            ctx.member_found(found[0usize], validate_8);
-            ctx.member_found(found[1usize], validate_9);
+            ctx.member_found(found[0usize], validate_10);
+            ctx.member_found(found[1usize], validate_11);
             for (key, _) in obj {
                 let described = matches!(key.as_str(), "protocol" | "dial_string");
                 if !described {
@@ -559,7 +559,7 @@ mod validators {
     }
     /// `common.json#/$defs/MraAddress/properties/protocol`
     #[inline]
-    pub(super) fn is_valid_8(v: &Value) -> bool {
+    pub(super) fn is_valid_10(v: &Value) -> bool {
         if !matches!(v, Value::Number(n) if json::is_integer(n)) {
             return false;
         }
@@ -579,7 +579,7 @@ mod validators {
         true
     }
     /// `common.json#/$defs/MraAddress/properties/protocol`
-    pub(super) fn validate_8<'v>(v: &'v Value, ctx: &mut Context<'v>) {
+    pub(super) fn validate_10<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         if !matches!(v, Value::Number(n) if json::is_integer(n)) {
             ctx.error_found(
                 "type",
@@ -606,7 +606,7 @@ mod validators {
                 );
             }
         }
-        let matching = usize::from(is_valid_11(v)) + usize::from(is_valid_12(v));
+        let matching = usize::from(is_valid_13(v)) + usize::from(is_valid_14(v));
         if matching != 1 {
             ctx.error(
                 "oneOf",
@@ -620,7 +620,7 @@ mod validators {
     }
     /// `common.json#/$defs/MraAddress/properties/dial_string`
     #[inline]
-    pub(super) fn is_valid_9(v: &Value) -> bool {
+    pub(super) fn is_valid_11(v: &Value) -> bool {
         if !matches!(v, Value::String(_)) {
             return false;
         }
@@ -632,7 +632,7 @@ mod validators {
         true
     }
     /// `common.json#/$defs/MraAddress/properties/dial_string`
-    pub(super) fn validate_9<'v>(v: &'v Value, ctx: &mut Context<'v>) {
+    pub(super) fn validate_11<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         if !matches!(v, Value::String(_)) {
             ctx.error_found(
                 "type",
@@ -654,7 +654,7 @@ mod validators {
     }
     /// `common.json#/$defs/MraAddress/properties/protocol/oneOf/0`
     #[inline]
-    pub(super) fn is_valid_11(v: &Value) -> bool {
+    pub(super) fn is_valid_13(v: &Value) -> bool {
         if !matches!(
             v, ::serde_json::Value::Number(n) if json::exact_i64(n) == Some(1i64)
         ) {
@@ -664,7 +664,7 @@ mod validators {
     }
     /// `common.json#/$defs/MraAddress/properties/protocol/oneOf/1`
     #[inline]
-    pub(super) fn is_valid_12(v: &Value) -> bool {
+    pub(super) fn is_valid_14(v: &Value) -> bool {
         if !matches!(
             v, ::serde_json::Value::Number(n) if json::exact_i64(n) == Some(2i64)
         ) {

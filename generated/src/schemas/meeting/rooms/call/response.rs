@@ -119,7 +119,7 @@ pub struct Called {
     /// 对返回码的文本描述内容 (text describing the return code), usually "ok".
     pub errmsg: ::std::string::String,
     /// 呼叫 ID (call ID): what cancel_call takes.
-    pub invite_id: ::std::string::String,
+    pub invite_id: ::wecom_rooms_runtime::NonEmptyString,
     /// Members the schema does not name, kept so that decoding and encoding again loses nothing.
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -129,7 +129,7 @@ impl Called {
     pub fn new(
         errcode: i32,
         errmsg: ::std::string::String,
-        invite_id: ::std::string::String,
+        invite_id: ::wecom_rooms_runtime::NonEmptyString,
     ) -> Self {
         Called {
             errcode,
@@ -142,6 +142,9 @@ impl Called {
     /// make itself (see `decode_validated`).
     fn satisfies_schema(&self) -> bool {
         i128::from(self.errcode) == 0i128
+            && ::wecom_rooms_runtime::__private::json::char_count(
+                self.invite_id.as_str(),
+            ) as u64 >= 1u64
     }
 }
 impl ::wecom_rooms_runtime::Outcome for Response {
@@ -262,7 +265,7 @@ mod validators {
                     }
                     "invite_id" => {
                         seen |= 4u64;
-                        if !then_failed && !matches!(x, Value::String(_)) {
+                        if !then_failed && !is_valid_12(x) {
                             then_failed = true;
                         }
                         if then_failed && !test_failed && seen & 1u64 == 1u64 {
@@ -441,7 +444,7 @@ mod validators {
             }
             ctx.member_found(found[0usize], validate_9);
             ctx.member_found(found[1usize], validate_10);
-            ctx.member_found(found[2usize], validate_11);
+            ctx.member_found(found[2usize], validate_12);
         }
     }
     /// `common.json#/$defs/Int32`
@@ -527,15 +530,38 @@ mod validators {
             );
         }
     }
-    /// `meeting/rooms/call/response.schema.json#/$defs/Called/properties/invite_id`
-    pub(super) fn validate_11<'v>(v: &'v Value, ctx: &mut Context<'v>) {
+    /// `common.json#/$defs/InviteId`
+    #[inline]
+    pub(super) fn is_valid_12(v: &Value) -> bool {
+        if !matches!(v, Value::String(_)) {
+            return false;
+        }
+        if let Value::String(s) = v {
+            if (json::char_count(s) as u64) < 1u64 {
+                return false;
+            }
+        }
+        true
+    }
+    /// `common.json#/$defs/InviteId`
+    pub(super) fn validate_12<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         if !matches!(v, Value::String(_)) {
             ctx.error_found(
                 "type",
-                "meeting/rooms/call/response.schema.json#/$defs/Called/properties/invite_id/type",
-                "a string",
+                "common.json#/$defs/InviteId/type",
+                "a string of at least 1 character",
                 v,
             );
+        }
+        if let Value::String(s) = v {
+            if (json::char_count(s) as u64) < 1u64 {
+                ctx.error_found(
+                    "minLength",
+                    "common.json#/$defs/InviteId/minLength",
+                    "a string of at least 1 character",
+                    v,
+                );
+            }
         }
     }
 }

@@ -333,26 +333,26 @@ mod validators {
                 let described = match key.as_str() {
                     "meetingid" => {
                         seen |= 1u64;
-                        if !is_valid_1(x) {
+                        if !is_valid_8(x) {
                             return false;
                         }
                         true
                     }
                     "invite_id" => {
                         seen |= 2u64;
-                        if !is_valid_2(x) {
+                        if !is_valid_9(x) {
                             return false;
                         }
                         true
                     }
                     "meeting_room_id" => {
-                        if !is_valid_3(x) {
+                        if !is_valid_10(x) {
                             return false;
                         }
                         true
                     }
                     "mra_address" => {
-                        if !is_valid_8(x) {
+                        if !is_valid_11(x) {
                             return false;
                         }
                         true
@@ -424,10 +424,10 @@ mod validators {
                     "meeting/rooms/cancel_call/request.schema.json#/required",
                 );
             }
-            ctx.member_found(found[0usize], validate_1);
-            ctx.member_found(found[1usize], validate_2);
-            ctx.member_found(found[2usize], validate_3);
-            ctx.member_found(found[3usize], validate_8);
+            ctx.member_found(found[0usize], validate_8);
+            ctx.member_found(found[1usize], validate_9);
+            ctx.member_found(found[2usize], validate_10);
+            ctx.member_found(found[3usize], validate_11);
             for (key, _) in obj {
                 let described = matches!(
                     key.as_str(), "meetingid" | "invite_id" | "meeting_room_id" |
@@ -455,108 +455,6 @@ mod validators {
                     describe(v), matching
                 ),
             );
-        }
-    }
-    /// `meeting/rooms/cancel_call/request.schema.json#/properties/meetingid`
-    #[inline]
-    pub(super) fn is_valid_1(v: &Value) -> bool {
-        if !matches!(v, Value::String(_)) {
-            return false;
-        }
-        if let Value::String(s) = v {
-            if (json::char_count(s) as u64) < 1u64 {
-                return false;
-            }
-        }
-        true
-    }
-    /// `meeting/rooms/cancel_call/request.schema.json#/properties/meetingid`
-    pub(super) fn validate_1<'v>(v: &'v Value, ctx: &mut Context<'v>) {
-        if !matches!(v, Value::String(_)) {
-            ctx.error_found(
-                "type",
-                "meeting/rooms/cancel_call/request.schema.json#/properties/meetingid/type",
-                "a string of at least 1 character",
-                v,
-            );
-        }
-        if let Value::String(s) = v {
-            if (json::char_count(s) as u64) < 1u64 {
-                ctx.error_found(
-                    "minLength",
-                    "meeting/rooms/cancel_call/request.schema.json#/properties/meetingid/minLength",
-                    "a string of at least 1 character",
-                    v,
-                );
-            }
-        }
-    }
-    /// `meeting/rooms/cancel_call/request.schema.json#/properties/invite_id`
-    #[inline]
-    pub(super) fn is_valid_2(v: &Value) -> bool {
-        if !matches!(v, Value::String(_)) {
-            return false;
-        }
-        if let Value::String(s) = v {
-            if (json::char_count(s) as u64) < 1u64 {
-                return false;
-            }
-        }
-        true
-    }
-    /// `meeting/rooms/cancel_call/request.schema.json#/properties/invite_id`
-    pub(super) fn validate_2<'v>(v: &'v Value, ctx: &mut Context<'v>) {
-        if !matches!(v, Value::String(_)) {
-            ctx.error_found(
-                "type",
-                "meeting/rooms/cancel_call/request.schema.json#/properties/invite_id/type",
-                "a string of at least 1 character",
-                v,
-            );
-        }
-        if let Value::String(s) = v {
-            if (json::char_count(s) as u64) < 1u64 {
-                ctx.error_found(
-                    "minLength",
-                    "meeting/rooms/cancel_call/request.schema.json#/properties/invite_id/minLength",
-                    "a string of at least 1 character",
-                    v,
-                );
-            }
-        }
-    }
-    /// `meeting/rooms/cancel_call/request.schema.json#/properties/meeting_room_id`
-    #[inline]
-    pub(super) fn is_valid_3(v: &Value) -> bool {
-        if !matches!(v, Value::String(_)) {
-            return false;
-        }
-        if let Value::String(s) = v {
-            if (json::char_count(s) as u64) < 1u64 {
-                return false;
-            }
-        }
-        true
-    }
-    /// `meeting/rooms/cancel_call/request.schema.json#/properties/meeting_room_id`
-    pub(super) fn validate_3<'v>(v: &'v Value, ctx: &mut Context<'v>) {
-        if !matches!(v, Value::String(_)) {
-            ctx.error_found(
-                "type",
-                "meeting/rooms/cancel_call/request.schema.json#/properties/meeting_room_id/type",
-                "a string of at least 1 character",
-                v,
-            );
-        }
-        if let Value::String(s) = v {
-            if (json::char_count(s) as u64) < 1u64 {
-                ctx.error_found(
-                    "minLength",
-                    "meeting/rooms/cancel_call/request.schema.json#/properties/meeting_room_id/minLength",
-                    "a string of at least 1 character",
-                    v,
-                );
-            }
         }
     }
     /// `meeting/rooms/cancel_call/request.schema.json#/oneOf/0`
@@ -601,8 +499,110 @@ mod validators {
         }
         true
     }
-    /// `common.json#/$defs/MraAddress`
+    /// `common.json#/$defs/MeetingId`
+    #[inline]
     pub(super) fn is_valid_8(v: &Value) -> bool {
+        if !matches!(v, Value::String(_)) {
+            return false;
+        }
+        if let Value::String(s) = v {
+            if (json::char_count(s) as u64) < 1u64 {
+                return false;
+            }
+        }
+        true
+    }
+    /// `common.json#/$defs/MeetingId`
+    pub(super) fn validate_8<'v>(v: &'v Value, ctx: &mut Context<'v>) {
+        if !matches!(v, Value::String(_)) {
+            ctx.error_found(
+                "type",
+                "common.json#/$defs/MeetingId/type",
+                "a string of at least 1 character",
+                v,
+            );
+        }
+        if let Value::String(s) = v {
+            if (json::char_count(s) as u64) < 1u64 {
+                ctx.error_found(
+                    "minLength",
+                    "common.json#/$defs/MeetingId/minLength",
+                    "a string of at least 1 character",
+                    v,
+                );
+            }
+        }
+    }
+    /// `common.json#/$defs/InviteId`
+    #[inline]
+    pub(super) fn is_valid_9(v: &Value) -> bool {
+        if !matches!(v, Value::String(_)) {
+            return false;
+        }
+        if let Value::String(s) = v {
+            if (json::char_count(s) as u64) < 1u64 {
+                return false;
+            }
+        }
+        true
+    }
+    /// `common.json#/$defs/InviteId`
+    pub(super) fn validate_9<'v>(v: &'v Value, ctx: &mut Context<'v>) {
+        if !matches!(v, Value::String(_)) {
+            ctx.error_found(
+                "type",
+                "common.json#/$defs/InviteId/type",
+                "a string of at least 1 character",
+                v,
+            );
+        }
+        if let Value::String(s) = v {
+            if (json::char_count(s) as u64) < 1u64 {
+                ctx.error_found(
+                    "minLength",
+                    "common.json#/$defs/InviteId/minLength",
+                    "a string of at least 1 character",
+                    v,
+                );
+            }
+        }
+    }
+    /// `common.json#/$defs/MeetingRoomId`
+    #[inline]
+    pub(super) fn is_valid_10(v: &Value) -> bool {
+        if !matches!(v, Value::String(_)) {
+            return false;
+        }
+        if let Value::String(s) = v {
+            if (json::char_count(s) as u64) < 1u64 {
+                return false;
+            }
+        }
+        true
+    }
+    /// `common.json#/$defs/MeetingRoomId`
+    pub(super) fn validate_10<'v>(v: &'v Value, ctx: &mut Context<'v>) {
+        if !matches!(v, Value::String(_)) {
+            ctx.error_found(
+                "type",
+                "common.json#/$defs/MeetingRoomId/type",
+                "a string of at least 1 character",
+                v,
+            );
+        }
+        if let Value::String(s) = v {
+            if (json::char_count(s) as u64) < 1u64 {
+                ctx.error_found(
+                    "minLength",
+                    "common.json#/$defs/MeetingRoomId/minLength",
+                    "a string of at least 1 character",
+                    v,
+                );
+            }
+        }
+    }
+    /// `common.json#/$defs/MraAddress`
+    pub(super) fn is_valid_11(v: &Value) -> bool {
         if !matches!(v, Value::Object(_)) {
             return false;
         }
@@ -615,14 +615,14 @@ mod validators {
                 let described = match key.as_str() {
                     "protocol" => {
                         seen |= 1u64;
-                        if !is_valid_9(x) {
+                        if !is_valid_12(x) {
                             return false;
                         }
                         true
                     }
                     "dial_string" => {
                         seen |= 2u64;
-                        if !is_valid_10(x) {
+                        if !is_valid_13(x) {
                             return false;
                         }
                         true
@@ -640,7 +640,7 @@ mod validators {
         true
     }
     /// `common.json#/$defs/MraAddress`
-    pub(super) fn validate_8<'v>(v: &'v Value, ctx: &mut Context<'v>) {
+    pub(super) fn validate_11<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         if !matches!(v, Value::Object(_)) {
             ctx.error_found(
                 "type",
@@ -670,8 +670,8 @@ mod validators {
             if found[1usize].is_none() {
                 ctx.missing("dial_string", "common.json#/$defs/MraAddress/required");
             }
-            ctx.member_found(found[0usize], validate_9);
-            ctx.member_found(found[1usize], validate_10);
+            ctx.member_found(found[0usize], validate_12);
+            ctx.member_found(found[1usize], validate_13);
             for (key, _) in obj {
                 let described = matches!(key.as_str(), "protocol" | "dial_string");
                 if !described {
@@ -689,7 +689,7 @@ mod validators {
     }
     /// `common.json#/$defs/MraAddress/properties/protocol`
     #[inline]
-    pub(super) fn is_valid_9(v: &Value) -> bool {
+    pub(super) fn is_valid_12(v: &Value) -> bool {
         if !matches!(v, Value::Number(n) if json::is_integer(n)) {
             return false;
         }
@@ -709,7 +709,7 @@ mod validators {
         true
     }
     /// `common.json#/$defs/MraAddress/properties/protocol`
-    pub(super) fn validate_9<'v>(v: &'v Value, ctx: &mut Context<'v>) {
+    pub(super) fn validate_12<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         if !matches!(v, Value::Number(n) if json::is_integer(n)) {
             ctx.error_found(
                 "type",
@@ -736,7 +736,7 @@ mod validators {
                 );
             }
         }
-        let matching = usize::from(is_valid_12(v)) + usize::from(is_valid_13(v));
+        let matching = usize::from(is_valid_15(v)) + usize::from(is_valid_16(v));
         if matching != 1 {
             ctx.error(
                 "oneOf",
@@ -750,7 +750,7 @@ mod validators {
     }
     /// `common.json#/$defs/MraAddress/properties/dial_string`
     #[inline]
-    pub(super) fn is_valid_10(v: &Value) -> bool {
+    pub(super) fn is_valid_13(v: &Value) -> bool {
         if !matches!(v, Value::String(_)) {
             return false;
         }
@@ -762,7 +762,7 @@ mod validators {
         true
     }
     /// `common.json#/$defs/MraAddress/properties/dial_string`
-    pub(super) fn validate_10<'v>(v: &'v Value, ctx: &mut Context<'v>) {
+    pub(super) fn validate_13<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         if !matches!(v, Value::String(_)) {
             ctx.error_found(
                 "type",
@@ -784,7 +784,7 @@ mod validators {
     }
     /// `common.json#/$defs/MraAddress/properties/protocol/oneOf/0`
     #[inline]
-    pub(super) fn is_valid_12(v: &Value) -> bool {
+    pub(super) fn is_valid_15(v: &Value) -> bool {
         if !matches!(
             v, ::serde_json::Value::Number(n) if json::exact_i64(n) == Some(1i64)
         ) {
@@ -794,7 +794,7 @@ mod validators {
     }
     /// `common.json#/$defs/MraAddress/properties/protocol/oneOf/1`
     #[inline]
-    pub(super) fn is_valid_13(v: &Value) -> bool {
+    pub(super) fn is_valid_16(v: &Value) -> bool {
         if !matches!(
             v, ::serde_json::Value::Number(n) if json::exact_i64(n) == Some(2i64)
         ) {

@@ -135,7 +135,7 @@ mod validators {
                 let described = match key.as_str() {
                     "meeting_room_id" => {
                         seen |= 1u64;
-                        if !is_valid_1(x) {
+                        if !is_valid_3(x) {
                             return false;
                         }
                         true
@@ -182,7 +182,7 @@ mod validators {
                     "meeting/rooms/get_config/request.schema.json#/required",
                 );
             }
-            ctx.member_found(found[0usize], validate_1);
+            ctx.member_found(found[0usize], validate_3);
             for (key, _) in obj {
                 let described = matches!(key.as_str(), "meeting_room_id");
                 if !described {
@@ -198,9 +198,9 @@ mod validators {
             }
         }
     }
-    /// `meeting/rooms/get_config/request.schema.json#/properties/meeting_room_id`
+    /// `common.json#/$defs/MeetingRoomId`
     #[inline]
-    pub(super) fn is_valid_1(v: &Value) -> bool {
+    pub(super) fn is_valid_3(v: &Value) -> bool {
         if !matches!(v, Value::String(_)) {
             return false;
         }
@@ -211,12 +211,12 @@ mod validators {
         }
         true
     }
-    /// `meeting/rooms/get_config/request.schema.json#/properties/meeting_room_id`
-    pub(super) fn validate_1<'v>(v: &'v Value, ctx: &mut Context<'v>) {
+    /// `common.json#/$defs/MeetingRoomId`
+    pub(super) fn validate_3<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         if !matches!(v, Value::String(_)) {
             ctx.error_found(
                 "type",
-                "meeting/rooms/get_config/request.schema.json#/properties/meeting_room_id/type",
+                "common.json#/$defs/MeetingRoomId/type",
                 "a string of at least 1 character",
                 v,
             );
@@ -225,7 +225,7 @@ mod validators {
             if (json::char_count(s) as u64) < 1u64 {
                 ctx.error_found(
                     "minLength",
-                    "meeting/rooms/get_config/request.schema.json#/properties/meeting_room_id/minLength",
+                    "common.json#/$defs/MeetingRoomId/minLength",
                     "a string of at least 1 character",
                     v,
                 );

@@ -189,7 +189,7 @@ impl RoomPageBuilder {
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct MeetingRoom {
     /// Rooms会议室 ID (Rooms meeting room ID).
-    pub meeting_room_id: ::std::string::String,
+    pub meeting_room_id: ::wecom_rooms_runtime::NonEmptyString,
     /// Rooms会议室名称 (room name).
     pub meeting_room_name: ::std::string::String,
     /// Rooms会议室地址 (room location).
@@ -221,7 +221,7 @@ impl MeetingRoom {
 #[derive(Clone, Debug, Default)]
 #[must_use]
 pub struct MeetingRoomBuilder {
-    meeting_room_id: ::core::option::Option<::std::string::String>,
+    meeting_room_id: ::core::option::Option<::wecom_rooms_runtime::NonEmptyString>,
     meeting_room_name: ::core::option::Option<::std::string::String>,
     meeting_room_location: ::core::option::Option<::std::string::String>,
     account_type: ::core::option::Option<
@@ -239,7 +239,10 @@ pub struct MeetingRoomBuilder {
 }
 impl MeetingRoomBuilder {
     /// Rooms会议室 ID (Rooms meeting room ID).
-    pub fn meeting_room_id(mut self, value: ::std::string::String) -> Self {
+    pub fn meeting_room_id(
+        mut self,
+        value: ::wecom_rooms_runtime::NonEmptyString,
+    ) -> Self {
         self.meeting_room_id = ::core::option::Option::Some(value);
         self
     }
@@ -956,7 +959,7 @@ mod validators {
                 match key.as_str() {
                     "meeting_room_id" => {
                         seen |= 1u64;
-                        if !matches!(x, Value::String(_)) {
+                        if !is_valid_31(x) {
                             return false;
                         }
                         if seen == 511u64 {
@@ -983,7 +986,7 @@ mod validators {
                     }
                     "account_type" => {
                         seen |= 8u64;
-                        if !is_valid_31(x) {
+                        if !is_valid_32(x) {
                             return false;
                         }
                         if seen == 511u64 {
@@ -1001,7 +1004,7 @@ mod validators {
                     }
                     "participant_number" => {
                         seen |= 32u64;
-                        if !is_valid_32(x) {
+                        if !is_valid_33(x) {
                             return false;
                         }
                         if seen == 511u64 {
@@ -1010,7 +1013,7 @@ mod validators {
                     }
                     "meeting_room_status" => {
                         seen |= 64u64;
-                        if !is_valid_33(x) {
+                        if !is_valid_34(x) {
                             return false;
                         }
                         if seen == 511u64 {
@@ -1019,7 +1022,7 @@ mod validators {
                     }
                     "scheduled_status" => {
                         seen |= 128u64;
-                        if !is_valid_34(x) {
+                        if !is_valid_35(x) {
                             return false;
                         }
                         if seen == 511u64 {
@@ -1130,14 +1133,14 @@ mod validators {
                     "meeting/rooms/list/response.schema.json#/$defs/MeetingRoom/required",
                 );
             }
-            ctx.member_found(found[0usize], validate_22);
+            ctx.member_found(found[0usize], validate_31);
             ctx.member_found(found[1usize], validate_23);
             ctx.member_found(found[2usize], validate_24);
-            ctx.member_found(found[3usize], validate_31);
+            ctx.member_found(found[3usize], validate_32);
             ctx.member_found(found[4usize], validate_26);
-            ctx.member_found(found[5usize], validate_32);
-            ctx.member_found(found[6usize], validate_33);
-            ctx.member_found(found[7usize], validate_34);
+            ctx.member_found(found[5usize], validate_33);
+            ctx.member_found(found[6usize], validate_34);
+            ctx.member_found(found[7usize], validate_35);
             ctx.member_found(found[8usize], validate_30);
         }
     }
@@ -1148,17 +1151,6 @@ mod validators {
             return false;
         }
         true
-    }
-    /// `meeting/rooms/list/response.schema.json#/$defs/MeetingRoom/properties/meeting_room_id`
-    pub(super) fn validate_22<'v>(v: &'v Value, ctx: &mut Context<'v>) {
-        if !matches!(v, Value::String(_)) {
-            ctx.error_found(
-                "type",
-                "meeting/rooms/list/response.schema.json#/$defs/MeetingRoom/properties/meeting_room_id/type",
-                "a string",
-                v,
-            );
-        }
     }
     /// `meeting/rooms/list/response.schema.json#/$defs/MeetingRoom/properties/meeting_room_name`
     pub(super) fn validate_23<'v>(v: &'v Value, ctx: &mut Context<'v>) {
@@ -1204,9 +1196,43 @@ mod validators {
             );
         }
     }
-    /// `common.json#/$defs/AccountType`
+    /// `common.json#/$defs/MeetingRoomId`
     #[inline]
     pub(super) fn is_valid_31(v: &Value) -> bool {
+        if !matches!(v, Value::String(_)) {
+            return false;
+        }
+        if let Value::String(s) = v {
+            if (json::char_count(s) as u64) < 1u64 {
+                return false;
+            }
+        }
+        true
+    }
+    /// `common.json#/$defs/MeetingRoomId`
+    pub(super) fn validate_31<'v>(v: &'v Value, ctx: &mut Context<'v>) {
+        if !matches!(v, Value::String(_)) {
+            ctx.error_found(
+                "type",
+                "common.json#/$defs/MeetingRoomId/type",
+                "a string of at least 1 character",
+                v,
+            );
+        }
+        if let Value::String(s) = v {
+            if (json::char_count(s) as u64) < 1u64 {
+                ctx.error_found(
+                    "minLength",
+                    "common.json#/$defs/MeetingRoomId/minLength",
+                    "a string of at least 1 character",
+                    v,
+                );
+            }
+        }
+    }
+    /// `common.json#/$defs/AccountType`
+    #[inline]
+    pub(super) fn is_valid_32(v: &Value) -> bool {
         if !matches!(v, Value::Number(n) if json::is_integer(n)) {
             return false;
         }
@@ -1226,7 +1252,7 @@ mod validators {
         true
     }
     /// `common.json#/$defs/AccountType`
-    pub(super) fn validate_31<'v>(v: &'v Value, ctx: &mut Context<'v>) {
+    pub(super) fn validate_32<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         if !matches!(v, Value::Number(n) if json::is_integer(n)) {
             ctx.error_found(
                 "type",
@@ -1253,8 +1279,8 @@ mod validators {
                 );
             }
         }
-        let matching = usize::from(is_valid_35(v)) + usize::from(is_valid_36(v))
-            + usize::from(is_valid_37(v));
+        let matching = usize::from(is_valid_36(v)) + usize::from(is_valid_37(v))
+            + usize::from(is_valid_38(v));
         if matching != 1 {
             ctx.error(
                 "oneOf",
@@ -1268,7 +1294,7 @@ mod validators {
     }
     /// `common.json#/$defs/Uint32`
     #[inline]
-    pub(super) fn is_valid_32(v: &Value) -> bool {
+    pub(super) fn is_valid_33(v: &Value) -> bool {
         if !matches!(v, Value::Number(n) if json::is_integer(n)) {
             return false;
         }
@@ -1283,7 +1309,7 @@ mod validators {
         true
     }
     /// `common.json#/$defs/Uint32`
-    pub(super) fn validate_32<'v>(v: &'v Value, ctx: &mut Context<'v>) {
+    pub(super) fn validate_33<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         if !matches!(v, Value::Number(n) if json::is_integer(n)) {
             ctx.error_found(
                 "type",
@@ -1313,7 +1339,7 @@ mod validators {
     }
     /// `common.json#/$defs/MeetingRoomStatus`
     #[inline]
-    pub(super) fn is_valid_33(v: &Value) -> bool {
+    pub(super) fn is_valid_34(v: &Value) -> bool {
         if !matches!(v, Value::Number(n) if json::is_integer(n)) {
             return false;
         }
@@ -1333,7 +1359,7 @@ mod validators {
         true
     }
     /// `common.json#/$defs/MeetingRoomStatus`
-    pub(super) fn validate_33<'v>(v: &'v Value, ctx: &mut Context<'v>) {
+    pub(super) fn validate_34<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         if !matches!(v, Value::Number(n) if json::is_integer(n)) {
             ctx.error_found(
                 "type",
@@ -1360,9 +1386,9 @@ mod validators {
                 );
             }
         }
-        let matching = usize::from(is_valid_38(v)) + usize::from(is_valid_39(v))
-            + usize::from(is_valid_40(v)) + usize::from(is_valid_41(v))
-            + usize::from(is_valid_42(v));
+        let matching = usize::from(is_valid_39(v)) + usize::from(is_valid_40(v))
+            + usize::from(is_valid_41(v)) + usize::from(is_valid_42(v))
+            + usize::from(is_valid_43(v));
         if matching != 1 {
             ctx.error(
                 "oneOf",
@@ -1376,7 +1402,7 @@ mod validators {
     }
     /// `common.json#/$defs/ScheduledStatus`
     #[inline]
-    pub(super) fn is_valid_34(v: &Value) -> bool {
+    pub(super) fn is_valid_35(v: &Value) -> bool {
         if !matches!(v, Value::Number(n) if json::is_integer(n)) {
             return false;
         }
@@ -1396,7 +1422,7 @@ mod validators {
         true
     }
     /// `common.json#/$defs/ScheduledStatus`
-    pub(super) fn validate_34<'v>(v: &'v Value, ctx: &mut Context<'v>) {
+    pub(super) fn validate_35<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         if !matches!(v, Value::Number(n) if json::is_integer(n)) {
             ctx.error_found(
                 "type",
@@ -1423,7 +1449,7 @@ mod validators {
                 );
             }
         }
-        let matching = usize::from(is_valid_43(v)) + usize::from(is_valid_44(v));
+        let matching = usize::from(is_valid_44(v)) + usize::from(is_valid_45(v));
         if matching != 1 {
             ctx.error(
                 "oneOf",
@@ -1437,7 +1463,7 @@ mod validators {
     }
     /// `common.json#/$defs/AccountType/oneOf/0`
     #[inline]
-    pub(super) fn is_valid_35(v: &Value) -> bool {
+    pub(super) fn is_valid_36(v: &Value) -> bool {
         if !matches!(
             v, ::serde_json::Value::Number(n) if json::exact_i64(n) == Some(0i64)
         ) {
@@ -1447,7 +1473,7 @@ mod validators {
     }
     /// `common.json#/$defs/AccountType/oneOf/1`
     #[inline]
-    pub(super) fn is_valid_36(v: &Value) -> bool {
+    pub(super) fn is_valid_37(v: &Value) -> bool {
         if !matches!(
             v, ::serde_json::Value::Number(n) if json::exact_i64(n) == Some(1i64)
         ) {
@@ -1457,7 +1483,7 @@ mod validators {
     }
     /// `common.json#/$defs/AccountType/oneOf/2`
     #[inline]
-    pub(super) fn is_valid_37(v: &Value) -> bool {
+    pub(super) fn is_valid_38(v: &Value) -> bool {
         if !matches!(
             v, ::serde_json::Value::Number(n) if json::exact_i64(n) == Some(2i64)
         ) {
@@ -1467,7 +1493,7 @@ mod validators {
     }
     /// `common.json#/$defs/MeetingRoomStatus/oneOf/0`
     #[inline]
-    pub(super) fn is_valid_38(v: &Value) -> bool {
+    pub(super) fn is_valid_39(v: &Value) -> bool {
         if !matches!(
             v, ::serde_json::Value::Number(n) if json::exact_i64(n) == Some(0i64)
         ) {
@@ -1477,7 +1503,7 @@ mod validators {
     }
     /// `common.json#/$defs/MeetingRoomStatus/oneOf/1`
     #[inline]
-    pub(super) fn is_valid_39(v: &Value) -> bool {
+    pub(super) fn is_valid_40(v: &Value) -> bool {
         if !matches!(
             v, ::serde_json::Value::Number(n) if json::exact_i64(n) == Some(1i64)
         ) {
@@ -1487,7 +1513,7 @@ mod validators {
     }
     /// `common.json#/$defs/MeetingRoomStatus/oneOf/2`
     #[inline]
-    pub(super) fn is_valid_40(v: &Value) -> bool {
+    pub(super) fn is_valid_41(v: &Value) -> bool {
         if !matches!(
             v, ::serde_json::Value::Number(n) if json::exact_i64(n) == Some(2i64)
         ) {
@@ -1497,7 +1523,7 @@ mod validators {
     }
     /// `common.json#/$defs/MeetingRoomStatus/oneOf/3`
     #[inline]
-    pub(super) fn is_valid_41(v: &Value) -> bool {
+    pub(super) fn is_valid_42(v: &Value) -> bool {
         if !matches!(
             v, ::serde_json::Value::Number(n) if json::exact_i64(n) == Some(3i64)
         ) {
@@ -1507,7 +1533,7 @@ mod validators {
     }
     /// `common.json#/$defs/MeetingRoomStatus/oneOf/4`
     #[inline]
-    pub(super) fn is_valid_42(v: &Value) -> bool {
+    pub(super) fn is_valid_43(v: &Value) -> bool {
         if !matches!(
             v, ::serde_json::Value::Number(n) if json::exact_i64(n) == Some(4i64)
         ) {
@@ -1517,7 +1543,7 @@ mod validators {
     }
     /// `common.json#/$defs/ScheduledStatus/oneOf/0`
     #[inline]
-    pub(super) fn is_valid_43(v: &Value) -> bool {
+    pub(super) fn is_valid_44(v: &Value) -> bool {
         if !matches!(
             v, ::serde_json::Value::Number(n) if json::exact_i64(n) == Some(0i64)
         ) {
@@ -1527,7 +1553,7 @@ mod validators {
     }
     /// `common.json#/$defs/ScheduledStatus/oneOf/1`
     #[inline]
-    pub(super) fn is_valid_44(v: &Value) -> bool {
+    pub(super) fn is_valid_45(v: &Value) -> bool {
         if !matches!(
             v, ::serde_json::Value::Number(n) if json::exact_i64(n) == Some(1i64)
         ) {

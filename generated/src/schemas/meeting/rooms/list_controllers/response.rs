@@ -193,7 +193,7 @@ impl ControllerPageBuilder {
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct ControllerInfo {
     /// Rooms ID (the Rooms ID of the controlled room).
-    pub rooms_id: ::std::string::String,
+    pub rooms_id: ::wecom_rooms_runtime::NonEmptyString,
     /// Rooms会议室名称 (room name).
     pub meeting_room_name: ::std::string::String,
     /// Rooms会议室地址 (room location).
@@ -236,7 +236,7 @@ impl ControllerInfo {
 #[derive(Clone, Debug, Default)]
 #[must_use]
 pub struct ControllerInfoBuilder {
-    rooms_id: ::core::option::Option<::std::string::String>,
+    rooms_id: ::core::option::Option<::wecom_rooms_runtime::NonEmptyString>,
     meeting_room_name: ::core::option::Option<::std::string::String>,
     meeting_room_location: ::core::option::Option<::std::string::String>,
     controller_name: ::core::option::Option<::std::string::String>,
@@ -254,7 +254,7 @@ pub struct ControllerInfoBuilder {
 }
 impl ControllerInfoBuilder {
     /// Rooms ID (the Rooms ID of the controlled room).
-    pub fn rooms_id(mut self, value: ::std::string::String) -> Self {
+    pub fn rooms_id(mut self, value: ::wecom_rooms_runtime::NonEmptyString) -> Self {
         self.rooms_id = ::core::option::Option::Some(value);
         self
     }
@@ -1084,7 +1084,7 @@ mod validators {
                 match key.as_str() {
                     "rooms_id" => {
                         seen |= 1u64;
-                        if !matches!(x, Value::String(_)) {
+                        if !is_valid_37(x) {
                             return false;
                         }
                         if seen == 32767u64 {
@@ -1354,7 +1354,7 @@ mod validators {
                     "meeting/rooms/list_controllers/response.schema.json#/$defs/ControllerInfo/required",
                 );
             }
-            ctx.member_found(found[0usize], validate_22);
+            ctx.member_found(found[0usize], validate_37);
             ctx.member_found(found[1usize], validate_23);
             ctx.member_found(found[2usize], validate_24);
             ctx.member_found(found[3usize], validate_25);
@@ -1378,17 +1378,6 @@ mod validators {
             return false;
         }
         true
-    }
-    /// `meeting/rooms/list_controllers/response.schema.json#/$defs/ControllerInfo/properties/rooms_id`
-    pub(super) fn validate_22<'v>(v: &'v Value, ctx: &mut Context<'v>) {
-        if !matches!(v, Value::String(_)) {
-            ctx.error_found(
-                "type",
-                "meeting/rooms/list_controllers/response.schema.json#/$defs/ControllerInfo/properties/rooms_id/type",
-                "a string",
-                v,
-            );
-        }
     }
     /// `meeting/rooms/list_controllers/response.schema.json#/$defs/ControllerInfo/properties/meeting_room_name`
     pub(super) fn validate_23<'v>(v: &'v Value, ctx: &mut Context<'v>) {
@@ -1477,7 +1466,7 @@ mod validators {
                 v,
             );
         }
-        let matching = usize::from(is_valid_37(v)) + usize::from(is_valid_38(v));
+        let matching = usize::from(is_valid_38(v)) + usize::from(is_valid_39(v));
         if matching != 1 {
             ctx.error(
                 "oneOf",
@@ -1566,9 +1555,43 @@ mod validators {
             );
         }
     }
-    /// `meeting/rooms/list_controllers/response.schema.json#/$defs/ControllerInfo/properties/status/oneOf/0`
+    /// `common.json#/$defs/RoomsId`
     #[inline]
     pub(super) fn is_valid_37(v: &Value) -> bool {
+        if !matches!(v, Value::String(_)) {
+            return false;
+        }
+        if let Value::String(s) = v {
+            if (json::char_count(s) as u64) < 1u64 {
+                return false;
+            }
+        }
+        true
+    }
+    /// `common.json#/$defs/RoomsId`
+    pub(super) fn validate_37<'v>(v: &'v Value, ctx: &mut Context<'v>) {
+        if !matches!(v, Value::String(_)) {
+            ctx.error_found(
+                "type",
+                "common.json#/$defs/RoomsId/type",
+                "a string of at least 1 character",
+                v,
+            );
+        }
+        if let Value::String(s) = v {
+            if (json::char_count(s) as u64) < 1u64 {
+                ctx.error_found(
+                    "minLength",
+                    "common.json#/$defs/RoomsId/minLength",
+                    "a string of at least 1 character",
+                    v,
+                );
+            }
+        }
+    }
+    /// `meeting/rooms/list_controllers/response.schema.json#/$defs/ControllerInfo/properties/status/oneOf/0`
+    #[inline]
+    pub(super) fn is_valid_38(v: &Value) -> bool {
         if v.as_str() != Some("0") {
             return false;
         }
@@ -1576,7 +1599,7 @@ mod validators {
     }
     /// `meeting/rooms/list_controllers/response.schema.json#/$defs/ControllerInfo/properties/status/oneOf/1`
     #[inline]
-    pub(super) fn is_valid_38(v: &Value) -> bool {
+    pub(super) fn is_valid_39(v: &Value) -> bool {
         if v.as_str() != Some("1") {
             return false;
         }

@@ -190,9 +190,9 @@ impl DevicePageBuilder {
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct DeviceInfo {
     /// Rooms会议室 ID (Rooms meeting room ID).
-    pub meeting_room_id: ::std::string::String,
+    pub meeting_room_id: ::wecom_rooms_runtime::NonEmptyString,
     /// Rooms ID (the device's Rooms ID).
-    pub rooms_id: ::std::string::String,
+    pub rooms_id: ::wecom_rooms_runtime::NonEmptyString,
     /// Rooms会议室名称 (room name).
     pub meeting_room_name: ::std::string::String,
     /// Rooms会议室地址 (room location).
@@ -219,8 +219,8 @@ impl DeviceInfo {
 #[derive(Clone, Debug, Default)]
 #[must_use]
 pub struct DeviceInfoBuilder {
-    meeting_room_id: ::core::option::Option<::std::string::String>,
-    rooms_id: ::core::option::Option<::std::string::String>,
+    meeting_room_id: ::core::option::Option<::wecom_rooms_runtime::NonEmptyString>,
+    rooms_id: ::core::option::Option<::wecom_rooms_runtime::NonEmptyString>,
     meeting_room_name: ::core::option::Option<::std::string::String>,
     meeting_room_location: ::core::option::Option<::std::string::String>,
     device_model: ::core::option::Option<::std::string::String>,
@@ -232,12 +232,15 @@ pub struct DeviceInfoBuilder {
 }
 impl DeviceInfoBuilder {
     /// Rooms会议室 ID (Rooms meeting room ID).
-    pub fn meeting_room_id(mut self, value: ::std::string::String) -> Self {
+    pub fn meeting_room_id(
+        mut self,
+        value: ::wecom_rooms_runtime::NonEmptyString,
+    ) -> Self {
         self.meeting_room_id = ::core::option::Option::Some(value);
         self
     }
     /// Rooms ID (the device's Rooms ID).
-    pub fn rooms_id(mut self, value: ::std::string::String) -> Self {
+    pub fn rooms_id(mut self, value: ::wecom_rooms_runtime::NonEmptyString) -> Self {
         self.rooms_id = ::core::option::Option::Some(value);
         self
     }
@@ -964,7 +967,7 @@ mod validators {
                 match key.as_str() {
                     "meeting_room_id" => {
                         seen |= 1u64;
-                        if !matches!(x, Value::String(_)) {
+                        if !is_valid_30(x) {
                             return false;
                         }
                         if seen == 255u64 {
@@ -973,7 +976,7 @@ mod validators {
                     }
                     "rooms_id" => {
                         seen |= 2u64;
-                        if !matches!(x, Value::String(_)) {
+                        if !is_valid_31(x) {
                             return false;
                         }
                         if seen == 255u64 {
@@ -1018,7 +1021,7 @@ mod validators {
                     }
                     "meeting_room_status" => {
                         seen |= 64u64;
-                        if !is_valid_30(x) {
+                        if !is_valid_32(x) {
                             return false;
                         }
                         if seen == 255u64 {
@@ -1027,7 +1030,7 @@ mod validators {
                     }
                     "device_monitor_info" => {
                         seen |= 128u64;
-                        if !is_valid_31(x) {
+                        if !is_valid_33(x) {
                             return false;
                         }
                         if seen == 255u64 {
@@ -1122,16 +1125,16 @@ mod validators {
                     "meeting/rooms/list_devices/response.schema.json#/$defs/DeviceInfo/required",
                 );
             }
-            ctx.member_found(found[0usize], validate_22);
-            ctx.member_found(found[1usize], validate_23);
+            ctx.member_found(found[0usize], validate_30);
+            ctx.member_found(found[1usize], validate_31);
             ctx.member_found(found[2usize], validate_24);
             ctx.member_found(found[3usize], validate_25);
             ctx.member_found(found[4usize], validate_26);
             ctx.member_found(found[5usize], validate_27);
-            ctx.member_found(found[6usize], validate_30);
+            ctx.member_found(found[6usize], validate_32);
             if let Some((key, x)) = found[7usize] {
                 ctx.push(Segment::Key(key));
-                validate_31(x, ctx);
+                validate_33(x, ctx);
                 if ctx.options().tolerances {
                     tolerate_29(x, ctx);
                 }
@@ -1146,28 +1149,6 @@ mod validators {
             return false;
         }
         true
-    }
-    /// `meeting/rooms/list_devices/response.schema.json#/$defs/DeviceInfo/properties/meeting_room_id`
-    pub(super) fn validate_22<'v>(v: &'v Value, ctx: &mut Context<'v>) {
-        if !matches!(v, Value::String(_)) {
-            ctx.error_found(
-                "type",
-                "meeting/rooms/list_devices/response.schema.json#/$defs/DeviceInfo/properties/meeting_room_id/type",
-                "a string",
-                v,
-            );
-        }
-    }
-    /// `meeting/rooms/list_devices/response.schema.json#/$defs/DeviceInfo/properties/rooms_id`
-    pub(super) fn validate_23<'v>(v: &'v Value, ctx: &mut Context<'v>) {
-        if !matches!(v, Value::String(_)) {
-            ctx.error_found(
-                "type",
-                "meeting/rooms/list_devices/response.schema.json#/$defs/DeviceInfo/properties/rooms_id/type",
-                "a string",
-                v,
-            );
-        }
     }
     /// `meeting/rooms/list_devices/response.schema.json#/$defs/DeviceInfo/properties/meeting_room_name`
     pub(super) fn validate_24<'v>(v: &'v Value, ctx: &mut Context<'v>) {
@@ -1236,9 +1217,77 @@ mod validators {
             }
         }
     }
-    /// `common.json#/$defs/MeetingRoomStatus`
+    /// `common.json#/$defs/MeetingRoomId`
     #[inline]
     pub(super) fn is_valid_30(v: &Value) -> bool {
+        if !matches!(v, Value::String(_)) {
+            return false;
+        }
+        if let Value::String(s) = v {
+            if (json::char_count(s) as u64) < 1u64 {
+                return false;
+            }
+        }
+        true
+    }
+    /// `common.json#/$defs/MeetingRoomId`
+    pub(super) fn validate_30<'v>(v: &'v Value, ctx: &mut Context<'v>) {
+        if !matches!(v, Value::String(_)) {
+            ctx.error_found(
+                "type",
+                "common.json#/$defs/MeetingRoomId/type",
+                "a string of at least 1 character",
+                v,
+            );
+        }
+        if let Value::String(s) = v {
+            if (json::char_count(s) as u64) < 1u64 {
+                ctx.error_found(
+                    "minLength",
+                    "common.json#/$defs/MeetingRoomId/minLength",
+                    "a string of at least 1 character",
+                    v,
+                );
+            }
+        }
+    }
+    /// `common.json#/$defs/RoomsId`
+    #[inline]
+    pub(super) fn is_valid_31(v: &Value) -> bool {
+        if !matches!(v, Value::String(_)) {
+            return false;
+        }
+        if let Value::String(s) = v {
+            if (json::char_count(s) as u64) < 1u64 {
+                return false;
+            }
+        }
+        true
+    }
+    /// `common.json#/$defs/RoomsId`
+    pub(super) fn validate_31<'v>(v: &'v Value, ctx: &mut Context<'v>) {
+        if !matches!(v, Value::String(_)) {
+            ctx.error_found(
+                "type",
+                "common.json#/$defs/RoomsId/type",
+                "a string of at least 1 character",
+                v,
+            );
+        }
+        if let Value::String(s) = v {
+            if (json::char_count(s) as u64) < 1u64 {
+                ctx.error_found(
+                    "minLength",
+                    "common.json#/$defs/RoomsId/minLength",
+                    "a string of at least 1 character",
+                    v,
+                );
+            }
+        }
+    }
+    /// `common.json#/$defs/MeetingRoomStatus`
+    #[inline]
+    pub(super) fn is_valid_32(v: &Value) -> bool {
         if !matches!(v, Value::Number(n) if json::is_integer(n)) {
             return false;
         }
@@ -1258,7 +1307,7 @@ mod validators {
         true
     }
     /// `common.json#/$defs/MeetingRoomStatus`
-    pub(super) fn validate_30<'v>(v: &'v Value, ctx: &mut Context<'v>) {
+    pub(super) fn validate_32<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         if !matches!(v, Value::Number(n) if json::is_integer(n)) {
             ctx.error_found(
                 "type",
@@ -1285,9 +1334,9 @@ mod validators {
                 );
             }
         }
-        let matching = usize::from(is_valid_32(v)) + usize::from(is_valid_33(v))
-            + usize::from(is_valid_34(v)) + usize::from(is_valid_35(v))
-            + usize::from(is_valid_36(v));
+        let matching = usize::from(is_valid_34(v)) + usize::from(is_valid_35(v))
+            + usize::from(is_valid_36(v)) + usize::from(is_valid_37(v))
+            + usize::from(is_valid_38(v));
         if matching != 1 {
             ctx.error(
                 "oneOf",
@@ -1300,7 +1349,7 @@ mod validators {
         }
     }
     /// `meeting/rooms/list_devices/response.schema.json#/$defs/DeviceMonitorInfo`
-    pub(super) fn is_valid_31(v: &Value) -> bool {
+    pub(super) fn is_valid_33(v: &Value) -> bool {
         if !matches!(v, Value::Object(_)) {
             return false;
         }
@@ -1348,7 +1397,7 @@ mod validators {
         true
     }
     /// `meeting/rooms/list_devices/response.schema.json#/$defs/DeviceMonitorInfo`
-    pub(super) fn validate_31<'v>(v: &'v Value, ctx: &mut Context<'v>) {
+    pub(super) fn validate_33<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         if !matches!(v, Value::Object(_)) {
             ctx.error_found(
                 "type",
@@ -1391,14 +1440,14 @@ mod validators {
                     "meeting/rooms/list_devices/response.schema.json#/$defs/DeviceMonitorInfo/required",
                 );
             }
-            ctx.member_found(found[0usize], validate_37);
-            ctx.member_found(found[1usize], validate_38);
-            ctx.member_found(found[2usize], validate_39);
+            ctx.member_found(found[0usize], validate_39);
+            ctx.member_found(found[1usize], validate_40);
+            ctx.member_found(found[2usize], validate_41);
         }
     }
     /// `common.json#/$defs/MeetingRoomStatus/oneOf/0`
     #[inline]
-    pub(super) fn is_valid_32(v: &Value) -> bool {
+    pub(super) fn is_valid_34(v: &Value) -> bool {
         if !matches!(
             v, ::serde_json::Value::Number(n) if json::exact_i64(n) == Some(0i64)
         ) {
@@ -1408,7 +1457,7 @@ mod validators {
     }
     /// `common.json#/$defs/MeetingRoomStatus/oneOf/1`
     #[inline]
-    pub(super) fn is_valid_33(v: &Value) -> bool {
+    pub(super) fn is_valid_35(v: &Value) -> bool {
         if !matches!(
             v, ::serde_json::Value::Number(n) if json::exact_i64(n) == Some(1i64)
         ) {
@@ -1418,7 +1467,7 @@ mod validators {
     }
     /// `common.json#/$defs/MeetingRoomStatus/oneOf/2`
     #[inline]
-    pub(super) fn is_valid_34(v: &Value) -> bool {
+    pub(super) fn is_valid_36(v: &Value) -> bool {
         if !matches!(
             v, ::serde_json::Value::Number(n) if json::exact_i64(n) == Some(2i64)
         ) {
@@ -1428,7 +1477,7 @@ mod validators {
     }
     /// `common.json#/$defs/MeetingRoomStatus/oneOf/3`
     #[inline]
-    pub(super) fn is_valid_35(v: &Value) -> bool {
+    pub(super) fn is_valid_37(v: &Value) -> bool {
         if !matches!(
             v, ::serde_json::Value::Number(n) if json::exact_i64(n) == Some(3i64)
         ) {
@@ -1438,7 +1487,7 @@ mod validators {
     }
     /// `common.json#/$defs/MeetingRoomStatus/oneOf/4`
     #[inline]
-    pub(super) fn is_valid_36(v: &Value) -> bool {
+    pub(super) fn is_valid_38(v: &Value) -> bool {
         if !matches!(
             v, ::serde_json::Value::Number(n) if json::exact_i64(n) == Some(4i64)
         ) {
@@ -1447,7 +1496,7 @@ mod validators {
         true
     }
     /// `meeting/rooms/list_devices/response.schema.json#/$defs/DeviceMonitorInfo/properties/camera_status`
-    pub(super) fn validate_37<'v>(v: &'v Value, ctx: &mut Context<'v>) {
+    pub(super) fn validate_39<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         if !matches!(v, Value::Bool(_)) {
             ctx.error_found(
                 "type",
@@ -1458,7 +1507,7 @@ mod validators {
         }
     }
     /// `meeting/rooms/list_devices/response.schema.json#/$defs/DeviceMonitorInfo/properties/microphone_status`
-    pub(super) fn validate_38<'v>(v: &'v Value, ctx: &mut Context<'v>) {
+    pub(super) fn validate_40<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         if !matches!(v, Value::Bool(_)) {
             ctx.error_found(
                 "type",
@@ -1469,7 +1518,7 @@ mod validators {
         }
     }
     /// `meeting/rooms/list_devices/response.schema.json#/$defs/DeviceMonitorInfo/properties/speaker_status`
-    pub(super) fn validate_39<'v>(v: &'v Value, ctx: &mut Context<'v>) {
+    pub(super) fn validate_41<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         if !matches!(v, Value::Bool(_)) {
             ctx.error_found(
                 "type",

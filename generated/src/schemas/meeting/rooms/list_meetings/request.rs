@@ -382,31 +382,31 @@ mod validators {
             for (key, x) in obj {
                 let described = match key.as_str() {
                     "meeting_room_id" => {
-                        if !is_valid_1(x) {
+                        if !is_valid_10(x) {
                             return false;
                         }
                         true
                     }
                     "rooms_id" => {
-                        if !is_valid_2(x) {
+                        if !is_valid_11(x) {
                             return false;
                         }
                         true
                     }
                     "start_time" => {
-                        if !is_valid_12(x) {
+                        if !is_valid_14(x) {
                             return false;
                         }
                         true
                     }
                     "end_time" => {
-                        if !is_valid_12(x) {
+                        if !is_valid_14(x) {
                             return false;
                         }
                         true
                     }
                     "cursor" => {
-                        if !is_valid_11(x) {
+                        if !is_valid_13(x) {
                             return false;
                         }
                         true
@@ -471,11 +471,11 @@ mod validators {
                     break;
                 }
             }
-            ctx.member_found(found[0usize], validate_1);
-            ctx.member_found(found[1usize], validate_2);
-            ctx.member_found(found[2usize], validate_12);
-            ctx.member_found(found[3usize], validate_12);
-            ctx.member_found(found[4usize], validate_11);
+            ctx.member_found(found[0usize], validate_10);
+            ctx.member_found(found[1usize], validate_11);
+            ctx.member_found(found[2usize], validate_14);
+            ctx.member_found(found[3usize], validate_14);
+            ctx.member_found(found[4usize], validate_13);
             ctx.member_found(found[5usize], validate_6);
             for (key, _) in obj {
                 let described = matches!(
@@ -504,74 +504,6 @@ mod validators {
                     describe(v), matching
                 ),
             );
-        }
-    }
-    /// `meeting/rooms/list_meetings/request.schema.json#/properties/meeting_room_id`
-    #[inline]
-    pub(super) fn is_valid_1(v: &Value) -> bool {
-        if !matches!(v, Value::String(_)) {
-            return false;
-        }
-        if let Value::String(s) = v {
-            if (json::char_count(s) as u64) < 1u64 {
-                return false;
-            }
-        }
-        true
-    }
-    /// `meeting/rooms/list_meetings/request.schema.json#/properties/meeting_room_id`
-    pub(super) fn validate_1<'v>(v: &'v Value, ctx: &mut Context<'v>) {
-        if !matches!(v, Value::String(_)) {
-            ctx.error_found(
-                "type",
-                "meeting/rooms/list_meetings/request.schema.json#/properties/meeting_room_id/type",
-                "a string of at least 1 character",
-                v,
-            );
-        }
-        if let Value::String(s) = v {
-            if (json::char_count(s) as u64) < 1u64 {
-                ctx.error_found(
-                    "minLength",
-                    "meeting/rooms/list_meetings/request.schema.json#/properties/meeting_room_id/minLength",
-                    "a string of at least 1 character",
-                    v,
-                );
-            }
-        }
-    }
-    /// `meeting/rooms/list_meetings/request.schema.json#/properties/rooms_id`
-    #[inline]
-    pub(super) fn is_valid_2(v: &Value) -> bool {
-        if !matches!(v, Value::String(_)) {
-            return false;
-        }
-        if let Value::String(s) = v {
-            if (json::char_count(s) as u64) < 1u64 {
-                return false;
-            }
-        }
-        true
-    }
-    /// `meeting/rooms/list_meetings/request.schema.json#/properties/rooms_id`
-    pub(super) fn validate_2<'v>(v: &'v Value, ctx: &mut Context<'v>) {
-        if !matches!(v, Value::String(_)) {
-            ctx.error_found(
-                "type",
-                "meeting/rooms/list_meetings/request.schema.json#/properties/rooms_id/type",
-                "a string of at least 1 character",
-                v,
-            );
-        }
-        if let Value::String(s) = v {
-            if (json::char_count(s) as u64) < 1u64 {
-                ctx.error_found(
-                    "minLength",
-                    "meeting/rooms/list_meetings/request.schema.json#/properties/rooms_id/minLength",
-                    "a string of at least 1 character",
-                    v,
-                );
-            }
         }
     }
     /// `meeting/rooms/list_meetings/request.schema.json#/properties/limit`
@@ -661,7 +593,41 @@ mod validators {
         }
         true
     }
-    /// `common.json#/$defs/Cursor`
+    /// `common.json#/$defs/MeetingRoomId`
+    #[inline]
+    pub(super) fn is_valid_10(v: &Value) -> bool {
+        if !matches!(v, Value::String(_)) {
+            return false;
+        }
+        if let Value::String(s) = v {
+            if (json::char_count(s) as u64) < 1u64 {
+                return false;
+            }
+        }
+        true
+    }
+    /// `common.json#/$defs/MeetingRoomId`
+    pub(super) fn validate_10<'v>(v: &'v Value, ctx: &mut Context<'v>) {
+        if !matches!(v, Value::String(_)) {
+            ctx.error_found(
+                "type",
+                "common.json#/$defs/MeetingRoomId/type",
+                "a string of at least 1 character",
+                v,
+            );
+        }
+        if let Value::String(s) = v {
+            if (json::char_count(s) as u64) < 1u64 {
+                ctx.error_found(
+                    "minLength",
+                    "common.json#/$defs/MeetingRoomId/minLength",
+                    "a string of at least 1 character",
+                    v,
+                );
+            }
+        }
+    }
+    /// `common.json#/$defs/RoomsId`
     #[inline]
     pub(super) fn is_valid_11(v: &Value) -> bool {
         if !matches!(v, Value::String(_)) {
@@ -674,8 +640,42 @@ mod validators {
         }
         true
     }
-    /// `common.json#/$defs/Cursor`
+    /// `common.json#/$defs/RoomsId`
     pub(super) fn validate_11<'v>(v: &'v Value, ctx: &mut Context<'v>) {
+        if !matches!(v, Value::String(_)) {
+            ctx.error_found(
+                "type",
+                "common.json#/$defs/RoomsId/type",
+                "a string of at least 1 character",
+                v,
+            );
+        }
+        if let Value::String(s) = v {
+            if (json::char_count(s) as u64) < 1u64 {
+                ctx.error_found(
+                    "minLength",
+                    "common.json#/$defs/RoomsId/minLength",
+                    "a string of at least 1 character",
+                    v,
+                );
+            }
+        }
+    }
+    /// `common.json#/$defs/Cursor`
+    #[inline]
+    pub(super) fn is_valid_13(v: &Value) -> bool {
+        if !matches!(v, Value::String(_)) {
+            return false;
+        }
+        if let Value::String(s) = v {
+            if (json::char_count(s) as u64) < 1u64 {
+                return false;
+            }
+        }
+        true
+    }
+    /// `common.json#/$defs/Cursor`
+    pub(super) fn validate_13<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         if !matches!(v, Value::String(_)) {
             ctx.error_found(
                 "type",
@@ -697,7 +697,7 @@ mod validators {
     }
     /// `common.json#/$defs/Uint32`
     #[inline]
-    pub(super) fn is_valid_12(v: &Value) -> bool {
+    pub(super) fn is_valid_14(v: &Value) -> bool {
         if !matches!(v, Value::Number(n) if json::is_integer(n)) {
             return false;
         }
@@ -712,7 +712,7 @@ mod validators {
         true
     }
     /// `common.json#/$defs/Uint32`
-    pub(super) fn validate_12<'v>(v: &'v Value, ctx: &mut Context<'v>) {
+    pub(super) fn validate_14<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         if !matches!(v, Value::Number(n) if json::is_integer(n)) {
             ctx.error_found(
                 "type",

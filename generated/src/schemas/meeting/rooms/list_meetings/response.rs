@@ -190,7 +190,7 @@ impl MeetingPageBuilder {
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct MeetingInfo {
     /// 会议 ID (meeting ID).
-    pub meetingid: ::std::string::String,
+    pub meetingid: ::wecom_rooms_runtime::NonEmptyString,
     /// 有效会议 Code (meeting code).
     pub meeting_code: ::std::string::String,
     /// 会议主题 (subject).
@@ -219,7 +219,7 @@ impl MeetingInfo {
 #[derive(Clone, Debug, Default)]
 #[must_use]
 pub struct MeetingInfoBuilder {
-    meetingid: ::core::option::Option<::std::string::String>,
+    meetingid: ::core::option::Option<::wecom_rooms_runtime::NonEmptyString>,
     meeting_code: ::core::option::Option<::std::string::String>,
     subject: ::core::option::Option<::std::string::String>,
     status: ::core::option::Option<Status>,
@@ -229,7 +229,7 @@ pub struct MeetingInfoBuilder {
 }
 impl MeetingInfoBuilder {
     /// 会议 ID (meeting ID).
-    pub fn meetingid(mut self, value: ::std::string::String) -> Self {
+    pub fn meetingid(mut self, value: ::wecom_rooms_runtime::NonEmptyString) -> Self {
         self.meetingid = ::core::option::Option::Some(value);
         self
     }
@@ -1103,7 +1103,7 @@ mod validators {
                 match key.as_str() {
                     "meetingid" => {
                         seen |= 1u64;
-                        if !matches!(x, Value::String(_)) {
+                        if !is_valid_29(x) {
                             return false;
                         }
                         if seen == 127u64 {
@@ -1148,7 +1148,7 @@ mod validators {
                     }
                     "start_time" => {
                         seen |= 32u64;
-                        if !is_valid_43(x) {
+                        if !is_valid_44(x) {
                             return false;
                         }
                         if seen == 127u64 {
@@ -1157,7 +1157,7 @@ mod validators {
                     }
                     "end_time" => {
                         seen |= 64u64;
-                        if !is_valid_43(x) {
+                        if !is_valid_44(x) {
                             return false;
                         }
                         if seen == 127u64 {
@@ -1245,13 +1245,13 @@ mod validators {
                     "meeting/rooms/list_meetings/response.schema.json#/$defs/MeetingInfo/required",
                 );
             }
-            ctx.member_found(found[0usize], validate_22);
+            ctx.member_found(found[0usize], validate_29);
             ctx.member_found(found[1usize], validate_23);
             ctx.member_found(found[2usize], validate_24);
             ctx.member_found(found[3usize], validate_25);
             ctx.member_found(found[4usize], validate_26);
-            ctx.member_found(found[5usize], validate_43);
-            ctx.member_found(found[6usize], validate_43);
+            ctx.member_found(found[5usize], validate_44);
+            ctx.member_found(found[6usize], validate_44);
         }
     }
     /// `common.json#/$defs/Paginated/if/properties/has_more`
@@ -1261,17 +1261,6 @@ mod validators {
             return false;
         }
         true
-    }
-    /// `meeting/rooms/list_meetings/response.schema.json#/$defs/MeetingInfo/properties/meetingid`
-    pub(super) fn validate_22<'v>(v: &'v Value, ctx: &mut Context<'v>) {
-        if !matches!(v, Value::String(_)) {
-            ctx.error_found(
-                "type",
-                "meeting/rooms/list_meetings/response.schema.json#/$defs/MeetingInfo/properties/meetingid/type",
-                "a string",
-                v,
-            );
-        }
     }
     /// `meeting/rooms/list_meetings/response.schema.json#/$defs/MeetingInfo/properties/meeting_code`
     pub(super) fn validate_23<'v>(v: &'v Value, ctx: &mut Context<'v>) {
@@ -1320,10 +1309,10 @@ mod validators {
                 v,
             );
         }
-        let matching = usize::from(is_valid_29(v)) + usize::from(is_valid_30(v))
-            + usize::from(is_valid_31(v)) + usize::from(is_valid_32(v))
-            + usize::from(is_valid_33(v)) + usize::from(is_valid_34(v))
-            + usize::from(is_valid_35(v));
+        let matching = usize::from(is_valid_30(v)) + usize::from(is_valid_31(v))
+            + usize::from(is_valid_32(v)) + usize::from(is_valid_33(v))
+            + usize::from(is_valid_34(v)) + usize::from(is_valid_35(v))
+            + usize::from(is_valid_36(v));
         if matching != 1 {
             ctx.error(
                 "oneOf",
@@ -1385,9 +1374,9 @@ mod validators {
                 );
             }
         }
-        let matching = usize::from(is_valid_36(v)) + usize::from(is_valid_37(v))
-            + usize::from(is_valid_38(v)) + usize::from(is_valid_39(v))
-            + usize::from(is_valid_40(v)) + usize::from(is_valid_41(v));
+        let matching = usize::from(is_valid_37(v)) + usize::from(is_valid_38(v))
+            + usize::from(is_valid_39(v)) + usize::from(is_valid_40(v))
+            + usize::from(is_valid_41(v)) + usize::from(is_valid_42(v));
         if matching != 1 {
             ctx.error(
                 "oneOf",
@@ -1399,9 +1388,43 @@ mod validators {
             );
         }
     }
-    /// `meeting/rooms/list_meetings/response.schema.json#/$defs/MeetingInfo/properties/status/oneOf/0`
+    /// `common.json#/$defs/MeetingId`
     #[inline]
     pub(super) fn is_valid_29(v: &Value) -> bool {
+        if !matches!(v, Value::String(_)) {
+            return false;
+        }
+        if let Value::String(s) = v {
+            if (json::char_count(s) as u64) < 1u64 {
+                return false;
+            }
+        }
+        true
+    }
+    /// `common.json#/$defs/MeetingId`
+    pub(super) fn validate_29<'v>(v: &'v Value, ctx: &mut Context<'v>) {
+        if !matches!(v, Value::String(_)) {
+            ctx.error_found(
+                "type",
+                "common.json#/$defs/MeetingId/type",
+                "a string of at least 1 character",
+                v,
+            );
+        }
+        if let Value::String(s) = v {
+            if (json::char_count(s) as u64) < 1u64 {
+                ctx.error_found(
+                    "minLength",
+                    "common.json#/$defs/MeetingId/minLength",
+                    "a string of at least 1 character",
+                    v,
+                );
+            }
+        }
+    }
+    /// `meeting/rooms/list_meetings/response.schema.json#/$defs/MeetingInfo/properties/status/oneOf/0`
+    #[inline]
+    pub(super) fn is_valid_30(v: &Value) -> bool {
         if v.as_str() != Some("MEETING_STATE_INVALID") {
             return false;
         }
@@ -1409,7 +1432,7 @@ mod validators {
     }
     /// `meeting/rooms/list_meetings/response.schema.json#/$defs/MeetingInfo/properties/status/oneOf/1`
     #[inline]
-    pub(super) fn is_valid_30(v: &Value) -> bool {
+    pub(super) fn is_valid_31(v: &Value) -> bool {
         if v.as_str() != Some("MEETING_STATE_INIT") {
             return false;
         }
@@ -1417,7 +1440,7 @@ mod validators {
     }
     /// `meeting/rooms/list_meetings/response.schema.json#/$defs/MeetingInfo/properties/status/oneOf/2`
     #[inline]
-    pub(super) fn is_valid_31(v: &Value) -> bool {
+    pub(super) fn is_valid_32(v: &Value) -> bool {
         if v.as_str() != Some("MEETING_STATE_CANCELLED") {
             return false;
         }
@@ -1425,7 +1448,7 @@ mod validators {
     }
     /// `meeting/rooms/list_meetings/response.schema.json#/$defs/MeetingInfo/properties/status/oneOf/3`
     #[inline]
-    pub(super) fn is_valid_32(v: &Value) -> bool {
+    pub(super) fn is_valid_33(v: &Value) -> bool {
         if v.as_str() != Some("MEETING_STATE_STARTED") {
             return false;
         }
@@ -1433,7 +1456,7 @@ mod validators {
     }
     /// `meeting/rooms/list_meetings/response.schema.json#/$defs/MeetingInfo/properties/status/oneOf/4`
     #[inline]
-    pub(super) fn is_valid_33(v: &Value) -> bool {
+    pub(super) fn is_valid_34(v: &Value) -> bool {
         if v.as_str() != Some("MEETING_STATE_ENDED") {
             return false;
         }
@@ -1441,7 +1464,7 @@ mod validators {
     }
     /// `meeting/rooms/list_meetings/response.schema.json#/$defs/MeetingInfo/properties/status/oneOf/5`
     #[inline]
-    pub(super) fn is_valid_34(v: &Value) -> bool {
+    pub(super) fn is_valid_35(v: &Value) -> bool {
         if v.as_str() != Some("MEETING_STATE_NULL") {
             return false;
         }
@@ -1449,7 +1472,7 @@ mod validators {
     }
     /// `meeting/rooms/list_meetings/response.schema.json#/$defs/MeetingInfo/properties/status/oneOf/6`
     #[inline]
-    pub(super) fn is_valid_35(v: &Value) -> bool {
+    pub(super) fn is_valid_36(v: &Value) -> bool {
         if v.as_str() != Some("MEETING_STATE_RECYCLED") {
             return false;
         }
@@ -1457,7 +1480,7 @@ mod validators {
     }
     /// `meeting/rooms/list_meetings/response.schema.json#/$defs/MeetingInfo/properties/meeting_type/oneOf/0`
     #[inline]
-    pub(super) fn is_valid_36(v: &Value) -> bool {
+    pub(super) fn is_valid_37(v: &Value) -> bool {
         if !matches!(
             v, ::serde_json::Value::Number(n) if json::exact_i64(n) == Some(0i64)
         ) {
@@ -1467,7 +1490,7 @@ mod validators {
     }
     /// `meeting/rooms/list_meetings/response.schema.json#/$defs/MeetingInfo/properties/meeting_type/oneOf/1`
     #[inline]
-    pub(super) fn is_valid_37(v: &Value) -> bool {
+    pub(super) fn is_valid_38(v: &Value) -> bool {
         if !matches!(
             v, ::serde_json::Value::Number(n) if json::exact_i64(n) == Some(1i64)
         ) {
@@ -1477,7 +1500,7 @@ mod validators {
     }
     /// `meeting/rooms/list_meetings/response.schema.json#/$defs/MeetingInfo/properties/meeting_type/oneOf/2`
     #[inline]
-    pub(super) fn is_valid_38(v: &Value) -> bool {
+    pub(super) fn is_valid_39(v: &Value) -> bool {
         if !matches!(
             v, ::serde_json::Value::Number(n) if json::exact_i64(n) == Some(2i64)
         ) {
@@ -1487,7 +1510,7 @@ mod validators {
     }
     /// `meeting/rooms/list_meetings/response.schema.json#/$defs/MeetingInfo/properties/meeting_type/oneOf/3`
     #[inline]
-    pub(super) fn is_valid_39(v: &Value) -> bool {
+    pub(super) fn is_valid_40(v: &Value) -> bool {
         if !matches!(
             v, ::serde_json::Value::Number(n) if json::exact_i64(n) == Some(4i64)
         ) {
@@ -1497,7 +1520,7 @@ mod validators {
     }
     /// `meeting/rooms/list_meetings/response.schema.json#/$defs/MeetingInfo/properties/meeting_type/oneOf/4`
     #[inline]
-    pub(super) fn is_valid_40(v: &Value) -> bool {
+    pub(super) fn is_valid_41(v: &Value) -> bool {
         if !matches!(
             v, ::serde_json::Value::Number(n) if json::exact_i64(n) == Some(5i64)
         ) {
@@ -1507,7 +1530,7 @@ mod validators {
     }
     /// `meeting/rooms/list_meetings/response.schema.json#/$defs/MeetingInfo/properties/meeting_type/oneOf/5`
     #[inline]
-    pub(super) fn is_valid_41(v: &Value) -> bool {
+    pub(super) fn is_valid_42(v: &Value) -> bool {
         if !matches!(
             v, ::serde_json::Value::Number(n) if json::exact_i64(n) == Some(6i64)
         ) {
@@ -1517,7 +1540,7 @@ mod validators {
     }
     /// `common.json#/$defs/Uint32`
     #[inline]
-    pub(super) fn is_valid_43(v: &Value) -> bool {
+    pub(super) fn is_valid_44(v: &Value) -> bool {
         if !matches!(v, Value::Number(n) if json::is_integer(n)) {
             return false;
         }
@@ -1532,7 +1555,7 @@ mod validators {
         true
     }
     /// `common.json#/$defs/Uint32`
-    pub(super) fn validate_43<'v>(v: &'v Value, ctx: &mut Context<'v>) {
+    pub(super) fn validate_44<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         if !matches!(v, Value::Number(n) if json::is_integer(n)) {
             ctx.error_found(
                 "type",

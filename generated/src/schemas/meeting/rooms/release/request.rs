@@ -156,7 +156,7 @@ mod validators {
                 let described = match key.as_str() {
                     "meetingid" => {
                         seen |= 1u64;
-                        if !is_valid_1(x) {
+                        if !is_valid_4(x) {
                             return false;
                         }
                         true
@@ -217,7 +217,7 @@ mod validators {
                     "meeting/rooms/release/request.schema.json#/required",
                 );
             }
-            ctx.member_found(found[0usize], validate_1);
+            ctx.member_found(found[0usize], validate_4);
             ctx.member_found(found[1usize], validate_2);
             for (key, _) in obj {
                 let described = matches!(
@@ -236,40 +236,6 @@ mod validators {
             }
         }
     }
-    /// `meeting/rooms/release/request.schema.json#/properties/meetingid`
-    #[inline]
-    pub(super) fn is_valid_1(v: &Value) -> bool {
-        if !matches!(v, Value::String(_)) {
-            return false;
-        }
-        if let Value::String(s) = v {
-            if (json::char_count(s) as u64) < 1u64 {
-                return false;
-            }
-        }
-        true
-    }
-    /// `meeting/rooms/release/request.schema.json#/properties/meetingid`
-    pub(super) fn validate_1<'v>(v: &'v Value, ctx: &mut Context<'v>) {
-        if !matches!(v, Value::String(_)) {
-            ctx.error_found(
-                "type",
-                "meeting/rooms/release/request.schema.json#/properties/meetingid/type",
-                "a string of at least 1 character",
-                v,
-            );
-        }
-        if let Value::String(s) = v {
-            if (json::char_count(s) as u64) < 1u64 {
-                ctx.error_found(
-                    "minLength",
-                    "meeting/rooms/release/request.schema.json#/properties/meetingid/minLength",
-                    "a string of at least 1 character",
-                    v,
-                );
-            }
-        }
-    }
     /// `meeting/rooms/release/request.schema.json#/properties/meeting_room_id_list`
     #[inline]
     pub(super) fn is_valid_2(v: &Value) -> bool {
@@ -281,7 +247,7 @@ mod validators {
                 return false;
             }
             for x in arr {
-                if !is_valid_4(x) {
+                if !is_valid_6(x) {
                     return false;
                 }
             }
@@ -306,10 +272,10 @@ mod validators {
                     format!("expected an array of at least 1 item, found {}", arr.len()),
                 );
             }
-            ctx.items(arr, validate_4);
+            ctx.items(arr, validate_6);
         }
     }
-    /// `meeting/rooms/release/request.schema.json#/properties/meeting_room_id_list/items`
+    /// `common.json#/$defs/MeetingId`
     #[inline]
     pub(super) fn is_valid_4(v: &Value) -> bool {
         if !matches!(v, Value::String(_)) {
@@ -322,12 +288,12 @@ mod validators {
         }
         true
     }
-    /// `meeting/rooms/release/request.schema.json#/properties/meeting_room_id_list/items`
+    /// `common.json#/$defs/MeetingId`
     pub(super) fn validate_4<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         if !matches!(v, Value::String(_)) {
             ctx.error_found(
                 "type",
-                "meeting/rooms/release/request.schema.json#/properties/meeting_room_id_list/items/type",
+                "common.json#/$defs/MeetingId/type",
                 "a string of at least 1 character",
                 v,
             );
@@ -336,7 +302,41 @@ mod validators {
             if (json::char_count(s) as u64) < 1u64 {
                 ctx.error_found(
                     "minLength",
-                    "meeting/rooms/release/request.schema.json#/properties/meeting_room_id_list/items/minLength",
+                    "common.json#/$defs/MeetingId/minLength",
+                    "a string of at least 1 character",
+                    v,
+                );
+            }
+        }
+    }
+    /// `common.json#/$defs/MeetingRoomId`
+    #[inline]
+    pub(super) fn is_valid_6(v: &Value) -> bool {
+        if !matches!(v, Value::String(_)) {
+            return false;
+        }
+        if let Value::String(s) = v {
+            if (json::char_count(s) as u64) < 1u64 {
+                return false;
+            }
+        }
+        true
+    }
+    /// `common.json#/$defs/MeetingRoomId`
+    pub(super) fn validate_6<'v>(v: &'v Value, ctx: &mut Context<'v>) {
+        if !matches!(v, Value::String(_)) {
+            ctx.error_found(
+                "type",
+                "common.json#/$defs/MeetingRoomId/type",
+                "a string of at least 1 character",
+                v,
+            );
+        }
+        if let Value::String(s) = v {
+            if (json::char_count(s) as u64) < 1u64 {
+                ctx.error_found(
+                    "minLength",
+                    "common.json#/$defs/MeetingRoomId/minLength",
                     "a string of at least 1 character",
                     v,
                 );
