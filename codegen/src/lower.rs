@@ -139,7 +139,7 @@ impl<'r> Lowerer<'r> {
         self.current = 0;
         let node = self.lower(location.clone())?;
         self.drain()?;
-        let endpoint = self.endpoint(&location)?;
+        let endpoint = self.endpoint(&location, &name)?;
         let root = self.registry.schema_at(&location).and_then(Json::as_object);
         let text = |key: &str| {
             root.and_then(|r| r.get(key))

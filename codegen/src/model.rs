@@ -237,6 +237,20 @@ pub struct Endpoint {
     pub request_in: RequestIn,
     /// The response schema's name, resolved from the file named in `x-endpoint.response`.
     pub response: Option<String>,
+    /// The endpoint's Rust name (`x-endpoint.name`, else the schema's folder in UpperCamelCase).
+    pub name: String,
+    /// How the endpoint lists by page (`x-endpoint.pagination`).
+    pub pagination: Option<Pagination>,
+}
+
+/// Which members carry a paginated list: the request's cursor, and in the success the list,
+/// whether more follow and the next cursor.
+#[derive(Clone, Debug)]
+pub struct Pagination {
+    pub items: String,
+    pub cursor: String,
+    pub has_more: String,
+    pub next_cursor: String,
 }
 
 /// Where a request schema's instance travels: `x-endpoint.request_in`.

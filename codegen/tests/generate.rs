@@ -72,7 +72,7 @@ fn roots_generated_together_share_definitions() {
 }
 
 #[test]
-fn two_definitions_with_one_name_in_one_module_are_an_error() {
+fn schemas_that_cannot_be_generated_together_are_errors() {
     for case in case_dirs("shared-broken") {
         let name = case_name(&case);
         let error = match Config::new(&case).generate() {

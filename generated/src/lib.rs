@@ -201,40 +201,13 @@ pub use wecom_rooms_runtime::{Base64String, DecodeUtf8Error, Secret};
 pub use wecom_rooms_runtime::{
     Bounded, BoundedString, BoundedVec, MissingMember, NonEmptyString, NonEmptyVec, OutOfBounds,
 };
-pub use wecom_rooms_runtime::{Endpoint, Outcome};
+/// What generated request and response types implement: where a request goes and what answers
+/// it ([`Endpoint`]), success or failure ([`Outcome`]), and listing by page ([`Paginated`]).
+pub use wecom_rooms_runtime::{Endpoint, Outcome, Page, Paginated};
 /// What validators report ([`validate::Report`]), why a validated decode failed
 /// ([`decode::DecodeError`]), and what [`SCHEMAS`] lists ([`registry::SchemaEntry`]).
 pub use wecom_rooms_runtime::{decode, registry, validate};
 
-/// Every endpoint of the family by name: its request type, which implements [`Endpoint`].
-pub mod endpoints {
-    /// 获取access_token: a `GET` that fetches an access token ([`build_token_request`](crate::build_token_request)).
-    pub type GetToken = crate::gettoken::request::Request;
-    /// 预定Rooms会议室: book rooms for a meeting.
-    pub type Book = crate::meeting::rooms::book::request::Request;
-    /// 释放Rooms会议室: release booked rooms.
-    pub type Release = crate::meeting::rooms::release::request::Request;
-    /// 获取Rooms会议室详情: a room's details.
-    pub type GetInfo = crate::meeting::rooms::get_info::request::Request;
-    /// 获取Rooms会议室列表: one page of the company's rooms.
-    pub type List = crate::meeting::rooms::list::request::Request;
-    /// 获取Rooms会议室下的会议列表: one page of a room's meetings.
-    pub type ListMeetings = crate::meeting::rooms::list_meetings::request::Request;
-    /// 获取设备列表: one page of the Rooms devices.
-    pub type ListDevices = crate::meeting::rooms::list_devices::request::Request;
-    /// 获取控制器列表: one page of the controllers.
-    pub type ListControllers = crate::meeting::rooms::list_controllers::request::Request;
-    /// 获取Rooms会议室配置项: a room's settings.
-    pub type GetConfig = crate::meeting::rooms::get_config::request::Request;
-    /// 呼叫Rooms会议室: call a room into a meeting.
-    pub type Call = crate::meeting::rooms::call::request::Request;
-    /// 取消呼叫Rooms会议室: cancel that call.
-    pub type CancelCall = crate::meeting::rooms::cancel_call::request::Request;
-    /// 获取Rooms会议室应答状态: how a called room answered.
-    pub type GetResponseStatus = crate::meeting::rooms::get_response_status::request::Request;
-    /// 获取Rooms会议室资源: the company's Rooms device counts.
-    pub type GetInventory = crate::meeting::rooms::get_inventory::request::Request;
-}
 pub use error::{ApiError, Error, ErrorKind, InvalidRequest, codes};
 pub use token::{AccessToken, InvalidAccessToken};
 

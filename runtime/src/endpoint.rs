@@ -43,3 +43,28 @@ pub trait Outcome {
     /// The success, or the failure.
     fn into_result(self) -> Result<Self::Success, Self::Failure>;
 }
+
+/// One page of a list: its items, and the cursor of the next page if there is one.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Page<T> {
+    /// The items of this page.
+    pub items: Vec<T>,
+    /// The cursor of the next page, when the answer says there is one.
+    pub next_cursor: Option<String>,
+}
+
+/// An endpoint that lists by page: a cursor in, a page of items and the next cursor out.
+///
+/// The generator implements it for the request type of every endpoint whose `x-endpoint` has
+/// `pagination` (which member of the success holds the list, and the names of the cursor
+/// members, `cursor`, `has_more` and `next_cursor` unless it says otherwise).
+pub trait Paginated: Endpoint<Response: Outcome> + Clone {
+    /// What the list holds.
+    type Item;
+
+    /// The same request (the same page size, as WeCom requires) for the page at `cursor`.
+    fn at_cursor(&self, cursor: crate::NonEmptyString) -> Self;
+
+    /// The page a success holds: its items, and `next_cursor` when more follow.
+    fn page(success: <Self::Response as Outcome>::Success) -> Page<Self::Item>;
+}

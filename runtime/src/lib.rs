@@ -35,5 +35,5 @@ pub use crate::checked::{
     Bounded, BoundedInt, BoundedString, BoundedVec, MissingMember, NonEmptyString, NonEmptyVec,
     OutOfBounds,
 };
-pub use crate::endpoint::{Endpoint, Outcome};
+pub use crate::endpoint::{Endpoint, Outcome, Page, Paginated};
 pub use crate::secret::Secret;

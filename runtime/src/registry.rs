@@ -124,3 +124,41 @@ impl QueryParameter {
         }
     }
 }
+
+/// One endpoint of a generated crate: its name, where it is served, and its request and
+/// response schemas. The generator lists every endpoint in a `ROUTES` table, so that tools (a
+/// traffic checker, a simulator, a proxy) route by it without a list of their own.
+#[derive(Clone, Copy, Debug)]
+#[non_exhaustive]
+pub struct Route {
+    /// The endpoint's Rust name, as its request type's alias in `endpoints` (`GetInfo`).
+    pub name: &'static str,
+    /// Method, path, query parameters.
+    pub endpoint: Endpoint,
+    /// The request schema.
+    pub request: &'static SchemaEntry,
+    /// The response schema.
+    pub response: &'static SchemaEntry,
+}
+
+impl Route {
+    /// A route; what generated code calls.
+    pub const fn new(
+        name: &'static str,
+        endpoint: Endpoint,
+        request: &'static SchemaEntry,
+        response: &'static SchemaEntry,
+    ) -> Self {
+        Route {
+            name,
+            endpoint,
+            request,
+            response,
+        }
+    }
+
+    /// The route among `routes` served at `path` (`/cgi-bin/meeting/rooms/get_info`).
+    pub fn find(routes: &'static [Route], path: &str) -> Option<&'static Route> {
+        routes.iter().find(|route| route.endpoint.path == path)
+    }
+}

@@ -2,6 +2,7 @@
 
 mod assertion;
 mod expr;
+mod family;
 pub mod names;
 mod share;
 pub mod types;
@@ -80,12 +81,12 @@ pub fn tree<T>(
         types,
     };
     if layout == Layout::Tokens || !options.validators {
-        return Ok(then(parts.tree_of(options.validators, &source_of)));
+        return Ok(then(parts.tree_of(options.validators, &source_of)?));
     }
     // For unformatted output the validators, most of the work, are emitted and printed on a
     // second thread while this one emits the rest. Tokens cannot cross threads; their text
     // can. The second thread frees its tokens (a sixth of its time) while `then` writes.
-    Ok(std::thread::scope(|scope| {
+    std::thread::scope(|scope| {
         let (sender, receiver) = std::sync::mpsc::channel();
         let worker = std::thread::Builder::new()
             .stack_size(WORKER_STACK)
@@ -103,9 +104,9 @@ pub fn tree<T>(
             });
         // Without a second thread, the same work in this one.
         let Ok(worker) = worker else {
-            return then(parts.tree_of(true, &source_of));
+            return Ok(then(parts.tree_of(true, &source_of)?));
         };
-        let mut tree = parts.tree_of(false, &source_of);
+        let mut tree = parts.tree_of(false, &source_of)?;
         for root in &model.roots {
             match receiver.recv() {
                 Ok(text) => tree.module_mut(&root.name).text = text,
@@ -116,8 +117,8 @@ pub fn tree<T>(
                 },
             }
         }
-        then(tree)
-    }))
+        Ok(then(tree))
+    })
 }
 
 /// What the tree is made of: the model, the options, where each type lives and the types.
@@ -157,7 +158,11 @@ impl ModuleTree {
 
 impl Parts<'_> {
     /// The tree, with each schema module's validators among its items when `with_validators`.
-    fn tree_of(&self, with_validators: bool, source_of: &impl Fn(&Root) -> String) -> ModuleTree {
+    fn tree_of(
+        &self,
+        with_validators: bool,
+        source_of: &impl Fn(&Root) -> String,
+    ) -> Result<ModuleTree, Error> {
         let (model, options) = (self.model, self.options);
         let mut top = ModuleTree::default();
         let mut entries = Vec::new();
@@ -192,17 +197,27 @@ impl Parts<'_> {
                     top.module_mut(&root.name).items.extend(items);
                 }
             }
+            if let Some(aliases) = family::endpoints(model, &root_types)? {
+                let module = top.children.entry("endpoints".to_owned()).or_default();
+                module.docs = vec![
+                    " Every endpoint by name: its request type, which implements `Endpoint`."
+                        .to_owned(),
+                ];
+                module.items = aliases;
+            }
         }
         top.docs = vec![" Generated types and validators, one module per schema.".to_owned()];
         top.items = if options.validators {
+            let routes = family::routes(model)?;
             quote! {
                 /// Every schema of this crate, in name order.
                 pub static SCHEMAS: &[::wecom_rooms_runtime::registry::SchemaEntry] = &[#(#entries),*];
+                #routes
             }
         } else {
             quote! {}
         };
-        top
+        Ok(top)
     }
 }
 

@@ -3,13 +3,13 @@
 use crate::error::{Error, ErrorKind};
 use crate::json::{Json, pointer_push};
 use crate::load::Location;
-use crate::model::{Endpoint, QueryParameter, RequestIn};
+use crate::model::{Endpoint, Pagination, QueryParameter, RequestIn};
 
 use super::Lowerer;
 
 impl Lowerer<'_> {
     /// The `x-endpoint` of the root at `at`, if it has one, checked member by member.
-    pub(super) fn endpoint(&self, at: &Location) -> Result<Option<Endpoint>, Error> {
+    pub(super) fn endpoint(&self, at: &Location, root: &str) -> Result<Option<Endpoint>, Error> {
         let Some(value) = self
             .registry
             .schema_at(at)
@@ -19,7 +19,7 @@ impl Lowerer<'_> {
             return Ok(None);
         };
         let kw = "x-endpoint";
-        let shape = "an object with string `method`, `base_url`, `path`, an optional `query` object of {required, description}, an optional `request_in` (`body` or `query`) and an optional `response` file name";
+        let shape = "an object with string `method`, `base_url`, `path`, an optional `query` object of {required, description}, an optional `request_in` (`body` or `query`), an optional `response` file name, an optional `name` and an optional `pagination` object";
         let obj = value
             .as_object()
             .ok_or_else(|| self.expected(at, kw, shape))?;
@@ -30,6 +30,8 @@ impl Lowerer<'_> {
             "query",
             "request_in",
             "response",
+            "name",
+            "pagination",
         ];
         if let Some(unknown) = obj.keys().find(|k| !MEMBERS.contains(&k.as_str())) {
             let inside = Location {
@@ -98,6 +100,22 @@ impl Lowerer<'_> {
             }
             Some(_) => return Err(self.expected(at, kw, shape)),
         };
+        let name = match obj.get("name") {
+            None => {
+                // The folder the request schema sits in: `meeting/rooms/get_info/request`.
+                let folder = root.rsplit('/').nth(1).unwrap_or(root);
+                crate::emit::names::camel(folder)
+            }
+            Some(Json::String(name)) if is_type_name(name) => name.clone(),
+            Some(_) => {
+                let expected = "an UpperCamelCase Rust identifier, such as `GetInfo`";
+                return Err(self.expected(at, &format!("{kw}/name"), expected));
+            }
+        };
+        let pagination = match obj.get("pagination") {
+            None => None,
+            Some(value) => Some(self.pagination(at, value)?),
+        };
         Ok(Some(Endpoint {
             method,
             base_url,
@@ -105,6 +123,42 @@ impl Lowerer<'_> {
             query,
             request_in,
             response,
+            name,
+            pagination,
         }))
     }
+
+    /// `x-endpoint.pagination`: `items` (the success's list member), and the cursor members
+    /// when they are not called `cursor`, `has_more` and `next_cursor`.
+    fn pagination(&self, at: &Location, value: &Json) -> Result<Pagination, Error> {
+        let kw = "x-endpoint/pagination";
+        let shape = "an object with a string `items` (the member of a success that holds the list) and optional strings `cursor`, `has_more` and `next_cursor`";
+        let obj = value
+            .as_object()
+            .ok_or_else(|| self.expected(at, kw, shape))?;
+        const MEMBERS: &[&str] = &["items", "cursor", "has_more", "next_cursor"];
+        if obj.keys().any(|k| !MEMBERS.contains(&k.as_str())) {
+            return Err(self.expected(at, kw, shape));
+        }
+        let member = |name: &str, default: Option<&str>| match obj.get(name) {
+            Some(Json::String(s)) => Ok(s.clone()),
+            None => default
+                .map(str::to_owned)
+                .ok_or_else(|| self.expected(at, kw, shape)),
+            Some(_) => Err(self.expected(at, kw, shape)),
+        };
+        Ok(Pagination {
+            items: member("items", None)?,
+            cursor: member("cursor", Some("cursor"))?,
+            has_more: member("has_more", Some("has_more"))?,
+            next_cursor: member("next_cursor", Some("next_cursor"))?,
+        })
+    }
+}
+
+/// Whether `name` can name a type: ASCII, UpperCamelCase, not a keyword.
+fn is_type_name(name: &str) -> bool {
+    name.starts_with(|c: char| c.is_ascii_uppercase())
+        && name.chars().all(|c| c.is_ascii_alphanumeric())
+        && name != "Self"
 }

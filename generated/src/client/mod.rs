@@ -25,7 +25,6 @@ use tracing::Instrument as _;
 use wecom_rooms_runtime::{Endpoint, NonEmptyString, Outcome, Secret};
 
 pub use error::{CallError, Cause};
-pub use paginate::{Page, Paginated};
 pub use retry::RetryPolicy;
 
 use crate::endpoint::{PreparedRequest, Success, build_request_to, build_token_request_to};

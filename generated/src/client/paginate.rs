@@ -1,61 +1,12 @@
-//! Lists read page by page: [`Paginated`] endpoints and [`Client::paginate`].
+//! Lists read page by page: [`Client::paginate`] over the [`Paginated`] endpoints, whose
+//! impls the generator writes from each endpoint's `x-endpoint.pagination`.
 
 use futures_util::Stream;
-use wecom_rooms_runtime::{Endpoint, NonEmptyString, Outcome};
+use wecom_rooms_runtime::{NonEmptyString, Outcome, Paginated};
 
 use super::{CallError, Cause, Client};
-use crate::endpoint::Success;
 use crate::error::ApiError;
 use crate::token::TokenStore;
-
-/// One page of a list: its items, and the cursor of the next page if there is one.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Page<T> {
-    /// The items of this page.
-    pub items: Vec<T>,
-    /// `next_cursor` when `has_more` is true.
-    pub next_cursor: Option<String>,
-}
-
-/// An endpoint that lists by page: `cursor` in, `has_more`, `next_cursor` and a list out.
-pub trait Paginated: Endpoint<Response: Outcome<Failure: Into<ApiError>>> + Clone {
-    /// What the list holds.
-    type Item;
-
-    /// The same request (the same `limit`, as the pages require) for the page at `cursor`.
-    fn at_cursor(&self, cursor: NonEmptyString) -> Self;
-
-    /// The page a success holds.
-    fn page(success: Success<Self>) -> Page<Self::Item>;
-}
-
-macro_rules! paginated {
-    ($($module:ident: $list:ident of $item:ty),* $(,)?) => {$(
-        impl Paginated for crate::meeting::rooms::$module::request::Request {
-            type Item = $item;
-
-            fn at_cursor(&self, cursor: NonEmptyString) -> Self {
-                let mut next = self.clone();
-                next.cursor = Some(cursor);
-                next
-            }
-
-            fn page(success: Success<Self>) -> Page<$item> {
-                Page {
-                    items: success.$list,
-                    next_cursor: if success.has_more { success.next_cursor } else { None },
-                }
-            }
-        }
-    )*};
-}
-
-paginated!(
-    list: meeting_room_list of crate::meeting::rooms::list::response::MeetingRoom,
-    list_meetings: meeting_info_list of crate::meeting::rooms::list_meetings::response::MeetingInfo,
-    list_devices: device_info_list of crate::meeting::rooms::list_devices::response::DeviceInfo,
-    list_controllers: controller_info_list of crate::meeting::rooms::list_controllers::response::ControllerInfo,
-);
 
 impl<S: TokenStore> Client<S> {
     /// Every item of a list, page after page: `request` asks for the first page (its `cursor`
@@ -74,7 +25,7 @@ impl<S: TokenStore> Client<S> {
     /// ```
     pub fn paginate<E>(&self, request: E) -> impl Stream<Item = Result<E::Item, CallError>> + '_
     where
-        E: Paginated + Send + Sync + 'static,
+        E: Paginated<Response: Outcome<Failure: Into<ApiError>>> + Send + Sync + 'static,
         E::Item: 'static,
     {
         struct State<E: Paginated> {

@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! Generated types and validators, one module per schema.
 pub mod common;
+pub mod endpoints;
 pub mod gettoken;
 pub mod meeting;
 /// Every schema of this crate, in name order.
@@ -34,4 +35,86 @@ pub static SCHEMAS: &[::wecom_rooms_runtime::registry::SchemaEntry] = &[
     meeting::rooms::list_meetings::response::SCHEMA_ENTRY,
     meeting::rooms::release::request::SCHEMA_ENTRY,
     meeting::rooms::release::response::SCHEMA_ENTRY,
+];
+/// Every endpoint of this crate: its name, where it is served, and its request and
+/// response schemas, in the order of the schemas' names.
+pub static ROUTES: &[::wecom_rooms_runtime::registry::Route] = &[
+    ::wecom_rooms_runtime::registry::Route::new(
+        "GetToken",
+        gettoken::request::ENDPOINT,
+        &gettoken::request::SCHEMA_ENTRY,
+        &gettoken::response::SCHEMA_ENTRY,
+    ),
+    ::wecom_rooms_runtime::registry::Route::new(
+        "Book",
+        meeting::rooms::book::request::ENDPOINT,
+        &meeting::rooms::book::request::SCHEMA_ENTRY,
+        &meeting::rooms::book::response::SCHEMA_ENTRY,
+    ),
+    ::wecom_rooms_runtime::registry::Route::new(
+        "Call",
+        meeting::rooms::call::request::ENDPOINT,
+        &meeting::rooms::call::request::SCHEMA_ENTRY,
+        &meeting::rooms::call::response::SCHEMA_ENTRY,
+    ),
+    ::wecom_rooms_runtime::registry::Route::new(
+        "CancelCall",
+        meeting::rooms::cancel_call::request::ENDPOINT,
+        &meeting::rooms::cancel_call::request::SCHEMA_ENTRY,
+        &meeting::rooms::cancel_call::response::SCHEMA_ENTRY,
+    ),
+    ::wecom_rooms_runtime::registry::Route::new(
+        "GetConfig",
+        meeting::rooms::get_config::request::ENDPOINT,
+        &meeting::rooms::get_config::request::SCHEMA_ENTRY,
+        &meeting::rooms::get_config::response::SCHEMA_ENTRY,
+    ),
+    ::wecom_rooms_runtime::registry::Route::new(
+        "GetInfo",
+        meeting::rooms::get_info::request::ENDPOINT,
+        &meeting::rooms::get_info::request::SCHEMA_ENTRY,
+        &meeting::rooms::get_info::response::SCHEMA_ENTRY,
+    ),
+    ::wecom_rooms_runtime::registry::Route::new(
+        "GetInventory",
+        meeting::rooms::get_inventory::request::ENDPOINT,
+        &meeting::rooms::get_inventory::request::SCHEMA_ENTRY,
+        &meeting::rooms::get_inventory::response::SCHEMA_ENTRY,
+    ),
+    ::wecom_rooms_runtime::registry::Route::new(
+        "GetResponseStatus",
+        meeting::rooms::get_response_status::request::ENDPOINT,
+        &meeting::rooms::get_response_status::request::SCHEMA_ENTRY,
+        &meeting::rooms::get_response_status::response::SCHEMA_ENTRY,
+    ),
+    ::wecom_rooms_runtime::registry::Route::new(
+        "List",
+        meeting::rooms::list::request::ENDPOINT,
+        &meeting::rooms::list::request::SCHEMA_ENTRY,
+        &meeting::rooms::list::response::SCHEMA_ENTRY,
+    ),
+    ::wecom_rooms_runtime::registry::Route::new(
+        "ListControllers",
+        meeting::rooms::list_controllers::request::ENDPOINT,
+        &meeting::rooms::list_controllers::request::SCHEMA_ENTRY,
+        &meeting::rooms::list_controllers::response::SCHEMA_ENTRY,
+    ),
+    ::wecom_rooms_runtime::registry::Route::new(
+        "ListDevices",
+        meeting::rooms::list_devices::request::ENDPOINT,
+        &meeting::rooms::list_devices::request::SCHEMA_ENTRY,
+        &meeting::rooms::list_devices::response::SCHEMA_ENTRY,
+    ),
+    ::wecom_rooms_runtime::registry::Route::new(
+        "ListMeetings",
+        meeting::rooms::list_meetings::request::ENDPOINT,
+        &meeting::rooms::list_meetings::request::SCHEMA_ENTRY,
+        &meeting::rooms::list_meetings::response::SCHEMA_ENTRY,
+    ),
+    ::wecom_rooms_runtime::registry::Route::new(
+        "Release",
+        meeting::rooms::release::request::ENDPOINT,
+        &meeting::rooms::release::request::SCHEMA_ENTRY,
+        &meeting::rooms::release::response::SCHEMA_ENTRY,
+    ),
 ];

@@ -33,6 +33,7 @@ mod choice;
 mod discriminated;
 mod enums;
 mod nullable;
+mod paginated;
 mod render;
 mod schemars;
 mod shape;
@@ -231,6 +232,7 @@ impl Name {
 /// The types of every root, each printed once, in the module that owns it (see
 /// [`Sharing`]): the items of each module, and what decoding needs to know of each root's type.
 pub struct Types {
+    /// Each module's types, and the `Paginated` impls of its request types.
     pub modules: BTreeMap<ModulePath, TokenStream>,
     /// Per root, in the model's order.
     pub roots: Vec<RootType>,
@@ -334,6 +336,21 @@ pub fn emit(
             cx.root_type(root_ty, &checks, &defs)
         })
         .collect();
+    for (root, root_ty) in model.roots.iter().zip(&root_tys) {
+        let Some(endpoint) = &root.endpoint else {
+            continue;
+        };
+        let (Some(pagination), Some(response)) = (&endpoint.pagination, &endpoint.response) else {
+            continue;
+        };
+        let Some(response_index) = model.roots.iter().position(|r| r.name == *response) else {
+            continue;
+        };
+        cx.here = module_path(&root.name);
+        let items =
+            cx.paginated_impl(root, pagination, root_ty, &root_tys[response_index], &defs)?;
+        modules.entry(cx.here.clone()).or_default().extend(items);
+    }
     Ok(Types { modules, roots })
 }
 

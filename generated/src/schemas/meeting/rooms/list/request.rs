@@ -133,6 +133,26 @@ impl RequestBuilder {
         }
     }
 }
+impl ::wecom_rooms_runtime::Paginated for Request {
+    type Item = super::response::MeetingRoom;
+    fn at_cursor(&self, cursor: ::wecom_rooms_runtime::NonEmptyString) -> Self {
+        let mut next = self.clone();
+        next.cursor = ::core::option::Option::Some(cursor);
+        next
+    }
+    fn page(
+        success: super::response::RoomPage,
+    ) -> ::wecom_rooms_runtime::Page<super::response::MeetingRoom> {
+        ::wecom_rooms_runtime::Page {
+            items: success.meeting_room_list,
+            next_cursor: if success.has_more {
+                success.next_cursor
+            } else {
+                ::core::option::Option::None
+            },
+        }
+    }
+}
 /// The schema's name: its path under the schema directory without `.schema.json`.
 pub const SCHEMA_NAME: &str = "meeting/rooms/list/request";
 /// The schema's title.
