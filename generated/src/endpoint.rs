@@ -326,7 +326,7 @@ where
     E: Endpoint<Response: Outcome<Failure: Into<ApiError>>>,
 {
     let response: E::Response =
-        wecom_rooms_runtime::__private::from_bytes(body).map_err(Error::Decode)?;
+        wecom_rooms_runtime::decode::from_slice(body).map_err(Error::Decode)?;
     response.into_result().map_err(|e| Error::Api(e.into()))
 }
 
