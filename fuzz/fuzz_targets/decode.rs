@@ -6,7 +6,7 @@
 
 use libfuzzer_sys::fuzz_target;
 use wecom_rooms_fuzz::{tolerated_by_types, has_duplicate_keys, schemas};
-use wecom_rooms_runtime::__private::json::equal;
+use wecom_rooms_runtime::value::equal;
 
 fuzz_target!(|bytes: &[u8]| {
     let parsed = serde_json::from_slice::<serde_json::Value>(bytes);

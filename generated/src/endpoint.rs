@@ -4,7 +4,7 @@ use std::borrow::Cow;
 use std::fmt;
 
 use http::header::{CONTENT_TYPE, HeaderMap, HeaderValue};
-use http::{Method, Uri};
+use http::{Method, StatusCode, Uri};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde_json::Value;
 use wecom_rooms_runtime::registry::RequestIn;
@@ -286,9 +286,12 @@ fn prepare<E: Endpoint>(
 /// Reads an HTTP response of endpoint `E`: what it gives on success, or what went wrong.
 ///
 /// - A status other than 2xx is an [`Error::Http`] with the status and the start of the body.
-/// - A 2xx body is decoded as `E`'s response: an error envelope (`errcode` not 0) is an
-///   [`Error::Api`]; a body that is not JSON, or not a response of this endpoint, is an
-///   [`Error::Decode`].
+/// - A 2xx body is decoded as `E`'s response ([`parse_body`]): an error envelope (`errcode`
+///   not 0) is an [`Error::Api`]; a body that is not JSON, or not a response of this endpoint,
+///   is an [`Error::Decode`].
+///
+/// The client (feature `client`) reads every answer with this same function, so the two
+/// never tell the same response apart differently.
 ///
 /// ```
 /// use wecom_rooms::endpoints::GetInfo;
@@ -305,33 +308,42 @@ pub fn parse_response<E>(response: &http::Response<impl AsRef<[u8]>>) -> Result<
 where
     E: Endpoint<Response: Outcome<Failure: Into<ApiError>>>,
 {
-    let body = response.body().as_ref();
-    if !response.status().is_success() {
-        return Err(Error::Http {
-            status: response.status(),
-            body_excerpt: excerpt(body),
-        });
-    }
-    parse_body::<E>(body)
+    read_answer::<E>(response.status(), response.body().as_ref())
 }
 
 /// Decodes the body of a 2xx response of endpoint `E`: its success, an [`Error::Api`] for an
 /// error envelope, or an [`Error::Decode`].
 ///
 /// Decoding is as tolerant as the generated types: members the schema does not name are kept,
-/// and enumeration values it does not name decode to `Unknown`. To also insist that the
-/// schema accepts the document, use [`Endpoint::decode_response`].
+/// and enumeration values it does not name decode to `Unknown`, so that an answer WeCom
+/// extends still reads. To also insist that the schema accepts the document, use
+/// [`Endpoint::decode_response`].
 pub fn parse_body<E>(body: &[u8]) -> Result<Success<E>, Error>
 where
     E: Endpoint<Response: Outcome<Failure: Into<ApiError>>>,
 {
     let response: E::Response =
-        wecom_rooms_runtime::__private::from_bytes(body).map_err(Error::Decode)?;
+        wecom_rooms_runtime::decode::from_slice(body).map_err(Error::Decode)?;
     response.into_result().map_err(|e| Error::Api(e.into()))
 }
 
+/// The one reading of an answer, by status, then envelope, then decode: [`parse_response`]
+/// and the client both call it.
+pub(crate) fn read_answer<E>(status: StatusCode, body: &[u8]) -> Result<Success<E>, Error>
+where
+    E: Endpoint<Response: Outcome<Failure: Into<ApiError>>>,
+{
+    if !status.is_success() {
+        return Err(Error::Http {
+            status,
+            body_excerpt: excerpt(body),
+        });
+    }
+    parse_body::<E>(body)
+}
+
 /// The start of `body`, at most [`BODY_EXCERPT_LEN`] bytes, on one line.
-pub(crate) fn excerpt(body: &[u8]) -> String {
+fn excerpt(body: &[u8]) -> String {
     let cut = &body[..body.len().min(BODY_EXCERPT_LEN)];
     let text = match std::str::from_utf8(cut) {
         Ok(text) => Cow::Borrowed(text),

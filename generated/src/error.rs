@@ -209,10 +209,9 @@ pub enum Error {
     /// WeCom answered with an error envelope (`errcode` is not 0). `Display` and `source`
     /// are the [`ApiError`]'s.
     Api(ApiError),
-    /// The body of a 2xx response is not a response of the endpoint: not JSON, or JSON that
-    /// does not match the response schema (such as get_info's `errcode` 0 without
-    /// `basic_info`).
-    /// `Display` includes serde_json's message.
+    /// The body of a 2xx response is not a response of the endpoint: not JSON, or JSON its
+    /// response types cannot hold (such as get_info's `errcode` 0 without `basic_info`).
+    /// `source` is serde_json's error, which says where.
     Decode(serde_json::Error),
     /// The server answered with a status other than 2xx, before any WeCom envelope.
     #[non_exhaustive]

@@ -107,7 +107,7 @@ where
             assert!(!shown.contains(&format!("={secret}")), "{shown}");
         }
         assert!(
-            wecom_rooms_runtime::__private::json::equal(&sent, &instance),
+            wecom_rooms_runtime::value::equal(&sent, &instance),
             "{}: sent {sent}",
             path.display()
         );

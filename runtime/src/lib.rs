@@ -9,7 +9,9 @@
 //!   integers, strings and lists checked against their schema's bounds when they are made, for
 //!   the types of what a caller sends;
 //! - [`validate`]: the report that generated validators fill in, its errors and options;
-//! - [`decode`]: the error of a validated decode;
+//! - [`decode`]: the JSON reader generated types use, and the error of a validated decode;
+//! - [`value`]: JSON values as the validators see them: JSON Schema's equality, and how a
+//!   message quotes a value;
 //! - [`registry`]: what a generated crate says about each of its schemas, for tools;
 //! - [`Endpoint`] and [`Outcome`], which generated request and response types implement, so
 //!   that one function can send any request and read its response.
@@ -29,6 +31,7 @@ mod endpoint;
 pub mod registry;
 mod secret;
 pub mod validate;
+pub mod value;
 
 pub use crate::base64::{Base64String, DecodeUtf8Error};
 pub use crate::checked::{

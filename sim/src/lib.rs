@@ -45,13 +45,14 @@ pub use clock::{DEFAULT_START, SimClock, format_cst};
 pub use error::Error;
 pub use faults::{FaultCounts, Faults, RateLimit};
 pub use handlers::DEFAULT_LIMIT;
-pub use handlers::booking::{MAX_MEETING_SECS, MAX_WINDOW_SECS};
+pub use handlers::booking::MAX_WINDOW_SECS;
 pub use protocol::{Endpoint, codes};
 pub use running::{RunningSimulator, Simulator, run, run_until};
 pub use seed::{
     App, CallAnswer, EXAMPLE_SEED, Inventory, MeetingSeed, RoomDetails, RoomSeed, RoomSettings,
     SeedState,
 };
+pub use world::MAX_MEETING_SECS;
 
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::Path;

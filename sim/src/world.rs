@@ -4,11 +4,12 @@
 use std::collections::{HashMap, HashSet};
 
 use serde_json::json;
+use wecom_rooms::common::ScheduledStatus;
 use wecom_rooms::meeting::rooms::get_config::response::AutoResponse;
 use wecom_rooms::meeting::rooms::list::response::MeetingRoom;
 use wecom_rooms::meeting::rooms::list_controllers::response::ControllerInfo;
 use wecom_rooms::meeting::rooms::list_devices::response::DeviceInfo;
-use wecom_rooms::meeting::rooms::list_meetings::response::MeetingInfo;
+use wecom_rooms::meeting::rooms::list_meetings::response::{MeetingInfo, MeetingType, Status};
 
 use crate::Error;
 use crate::calls::CallBook;
@@ -48,6 +49,9 @@ pub(crate) struct Cursor {
     pub limit: u32,
     pub offset: usize,
 }
+
+/// The longest meeting rooms can be booked for (24 hours).
+pub const MAX_MEETING_SECS: u64 = 24 * 3600;
 
 /// At most this many tokens or cursors are kept; past it the oldest-looking go.
 const MAX_ENTRIES: usize = 100_000;
@@ -141,13 +145,77 @@ impl World {
             rooms: Vec::new(),
         };
         self.meetings.insert(id.clone(), meeting);
-        let booked = crate::handlers::booking::book_rooms(self, &id, &rooms);
+        let booked = self.book_rooms(&id, &rooms);
         if let Err(refusal) = booked {
             self.meetings.remove(&id);
             return Err(Error::invalid(format!(
                 "meeting {id:?}: {}",
                 refusal.message
             )));
+        }
+        Ok(())
+    }
+
+    /// Books `rooms` for the meeting `meetingid` (which exists), all or none: refused when the
+    /// meeting cannot have rooms, or any room is unknown, not bookable, or booked by another
+    /// meeting at an overlapping time. Rooms the meeting already has stay booked.
+    pub fn book_rooms(&mut self, meetingid: &str, rooms: &[String]) -> Result<(), Refusal> {
+        let Some(meeting) = self.meetings.get(meetingid) else {
+            return Err(Refusal::new(
+                codes::INVALID_MEETING_ID,
+                "meetingid is not a meeting",
+            ));
+        };
+        if rooms.is_empty() {
+            return Ok(());
+        }
+        let info = &meeting.info;
+        match info.status {
+            Status::Cancelled => {
+                return Err(Refusal::new(codes::MEETING_CANCELLED, "meeting cancelled"));
+            }
+            Status::Ended => return Err(Refusal::new(codes::MEETING_DELETED, "meeting deleted")),
+            _ => {}
+        }
+        if info.meeting_type == MeetingType::Recurring {
+            return Err(Refusal::new(
+                codes::UNSUPPORTED_MEETING_TYPE,
+                "rooms cannot be booked for a recurring meeting",
+            ));
+        }
+        let (start, end) = (u64::from(info.start_time), u64::from(info.end_time));
+        if end <= start || end - start > MAX_MEETING_SECS {
+            return Err(Refusal::invalid(format!(
+                "rooms can be booked only for a meeting of at most 24 hours; this one lasts {} s",
+                end.saturating_sub(start)
+            )));
+        }
+        for id in rooms {
+            let room = self.known_room(id)?;
+            if room.list.scheduled_status != ScheduledStatus::Bookable {
+                return Err(Refusal::new(
+                    codes::ROOM_NOT_BOOKABLE,
+                    format!("meeting room {id:?} is not open for booking"),
+                ));
+            }
+            let clash = self.meetings.iter().find(|(other_id, other)| {
+                other_id.as_str() != meetingid
+                    && other.rooms.iter().any(|r| r == id)
+                    && u64::from(other.info.start_time) < end
+                    && start < u64::from(other.info.end_time)
+            });
+            if let Some((other_id, _)) = clash {
+                return Err(Refusal::invalid(format!(
+                    "meeting room {id:?} is already booked for meeting {other_id:?} at an overlapping time"
+                )));
+            }
+        }
+        if let Some(meeting) = self.meetings.get_mut(meetingid) {
+            for id in rooms {
+                if !meeting.rooms.contains(id) {
+                    meeting.rooms.push(id.clone());
+                }
+            }
         }
         Ok(())
     }

@@ -118,7 +118,7 @@ fn check_value(t: &Target, v: &Value) -> (Outcome, Vec<Problem>) {
     let valid = report.is_valid();
     match (valid, (t.decode_value)(v)) {
         (true, Ok(encoded)) => {
-            if !wecom_rooms_runtime::__private::json::equal(&encoded, v) {
+            if !wecom_rooms_runtime::value::equal(&encoded, v) {
                 problems.push(problem(
                     "round-trip",
                     format!("decode → encode gives {encoded}"),

@@ -121,7 +121,7 @@ fn check(schema: &Target, fixture: &Fixture) -> Result<(), Vec<String>> {
 
     match (expected, decoded) {
         (true, Ok(encoded)) => {
-            if !wecom_rooms_runtime::__private::json::equal(&encoded, &instance) {
+            if !wecom_rooms_runtime::value::equal(&encoded, &instance) {
                 problems.push(format!("decode → encode changed the value: {encoded}"));
             }
         }

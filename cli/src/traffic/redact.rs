@@ -2,7 +2,7 @@
 //! and the token a gettoken response carries.
 
 use serde_json::Value;
-use wecom_rooms_runtime::__private::describe;
+use wecom_rooms_runtime::value::describe;
 
 /// What a secret is replaced with.
 pub const REDACTED: &str = "<redacted>";

@@ -19,6 +19,7 @@
 mod annotate;
 mod checks;
 mod fusion;
+mod marks;
 mod members;
 mod plan;
 

@@ -3,8 +3,6 @@
 use std::fmt;
 use std::time::Duration;
 
-use wecom_rooms_runtime::decode::DecodeError;
-
 use crate::error::{ApiError, Error};
 use crate::token::TokenError;
 
@@ -31,8 +29,9 @@ pub enum Cause {
     Connection(reqwest::Error),
     /// The server answered with a status other than 2xx ([`Error::Http`]).
     Http(Error),
-    /// The answer is not a response of the endpoint: not JSON, or refused by its schema.
-    Decode(DecodeError),
+    /// A 2xx answer is not a response of the endpoint: not JSON, or JSON its types cannot
+    /// hold ([`Error::Decode`], as [`parse_response`](crate::parse_response) reports it).
+    Decode(serde_json::Error),
     /// The call took longer than the client's timeout.
     Timeout(Duration),
     /// A listing went wrong between pages (such as a cursor handed out twice).

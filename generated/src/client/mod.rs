@@ -15,11 +15,14 @@
 
 mod error;
 mod paginate;
+mod policy;
 mod retry;
 
 use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
+
+use http::StatusCode;
 
 use tracing::Instrument as _;
 use wecom_rooms_runtime::{Endpoint, NonEmptyString, Outcome, Secret};
@@ -27,20 +30,22 @@ use wecom_rooms_runtime::{Endpoint, NonEmptyString, Outcome, Secret};
 pub use error::{CallError, Cause};
 pub use retry::RetryPolicy;
 
-use crate::endpoint::{PreparedRequest, Success, build_request_to, build_token_request_to};
-use crate::endpoints::GetToken;
-use crate::error::{ApiError, Error, ErrorKind, InvalidRequest};
-use crate::token::{
-    App, Grant, MemoryStore, TokenCache, TokenError, TokenStore, invalidates_token,
+use self::policy::{Class, Step, Tried};
+use crate::endpoint::{
+    PreparedRequest, Success, build_request_to, build_token_request_to, read_answer,
 };
+use crate::endpoints::GetToken;
+use crate::error::{ApiError, Error, InvalidRequest};
+use crate::token::{AccessToken, App, Grant, MemoryStore, TokenCache, TokenStore};
 
 /// The client: `Client::builder(corp_id, secret)…build()`, then [`call`](Self::call) any
 /// endpoint of the family, or [`paginate`](Self::paginate) a list.
 ///
 /// Each call validates the request before sending it, gets a token from the
-/// [`TokenCache`] (fetching one through gettoken only when needed), decodes the answer with
-/// the validating decoder, retries by its [`RetryPolicy`], refreshes the token once and tries
-/// again when WeCom calls it invalid, and gives up after its timeout. Each call runs in a
+/// [`TokenCache`] (fetching one through gettoken only when needed), reads the answer as
+/// [`parse_response`](crate::parse_response) does (the same function: as tolerant as the
+/// generated types), retries by its [`RetryPolicy`], refreshes the token once and tries again
+/// when WeCom calls it invalid, and gives up after its timeout. Each call runs in a
 /// `tracing` span `wecom_rooms.call` with the endpoint, the attempt and WeCom's `errcode`;
 /// no span or event shows the token or the secret.
 ///
@@ -193,16 +198,6 @@ impl<S: TokenStore> ClientBuilder<S> {
     }
 }
 
-/// How one attempt ended, when it did not succeed.
-enum Attempt {
-    /// Try again after a delay (the bool: the delay of a rate limit).
-    Retry(Cause, bool),
-    /// The token was refused: drop it and try once more with a new one.
-    Refresh(Cause),
-    /// Give up.
-    Fail(Cause),
-}
-
 impl<S: TokenStore> Client<S> {
     /// The token cache the client uses.
     pub fn tokens(&self) -> &TokenCache<S> {
@@ -235,28 +230,32 @@ impl<S: TokenStore> Client<S> {
     where
         E: Endpoint<Response: Outcome<Failure: Into<ApiError>>> + Send + Sync,
     {
-        let policy = &self.inner.retry;
-        let mut refreshed = false;
-        let mut retries = 0;
+        let inner = &self.inner;
+        let mut tried = Tried::default();
         loop {
             *attempts += 1;
             tracing::Span::current().record("attempt", *attempts);
-            match self.attempt(request).await {
+            let (cause, token) = match self.attempt(request).await {
                 Ok(success) => return Ok(success),
-                Err(Attempt::Fail(cause)) => return Err(cause),
-                Err(Attempt::Refresh(cause)) => {
-                    if refreshed {
-                        return Err(cause);
-                    }
-                    refreshed = true;
+                Err(failed) => failed,
+            };
+            let class = Class::of(&cause);
+            if class == Class::TokenRefused
+                && let Some(token) = &token
+            {
+                // Dropped whatever comes next, so that no later call uses it. A store failure
+                // here only means the next call may reuse the bad token once more.
+                let _ = inner.tokens.invalidate(&inner.app, token).await;
+            }
+            match policy::next(class, tried, &inner.retry) {
+                Step::GiveUp => return Err(cause),
+                Step::Refresh => {
+                    tried.refreshed = true;
                     tracing::debug!("the token was refused: trying once more with a new one");
                 }
-                Err(Attempt::Retry(cause, rate_limited)) => {
-                    retries += 1;
-                    if retries >= policy.max_attempts {
-                        return Err(cause);
-                    }
-                    let delay = policy.delay(retries, rate_limited);
+                Step::Retry { rate_limited } => {
+                    tried.retries += 1;
+                    let delay = inner.retry.delay(tried.retries, rate_limited);
                     tracing::debug!(?delay, rate_limited, "retrying");
                     tokio::time::sleep(delay).await;
                 }
@@ -264,61 +263,38 @@ impl<S: TokenStore> Client<S> {
         }
     }
 
-    /// One request: token, send, read.
-    async fn attempt<E>(&self, request: &E) -> Result<Success<E>, Attempt>
+    /// One request: token, send, read. A failure comes with the token it used, if any.
+    async fn attempt<E>(&self, request: &E) -> Result<Success<E>, (Cause, Option<AccessToken>)>
     where
         E: Endpoint<Response: Outcome<Failure: Into<ApiError>>> + Send + Sync,
     {
         let inner = &self.inner;
-        let token = inner
-            .tokens
+        let token = (inner.tokens)
             .token(&inner.app, self.fetch_token())
             .await
-            .map_err(|e| {
-                // gettoken answered "busy" or "too many calls", or did not answer: worth
-                // another try, like any call.
-                let kind = match &e {
-                    TokenError::Fetch(cause) => match &**cause {
-                        Error::Api(api) => Some(api.kind()),
-                        Error::Transport(_) => Some(ErrorKind::Retryable),
-                        Error::Http { status, .. } if status.is_server_error() => {
-                            Some(ErrorKind::Retryable)
-                        }
-                        _ => None,
-                    },
-                    _ => None,
-                };
-                match kind {
-                    Some(ErrorKind::Retryable) => Attempt::Retry(Cause::Token(e), false),
-                    Some(ErrorKind::RateLimited) => Attempt::Retry(Cause::Token(e), true),
-                    _ => Attempt::Fail(Cause::Token(e)),
-                }
-            })?;
+            .map_err(|e| (Cause::Token(e), None))?;
+        let failed = |cause| (cause, Some(token.clone()));
         let prepared = build_request_to(&inner.base_url, request, &token)
-            .map_err(|e| Attempt::Fail(Cause::InvalidRequest(e)))?;
-        let body = send(&inner.http, prepared).await?;
-        let response = E::decode_response(&body).map_err(|e| Attempt::Fail(Cause::Decode(e)))?;
-        match response.into_result() {
-            Ok(success) => Ok(success),
-            Err(failure) => {
-                let error: ApiError = failure.into();
-                tracing::Span::current().record("errcode", error.errcode());
-                if invalidates_token(error.errcode()) {
-                    // A store failure here only means the next call may reuse the bad token
-                    // once more; the retry below fetches a new one all the same.
-                    let _ = inner.tokens.invalidate(&inner.app, &token).await;
-                    return Err(Attempt::Refresh(Cause::Api(error)));
+            .map_err(|e| failed(Cause::InvalidRequest(e)))?;
+        let (status, body) = send(&inner.http, prepared)
+            .await
+            .map_err(|e| failed(Cause::Connection(e)))?;
+        read_answer::<E>(status, &body).map_err(|error| {
+            let cause = match error {
+                Error::Api(error) => {
+                    tracing::Span::current().record("errcode", error.errcode());
+                    Cause::Api(error)
                 }
-                Err(match error.kind() {
-                    ErrorKind::Retryable => Attempt::Retry(Cause::Api(error), false),
-                    ErrorKind::RateLimited => Attempt::Retry(Cause::Api(error), true),
-                    _ => Attempt::Fail(Cause::Api(error)),
-                })
-            }
-        }
+                Error::Decode(error) => Cause::Decode(error),
+                // What is left of read_answer's errors: a status other than 2xx.
+                error => Cause::Http(error),
+            };
+            failed(cause)
+        })
     }
 
-    /// The fetch the token cache runs when it needs a token: gettoken, once.
+    /// The fetch the token cache runs when it needs a token: gettoken, once, read as any
+    /// answer is.
     fn fetch_token(
         &self,
     ) -> impl FnOnce() -> futures_util::future::BoxFuture<'static, Result<Grant, Error>> + Send + 'static
@@ -335,19 +311,10 @@ impl<S: TokenStore> Client<S> {
                         .ok_or_else(|| empty("corpsecret"))?;
                     let request = GetToken::new(corp_id, Secret::new(secret));
                     let prepared = build_token_request_to(&inner.base_url, &request)?;
-                    let body =
-                        send(&inner.http, prepared)
-                            .await
-                            .map_err(|attempt| match attempt {
-                                Attempt::Retry(cause, _)
-                                | Attempt::Refresh(cause)
-                                | Attempt::Fail(cause) => match cause {
-                                    Cause::Http(e) => e,
-                                    Cause::Connection(e) => Error::Transport(Box::new(e)),
-                                    other => Error::Transport(describe(&other).into()),
-                                },
-                            })?;
-                    let granted = crate::parse_body::<GetToken>(&body)?;
+                    let (status, body) = send(&inner.http, prepared)
+                        .await
+                        .map_err(|e| Error::Transport(Box::new(e)))?;
+                    let granted = read_answer::<GetToken>(status, &body)?;
                     Grant::try_from(granted).map_err(|e| Error::Transport(Box::new(e)))
                 }
                 .instrument(tracing::info_span!("wecom_rooms.gettoken")),
@@ -356,60 +323,23 @@ impl<S: TokenStore> Client<S> {
     }
 }
 
-/// Sends `prepared` and reads a 2xx body; a failed connection or a 5xx is worth retrying.
-async fn send(http: &reqwest::Client, prepared: PreparedRequest) -> Result<Vec<u8>, Attempt> {
+/// Sends `prepared`: the status and body of the answer, whatever the status. The error carries
+/// no URL, so no token.
+async fn send(
+    http: &reqwest::Client,
+    prepared: PreparedRequest,
+) -> Result<(StatusCode, Vec<u8>), reqwest::Error> {
     let request = prepared.into_http();
     let request = reqwest::Request::try_from(request.map(reqwest::Body::from))
-        .map_err(|e| Attempt::Fail(Cause::Connection(e.without_url())))?;
+        .map_err(reqwest::Error::without_url)?;
     let response = http
         .execute(request)
         .await
-        .map_err(|e| Attempt::Retry(Cause::Connection(e.without_url()), false))?;
+        .map_err(reqwest::Error::without_url)?;
     let status = response.status();
     let body = response
         .bytes()
         .await
-        .map_err(|e| Attempt::Retry(Cause::Connection(e.without_url()), false))?;
-    if !status.is_success() {
-        let error = Error::Http {
-            status,
-            body_excerpt: crate::endpoint::excerpt(&body),
-        };
-        let retry = status.is_server_error() || status == http::StatusCode::TOO_MANY_REQUESTS;
-        return Err(if retry {
-            Attempt::Retry(
-                Cause::Http(error),
-                status == http::StatusCode::TOO_MANY_REQUESTS,
-            )
-        } else {
-            Attempt::Fail(Cause::Http(error))
-        });
-    }
-    Ok(body.to_vec())
-}
-
-/// A cause in one line, with its sources, for an error that can only hold text.
-fn describe(cause: &Cause) -> String {
-    let error: &dyn std::error::Error = match cause {
-        Cause::Connection(e) => return format!("connection failed: {}", with_sources(e)),
-        Cause::Timeout(after) => return format!("timed out after {after:?}"),
-        Cause::Pagination(why) => return why.clone(),
-        Cause::Http(e) | Cause::InvalidRequest(e) => e,
-        Cause::Api(e) => e,
-        Cause::Token(e) => e,
-        Cause::Decode(e) => e,
-    };
-    with_sources(error)
-}
-
-/// `error: source: source…`.
-fn with_sources(error: &dyn std::error::Error) -> String {
-    let mut text = error.to_string();
-    let mut source = error.source();
-    while let Some(cause) = source {
-        text.push_str(": ");
-        text.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    text
+        .map_err(reqwest::Error::without_url)?;
+    Ok((status, body.into()))
 }

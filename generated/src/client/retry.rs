@@ -4,7 +4,9 @@ use std::time::Duration;
 
 /// How [`Client`](super::Client) retries: WeCom's "system busy" (-1), a connection that fails
 /// or a 5xx status, with jittered exponential backoff and a bounded number of attempts; a rate
-/// limit (45009, 45033) the same way from a longer base delay. An invalid token is not retried
+/// limit (45009, 45033, or HTTP status 429) the same way from a longer base delay. Anything
+/// else (another status, an answer that is not the endpoint's, any other `errcode`) is not
+/// retried. An invalid token is not retried
 /// here: the client refreshes the token and tries once more, whatever this policy says.
 ///
 /// Retries apply to every endpoint alike. A book, release or call whose connection dropped may

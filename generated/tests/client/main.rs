@@ -2,6 +2,7 @@
 //! counted in requests and token fetches; timeouts; pagination; and no token in any log line.
 #![cfg(feature = "client")]
 
+mod agree;
 mod server;
 
 use std::sync::{Arc, Mutex};
@@ -231,7 +232,7 @@ async fn invalid_requests_and_unreadable_answers_are_not_retried() {
         "{error:?}"
     );
     assert_eq!(server.calls(CALL_PATH), 0);
-    // errcode 0 without the room's details: the validating decoder refuses it.
+    // errcode 0 without the room's details: not a get_info answer, and not retried.
     let error = client
         .call(GetInfo::new("RoomId001".parse().unwrap()))
         .await

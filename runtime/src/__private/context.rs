@@ -5,6 +5,7 @@
 use serde_json::Value;
 
 use crate::validate::{Options, Report, ValidationError};
+use crate::value::describe;
 
 /// One step of the path from the root of the instance to the value being checked.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -221,45 +222,9 @@ fn escape_pointer_token(token: &str, out: &mut String) {
     }
 }
 
-/// Describes a value for a message: scalars as JSON (long strings shortened), containers by kind.
-pub fn describe(value: &Value) -> String {
-    const MAX_CHARS: usize = 40;
-    match value {
-        Value::Null => "null".to_owned(),
-        Value::Bool(b) => b.to_string(),
-        Value::Number(n) => n.to_string(),
-        Value::String(s) => {
-            if s.chars().count() <= MAX_CHARS {
-                Value::String(s.clone()).to_string()
-            } else {
-                let head: String = s.chars().take(MAX_CHARS).collect();
-                let quoted = Value::String(head).to_string();
-                format!(
-                    "{}…\" ({} characters)",
-                    &quoted[..quoted.len() - 1],
-                    s.chars().count()
-                )
-            }
-        }
-        Value::Array(items) => format!("an array of {} item{}", items.len(), plural(items.len())),
-        Value::Object(members) => {
-            format!(
-                "an object with {} member{}",
-                members.len(),
-                plural(members.len())
-            )
-        }
-    }
-}
-
-fn plural(count: usize) -> &'static str {
-    if count == 1 { "" } else { "s" }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
 
     #[test]
     fn pointer_escapes_tilde_and_slash() {
@@ -279,18 +244,5 @@ mod tests {
         let report = loud.finish();
         assert_eq!(report.warnings.len(), 1);
         assert!(report.is_valid() && !report.is_strictly_valid());
-    }
-
-    #[test]
-    fn describe_shortens_long_strings() {
-        let long = "x".repeat(100);
-        assert_eq!(
-            describe(&json!(long)),
-            format!("\"{}…\" (100 characters)", "x".repeat(40))
-        );
-        assert_eq!(describe(&json!("ab")), "\"ab\"");
-        assert_eq!(describe(&json!([1, 2])), "an array of 2 items");
-        assert_eq!(describe(&json!({"a": 1})), "an object with 1 member");
-        assert_eq!(describe(&json!(-1)), "-1");
     }
 }

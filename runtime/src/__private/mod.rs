@@ -1,7 +1,6 @@
 //! What generated code calls and nothing else should: not part of this crate's API, and free
 //! to change in any release. Hidden from the documentation, as serde and prost hide theirs.
 
-mod bytes;
 mod context;
 pub mod de;
 #[cfg(feature = "format")]
@@ -11,5 +10,7 @@ pub mod json;
 pub mod pattern;
 
 pub use crate::base64::is_base64;
-pub use bytes::from_bytes;
-pub use context::{Context, Evaluated, Segment, describe};
+pub use context::{Context, Evaluated, Segment};
+// Public API with a home of its own; generated code names them here.
+pub use crate::decode::from_slice as from_bytes;
+pub use crate::value::describe;

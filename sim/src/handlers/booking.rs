@@ -3,14 +3,12 @@
 use serde_json::{Value, json};
 use wecom_rooms::NonEmptyString;
 use wecom_rooms::meeting::rooms::list_meetings::request::MeetingRoomIdOrRoomsId;
-use wecom_rooms::meeting::rooms::list_meetings::response::{MeetingInfo, MeetingType, Status};
+use wecom_rooms::meeting::rooms::list_meetings::response::{MeetingInfo, Status};
 use wecom_rooms::meeting::rooms::{book, list_meetings, release};
 
-use crate::protocol::{Endpoint, Refusal, codes, ok};
+use crate::protocol::{Endpoint, Refusal, ok};
 use crate::world::World;
 
-/// The longest meeting rooms can be booked for (24 hours).
-pub const MAX_MEETING_SECS: u64 = 24 * 3600;
 /// The longest window list_meetings accepts (90 days).
 pub const MAX_WINDOW_SECS: u64 = 90 * 86_400;
 
@@ -18,7 +16,7 @@ pub(crate) fn book(world: &mut World, app: usize, body: &[u8]) -> Result<Value, 
     let request = book::request::decode_validated(body).map_err(|e| Refusal::bad_body(&e))?;
     world.own_meeting(app, &request.meetingid)?;
     let rooms = unique(&request.meeting_room_id_list);
-    book_rooms(world, &request.meetingid, &rooms)?;
+    world.book_rooms(&request.meetingid, &rooms)?;
     let mut list = Vec::with_capacity(rooms.len());
     for id in &rooms {
         let room = &world.known_room(id)?.list;
@@ -29,74 +27,6 @@ pub(crate) fn book(world: &mut World, app: usize, body: &[u8]) -> Result<Value, 
         }));
     }
     Ok(ok(json!({"meeting_room_list": list})))
-}
-
-/// Books `rooms` for the meeting `meetingid` (which exists), all or none: refused when the
-/// meeting cannot have rooms, or any room is unknown, not bookable, or booked by another
-/// meeting at an overlapping time. Rooms the meeting already has stay booked.
-pub(crate) fn book_rooms(
-    world: &mut World,
-    meetingid: &str,
-    rooms: &[String],
-) -> Result<(), Refusal> {
-    let Some(meeting) = world.meetings.get(meetingid) else {
-        return Err(Refusal::new(
-            codes::INVALID_MEETING_ID,
-            "meetingid is not a meeting",
-        ));
-    };
-    if rooms.is_empty() {
-        return Ok(());
-    }
-    let info = &meeting.info;
-    match info.status {
-        Status::Cancelled => {
-            return Err(Refusal::new(codes::MEETING_CANCELLED, "meeting cancelled"));
-        }
-        Status::Ended => return Err(Refusal::new(codes::MEETING_DELETED, "meeting deleted")),
-        _ => {}
-    }
-    if info.meeting_type == MeetingType::Recurring {
-        return Err(Refusal::new(
-            codes::UNSUPPORTED_MEETING_TYPE,
-            "rooms cannot be booked for a recurring meeting",
-        ));
-    }
-    let (start, end) = (u64::from(info.start_time), u64::from(info.end_time));
-    if end <= start || end - start > MAX_MEETING_SECS {
-        return Err(Refusal::invalid(format!(
-            "rooms can be booked only for a meeting of at most 24 hours; this one lasts {} s",
-            end.saturating_sub(start)
-        )));
-    }
-    for id in rooms {
-        let room = world.known_room(id)?;
-        if room.list.scheduled_status != wecom_rooms::common::ScheduledStatus::Bookable {
-            return Err(Refusal::new(
-                codes::ROOM_NOT_BOOKABLE,
-                format!("meeting room {id:?} is not open for booking"),
-            ));
-        }
-        let clash = world.meetings.iter().find(|(other_id, other)| {
-            other_id.as_str() != meetingid
-                && other.rooms.iter().any(|r| r == id)
-                && u64::from(other.info.start_time) < end
-                && start < u64::from(other.info.end_time)
-        });
-        if let Some((other_id, _)) = clash {
-            return Err(Refusal::invalid(format!(
-                "meeting room {id:?} is already booked for meeting {other_id:?} at an overlapping time"
-            )));
-        }
-    }
-    if let Some(meeting) = world.meetings.get_mut(meetingid) {
-        for id in rooms {
-            if !meeting.rooms.contains(id) {
-                meeting.rooms.push(id.clone());
-            }
-        }
-    }
-    Ok(())
 }
 
 pub(crate) fn release(world: &mut World, app: usize, body: &[u8]) -> Result<Value, Refusal> {

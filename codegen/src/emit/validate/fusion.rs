@@ -15,7 +15,7 @@ use std::collections::BTreeSet;
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
-use super::plan::Marks;
+use super::marks::Marks;
 use crate::emit::expr::{binding, branch_verdict, match_name, shorter_than, type_test};
 use crate::model::{JsonType, Keywords, Model, NodeId};
 
