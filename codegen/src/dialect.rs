@@ -3,9 +3,9 @@
 
 use std::fmt;
 
-use crate::error::{Error, ErrorKind};
-use crate::json::{Json, pointer_push};
-use crate::load::Registry;
+use indexmap::IndexMap;
+
+use crate::json::Json;
 
 /// A JSON Schema draft the generator reads.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -284,24 +284,23 @@ impl Vocabularies {
     }
 }
 
-/// The dialect and vocabularies a `$schema` URI names: a draft's own meta-schema, or a custom
-/// one the registry holds, read by its `$vocabulary` (without one, all of the vocabularies of
-/// the draft its own `$schema` names). `None` for a meta-schema the generator cannot read; an
-/// error for a `$vocabulary` it cannot honour: not an object of booleans, or requiring a
-/// vocabulary it does not know (one marked optional is left out, as the specification allows).
-pub(crate) fn meta_schema(
-    registry: &Registry,
-    uri: &str,
-) -> Result<Option<(Dialect, Vocabularies)>, Error> {
-    if let Some(dialect) = Dialect::from_uri(uri) {
-        return Ok(Some((dialect, Vocabularies::STANDARD)));
-    }
-    let Some(location) = registry.lookup_uri(uri) else {
-        return Ok(None);
-    };
-    let Some(meta) = registry.schema_at(&location).and_then(Json::as_object) else {
-        return Ok(None);
-    };
+/// What a custom meta-schema's `$vocabulary` cannot say.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum VocabularyError {
+    /// Its value is not an object of booleans.
+    NotBooleans,
+    /// It requires (`true`) a vocabulary the generator does not know: its URI.
+    UnknownRequired(String),
+}
+
+/// The dialect and vocabularies a custom meta-schema declares: by its `$vocabulary` when it has
+/// one (a vocabulary marked optional that the generator does not know is left out, as the
+/// specification allows; nothing known at all is the newest draft with only the core on), else
+/// every vocabulary of the draft its own `$schema` names. `Ok(None)` when it names no draft
+/// the generator reads. Reading the meta-schema out of the registry is `load.rs`'s part.
+pub(crate) fn declared_by_meta_schema(
+    meta: &IndexMap<String, Json>,
+) -> Result<Option<(Dialect, Vocabularies)>, VocabularyError> {
     let Some(vocabulary) = meta.get("$vocabulary") else {
         let dialect = meta
             .get("$schema")
@@ -309,11 +308,10 @@ pub(crate) fn meta_schema(
             .and_then(Dialect::from_uri);
         return Ok(dialect.map(|d| (d, Vocabularies::STANDARD)));
     };
-    let (doc, pointer) = (location.doc, &location.pointer);
     let members = vocabulary
         .as_object()
         .filter(|m| m.values().all(|v| matches!(v, Json::Bool(_))))
-        .ok_or_else(|| registry.invalid(doc, pointer, "$vocabulary", "an object of booleans"))?;
+        .ok_or(VocabularyError::NotBooleans)?;
     let mut dialect = None;
     let mut on = Vocabularies(0);
     for (uri, required) in members {
@@ -323,14 +321,11 @@ pub(crate) fn meta_schema(
                 on.0 |= vocabulary.bit();
             }
             None if *required == Json::Bool(true) => {
-                let at = pointer_push(&pointer_push(pointer, "$vocabulary"), uri);
-                let kind = ErrorKind::UnknownVocabulary(uri.clone());
-                return Err(Error::new(registry.display(doc), at, kind));
+                return Err(VocabularyError::UnknownRequired(uri.clone()));
             }
             None => {}
         }
     }
-    // Nothing known at all: the newest draft, every keyword an annotation but the core's.
     Ok(Some((dialect.unwrap_or(Dialect::Draft2020_12), on)))
 }
 

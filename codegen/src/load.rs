@@ -16,7 +16,7 @@ use url::Url;
 
 use indexmap::IndexMap;
 
-use crate::dialect::{Dialect, Holds, Vocabularies};
+use crate::dialect::{Dialect, Holds, VocabularyError, Vocabularies};
 use crate::error::{Error, ErrorKind};
 use crate::json::{Json, pointer_push};
 
@@ -387,7 +387,7 @@ impl Registry {
 
     /// The dialect and vocabularies a schema object declares for its resource: its `$schema`,
     /// where it starts a resource (the document root, or beside an identifier). A `$schema`
-    /// [`crate::dialect::meta_schema`] cannot read declares nothing here; lowering reports it.
+    /// [`Registry::meta_schema`] cannot read declares nothing here; lowering reports it.
     fn declared(
         &self,
         members: &IndexMap<String, Json>,
@@ -398,7 +398,33 @@ impl Registry {
             return None;
         }
         let uri = members.get("$schema").and_then(Json::as_str)?;
-        crate::dialect::meta_schema(self, uri).ok().flatten()
+        self.meta_schema(uri).ok().flatten()
+    }
+
+    /// The dialect and vocabularies a `$schema` URI names: a draft's own meta-schema, or a
+    /// custom one the registry holds, read by `dialect.rs`. `None` for a meta-schema the
+    /// generator cannot read; an error for a `$vocabulary` it cannot honour: not an object of
+    /// booleans, or requiring a vocabulary it does not know.
+    pub(crate) fn meta_schema(&self, uri: &str) -> Result<Option<(Dialect, Vocabularies)>, Error> {
+        if let Some(dialect) = Dialect::from_uri(uri) {
+            return Ok(Some((dialect, Vocabularies::STANDARD)));
+        }
+        let Some(location) = self.lookup_uri(uri) else {
+            return Ok(None);
+        };
+        let Some(meta) = self.schema_at(&location).and_then(Json::as_object) else {
+            return Ok(None);
+        };
+        let (doc, pointer) = (location.doc, &location.pointer);
+        crate::dialect::declared_by_meta_schema(meta).map_err(|e| match e {
+            VocabularyError::NotBooleans => {
+                self.invalid(doc, pointer, "$vocabulary", "an object of booleans")
+            }
+            VocabularyError::UnknownRequired(uri) => {
+                let at = pointer_push(&pointer_push(pointer, "$vocabulary"), &uri);
+                Error::new(self.display(doc), at, ErrorKind::UnknownVocabulary(uri))
+            }
+        })
     }
 
     /// The location a URI names, if the registry holds it (nothing is loaded).

@@ -274,7 +274,7 @@ impl<'r> Lowerer<'r> {
         let members = schema.as_object().expect("checked by the caller");
         if let Some(value) = members.get("$schema") {
             let uri = self.string(at, "$schema", value)?;
-            if crate::dialect::meta_schema(self.registry, &uri)?.is_none() {
+            if self.registry.meta_schema(&uri)?.is_none() {
                 return Err(self.error(at, "$schema", ErrorKind::UnknownDialect(uri)));
             }
         }
