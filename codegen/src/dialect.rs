@@ -61,6 +61,74 @@ const MAPS: &[&str] = &[
     "properties",
 ];
 
+/// Every keyword some draft defines ([`Dialect::defines`] says which draft): what an unknown
+/// keyword is compared with to tell a typo from an annotation.
+pub(crate) const KEYWORDS: &[&str] = &[
+    "$schema",
+    "$ref",
+    "$id",
+    "id",
+    "$anchor",
+    "$defs",
+    "definitions",
+    "$vocabulary",
+    "$comment",
+    "$recursiveRef",
+    "$recursiveAnchor",
+    "$dynamicRef",
+    "$dynamicAnchor",
+    "type",
+    "enum",
+    "const",
+    "properties",
+    "patternProperties",
+    "additionalProperties",
+    "required",
+    "minProperties",
+    "maxProperties",
+    "propertyNames",
+    "dependencies",
+    "dependentRequired",
+    "dependentSchemas",
+    "items",
+    "prefixItems",
+    "additionalItems",
+    "contains",
+    "minContains",
+    "maxContains",
+    "minItems",
+    "maxItems",
+    "uniqueItems",
+    "minLength",
+    "maxLength",
+    "pattern",
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "multipleOf",
+    "allOf",
+    "anyOf",
+    "oneOf",
+    "not",
+    "if",
+    "then",
+    "else",
+    "unevaluatedItems",
+    "unevaluatedProperties",
+    "title",
+    "description",
+    "default",
+    "examples",
+    "deprecated",
+    "readOnly",
+    "writeOnly",
+    "format",
+    "contentEncoding",
+    "contentMediaType",
+    "contentSchema",
+];
+
 impl Dialect {
     /// The meta-schema URI `$schema` names the dialect by.
     pub fn uri(self) -> &'static str {
@@ -383,5 +451,20 @@ impl fmt::Display for Dialect {
             Dialect::Draft2019_09 => "draft 2019-09",
             Dialect::Draft2020_12 => "draft 2020-12",
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_listed_keyword_is_defined_by_some_draft() {
+        for keyword in KEYWORDS {
+            assert!(
+                DIALECTS.iter().any(|d| d.defines(keyword)),
+                "{keyword} is listed but no draft defines it"
+            );
+        }
     }
 }

@@ -16,7 +16,7 @@ use url::Url;
 
 use indexmap::IndexMap;
 
-use crate::dialect::{Dialect, Holds, VocabularyError, Vocabularies};
+use crate::dialect::{Dialect, Holds, Vocabularies, VocabularyError};
 use crate::error::{Error, ErrorKind};
 use crate::json::{Json, pointer_push};
 
@@ -228,12 +228,18 @@ impl Registry {
         keyword: &str,
         expected: &'static str,
     ) -> Error {
+        let at = pointer_push(pointer, keyword);
+        let found = self.documents[doc]
+            .root
+            .pointer(&at)
+            .map_or_else(|| "nothing".to_owned(), Json::describe);
         Error::new(
             self.display(doc),
-            pointer_push(pointer, keyword),
+            at,
             ErrorKind::InvalidKeyword {
                 keyword: keyword.to_owned(),
                 expected,
+                found,
             },
         )
     }
@@ -333,14 +339,23 @@ impl Registry {
     pub fn resolve(&mut self, from: &Location, reference: &str) -> Result<Location, Error> {
         let base = self.base_at(from);
         let display = self.display(from.doc).to_path_buf();
-        let unresolved = || {
+        let unresolved = |target: &Url| {
+            // Only the fragment is missing when the target is the referencing document itself.
+            let same_document = strip_fragment(target) == strip_fragment(&base);
+            let resolved = (!same_document).then(|| target.to_string());
             Error::new(
                 &display,
                 from.pointer.clone(),
-                ErrorKind::UnresolvedRef(reference.to_owned()),
+                ErrorKind::UnresolvedRef {
+                    reference: reference.to_owned(),
+                    resolved,
+                },
             )
         };
-        let target = base.join(reference).map_err(|_| unresolved())?;
+        let target = base.join(reference).map_err(|e| {
+            let message = format!("cannot resolve `{reference}`: expected a URI reference, found one that does not parse against `{base}` ({e})");
+            Error::new(&display, from.pointer.clone(), ErrorKind::Invalid(message))
+        })?;
         if let Some(location) = self.lookup(&target) {
             return Ok(location);
         }
@@ -382,7 +397,7 @@ impl Registry {
                 return Ok(location);
             }
         }
-        Err(unresolved())
+        Err(unresolved(&target))
     }
 
     /// The dialect and vocabularies a schema object declares for its resource: its `$schema`,

@@ -10,7 +10,7 @@ use quote::quote;
 
 use crate::emit::ModuleTree;
 use crate::emit::names::ident;
-use crate::error::{Error, ErrorKind};
+use crate::error::{Error, ErrorKind, Warning};
 use crate::format;
 
 impl ModuleTree {
@@ -38,14 +38,42 @@ impl ModuleTree {
 pub struct Output {
     tree: ModuleTree,
     regenerate_command: Option<String>,
+    warnings: Vec<Warning>,
+    /// The runtime features the code needs (`pattern`, `format`), checked once at its top.
+    features: Vec<&'static str>,
 }
 
 impl Output {
-    pub(crate) fn new(tree: ModuleTree, regenerate_command: Option<String>) -> Self {
+    pub(crate) fn new(
+        tree: ModuleTree,
+        regenerate_command: Option<String>,
+        warnings: Vec<Warning>,
+        features: Vec<&'static str>,
+    ) -> Self {
         Output {
             tree,
             regenerate_command,
+            warnings,
+            features,
         }
+    }
+
+    /// The item at the top of the code that stops a build without the runtime features it
+    /// needs at one `compile_error!` naming the feature and the Cargo.toml line; none when it
+    /// needs none.
+    fn feature_check(&self) -> TokenStream {
+        if self.features.is_empty() {
+            return TokenStream::new();
+        }
+        let features = self.features.iter().map(|f| ident(f));
+        quote! { ::wecom_rooms_runtime::__private::require_features!(#(#features),*); }
+    }
+
+    /// What the generator went on past: each unknown keyword read as an annotation, once, with
+    /// its first place. [`Output`]'s write and check methods leave them to the caller;
+    /// [`Config`](crate::Config)'s print them.
+    pub fn warnings(&self) -> &[Warning] {
+        &self.warnings
     }
 
     fn header(&self, source: Option<&str>) -> Vec<String> {
@@ -81,8 +109,14 @@ impl Output {
             quote! { pub mod #name; }
         });
         let (docs, items) = (inner_docs(&module.docs), module.all_items()?);
+        let check = if top {
+            self.feature_check()
+        } else {
+            TokenStream::new()
+        };
         // rustfmt would reformat prettyplease's output and `cargo fmt --check` would fail on it.
-        let tokens = quote! { #![cfg_attr(rustfmt, rustfmt::skip)] #docs #(#children)* #items };
+        let tokens =
+            quote! { #![cfg_attr(rustfmt, rustfmt::skip)] #docs #check #(#children)* #items };
         let path = if top || !module.children.is_empty() {
             dir.join("mod.rs")
         } else {
@@ -128,7 +162,8 @@ impl Output {
         }
         let children = children(&self.tree)?;
         let items = self.tree.all_items()?;
-        Ok(quote! { #(#children)* #items })
+        let check = self.feature_check();
+        Ok(quote! { #check #(#children)* #items })
     }
 
     /// The code of [`Output::single_file_tokens`], unformatted, written module by module:
@@ -146,6 +181,7 @@ impl Output {
                 let _ = writeln!(out, "{} {} }}", child.items, child.text);
             }
         }
+        let _ = writeln!(out, "{}", self.feature_check());
         children(&self.tree, out);
         let _ = write!(out, "{} {}", self.tree.items, self.tree.text);
     }

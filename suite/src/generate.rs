@@ -82,8 +82,10 @@ pub fn case(
 /// A short cause of a generator error, for the tallies of what costs the most tests.
 pub fn cause(error: &Error) -> String {
     match &error.kind {
-        ErrorKind::UnsupportedKeyword(keyword) => format!("`{keyword}`"),
-        ErrorKind::UnresolvedRef(reference) => ref_cause(reference),
+        ErrorKind::UnsupportedKeyword(keyword) | ErrorKind::UnknownKeyword { keyword, .. } => {
+            format!("`{keyword}`")
+        }
+        ErrorKind::UnresolvedRef { reference, .. } => ref_cause(reference),
         ErrorKind::UnknownDialect(_) => "`$schema` of an unknown dialect".into(),
         ErrorKind::UnknownVocabulary(_) => "`$vocabulary` requiring an unknown vocabulary".into(),
         ErrorKind::TooManySpecialisations { .. } => {

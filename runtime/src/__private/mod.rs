@@ -9,7 +9,14 @@ pub mod format;
 pub mod json;
 #[cfg(feature = "pattern")]
 pub mod pattern;
+/// Without the `pattern` feature, code that needs it does not compile:
+#[cfg_attr(not(feature = "pattern"), doc = "```compile_fail")]
+#[cfg_attr(feature = "pattern", doc = "```")]
+/// wecom_rooms_runtime::__private::require_features!(pattern);
+/// ```
+mod require;
 
 pub use crate::base64::is_base64;
 pub use bytes::from_bytes;
 pub use context::{Context, Evaluated, Segment, describe};
+pub use require::require_features;
