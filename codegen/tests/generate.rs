@@ -344,6 +344,24 @@ fn normalized_items(items: &[syn::Item]) -> Vec<String> {
                     .unwrap_or_default();
                 format!("{}{{\n{}}}", print(syn::Item::Mod(module)), inner.join(""))
             }
+            // The runtime-feature wrapper: its features, then the items it holds.
+            syn::Item::Macro(wrapper)
+                if wrapper
+                    .mac
+                    .path
+                    .segments
+                    .last()
+                    .is_some_and(|s| s.ident == "require_features") =>
+            {
+                let text = wrapper.mac.tokens.to_string();
+                let (features, code) = text.split_once(';').expect("features; code");
+                let code = syn::parse_file(code).expect("the wrapped code parses");
+                format!(
+                    "require_features!({}) {{\n{}}}",
+                    features.trim(),
+                    normalized_items(&code.items).join("")
+                )
+            }
             other => print(other.clone()),
         })
         .collect();

@@ -12,7 +12,8 @@ pub mod pattern;
 /// Without the `pattern` feature, code that needs it does not compile:
 #[cfg_attr(not(feature = "pattern"), doc = "```compile_fail")]
 #[cfg_attr(feature = "pattern", doc = "```")]
-/// wecom_rooms_runtime::__private::require_features!(pattern);
+/// wecom_rooms_runtime::__private::require_features!(pattern; fn f() {});
+/// f();
 /// ```
 mod require;
 

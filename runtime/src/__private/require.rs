@@ -1,26 +1,27 @@
-//! The feature check generated code starts with: code that compiles patterns or checks formats
-//! needs this crate's `pattern` or `format` feature, and without it the build stops at one
-//! `compile_error!` that names the feature and the Cargo.toml line, before any error about a
-//! missing item (rustc stops after the macro expansion that fails).
+//! The feature check that wraps generated code: code that compiles patterns or checks formats
+//! needs this crate's `pattern` or `format` feature. The generator wraps such code in
+//! `require_features!(pattern; …)`, which gives the code back when the feature is on, and
+//! otherwise only one `compile_error!` that names the feature and the Cargo.toml line: the code
+//! is not there to give an error per item it cannot find.
 //!
 //! `format` turns `pattern` on, so one line answers code that needs both. The version in the
 //! messages is this crate's (a test holds them to `CARGO_PKG_VERSION`).
 
-/// `require_features!(pattern)`, `(format)` or `(pattern, format)`: nothing when the features
-/// are on.
+/// `require_features!(pattern; code)`, `(format; code)` or `(pattern, format; code)`: the code
+/// when the features are on.
 #[cfg(feature = "format")]
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __require_features {
-    ($($feature:ident),*) => {};
+    ($($feature:ident),*; $($code:tt)*) => { $($code)* };
 }
 
 #[cfg(all(feature = "pattern", not(feature = "format")))]
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __require_features {
-    (pattern) => {};
-    ($($feature:ident),*) => {
+    (pattern; $($code:tt)*) => { $($code)* };
+    ($($feature:ident),*; $($code:tt)*) => {
         ::core::compile_error!(
             "this generated code checks `format` (Config::assert_formats), which needs wecom-rooms-runtime's `format` feature: in Cargo.toml, `wecom-rooms-runtime = { version = \"0.1.0\", features = [\"format\"] }`"
         );
@@ -31,12 +32,12 @@ macro_rules! __require_features {
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __require_features {
-    (pattern) => {
+    (pattern; $($code:tt)*) => {
         ::core::compile_error!(
             "this generated code matches `pattern` or `patternProperties`, which needs wecom-rooms-runtime's `pattern` feature: in Cargo.toml, `wecom-rooms-runtime = { version = \"0.1.0\", features = [\"pattern\"] }`"
         );
     };
-    ($($feature:ident),*) => {
+    ($($feature:ident),*; $($code:tt)*) => {
         ::core::compile_error!(
             "this generated code checks `format` (Config::assert_formats), which needs wecom-rooms-runtime's `format` feature: in Cargo.toml, `wecom-rooms-runtime = { version = \"0.1.0\", features = [\"format\"] }`"
         );
