@@ -3,9 +3,9 @@
 
 use std::fmt;
 
-use crate::error::{Error, ErrorKind};
-use crate::json::{Json, pointer_push};
-use crate::load::Registry;
+use indexmap::IndexMap;
+
+use crate::json::Json;
 
 /// A JSON Schema draft the generator reads.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -59,6 +59,74 @@ const MAPS: &[&str] = &[
     "dependentSchemas",
     "patternProperties",
     "properties",
+];
+
+/// Every keyword some draft defines ([`Dialect::defines`] says which draft): what an unknown
+/// keyword is compared with to tell a typo from an annotation.
+pub(crate) const KEYWORDS: &[&str] = &[
+    "$schema",
+    "$ref",
+    "$id",
+    "id",
+    "$anchor",
+    "$defs",
+    "definitions",
+    "$vocabulary",
+    "$comment",
+    "$recursiveRef",
+    "$recursiveAnchor",
+    "$dynamicRef",
+    "$dynamicAnchor",
+    "type",
+    "enum",
+    "const",
+    "properties",
+    "patternProperties",
+    "additionalProperties",
+    "required",
+    "minProperties",
+    "maxProperties",
+    "propertyNames",
+    "dependencies",
+    "dependentRequired",
+    "dependentSchemas",
+    "items",
+    "prefixItems",
+    "additionalItems",
+    "contains",
+    "minContains",
+    "maxContains",
+    "minItems",
+    "maxItems",
+    "uniqueItems",
+    "minLength",
+    "maxLength",
+    "pattern",
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "multipleOf",
+    "allOf",
+    "anyOf",
+    "oneOf",
+    "not",
+    "if",
+    "then",
+    "else",
+    "unevaluatedItems",
+    "unevaluatedProperties",
+    "title",
+    "description",
+    "default",
+    "examples",
+    "deprecated",
+    "readOnly",
+    "writeOnly",
+    "format",
+    "contentEncoding",
+    "contentMediaType",
+    "contentSchema",
 ];
 
 impl Dialect {
@@ -284,24 +352,23 @@ impl Vocabularies {
     }
 }
 
-/// The dialect and vocabularies a `$schema` URI names: a draft's own meta-schema, or a custom
-/// one the registry holds, read by its `$vocabulary` (without one, all of the vocabularies of
-/// the draft its own `$schema` names). `None` for a meta-schema the generator cannot read; an
-/// error for a `$vocabulary` it cannot honour: not an object of booleans, or requiring a
-/// vocabulary it does not know (one marked optional is left out, as the specification allows).
-pub(crate) fn meta_schema(
-    registry: &Registry,
-    uri: &str,
-) -> Result<Option<(Dialect, Vocabularies)>, Error> {
-    if let Some(dialect) = Dialect::from_uri(uri) {
-        return Ok(Some((dialect, Vocabularies::STANDARD)));
-    }
-    let Some(location) = registry.lookup_uri(uri) else {
-        return Ok(None);
-    };
-    let Some(meta) = registry.schema_at(&location).and_then(Json::as_object) else {
-        return Ok(None);
-    };
+/// What a custom meta-schema's `$vocabulary` cannot say.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum VocabularyError {
+    /// Its value is not an object of booleans.
+    NotBooleans,
+    /// It requires (`true`) a vocabulary the generator does not know: its URI.
+    UnknownRequired(String),
+}
+
+/// The dialect and vocabularies a custom meta-schema declares: by its `$vocabulary` when it has
+/// one (a vocabulary marked optional that the generator does not know is left out, as the
+/// specification allows; nothing known at all is the newest draft with only the core on), else
+/// every vocabulary of the draft its own `$schema` names. `Ok(None)` when it names no draft
+/// the generator reads. Reading the meta-schema out of the registry is `load.rs`'s part.
+pub(crate) fn declared_by_meta_schema(
+    meta: &IndexMap<String, Json>,
+) -> Result<Option<(Dialect, Vocabularies)>, VocabularyError> {
     let Some(vocabulary) = meta.get("$vocabulary") else {
         let dialect = meta
             .get("$schema")
@@ -309,11 +376,10 @@ pub(crate) fn meta_schema(
             .and_then(Dialect::from_uri);
         return Ok(dialect.map(|d| (d, Vocabularies::STANDARD)));
     };
-    let (doc, pointer) = (location.doc, &location.pointer);
     let members = vocabulary
         .as_object()
         .filter(|m| m.values().all(|v| matches!(v, Json::Bool(_))))
-        .ok_or_else(|| registry.invalid(doc, pointer, "$vocabulary", "an object of booleans"))?;
+        .ok_or(VocabularyError::NotBooleans)?;
     let mut dialect = None;
     let mut on = Vocabularies(0);
     for (uri, required) in members {
@@ -323,14 +389,11 @@ pub(crate) fn meta_schema(
                 on.0 |= vocabulary.bit();
             }
             None if *required == Json::Bool(true) => {
-                let at = pointer_push(&pointer_push(pointer, "$vocabulary"), uri);
-                let kind = ErrorKind::UnknownVocabulary(uri.clone());
-                return Err(Error::new(registry.display(doc), at, kind));
+                return Err(VocabularyError::UnknownRequired(uri.clone()));
             }
             None => {}
         }
     }
-    // Nothing known at all: the newest draft, every keyword an annotation but the core's.
     Ok(Some((dialect.unwrap_or(Dialect::Draft2020_12), on)))
 }
 
@@ -388,5 +451,20 @@ impl fmt::Display for Dialect {
             Dialect::Draft2019_09 => "draft 2019-09",
             Dialect::Draft2020_12 => "draft 2020-12",
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_listed_keyword_is_defined_by_some_draft() {
+        for keyword in KEYWORDS {
+            assert!(
+                DIALECTS.iter().any(|d| d.defines(keyword)),
+                "{keyword} is listed but no draft defines it"
+            );
+        }
     }
 }

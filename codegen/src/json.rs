@@ -35,6 +35,29 @@ impl Json {
         }
     }
 
+    /// The value's kind with a short rendering, for what an error found: `a string ("3")`,
+    /// `a number (-1)`, `an array of 2 items`, `an object`.
+    pub fn describe(&self) -> String {
+        const LONGEST: usize = 40;
+        let short = |text: String| {
+            if text.chars().count() <= LONGEST {
+                text
+            } else {
+                let cut: String = text.chars().take(LONGEST).collect();
+                format!("{cut}…")
+            }
+        };
+        match self {
+            Json::Null => "null".into(),
+            Json::Bool(b) => format!("`{b}`"),
+            Json::Number(n) => format!("a number ({n})"),
+            Json::String(_) => format!("a string ({})", short(self.to_text(false))),
+            Json::Array(items) if items.len() == 1 => "an array of 1 item".into(),
+            Json::Array(items) => format!("an array of {} items", items.len()),
+            Json::Object(_) => "an object".into(),
+        }
+    }
+
     /// The value as serde_json has it, for constants emitted into generated code.
     pub fn to_value(&self) -> serde_json::Value {
         use serde_json::Value;

@@ -24,7 +24,10 @@
 //! ```
 //!
 //! Generated code depends on `serde`, `serde_json` and `wecom-rooms-runtime` (with its `pattern`
-//! feature when a schema uses `pattern` or `patternProperties`).
+//! feature when a schema uses `pattern` or `patternProperties`, `format` when formats are
+//! asserted: without it the build stops at one `compile_error!` naming the feature). Warnings
+//! (unknown keywords read as annotations) are printed as `cargo::warning=` lines in a build
+//! script; see [`print_warnings`]. The crate's README says what a consumer's Cargo.toml needs.
 #![forbid(unsafe_code)]
 
 mod dialect;
@@ -41,7 +44,7 @@ use std::path::{Path, PathBuf};
 
 pub use crate::dialect::Dialect;
 pub use crate::emit::Schemars;
-pub use crate::error::{Error, ErrorKind};
+pub use crate::error::{Error, ErrorKind, Warning, WarningKind};
 pub use crate::lower::UnknownKeywords;
 pub use crate::write::{CheckError, Output, Stale};
 
@@ -57,6 +60,7 @@ pub struct Config {
     extra_documents: Vec<(String, serde_json::Value)>,
     emit: EmitOptions,
     unknown_keywords: UnknownKeywords,
+    annotation_keywords: Vec<String>,
     assert_formats: bool,
     default_dialect: Dialect,
     regenerate_command: Option<String>,
@@ -76,6 +80,7 @@ impl Config {
                 schemars: Schemars::Off,
             },
             unknown_keywords: UnknownKeywords::default(),
+            annotation_keywords: Vec::new(),
             assert_formats: false,
             default_dialect: Dialect::default(),
             regenerate_command: None,
@@ -114,9 +119,20 @@ impl Config {
         self
     }
 
-    /// What to do with keywords that a schema's draft does not define (rejected by default).
+    /// What to do with keywords that a schema's draft does not define: by default an annotation
+    /// with a warning, and a near-miss of a defined keyword (a likely typo) an error; see
+    /// [`UnknownKeywords`].
     pub fn unknown_keywords(mut self, policy: UnknownKeywords) -> Self {
         self.unknown_keywords = policy;
+        self
+    }
+
+    /// Reads `keyword` as an annotation wherever a schema's draft does not define it, with no
+    /// warning, whatever [`Config::unknown_keywords`] says (CLI `--annotation-keyword`); may be
+    /// called several times. For a near-miss of a defined keyword in a schema you do not own,
+    /// which the default refuses as a likely typo. A keyword the draft defines is unaffected.
+    pub fn annotation_keyword(mut self, keyword: impl Into<String>) -> Self {
+        self.annotation_keywords.push(keyword.into());
         self
     }
 
@@ -143,27 +159,41 @@ impl Config {
         self
     }
 
-    /// Runs the pipeline and returns the generated code, not yet written anywhere.
+    /// Runs the pipeline and returns the generated code, not yet written anywhere, with its
+    /// warnings ([`Output::warnings`]), not printed.
     pub fn generate(&self) -> Result<Output, Error> {
         self.run(Layout::Tokens, |output| output)
     }
 
     /// Generates and writes the tree layout under `dir` (see [`Output::write_tree`]), on a
-    /// thread with a stack large enough for deeply nested schemas.
+    /// thread with a stack large enough for deeply nested schemas. Prints the warnings (see
+    /// [`print_warnings`]).
     pub fn write_tree(&self, dir: &Path) -> Result<(), Error> {
-        self.on_large_stack(Layout::Tokens, |output| output.write_tree(dir))?
+        self.on_large_stack(Layout::Tokens, |output| {
+            print_warnings(output.warnings());
+            output.write_tree(dir)
+        })?
     }
 
     /// Generates and writes one file for `include!` (see [`Output::write_single_file`]), on a
-    /// thread with a stack large enough for deeply nested schemas. What a build script calls.
+    /// thread with a stack large enough for deeply nested schemas. What a build script calls;
+    /// it prints the warnings as `cargo::warning=` lines there, so cargo shows them (see
+    /// [`print_warnings`]).
     pub fn write_single_file(&self, path: &Path) -> Result<(), Error> {
-        self.on_large_stack(Layout::Text, |output| output.write_single_file(path))?
+        self.on_large_stack(Layout::Text, |output| {
+            print_warnings(output.warnings());
+            output.write_single_file(path)
+        })?
     }
 
     /// Generates and checks that `dir` holds exactly what [`Config::write_tree`] would write.
+    /// Prints the warnings (see [`print_warnings`]).
     pub fn check_tree(&self, dir: &Path) -> Result<(), CheckError> {
-        self.on_large_stack(Layout::Tokens, |output| output.check_tree(dir))
-            .map_err(CheckError::Generate)?
+        self.on_large_stack(Layout::Tokens, |output| {
+            print_warnings(output.warnings());
+            output.check_tree(dir)
+        })
+        .map_err(CheckError::Generate)?
     }
 
     /// Runs the pipeline and `then` on a thread with a large stack. Emitting types follows the
@@ -212,19 +242,61 @@ impl Config {
         let mut lowerer = Lowerer::new(
             &mut registry,
             self.unknown_keywords,
+            self.annotation_keywords.clone(),
             self.assert_formats,
             roots.len(),
         );
         for (name, doc) in roots {
             lowerer.add_root(name, doc)?;
         }
-        let model = lowerer.finish()?;
+        let (model, warnings) = lowerer.finish()?;
+        let features = runtime_features(&model, &self.emit);
         let source_of = |root: &model::Root| format!("{}.schema.json", root.name);
         let command = self.regenerate_command.clone();
         emit::tree(&model, &self.emit, layout, source_of, |tree| {
-            then(Output::new(tree, command))
+            then(Output::new(tree, command, warnings, features))
         })
     }
+}
+
+/// Prints warnings where their reader will see them: in a build script (cargo sets `OUT_DIR`,
+/// `TARGET` and `HOST` for build scripts only) as `cargo::warning=` lines on stdout, which
+/// cargo shows as `warning: <package>@<version>: …`; anywhere else on stderr as
+/// `warning: …` lines. [`Config`]'s write and check methods call it; [`Config::generate`]
+/// does not.
+pub fn print_warnings(warnings: &[Warning]) {
+    let under_build_script = ["OUT_DIR", "TARGET", "HOST"]
+        .iter()
+        .all(|name| std::env::var_os(name).is_some());
+    for warning in warnings {
+        if under_build_script {
+            println!("cargo::warning={warning}");
+        } else {
+            eprintln!("warning: {warning}");
+        }
+    }
+}
+
+/// The features of `wecom-rooms-runtime` the code needs: `pattern` for the validators'
+/// `pattern` and `patternProperties`, `format` for asserted formats. Only the validators call
+/// them.
+fn runtime_features(model: &model::Model, emit: &EmitOptions) -> Vec<&'static str> {
+    let keywords = || {
+        model.nodes.iter().filter_map(|node| match &node.schema {
+            model::Schema::Keywords(k) => Some(k),
+            model::Schema::Bool(_) => None,
+        })
+    };
+    let mut features = Vec::new();
+    if emit.validators {
+        if keywords().any(|k| k.pattern.is_some() || !k.pattern_properties.is_empty()) {
+            features.push("pattern");
+        }
+        if keywords().any(|k| k.format.is_some()) {
+            features.push("format");
+        }
+    }
+    features
 }
 
 /// A schema's name from its path under the schema directory.

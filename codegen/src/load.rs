@@ -16,7 +16,7 @@ use url::Url;
 
 use indexmap::IndexMap;
 
-use crate::dialect::{Dialect, Holds, Vocabularies};
+use crate::dialect::{Dialect, Holds, Vocabularies, VocabularyError};
 use crate::error::{Error, ErrorKind};
 use crate::json::{Json, pointer_push};
 
@@ -228,12 +228,18 @@ impl Registry {
         keyword: &str,
         expected: &'static str,
     ) -> Error {
+        let at = pointer_push(pointer, keyword);
+        let found = self.documents[doc]
+            .root
+            .pointer(&at)
+            .map_or_else(|| "nothing".to_owned(), Json::describe);
         Error::new(
             self.display(doc),
-            pointer_push(pointer, keyword),
+            at,
             ErrorKind::InvalidKeyword {
                 keyword: keyword.to_owned(),
                 expected,
+                found,
             },
         )
     }
@@ -341,14 +347,23 @@ impl Registry {
     pub fn resolve(&mut self, from: &Location, reference: &str) -> Result<Location, Error> {
         let base = self.base_at(from);
         let display = self.display(from.doc).to_path_buf();
-        let unresolved = || {
+        let unresolved = |target: &Url| {
+            // Only the fragment is missing when the target is the referencing document itself.
+            let same_document = strip_fragment(target) == strip_fragment(&base);
+            let resolved = (!same_document).then(|| target.to_string());
             Error::new(
                 &display,
                 from.pointer.clone(),
-                ErrorKind::UnresolvedRef(reference.to_owned()),
+                ErrorKind::UnresolvedRef {
+                    reference: reference.to_owned(),
+                    resolved,
+                },
             )
         };
-        let target = base.join(reference).map_err(|_| unresolved())?;
+        let target = base.join(reference).map_err(|e| {
+            let message = format!("cannot resolve `{reference}`: expected a URI reference, found one that does not parse against `{base}` ({e})");
+            Error::new(&display, from.pointer.clone(), ErrorKind::Invalid(message))
+        })?;
         if let Some(location) = self.lookup(&target) {
             return Ok(location);
         }
@@ -390,12 +405,12 @@ impl Registry {
                 return Ok(location);
             }
         }
-        Err(unresolved())
+        Err(unresolved(&target))
     }
 
     /// The dialect and vocabularies a schema object declares for its resource: its `$schema`,
     /// where it starts a resource (the document root, or beside an identifier). A `$schema`
-    /// [`crate::dialect::meta_schema`] cannot read declares nothing here; lowering reports it.
+    /// [`Registry::meta_schema`] cannot read declares nothing here; lowering reports it.
     fn declared(
         &self,
         members: &IndexMap<String, Json>,
@@ -406,7 +421,33 @@ impl Registry {
             return None;
         }
         let uri = members.get("$schema").and_then(Json::as_str)?;
-        crate::dialect::meta_schema(self, uri).ok().flatten()
+        self.meta_schema(uri).ok().flatten()
+    }
+
+    /// The dialect and vocabularies a `$schema` URI names: a draft's own meta-schema, or a
+    /// custom one the registry holds, read by `dialect.rs`. `None` for a meta-schema the
+    /// generator cannot read; an error for a `$vocabulary` it cannot honour: not an object of
+    /// booleans, or requiring a vocabulary it does not know.
+    pub(crate) fn meta_schema(&self, uri: &str) -> Result<Option<(Dialect, Vocabularies)>, Error> {
+        if let Some(dialect) = Dialect::from_uri(uri) {
+            return Ok(Some((dialect, Vocabularies::STANDARD)));
+        }
+        let Some(location) = self.lookup_uri(uri) else {
+            return Ok(None);
+        };
+        let Some(meta) = self.schema_at(&location).and_then(Json::as_object) else {
+            return Ok(None);
+        };
+        let (doc, pointer) = (location.doc, &location.pointer);
+        crate::dialect::declared_by_meta_schema(meta).map_err(|e| match e {
+            VocabularyError::NotBooleans => {
+                self.invalid(doc, pointer, "$vocabulary", "an object of booleans")
+            }
+            VocabularyError::UnknownRequired(uri) => {
+                let at = pointer_push(&pointer_push(pointer, "$vocabulary"), &uri);
+                Error::new(self.display(doc), at, ErrorKind::UnknownVocabulary(uri))
+            }
+        })
     }
 
     /// The location a URI names, if the registry holds it (nothing is loaded).

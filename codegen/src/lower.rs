@@ -12,13 +12,14 @@
 mod cycles;
 mod dynamic;
 mod endpoint;
+mod unknown;
 
 use std::collections::HashMap;
 
 use serde_json::Number;
 
 use crate::dialect::{Dialect, Vocabulary};
-use crate::error::{Error, ErrorKind};
+use crate::error::{Error, ErrorKind, Warning};
 use crate::json::{Json, pointer_push};
 use crate::load::{Location, Registry};
 use crate::model::{DependentKeyword, JsonType, Keywords, Model, Node, NodeId, Root, Schema};
@@ -29,14 +30,20 @@ use dynamic::{ContextId, Dynamic};
 const DRAFT4_BOOLEAN: &str = "draft-04 has no boolean schemas: only `additionalProperties` and `additionalItems` take `true` or `false`; write `{}` or `{\"not\": {}}`";
 
 /// What to do with a keyword that the schema's draft does not define and that is not an `x-`
-/// extension.
+/// extension. The specification reads such a keyword as an annotation: it neither checks nor
+/// applies anything.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum UnknownKeywords {
-    /// Reject it: most often it is a typo (`"requried"`) that would otherwise change nothing.
+    /// Read it as an annotation and report each distinct one once as a [`Warning`](crate::Warning)
+    /// (its first file and pointer, and how many places have it); but refuse one that is a
+    /// near-miss of a keyword the draft defines (`requried`, `additionalProperty`), naming that
+    /// keyword: a typo would otherwise silently change nothing.
     #[default]
+    Warn,
+    /// Refuse every one (CLI `--deny-unknown-keywords`): for schemas you write yourself.
     Reject,
-    /// Ignore it, as the specification says annotations of unknown keywords are.
+    /// Read every one as an annotation, typos included, and say nothing.
     Ignore,
 }
 
@@ -78,6 +85,11 @@ pub(crate) struct Lowerer<'r> {
     /// The roots added so far (name, document), lowered again if `dynamic` turns stale.
     roots: Vec<(String, usize)>,
     unknown_keywords: UnknownKeywords,
+    /// The unknown keywords read as annotations, for warnings.
+    unknowns: unknown::Unknowns,
+    /// Keywords named as annotations ([`crate::Config::annotation_keyword`]): never refused
+    /// or reported.
+    annotation_keywords: Vec<String>,
     /// Whether a known `format` is an assertion (see [`ASSERTED_FORMATS`]).
     assert_formats: bool,
 }
@@ -87,6 +99,7 @@ impl<'r> Lowerer<'r> {
     pub fn new(
         registry: &'r mut Registry,
         unknown_keywords: UnknownKeywords,
+        annotation_keywords: Vec<String>,
         assert_formats: bool,
         roots: usize,
     ) -> Self {
@@ -99,6 +112,8 @@ impl<'r> Lowerer<'r> {
             dynamic: Dynamic::default(),
             roots: Vec::with_capacity(roots),
             unknown_keywords,
+            unknowns: unknown::Unknowns::default(),
+            annotation_keywords,
             assert_formats,
         }
     }
@@ -116,6 +131,7 @@ impl<'r> Lowerer<'r> {
             self.model = Model::default();
             self.seen.clear();
             self.pending.clear();
+            self.unknowns.clear();
             self.dynamic.restart();
             let mut result = Ok(());
             for (name, doc) in self.roots.clone() {
@@ -161,29 +177,58 @@ impl<'r> Lowerer<'r> {
         Ok(())
     }
 
-    pub fn finish(self) -> Result<Model, Error> {
+    /// The model, with the warnings of the run.
+    pub fn finish(self) -> Result<(Model, Vec<Warning>), Error> {
         check_in_place_cycles(&self.model)?;
-        Ok(self.model)
+        Ok((self.model, self.unknowns.into_warnings()))
     }
 
     fn error(&self, location: &Location, keyword: &str, kind: ErrorKind) -> Error {
-        let pointer = if keyword.is_empty() {
-            location.pointer.clone()
-        } else {
-            pointer_push(&location.pointer, keyword)
-        };
+        let path: &[&str] = if keyword.is_empty() { &[] } else { &[keyword] };
+        self.error_in(location, path, kind)
+    }
+
+    /// An error at `path` (tokens, each escaped here) below `location`.
+    fn error_in(&self, location: &Location, path: &[&str], kind: ErrorKind) -> Error {
+        let pointer = path
+            .iter()
+            .fold(location.pointer.clone(), |p, token| pointer_push(&p, token));
         Error::new(self.registry.display(location.doc), pointer, kind)
     }
 
     fn expected(&self, location: &Location, keyword: &str, expected: &'static str) -> Error {
-        self.error(
-            location,
-            keyword,
-            ErrorKind::InvalidKeyword {
-                keyword: keyword.to_owned(),
-                expected,
-            },
-        )
+        self.expected_in(location, &[keyword], expected)
+    }
+
+    /// The value at `path` below `location` is not what `expected` says: the error names what
+    /// it is instead.
+    fn expected_in(&self, location: &Location, path: &[&str], expected: &'static str) -> Error {
+        let pointer = path
+            .iter()
+            .fold(location.pointer.clone(), |p, token| pointer_push(&p, token));
+        let found = self
+            .registry
+            .schema_at(&Location {
+                doc: location.doc,
+                pointer,
+            })
+            .map_or_else(|| "nothing".to_owned(), Json::describe);
+        self.found_in(location, path, expected, found)
+    }
+
+    fn found_in(
+        &self,
+        location: &Location,
+        path: &[&str],
+        expected: &'static str,
+        found: String,
+    ) -> Error {
+        let kind = ErrorKind::InvalidKeyword {
+            keyword: path.join("/"),
+            expected,
+            found,
+        };
+        self.error_in(location, path, kind)
     }
 
     /// The node for the schema at `location` in the current dynamic context: reserved now, its
@@ -243,12 +288,12 @@ impl<'r> Lowerer<'r> {
             let lowered = match &schema {
                 Json::Bool(b) => Schema::Bool(*b),
                 Json::Object(_) => Schema::Keywords(Box::new(self.keywords(&location, &schema)?)),
-                _ => {
-                    return Err(self.error(
-                        &location,
-                        "",
-                        ErrorKind::Invalid("a schema must be an object or a boolean".into()),
+                other => {
+                    let found = other.describe();
+                    let kind = ErrorKind::Invalid(format!(
+                        "expected a schema (an object or a boolean), found {found}"
                     ));
+                    return Err(self.error(&location, "", kind));
                 }
             };
             self.model.nodes[id.0].schema = lowered;
@@ -274,7 +319,7 @@ impl<'r> Lowerer<'r> {
         let members = schema.as_object().expect("checked by the caller");
         if let Some(value) = members.get("$schema") {
             let uri = self.string(at, "$schema", value)?;
-            if crate::dialect::meta_schema(self.registry, &uri)?.is_none() {
+            if self.registry.meta_schema(&uri)?.is_none() {
                 return Err(self.error(at, "$schema", ErrorKind::UnknownDialect(uri)));
             }
         }
@@ -295,16 +340,8 @@ impl<'r> Lowerer<'r> {
         for (keyword, value) in members {
             let kw = keyword.as_str();
             if !kw.starts_with("x-") && !dialect.defines(kw) {
-                match self.unknown_keywords {
-                    UnknownKeywords::Reject => {
-                        return Err(self.error(
-                            at,
-                            kw,
-                            ErrorKind::UnsupportedKeyword(keyword.clone()),
-                        ));
-                    }
-                    UnknownKeywords::Ignore => continue,
-                }
+                self.unknown_keyword(at, kw, dialect)?;
+                continue;
             }
             if !scope.vocabularies.applies(dialect, kw) {
                 // Its vocabulary is off in the custom meta-schema: an annotation, unchecked.
@@ -335,15 +372,13 @@ impl<'r> Lowerer<'r> {
                     for (name, def) in defs {
                         if dialect == Dialect::Draft4 && matches!(def, Json::Bool(_)) {
                             let kind = ErrorKind::Invalid(DRAFT4_BOOLEAN.into());
-                            return Err(self.error(at, &format!("{kw}/{name}"), kind));
+                            return Err(self.error_in(at, &[kw, name], kind));
                         }
                         if !matches!(def, Json::Bool(_) | Json::Object(_)) {
-                            return Err(self.error(
+                            return Err(self.expected_in(
                                 at,
-                                &format!("{kw}/{name}"),
-                                ErrorKind::Invalid(
-                                    "a schema must be an object or a boolean".into(),
-                                ),
+                                &[kw, name],
+                                "a schema (an object or a boolean)",
                             ));
                         }
                     }
@@ -372,10 +407,11 @@ impl<'r> Lowerer<'r> {
                     let mut types = Vec::new();
                     for name in names {
                         let t = name.as_str().and_then(JsonType::parse).ok_or_else(|| {
-                            self.expected(
+                            self.found_in(
                                 at,
-                                kw,
+                                &[kw],
                                 "null, boolean, object, array, number, string or integer",
+                                name.describe(),
                             )
                         })?;
                         if types.contains(&t) {
@@ -401,7 +437,7 @@ impl<'r> Lowerer<'r> {
                     for name in map.keys() {
                         if kw == "patternProperties" {
                             check_pattern(name).map_err(|e| {
-                                self.error(at, &format!("{kw}/{name}"), ErrorKind::Invalid(e))
+                                self.error_in(at, &[kw, name], ErrorKind::Invalid(e))
                             })?;
                         }
                         entries.push((name.clone(), self.sub(at, &[kw, name])?));
@@ -434,6 +470,12 @@ impl<'r> Lowerer<'r> {
                             k.items = Some(self.sub(at, &["additionalItems"])?);
                         }
                     }
+                    Json::Array(_) => {
+                        let message = format!(
+                            "expected a schema, found an array: an array of schemas is `items` up to draft 2019-09 and `prefixItems` in {dialect} (the draft comes from `$schema`, else `Config::default_dialect`)"
+                        );
+                        return Err(self.error(at, kw, ErrorKind::Invalid(message)));
+                    }
                     _ => k.items = Some(self.sub(at, &[kw])?),
                 },
                 "additionalItems" => {
@@ -452,7 +494,7 @@ impl<'r> Lowerer<'r> {
                     for (name, entry) in map {
                         match entry {
                             Json::Array(_) => {
-                                let list = self.string_set(at, &format!("{kw}/{name}"), entry)?;
+                                let list = self.string_set(at, &[kw, name], entry)?;
                                 k.dependent_required.push((name.clone(), list));
                                 k.dependent_required_keyword = DependentKeyword::Dependencies;
                             }
@@ -460,7 +502,7 @@ impl<'r> Lowerer<'r> {
                                 let node = self.sub(at, &[kw, name])?;
                                 k.dependent_schemas.push((name.clone(), node));
                             }
-                            _ => return Err(self.expected(at, &format!("{kw}/{name}"), shape)),
+                            _ => return Err(self.expected_in(at, &[kw, name], shape)),
                         }
                     }
                 }
@@ -487,13 +529,13 @@ impl<'r> Lowerer<'r> {
                         _ => k.one_of = nodes,
                     }
                 }
-                "required" => k.required = self.string_set(at, kw, value)?,
+                "required" => k.required = self.string_set(at, &[kw], value)?,
                 "dependentRequired" => {
                     let map = value
                         .as_object()
                         .ok_or_else(|| self.expected(at, kw, "an object of string arrays"))?;
                     for (name, list) in map {
-                        let list = self.string_set(at, &format!("{kw}/{name}"), list)?;
+                        let list = self.string_set(at, &[kw, name], list)?;
                         k.dependent_required.push((name.clone(), list));
                     }
                 }
@@ -631,6 +673,35 @@ impl<'r> Lowerer<'r> {
         Ok(k)
     }
 
+    /// A keyword `dialect` does not define, at `at`: refused, noted for a warning, or passed
+    /// over, as [`UnknownKeywords`] says.
+    fn unknown_keyword(&mut self, at: &Location, kw: &str, dialect: Dialect) -> Result<(), Error> {
+        let refuse = |suggestion| {
+            let kind = ErrorKind::UnknownKeyword {
+                keyword: kw.to_owned(),
+                dialect,
+                suggestion,
+            };
+            Err(self.error(at, kw, kind))
+        };
+        if self.annotation_keywords.iter().any(|k| k == kw) {
+            return Ok(());
+        }
+        match self.unknown_keywords {
+            UnknownKeywords::Ignore => Ok(()),
+            UnknownKeywords::Reject => refuse(unknown::near_miss(dialect, kw)),
+            UnknownKeywords::Warn => match unknown::near_miss(dialect, kw) {
+                Some(suggestion) => refuse(Some(suggestion)),
+                None => {
+                    let pointer = pointer_push(&at.pointer, kw);
+                    let file = || self.registry.display(at.doc).to_path_buf();
+                    self.unknowns.note(kw, at.doc, file, pointer, dialect);
+                    Ok(())
+                }
+            },
+        }
+    }
+
     /// The node a `$ref` names.
     fn reference(&mut self, at: &Location, kw: &str, value: &Json) -> Result<NodeId, Error> {
         let reference = self.string(at, kw, value)?;
@@ -648,16 +719,20 @@ impl<'r> Lowerer<'r> {
             .ok_or_else(|| self.expected(at, kw, "a string"))
     }
 
-    fn string_set(&self, at: &Location, kw: &str, value: &Json) -> Result<Vec<String>, Error> {
-        let expected = || self.expected(at, kw, "an array of distinct strings");
+    fn string_set(&self, at: &Location, path: &[&str], value: &Json) -> Result<Vec<String>, Error> {
+        const EXPECTED: &str = "an array of distinct strings";
         let Json::Array(items) = value else {
-            return Err(expected());
+            return Err(self.expected_in(at, path, EXPECTED));
         };
         let mut out: Vec<String> = Vec::new();
-        for item in items {
-            let s = item.as_str().ok_or_else(expected)?;
+        for (i, item) in items.iter().enumerate() {
+            let Some(s) = item.as_str() else {
+                let found = format!("{} at index {i}", item.describe());
+                return Err(self.found_in(at, path, EXPECTED, found));
+            };
             if out.iter().any(|o| o == s) {
-                return Err(expected());
+                let found = format!("{} twice", item.describe());
+                return Err(self.found_in(at, path, EXPECTED, found));
             }
             out.push(s.to_owned());
         }

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use wecom_rooms_codegen::{CheckError, Config, Dialect, Schemars};
+use wecom_rooms_codegen::{CheckError, Config, Dialect, Schemars, UnknownKeywords};
 
 /// Generates serde types and validators from JSON Schema (drafts 4, 6, 7, 2019-09, 2020-12).
 #[derive(Debug, Parser)]
@@ -29,6 +29,15 @@ struct Cli {
     /// treating it as an annotation.
     #[arg(long)]
     assert_formats: bool,
+    /// Refuse every keyword a schema's draft does not define. By default such a keyword is an
+    /// annotation, reported once on stderr as a warning, unless it is a near-miss of a keyword
+    /// the draft defines (a likely typo), which is refused.
+    #[arg(long)]
+    deny_unknown_keywords: bool,
+    /// Read this keyword as an annotation wherever a schema's draft does not define it, with no
+    /// warning (for a near-miss that a schema you do not own has on purpose); repeatable.
+    #[arg(long, value_name = "KEYWORD")]
+    annotation_keyword: Vec<String>,
     /// The dialect of schemas without `$schema`.
     #[arg(long, value_enum, default_value_t = DialectArg::Draft2020_12)]
     default_dialect: DialectArg,
@@ -76,6 +85,12 @@ fn main() -> ExitCode {
     let mut config = Config::new(&cli.schema_dir)
         .default_dialect(cli.default_dialect.into())
         .assert_formats(cli.assert_formats);
+    for keyword in &cli.annotation_keyword {
+        config = config.annotation_keyword(keyword);
+    }
+    if cli.deny_unknown_keywords {
+        config = config.unknown_keywords(UnknownKeywords::Reject);
+    }
     if let Some(command) = &cli.regenerate_command {
         config = config.regenerate_command(command);
     }

@@ -10,7 +10,7 @@ use quote::quote;
 
 use crate::emit::ModuleTree;
 use crate::emit::names::ident;
-use crate::error::{Error, ErrorKind};
+use crate::error::{Error, ErrorKind, Warning};
 use crate::format;
 
 impl ModuleTree {
@@ -38,14 +38,46 @@ impl ModuleTree {
 pub struct Output {
     tree: ModuleTree,
     regenerate_command: Option<String>,
+    warnings: Vec<Warning>,
+    /// The runtime features the code needs (`pattern`, `format`), checked once at its top.
+    features: Vec<&'static str>,
 }
 
 impl Output {
-    pub(crate) fn new(tree: ModuleTree, regenerate_command: Option<String>) -> Self {
+    pub(crate) fn new(
+        tree: ModuleTree,
+        regenerate_command: Option<String>,
+        warnings: Vec<Warning>,
+        features: Vec<&'static str>,
+    ) -> Self {
         Output {
             tree,
             regenerate_command,
+            warnings,
+            features,
         }
+    }
+
+    /// What the generator went on past: each unknown keyword read as an annotation, once, with
+    /// its first place. [`Output`]'s write and check methods leave them to the caller;
+    /// [`Config`](crate::Config)'s print them.
+    pub fn warnings(&self) -> &[Warning] {
+        &self.warnings
+    }
+
+    /// The opening of the wrapper around code that needs runtime features
+    /// (`::wecom_rooms_runtime::__private::require_features! { pattern;`), closed by `}`: a
+    /// build without them stops at one `compile_error!` naming the feature and the Cargo.toml
+    /// line, since the runtime's macro gives the code back only when they are on. `None` when
+    /// the code needs none.
+    fn feature_wrap(&self) -> Option<String> {
+        if self.features.is_empty() {
+            return None;
+        }
+        Some(format!(
+            "::wecom_rooms_runtime::__private::require_features! {{ {};",
+            self.features.join(", ")
+        ))
     }
 
     fn header(&self, source: Option<&str>) -> Vec<String> {
@@ -83,6 +115,7 @@ impl Output {
         let (docs, items) = (inner_docs(&module.docs), module.all_items()?);
         // rustfmt would reformat prettyplease's output and `cargo fmt --check` would fail on it.
         let tokens = quote! { #![cfg_attr(rustfmt, rustfmt::skip)] #docs #(#children)* #items };
+        let wrap = if top { self.feature_wrap() } else { None };
         let path = if top || !module.children.is_empty() {
             dir.join("mod.rs")
         } else {
@@ -92,6 +125,7 @@ impl Output {
             tokens,
             &self.header(module.source.as_deref()),
             &path.to_string_lossy(),
+            wrap.as_deref(),
         )?;
         out.push((path, text));
         for (name, child) in &module.children {
@@ -107,6 +141,7 @@ impl Output {
             self.single_file_tokens()?,
             &self.header(None),
             "<single file>",
+            self.feature_wrap().as_deref(),
         )
     }
 
@@ -146,8 +181,16 @@ impl Output {
                 let _ = writeln!(out, "{} {} }}", child.items, child.text);
             }
         }
+        let wrap = self.feature_wrap();
+        if let Some(open) = &wrap {
+            out.push_str(open);
+            out.push('\n');
+        }
         children(&self.tree, out);
         let _ = write!(out, "{} {}", self.tree.items, self.tree.text);
+        if wrap.is_some() {
+            out.push_str("\n}");
+        }
     }
 
     /// Writes the code of [`Output::single_file`] to `path`, only if its contents change (so a build script

@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use wecom_rooms_codegen::Config;
+use wecom_rooms_codegen::{Config, UnknownKeywords, WarningKind};
 
 fn dir(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -197,8 +197,119 @@ fn files_under(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
 fn unknown_keywords_can_be_ignored_on_request() {
     let config = Config::new(dir("broken"))
         .schema("misspelt-keyword")
-        .unknown_keywords(wecom_rooms_codegen::UnknownKeywords::Ignore);
-    assert!(config.generate().is_ok());
+        .unknown_keywords(UnknownKeywords::Ignore);
+    let output = config
+        .generate()
+        .expect("a typo is an annotation under Ignore");
+    assert!(output.warnings().is_empty());
+}
+
+/// A schema with keywords of other vocabularies: two at three places, one beside a `$ref`.
+const ANNOTATED: &str = r#"{
+  "$schema": "http://json-schema.org/draft-04/schema#",
+  "type": "object",
+  "properties": {
+    "a": {"type": "string", "source_hidden": true},
+    "b": {"type": "integer", "source_hidden": false, "meta:enum": {"1": "one"}}
+  },
+  "source_hidden": true
+}"#;
+
+/// The default reads a keyword the draft does not define as an annotation and names each
+/// distinct one once, with its first file and pointer and how often it occurs; `Reject` refuses
+/// the first one.
+#[test]
+fn unknown_keywords_are_annotations_named_once_in_a_warning() {
+    let dir = std::env::temp_dir().join(format!("codegen-annotated-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a temp dir");
+    std::fs::write(dir.join("notebook.schema.json"), ANNOTATED).expect("writes");
+    let output = Config::new(&dir).generate().expect("generates");
+    let warnings: Vec<String> = output.warnings().iter().map(|w| w.to_string()).collect();
+    assert_eq!(
+        warnings,
+        [
+            "notebook.schema.json#/source_hidden: `source_hidden` is not a keyword of draft-04: read as an annotation here and in 2 more places (`UnknownKeywords::Reject` refuses it)",
+            "notebook.schema.json#/properties/b/meta:enum: `meta:enum` is not a keyword of draft-04: read as an annotation (`UnknownKeywords::Reject` refuses it)",
+        ]
+    );
+    assert!(matches!(
+        &output.warnings()[0].kind,
+        WarningKind::UnknownKeyword { keyword, places: 3, .. } if keyword == "source_hidden"
+    ));
+    let error = Config::new(&dir)
+        .unknown_keywords(UnknownKeywords::Reject)
+        .generate()
+        .map(drop)
+        .expect_err("Reject refuses it");
+    assert!(
+        error.to_string().starts_with(
+            "notebook.schema.json#/source_hidden: `source_hidden` is not a keyword of draft-04, and unknown keywords are refused"
+        ),
+        "{error}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The command prints warnings on stderr, and as `cargo::warning=` lines on stdout when it
+/// runs where cargo runs build scripts (the variables cargo sets for those only); and
+/// `--deny-unknown-keywords` refuses the keyword.
+#[test]
+fn warnings_reach_a_command_line_and_a_build_script() {
+    let dir = std::env::temp_dir().join(format!("codegen-warnings-{}", std::process::id()));
+    let schemas = dir.join("schemas");
+    std::fs::create_dir_all(&schemas).expect("a temp dir");
+    std::fs::write(schemas.join("notebook.schema.json"), ANNOTATED).expect("writes");
+    let run = |build_script: bool, deny: bool| {
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_wecom-rooms-codegen"));
+        command
+            .arg("--schema-dir")
+            .arg(&schemas)
+            .arg("--out")
+            .arg(dir.join("out"));
+        if deny {
+            command.arg("--deny-unknown-keywords");
+        }
+        for name in ["OUT_DIR", "TARGET", "HOST"] {
+            if build_script {
+                command.env(name, &dir);
+            } else {
+                command.env_remove(name);
+            }
+        }
+        let output = command
+            .arg("generate")
+            .output()
+            .expect("the generator runs");
+        (
+            output.status.code(),
+            String::from_utf8_lossy(&output.stdout).into_owned(),
+            String::from_utf8_lossy(&output.stderr).into_owned(),
+        )
+    };
+    let (status, stdout, stderr) = run(false, false);
+    assert_eq!(status, Some(0), "{stderr}");
+    assert!(stdout.is_empty(), "{stdout}");
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(lines.len(), 2, "{stderr}");
+    assert!(
+        lines[0].starts_with("warning: notebook.schema.json#/source_hidden: "),
+        "{stderr}"
+    );
+    let (status, stdout, stderr) = run(true, false);
+    assert_eq!(status, Some(0), "{stderr}");
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), 2, "{stdout}");
+    assert!(
+        lines[1].starts_with("cargo::warning=notebook.schema.json#/properties/b/meta:enum: "),
+        "{stdout}"
+    );
+    let (status, _, stderr) = run(false, true);
+    assert_eq!(status, Some(2), "{stderr}");
+    assert!(
+        stderr.contains("`source_hidden` is not a keyword of draft-04"),
+        "{stderr}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// Long chains of references, in place and through members, on a test thread's small stack:
@@ -275,6 +386,24 @@ fn normalized_items(items: &[syn::Item]) -> Vec<String> {
                     .unwrap_or_default();
                 format!("{}{{\n{}}}", print(syn::Item::Mod(module)), inner.join(""))
             }
+            // The runtime-feature wrapper: its features, then the items it holds.
+            syn::Item::Macro(wrapper)
+                if wrapper
+                    .mac
+                    .path
+                    .segments
+                    .last()
+                    .is_some_and(|s| s.ident == "require_features") =>
+            {
+                let text = wrapper.mac.tokens.to_string();
+                let (features, code) = text.split_once(';').expect("features; code");
+                let code = syn::parse_file(code).expect("the wrapped code parses");
+                format!(
+                    "require_features!({}) {{\n{}}}",
+                    features.trim(),
+                    normalized_items(&code.items).join("")
+                )
+            }
             other => print(other.clone()),
         })
         .collect();
@@ -332,11 +461,11 @@ fn a_schema_without_dialect_is_read_in_the_default_one() {
         "{draft7}"
     );
     let Err(error) = Config::new(&dir).generate() else {
-        panic!("2020-12 read array-form items with additionalItems");
+        panic!("2020-12 read array-form items");
     };
     assert_eq!(
         error.to_string(),
-        "tuple.schema.json#/additionalItems: unsupported keyword `additionalItems`"
+        "tuple.schema.json#/items: expected a schema, found an array: an array of schemas is `items` up to draft 2019-09 and `prefixItems` in draft 2020-12 (the draft comes from `$schema`, else `Config::default_dialect`)"
     );
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -27,16 +27,16 @@ fuzz_target!(|bytes: &[u8]| {
     };
     let dir = scratch();
     std::fs::write(dir.join("fuzz.schema.json"), schema).expect("writes the schema");
-    let policy = if flags & 2 == 0 {
-        UnknownKeywords::Reject
-    } else {
-        UnknownKeywords::Ignore
+    let policy = match (flags >> 1) & 3 {
+        0 => UnknownKeywords::Warn,
+        1 => UnknownKeywords::Reject,
+        _ => UnknownKeywords::Ignore,
     };
     let config = Config::new(dir)
         .schema("fuzz")
         .types(flags & 1 == 0)
         .unknown_keywords(policy);
-    if flags & 4 != 0 {
+    if flags & 8 != 0 {
         let _ = config.write_single_file(&dir.join("out.rs"));
         return;
     }

@@ -10,7 +10,8 @@
 //   start K I              before test I of case K is run
 //   panic K I "message"    when a validator panicked (before the verdict line)
 //   unparsable K I "why"   when serde_json cannot read the instance
-//   test K I A B           A = is_valid, B = validate(..).is_valid(): valid, invalid or panic
+//   test K I A B [C]       A = is_valid, B = validate(..).is_valid(), C = decode_validated(..)
+//                          .is_ok() where the module has types: valid, invalid or panic
 //   done                   after the last test
 
 use std::cell::RefCell;
@@ -19,8 +20,13 @@ use std::panic::AssertUnwindSafe;
 
 use serde_json::Value;
 
-/// `is_valid` and `|v| validate(v).is_valid()` of one case's module.
-type Case = (fn(&Value) -> bool, fn(&Value) -> bool);
+/// `is_valid`, `|v| validate(v).is_valid()` and, where the module has types,
+/// `|b| decode_validated(b).is_ok()` of one case's module.
+type Case = (
+    fn(&Value) -> bool,
+    fn(&Value) -> bool,
+    Option<fn(&[u8]) -> bool>,
+);
 
 thread_local! {
     static PANIC_MESSAGE: RefCell<Option<String>> = const { RefCell::new(None) };
@@ -57,7 +63,7 @@ fn main() {
         out.flush().expect("stdout is writable");
     };
     for (k, instances) in tests.iter().enumerate().skip(start_case) {
-        let (is_valid, validate) = CASES[k];
+        let (is_valid, validate, decode) = CASES[k];
         let first = if k == start_case { start_test } else { 0 };
         for (i, text) in instances.iter().enumerate().skip(first) {
             say(format!("start {k} {i}"));
@@ -69,8 +75,8 @@ fn main() {
                 }
             };
             let mut verdicts = Vec::new();
-            for check in [is_valid, validate] {
-                match std::panic::catch_unwind(AssertUnwindSafe(|| check(&instance))) {
+            let mut verdict = |check: &dyn Fn() -> bool, say: &mut dyn FnMut(String)| {
+                match std::panic::catch_unwind(AssertUnwindSafe(check)) {
                     Ok(true) => verdicts.push("valid"),
                     Ok(false) => verdicts.push("invalid"),
                     Err(_) => {
@@ -81,8 +87,13 @@ fn main() {
                         verdicts.push("panic");
                     }
                 }
+            };
+            verdict(&|| is_valid(&instance), &mut say);
+            verdict(&|| validate(&instance), &mut say);
+            if let Some(decode) = decode {
+                verdict(&|| decode(text.as_bytes()), &mut say);
             }
-            say(format!("test {k} {i} {} {}", verdicts[0], verdicts[1]));
+            say(format!("test {k} {i} {}", verdicts.join(" ")));
         }
     }
     say("done".to_owned());

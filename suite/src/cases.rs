@@ -99,6 +99,7 @@ edition = "2024"
 publish = false
 
 [dependencies]
+serde = {{ version = "1", features = ["derive"] }}
 serde_json = "1"
 wecom-rooms-runtime = {{ path = {}, features = ["pattern", "format"] }}
 
@@ -146,10 +147,16 @@ pub fn main_rs(modules: &[Module]) -> (String, LineMap) {
     push(&mut text, "static CASES: &[Case] = &[", None);
     for module in modules {
         let id = &module.id;
+        // A module with types (the corpus's) decodes each instance too.
+        let decode = if module.code.contains("fn decode_validated") {
+            format!("Some(|b| cases::{id}::schema::decode_validated(b).is_ok())")
+        } else {
+            "None".to_owned()
+        };
         push(
             &mut text,
             &format!(
-                "    (cases::{id}::schema::is_valid, |v| cases::{id}::schema::validate(v).is_valid()),"
+                "    (cases::{id}::schema::is_valid, |v| cases::{id}::schema::validate(v).is_valid(), {decode}),"
             ),
             Some(id),
         );

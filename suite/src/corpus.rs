@@ -1,5 +1,6 @@
 //! Real schemas nobody here wrote: the CI-configuration schemas that the Python package
-//! check-jsonschema vendors, with the example files its own tests check against them.
+//! check-jsonschema vendors, with the example files its own tests check against them, and the
+//! schemas of other shapes that `packages.rs` takes from other packages.
 //!
 //! `pip download` fetches its sdist; the vendored schemas and the example files
 //! (`tests/example-files/hooks/{positive,negative}/<schema>/…`, JSON and YAML) are unpacked
@@ -29,17 +30,27 @@ pub struct Example {
     pub value: Result<Value, String>,
 }
 
-/// One vendored schema and its examples.
+/// One schema and its examples.
 #[derive(Debug)]
 pub struct Entry {
-    /// The file's stem, such as `github-workflows`.
+    /// The vendored file's stem, such as `github-workflows`, or the name `packages.rs` gives.
     pub name: String,
+    /// Where it comes from: the package and the schema's path in it.
+    pub source: String,
     pub schema: Value,
     pub examples: Vec<Example>,
 }
 
-/// The corpus under `work`, downloading and unpacking the package first unless that was done.
+/// The corpus under `work`: check-jsonschema's vendored schemas, then the other packages'
+/// (`packages.rs`), downloading and unpacking them first unless that was done.
 pub fn load(work: &Path) -> Result<Vec<Entry>, String> {
+    let mut entries = check_jsonschema(work)?;
+    entries.extend(crate::packages::load(work)?);
+    Ok(entries)
+}
+
+/// check-jsonschema's vendored schemas and the examples of its hooks' tests.
+fn check_jsonschema(work: &Path) -> Result<Vec<Entry>, String> {
     let root = unpacked(work)?;
     let mut entries = Vec::new();
     let vendor = root.join("vendor");
@@ -74,6 +85,7 @@ pub fn load(work: &Path) -> Result<Vec<Entry>, String> {
         }
         entries.push(Entry {
             name: name.to_owned(),
+            source: format!("check-jsonschema {CHECK_JSONSCHEMA_VERSION}: vendor/{name}.json"),
             schema,
             examples,
         });
@@ -124,7 +136,7 @@ pub fn write_suite(root: &Path, entries: &[Entry]) -> Result<Vec<String>, String
             tests.push(value);
         }
         let case = json!([{
-            "description": format!("check-jsonschema {CHECK_JSONSCHEMA_VERSION}: vendor/{}.json", entry.name),
+            "description": entry.source,
             "schema": entry.schema,
             "tests": tests,
         }]);
@@ -135,12 +147,12 @@ pub fn write_suite(root: &Path, entries: &[Entry]) -> Result<Vec<String>, String
     Ok(notes)
 }
 
-/// A JSON or YAML example as a JSON value.
-fn read_document(path: &Path) -> Result<Value, String> {
+/// A JSON or YAML example as a JSON value (a notebook, `.ipynb`, is JSON).
+pub(crate) fn read_document(path: &Path) -> Result<Value, String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read it: {e}"))?;
     let extension = path.extension().and_then(|e| e.to_str()).unwrap_or("");
     match extension {
-        "json" => serde_json::from_str(&text).map_err(|e| format!("not JSON: {e}")),
+        "json" | "ipynb" => serde_json::from_str(&text).map_err(|e| format!("not JSON: {e}")),
         // CITATION.cff is YAML.
         "yaml" | "yml" | "cff" => {
             yaml_serde::from_str(&text).map_err(|e| format!("not a JSON document in YAML: {e}"))
@@ -149,7 +161,7 @@ fn read_document(path: &Path) -> Result<Value, String> {
     }
 }
 
-fn sorted_files(dir: &Path) -> Result<Vec<PathBuf>, String> {
+pub(crate) fn sorted_files(dir: &Path) -> Result<Vec<PathBuf>, String> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
         .map_err(|e| format!("cannot read {}: {e}", dir.display()))?
         .filter_map(|entry| Some(entry.ok()?.path()))

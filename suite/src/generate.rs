@@ -32,12 +32,13 @@ pub const SCHEMA_NAME: &str = "schema";
 
 /// Generates the module of one case whose schema file is written under `dir`, read in
 /// `dialect` unless it names its own, with `format` asserted when `assert_formats` (the
-/// format-assertion tests).
+/// format-assertion tests), and its types (with `decode_validated`) when `types`.
 pub fn case(
     dir: &Path,
     schema: &str,
     dialect: Dialect,
     assert_formats: bool,
+    types: bool,
     remotes: &[(String, serde_json::Value)],
 ) -> Generated {
     let path = dir.join(format!("{SCHEMA_NAME}.schema.json"));
@@ -49,7 +50,7 @@ pub fn case(
     }
     let mut config = Config::new(dir)
         .schema(SCHEMA_NAME)
-        .types(false)
+        .types(types)
         .unknown_keywords(UnknownKeywords::Ignore)
         .assert_formats(assert_formats)
         .default_dialect(dialect);
@@ -82,8 +83,10 @@ pub fn case(
 /// A short cause of a generator error, for the tallies of what costs the most tests.
 pub fn cause(error: &Error) -> String {
     match &error.kind {
-        ErrorKind::UnsupportedKeyword(keyword) => format!("`{keyword}`"),
-        ErrorKind::UnresolvedRef(reference) => ref_cause(reference),
+        ErrorKind::UnsupportedKeyword(keyword) | ErrorKind::UnknownKeyword { keyword, .. } => {
+            format!("`{keyword}`")
+        }
+        ErrorKind::UnresolvedRef { reference, .. } => ref_cause(reference),
         ErrorKind::UnknownDialect(_) => "`$schema` of an unknown dialect".into(),
         ErrorKind::UnknownVocabulary(_) => "`$vocabulary` requiring an unknown vocabulary".into(),
         ErrorKind::TooManySpecialisations { .. } => {

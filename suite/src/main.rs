@@ -106,9 +106,13 @@ fn corpus_as_suite(work: &Path) -> Result<PathBuf, String> {
     let notes = corpus::write_suite(&root, &entries)?;
     let examples: usize = entries.iter().map(|e| e.examples.len()).sum();
     println!(
-        "check-jsonschema {}: {} vendored schemas, {examples} example files",
+        "corpus: {} schemas (check-jsonschema {}'s vendored ones and {} from other packages), {examples} example files",
+        entries.len(),
         corpus::CHECK_JSONSCHEMA_VERSION,
-        entries.len()
+        entries
+            .iter()
+            .filter(|e| !e.source.starts_with("check-jsonschema"))
+            .count()
     );
     for note in &notes {
         println!("note: {note}");
@@ -195,7 +199,16 @@ fn run(args: impl IntoIterator<Item = String>) -> Result<ExitCode, String> {
         let dialect = file.draft.dialect();
         let assert_formats = file.group == suite::Group::Format;
         let remotes = &remotes[&file.draft];
-        generate::case(&scratch.join(&id), schema, dialect, assert_formats, remotes)
+        // The corpus's types are compiled and decode every example too (`decode_validated`).
+        let types = args.corpus;
+        generate::case(
+            &scratch.join(&id),
+            schema,
+            dialect,
+            assert_formats,
+            types,
+            remotes,
+        )
     });
     let mut status: BTreeMap<(usize, usize), Generated> =
         all.iter().copied().zip(generated).collect();
@@ -438,9 +451,11 @@ fn outcome(expected: bool, ran: Option<&Ran>) -> Outcome {
         Some(Ran::Verdicts {
             is_valid,
             validate,
+            decode,
             panic,
         }) => {
-            if *is_valid == want && *validate == want {
+            let typed_agrees = decode.is_none_or(|d| d == want);
+            if *is_valid == want && *validate == want && typed_agrees {
                 return Outcome::Passed;
             }
             let mut got = if is_valid == validate {
@@ -452,6 +467,9 @@ fn outcome(expected: bool, ran: Option<&Ran>) -> Outcome {
                     validate.name()
                 )
             };
+            if let Some(decode) = decode.filter(|_| !typed_agrees) {
+                got.push_str(&format!(", {} from decode_validated", decode.name()));
+            }
             if let Some(message) = panic {
                 got.push_str(&format!(" ({})", report::clip(message, 200)));
             }

@@ -41,10 +41,12 @@ impl Verdict {
 /// What running one test gave.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Ran {
-    /// The verdicts of `is_valid` and of `validate(..).is_valid()`, and the first panic message.
+    /// The verdicts of `is_valid`, of `validate(..).is_valid()` and, where the module has
+    /// types, of `decode_validated(..).is_ok()`, and the first panic message.
     Verdicts {
         is_valid: Verdict,
         validate: Verdict,
+        decode: Option<Verdict>,
         panic: Option<String>,
     },
     /// serde_json cannot read the instance (a number out of its range, say).
@@ -61,7 +63,8 @@ pub enum Line {
     Start(usize, usize),
     Panic(usize, usize, String),
     Unparsable(usize, usize, String),
-    Test(usize, usize, Verdict, Verdict),
+    /// `is_valid`, `validate` and, where the module has types, `decode_validated`.
+    Test(usize, usize, Verdict, Verdict, Option<Verdict>),
     Done,
 }
 
@@ -81,8 +84,14 @@ pub fn parse_line(line: &str) -> Option<Line> {
         "panic" => Some(Line::Panic(k, i, text()?)),
         "unparsable" => Some(Line::Unparsable(k, i, text()?)),
         "test" => {
-            let (a, b) = rest?.split_once(' ')?;
-            Some(Line::Test(k, i, Verdict::parse(a)?, Verdict::parse(b)?))
+            let mut words = rest?.split(' ');
+            let a = Verdict::parse(words.next()?)?;
+            let b = Verdict::parse(words.next()?)?;
+            let c = match words.next() {
+                Some(c) => Some(Verdict::parse(c)?),
+                None => None,
+            };
+            words.next().is_none().then_some(Line::Test(k, i, a, b, c))
         }
         _ => None,
     }
@@ -144,13 +153,14 @@ pub fn run(
                         results.insert((k, i), Ran::Unparsable(why));
                         current = None;
                     }
-                    Some(Line::Test(k, i, is_valid, validate)) => {
+                    Some(Line::Test(k, i, is_valid, validate, decode)) => {
                         let panic = panics.first().cloned();
                         results.insert(
                             (k, i),
                             Ran::Verdicts {
                                 is_valid,
                                 validate,
+                                decode,
                                 panic,
                             },
                         );

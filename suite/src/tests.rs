@@ -345,7 +345,7 @@ fn module_ids_round_trip_and_name_their_files() {
 fn main_rs_maps_the_lines_that_name_a_case() {
     let modules = cases::share([
         ("f0_c1".to_owned(), "a".to_owned()),
-        ("f2_c0".to_owned(), "b".to_owned()),
+        ("f2_c0".to_owned(), "b pub fn decode_validated".to_owned()),
         ("f3_c4".to_owned(), "a".to_owned()),
     ]);
     assert_eq!(
@@ -370,7 +370,11 @@ fn main_rs_maps_the_lines_that_name_a_case() {
     assert_eq!(lines_of("f2_c0"), BTreeSet::from(["f2_c0".to_owned()]));
     assert!(text.contains("    pub mod f2_c0;\n"));
     assert!(text.contains(
-        "    (cases::f0_c1::schema::is_valid, |v| cases::f0_c1::schema::validate(v).is_valid()),\n"
+        "    (cases::f0_c1::schema::is_valid, |v| cases::f0_c1::schema::validate(v).is_valid(), None),\n"
+    ));
+    // A module with types decodes too.
+    assert!(text.contains(
+        "cases::f2_c0::schema::validate(v).is_valid(), Some(|b| cases::f2_c0::schema::decode_validated(b).is_ok())),\n"
     ));
     assert!(text.starts_with("// The runner"));
 }
@@ -456,9 +460,17 @@ fn reads_the_runner_s_lines() {
             ("start 3 0", Some(Line::Start(3, 0))),
             (
                 "test 3 0 valid invalid",
-                Some(Line::Test(3, 0, Valid, Invalid)),
+                Some(Line::Test(3, 0, Valid, Invalid, None)),
             ),
-            ("test 3 1 panic panic", Some(Line::Test(3, 1, Panic, Panic))),
+            (
+                "test 3 1 panic panic",
+                Some(Line::Test(3, 1, Panic, Panic, None)),
+            ),
+            (
+                "test 3 2 valid valid invalid",
+                Some(Line::Test(3, 2, Valid, Valid, Some(Invalid))),
+            ),
+            ("test 3 2 valid valid invalid valid", None),
             (
                 r#"panic 3 1 "index out of bounds: \"x\" at src/cases/f0_c0.rs:7""#,
                 Some(Line::Panic(
@@ -486,12 +498,24 @@ fn judges_each_test_by_both_verdicts() {
     let verdicts = |is_valid, validate| Ran::Verdicts {
         is_valid,
         validate,
+        decode: None,
+        panic: None,
+    };
+    let typed = |decode| Ran::Verdicts {
+        is_valid: Valid,
+        validate: Valid,
+        decode: Some(decode),
         panic: None,
     };
     check(
         |(expected, ran): &(bool, Option<Ran>)| outcome(*expected, ran.as_ref()),
         &[
             ((true, Some(verdicts(Valid, Valid))), Outcome::Passed),
+            ((true, Some(typed(Valid))), Outcome::Passed),
+            (
+                (true, Some(typed(Invalid))),
+                Outcome::Wrong("valid, invalid from decode_validated".into()),
+            ),
             ((false, Some(verdicts(Invalid, Invalid))), Outcome::Passed),
             (
                 (true, Some(verdicts(Invalid, Invalid))),
@@ -507,6 +531,7 @@ fn judges_each_test_by_both_verdicts() {
                     Some(Ran::Verdicts {
                         is_valid: Panic,
                         validate: Invalid,
+                        decode: None,
                         panic: Some("boom".into()),
                     }),
                 ),
@@ -935,6 +960,7 @@ fn generates_a_module_or_says_why_not() {
         r#"{"$ref": "http://localhost:1234/integer.json"}"#,
         Dialect::Draft2020_12,
         false,
+        false,
         &remotes,
     );
     let Generated::Code(code) = generated else {
@@ -947,6 +973,7 @@ fn generates_a_module_or_says_why_not() {
             &dir.join("declined"),
             schema,
             Dialect::Draft2019_09,
+            false,
             false,
             &remotes,
         ) {
@@ -1083,6 +1110,7 @@ esac
             Ran::Verdicts {
                 is_valid: Valid,
                 validate: Valid,
+                decode: None,
                 panic: None
             }
         )
@@ -1099,6 +1127,7 @@ esac
             Ran::Verdicts {
                 is_valid: Panic,
                 validate: Invalid,
+                decode: None,
                 panic: Some("boom".into())
             }
         )

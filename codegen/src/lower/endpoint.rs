@@ -51,7 +51,7 @@ impl Lowerer<'_> {
             return Err(self.expected(at, kw, shape));
         };
         if !path.starts_with('/') {
-            return Err(self.expected(at, &format!("{kw}/path"), "a path starting with `/`"));
+            return Err(self.expected_in(at, &[kw, "path"], "a path starting with `/`"));
         }
         let mut query = Vec::new();
         if let Some(params) = obj.get("query") {
@@ -82,7 +82,7 @@ impl Lowerer<'_> {
             None | Some(Some("body")) => RequestIn::Body,
             Some(Some("query")) => RequestIn::Query,
             Some(_) => {
-                return Err(self.expected(at, &format!("{kw}/request_in"), "`body` or `query`"));
+                return Err(self.expected_in(at, &[kw, "request_in"], "`body` or `query`"));
             }
         };
         let response = match obj.get("response") {
