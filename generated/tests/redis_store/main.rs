@@ -2,11 +2,14 @@
 //! kills at the end: one gettoken for many clients, a crashed lock holder, Redis down (with and
 //! without the in-memory fallback), invalidation across clients, expiry, nothing secret shown.
 //!
+//! `faults` restarts Redis, pauses it, and stalls a lock holder.
+//!
 //! Without `redis-server` on PATH each of these tests prints `SKIPPED <test>: …` with the
 //! install line and passes, except under `CI=true`, where it fails (`server.rs` decides).
 #![cfg(feature = "redis")]
 
 mod child;
+mod faults;
 mod server;
 
 use std::io::Write;
