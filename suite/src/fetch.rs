@@ -4,9 +4,9 @@
 //! 2019-09 and 2020-12 and the remote documents are unpacked from it with `flate2` and `tar`. Both steps are cached in
 //! the work directory: a second run neither downloads nor unpacks.
 
-use std::io::Read;
+use std::io::{Read, Write as _};
 use std::path::{Component, Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Stdio};
 
 /// The release of Python jsonschema whose sdist carries the suite.
 pub const JSONSCHEMA_VERSION: &str = "4.26.0";
@@ -105,6 +105,32 @@ pub fn pip_download(dir: &Path, requirement: &str) -> Result<(), String> {
     Err(format!(
         "{last_error}; install pip, or pass --suite DIR with a JSON-Schema-Test-Suite checkout"
     ))
+}
+
+/// Whether `pip download` can run here: a `pip` command, or `python3 -m pip`.
+pub fn pip_runs() -> bool {
+    let runs = |program: &str, args: &[&str]| {
+        Command::new(program)
+            .args(args)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|status| status.success())
+    };
+    runs("pip", &["--version"]) || runs("python3", &["-m", "pip", "--version"])
+}
+
+/// For a test that needs the suite, did not find it under `target/` and finds no pip to fetch
+/// it: prints `SKIPPED <test>: …` with the install line on the process's stderr (the test
+/// harness captures `println!`), or panics under `CI=true`, where no test may be skipped.
+pub fn skip_without_pip(test: &str) {
+    let reason = "the JSON-Schema-Test-Suite is not under target/json-schema-test-suite/ and \
+                  neither pip nor python3 -m pip runs to fetch it; \
+                  install with: apt-get install python3-pip";
+    if std::env::var("CI").is_ok_and(|v| v.eq_ignore_ascii_case("true")) {
+        panic!("FAILED {test}: {reason} (CI=true allows no skipped test)");
+    }
+    let _ = writeln!(std::io::stderr(), "SKIPPED {test}: {reason}");
 }
 
 /// Where a member of the sdist goes under the suite root, if it is one the harness uses:

@@ -6,7 +6,7 @@ use std::future::Future;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, SystemTime};
 
-use futures_util::future::{BoxFuture, FutureExt, Shared};
+use futures_util::future::{BoxFuture, Either, FutureExt, Shared};
 
 use super::AccessToken;
 use super::store::{App, CachedToken, MemoryStore, Refresh, StoreError, TokenStore};
@@ -231,7 +231,17 @@ impl<S: TokenStore> TokenCache<S> {
                 Refresh::Fresh(token) => return Ok(token),
                 Refresh::Yours(lock) => lock,
             };
-            match fetch().await {
+            // The store keeps the lock alive while the fetch runs; if it stops early (it
+            // lost the lock), the fetch still finishes.
+            let fetched = {
+                let fetch = std::pin::pin!(fetch());
+                let keep_alive = std::pin::pin!(inner.store.keep_alive(&app, &lock));
+                match futures_util::future::select(fetch, keep_alive).await {
+                    Either::Left((fetched, _)) => fetched,
+                    Either::Right(((), fetch)) => fetch.await,
+                }
+            };
+            match fetched {
                 Ok(grant) => {
                     let cached = CachedToken::issued(
                         grant.token,

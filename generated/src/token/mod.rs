@@ -9,11 +9,13 @@
 //! - [`MemoryStore`] (the default): the token lives in this process. Right for one instance of
 //!   a service, or a few that can each afford their own gettoken call.
 //! - `RedisStore` (feature `redis`, needs tokio): every process that uses the same Redis and
-//!   key prefix shares one token and refreshes it once, under a lock with an expiry, so that a
-//!   crashed holder blocks the others only until its lock expires. Right for many instances,
-//!   where per-instance fetches would waste WeCom's gettoken quota. A Redis failure is an
-//!   error, unless `fallback_to_memory(true)` is set, which keeps serving from memory (and no
-//!   longer shares the token) while Redis is unreachable.
+//!   key prefix shares one token and refreshes it once, under a lock that its holder keeps
+//!   alive while it fetches and that expires when the holder dies, so that a crashed holder
+//!   blocks the others only until then. Right for many instances, where per-instance fetches
+//!   would waste WeCom's gettoken quota. A Redis failure is an error, unless
+//!   `fallback_to_memory(true)` is set, which keeps serving from memory (and no longer shares
+//!   the token) while Redis is unreachable, and writes a token fetched meanwhile back to Redis
+//!   once it answers.
 //!
 //! Each process still needs its own [`TokenCache`] over the store, which is where a fresh
 //! token costs no round trip.

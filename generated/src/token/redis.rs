@@ -13,9 +13,11 @@
 //! deleting.
 
 mod builder;
+mod upkeep;
 mod wire;
 
 use std::fmt;
+use std::future::Future;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant, SystemTime};
@@ -54,6 +56,46 @@ use super::store::{App, CachedToken, MemoryStore, Refresh, RefreshLock, StoreErr
 /// A failure of Redis is a [`StoreError`] (`TokenError::Store` from the cache) whose `source()`
 /// is the [`redis::RedisError`](::redis::RedisError), unless
 /// [`fallback_to_memory`](RedisStoreBuilder::fallback_to_memory) is on.
+///
+/// # When Redis fails
+///
+/// - **Restarted** (tokens and locks gone, connections dropped): a command whose connection
+///   dropped is sent once more over a new connection, so callers see no error once Redis is
+///   back, and the next refresh costs one gettoken per application, as the first did. A
+///   process whose token is still fresh does not notice at all.
+/// - **Unreachable or paused** past [`timeout`](RedisStoreBuilder::timeout): each call fails
+///   after that timeout with a store error, or with the fallback is served from memory. A token
+///   fetched during the fallback is written to Redis in the background once Redis answers
+///   again (unless a token that lives at least as long is stored by then), so that the other
+///   processes use it instead of fetching their own. Commands sent before the pause still run
+///   when it ends: a lock taken that way is nobody's and expires after `lock_ttl`.
+///
+/// # How many gettokens a refresh costs
+///
+/// One, whatever the number of processes, as long as the holder of the refresh lock keeps it:
+/// while a [`TokenCache`](super::TokenCache) fetches, the store pushes the lock's expiry
+/// another `lock_ttl` ahead every third of `lock_ttl`, by a script that extends the lock only
+/// for the id that holds it. A holder that is slow (a gettoken retried several times) thus
+/// keeps its lock; a holder that died stops extending, and its lock expires after at most
+/// `lock_ttl`.
+///
+/// **At most two** when the holder stalls (a paused process, a host that stops answering)
+/// for longer than `lock_ttl` mid-fetch, or Redis restarts mid-fetch: the lock expires (or is
+/// gone), a waiter takes it and fetches, and the stalled holder, when it goes on, finishes its
+/// own fetch, since the gettoken is already sent and cannot be called back. Not more: the new
+/// holder is alive and keeps its lock, every other waiter then finds the stored token, and the
+/// first holder's late token replaces the stored one only if it lives longer. Each further
+/// holder that also stalled past `lock_ttl` would add one. The gettoken page does not say
+/// that a new token revokes an earlier one (an older revision said a repeated gettoken returns
+/// the same token); a process whose token WeCom rejects refreshes it in any case.
+///
+/// The lock is kept alive rather than `lock_ttl` being checked against the HTTP timeout at
+/// build time, because the store does not know the fetch: [`TokenCache`](super::TokenCache)
+/// runs whatever fetch it is given (with its own retries and timeouts), and the store is built
+/// before, and apart from, any client. `lock_ttl` therefore only bounds how long a crashed
+/// holder blocks the others; a holder keeps the lock for at most
+/// [`wait_timeout`](RedisStoreBuilder::wait_timeout), so that a fetch that hangs does not
+/// block them for ever.
 #[derive(Clone)]
 pub struct RedisStore {
     inner: Arc<Inner>,
@@ -72,8 +114,10 @@ struct Inner {
     fallback: Option<MemoryStore>,
     fallbacks: AtomicU64,
     begin: Script,
+    extend: Script,
     finish: Script,
     invalidate: Script,
+    write_back: Script,
 }
 
 impl fmt::Debug for RedisStore {
@@ -125,13 +169,13 @@ impl RedisStore {
 
     /// Checks that Redis answers (never falls back).
     pub async fn ping(&self) -> Result<(), StoreError> {
-        let mut connection = self.inner.connection.clone();
-        ::redis::cmd("PING")
-            .query_async::<()>(&mut connection)
-            .await
-            .map_err(|e| {
-                StoreError::new(format!("redis at {} does not answer", self.inner.server), e)
-            })
+        self.retrying(|mut connection| async move {
+            ::redis::cmd("PING")
+                .query_async::<()>(&mut connection)
+                .await
+        })
+        .await
+        .map_err(|e| StoreError::new(format!("redis at {} does not answer", self.inner.server), e))
     }
 
     /// Redis failed to `action` for `app`: the in-memory store to use instead, or the error.
@@ -174,10 +218,14 @@ impl RedisStore {
 
 impl TokenStore for RedisStore {
     async fn get(&self, app: &App) -> Result<Option<CachedToken>, StoreError> {
-        let mut connection = self.inner.connection.clone();
-        let reply = ::redis::cmd("GET")
-            .arg(self.token_key(app))
-            .query_async::<Option<Vec<u8>>>(&mut connection)
+        let key = &self.token_key(app);
+        let reply = self
+            .retrying(|mut connection| async move {
+                ::redis::cmd("GET")
+                    .arg(key)
+                    .query_async::<Option<Vec<u8>>>(&mut connection)
+                    .await
+            })
             .await;
         match reply {
             Ok(value) => value.map(|value| self.decode(app, &value)).transpose(),
@@ -186,26 +234,30 @@ impl TokenStore for RedisStore {
     }
 
     async fn begin_refresh(&self, app: &App) -> Result<Refresh, StoreError> {
-        let (token_key, lock_key) = (self.token_key(app), self.lock_key(app));
+        let (token_key, lock_key) = (&self.token_key(app), &self.lock_key(app));
         let deadline = Instant::now() + self.inner.wait_timeout;
-        let id = new_lock_id();
-        let mut connection = self.inner.connection.clone();
+        let id = &new_lock_id();
         loop {
             let reply = self
-                .inner
-                .begin
-                .key(&token_key)
-                .key(&lock_key)
-                .arg(unix_ms(SystemTime::now()))
-                .arg(&id)
-                .arg(self.inner.lock_ttl_ms)
-                .invoke_async::<Value>(&mut connection)
+                .retrying(|mut connection| async move {
+                    self.inner
+                        .begin
+                        .key(token_key)
+                        .key(lock_key)
+                        .arg(unix_ms(SystemTime::now()))
+                        .arg(id)
+                        .arg(self.inner.lock_ttl_ms)
+                        .invoke_async::<Value>(&mut connection)
+                        .await
+                })
                 .await;
             match reply {
                 Ok(Value::BulkString(value)) => {
                     return Ok(Refresh::Fresh(self.decode(app, &value)?));
                 }
-                Ok(Value::Int(1)) => return Ok(Refresh::Yours(RefreshLock { id })),
+                Ok(Value::Int(1)) => {
+                    return Ok(Refresh::Yours(RefreshLock { id: id.clone() }));
+                }
                 Ok(Value::Int(0)) => {}
                 Ok(other) => {
                     return Err(StoreError::msg(format!(
@@ -242,36 +294,52 @@ impl TokenStore for RedisStore {
         token: Option<&CachedToken>,
     ) -> Result<(), StoreError> {
         if lock.id == MEMORY_LOCK {
-            return match &self.inner.fallback {
-                Some(memory) => memory.finish_refresh(app, lock, token).await,
-                None => Err(StoreError::msg(
+            let Some(memory) = &self.inner.fallback else {
+                return Err(StoreError::msg(
                     "a fallback lock given to a store without fallback",
-                )),
+                ));
             };
+            memory.finish_refresh(app, lock, token).await?;
+            if let Some(token) = token {
+                self.write_back(app, token);
+            }
+            return Ok(());
         }
-        let mut connection = self.inner.connection.clone();
+        let (token_key, lock_key, id) = (&self.token_key(app), &self.lock_key(app), &lock.id);
+        let (value, expires_at) = (
+            &token.map(encode).unwrap_or_default(),
+            token.map_or(0, |t| unix_ms(t.expires_at)),
+        );
         let reply = self
-            .inner
-            .finish
-            .key(self.token_key(app))
-            .key(self.lock_key(app))
-            .arg(&lock.id)
-            .arg(token.map(encode).unwrap_or_default())
-            .arg(token.map_or(0, |t| unix_ms(t.expires_at)))
-            .invoke_async::<i64>(&mut connection)
+            .retrying(|mut connection| async move {
+                self.inner
+                    .finish
+                    .key(token_key)
+                    .key(lock_key)
+                    .arg(id)
+                    .arg(value)
+                    .arg(expires_at)
+                    .invoke_async::<i64>(&mut connection)
+                    .await
+            })
             .await;
         match reply {
             Ok(1) => Ok(()),
             Ok(_) => {
                 tracing::warn!(
                     app = %app.key(),
-                    "the refresh lock expired before the refresh finished: raise lock_ttl"
+                    "the refresh lock was lost before the refresh finished (the process stalled \
+                     past lock_ttl, or redis restarted): another process may have fetched too"
                 );
                 Ok(())
             }
             Err(e) => {
                 let memory = self.failed(app, "store the token and release the refresh lock", e)?;
-                memory.finish_refresh(app, lock, token).await
+                memory.finish_refresh(app, lock, token).await?;
+                if let Some(token) = token {
+                    self.write_back(app, token);
+                }
+                Ok(())
             }
         }
     }
@@ -280,17 +348,24 @@ impl TokenStore for RedisStore {
         if let Some(memory) = &self.inner.fallback {
             memory.invalidate(app, token).await?;
         }
-        let mut connection = self.inner.connection.clone();
+        let (key, token) = (&self.token_key(app), token.expose());
         let reply = self
-            .inner
-            .invalidate
-            .key(self.token_key(app))
-            .arg(token.expose())
-            .invoke_async::<i64>(&mut connection)
+            .retrying(|mut connection| async move {
+                self.inner
+                    .invalidate
+                    .key(key)
+                    .arg(token)
+                    .invoke_async::<i64>(&mut connection)
+                    .await
+            })
             .await;
         match reply {
             Ok(_) => Ok(()),
             Err(e) => self.failed(app, "invalidate the token", e).map(|_| ()),
         }
+    }
+
+    fn keep_alive(&self, app: &App, lock: &RefreshLock) -> impl Future<Output = ()> + Send {
+        self.keep_lock(app, lock)
     }
 }

@@ -118,6 +118,16 @@ pub trait TokenStore: Send + Sync + 'static {
     /// the right to refresh it.
     fn begin_refresh(&self, app: &App) -> impl Future<Output = Result<Refresh, StoreError>> + Send;
 
+    /// Keeps `lock` from expiring for as long as the returned future is polled. The
+    /// [`TokenCache`](super::TokenCache) polls it beside the fetch and drops it when the fetch
+    /// ends, so a holder that is alive but slow keeps the lock, and one that died (and polls
+    /// nothing) loses it when it expires. It may complete early, when the lock can no longer
+    /// be kept. The default does nothing: a lock without an expiry needs no keeping.
+    fn keep_alive(&self, app: &App, lock: &RefreshLock) -> impl Future<Output = ()> + Send {
+        let _ = (app, lock);
+        std::future::pending()
+    }
+
     /// Stores `token` (if the refresh succeeded) and releases `lock`.
     fn finish_refresh(
         &self,

@@ -8,7 +8,7 @@ use std::time::Duration;
 use ::redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use ::redis::{Client, ConnectionInfo, RedisError, Script};
 
-use super::wire::{BEGIN, FINISH, INVALIDATE};
+use super::wire::{BEGIN, EXTEND, FINISH, INVALIDATE, WRITE_BACK};
 use super::{Inner, RedisStore};
 use crate::token::store::{MemoryStore, StoreError};
 
@@ -97,9 +97,11 @@ impl RedisStoreBuilder {
         self
     }
 
-    /// How long the refresh lock lives if its holder never releases it, because it crashed
-    /// (default [`RedisStore::DEFAULT_LOCK_TTL`]). Make it longer than a gettoken call can
-    /// take: a holder still fetching when it expires may see a second process fetch too.
+    /// How long the refresh lock lives after its holder stops keeping it alive, because it
+    /// crashed or stalled (default [`RedisStore::DEFAULT_LOCK_TTL`]): how long the others wait
+    /// for a dead holder. A holder that is alive extends it every third of this while it
+    /// fetches, so it need not exceed a gettoken call; it should exceed a pause the holder's
+    /// process may take (a stalled holder costs a second fetch, see [`RedisStore`]).
     pub fn lock_ttl(mut self, ttl: Duration) -> Self {
         self.lock_ttl = ttl;
         self
@@ -174,8 +176,10 @@ impl RedisStoreBuilder {
                 fallback: self.fallback_to_memory.then(MemoryStore::new),
                 fallbacks: AtomicU64::new(0),
                 begin: Script::new(BEGIN),
+                extend: Script::new(EXTEND),
                 finish: Script::new(FINISH),
                 invalidate: Script::new(INVALIDATE),
+                write_back: Script::new(WRITE_BACK),
             }),
         })
     }

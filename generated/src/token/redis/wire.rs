@@ -9,6 +9,8 @@ use crate::token::store::CachedToken;
 
 /// Takes the lock unless a fresh token is stored. KEYS: token, lock. ARGV: now (ms), lock id,
 /// lock ttl (ms). Returns the stored token, 1 (the lock is taken), or 0 (someone holds it).
+/// The lock already held under this id counts as taken, so that a call sent again after its
+/// connection dropped does not wait for its own lock.
 pub(super) const BEGIN: &str = r"
 local stored = redis.call('GET', KEYS[1])
 if stored then
@@ -21,7 +23,37 @@ end
 if redis.call('SET', KEYS[2], ARGV[2], 'NX', 'PX', ARGV[3]) then
   return 1
 end
+if redis.call('GET', KEYS[2]) == ARGV[2] then
+  return 1
+end
 return 0
+";
+
+/// Pushes the lock's expiry `ttl` ahead if the lock is still this holder's. KEYS: lock.
+/// ARGV: lock id, lock ttl (ms). Returns 1 when extended, 0 when the lock is someone else's
+/// or gone.
+pub(super) const EXTEND: &str = r"
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  redis.call('PEXPIRE', KEYS[1], ARGV[2])
+  return 1
+end
+return 0
+";
+
+/// Stores a token fetched while Redis was unreachable, unless a token that lives at least as
+/// long is stored. KEYS: token. ARGV: token JSON, expires_at (ms). Returns 1 when stored.
+pub(super) const WRITE_BACK: &str = r"
+local stored = redis.call('GET', KEYS[1])
+if stored then
+  local ok, t = pcall(cjson.decode, stored)
+  if ok and type(t) == 'table' and tonumber(t.expires_at)
+      and tonumber(t.expires_at) >= tonumber(ARGV[2]) then
+    return 0
+  end
+end
+redis.call('SET', KEYS[1], ARGV[1])
+redis.call('PEXPIREAT', KEYS[1], ARGV[2])
+return 1
 ";
 
 /// Stores a token (unless the lock is no longer ours and a longer-lived one is stored) and

@@ -2,12 +2,17 @@
 //! kills at the end: one gettoken for many clients, a crashed lock holder, Redis down (with and
 //! without the in-memory fallback), invalidation across clients, expiry, nothing secret shown.
 //!
-//! The tests fail, never skip, when `redis-server` is not installed (`.ci/run` installs it).
+//! `faults` restarts Redis, pauses it, and stalls a lock holder.
+//!
+//! Without `redis-server` on PATH each of these tests prints `SKIPPED <test>: …` with the
+//! install line and passes, except under `CI=true`, where it fails (`server.rs` decides).
 #![cfg(feature = "redis")]
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{Ipv4Addr, TcpListener, TcpStream};
-use std::process::{Child, Command, Stdio};
+mod child;
+mod faults;
+mod server;
+
+use std::io::Write;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
@@ -15,81 +20,15 @@ use std::time::{Duration, Instant};
 use wecom_rooms::token::{App, Grant, RedisStore, Refresh, TokenCache, TokenError, TokenStore};
 use wecom_rooms::{AccessToken, ApiError, Error};
 
-/// A `redis-server` of this test's own, killed when dropped (also when the test fails).
-struct Server {
-    child: Child,
-    port: u16,
-}
-
-fn free_port() -> u16 {
-    let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).expect("bind a loopback port");
-    listener.local_addr().unwrap().port()
-}
-
-impl Server {
-    fn start() -> Server {
-        let port = free_port();
-        let spawned = Command::new("redis-server")
-            .args(["--port", &port.to_string(), "--bind", "127.0.0.1"])
-            .args(["--save", "", "--appendonly", "no", "--daemonize", "no"])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn();
-        let child = match spawned {
-            Ok(child) => child,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => panic!(
-                "redis-server is not on PATH: these tests need a real Redis; install it \
-                 (Debian: apt-get install redis-server; .ci/run does this)"
-            ),
-            Err(e) => panic!("cannot start redis-server: {e}"),
-        };
-        let server = Server { child, port };
-        let deadline = Instant::now() + Duration::from_secs(5);
-        while !server.answers_ping() {
-            assert!(
-                Instant::now() < deadline,
-                "redis-server on port {port} did not answer PING within 5 s"
-            );
-            std::thread::sleep(Duration::from_millis(10));
-        }
-        server
-    }
-
-    fn answers_ping(&self) -> bool {
-        let Ok(mut stream) = TcpStream::connect((Ipv4Addr::LOCALHOST, self.port)) else {
-            return false;
-        };
-        let _ = stream.set_read_timeout(Some(Duration::from_secs(1)));
-        let mut reply = [0; 7];
-        stream.write_all(b"PING\r\n").is_ok()
-            && stream.read_exact(&mut reply).is_ok()
-            && &reply == b"+PONG\r\n"
-    }
-
-    fn url(&self) -> String {
-        format!("redis://127.0.0.1:{}/0", self.port)
-    }
-
-    /// A plain connection, to look at the keys.
-    async fn connection(&self) -> redis::aio::MultiplexedConnection {
-        let client = redis::Client::open(self.url()).unwrap();
-        client.get_multiplexed_async_connection().await.unwrap()
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
+use server::redis_server;
 
 /// A gettoken stand-in that counts its calls (across every client it is given to), takes
-/// 50 ms, and grants `token-N`, or fails when `fail` is set.
+/// `delay` (50 ms unless set), and grants `token-N`, or fails when `fail` is set.
 #[derive(Clone)]
 struct Fetcher {
     calls: Arc<AtomicUsize>,
     expires_in: Duration,
+    delay: Duration,
     fail: bool,
 }
 
@@ -100,6 +39,7 @@ impl Fetcher {
         Fetcher {
             calls: Arc::new(AtomicUsize::new(0)),
             expires_in,
+            delay: Duration::from_millis(50),
             fail: false,
         }
     }
@@ -113,7 +53,7 @@ impl Fetcher {
         move || {
             Box::pin(async move {
                 let n = this.calls.fetch_add(1, Ordering::SeqCst) + 1;
-                tokio::time::sleep(Duration::from_millis(50)).await;
+                tokio::time::sleep(this.delay).await;
                 if this.fail {
                     return Err(Error::Api(ApiError::new(-1, "system busy")));
                 }
@@ -144,7 +84,7 @@ async fn store(url: &str) -> RedisStore {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn ten_tasks_in_three_clients_cause_one_gettoken() {
-    let server = Server::start();
+    let server = redis_server!();
     let mut caches = Vec::new();
     for _ in 0..3 {
         // Each client has its own connection and cache, as three processes would.
@@ -178,13 +118,12 @@ async fn ten_tasks_in_three_clients_cause_one_gettoken() {
 const HOLDER_ENV: &str = "WECOM_ROOMS_TEST_REDIS_DEAD_HOLDER";
 const HOLDING: &str = "holding the refresh lock";
 
-/// Not a test of its own: the child process of the next test, which runs this binary again
-/// with `HOLDER_ENV` set. It takes the refresh lock and hangs until it is killed.
+/// The child process of the next test: takes the refresh lock, says so and hangs until it is
+/// killed.
 #[tokio::test]
+#[ignore = "the child process of a_holder_killed_mid_refresh_is_taken_over_after_its_lock_expires"]
 async fn dead_holder_child() {
-    let Ok(url) = std::env::var(HOLDER_ENV) else {
-        return;
-    };
+    let url = std::env::var(HOLDER_ENV).expect("run by its parent test");
     let store = store(&url).await;
     let Refresh::Yours(_lock) = store.begin_refresh(&app()).await.unwrap() else {
         panic!("the child should get the lock");
@@ -194,45 +133,11 @@ async fn dead_holder_child() {
     tokio::time::sleep(Duration::from_secs(60)).await;
 }
 
-struct KillOnDrop(Child);
-
-impl Drop for KillOnDrop {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_holder_killed_mid_refresh_is_taken_over_after_its_lock_expires() {
-    let server = Server::start();
-    let mut child = KillOnDrop(
-        Command::new(std::env::current_exe().unwrap())
-            .args([
-                "--exact",
-                "dead_holder_child",
-                "--nocapture",
-                "--test-threads",
-                "1",
-            ])
-            .env(HOLDER_ENV, server.url())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap(),
-    );
-    let stdout = child.0.stdout.take().unwrap();
-    let (sender, holding) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            if line.contains(HOLDING) {
-                let _ = sender.send(());
-            }
-        }
-    });
-    holding
-        .recv_timeout(Duration::from_secs(10))
-        .expect("the child process did not take the lock");
+    let server = redis_server!();
+    let (mut child, lines) = child::spawn("dead_holder_child", (HOLDER_ENV, &server.url()));
+    child::wait_for(&lines, HOLDING);
     // SIGKILL: the holder gets no chance to release its lock.
     child.0.kill().unwrap();
     child.0.wait().unwrap();
@@ -298,7 +203,7 @@ fn assert_store_error(error: &TokenError, action: &str, port: u16) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn redis_down_is_a_clear_error_unless_the_memory_fallback_was_asked_for() {
     // A server that goes away after the store connected.
-    let server = Server::start();
+    let server = redis_server!();
     let port = server.port;
     let killed = store(&server.url()).await;
     killed.ping().await.unwrap();
@@ -313,7 +218,7 @@ async fn redis_down_is_a_clear_error_unless_the_memory_fallback_was_asked_for() 
     assert!(killed.ping().await.is_err());
 
     // A port nobody listens on.
-    let port = free_port();
+    let port = server::free_port();
     let nobody = store(&format!("redis://127.0.0.1:{port}/0")).await;
     let error = TokenCache::new(nobody.clone())
         .token(&app(), fetcher.fetch())
@@ -365,7 +270,7 @@ async fn redis_down_is_a_clear_error_unless_the_memory_fallback_was_asked_for() 
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_invalidation_reaches_every_client_but_a_stale_one_drops_nothing() {
-    let server = Server::start();
+    let server = redis_server!();
     let (a, b) = (store(&server.url()).await, store(&server.url()).await);
     let (cache_a, cache_b) = (TokenCache::new(a.clone()), TokenCache::new(b.clone()));
     let fetcher = Fetcher::new(TWO_HOURS);
@@ -396,7 +301,7 @@ async fn an_invalidation_reaches_every_client_but_a_stale_one_drops_nothing() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_stored_token_expires_with_its_redis_ttl() {
-    let server = Server::start();
+    let server = redis_server!();
     let store = RedisStore::builder(server.url())
         .prefix("my-service")
         .build()
@@ -440,7 +345,7 @@ async fn the_stored_token_expires_with_its_redis_ttl() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_failed_fetch_releases_the_lock_and_a_held_lock_times_waiters_out() {
-    let server = Server::start();
+    let server = redis_server!();
     let (a, b) = (store(&server.url()).await, store(&server.url()).await);
     let mut failing = Fetcher::new(TWO_HOURS);
     failing.fail = true;
