@@ -13,7 +13,9 @@ pub mod check;
 pub mod output;
 pub mod pipeline;
 pub mod position;
+pub mod proxy;
 pub mod report;
+pub mod route;
 pub mod sim;
 pub mod traffic;
 mod validate;
@@ -61,6 +63,14 @@ pub enum Command {
     /// then serves until interrupted. Exit status: 0 after Ctrl-C, 2 when the state file
     /// cannot be used or the address cannot be bound.
     Sim(sim::SimArgs),
+    /// Sit between a service and WeCom: check every exchange against the schemas, log what
+    /// breaks them, record and count it
+    ///
+    /// Prints the address it listens on (such as `http://127.0.0.1:38017`) as its first line
+    /// and, with --metrics, the metrics URL as its second, then serves until interrupted.
+    /// Exit status: 0 after Ctrl-C or SIGTERM, 2 when the upstream, the CA file or the
+    /// capture cannot be used or an address cannot be bound.
+    Proxy(proxy::ProxyArgs),
     /// List every schema name with its title
     Schemas,
 }
@@ -158,6 +168,7 @@ pub fn run(cli: &Cli, io: Io<'_>) -> io::Result<Status> {
         Command::Validate(args) => validate::validate(args, io),
         Command::CheckTraffic(args) => traffic::check_traffic(args, io),
         Command::Sim(args) => sim::sim(args, io),
+        Command::Proxy(args) => proxy::proxy(args, io),
     }
 }
 
