@@ -357,3 +357,32 @@ fn record(proxy: &Proxy, method: &str, url: &str, request: &[u8], answer: Option
         proxy.metrics.record_dropped();
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hop_by_hop_headers_and_host_stay_behind() {
+        let mut headers = HeaderMap::new();
+        for (name, value) in [
+            ("host", "proxy:8080"),
+            ("connection", "keep-alive, x-trace"),
+            ("keep-alive", "timeout=5"),
+            ("x-trace", "1"),
+            ("transfer-encoding", "chunked"),
+            ("content-type", "application/json"),
+            ("x-request-id", "a"),
+            ("x-request-id", "b"),
+        ] {
+            headers.append(
+                HeaderName::from_static(name),
+                HeaderValue::from_static(value),
+            );
+        }
+        let kept = end_to_end(&headers);
+        let names: Vec<&str> = kept.keys().map(HeaderName::as_str).collect();
+        assert_eq!(names, ["content-type", "x-request-id"]);
+        assert_eq!(kept.get_all("x-request-id").iter().count(), 2);
+    }
+}

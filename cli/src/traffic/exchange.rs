@@ -226,11 +226,6 @@ impl Checking {
         !self.report.errors.is_empty()
     }
 
-    /// Whether the request's path is an endpoint's.
-    pub fn is_routed(&self) -> bool {
-        self.routed
-    }
-
     /// Checks the response, `None` when none was recorded, and gives the report.
     pub fn response(mut self, recorded: Option<&Body<'_>>) -> ExchangeReport {
         if self.routed {
