@@ -60,7 +60,12 @@ fn memory(process: &Running, field: &str) -> u64 {
 fn cpu(process: &Running) -> f64 {
     let stat = std::fs::read_to_string(format!("/proc/{}/stat", process.0.id())).unwrap();
     // The fields after the command name, which is in parentheses and may hold spaces.
-    let fields: Vec<&str> = stat.rsplit_once(')').unwrap().1.split_whitespace().collect();
+    let fields: Vec<&str> = stat
+        .rsplit_once(')')
+        .unwrap()
+        .1
+        .split_whitespace()
+        .collect();
     let ticks: u64 = fields[11].parse::<u64>().unwrap() + fields[12].parse::<u64>().unwrap();
     ticks as f64 / 100.0
 }

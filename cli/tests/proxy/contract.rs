@@ -28,7 +28,7 @@ fn client(base: &str) -> Client {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn observe_passes_traffic_unchanged_and_finds_each_planted_break_once() {
     let sim = Simulator::start(SimConfig::new()).await.unwrap();
-    let proxy = Proxy::start(&sim.base_url(), &[]);
+    let proxy = Proxy::start(sim.base_url(), &[]);
 
     // The typed client behind the proxy: everything on schema.
     let client = client(&proxy.url);
@@ -44,7 +44,7 @@ async fn observe_passes_traffic_unchanged_and_finds_each_planted_break_once() {
     // status and bytes.
     let token = token(&proxy.url).await;
     let direct = post(
-        &sim.base_url(),
+        sim.base_url(),
         "get_info",
         &token,
         r#"{"meeting_room_id":"room-1"}"#,
@@ -179,7 +179,7 @@ async fn observe_passes_traffic_unchanged_and_finds_each_planted_break_once() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn enforce_answers_a_bad_request_itself_and_the_simulator_never_sees_it() {
     let sim = Simulator::start(SimConfig::new()).await.unwrap();
-    let proxy = Proxy::start(&sim.base_url(), &["--mode", "enforce"]);
+    let proxy = Proxy::start(sim.base_url(), &["--mode", "enforce"]);
     let token = token(&proxy.url).await;
 
     let (status, answer) = post(&proxy.url, "list", &token, r#"{"limit": 500}"#).await;

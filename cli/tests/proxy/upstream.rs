@@ -66,7 +66,7 @@ async fn an_upstream_that_is_down_gives_502_with_errcode_minus_1() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_slow_upstream_times_out_with_504_and_a_dropping_one_gives_502() {
     let sim = Simulator::start(SimConfig::new()).await.unwrap();
-    let proxy = Proxy::start(&sim.base_url(), &["--timeout", "0.3"]);
+    let proxy = Proxy::start(sim.base_url(), &["--timeout", "0.3"]);
 
     sim.set_faults(Faults::none().with_delay(1.0, 5_000))
         .unwrap();
