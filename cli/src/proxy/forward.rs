@@ -50,6 +50,11 @@ pub(super) async fn handle(
     let body = match read(body, proxy.max_body_bytes).await {
         Read::Whole(bytes) => bytes,
         Read::TooLarge => {
+            tracing::warn!(
+                endpoint,
+                limit = proxy.max_body_bytes,
+                "request body over --max-body-bytes; refused with 413"
+            );
             let message = format!(
                 "wecom-rooms proxy: the request body is larger than {} bytes",
                 proxy.max_body_bytes
@@ -259,7 +264,8 @@ fn chain(error: &dyn std::error::Error) -> String {
 }
 
 /// The headers that travel end to end: all but the hop-by-hop ones (RFC 9110, section 7.6.1),
-/// those a `Connection` header names included, and `Host`, which names this proxy.
+/// those a `Connection` header names included, `Host`, which names this proxy, and `Expect`,
+/// which this proxy has already met by reading the whole body.
 fn end_to_end(headers: &HeaderMap) -> HeaderMap {
     const HOP_BY_HOP: [HeaderName; 8] = [
         header::CONNECTION,
@@ -281,6 +287,7 @@ fn end_to_end(headers: &HeaderMap) -> HeaderMap {
         let hop = HOP_BY_HOP.contains(name)
             || name == header::UPGRADE
             || name == header::HOST
+            || name == header::EXPECT
             || named.iter().any(|named| named == name.as_str());
         if !hop {
             kept.append(name.clone(), value.clone());
@@ -367,6 +374,7 @@ mod tests {
         let mut headers = HeaderMap::new();
         for (name, value) in [
             ("host", "proxy:8080"),
+            ("expect", "100-continue"),
             ("connection", "keep-alive, x-trace"),
             ("keep-alive", "timeout=5"),
             ("x-trace", "1"),

@@ -128,3 +128,31 @@ async fn bad_arguments_are_refused_with_status_2() {
         .unwrap();
     assert_eq!(missing.status.code(), Some(2));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bodies_over_the_limit_are_refused_not_held() {
+    let sim = Simulator::start(SimConfig::new()).await.unwrap();
+    // A token answer is about 90 bytes; a list of four rooms about 1,300.
+    let proxy = Proxy::start(sim.base_url(), &["--max-body-bytes", "200"]);
+    let token = token(&proxy.url).await;
+
+    let (status, answer) = post(&proxy.url, "list", &token, &" ".repeat(201)).await;
+    let answer: Value = serde_json::from_slice(&answer).unwrap();
+    assert_eq!(
+        (status, &answer["errcode"]),
+        (413, &Value::from(40058)),
+        "{answer}"
+    );
+
+    let (status, answer) = post(&proxy.url, "list", &token, "{}").await;
+    let answer: Value = serde_json::from_slice(&answer).unwrap();
+    assert_eq!(
+        (status, &answer["errcode"]),
+        (502, &Value::from(-1)),
+        "{answer}"
+    );
+    let series = "wecom_rooms_proxy_upstream_errors_total{endpoint=\"/cgi-bin/meeting/rooms/list\",kind=\"too_large\"}";
+    assert_eq!(metric(&proxy, series).await, 1.0);
+    proxy.stop();
+    sim.shutdown().await;
+}
