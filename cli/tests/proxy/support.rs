@@ -24,6 +24,7 @@ pub struct Proxy {
     pub metrics: String,
     pub log: PathBuf,
     pub record: PathBuf,
+    dir: PathBuf,
 }
 
 /// What a stopped proxy left.
@@ -35,6 +36,13 @@ pub struct Stopped {
     /// Its capture.
     pub record: String,
     pub record_path: PathBuf,
+    dir: PathBuf,
+}
+
+impl Drop for Stopped {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
 }
 
 impl Stopped {
@@ -80,6 +88,7 @@ impl Proxy {
             metrics,
             log,
             record,
+            dir,
         };
         assert!(
             proxy.url.starts_with("http://127.0.0.1:"),
@@ -113,6 +122,7 @@ impl Proxy {
             events,
             record,
             record_path: self.record.clone(),
+            dir: self.dir.clone(),
         }
     }
 }
@@ -122,6 +132,7 @@ impl Drop for Proxy {
         if let Some(mut child) = self.child.take() {
             let _ = child.kill();
             let _ = child.wait();
+            let _ = std::fs::remove_dir_all(&self.dir);
         }
     }
 }

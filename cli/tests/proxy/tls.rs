@@ -86,4 +86,5 @@ async fn an_https_upstream_is_reached_over_rustls_and_its_certificate_checked() 
     assert_eq!(metric(&doubting, series).await, 1.0);
     drop(doubting);
     sim.shutdown().await;
+    let _ = std::fs::remove_dir_all(&dir);
 }
