@@ -1,21 +1,33 @@
 //! `wecom-rooms`: checks JSON files, such as recorded WeCom payloads kept as fixtures, against
 //! the schemas of the `wecom-rooms` crate, and points at the line and column of every error.
 //!
-//! The binary is a thin shell over [`run`]; [`check::check`] checks one file,
-//! [`position`] places findings and [`output`] prints them. [`traffic`] checks recorded
-//! captures (HAR and JSON Lines) exchange by exchange through [`pipeline`], and [`report`]
-//! writes the whole-document formats (JUnit XML and SARIF) of both commands. [`sim`] serves
-//! the local WeCom simulator.
+//! This library is the binary's; its public surface is small on purpose:
+//!
+//! - the command line as a library ([`Cli`], [`Command`], [`run`], [`Io`], [`Status`],
+//!   [`use_color`], [`Format`], [`Expect`]), for tests and benchmarks that run a command in
+//!   process;
+//! - [`check`], checking one document against a schema with every finding at its line and
+//!   column, which the workspace's conformance tests, fuzz targets and benchmarks call directly.
+//!
+//! Everything else is the commands' own: `validate`, `check-traffic` (captures, read and
+//! checked exchange by exchange), `sim` (the local WeCom simulator) and `proxy` (live traffic
+//! checked between a service and WeCom), each routed by one function over the schemas'
+//! endpoints. `output` and `pipeline` are reachable only for this crate's own examples and are
+//! not API.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
 pub mod check;
+#[doc(hidden)]
 pub mod output;
+#[doc(hidden)]
 pub mod pipeline;
-pub mod position;
-pub mod report;
-pub mod sim;
-pub mod traffic;
+mod position;
+mod proxy;
+mod report;
+mod route;
+mod sim;
+mod traffic;
 mod validate;
 
 use std::fmt;
@@ -61,6 +73,14 @@ pub enum Command {
     /// then serves until interrupted. Exit status: 0 after Ctrl-C, 2 when the state file
     /// cannot be used or the address cannot be bound.
     Sim(sim::SimArgs),
+    /// Sit between a service and WeCom: check every exchange against the schemas, log what
+    /// breaks them, record and count it
+    ///
+    /// Prints the address it listens on (such as `http://127.0.0.1:38017`) as its first line
+    /// and, with --metrics, the metrics URL as its second, then serves until interrupted.
+    /// Exit status: 0 after Ctrl-C or SIGTERM, 2 when the upstream, the CA file or the
+    /// capture cannot be used or an address cannot be bound.
+    Proxy(proxy::ProxyArgs),
     /// List every schema name with its title
     Schemas,
 }
@@ -158,6 +178,7 @@ pub fn run(cli: &Cli, io: Io<'_>) -> io::Result<Status> {
         Command::Validate(args) => validate::validate(args, io),
         Command::CheckTraffic(args) => traffic::check_traffic(args, io),
         Command::Sim(args) => sim::sim(args, io),
+        Command::Proxy(args) => proxy::proxy(args, io),
     }
 }
 

@@ -15,7 +15,8 @@ fn main() -> ExitCode {
         std::env::var_os("NO_COLOR").as_deref(),
     );
     let mut out = io::BufWriter::new(stdout.lock());
-    let mut err = io::stderr().lock();
+    // Not locked for the whole run: `proxy` logs to standard error from other threads.
+    let mut err = io::stderr();
     let streams = Io {
         out: &mut out,
         err: &mut err,

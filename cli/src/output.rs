@@ -1,5 +1,5 @@
 //! The three streaming ways of printing a file's findings: for people, as JSON Lines, and as
-//! GitHub Actions annotations. The whole-document formats are in [`crate::report`].
+//! GitHub Actions annotations. The whole-document formats are in the `report` module.
 
 use std::io::{self, Write};
 use std::ops::Range;

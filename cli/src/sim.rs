@@ -55,7 +55,7 @@ pub fn sim(args: &SimArgs, io: Io<'_>) -> io::Result<Status> {
 }
 
 /// Reports `error` with its causes on one line each, and exits 2.
-fn trouble(err: &mut dyn Write, error: &dyn std::error::Error) -> io::Result<Status> {
+pub(crate) fn trouble(err: &mut dyn Write, error: &dyn std::error::Error) -> io::Result<Status> {
     write!(err, "error: {error}")?;
     let mut source = error.source();
     while let Some(cause) = source {

@@ -31,6 +31,11 @@ pub struct Faults {
     /// Early invalidation: a token stops working (40014) this many seconds of sim time after
     /// it was issued, although gettoken said `expires_in` 7200.
     pub token_lifetime_secs: Option<u64>,
+    /// Every answer leaves with its `errcode` as a string (`"0"` for `0`), which no response
+    /// schema allows: a contract break on purpose, for testing what checks traffic in front
+    /// of the simulator. The simulator's own check counts each one in
+    /// [`RunningSimulator::schema_violations`](crate::RunningSimulator::schema_violations).
+    pub off_schema: bool,
 }
 
 /// At most `calls` calls per access token in each window of `window_secs` seconds of sim time
@@ -96,6 +101,13 @@ impl Faults {
         self
     }
 
+    /// Sends every answer off its response schema (`errcode` as a string).
+    #[must_use]
+    pub fn with_off_schema_answers(mut self) -> Self {
+        self.off_schema = true;
+        self
+    }
+
     /// Why these faults make no sense, if they do not.
     pub(crate) fn check(&self) -> Result<(), String> {
         for (name, share) in [
@@ -133,6 +145,16 @@ pub struct FaultCounts {
     /// Requests refused with 40014 because their token was invalidated early (by
     /// `token_lifetime_secs` or [`RunningSimulator::invalidate_tokens`](crate::RunningSimulator::invalidate_tokens)).
     pub invalidated_tokens: u64,
+    /// Answers sent off their response schema by the `off_schema` fault.
+    pub off_schema: u64,
+}
+
+/// Breaks `answer`'s contract the way [`Faults::off_schema`] says: its `errcode` becomes a
+/// string.
+pub(crate) fn off_schema(answer: &mut serde_json::Value) {
+    if let Some(code) = answer.get_mut("errcode") {
+        *code = serde_json::Value::String(code.to_string());
+    }
 }
 
 /// What the random faults decided for one request.
@@ -181,5 +203,12 @@ mod tests {
                 .is_err()
         );
         assert!(Faults::none().with_delay(1.0, 5).check().is_ok());
+    }
+
+    #[test]
+    fn an_off_schema_answer_has_a_string_errcode() {
+        let mut answer = serde_json::json!({"errcode": 0, "errmsg": "ok"});
+        off_schema(&mut answer);
+        assert_eq!(answer, serde_json::json!({"errcode": "0", "errmsg": "ok"}));
     }
 }

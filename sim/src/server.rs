@@ -205,11 +205,19 @@ async fn handle(
     if let Some(ms) = draw.delay_ms {
         tokio::time::sleep(Duration::from_millis(ms)).await;
     }
-    let answer = if draw.error {
+    let mut answer = if draw.error {
         Refusal::new(codes::SYSTEM_BUSY, "system busy").to_json()
     } else {
         shared.answer(endpoint, &method, &query, &body)
     };
+    let off_schema = {
+        let mut world = shared.world();
+        world.counts.off_schema += u64::from(world.faults.off_schema);
+        world.faults.off_schema
+    };
+    if off_schema {
+        crate::faults::off_schema(&mut answer);
+    }
     if let Some(recorder) = &shared.recorder {
         let sent = (method != hyper::Method::GET).then_some(&body[..]);
         recorder.record(method.as_str(), &url, sent, &answer);

@@ -2,17 +2,15 @@
 //! or gettoken's query string) and its response body against the endpoint's schemas.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
-use std::sync::LazyLock;
 
 use serde::Serialize;
 use serde_json::{Map, Value};
-use wecom_rooms::SCHEMAS;
 use wecom_rooms_runtime::registry::{RequestIn, SchemaEntry};
 use wecom_rooms_runtime::validate::Options;
 
 use super::redact;
 use crate::check::{self, Finding};
+use crate::route::route;
 
 /// Which half of an exchange a finding is about.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -157,20 +155,6 @@ impl ExchangeReport {
     }
 }
 
-/// The request schemas with an endpoint, by path, and their response schemas.
-static ROUTES: LazyLock<
-    HashMap<&'static str, (&'static SchemaEntry, Option<&'static SchemaEntry>)>,
-> = LazyLock::new(|| {
-    let by_name = |name: &str| SCHEMAS.iter().find(|entry| entry.name == name);
-    (SCHEMAS.iter())
-        .filter_map(|entry| {
-            let endpoint = entry.endpoint?;
-            let response = endpoint.response_schema.and_then(by_name);
-            Some((endpoint.path, (entry, response)))
-        })
-        .collect()
-});
-
 /// Checks one exchange; `strict` makes warnings and notes errors.
 pub fn check(
     file: &str,
@@ -179,166 +163,234 @@ pub fn check(
     exchange: &Exchange<'_>,
     strict: bool,
 ) -> ExchangeReport {
-    let (url, mut secrets) = redact::url(&exchange.url);
-    let mut report = ExchangeReport {
-        file: file.to_owned(),
-        entry: Some(entry),
-        capture_line: line,
-        method: exchange.method.clone(),
-        url,
-        request_schema: None,
-        response_schema: None,
-        verdict: Verdict::Valid,
-        errors: Vec::new(),
-        warnings: Vec::new(),
-        notes: Vec::new(),
-    };
-    let parsed = url::Url::parse(&exchange.url).or_else(|error| match error {
-        url::ParseError::RelativeUrlWithoutBase => {
-            url::Url::parse("http://localhost").and_then(|base| base.join(&exchange.url))
+    let where_ = (file, Some(entry), line);
+    let checking = Checking::request(
+        where_,
+        &exchange.method,
+        &exchange.url,
+        &exchange.request,
+        strict,
+    );
+    checking.response(exchange.response.as_ref())
+}
+
+/// An exchange half checked: its request, and what its response is to be checked against.
+/// `proxy` checks a request before the answer exists; `check-traffic` checks both at once.
+#[derive(Debug)]
+pub struct Checking {
+    report: ExchangeReport,
+    secrets: Vec<String>,
+    /// The response schema, once the request was routed to an endpoint that names one.
+    response: Option<&'static SchemaEntry>,
+    /// Whether the request reached an endpoint, so that its response is worth checking.
+    routed: bool,
+    strict: bool,
+}
+
+impl Checking {
+    /// Checks a request (method, URL with its query string, body) at `(file, entry, line)`.
+    pub fn request(
+        (file, entry, line): (&str, Option<usize>, Option<usize>),
+        method: &str,
+        raw_url: &str,
+        body: &Body<'_>,
+        strict: bool,
+    ) -> Self {
+        let (url, secrets) = redact::url(raw_url);
+        let report = ExchangeReport {
+            file: file.to_owned(),
+            entry,
+            capture_line: line,
+            method: method.to_owned(),
+            url,
+            request_schema: None,
+            response_schema: None,
+            verdict: Verdict::Valid,
+            errors: Vec::new(),
+            warnings: Vec::new(),
+            notes: Vec::new(),
+        };
+        let mut checking = Checking {
+            report,
+            secrets,
+            response: None,
+            routed: false,
+            strict,
+        };
+        checking.check_request(method, raw_url, body);
+        checking
+    }
+
+    /// Whether the request broke its schema (or its endpoint's method or query).
+    pub fn request_is_invalid(&self) -> bool {
+        !self.report.errors.is_empty()
+    }
+
+    /// Checks the response, `None` when none was recorded, and gives the report.
+    pub fn response(mut self, recorded: Option<&Body<'_>>) -> ExchangeReport {
+        if self.routed {
+            self.check_response(recorded);
         }
-        error => Err(error),
-    });
-    let parsed = match parsed {
-        Ok(parsed) => parsed,
-        Err(error) => {
-            let message = format!("the URL cannot be parsed: {error}");
+        self.finish()
+    }
+
+    /// The report without a response check (a request that was never answered).
+    pub fn finish(self) -> ExchangeReport {
+        finish(self.report, &self.secrets, self.strict)
+    }
+
+    fn check_request(&mut self, method: &str, raw_url: &str, body_: &Body<'_>) {
+        let (report, strict) = (&mut self.report, self.strict);
+        let parsed = url::Url::parse(raw_url).or_else(|error| match error {
+            url::ParseError::RelativeUrlWithoutBase => {
+                url::Url::parse("http://localhost").and_then(|base| base.join(raw_url))
+            }
+            error => Err(error),
+        });
+        let parsed = match parsed {
+            Ok(parsed) => parsed,
+            Err(error) => {
+                let message = format!("the URL cannot be parsed: {error}");
+                report
+                    .errors
+                    .push(TrafficFinding::new(Side::Entry, None, "entry", message));
+                return;
+            }
+        };
+        let Some(route) = route(parsed.path()) else {
+            let message = format!(
+                "no schema describes the path {}; not checked",
+                parsed.path()
+            );
+            report.notes.push(TrafficFinding::new(
+                Side::Request,
+                None,
+                "unknown-endpoint",
+                message,
+            ));
+            report.verdict = Verdict::Unknown;
+            return;
+        };
+        let (request, endpoint) = (route.request, route.endpoint);
+        report.request_schema = Some(request.name);
+        report.response_schema = route.response.map(|schema| schema.name);
+        self.response = route.response;
+        self.routed = true;
+        if !method.eq_ignore_ascii_case(endpoint.method) {
+            let message = format!("expected {}, found {}", endpoint.method, method);
             report
                 .errors
-                .push(TrafficFinding::new(Side::Entry, None, "entry", message));
-            return finish(report, &secrets, strict);
+                .push(TrafficFinding::new(Side::Request, None, "method", message));
         }
-    };
-    let Some(&(request, response)) = ROUTES.get(parsed.path()) else {
-        let message = format!(
-            "no schema describes the path {}; not checked",
-            parsed.path()
-        );
-        report.notes.push(TrafficFinding::new(
-            Side::Request,
-            None,
-            "unknown-endpoint",
-            message,
-        ));
-        report.verdict = Verdict::Unknown;
-        return finish(report, &secrets, strict);
-    };
-    report.request_schema = Some(request.name);
-    report.response_schema = response.map(|schema| schema.name);
-    let Some(endpoint) = request.endpoint else {
-        return finish(report, &secrets, strict);
-    };
-    if !exchange.method.eq_ignore_ascii_case(endpoint.method) {
-        let message = format!("expected {}, found {}", endpoint.method, exchange.method);
-        report
-            .errors
-            .push(TrafficFinding::new(Side::Request, None, "method", message));
-    }
-    let query: Vec<(String, String)> = (parsed.query_pairs())
-        .map(|(name, value)| (name.into_owned(), value.into_owned()))
-        .collect();
-    for parameter in endpoint.query.iter().filter(|parameter| parameter.required) {
-        let present = query
-            .iter()
-            .any(|(name, value)| name == parameter.name && !value.is_empty());
-        if !present {
-            let mut finding = TrafficFinding::new(
-                Side::Request,
-                Some(Part::Query),
-                "required",
-                format!("missing query parameter \"{}\"", parameter.name),
-            );
-            finding.pointer = format!("/{}", parameter.name);
-            report.errors.push(finding);
-        }
-    }
-    match endpoint.request_in {
-        RequestIn::Query => {
-            let object: Map<String, Value> = (query.iter())
-                .map(|(name, value)| (name.clone(), Value::String(value.clone())))
-                .collect();
-            let options = Options::with_tolerances();
-            let mut found = (request.validate_with)(&Value::Object(object), options);
-            if strict {
-                found.errors.append(&mut found.warnings);
-            }
-            let placed = |errors: Vec<wecom_rooms_runtime::validate::ValidationError>| {
-                errors.into_iter().map(|error| TrafficFinding {
-                    side: Side::Request,
-                    part: Some(Part::Query),
-                    pointer: error.instance_pointer,
-                    line: None,
-                    column: None,
-                    keyword: error.keyword,
-                    message: error.message,
-                })
-            };
-            report.errors.extend(placed(found.errors));
-            report.warnings.extend(placed(found.warnings));
-            if matches!(&exchange.request, Body::Present(bytes) if !bytes.is_empty()) {
-                let message = format!(
-                    "{} takes no request body; the body was not checked",
-                    endpoint.path
-                );
-                report.notes.push(TrafficFinding::new(
+        let query: Vec<(String, String)> = (parsed.query_pairs())
+            .map(|(name, value)| (name.into_owned(), value.into_owned()))
+            .collect();
+        for parameter in endpoint.query.iter().filter(|parameter| parameter.required) {
+            let present = query
+                .iter()
+                .any(|(name, value)| name == parameter.name && !value.is_empty());
+            if !present {
+                let mut finding = TrafficFinding::new(
                     Side::Request,
+                    Some(Part::Query),
+                    "required",
+                    format!("missing query parameter \"{}\"", parameter.name),
+                );
+                finding.pointer = format!("/{}", parameter.name);
+                report.errors.push(finding);
+            }
+        }
+        match endpoint.request_in {
+            RequestIn::Query => {
+                let object: Map<String, Value> = (query.iter())
+                    .map(|(name, value)| (name.clone(), Value::String(value.clone())))
+                    .collect();
+                let options = Options::with_tolerances();
+                let mut found = (request.validate_with)(&Value::Object(object), options);
+                if strict {
+                    found.errors.append(&mut found.warnings);
+                }
+                let placed = |errors: Vec<wecom_rooms_runtime::validate::ValidationError>| {
+                    errors.into_iter().map(|error| TrafficFinding {
+                        side: Side::Request,
+                        part: Some(Part::Query),
+                        pointer: error.instance_pointer,
+                        line: None,
+                        column: None,
+                        keyword: error.keyword,
+                        message: error.message,
+                    })
+                };
+                report.errors.extend(placed(found.errors));
+                report.warnings.extend(placed(found.warnings));
+                if matches!(body_, Body::Present(bytes) if !bytes.is_empty()) {
+                    let message = format!(
+                        "{} takes no request body; the body was not checked",
+                        endpoint.path
+                    );
+                    report.notes.push(TrafficFinding::new(
+                        Side::Request,
+                        Some(Part::Body),
+                        "unchecked-body",
+                        message,
+                    ));
+                }
+            }
+            _ => body(
+                report,
+                Side::Request,
+                request,
+                body_,
+                &mut self.secrets,
+                strict,
+            ),
+        }
+    }
+
+    fn check_response(&mut self, recorded: Option<&Body<'_>>) {
+        let report = &mut self.report;
+        match (recorded, self.response) {
+            (None, _) => {
+                let message = "no response was recorded; only the request was checked".to_owned();
+                report.notes.push(TrafficFinding::new(
+                    Side::Response,
+                    None,
+                    "no-response",
+                    message,
+                ));
+            }
+            (Some(Body::Absent), _) => {
+                let message =
+                    "the response body was not recorded; only the request was checked".to_owned();
+                report.notes.push(TrafficFinding::new(
+                    Side::Response,
                     Some(Part::Body),
-                    "unchecked-body",
+                    "no-response",
+                    message,
+                ));
+            }
+            (Some(recorded), Some(schema)) => {
+                body(
+                    report,
+                    Side::Response,
+                    schema,
+                    recorded,
+                    &mut self.secrets,
+                    self.strict,
+                );
+            }
+            (Some(_), None) => {
+                let message = "the endpoint names no response schema; the response was not checked"
+                    .to_owned();
+                report.notes.push(TrafficFinding::new(
+                    Side::Response,
+                    None,
+                    "no-response",
                     message,
                 ));
             }
         }
-        _ => body(
-            &mut report,
-            Side::Request,
-            request,
-            &exchange.request,
-            &mut secrets,
-            strict,
-        ),
     }
-    match (&exchange.response, response) {
-        (None, _) => {
-            let message = "no response was recorded; only the request was checked".to_owned();
-            report.notes.push(TrafficFinding::new(
-                Side::Response,
-                None,
-                "no-response",
-                message,
-            ));
-        }
-        (Some(Body::Absent), _) => {
-            let message =
-                "the response body was not recorded; only the request was checked".to_owned();
-            report.notes.push(TrafficFinding::new(
-                Side::Response,
-                Some(Part::Body),
-                "no-response",
-                message,
-            ));
-        }
-        (Some(recorded), Some(schema)) => {
-            body(
-                &mut report,
-                Side::Response,
-                schema,
-                recorded,
-                &mut secrets,
-                strict,
-            );
-        }
-        (Some(_), None) => {
-            let message =
-                "the endpoint names no response schema; the response was not checked".to_owned();
-            report.notes.push(TrafficFinding::new(
-                Side::Response,
-                None,
-                "no-response",
-                message,
-            ));
-        }
-    }
-    finish(report, &secrets, strict)
 }
 
 fn body(
