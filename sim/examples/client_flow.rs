@@ -6,7 +6,7 @@
 use futures_util::TryStreamExt as _;
 use wecom_rooms::client::Client;
 use wecom_rooms::common::ScheduledStatus;
-use wecom_rooms::endpoints::{Book, GetInfo, List, Release};
+use wecom_rooms::endpoints::{Book, GetInfo, GetToken, List, Release};
 use wecom_rooms::{NonEmptyString, NonEmptyVec};
 use wecom_rooms_sim::{Endpoint, SimConfig, Simulator};
 
@@ -36,6 +36,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         rooms.len(),
         room.basic_info.meeting_room_name
     );
-    println!("token fetches: {}", sim.requests_to(Endpoint::GetToken));
+    println!(
+        "token fetches: {}",
+        sim.requests_to(Endpoint::of::<GetToken>())
+    );
     Ok(())
 }

@@ -1,11 +1,8 @@
 //! The wire: endpoints, error codes, refusals, and the check every answer passes on its way out.
 
 use serde_json::{Value, json};
-use wecom_rooms::gettoken;
-use wecom_rooms::meeting::rooms::{
-    book, call, cancel_call, get_config, get_info, get_inventory, get_response_status, list,
-    list_controllers, list_devices, list_meetings, release,
-};
+use wecom_rooms::ROUTES;
+use wecom_rooms::registry::Route;
 
 /// The error codes the simulator answers with, all from WeCom's global error page (90313).
 /// `README.md` has the table of when each is sent.
@@ -26,6 +23,9 @@ pub mod codes {
     pub const MISSING_TOKEN: i32 = 41001;
     /// access_token已过期: a token past its `expires_in`.
     pub const TOKEN_EXPIRED: i32 = 42001;
+    /// API接口无权限调用: an endpoint whose schemas the simulator has but whose behaviour it
+    /// does not model, and whose response schema has no success among its examples.
+    pub const API_FORBIDDEN: i32 = 48002;
     /// 接口调用超过限制: the `rate_limit` fault.
     pub const RATE_LIMITED: i32 = 45009;
     /// 会议Id不合法: a `meetingid` the simulator does not know.
@@ -43,100 +43,87 @@ pub mod codes {
     pub const UNSUPPORTED_MEETING_TYPE: i32 = 730_011;
 }
 
-/// Every endpoint the simulator serves.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum Endpoint {
-    /// `GET /cgi-bin/gettoken`
-    GetToken,
-    /// `POST /cgi-bin/meeting/rooms/book`
-    Book,
-    /// `POST /cgi-bin/meeting/rooms/release`
-    Release,
-    /// `POST /cgi-bin/meeting/rooms/get_info`
-    GetInfo,
-    /// `POST /cgi-bin/meeting/rooms/list`
-    List,
-    /// `POST /cgi-bin/meeting/rooms/list_meetings`
-    ListMeetings,
-    /// `POST /cgi-bin/meeting/rooms/list_devices`
-    ListDevices,
-    /// `POST /cgi-bin/meeting/rooms/list_controllers`
-    ListControllers,
-    /// `POST /cgi-bin/meeting/rooms/get_config`
-    GetConfig,
-    /// `POST /cgi-bin/meeting/rooms/call`
-    Call,
-    /// `POST /cgi-bin/meeting/rooms/cancel_call`
-    CancelCall,
-    /// `POST /cgi-bin/meeting/rooms/get_response_status`
-    GetResponseStatus,
-    /// `POST /cgi-bin/meeting/rooms/get_inventory`
-    GetInventory,
-}
+/// An endpoint the simulator serves: one of the `wecom-rooms` crate's generated `ROUTES`, so
+/// that an endpoint with schemas is served without a list here (see `handlers` for what each
+/// one does).
+#[derive(Clone, Copy, Debug)]
+pub struct Endpoint(&'static Route);
 
 impl Endpoint {
-    /// Every endpoint, gettoken first.
-    pub const ALL: [Endpoint; 13] = [
-        Endpoint::GetToken,
-        Endpoint::Book,
-        Endpoint::Release,
-        Endpoint::GetInfo,
-        Endpoint::List,
-        Endpoint::ListMeetings,
-        Endpoint::ListDevices,
-        Endpoint::ListControllers,
-        Endpoint::GetConfig,
-        Endpoint::Call,
-        Endpoint::CancelCall,
-        Endpoint::GetResponseStatus,
-        Endpoint::GetInventory,
-    ];
-
-    /// The URL path, e.g. `/cgi-bin/meeting/rooms/book`.
+    /// The endpoint of request type `E`, such as `Endpoint::of::<wecom_rooms::endpoints::List>()`.
+    ///
+    /// # Panics
+    ///
+    /// If `E` is not an endpoint of the crate's `ROUTES` (every generated endpoint is).
     #[must_use]
-    pub fn path(self) -> &'static str {
-        match self {
-            Endpoint::GetToken => gettoken::request::ENDPOINT.path,
-            Endpoint::Book => book::request::ENDPOINT.path,
-            Endpoint::Release => release::request::ENDPOINT.path,
-            Endpoint::GetInfo => get_info::request::ENDPOINT.path,
-            Endpoint::List => list::request::ENDPOINT.path,
-            Endpoint::ListMeetings => list_meetings::request::ENDPOINT.path,
-            Endpoint::ListDevices => list_devices::request::ENDPOINT.path,
-            Endpoint::ListControllers => list_controllers::request::ENDPOINT.path,
-            Endpoint::GetConfig => get_config::request::ENDPOINT.path,
-            Endpoint::Call => call::request::ENDPOINT.path,
-            Endpoint::CancelCall => cancel_call::request::ENDPOINT.path,
-            Endpoint::GetResponseStatus => get_response_status::request::ENDPOINT.path,
-            Endpoint::GetInventory => get_inventory::request::ENDPOINT.path,
-        }
+    pub fn of<E: wecom_rooms::Endpoint>() -> Endpoint {
+        Endpoint::from_path(E::ENDPOINT.path).expect("every generated endpoint is routed")
+    }
+
+    /// Every endpoint, in the order of the schemas' names.
+    pub fn all() -> impl Iterator<Item = Endpoint> {
+        ROUTES.iter().map(Endpoint)
     }
 
     /// The endpoint served at `path`.
     #[must_use]
     pub fn from_path(path: &str) -> Option<Endpoint> {
-        Endpoint::ALL.into_iter().find(|e| e.path() == path)
+        Route::find(ROUTES, path).map(Endpoint)
+    }
+
+    /// The URL path, e.g. `/cgi-bin/meeting/rooms/book`.
+    #[must_use]
+    pub fn path(self) -> &'static str {
+        self.0.endpoint.path
+    }
+
+    /// The endpoint's name, e.g. `Book`.
+    #[must_use]
+    pub fn name(self) -> &'static str {
+        self.0.name
+    }
+
+    /// Whether `request` (a body, or gettoken's query as an object) passes the request schema.
+    #[must_use]
+    pub fn request_is_valid(self, request: &Value) -> bool {
+        (self.0.request.is_valid)(request)
     }
 
     /// Whether `answer` passes this endpoint's response schema.
     #[must_use]
     pub fn response_is_valid(self, answer: &Value) -> bool {
-        match self {
-            Endpoint::GetToken => gettoken::response::is_valid(answer),
-            Endpoint::Book => book::response::is_valid(answer),
-            Endpoint::Release => release::response::is_valid(answer),
-            Endpoint::GetInfo => get_info::response::is_valid(answer),
-            Endpoint::List => list::response::is_valid(answer),
-            Endpoint::ListMeetings => list_meetings::response::is_valid(answer),
-            Endpoint::ListDevices => list_devices::response::is_valid(answer),
-            Endpoint::ListControllers => list_controllers::response::is_valid(answer),
-            Endpoint::GetConfig => get_config::response::is_valid(answer),
-            Endpoint::Call => call::response::is_valid(answer),
-            Endpoint::CancelCall => cancel_call::response::is_valid(answer),
-            Endpoint::GetResponseStatus => get_response_status::response::is_valid(answer),
-            Endpoint::GetInventory => get_inventory::response::is_valid(answer),
-        }
+        (self.0.response.is_valid)(answer)
+    }
+
+    /// The response schema's own examples, as JSON text.
+    pub(crate) fn response_examples(self) -> &'static [&'static str] {
+        self.0.response.examples
+    }
+}
+
+impl PartialEq for Endpoint {
+    fn eq(&self, other: &Self) -> bool {
+        self.path() == other.path()
+    }
+}
+
+impl Eq for Endpoint {}
+
+impl std::hash::Hash for Endpoint {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.path().hash(state);
+    }
+}
+
+impl PartialOrd for Endpoint {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Endpoint {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.path().cmp(other.path())
     }
 }
 

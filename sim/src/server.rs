@@ -101,7 +101,7 @@ impl Shared {
     ) -> Value {
         let now = self.clock.now_secs();
         let mut world = self.world();
-        let result = if endpoint == Endpoint::GetToken {
+        let result = if endpoint == Endpoint::of::<wecom_rooms::endpoints::GetToken>() {
             if method == Method::GET {
                 handlers::gettoken::gettoken(&mut world, now, query)
             } else {

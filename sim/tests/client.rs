@@ -78,7 +78,11 @@ async fn list_book_read_release_with_one_token() {
     first_page.limit = wecom_rooms::Bounded::new(1);
     let rooms: Vec<_> = client.paginate(first_page).try_collect().await.unwrap();
     assert_eq!(rooms.len(), 4);
-    assert_eq!(sim.requests_to(Endpoint::List), 4, "one room a page");
+    assert_eq!(
+        sim.requests_to(Endpoint::of::<wecom_rooms::endpoints::List>()),
+        4,
+        "one room a page"
+    );
     let booked = client
         .call(Book::new(
             "meeting-review".parse().unwrap(),
@@ -99,7 +103,10 @@ async fn list_book_read_release_with_one_token() {
         ))
         .await
         .unwrap();
-    assert_eq!(sim.requests_to(Endpoint::GetToken), 1);
+    assert_eq!(
+        sim.requests_to(Endpoint::of::<wecom_rooms::endpoints::GetToken>()),
+        1
+    );
     assert_schemas_kept(&sim);
 }
 
@@ -117,8 +124,14 @@ async fn concurrent_calls_share_one_token_fetch() {
     for call in calls {
         call.await.unwrap().unwrap();
     }
-    assert_eq!(sim.requests_to(Endpoint::GetToken), 1);
-    assert_eq!(sim.requests_to(Endpoint::GetInfo), 50);
+    assert_eq!(
+        sim.requests_to(Endpoint::of::<wecom_rooms::endpoints::GetToken>()),
+        1
+    );
+    assert_eq!(
+        sim.requests_to(Endpoint::of::<wecom_rooms::endpoints::GetInfo>()),
+        50
+    );
     assert_schemas_kept(&sim);
 }
 
@@ -137,7 +150,8 @@ async fn a_busy_server_is_retried_until_it_answers() {
     }
     let injected = sim.fault_counts().errors;
     assert!(injected > 0, "the seed injects some -1");
-    let sent = sim.requests_to(Endpoint::GetConfig) + sim.requests_to(Endpoint::GetToken);
+    let sent = sim.requests_to(Endpoint::of::<wecom_rooms::endpoints::GetConfig>())
+        + sim.requests_to(Endpoint::of::<wecom_rooms::endpoints::GetToken>());
     assert_eq!(sent, 20 + 1 + injected, "one retry per injected error");
     assert_schemas_kept(&sim);
 }
@@ -155,16 +169,22 @@ async fn an_invalidated_or_expired_token_is_replaced_once() {
         .call(GetInfo::new("room-1".parse().unwrap()))
         .await
         .unwrap();
-    assert_eq!(sim.requests_to(Endpoint::GetToken), 2);
+    assert_eq!(
+        sim.requests_to(Endpoint::of::<wecom_rooms::endpoints::GetToken>()),
+        2
+    );
     assert_eq!(sim.fault_counts().invalidated_tokens, 1);
     sim.clock().advance(Duration::from_secs(7201));
     client
         .call(GetInfo::new("room-1".parse().unwrap()))
         .await
         .unwrap();
-    assert_eq!(sim.requests_to(Endpoint::GetToken), 3);
     assert_eq!(
-        sim.requests_to(Endpoint::GetInfo),
+        sim.requests_to(Endpoint::of::<wecom_rooms::endpoints::GetToken>()),
+        3
+    );
+    assert_eq!(
+        sim.requests_to(Endpoint::of::<wecom_rooms::endpoints::GetInfo>()),
         5,
         "each refusal tried once more"
     );
@@ -184,7 +204,8 @@ async fn dropped_connections_are_retried() {
     assert_eq!(devices.len(), 4);
     let dropped = sim.fault_counts().dropped;
     assert!(dropped > 0, "the seed drops some connections");
-    let sent = sim.requests_to(Endpoint::ListDevices) + sim.requests_to(Endpoint::GetToken);
+    let sent = sim.requests_to(Endpoint::of::<wecom_rooms::endpoints::ListDevices>())
+        + sim.requests_to(Endpoint::of::<wecom_rooms::endpoints::GetToken>());
     assert_eq!(sent, 2 + 1 + dropped, "one retry per dropped connection");
     assert_schemas_kept(&sim);
 }

@@ -271,10 +271,10 @@ impl Checking {
             report.verdict = Verdict::Unknown;
             return;
         };
-        let (request, endpoint) = (route.request, route.endpoint);
+        let (request, endpoint) = (route.request, &route.endpoint);
         report.request_schema = Some(request.name);
-        report.response_schema = route.response.map(|schema| schema.name);
-        self.response = route.response;
+        report.response_schema = Some(route.response.name);
+        self.response = Some(route.response);
         self.routed = true;
         if !method.eq_ignore_ascii_case(endpoint.method) {
             let message = format!("expected {}, found {}", endpoint.method, method);

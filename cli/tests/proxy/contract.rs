@@ -188,7 +188,11 @@ async fn enforce_answers_a_bad_request_itself_and_the_simulator_never_sees_it() 
     assert_eq!(answer["errcode"], 40058);
     let errmsg = answer["errmsg"].as_str().unwrap();
     assert!(errmsg.contains("/limit (maximum)"), "{errmsg}");
-    assert_eq!(sim.requests_to(Endpoint::List), 0, "never forwarded");
+    assert_eq!(
+        sim.requests_to(Endpoint::of::<wecom_rooms::endpoints::List>()),
+        0,
+        "never forwarded"
+    );
 
     // The typed client's own refusal, as it would come from WeCom.
     let refused = client(&proxy.url)
@@ -198,14 +202,18 @@ async fn enforce_answers_a_bad_request_itself_and_the_simulator_never_sees_it() 
     let missing = post(&proxy.url, "get_info", &token, "{}").await;
     let missing: Value = serde_json::from_slice(&missing.1).unwrap();
     assert_eq!(missing["errcode"], 40058);
-    assert_eq!(sim.requests_to(Endpoint::GetInfo), 1, "only the valid one");
+    assert_eq!(
+        sim.requests_to(Endpoint::of::<wecom_rooms::endpoints::GetInfo>()),
+        1,
+        "only the valid one"
+    );
 
     // A gettoken without its secret is refused too, and no secret is echoed.
     let url = format!("{}/cgi-bin/gettoken?corpid={CORP_ID}", proxy.url);
     let answer: Value = http().get(url).send().await.unwrap().json().await.unwrap();
     assert_eq!(answer["errcode"], 40058, "{answer}");
     assert_eq!(
-        sim.requests_to(Endpoint::GetToken),
+        sim.requests_to(Endpoint::of::<wecom_rooms::endpoints::GetToken>()),
         2,
         "the test's and the client's"
     );

@@ -74,7 +74,7 @@ pub(crate) fn list_meetings(
     let cursor = request.cursor.as_deref();
     super::page(
         world,
-        Endpoint::ListMeetings,
+        Endpoint::of::<wecom_rooms::endpoints::ListMeetings>(),
         "meeting_info_list",
         &found,
         cursor,
@@ -144,3 +144,14 @@ fn unique(ids: &[NonEmptyString]) -> Vec<String> {
     }
     seen
 }
+
+/// The endpoints this module models.
+pub(crate) const BEHAVIOURS: &[(&str, super::Behaviour)] = {
+    use wecom_rooms::Endpoint as _;
+    use wecom_rooms::endpoints::{Book, ListMeetings, Release};
+    &[
+        (Book::ENDPOINT.path, |w, app, _, b| book(w, app, b)),
+        (Release::ENDPOINT.path, |w, app, _, b| release(w, app, b)),
+        (ListMeetings::ENDPOINT.path, list_meetings),
+    ]
+};

@@ -132,3 +132,14 @@ pub(crate) fn get_response_status(
     };
     Ok(ok(json!({"status": code, "response_time": response_time})))
 }
+
+/// The endpoints this module models.
+pub(crate) const BEHAVIOURS: &[(&str, super::Behaviour)] = {
+    use wecom_rooms::Endpoint as _;
+    use wecom_rooms::endpoints::{Call, CancelCall, GetResponseStatus};
+    &[
+        (Call::ENDPOINT.path, call),
+        (CancelCall::ENDPOINT.path, cancel_call),
+        (GetResponseStatus::ENDPOINT.path, get_response_status),
+    ]
+};

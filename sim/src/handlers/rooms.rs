@@ -63,7 +63,7 @@ pub(crate) fn list(world: &mut World, body: &[u8]) -> Result<Value, Refusal> {
     let cursor = request.cursor.as_deref();
     super::page(
         world,
-        Endpoint::List,
+        Endpoint::of::<wecom_rooms::endpoints::List>(),
         "meeting_room_list",
         &rooms,
         cursor,
@@ -84,7 +84,7 @@ pub(crate) fn list_devices(world: &mut World, body: &[u8]) -> Result<Value, Refu
     let cursor = request.cursor.as_deref();
     super::page(
         world,
-        Endpoint::ListDevices,
+        Endpoint::of::<wecom_rooms::endpoints::ListDevices>(),
         "device_info_list",
         &devices,
         cursor,
@@ -106,10 +106,30 @@ pub(crate) fn list_controllers(world: &mut World, body: &[u8]) -> Result<Value, 
     let key = "controller_info_list";
     super::page(
         world,
-        Endpoint::ListControllers,
+        Endpoint::of::<wecom_rooms::endpoints::ListControllers>(),
         key,
         &controllers,
         cursor,
         request.limit.map(|l| l.get()),
     )
 }
+
+/// The endpoints this module models.
+pub(crate) const BEHAVIOURS: &[(&str, super::Behaviour)] = {
+    use wecom_rooms::Endpoint as _;
+    use wecom_rooms::endpoints::{
+        GetConfig, GetInfo, GetInventory, List, ListControllers, ListDevices,
+    };
+    &[
+        (GetInfo::ENDPOINT.path, |w, _, _, b| get_info(w, b)),
+        (GetConfig::ENDPOINT.path, |w, _, _, b| get_config(w, b)),
+        (GetInventory::ENDPOINT.path, |w, _, _, b| {
+            get_inventory(w, b)
+        }),
+        (List::ENDPOINT.path, |w, _, _, b| list(w, b)),
+        (ListDevices::ENDPOINT.path, |w, _, _, b| list_devices(w, b)),
+        (ListControllers::ENDPOINT.path, |w, _, _, b| {
+            list_controllers(w, b)
+        }),
+    ]
+};
