@@ -35,6 +35,8 @@ pub struct Sharing {
     root_modules: Vec<ModulePath>,
     /// The module of each file that holds a shared node, with that file.
     file_modules: BTreeMap<String, ModulePath>,
+    /// Every module that holds types or a root, and the folders above them.
+    modules: std::collections::BTreeSet<ModulePath>,
 }
 
 impl Sharing {
@@ -75,6 +77,7 @@ impl Sharing {
             reach,
             root_modules,
             file_modules: BTreeMap::new(),
+            modules: std::collections::BTreeSet::new(),
         };
         let mut files = BTreeMap::new();
         for (root, module) in model.roots.iter().zip(&sharing.root_modules) {
@@ -102,6 +105,11 @@ impl Sharing {
             files.insert(module.clone(), file.to_owned());
             sharing.file_modules.insert(file.to_owned(), module);
         }
+        for module in files.keys() {
+            for depth in 1..=module.len() {
+                sharing.modules.insert(module[..depth].to_vec());
+            }
+        }
         Ok(sharing)
     }
 
@@ -115,6 +123,11 @@ impl Sharing {
             // Reached by no root: typed only if asked for directly, in its file's module.
             (_, None) => file_module(file),
         }
+    }
+
+    /// Whether `path` is a module of the output (a schema's, a shared file's, or a folder).
+    pub fn is_module(&self, path: &[String]) -> bool {
+        self.modules.contains(path)
     }
 
     /// Whether several roots use the type of `node`, so that other modules refer to it.

@@ -67,3 +67,15 @@ fn a_definition_in_a_root_file_is_shared_from_that_root_module() {
     let order = defs_in_a_root::order::Order::new(invoice.bill_to.clone());
     assert_eq!(order.ship_to.city, "Shenzhen");
 }
+
+#[test]
+fn shared_files_whose_modules_end_alike_are_both_reachable() {
+    use crate::shared::imports::{api, v1, v2};
+    let body = br#"{"room": {"id": "R1"}, "device": {"key": "D1"}}"#;
+    let one = api::one::request::decode_validated(body).expect("valid");
+    let room: &v1::ids::RoomRef = &one.room;
+    let device: &v2::ids::DeviceRef = one.device.as_ref().expect("a device");
+    let two = api::two::request::Request::new(room.clone());
+    assert_eq!(two.room.id, "R1");
+    assert_eq!(device.key, "D1");
+}

@@ -47,7 +47,7 @@ use serde_json::Value;
 use super::Schemars;
 use super::expr::join_or;
 use super::names::{Scope, camel, ident, module_path, snake};
-use super::share::{ModulePath, Sharing};
+use super::share::{self, ModulePath, Sharing};
 use crate::error::Error;
 use crate::model::{JsonType, Keywords, Model, NodeId, Schema};
 
@@ -264,6 +264,7 @@ pub fn emit(
         collision: None,
         root_names: BTreeMap::new(),
         here: Vec::new(),
+        imports: Default::default(),
         schemars,
         trait_table: Vec::new(),
         closed: Vec::new(),
@@ -350,6 +351,18 @@ pub fn emit(
         let items =
             cx.paginated_impl(root, pagination, root_ty, &root_tys[response_index], &defs)?;
         modules.entry(cx.here.clone()).or_default().extend(items);
+    }
+    // The imports go first in their module, once everything that uses them is printed.
+    for (here, imports) in cx.imports.take() {
+        let uses: Vec<TokenStream> = imports
+            .values()
+            .map(|target| {
+                let path = render::segments(&share::relative_path(&here, target));
+                quote! { use #(#path)::*; }
+            })
+            .collect();
+        let items = modules.remove(&here).unwrap_or_default();
+        modules.insert(here, quote! { #(#uses)* #items });
     }
     Ok(Types { modules, roots })
 }
@@ -443,6 +456,9 @@ struct TypeCx<'m> {
     root_names: BTreeMap<NodeId, String>,
     /// The module being printed, that type paths are relative to.
     here: ModulePath,
+    /// The modules each module imports by name to refer to their types (see
+    /// `TypeCx::path_to`), by the name they are imported as.
+    imports: std::cell::RefCell<BTreeMap<ModulePath, BTreeMap<String, ModulePath>>>,
     schemars: &'m Schemars,
     /// What each def can derive, once its members are known (see [`TypeCx::trait_table`]).
     trait_table: Vec<(bool, bool, bool)>,

@@ -23,14 +23,7 @@ impl<'m> TypeCx<'m> {
                 if defs[*i].module == self.here {
                     return quote!(#name);
                 }
-                let path = super::super::share::relative_path(&self.here, &defs[*i].module);
-                let path = path.iter().map(|segment| match segment.as_str() {
-                    "super" => quote!(super),
-                    module => {
-                        let module = ident(module);
-                        quote!(#module)
-                    }
-                });
+                let path = self.path_to(&defs[*i].module);
                 quote!(#(#path::)*#name)
             }
             Ty::Value => quote!(::serde_json::Value),
@@ -468,4 +461,45 @@ fn constructor(name: &Ident, params: &[TokenStream], inits: &[TokenStream]) -> O
             }
         }
     })
+}
+
+impl TypeCx<'_> {
+    /// How the module being printed names module `target`: by its last segment, imported once
+    /// with `use`, where the relative path climbs more than one level and that name is free in
+    /// this module; by the relative path otherwise.
+    fn path_to(&self, target: &[String]) -> Vec<TokenStream> {
+        let relative = super::super::share::relative_path(&self.here, target);
+        let climbs = relative.iter().filter(|s| *s == "super").count();
+        if climbs >= 2
+            && let Some(alias) = target.last()
+        {
+            let mut child = self.here.clone();
+            child.push(alias.clone());
+            if !self.sharing.is_module(&child) {
+                let mut imports = self.imports.borrow_mut();
+                let module = imports.entry(self.here.clone()).or_default();
+                let owner = module
+                    .entry(alias.clone())
+                    .or_insert_with(|| target.to_vec());
+                if owner.as_slice() == target {
+                    let alias = ident(alias);
+                    return vec![quote!(#alias)];
+                }
+            }
+        }
+        segments(&relative)
+    }
+}
+
+/// A path's segments as tokens (`super` as the keyword).
+pub(super) fn segments(path: &[String]) -> Vec<TokenStream> {
+    path.iter()
+        .map(|segment| match segment.as_str() {
+            "super" => quote!(super),
+            module => {
+                let module = ident(module);
+                quote!(#module)
+            }
+        })
+        .collect()
 }

@@ -5,6 +5,7 @@
 //! 获取access_token response
 //!
 //! Response body of 获取access_token (get an access token), page <https://developer.work.weixin.qq.com/document/path/91039>. Every response carries `errcode` and `errmsg`; when `errcode` is 0 it also carries the token, otherwise it is an error envelope. Members not documented here are allowed everywhere.
+use super::super::common;
 /// Response body of 获取access_token (get an access token), page <https://developer.work.weixin.qq.com/document/path/91039>. Every response carries `errcode` and `errmsg`; when `errcode` is 0 it also carries the token, otherwise it is an error envelope. Members not documented here are allowed everywhere.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[derive(::serde::Serialize)]
@@ -14,7 +15,7 @@ pub enum Response {
     /// `errcode` is 0.
     AccessTokenGranted(AccessTokenGranted),
     /// `errcode` is not 0.
-    ErrorEnvelope(super::super::common::ErrorEnvelope),
+    ErrorEnvelope(common::ErrorEnvelope),
 }
 impl<'de> ::serde::Deserialize<'de> for Response {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -43,9 +44,7 @@ impl ::wecom_rooms_runtime::__private::de::Discriminated for Response {
             <AccessTokenGranted as ::serde::Deserialize>::deserialize(members)
                 .map(Self::AccessTokenGranted)
         } else {
-            <super::super::common::ErrorEnvelope as ::serde::Deserialize>::deserialize(
-                    members,
-                )
+            <common::ErrorEnvelope as ::serde::Deserialize>::deserialize(members)
                 .map(Self::ErrorEnvelope)
         }
     }
@@ -99,7 +98,7 @@ impl ::schemars::JsonSchema for Response {
     fn json_schema(generator: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
         let mut schema = ::schemars::json_schema!(
             { "anyOf" : [generator.subschema_for:: < AccessTokenGranted > (), generator
-            .subschema_for:: < super::super::common::ErrorEnvelope > ()] }
+            .subschema_for:: < common::ErrorEnvelope > ()] }
         );
         schema
             .insert(
@@ -204,13 +203,10 @@ impl AccessTokenGrantedBuilder {
 }
 impl ::wecom_rooms_runtime::Outcome for Response {
     type Success = AccessTokenGranted;
-    type Failure = super::super::common::ErrorEnvelope;
+    type Failure = common::ErrorEnvelope;
     fn into_result(
         self,
-    ) -> ::core::result::Result<
-        AccessTokenGranted,
-        super::super::common::ErrorEnvelope,
-    > {
+    ) -> ::core::result::Result<AccessTokenGranted, common::ErrorEnvelope> {
         match self {
             Self::AccessTokenGranted(success) => ::core::result::Result::Ok(success),
             Self::ErrorEnvelope(failure) => ::core::result::Result::Err(failure),

@@ -5,6 +5,7 @@
 //! 预定Rooms会议室 response
 //!
 //! Response body of 预定Rooms会议室 (book Rooms meeting rooms for a meeting), page <https://developer.work.weixin.qq.com/document/path/98791>. Every response carries `errcode` and `errmsg`; when `errcode` is 0 it also carries the members below, otherwise it is an error envelope. Members not documented here are allowed everywhere: WeCom adds fields over time.
+use super::super::super::super::common;
 /// Response body of 预定Rooms会议室 (book Rooms meeting rooms for a meeting), page <https://developer.work.weixin.qq.com/document/path/98791>. Every response carries `errcode` and `errmsg`; when `errcode` is 0 it also carries the members below, otherwise it is an error envelope. Members not documented here are allowed everywhere: WeCom adds fields over time.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[derive(::serde::Serialize)]
@@ -14,7 +15,7 @@ pub enum Response {
     /// `errcode` is 0.
     Booked(Booked),
     /// `errcode` is not 0.
-    ErrorEnvelope(super::super::super::super::common::ErrorEnvelope),
+    ErrorEnvelope(common::ErrorEnvelope),
 }
 impl<'de> ::serde::Deserialize<'de> for Response {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -42,9 +43,7 @@ impl ::wecom_rooms_runtime::__private::de::Discriminated for Response {
         if selects_then {
             <Booked as ::serde::Deserialize>::deserialize(members).map(Self::Booked)
         } else {
-            <super::super::super::super::common::ErrorEnvelope as ::serde::Deserialize>::deserialize(
-                    members,
-                )
+            <common::ErrorEnvelope as ::serde::Deserialize>::deserialize(members)
                 .map(Self::ErrorEnvelope)
         }
     }
@@ -98,7 +97,7 @@ impl ::schemars::JsonSchema for Response {
     fn json_schema(generator: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
         let mut schema = ::schemars::json_schema!(
             { "anyOf" : [generator.subschema_for:: < Booked > (), generator
-            .subschema_for:: < super::super::super::super::common::ErrorEnvelope > ()] }
+            .subschema_for:: < common::ErrorEnvelope > ()] }
         );
         schema
             .insert(
@@ -182,13 +181,8 @@ impl RoomSummary {
 }
 impl ::wecom_rooms_runtime::Outcome for Response {
     type Success = Booked;
-    type Failure = super::super::super::super::common::ErrorEnvelope;
-    fn into_result(
-        self,
-    ) -> ::core::result::Result<
-        Booked,
-        super::super::super::super::common::ErrorEnvelope,
-    > {
+    type Failure = common::ErrorEnvelope;
+    fn into_result(self) -> ::core::result::Result<Booked, common::ErrorEnvelope> {
         match self {
             Self::Booked(success) => ::core::result::Result::Ok(success),
             Self::ErrorEnvelope(failure) => ::core::result::Result::Err(failure),

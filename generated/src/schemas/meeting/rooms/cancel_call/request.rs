@@ -5,6 +5,7 @@
 //! 取消呼叫Rooms会议室 request
 //!
 //! Request body of 取消呼叫Rooms会议室 (cancel a call to a Rooms meeting room), page <https://developer.work.weixin.qq.com/document/path/98805>. The access token is not part of the body: it travels in the `access_token` query parameter.
+use super::super::super::super::common;
 /// Request body of 取消呼叫Rooms会议室 (cancel a call to a Rooms meeting room), page <https://developer.work.weixin.qq.com/document/path/98805>. The access token is not part of the body: it travels in the `access_token` query parameter.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Request {
@@ -73,9 +74,7 @@ impl<'de> ::serde::Deserialize<'de> for Request {
             /// MRA 对象 (the room by its signalling address). Exactly one of `meeting_room_id` and `mra_address`.
             #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
             #[serde(deserialize_with = "::wecom_rooms_runtime::__private::de::present")]
-            pub mra_address: ::core::option::Option<
-                super::super::super::super::common::MraAddress,
-            >,
+            pub mra_address: ::core::option::Option<common::MraAddress>,
         }
         struct MapOnly;
         impl<'de> ::serde::de::Visitor<'de> for MapOnly {
@@ -146,9 +145,7 @@ impl ::schemars::JsonSchema for Request {
             /// MRA 对象 (the room by its signalling address). Exactly one of `meeting_room_id` and `mra_address`.
             #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
             #[serde(deserialize_with = "::wecom_rooms_runtime::__private::de::present")]
-            pub mra_address: ::core::option::Option<
-                super::super::super::super::common::MraAddress,
-            >,
+            pub mra_address: ::core::option::Option<common::MraAddress>,
         }
         <Wire as ::schemars::JsonSchema>::json_schema(generator)
     }
@@ -191,10 +188,7 @@ impl RequestBuilder {
         self
     }
     /// Chooses `mra_address` (replacing any other member of the choice).
-    pub fn mra_address(
-        mut self,
-        value: super::super::super::super::common::MraAddress,
-    ) -> Self {
+    pub fn mra_address(mut self, value: common::MraAddress) -> Self {
         self.meeting_room_id_or_mra_address = ::core::option::Option::Some(
             MeetingRoomIdOrMraAddress::MraAddress(value),
         );
@@ -229,7 +223,7 @@ pub enum MeetingRoomIdOrMraAddress {
     /// The member `mra_address`.
     ///
     /// MRA 对象 (the room by its signalling address). Exactly one of `meeting_room_id` and `mra_address`.
-    MraAddress(super::super::super::super::common::MraAddress),
+    MraAddress(common::MraAddress),
 }
 impl ::serde::Serialize for MeetingRoomIdOrMraAddress {
     /// One member: an object of it alone, or that member of the object it is in.

@@ -5,6 +5,7 @@
 //! 获取Rooms会议室配置项 response
 //!
 //! Response body of 获取Rooms会议室配置项 (get a Rooms meeting room's settings), page <https://developer.work.weixin.qq.com/document/path/98802>. Every response carries `errcode` and `errmsg`; when `errcode` is 0 it also carries the members below, otherwise it is an error envelope. Members not documented here are allowed everywhere: WeCom adds fields over time.
+use super::super::super::super::common;
 /// Response body of 获取Rooms会议室配置项 (get a Rooms meeting room's settings), page <https://developer.work.weixin.qq.com/document/path/98802>. Every response carries `errcode` and `errmsg`; when `errcode` is 0 it also carries the members below, otherwise it is an error envelope. Members not documented here are allowed everywhere: WeCom adds fields over time.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[derive(::serde::Serialize)]
@@ -14,7 +15,7 @@ pub enum Response {
     /// `errcode` is 0.
     RoomConfig(RoomConfig),
     /// `errcode` is not 0.
-    ErrorEnvelope(super::super::super::super::common::ErrorEnvelope),
+    ErrorEnvelope(common::ErrorEnvelope),
 }
 impl<'de> ::serde::Deserialize<'de> for Response {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -43,9 +44,7 @@ impl ::wecom_rooms_runtime::__private::de::Discriminated for Response {
             <RoomConfig as ::serde::Deserialize>::deserialize(members)
                 .map(Self::RoomConfig)
         } else {
-            <super::super::super::super::common::ErrorEnvelope as ::serde::Deserialize>::deserialize(
-                    members,
-                )
+            <common::ErrorEnvelope as ::serde::Deserialize>::deserialize(members)
                 .map(Self::ErrorEnvelope)
         }
     }
@@ -99,7 +98,7 @@ impl ::schemars::JsonSchema for Response {
     fn json_schema(generator: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
         let mut schema = ::schemars::json_schema!(
             { "anyOf" : [generator.subschema_for:: < RoomConfig > (), generator
-            .subschema_for:: < super::super::super::super::common::ErrorEnvelope > ()] }
+            .subschema_for:: < common::ErrorEnvelope > ()] }
         );
         schema
             .insert(
@@ -581,13 +580,8 @@ impl ::schemars::JsonSchema for ShareRecord {
 }
 impl ::wecom_rooms_runtime::Outcome for Response {
     type Success = RoomConfig;
-    type Failure = super::super::super::super::common::ErrorEnvelope;
-    fn into_result(
-        self,
-    ) -> ::core::result::Result<
-        RoomConfig,
-        super::super::super::super::common::ErrorEnvelope,
-    > {
+    type Failure = common::ErrorEnvelope;
+    fn into_result(self) -> ::core::result::Result<RoomConfig, common::ErrorEnvelope> {
         match self {
             Self::RoomConfig(success) => ::core::result::Result::Ok(success),
             Self::ErrorEnvelope(failure) => ::core::result::Result::Err(failure),

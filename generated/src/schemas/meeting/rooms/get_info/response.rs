@@ -5,6 +5,7 @@
 //! 获取Rooms会议室详情 response
 //!
 //! Response body of 获取Rooms会议室详情 (get Rooms meeting room details), page <https://developer.work.weixin.qq.com/document/path/98793>. Every response carries `errcode` and `errmsg`; when `errcode` is 0 it also carries the room's details, otherwise it is an error envelope. Members not documented here are allowed everywhere: WeCom adds fields over time.
+use super::super::super::super::common;
 /// Response body of 获取Rooms会议室详情 (get Rooms meeting room details), page <https://developer.work.weixin.qq.com/document/path/98793>. Every response carries `errcode` and `errmsg`; when `errcode` is 0 it also carries the room's details, otherwise it is an error envelope. Members not documented here are allowed everywhere: WeCom adds fields over time.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[derive(::serde::Serialize)]
@@ -14,7 +15,7 @@ pub enum Response {
     /// `errcode` is 0.
     RoomInfo(RoomInfo),
     /// `errcode` is not 0.
-    ErrorEnvelope(super::super::super::super::common::ErrorEnvelope),
+    ErrorEnvelope(common::ErrorEnvelope),
 }
 impl<'de> ::serde::Deserialize<'de> for Response {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -42,9 +43,7 @@ impl ::wecom_rooms_runtime::__private::de::Discriminated for Response {
         if selects_then {
             <RoomInfo as ::serde::Deserialize>::deserialize(members).map(Self::RoomInfo)
         } else {
-            <super::super::super::super::common::ErrorEnvelope as ::serde::Deserialize>::deserialize(
-                    members,
-                )
+            <common::ErrorEnvelope as ::serde::Deserialize>::deserialize(members)
                 .map(Self::ErrorEnvelope)
         }
     }
@@ -98,7 +97,7 @@ impl ::schemars::JsonSchema for Response {
     fn json_schema(generator: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
         let mut schema = ::schemars::json_schema!(
             { "anyOf" : [generator.subschema_for:: < RoomInfo > (), generator
-            .subschema_for:: < super::super::super::super::common::ErrorEnvelope > ()] }
+            .subschema_for:: < common::ErrorEnvelope > ()] }
         );
         schema
             .insert(
@@ -131,7 +130,7 @@ pub struct RoomInfo {
     /// 是否允许被呼叫 (whether the room may be called): true if it may.
     pub is_allow_call: bool,
     /// 预定状态 (booking status).
-    pub scheduled_status: super::super::super::super::common::ScheduledStatus,
+    pub scheduled_status: common::ScheduledStatus,
     /// Members the schema does not name, kept so that decoding and encoding again loses nothing.
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -163,9 +162,7 @@ pub struct RoomInfoBuilder {
     pmi_info: ::core::option::Option<PmiInfo>,
     monitor_status: ::core::option::Option<MonitorStatus>,
     is_allow_call: ::core::option::Option<bool>,
-    scheduled_status: ::core::option::Option<
-        super::super::super::super::common::ScheduledStatus,
-    >,
+    scheduled_status: ::core::option::Option<common::ScheduledStatus>,
 }
 impl RoomInfoBuilder {
     /// 返回码 (return code): always 0 in a successful response.
@@ -209,10 +206,7 @@ impl RoomInfoBuilder {
         self
     }
     /// 预定状态 (booking status).
-    pub fn scheduled_status(
-        mut self,
-        value: super::super::super::super::common::ScheduledStatus,
-    ) -> Self {
+    pub fn scheduled_status(mut self, value: common::ScheduledStatus) -> Self {
         self.scheduled_status = ::core::option::Option::Some(value);
         self
     }
@@ -389,7 +383,7 @@ impl BasicInfoBuilder {
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct AccountInfo {
     /// 账号类型 (account type).
-    pub account_type: super::super::super::super::common::AccountType,
+    pub account_type: common::AccountType,
     /// 有效期限 (validity period). A regular account's validity is the company account's, and this is always "-" for it.
     pub valid_period: ::std::string::String,
     /// Members the schema does not name, kept so that decoding and encoding again loses nothing.
@@ -399,7 +393,7 @@ pub struct AccountInfo {
 impl AccountInfo {
     /// A `AccountInfo` with the required members given and every optional member absent.
     pub fn new(
-        account_type: super::super::super::super::common::AccountType,
+        account_type: common::AccountType,
         valid_period: ::std::string::String,
     ) -> Self {
         AccountInfo {
@@ -437,7 +431,7 @@ pub struct HardwareInfo {
     /// 设备系统 (device operating system).
     pub system_type: ::std::string::String,
     /// Rooms会议室状态 (room status).
-    pub meeting_room_status: super::super::super::super::common::MeetingRoomStatus,
+    pub meeting_room_status: common::MeetingRoomStatus,
     /// 激活时间 (activation time): a date and time formatted as "YYYY-MM-DD HH:MM:SS", for example "2021-03-23 15:37:34" (the page names no time zone); not a timestamp.
     pub active_time: ::std::string::String,
     /// CPU 信息 (CPU information).
@@ -489,9 +483,7 @@ pub struct HardwareInfoBuilder {
     firmware_version: ::core::option::Option<::std::string::String>,
     health_status: ::core::option::Option<::std::string::String>,
     system_type: ::core::option::Option<::std::string::String>,
-    meeting_room_status: ::core::option::Option<
-        super::super::super::super::common::MeetingRoomStatus,
-    >,
+    meeting_room_status: ::core::option::Option<common::MeetingRoomStatus>,
     active_time: ::core::option::Option<::std::string::String>,
     cpu_info: ::core::option::Option<::std::string::String>,
     cpu_usage: ::core::option::Option<::std::string::String>,
@@ -551,10 +543,7 @@ impl HardwareInfoBuilder {
         self
     }
     /// Rooms会议室状态 (room status).
-    pub fn meeting_room_status(
-        mut self,
-        value: super::super::super::super::common::MeetingRoomStatus,
-    ) -> Self {
+    pub fn meeting_room_status(mut self, value: common::MeetingRoomStatus) -> Self {
         self.meeting_room_status = ::core::option::Option::Some(value);
         self
     }
@@ -918,13 +907,8 @@ impl ::schemars::JsonSchema for MonitorStatus {
 }
 impl ::wecom_rooms_runtime::Outcome for Response {
     type Success = RoomInfo;
-    type Failure = super::super::super::super::common::ErrorEnvelope;
-    fn into_result(
-        self,
-    ) -> ::core::result::Result<
-        RoomInfo,
-        super::super::super::super::common::ErrorEnvelope,
-    > {
+    type Failure = common::ErrorEnvelope;
+    fn into_result(self) -> ::core::result::Result<RoomInfo, common::ErrorEnvelope> {
         match self {
             Self::RoomInfo(success) => ::core::result::Result::Ok(success),
             Self::ErrorEnvelope(failure) => ::core::result::Result::Err(failure),

@@ -5,6 +5,7 @@
 //! 获取Rooms会议室应答状态 request
 //!
 //! Request body of 获取Rooms会议室应答状态 (get a called Rooms meeting room's answer), page <https://developer.work.weixin.qq.com/document/path/98806>. The access token is not part of the body: it travels in the `access_token` query parameter.
+use super::super::super::super::common;
 /// Request body of 获取Rooms会议室应答状态 (get a called Rooms meeting room's answer), page <https://developer.work.weixin.qq.com/document/path/98806>. The access token is not part of the body: it travels in the `access_token` query parameter.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Request {
@@ -62,9 +63,7 @@ impl<'de> ::serde::Deserialize<'de> for Request {
             /// MRA 对象 (the room by its signalling address). Exactly one of `meeting_room_id` and `mra_address`.
             #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
             #[serde(deserialize_with = "::wecom_rooms_runtime::__private::de::present")]
-            pub mra_address: ::core::option::Option<
-                super::super::super::super::common::MraAddress,
-            >,
+            pub mra_address: ::core::option::Option<common::MraAddress>,
         }
         struct MapOnly;
         impl<'de> ::serde::de::Visitor<'de> for MapOnly {
@@ -132,9 +131,7 @@ impl ::schemars::JsonSchema for Request {
             /// MRA 对象 (the room by its signalling address). Exactly one of `meeting_room_id` and `mra_address`.
             #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
             #[serde(deserialize_with = "::wecom_rooms_runtime::__private::de::present")]
-            pub mra_address: ::core::option::Option<
-                super::super::super::super::common::MraAddress,
-            >,
+            pub mra_address: ::core::option::Option<common::MraAddress>,
         }
         <Wire as ::schemars::JsonSchema>::json_schema(generator)
     }
@@ -149,7 +146,7 @@ pub enum MeetingRoomIdOrMraAddress {
     /// The member `mra_address`.
     ///
     /// MRA 对象 (the room by its signalling address). Exactly one of `meeting_room_id` and `mra_address`.
-    MraAddress(super::super::super::super::common::MraAddress),
+    MraAddress(common::MraAddress),
 }
 impl ::serde::Serialize for MeetingRoomIdOrMraAddress {
     /// One member: an object of it alone, or that member of the object it is in.

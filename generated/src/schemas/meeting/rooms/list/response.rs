@@ -5,6 +5,7 @@
 //! 获取Rooms会议室列表 response
 //!
 //! Response body of 获取Rooms会议室列表 (list the Rooms meeting rooms), page <https://developer.work.weixin.qq.com/document/path/98795>. Every response carries `errcode` and `errmsg`; when `errcode` is 0 it also carries the members below, otherwise it is an error envelope. Members not documented here are allowed everywhere: WeCom adds fields over time.
+use super::super::super::super::common;
 /// Response body of 获取Rooms会议室列表 (list the Rooms meeting rooms), page <https://developer.work.weixin.qq.com/document/path/98795>. Every response carries `errcode` and `errmsg`; when `errcode` is 0 it also carries the members below, otherwise it is an error envelope. Members not documented here are allowed everywhere: WeCom adds fields over time.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[derive(::serde::Serialize)]
@@ -14,7 +15,7 @@ pub enum Response {
     /// `errcode` is 0.
     RoomPage(RoomPage),
     /// `errcode` is not 0.
-    ErrorEnvelope(super::super::super::super::common::ErrorEnvelope),
+    ErrorEnvelope(common::ErrorEnvelope),
 }
 impl<'de> ::serde::Deserialize<'de> for Response {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -42,9 +43,7 @@ impl ::wecom_rooms_runtime::__private::de::Discriminated for Response {
         if selects_then {
             <RoomPage as ::serde::Deserialize>::deserialize(members).map(Self::RoomPage)
         } else {
-            <super::super::super::super::common::ErrorEnvelope as ::serde::Deserialize>::deserialize(
-                    members,
-                )
+            <common::ErrorEnvelope as ::serde::Deserialize>::deserialize(members)
                 .map(Self::ErrorEnvelope)
         }
     }
@@ -90,7 +89,7 @@ impl ::schemars::JsonSchema for Response {
     fn json_schema(generator: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
         let mut schema = ::schemars::json_schema!(
             { "anyOf" : [generator.subschema_for:: < RoomPage > (), generator
-            .subschema_for:: < super::super::super::super::common::ErrorEnvelope > ()] }
+            .subschema_for:: < common::ErrorEnvelope > ()] }
         );
         schema
             .insert(
@@ -195,16 +194,16 @@ pub struct MeetingRoom {
     /// Rooms会议室地址 (room location).
     pub meeting_room_location: ::std::string::String,
     /// 账号类型 (account type).
-    pub account_type: super::super::super::super::common::AccountType,
+    pub account_type: common::AccountType,
     /// 激活码 (activation code).
     pub active_code: ::std::string::String,
     /// 容纳人数 (seating capacity).
     #[serde(deserialize_with = "::wecom_rooms_runtime::__private::de::integer")]
     pub participant_number: u32,
     /// Rooms会议室状态 (room status).
-    pub meeting_room_status: super::super::super::super::common::MeetingRoomStatus,
+    pub meeting_room_status: common::MeetingRoomStatus,
     /// 预定状态 (booking status).
-    pub scheduled_status: super::super::super::super::common::ScheduledStatus,
+    pub scheduled_status: common::ScheduledStatus,
     /// 是否允许被呼叫 (whether the room may be called): true if it may.
     pub is_allow_call: bool,
     /// Members the schema does not name, kept so that decoding and encoding again loses nothing.
@@ -224,17 +223,11 @@ pub struct MeetingRoomBuilder {
     meeting_room_id: ::core::option::Option<::wecom_rooms_runtime::NonEmptyString>,
     meeting_room_name: ::core::option::Option<::std::string::String>,
     meeting_room_location: ::core::option::Option<::std::string::String>,
-    account_type: ::core::option::Option<
-        super::super::super::super::common::AccountType,
-    >,
+    account_type: ::core::option::Option<common::AccountType>,
     active_code: ::core::option::Option<::std::string::String>,
     participant_number: ::core::option::Option<u32>,
-    meeting_room_status: ::core::option::Option<
-        super::super::super::super::common::MeetingRoomStatus,
-    >,
-    scheduled_status: ::core::option::Option<
-        super::super::super::super::common::ScheduledStatus,
-    >,
+    meeting_room_status: ::core::option::Option<common::MeetingRoomStatus>,
+    scheduled_status: ::core::option::Option<common::ScheduledStatus>,
     is_allow_call: ::core::option::Option<bool>,
 }
 impl MeetingRoomBuilder {
@@ -257,10 +250,7 @@ impl MeetingRoomBuilder {
         self
     }
     /// 账号类型 (account type).
-    pub fn account_type(
-        mut self,
-        value: super::super::super::super::common::AccountType,
-    ) -> Self {
+    pub fn account_type(mut self, value: common::AccountType) -> Self {
         self.account_type = ::core::option::Option::Some(value);
         self
     }
@@ -275,18 +265,12 @@ impl MeetingRoomBuilder {
         self
     }
     /// Rooms会议室状态 (room status).
-    pub fn meeting_room_status(
-        mut self,
-        value: super::super::super::super::common::MeetingRoomStatus,
-    ) -> Self {
+    pub fn meeting_room_status(mut self, value: common::MeetingRoomStatus) -> Self {
         self.meeting_room_status = ::core::option::Option::Some(value);
         self
     }
     /// 预定状态 (booking status).
-    pub fn scheduled_status(
-        mut self,
-        value: super::super::super::super::common::ScheduledStatus,
-    ) -> Self {
+    pub fn scheduled_status(mut self, value: common::ScheduledStatus) -> Self {
         self.scheduled_status = ::core::option::Option::Some(value);
         self
     }
@@ -333,13 +317,8 @@ impl MeetingRoomBuilder {
 }
 impl ::wecom_rooms_runtime::Outcome for Response {
     type Success = RoomPage;
-    type Failure = super::super::super::super::common::ErrorEnvelope;
-    fn into_result(
-        self,
-    ) -> ::core::result::Result<
-        RoomPage,
-        super::super::super::super::common::ErrorEnvelope,
-    > {
+    type Failure = common::ErrorEnvelope;
+    fn into_result(self) -> ::core::result::Result<RoomPage, common::ErrorEnvelope> {
         match self {
             Self::RoomPage(success) => ::core::result::Result::Ok(success),
             Self::ErrorEnvelope(failure) => ::core::result::Result::Err(failure),

@@ -5,6 +5,7 @@
 //! 获取设备列表 response
 //!
 //! Response body of 获取设备列表 (list the Rooms devices), page <https://developer.work.weixin.qq.com/document/path/98798>. Every response carries `errcode` and `errmsg`; when `errcode` is 0 it also carries the members below, otherwise it is an error envelope. Members not documented here are allowed everywhere: WeCom adds fields over time.
+use super::super::super::super::common;
 /// Response body of 获取设备列表 (list the Rooms devices), page <https://developer.work.weixin.qq.com/document/path/98798>. Every response carries `errcode` and `errmsg`; when `errcode` is 0 it also carries the members below, otherwise it is an error envelope. Members not documented here are allowed everywhere: WeCom adds fields over time.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[derive(::serde::Serialize)]
@@ -14,7 +15,7 @@ pub enum Response {
     /// `errcode` is 0.
     DevicePage(DevicePage),
     /// `errcode` is not 0.
-    ErrorEnvelope(super::super::super::super::common::ErrorEnvelope),
+    ErrorEnvelope(common::ErrorEnvelope),
 }
 impl<'de> ::serde::Deserialize<'de> for Response {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -43,9 +44,7 @@ impl ::wecom_rooms_runtime::__private::de::Discriminated for Response {
             <DevicePage as ::serde::Deserialize>::deserialize(members)
                 .map(Self::DevicePage)
         } else {
-            <super::super::super::super::common::ErrorEnvelope as ::serde::Deserialize>::deserialize(
-                    members,
-                )
+            <common::ErrorEnvelope as ::serde::Deserialize>::deserialize(members)
                 .map(Self::ErrorEnvelope)
         }
     }
@@ -91,7 +90,7 @@ impl ::schemars::JsonSchema for Response {
     fn json_schema(generator: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
         let mut schema = ::schemars::json_schema!(
             { "anyOf" : [generator.subschema_for:: < DevicePage > (), generator
-            .subschema_for:: < super::super::super::super::common::ErrorEnvelope > ()] }
+            .subschema_for:: < common::ErrorEnvelope > ()] }
         );
         schema
             .insert(
@@ -202,7 +201,7 @@ pub struct DeviceInfo {
     /// Rooms application version, for example "4.1.6.0". (The page's table labels it 激活码, activation code, which its sample contradicts.)
     pub app_version: ::std::string::String,
     /// Rooms会议室状态 (room status).
-    pub meeting_room_status: super::super::super::super::common::MeetingRoomStatus,
+    pub meeting_room_status: common::MeetingRoomStatus,
     /// 设备健康信息 (device health), a DeviceMonitorInfo.
     pub device_monitor_info: DeviceMonitorInfo,
     /// Members the schema does not name, kept so that decoding and encoding again loses nothing.
@@ -225,9 +224,7 @@ pub struct DeviceInfoBuilder {
     meeting_room_location: ::core::option::Option<::std::string::String>,
     device_model: ::core::option::Option<::std::string::String>,
     app_version: ::core::option::Option<::std::string::String>,
-    meeting_room_status: ::core::option::Option<
-        super::super::super::super::common::MeetingRoomStatus,
-    >,
+    meeting_room_status: ::core::option::Option<common::MeetingRoomStatus>,
     device_monitor_info: ::core::option::Option<DeviceMonitorInfo>,
 }
 impl DeviceInfoBuilder {
@@ -265,10 +262,7 @@ impl DeviceInfoBuilder {
         self
     }
     /// Rooms会议室状态 (room status).
-    pub fn meeting_room_status(
-        mut self,
-        value: super::super::super::super::common::MeetingRoomStatus,
-    ) -> Self {
+    pub fn meeting_room_status(mut self, value: common::MeetingRoomStatus) -> Self {
         self.meeting_room_status = ::core::option::Option::Some(value);
         self
     }
@@ -341,13 +335,8 @@ impl DeviceMonitorInfo {
 }
 impl ::wecom_rooms_runtime::Outcome for Response {
     type Success = DevicePage;
-    type Failure = super::super::super::super::common::ErrorEnvelope;
-    fn into_result(
-        self,
-    ) -> ::core::result::Result<
-        DevicePage,
-        super::super::super::super::common::ErrorEnvelope,
-    > {
+    type Failure = common::ErrorEnvelope;
+    fn into_result(self) -> ::core::result::Result<DevicePage, common::ErrorEnvelope> {
         match self {
             Self::DevicePage(success) => ::core::result::Result::Ok(success),
             Self::ErrorEnvelope(failure) => ::core::result::Result::Err(failure),
