@@ -285,19 +285,25 @@ impl Keywords {
             .copied()
     }
 
-    /// Every subschema: those applied to members and items, then those applied in place.
-    pub fn subschemas(&self) -> impl Iterator<Item = NodeId> + '_ {
+    /// Subschemas applied to a member's value or an item: their nodes sit at value positions.
+    pub fn descendants(&self) -> impl Iterator<Item = NodeId> + '_ {
         self.properties
             .iter()
             .chain(&self.pattern_properties)
             .map(|(_, n)| *n)
             .chain(self.additional_properties)
-            .chain(self.property_names)
             .chain(self.prefix_items.iter().copied())
             .chain(self.items)
-            .chain(self.contains)
             .chain(self.unevaluated_properties)
             .chain(self.unevaluated_items)
+    }
+
+    /// Every subschema: those applied to members or items, then `propertyNames` and
+    /// `contains`, then those applied in place.
+    pub fn subschemas(&self) -> impl Iterator<Item = NodeId> + '_ {
+        self.descendants()
+            .chain(self.property_names)
+            .chain(self.contains)
             .chain(self.in_place())
     }
 

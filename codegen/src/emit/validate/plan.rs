@@ -185,8 +185,8 @@ impl<'m> Plan<'m> {
                         );
                     }
                     let fused = |c: NodeId| plan.fusion.as_ref().is_some_and(|f| f.replaces(c));
-                    let tested = children(k)
-                        .into_iter()
+                    let tested = k
+                        .subschemas()
                         .filter(|&c| Some(c) != inline_false && !inlined.contains(&c) && !fused(c));
                     stack.extend(tested.map(|c| (c, Mode::IsValid)));
                     if let Some(fusion) = &plan.fusion {
@@ -196,8 +196,8 @@ impl<'m> Plan<'m> {
                 Mode::Validate => {
                     // Like the reference validator, `unevaluated*` report at the container.
                     let unevaluated = [k.unevaluated_properties, k.unevaluated_items];
-                    let positions: Vec<NodeId> = descendants(k)
-                        .into_iter()
+                    let positions: Vec<NodeId> = k
+                        .descendants()
                         .filter(|&c| Some(c) != inline_false && !unevaluated.contains(&Some(c)))
                         .collect();
                     out.tolerate
@@ -359,7 +359,7 @@ fn reachable(model: &Model, root: NodeId) -> Vec<NodeId> {
     let mut i = 0;
     while i < order.len() {
         if let Some(k) = model.keywords(order[i]) {
-            for next in children(k) {
+            for next in k.subschemas() {
                 if seen.insert(next) {
                     order.push(next);
                 }
@@ -370,32 +370,11 @@ fn reachable(model: &Model, root: NodeId) -> Vec<NodeId> {
     order
 }
 
-/// The subschemas of a node: those applied to members or items, then those applied in place.
-fn children(k: &Keywords) -> Vec<NodeId> {
-    let mut out = descendants(k);
-    out.extend(k.property_names);
-    out.extend(k.contains);
-    out.extend(k.in_place());
-    out
-}
-
-/// Subschemas applied to a member's value or an item: their nodes sit at value positions.
-fn descendants(k: &Keywords) -> Vec<NodeId> {
-    let mut out: Vec<NodeId> = k.properties.iter().map(|(_, n)| *n).collect();
-    out.extend(k.pattern_properties.iter().map(|(_, n)| *n));
-    out.extend(k.additional_properties);
-    out.extend(k.prefix_items.iter().copied());
-    out.extend(k.items);
-    out.extend(k.unevaluated_properties);
-    out.extend(k.unevaluated_items);
-    out
-}
-
 fn value_positions(model: &Model, root: NodeId, order: &[NodeId]) -> BTreeSet<NodeId> {
     let mut out = BTreeSet::from([root]);
     for &id in order {
         if let Some(k) = model.keywords(id) {
-            out.extend(descendants(k));
+            out.extend(k.descendants());
         }
     }
     out
