@@ -29,22 +29,38 @@ impl TypeCx<'_> {
             },
             _ => None,
         };
-        let field = |fields: &'_ Vec<Field>, wire: &str| {
-            fields
-                .iter()
-                .find(|f| f.wire == wire)
-                .map(|f| f.clone_shape())
+        // The member `wire` of `fields` (of `whose`), which must be `required` or not and of a
+        // type `kind` accepts (named by `expected`); its type and Rust name, or an error that
+        // says what was found instead.
+        let member = |fields: &[Field],
+                      whose: &str,
+                      wire: &str,
+                      required: bool,
+                      expected: &str,
+                      kind: &dyn Fn(&Ty) -> bool| {
+            let want = if required { "required" } else { "optional" };
+            let found = match fields.iter().find(|f| f.wire == wire) {
+                None => "no such member".to_owned(),
+                Some(f) if !kind(&f.ty) => "a member of another type".to_owned(),
+                Some(f) if f.required != required => {
+                    format!("a {} one", if f.required { "required" } else { "optional" })
+                }
+                Some(f) => return Ok((f.ty.clone(), f.rust.clone())),
+            };
+            Err(fail(format!(
+                "expected the {whose} to have a {want} {expected} member `{wire}`, found {found}"
+            )))
         };
         let request_fields = fields_of(request_ty)
-            .ok_or_else(|| fail("the request is not an object type".into()))?;
-        let cursor = field(request_fields, &pagination.cursor)
-            .filter(|(ty, required, _)| !required && *ty == Ty::BoundedStr(1, None))
-            .ok_or_else(|| {
-                fail(format!(
-                    "the request has no optional, non-empty string member `{}`",
-                    pagination.cursor
-                ))
-            })?;
+            .ok_or_else(|| fail("expected the request to be an object type".into()))?;
+        let cursor = member(
+            request_fields,
+            "request",
+            &pagination.cursor,
+            false,
+            "non-empty string",
+            &|ty| *ty == Ty::BoundedStr(1, None),
+        )?;
         let success = match response_ty {
             Ty::Named(i) => match &defs[*i].body {
                 DefBody::Discriminated { then, .. } => then.1.clone(),
@@ -52,43 +68,43 @@ impl TypeCx<'_> {
             },
             _ => response_ty.clone(),
         };
-        let success_fields =
-            fields_of(&success).ok_or_else(|| fail("the success is not an object type".into()))?;
-        let items = field(success_fields, &pagination.items)
-            .and_then(|(ty, required, rust)| match ty {
-                Ty::Vec(item) if required => Some((*item, rust)),
-                _ => None,
-            })
-            .ok_or_else(|| {
-                fail(format!(
-                    "the success has no required list member `{}`",
-                    pagination.items
-                ))
-            })?;
-        let has_more = field(success_fields, &pagination.has_more)
-            .filter(|(ty, required, _)| *required && *ty == Ty::Bool)
-            .ok_or_else(|| {
-                fail(format!(
-                    "the success has no required boolean member `{}`",
-                    pagination.has_more
-                ))
-            })?;
-        let next_cursor = field(success_fields, &pagination.next_cursor)
-            .filter(|(ty, required, _)| !required && *ty == Ty::String)
-            .ok_or_else(|| {
-                fail(format!(
-                    "the success has no optional string member `{}`",
-                    pagination.next_cursor
-                ))
-            })?;
+        let success_fields = fields_of(&success)
+            .ok_or_else(|| fail("expected the success to be an object type".into()))?;
+        let items = member(
+            success_fields,
+            "success",
+            &pagination.items,
+            true,
+            "list",
+            &|ty| matches!(ty, Ty::Vec(_)),
+        )?;
+        let Ty::Vec(item) = &items.0 else {
+            unreachable!("the member is a list")
+        };
+        let has_more = member(
+            success_fields,
+            "success",
+            &pagination.has_more,
+            true,
+            "boolean",
+            &|ty| *ty == Ty::Bool,
+        )?;
+        let next_cursor = member(
+            success_fields,
+            "success",
+            &pagination.next_cursor,
+            false,
+            "string",
+            &|ty| *ty == Ty::String,
+        )?;
         let request = self.ty_tokens(request_ty, defs);
-        let item = self.ty_tokens(&items.0, defs);
+        let item = self.ty_tokens(item, defs);
         let success = self.ty_tokens(&success, defs);
         let (cursor, items, has_more, next_cursor) = (
-            ident(&cursor.2),
+            ident(&cursor.1),
             ident(&items.1),
-            ident(&has_more.2),
-            ident(&next_cursor.2),
+            ident(&has_more.1),
+            ident(&next_cursor.1),
         );
         Ok(quote! {
             impl ::wecom_rooms_runtime::Paginated for #request {
@@ -110,12 +126,5 @@ impl TypeCx<'_> {
                 }
             }
         })
-    }
-}
-
-impl Field {
-    /// The field's type, whether it is required, and its Rust name.
-    fn clone_shape(&self) -> (Ty, bool, String) {
-        (self.ty.clone(), self.required, self.rust.clone())
     }
 }
