@@ -19,8 +19,19 @@ struct Member<'m> {
     response: &'m Root,
 }
 
-/// Every endpoint of the run, in the roots' order; two endpoints of one name are an error
-/// naming both request schemas.
+/// Every endpoint of the run, in the roots' order.
+pub struct Family<'m> {
+    members: Vec<Member<'m>>,
+}
+
+impl<'m> Family<'m> {
+    /// The endpoints of `model`; two endpoints of one name are an error naming both request
+    /// schemas.
+    pub fn new(model: &'m Model) -> Result<Self, Error> {
+        members(model).map(|members| Family { members })
+    }
+}
+
 fn members(model: &Model) -> Result<Vec<Member<'_>>, Error> {
     let mut seen: BTreeMap<&str, &Root> = BTreeMap::new();
     let mut out = Vec::new();
@@ -57,57 +68,56 @@ fn path_of(root: &Root) -> TokenStream {
     quote! { #(#segments)::* }
 }
 
-/// The `endpoints` module's items: a type alias per endpoint, named by its `x-endpoint` name,
-/// for the request type (`root_types` names each root's type); `None` without endpoints.
-pub fn endpoints(
-    model: &Model,
-    root_types: &BTreeMap<&str, String>,
-) -> Result<Option<TokenStream>, Error> {
-    let members = members(model)?;
-    let aliases: Vec<TokenStream> = members
-        .iter()
-        .filter_map(|m| {
-            let ty = ident(root_types.get(m.root.name.as_str())?);
-            let name = ident(&m.endpoint.name);
-            let path = path_of(m.root);
-            let doc = format!(
-                " `{} {}`: {}.",
-                m.endpoint.method,
-                m.endpoint.path,
-                m.root.title.as_deref().unwrap_or(&m.root.name)
-            );
-            Some(quote! {
-                #[doc = #doc]
-                pub type #name = super::#path::#ty;
+impl Family<'_> {
+    /// The `endpoints` module's items: a type alias per endpoint, named by its `x-endpoint`
+    /// name, for the request type (`root_types` names each root's type); `None` without
+    /// endpoints.
+    pub fn endpoints(&self, root_types: &BTreeMap<&str, String>) -> Option<TokenStream> {
+        let aliases: Vec<TokenStream> = self
+            .members
+            .iter()
+            .filter_map(|m| {
+                let ty = ident(root_types.get(m.root.name.as_str())?);
+                let name = ident(&m.endpoint.name);
+                let path = path_of(m.root);
+                let doc = format!(
+                    " `{} {}`: {}.",
+                    m.endpoint.method,
+                    m.endpoint.path,
+                    m.root.title.as_deref().unwrap_or(&m.root.name)
+                );
+                Some(quote! {
+                    #[doc = #doc]
+                    pub type #name = super::#path::#ty;
+                })
             })
-        })
-        .collect();
-    Ok((!aliases.is_empty()).then(|| quote! { #(#aliases)* }))
-}
-
-/// `ROUTES`: every endpoint's name, method and path, and request and response schemas; nothing
-/// for a run without endpoints.
-pub fn routes(model: &Model) -> Result<TokenStream, Error> {
-    let members = members(model)?;
-    if members.is_empty() {
-        return Ok(TokenStream::new());
+            .collect();
+        (!aliases.is_empty()).then(|| quote! { #(#aliases)* })
     }
-    let routes = members.iter().map(|m| {
-        let name = &m.endpoint.name;
-        let request = path_of(m.root);
-        let response = path_of(m.response);
-        quote! {
-            ::wecom_rooms_runtime::registry::Route::new(
-                #name,
-                #request::ENDPOINT,
-                &#request::SCHEMA_ENTRY,
-                &#response::SCHEMA_ENTRY,
-            )
+
+    /// `ROUTES`: every endpoint's name, method and path, and request and response schemas; nothing
+    /// for a run without endpoints.
+    pub fn routes(&self) -> TokenStream {
+        if self.members.is_empty() {
+            return TokenStream::new();
         }
-    });
-    Ok(quote! {
-        /// Every endpoint of this crate: its name, where it is served, and its request and
-        /// response schemas, in the order of the schemas' names.
-        pub static ROUTES: &[::wecom_rooms_runtime::registry::Route] = &[#(#routes),*];
-    })
+        let routes = self.members.iter().map(|m| {
+            let name = &m.endpoint.name;
+            let request = path_of(m.root);
+            let response = path_of(m.response);
+            quote! {
+                ::wecom_rooms_runtime::registry::Route::new(
+                    #name,
+                    #request::ENDPOINT,
+                    &#request::SCHEMA_ENTRY,
+                    &#response::SCHEMA_ENTRY,
+                )
+            }
+        });
+        quote! {
+            /// Every endpoint of this crate: its name, where it is served, and its request and
+            /// response schemas, in the order of the schemas' names.
+            pub static ROUTES: &[::wecom_rooms_runtime::registry::Route] = &[#(#routes),*];
+        }
+    }
 }

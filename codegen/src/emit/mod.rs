@@ -164,6 +164,7 @@ impl Parts<'_> {
         source_of: &impl Fn(&Root) -> String,
     ) -> Result<ModuleTree, Error> {
         let (model, options) = (self.model, self.options);
+        let family = family::Family::new(model)?;
         let mut top = ModuleTree::default();
         let mut entries = Vec::new();
         let mut root_types = BTreeMap::new();
@@ -184,7 +185,7 @@ impl Parts<'_> {
         }
         // Types that several schemas share, in the module of the file that defines them.
         for (segments, file) in self.sharing.shared_modules() {
-            let module = top.module_at(segments, &schema_name_of(file));
+            let module = top.module_at(segments, &crate::schema_name(file));
             module.docs = vec![format!(" Types that several schemas share, from `{file}`.")];
             module.source = Some(file.to_owned());
             if let Some(items) = self.types.as_ref().and_then(|t| t.modules.get(segments)) {
@@ -197,7 +198,7 @@ impl Parts<'_> {
                     top.module_mut(&root.name).items.extend(items);
                 }
             }
-            if let Some(aliases) = family::endpoints(model, &root_types)? {
+            if let Some(aliases) = family.endpoints(&root_types) {
                 let module = top.children.entry("endpoints".to_owned()).or_default();
                 module.docs = vec![
                     " Every endpoint by name: its request type, which implements `Endpoint`."
@@ -208,7 +209,7 @@ impl Parts<'_> {
         }
         top.docs = vec![" Generated types and validators, one module per schema.".to_owned()];
         top.items = if options.validators {
-            let routes = family::routes(model)?;
+            let routes = family.routes();
             quote! {
                 /// Every schema of this crate, in name order.
                 pub static SCHEMAS: &[::wecom_rooms_runtime::registry::SchemaEntry] = &[#(#entries),*];
@@ -219,11 +220,6 @@ impl Parts<'_> {
         };
         Ok(top)
     }
-}
-
-/// A schema's name from a shared file's (`common.json` → `common`).
-fn schema_name_of(file: &str) -> String {
-    crate::schema_name(file)
 }
 
 impl ModuleTree {
