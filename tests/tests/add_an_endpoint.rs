@@ -130,6 +130,25 @@ fn cargo(copy: &Path, target: &Path, args: &[&str]) -> std::process::Output {
     output
 }
 
+/// A child process stopped when it goes out of scope, on every path a test takes.
+struct Stopped(std::process::Child);
+
+impl Drop for Stopped {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// The copy of the workspace, removed when the test ends, passed or not.
+struct Scratch(PathBuf);
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
 /// One HTTP/1.1 exchange over loopback: the answer's body.
 fn http(base: &str, method: &str, path_and_query: &str, body: &str) -> String {
     let address = base.trim_start_matches("http://").trim_end_matches('/');
@@ -153,8 +172,10 @@ fn http(base: &str, method: &str, path_and_query: &str, body: &str) -> String {
 
 #[test]
 fn a_new_endpoint_is_its_schema_files() {
-    let copy =
-        std::env::temp_dir().join(format!("wecom-rooms-add-endpoint-{}", std::process::id()));
+    let scratch = Scratch(
+        std::env::temp_dir().join(format!("wecom-rooms-add-endpoint-{}", std::process::id())),
+    );
+    let copy = scratch.0.clone();
     let _ = std::fs::remove_dir_all(&copy);
     copy_tree(&workspace(), &copy);
     let schema = copy.join("schema/meeting/rooms/ping");
@@ -202,15 +223,17 @@ fn a_new_endpoint_is_its_schema_files() {
 
     // The simulator answers it: a valid request gets the response schema's example.
     let capture = copy.join("capture.jsonl");
-    let mut sim = Command::new(&cli)
-        .args(["sim", "--record"])
-        .arg(&capture)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut sim = Stopped(
+        Command::new(&cli)
+            .args(["sim", "--record"])
+            .arg(&capture)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
     let mut first = String::new();
-    BufReader::new(sim.stdout.take().unwrap())
+    BufReader::new(sim.0.stdout.take().unwrap())
         .read_line(&mut first)
         .unwrap();
     let base = first.trim().to_owned();
@@ -227,8 +250,7 @@ fn a_new_endpoint_is_its_schema_files() {
         serde_json::from_str(&http(&base, "POST", &path, r#"{"meeting_room_id": "R1"}"#)).unwrap();
     let refused: serde_json::Value =
         serde_json::from_str(&http(&base, "POST", &path, r#"{"meeting_room_id": ""}"#)).unwrap();
-    let _ = sim.kill();
-    let _ = sim.wait();
+    drop(sim);
     assert_eq!(pong["errcode"], 0, "{pong}");
     assert_eq!(pong["reachable"], true, "{pong}");
     assert_eq!(refused["errcode"], 40058, "{refused}");
@@ -256,5 +278,4 @@ fn a_new_endpoint_is_its_schema_files() {
     assert_eq!(valid["verdict"], "valid", "{lines}");
     assert_eq!(invalid["verdict"], "invalid", "{lines}");
     assert_eq!(invalid["errors"][0]["side"], "request", "{lines}");
-    let _ = std::fs::remove_dir_all(&copy);
 }
