@@ -16,24 +16,17 @@ use serde_json::{Value, json};
 
 use crate::traffic::redact::{self, REDACTED};
 
-/// The members whose values are secrets, wherever they are in a body: the token, the
-/// application's secret, and every member the schemas mark `x-secret` (a `Secret` in the
-/// generated types), with whether the schema says its value is base64. A test keeps this list
-/// in step with the schemas.
-pub(super) const SECRET_MEMBERS: &[(&str, bool)] = &[
-    ("access_token", false),
-    ("corpsecret", false),
-    ("password", true),
-    ("pmi_pwd", true),
-];
+/// The members whose values are secrets, wherever they are in a body, as the schemas mark them
+/// `x-secret` (the token, the application's secret, passwords), with whether each is base64.
+pub(super) use wecom_rooms::SECRET_MEMBERS;
 
-/// The same names, quoted as they appear in JSON text.
-const QUOTED: [&str; 4] = [
-    "\"access_token\"",
-    "\"corpsecret\"",
-    "\"password\"",
-    "\"pmi_pwd\"",
-];
+/// The same names, quoted as they appear in JSON text, to pass over a body that names none.
+static QUOTED: std::sync::LazyLock<Vec<String>> = std::sync::LazyLock::new(|| {
+    SECRET_MEMBERS
+        .iter()
+        .map(|(name, _)| format!("\"{name}\""))
+        .collect()
+});
 
 /// Records waiting for the writer, at most; past this they are dropped and counted.
 const QUEUE: usize = 4096;
@@ -149,7 +142,7 @@ fn write_all(receiver: &Receiver<String>, mut file: BufWriter<File>) {
 /// or names no secret member, is returned as it is (invalid UTF-8 replaced).
 pub(super) fn redact_json(bytes: &[u8]) -> (Cow<'_, str>, Vec<String>) {
     let text = String::from_utf8_lossy(bytes);
-    let named = QUOTED.iter().any(|quoted| text.contains(quoted));
+    let named = QUOTED.iter().any(|quoted| text.contains(quoted.as_str()));
     if !named {
         return (text, Vec::new());
     }
@@ -211,7 +204,8 @@ mod tests {
         assert_eq!(redact_json(plain).0, r#"{"meetingid": "m"}"#);
     }
 
-    /// Every member a schema marks `x-secret`, at any depth, is in [`SECRET_MEMBERS`].
+    /// Every member a schema marks `x-secret`, at any depth, is in the generated
+    /// [`SECRET_MEMBERS`], which the generator derives from the same schemas.
     #[test]
     fn the_secret_members_are_every_x_secret_of_the_schemas() {
         fn walk(value: &Value, found: &mut Vec<(String, bool)>) {
@@ -248,10 +242,5 @@ mod tests {
                 "{name} (base64: {base64}) is x-secret in a schema but not redacted so"
             );
         }
-        let quoted: Vec<String> = SECRET_MEMBERS
-            .iter()
-            .map(|(name, _)| format!("\"{name}\""))
-            .collect();
-        assert_eq!(quoted, QUOTED);
     }
 }

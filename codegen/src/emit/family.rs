@@ -9,7 +9,7 @@ use quote::quote;
 
 use super::names::{ident, module_path};
 use crate::error::{Error, ErrorKind};
-use crate::model::{Endpoint, Model, Root};
+use crate::model::{Endpoint, Keywords, Model, NodeId, Root};
 
 /// An endpoint of the run: a request root with `x-endpoint` whose response root is generated
 /// with it.
@@ -119,5 +119,41 @@ impl Family<'_> {
             /// response schemas, in the order of the schemas' names.
             pub static ROUTES: &[::wecom_rooms_runtime::registry::Route] = &[#(#routes),*];
         }
+    }
+}
+
+/// `SECRET_MEMBERS`: every member a schema of the run marks `x-secret` (on it or on a `$ref`
+/// target on its way), by name, with whether its value is base64 (`contentEncoding`); nothing
+/// when none is.
+pub fn secret_members(model: &Model) -> TokenStream {
+    let mut members = std::collections::BTreeSet::new();
+    for node in &model.nodes {
+        let crate::model::Schema::Keywords(k) = &node.schema else {
+            continue;
+        };
+        for (name, sub) in &k.properties {
+            let marked = |at: NodeId, keep: fn(&Keywords) -> bool| {
+                let chain = model.ref_chain(at, |k| !keep(k));
+                let last = *chain.last().expect("a chain starts at its node");
+                model.keywords(last).is_some_and(keep)
+            };
+            if marked(*sub, |k| k.annotations.secret) {
+                let base64 = marked(*sub, |k| {
+                    k.annotations.content_encoding.as_deref() == Some("base64")
+                });
+                members.insert((name.clone(), base64));
+            }
+        }
+    }
+    if members.is_empty() {
+        return TokenStream::new();
+    }
+    let members = members
+        .iter()
+        .map(|(name, base64)| quote! { (#name, #base64) });
+    quote! {
+        /// Every member a schema marks `x-secret`, by name, with whether its value is base64
+        /// (`contentEncoding`): what a tool that logs or records messages must redact.
+        pub static SECRET_MEMBERS: &[(&str, bool)] = &[#(#members),*];
     }
 }

@@ -210,10 +210,12 @@ impl Parts<'_> {
         top.docs = vec![" Generated types and validators, one module per schema.".to_owned()];
         top.items = if options.validators {
             let routes = family.routes();
+            let secrets = family::secret_members(model);
             quote! {
                 /// Every schema of this crate, in name order.
                 pub static SCHEMAS: &[::wecom_rooms_runtime::registry::SchemaEntry] = &[#(#entries),*];
                 #routes
+                #secrets
             }
         } else {
             quote! {}

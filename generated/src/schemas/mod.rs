@@ -118,3 +118,11 @@ pub static ROUTES: &[::wecom_rooms_runtime::registry::Route] = &[
         &meeting::rooms::release::response::SCHEMA_ENTRY,
     ),
 ];
+/// Every member a schema marks `x-secret`, by name, with whether its value is base64
+/// (`contentEncoding`): what a tool that logs or records messages must redact.
+pub static SECRET_MEMBERS: &[(&str, bool)] = &[
+    ("access_token", false),
+    ("corpsecret", false),
+    ("password", true),
+    ("pmi_pwd", true),
+];
