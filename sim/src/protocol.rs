@@ -83,10 +83,16 @@ impl Endpoint {
         self.0.name
     }
 
-    /// Whether `request` (a body, or gettoken's query as an object) passes the request schema.
+    /// The first way `request` (a body, or gettoken's query as an object) breaks the request
+    /// schema, as `pointer: message`; `None` when it passes.
     #[must_use]
-    pub fn request_is_valid(self, request: &Value) -> bool {
-        (self.0.request.is_valid)(request)
+    pub fn request_violation(self, request: &Value) -> Option<String> {
+        if (self.0.request.is_valid)(request) {
+            return None;
+        }
+        let report = (self.0.request.validate_with)(request, Default::default());
+        let first = report.errors.first().map(ToString::to_string);
+        Some(first.unwrap_or_else(|| "the request breaks its schema".to_owned()))
     }
 
     /// Whether `answer` passes this endpoint's response schema.

@@ -254,6 +254,8 @@ fn a_new_endpoint_is_its_schema_files() {
     assert_eq!(pong["errcode"], 0, "{pong}");
     assert_eq!(pong["reachable"], true, "{pong}");
     assert_eq!(refused["errcode"], 40058, "{refused}");
+    let why = refused["errmsg"].as_str().unwrap_or_default();
+    assert!(why.contains("/meeting_room_id"), "{refused}");
 
     // check-traffic routes the recorded exchanges to the new schemas: the valid one passes,
     // and the refused request is found breaking the request schema.

@@ -46,11 +46,8 @@ pub(crate) fn serve(
 fn unmodelled(endpoint: Endpoint, body: &[u8]) -> Result<Value, Refusal> {
     let request: Value = serde_json::from_slice(body)
         .map_err(|e| Refusal::invalid(format!("Warning: wrong json format. {e}")))?;
-    if !endpoint.request_is_valid(&request) {
-        return Err(Refusal::invalid(format!(
-            "invalid request: the body breaks the schema of {}",
-            endpoint.name()
-        )));
+    if let Some(violation) = endpoint.request_violation(&request) {
+        return Err(Refusal::invalid(format!("invalid request: {violation}")));
     }
     endpoint
         .response_examples()
