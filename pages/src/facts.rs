@@ -13,8 +13,13 @@ pub struct PageFacts {
     /// The endpoint: the request path after `/cgi-bin/`, such as `meeting/rooms/list`. The
     /// schemas of its request and response are `schema/<endpoint>/{request,response}.schema.json`.
     pub endpoint: String,
-    /// The page's address (its "Doc URL").
+    /// The page's address (its "Doc URL", or for the second page of a path the header's address
+    /// with that page's doc id).
     pub url: String,
+    /// The page's doc id, when its spec file holds two official pages of one path (the meeting
+    /// pages: 预约会议基础管理 and 预约会议高级管理); absent when the page is its endpoint's only one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub doc: Option<String>,
     /// The page's title.
     pub title: String,
     /// The date after 最后更新, as written, such as `2024/07/22`.
@@ -140,11 +145,15 @@ impl std::fmt::Display for SideName {
 }
 
 impl PageFacts {
-    /// The fact file's name: the endpoint with `/` replaced by `-`, such as
-    /// `meeting-rooms-list.json`.
+    /// The fact file's name: the endpoint with `/` replaced by `-`, then the doc id when the
+    /// endpoint has two pages: `meeting-rooms-list.json`, `meeting-create.98148.json`.
     #[must_use]
     pub fn file_name(&self) -> String {
-        format!("{}.json", self.endpoint.replace('/', "-"))
+        let stem = self.endpoint.replace('/', "-");
+        match &self.doc {
+            Some(doc) => format!("{stem}.{doc}.json"),
+            None => format!("{stem}.json"),
+        }
     }
 
     /// One side.

@@ -8,8 +8,14 @@ use crate::error::{Error, ErrorKind};
 use crate::extract::extract_page;
 use crate::facts::PageFacts;
 
-/// The environment variable that overrides where the spec folder is.
+/// The environment variable that overrides where the spec root is (the folder holding one folder
+/// per API family, [`FAMILIES`]).
 pub const SPEC_DIR_VAR: &str = "WECOM_ROOMS_SPEC_DIR";
+
+/// The API families, each a folder of pages under the spec root: the Rooms pages (and gettoken,
+/// the global error codes, the callback event) and the 预约会议 pages. Files directly in the root
+/// are not pages of either and are not read.
+pub const FAMILIES: [&str; 2] = ["rooms", "meetings"];
 
 /// The workspace root: the folder that holds `pages/` and `schema/`.
 #[must_use]
@@ -18,13 +24,13 @@ pub fn workspace_root() -> PathBuf {
     manifest.parent().unwrap_or(manifest).to_path_buf()
 }
 
-/// The spec folder: `$WECOM_ROOMS_SPEC_DIR` when set, else `../shared/spec/rooms` from the
-/// workspace root (where CI checks it out).
+/// The spec root: `$WECOM_ROOMS_SPEC_DIR` when set, else `../shared/spec` from the workspace
+/// root (where CI checks it out). It holds one folder per family ([`FAMILIES`]).
 #[must_use]
 pub fn spec_dir() -> PathBuf {
     match std::env::var_os(SPEC_DIR_VAR) {
         Some(dir) if !dir.is_empty() => PathBuf::from(dir),
-        _ => workspace_root().join("../shared/spec/rooms"),
+        _ => workspace_root().join("../shared/spec"),
     }
 }
 
@@ -34,48 +40,63 @@ pub fn facts_dir() -> PathBuf {
     workspace_root().join("pages").join("facts")
 }
 
-/// What a spec folder gives.
+/// What a spec root gives.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Extraction {
-    /// One entry per endpoint page, in file name order.
+    /// One entry per official page, family by family ([`FAMILIES`] order), in file name order.
     pub facts: Vec<PageFacts>,
-    /// The pages that document no endpoint (README.md is not a page and not listed).
+    /// The files that document no endpoint, as `family/file.md` (README.md is not a page and
+    /// not listed).
     pub skipped: Vec<String>,
 }
 
-/// Extracts every page (`*.md` but `README.md`) of `dir`.
+/// Extracts every page of every family folder of the spec root `root`.
 ///
 /// # Errors
 ///
-/// When the folder or a page cannot be read, a page is malformed, or two pages document the
-/// same endpoint.
-pub fn extract_dir(dir: &Path) -> Result<Extraction, Error> {
+/// When a family folder is missing, a folder or a page cannot be read, a page is malformed, or
+/// two files document the same endpoint.
+pub fn extract_dir(root: &Path) -> Result<Extraction, Error> {
     let mut extraction = Extraction {
         facts: Vec::new(),
         skipped: Vec::new(),
     };
+    for family in FAMILIES {
+        let dir = root.join(family);
+        if !dir.is_dir() {
+            let message = format!("the spec root has no {family}/ folder");
+            return Err(Error::page(root, message));
+        }
+        extract_family(&dir, family, &mut extraction)?;
+    }
+    Ok(extraction)
+}
+
+/// Extracts every page (`*.md` but `README.md`) of one family folder into `extraction`.
+fn extract_family(dir: &Path, family: &str, extraction: &mut Extraction) -> Result<(), Error> {
     for path in sorted_files(dir, "md")? {
         let name = file_name(&path);
         if name == "README.md" {
             continue;
         }
         let text = fs::read_to_string(&path).map_err(|e| Error::new(&path, ErrorKind::Io(e)))?;
-        match extract_page(&name, &text)? {
-            Some(facts) => {
-                if let Some(twin) = extraction
-                    .facts
-                    .iter()
-                    .find(|f| f.endpoint == facts.endpoint)
-                {
-                    let message = format!("documents {} as {} does", facts.endpoint, twin.source);
-                    return Err(Error::page(&path, message));
-                }
-                extraction.facts.push(facts);
+        let pages = extract_page(&name, &text)?;
+        if pages.is_empty() {
+            extraction.skipped.push(format!("{family}/{name}"));
+        }
+        for facts in pages {
+            if let Some(twin) = extraction
+                .facts
+                .iter()
+                .find(|f| f.endpoint == facts.endpoint && f.source != facts.source)
+            {
+                let message = format!("documents {} as {} does", facts.endpoint, twin.source);
+                return Err(Error::page(&path, message));
             }
-            None => extraction.skipped.push(name),
+            extraction.facts.push(facts);
         }
     }
-    Ok(extraction)
+    Ok(())
 }
 
 /// Reads every fact file of `dir`, in file name order.

@@ -24,7 +24,7 @@ pub use error::{Error, ErrorKind};
 pub use extract::{OFFICIAL, extract_page};
 pub use facts::{Location, Member, PageFacts, Sample, Side, SideName, sorted};
 pub use files::{
-    Extraction, SPEC_DIR_VAR, Stale, check_facts, extract_dir, facts_dir, load_facts, spec_dir,
+    Extraction, FAMILIES, SPEC_DIR_VAR, Stale, check_facts, extract_dir, facts_dir, load_facts, spec_dir,
     workspace_root, write_facts,
 };
 pub use schema::{Guard, Node, SchemaSet, View};

@@ -8,9 +8,10 @@ use std::process::ExitCode;
 use wecom_rooms_pages::{check_facts, extract_dir, facts_dir, spec_dir, write_facts};
 
 const USAGE: &str = "usage: page-facts write|check [--spec-dir DIR] [--facts-dir DIR]
-  write   rewrite pages/facts/*.json from the spec folder
+  write   rewrite pages/facts/*.json from the pages
   check   fail, with a diff, when pages/facts/*.json differ from what the pages give
-The spec folder defaults to $WECOM_ROOMS_SPEC_DIR, else ../shared/spec/rooms from the workspace root.";
+DIR given to --spec-dir is the spec root, which holds rooms/ and meetings/; it defaults to
+$WECOM_ROOMS_SPEC_DIR, else ../shared/spec from the workspace root.";
 
 fn main() -> ExitCode {
     let mut args = std::env::args().skip(1);

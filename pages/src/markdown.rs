@@ -57,6 +57,21 @@ pub fn section<'a>(text: &'a str, heading: &str) -> Option<Vec<&'a str>> {
     Some(out)
 }
 
+/// Every level-2 heading outside code blocks, trimmed, in order.
+#[must_use]
+pub fn headings(text: &str) -> Vec<&str> {
+    let mut fenced = false;
+    let mut out = Vec::new();
+    for line in text.lines() {
+        if is_fence(line) {
+            fenced = !fenced;
+        } else if !fenced && let Some(heading) = line.strip_prefix("## ") {
+            out.push(heading.trim());
+        }
+    }
+    out
+}
+
 /// The lines before the first level-2 heading: the page's header (its title and its item table).
 #[must_use]
 pub fn preamble(text: &str) -> Vec<&str> {
