@@ -1,10 +1,17 @@
-//! The comparison: what a page documents against what the endpoint's schemas say.
+//! The comparison: what an endpoint's pages document against what its schemas say.
 //!
 //! The conventions checked are those of `schema/` (see the crate's README): request members are
 //! `properties` of an object with `required`; `access_token` travels in `x-endpoint.query`; a
-//! response's success branch is reached through the root's `if`/`then` on `errcode` 0, and every
-//! documented response member is required there, except `next_cursor`, required exactly when
-//! `has_more` is true.
+//! response's success branch is reached through the root's `if`/`then` on `errcode` 0.
+//!
+//! An endpoint may have two current pages (the meeting paths: 预约会议基础管理 and 高级管理). The
+//! schema describes the union of their tables, so a member documented on one page only is no
+//! difference; a schema member no page documents is. Each page's members, types, 必须, values
+//! and samples are held against the schema on their own, and such a difference names its page's
+//! doc id. Responses: a success requires every member that every page of the endpoint documents
+//! and none marks 否; the rest are optional. `next_cursor` is required exactly when `has_more` is
+//! true where the page documents `has_more`, and optional where it does not (an absent cursor
+//! ends the listing).
 
 use std::collections::BTreeSet;
 
@@ -24,42 +31,80 @@ pub const NEXT_CURSOR: &str = "next_cursor";
 /// The member whose truth makes [`NEXT_CURSOR`] required.
 pub const HAS_MORE: &str = "has_more";
 
-/// Every difference between the page's facts and the endpoint's schemas in `schemas`, sorted.
-/// Samples are judged by `judge`. A missing or unreadable schema is a difference too.
+/// Every difference between one page's facts and its endpoint's schemas in `schemas`, sorted,
+/// as if the page were its endpoint's only one. Samples are judged by `judge`.
 #[must_use]
 pub fn compare(facts: &PageFacts, schemas: &SchemaSet, judge: Judge<'_>) -> Vec<Difference> {
+    compare_endpoint(&[facts], schemas, judge)
+}
+
+/// Every difference between the fact files `facts` and the schemas, endpoint by endpoint (the
+/// pages of one endpoint together), sorted.
+#[must_use]
+pub fn compare_all(facts: &[PageFacts], schemas: &SchemaSet, judge: Judge<'_>) -> Vec<Difference> {
+    let endpoints: BTreeSet<&str> = facts.iter().map(|f| f.endpoint.as_str()).collect();
+    let mut out: Vec<Difference> = endpoints
+        .into_iter()
+        .flat_map(|endpoint| {
+            let pages: Vec<&PageFacts> = facts.iter().filter(|f| f.endpoint == endpoint).collect();
+            compare_endpoint(&pages, schemas, judge)
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// Every difference between the pages of one endpoint (`pages`, not empty, all of one
+/// endpoint) and its request and response schemas, sorted. A missing or unreadable schema is a
+/// difference too.
+#[must_use]
+pub fn compare_endpoint(
+    pages: &[&PageFacts],
+    schemas: &SchemaSet,
+    judge: Judge<'_>,
+) -> Vec<Difference> {
     let mut out = Vec::new();
+    let Some(first) = pages.first() else {
+        return out;
+    };
     for side in SideName::BOTH {
-        let name = format!("{}/{side}", facts.endpoint);
+        let name = format!("{}/{side}", first.endpoint);
         let mut cx = Cx {
-            facts,
+            pages,
             side,
             schemas,
             out: &mut out,
         };
         match schemas.root(&name) {
-            Ok(None) => cx.push(
-                At::Path(String::new()),
-                Kind::MissingSchema,
-                format!("{} documents the {side}", facts.source),
-                format!(
-                    "nothing: {} does not exist",
-                    schemas.path_of(&name).display()
-                ),
-            ),
+            Ok(None) => {
+                let sources: Vec<&str> = pages.iter().map(|p| p.source.as_str()).collect();
+                cx.push(
+                    None,
+                    At::Path(String::new()),
+                    Kind::MissingSchema,
+                    format!("{} documents the {side}", sources[0]),
+                    format!(
+                        "nothing: {} does not exist",
+                        schemas.path_of(&name).display()
+                    ),
+                );
+            }
             Ok(Some(root)) => {
                 if let Err(e) = cx.side(&root) {
                     cx.push(
+                        None,
                         At::Path(String::new()),
                         Kind::BrokenSchema,
                         "-".into(),
                         e.to_string(),
                     );
                 }
+                cx.orphans();
                 cx.samples(&name, judge);
             }
             Err(e) => {
                 cx.push(
+                    None,
                     At::Path(String::new()),
                     Kind::BrokenSchema,
                     "-".into(),
@@ -74,30 +119,52 @@ pub fn compare(facts: &PageFacts, schemas: &SchemaSet, judge: Judge<'_>) -> Vec<
 }
 
 struct Cx<'a, 'o> {
-    facts: &'a PageFacts,
+    pages: &'a [&'a PageFacts],
     side: SideName,
     schemas: &'a SchemaSet,
     out: &'o mut Vec<Difference>,
 }
 
-impl Cx<'_, '_> {
-    fn push(&mut self, at: At, kind: Kind, page: String, schema: String) {
+/// One member as each page documents it (`None` where a page does not).
+type Entries<'a> = Vec<(&'a PageFacts, Option<&'a Member>)>;
+
+impl<'a> Cx<'a, '_> {
+    /// Records a difference; `page` is the page it belongs to, `None` for the endpoint as a
+    /// whole.
+    fn push(&mut self, page: Option<&PageFacts>, at: At, kind: Kind, said: String, schema: String) {
         self.out.push(Difference {
-            endpoint: self.facts.endpoint.clone(),
+            endpoint: self.pages[0].endpoint.clone(),
+            doc: page.and_then(|p| p.doc.clone()),
             side: self.side,
             at,
             kind,
-            page,
+            page: said,
             schema,
         });
     }
 
-    fn diff(&mut self, path: &str, kind: Kind, page: String, schema: String) {
-        self.push(At::Path(path.to_owned()), kind, page, schema);
+    fn diff(
+        &mut self,
+        page: Option<&PageFacts>,
+        path: &str,
+        kind: Kind,
+        said: String,
+        schema: String,
+    ) {
+        self.push(page, At::Path(path.to_owned()), kind, said, schema);
     }
 
-    fn members(&self) -> &[Member] {
-        &self.facts.side(self.side).members
+    fn members(&self, page: &'a PageFacts) -> &'a [Member] {
+        &page.side(self.side).members
+    }
+
+    /// Each page with its member at `path`.
+    fn entries(&self, path: &str) -> Entries<'a> {
+        let side = self.side;
+        self.pages
+            .iter()
+            .map(|p| (*p, p.side(side).members.iter().find(|m| m.path == path)))
+            .collect()
     }
 
     fn context(&self) -> Guard {
@@ -117,7 +184,9 @@ impl Cx<'_, '_> {
                 .any(|key| x.get(*key).and_then(Value::as_str) == Some("query"))
         });
         if self.side == SideName::Request {
-            self.endpoint(x_endpoint.as_ref());
+            for page in self.pages {
+                self.endpoint(page, x_endpoint.as_ref());
+            }
         }
         let view = self
             .schemas
@@ -130,22 +199,46 @@ impl Cx<'_, '_> {
         self.object(&view, "", query)
     }
 
-    fn endpoint(&mut self, x_endpoint: Option<&Value>) {
-        let facts = self.facts;
+    fn endpoint(&mut self, page: &PageFacts, x_endpoint: Option<&Value>) {
         let Some(x) = x_endpoint else {
-            let page = format!("{} {}", facts.method, facts.path);
-            return self.diff("", Kind::Endpoint, page, "no x-endpoint".into());
+            let said = format!("{} {}", page.method, page.path);
+            return self.diff(Some(page), "", Kind::Endpoint, said, "no x-endpoint".into());
         };
-        for (key, documented) in [("method", &facts.method), ("path", &facts.path)] {
+        for (key, documented) in [("method", &page.method), ("path", &page.path)] {
             let schema = x.get(key).and_then(Value::as_str);
             if schema != Some(documented.as_str()) {
                 let schema = schema.map_or("none".into(), |s| format!("`{s}`"));
                 self.diff(
+                    Some(page),
                     "",
                     Kind::Endpoint,
                     format!("{key} `{documented}`"),
                     format!("x-endpoint.{key} {schema}"),
                 );
+            }
+        }
+    }
+
+    /// A member whose path goes through a member its page does not document (a dotted row
+    /// naming a parent no row has, such as 98149's `current_host.userid` under `current_hosts`)
+    /// is never reached by the walk from the top: it is a documented member the schema lacks.
+    fn orphans(&mut self) {
+        for page in self.pages {
+            let members = self.members(page);
+            for member in members {
+                let Some((parent, _)) = member.path.rsplit_once('.') else {
+                    continue;
+                };
+                let parent = parent.strip_suffix("[]").unwrap_or(parent);
+                if !members.iter().any(|m| m.path == parent) {
+                    self.diff(
+                        Some(page),
+                        &member.path,
+                        Kind::MissingMember,
+                        format!("a member of `{parent}`, which no row of the page documents"),
+                        "no such property".into(),
+                    );
+                }
             }
         }
     }
@@ -158,58 +251,86 @@ impl Cx<'_, '_> {
         prefix: &str,
         query: Option<Option<&Value>>,
     ) -> Result<(), Error> {
-        let members: Vec<Member> = self
-            .members()
-            .iter()
-            .filter(|m| {
-                m.path
-                    .strip_prefix(prefix)
-                    .is_some_and(|rest| !rest.contains(['.', '[']))
-            })
-            .cloned()
-            .collect();
+        // Every page's names at this level, in page order: the schema holds their union.
+        let mut names: Vec<String> = Vec::new();
+        for page in self.pages {
+            for member in self.members(page) {
+                let Some(rest) = member.path.strip_prefix(prefix) else {
+                    continue;
+                };
+                if !rest.contains(['.', '[']) && !names.iter().any(|n| n == rest) {
+                    names.push(rest.to_owned());
+                }
+            }
+        }
         let context = self.context();
-        for member in &members {
-            let name = &member.path[prefix.len()..];
-            if member.location == Some(Location::Query)
-                && let Some(x_endpoint) = query
-            {
-                self.query(member, name, view, x_endpoint);
+        for name in &names {
+            let path = format!("{prefix}{name}");
+            let entries = self.entries(&path);
+            let documented = || entries.iter().filter_map(|(p, m)| m.map(|m| (*p, m)));
+            let in_query = documented().any(|(_, m)| m.location == Some(Location::Query));
+            if in_query && let Some(x_endpoint) = query {
+                for (page, member) in documented() {
+                    self.query(page, member, name, view, x_endpoint);
+                }
                 continue;
             }
             let Some(nodes) = view.properties.get(name) else {
-                let ty = member.ty.as_deref().unwrap_or("a member");
-                self.diff(
-                    &member.path,
-                    Kind::MissingMember,
-                    ty.to_owned(),
-                    "no such property".into(),
-                );
+                for (page, member) in documented() {
+                    let ty = member.ty.as_deref().unwrap_or("a member");
+                    self.diff(
+                        Some(page),
+                        &path,
+                        Kind::MissingMember,
+                        ty.to_owned(),
+                        "no such property".into(),
+                    );
+                }
                 continue;
             };
             let member_view = self.schemas.view(nodes, &context)?;
-            self.check_type(member, &member_view)?;
-            self.required(member, name, view);
-            self.values(member, &member_view)?;
-            let array = member.ty.as_deref().is_some_and(|t| t.ends_with("[]"));
-            let child_prefix = format!("{}{}.", member.path, if array { "[]" } else { "" });
-            if self
-                .members()
-                .iter()
-                .any(|m| m.path.starts_with(&child_prefix))
-            {
-                let object_view = if array {
-                    self.schemas.view(&member_view.items, &context)?
-                } else {
-                    member_view
-                };
-                self.object(&object_view, &child_prefix, None)?;
+            let listed = documented().any(|(_, m)| m.values.is_some());
+            for (page, member) in documented() {
+                self.check_type(page, member, &member_view)?;
+                if member.values.is_some() {
+                    self.values(
+                        Some(page),
+                        member.values.as_deref(),
+                        &path,
+                        member,
+                        &member_view,
+                    )?;
+                }
+            }
+            if !listed && let Some((_, member)) = documented().next() {
+                self.values(None, None, &path, member, &member_view)?;
+            }
+            self.required(name, &path, view, &entries);
+            // The walk goes on below wherever a page documents members: `path.` for an object,
+            // `path[].` for the items of a list (the fact paths say which).
+            for (step, items) in [(".", false), ("[].", true)] {
+                let child_prefix = format!("{path}{step}");
+                let has_children = documented().any(|_| true)
+                    && self.pages.iter().any(|p| {
+                        self.members(p)
+                            .iter()
+                            .any(|m| m.path.starts_with(&child_prefix))
+                    });
+                if has_children {
+                    let object_view = if items {
+                        self.schemas.view(&member_view.items, &context)?
+                    } else {
+                        member_view.clone()
+                    };
+                    self.object(&object_view, &child_prefix, None)?;
+                }
             }
         }
         for name in view.properties.keys() {
-            if !members.iter().any(|m| m.path[prefix.len()..] == *name) {
+            if !names.contains(name) {
                 let path = format!("{prefix}{name}");
                 self.diff(
+                    None,
                     &path,
                     Kind::UndocumentedMember,
                     "nothing".into(),
@@ -224,11 +345,14 @@ impl Cx<'_, '_> {
                 .map(|q| q.keys().cloned().collect())
                 .unwrap_or_default();
             for key in keys {
-                let documented = members
-                    .iter()
-                    .any(|m| m.path == key && m.location == Some(Location::Query));
+                let documented = self.pages.iter().any(|p| {
+                    self.members(p)
+                        .iter()
+                        .any(|m| m.path == key && m.location == Some(Location::Query))
+                });
                 if !documented {
                     self.diff(
+                        None,
                         &key,
                         Kind::Query,
                         "no such query parameter".into(),
@@ -240,9 +364,17 @@ impl Cx<'_, '_> {
         Ok(())
     }
 
-    fn query(&mut self, member: &Member, name: &str, view: &View, x_endpoint: Option<&Value>) {
+    fn query(
+        &mut self,
+        page: &PageFacts,
+        member: &Member,
+        name: &str,
+        view: &View,
+        x_endpoint: Option<&Value>,
+    ) {
         if view.properties.contains_key(name) {
             self.diff(
+                Some(page),
                 &member.path,
                 Kind::Query,
                 "a query parameter".into(),
@@ -254,6 +386,7 @@ impl Cx<'_, '_> {
             .and_then(|q| q.get(name));
         let Some(entry) = entry else {
             self.diff(
+                Some(page),
                 &member.path,
                 Kind::Query,
                 "a query parameter".into(),
@@ -262,19 +395,20 @@ impl Cx<'_, '_> {
             return;
         };
         let schema = entry.get("required").and_then(Value::as_bool);
-        if let (Some(page), Some(schema)) = (member.required, schema)
-            && page != schema
+        if let (Some(said), Some(schema)) = (member.required, schema)
+            && said != schema
         {
             self.diff(
+                Some(page),
                 &member.path,
                 Kind::Required,
-                flag(Some(page)),
+                flag(Some(said)),
                 format!("x-endpoint.query required {schema}"),
             );
         }
     }
 
-    fn required(&mut self, member: &Member, name: &str, object: &View) {
+    fn required(&mut self, name: &str, path: &str, object: &View, entries: &Entries<'_>) {
         let always = object.required.contains(name);
         let when: Vec<&Guard> = object
             .conditional
@@ -290,42 +424,74 @@ impl Cx<'_, '_> {
             let guards: Vec<String> = when.iter().map(|g| guard_text(g)).collect();
             format!("required only when {}", guards.join(" or "))
         };
-        let path = &member.path;
         match self.side {
             SideName::Request => {
-                let differs = match member.required {
-                    Some(page) => page != always,
-                    None => always,
-                };
-                if differs {
-                    self.diff(path, Kind::Required, flag(member.required), schema);
+                for (page, member) in entries {
+                    let Some(member) = member else { continue };
+                    let differs = match member.required {
+                        Some(said) => said != always,
+                        None => always,
+                    };
+                    if differs {
+                        self.diff(
+                            Some(page),
+                            path,
+                            Kind::Required,
+                            flag(member.required),
+                            schema.clone(),
+                        );
+                    }
                 }
             }
             SideName::Response if name == NEXT_CURSOR => {
+                let has_more_documented = object.properties.contains_key(HAS_MORE)
+                    && entries.iter().any(|(page, _)| {
+                        let sibling = path.strip_suffix(NEXT_CURSOR).unwrap_or("");
+                        let has_more = format!("{sibling}{HAS_MORE}");
+                        self.members(page).iter().any(|m| m.path == has_more)
+                    });
                 let has_more: Guard = vec![(HAS_MORE.to_owned(), json!(true))];
-                if always || !when.iter().any(|g| **g == has_more) {
-                    let page = format!("required when {} (contract)", guard_text(&has_more));
-                    self.diff(path, Kind::Required, page, schema);
+                let (fine, said) = if has_more_documented {
+                    (
+                        !always && when.iter().any(|g| **g == has_more),
+                        format!("required when {} (contract)", guard_text(&has_more)),
+                    )
+                } else {
+                    (
+                        !always && when.is_empty(),
+                        "optional: no has_more, an absent cursor ends the listing (contract)"
+                            .to_owned(),
+                    )
+                };
+                if !fine {
+                    self.diff(None, path, Kind::Required, said, schema);
                 }
             }
             SideName::Response => {
-                if !always {
-                    self.diff(
-                        path,
-                        Kind::Required,
-                        "a member of the success response (contract: required)".into(),
-                        schema,
-                    );
+                let everywhere = entries.iter().all(|(_, m)| m.is_some());
+                let marked_optional = entries
+                    .iter()
+                    .any(|(_, m)| m.is_some_and(|m| m.required == Some(false)));
+                let expected = everywhere && !marked_optional;
+                if always != expected {
+                    let said = if expected {
+                        "a member every page documents (contract: required)"
+                    } else if marked_optional {
+                        "a member a page marks 否 (contract: optional)"
+                    } else {
+                        "a member only some pages document (contract: optional)"
+                    };
+                    self.diff(None, path, Kind::Required, said.into(), schema);
                 }
             }
         }
     }
 
-    fn check_type(&mut self, member: &Member, view: &View) -> Result<(), Error> {
+    fn check_type(&mut self, page: &PageFacts, member: &Member, view: &View) -> Result<(), Error> {
         let Some(ty) = &member.ty else { return Ok(()) };
         if !self.matches(ty, view, 0)? {
             let schema = self.describe(view, 0)?;
-            self.diff(&member.path, Kind::Type, ty.clone(), schema);
+            self.diff(Some(page), &member.path, Kind::Type, ty.clone(), schema);
         }
         Ok(())
     }
@@ -448,55 +614,81 @@ impl Cx<'_, '_> {
         Ok(view.consts.first().map(|c| (vec![c.clone()], true)))
     }
 
-    fn values(&mut self, member: &Member, view: &View) -> Result<(), Error> {
+    /// Holds `listed` (the values a page lists, `None` when no page of the endpoint lists any)
+    /// against the schema's value set, which for a list is its items'.
+    fn values(
+        &mut self,
+        page: Option<&PageFacts>,
+        listed: Option<&[Value]>,
+        path: &str,
+        member: &Member,
+        view: &View,
+    ) -> Result<(), Error> {
+        let items;
+        let view = if effective_types(view).is_some_and(|t| t.len() == 1 && t.contains("array")) {
+            items = self.schemas.view(&view.items, &Guard::new())?;
+            &items
+        } else {
+            view
+        };
         let schema = self.value_set(view)?;
-        let page = member.values.as_deref();
         let full_bool = |values: &[Value]| {
             member.ty.as_deref() == Some("bool")
                 && values.contains(&json!(true))
                 && values.contains(&json!(false))
         };
-        let (page_text, schema_text) = match (page, schema) {
+        let (page_text, schema_text) = match (listed, schema) {
             (None, None) | (None, Some((_, true))) => return Ok(()),
             (None, Some((values, false))) => {
                 ("no values".to_owned(), format!("values {}", list(&values)))
             }
-            (Some(page), None) if full_bool(page) => return Ok(()),
-            (Some(page), None) => (format!("values {}", list(page)), "no value set".to_owned()),
-            (Some(page), Some((values, _))) => {
-                let same = page.iter().all(|v| values.contains(v))
-                    && values.iter().all(|v| page.contains(v));
+            (Some(listed), None) if full_bool(listed) => return Ok(()),
+            (Some(listed), None) => (
+                format!("values {}", list(listed)),
+                "no value set".to_owned(),
+            ),
+            (Some(listed), Some((values, _))) => {
+                let same = listed.iter().all(|v| values.contains(v))
+                    && values.iter().all(|v| listed.contains(v));
                 if same {
                     return Ok(());
                 }
                 (
-                    format!("values {}", list(page)),
+                    format!("values {}", list(listed)),
                     format!("values {}", list(&values)),
                 )
             }
         };
-        self.diff(&member.path, Kind::Values, page_text, schema_text);
+        self.diff(page, path, Kind::Values, page_text, schema_text);
         Ok(())
     }
 
     fn samples(&mut self, name: &str, judge: Judge<'_>) {
-        let samples = self.facts.side(self.side).samples.clone();
+        for page in self.pages {
+            self.page_samples(page, name, judge);
+        }
+    }
+
+    fn page_samples(&mut self, page: &PageFacts, name: &str, judge: Judge<'_>) {
+        let samples = &page.side(self.side).samples;
         for (index, sample) in samples.iter().enumerate() {
             let at = At::Sample(index);
             match (&sample.value, sample.parses) {
                 (Some(value), true) => match judge(name, value) {
                     Ok(errors) if errors.is_empty() => {}
                     Ok(errors) => self.push(
+                        Some(page),
                         at,
                         Kind::SampleInvalid,
                         "a sample".into(),
                         format!("invalid: {}", errors.join("; ")),
                     ),
-                    Err(e) => self.push(at, Kind::BrokenSchema, "a sample".into(), e),
+                    Err(e) => self.push(Some(page), at, Kind::BrokenSchema, "a sample".into(), e),
                 },
                 _ => {
                     let error = sample.error.clone().unwrap_or_default();
                     self.push(
+                        Some(page),
                         at,
                         Kind::SampleNotJson,
                         format!("a sample that is not JSON ({error})"),
@@ -507,7 +699,6 @@ impl Cx<'_, '_> {
         }
     }
 }
-
 /// The intersection of every `type` met, `None` when there is none.
 fn effective_types(view: &View) -> Option<BTreeSet<String>> {
     let mut sets = view.types.iter();

@@ -81,6 +81,10 @@ impl fmt::Display for At {
 pub struct Difference {
     /// The endpoint, such as `meeting/rooms/get_info`.
     pub endpoint: String,
+    /// The doc id of the page the difference belongs to, when its endpoint has two pages and
+    /// the difference is one page's (a member, type, 必须, value or sample of that page);
+    /// `None` for the endpoint as a whole.
+    pub doc: Option<String>,
     /// Request or response.
     pub side: SideName,
     /// Where.
@@ -95,9 +99,13 @@ pub struct Difference {
 
 impl fmt::Display for Difference {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let doc = self
+            .doc
+            .as_ref()
+            .map_or(String::new(), |d| format!(" (doc {d})"));
         write!(
             f,
-            "{} {} {}: {}: page says {}; schema says {}",
+            "{}{doc} {} {}: {}: page says {}; schema says {}",
             self.endpoint,
             self.side,
             self.at,
@@ -114,6 +122,10 @@ impl fmt::Display for Difference {
 pub struct Deliberate {
     /// The endpoint.
     pub endpoint: String,
+    /// The doc id of the page, for a difference of one of an endpoint's two pages (see
+    /// [`Difference::doc`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub doc: Option<String>,
     /// Request or response.
     pub side: SideName,
     /// The member path (`""` for the whole side), unless `sample` is given.
@@ -138,6 +150,7 @@ impl Deliberate {
             _ => return false,
         };
         self.endpoint == difference.endpoint
+            && self.doc == difference.doc
             && self.side == difference.side
             && self.kind == difference.kind
             && at == difference.at

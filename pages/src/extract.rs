@@ -188,9 +188,8 @@ fn side(source: &str, own: &[Block], other: &[Block], sample_label: &str) -> Res
         })?;
     // `详见X` names the table labelled `X说明` (most pages) or `X` (SubMeeting, SubRepeatInfo).
     let named = |name: &str| {
-        let label = |(heading, _): &&(&str, &Table)| {
-            heading.trim_end_matches(['：', ':']).to_lowercase()
-        };
+        let label =
+            |(heading, _): &&(&str, &Table)| heading.trim_end_matches(['：', ':']).to_lowercase();
         let all = || own_tables.iter().chain(&other_tables);
         let wanted = name.to_lowercase();
         all()

@@ -412,6 +412,7 @@ fn a_sample_the_validator_rejects() {
 fn stale_entries_and_unexpected_differences() {
     let entry = Deliberate {
         endpoint: GET_INFO.into(),
+        doc: None,
         side: SideName::Response,
         path: Some("no_such_member".into()),
         sample: None,
@@ -420,6 +421,7 @@ fn stale_entries_and_unexpected_differences() {
     };
     let difference = Difference {
         endpoint: GET_INFO.into(),
+        doc: None,
         side: SideName::Response,
         at: path("basic_info.city"),
         kind: Kind::Type,

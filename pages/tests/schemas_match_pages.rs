@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use wecom_rooms_pages::{
-    Difference, SPEC_DIR_VAR, SchemaSet, check_facts, compare, extract_dir, facts_dir,
+    Difference, SPEC_DIR_VAR, SchemaSet, check_facts, compare_all, extract_dir, facts_dir,
     load_deliberate, load_facts, reconcile, spec_dir, workspace_root,
 };
 
@@ -20,10 +20,7 @@ fn schemas_match_pages() {
         facts_dir().display()
     );
     let schemas = SchemaSet::new(wecom_rooms_conformance::schema_dir());
-    let found: Vec<Difference> = facts
-        .iter()
-        .flat_map(|f| compare(f, &schemas, &common::judge))
-        .collect();
+    let found: Vec<Difference> = compare_all(&facts, &schemas, &common::judge);
     let table_path = workspace_root().join("pages/differences.json");
     let table = load_deliberate(&table_path).expect("differences table");
     let outcome = reconcile(&found, &table);
@@ -46,9 +43,13 @@ fn schemas_match_pages() {
             (None, Some(index)) => format!("sample {index}"),
             _ => "neither or both of path and sample".to_owned(),
         };
+        let doc = entry
+            .doc
+            .as_ref()
+            .map_or(String::new(), |d| format!(" (doc {d})"));
         let _ = writeln!(
             report,
-            "  stale entry (matches no difference): {} {} {at} {}",
+            "  stale entry (matches no difference): {}{doc} {} {at} {}",
             entry.endpoint,
             entry.side,
             entry.kind.as_str()
