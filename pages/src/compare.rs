@@ -9,7 +9,8 @@
 //! difference; a schema member no page documents is. Each page's members, types, 必须, values
 //! and samples are held against the schema on their own, and such a difference names its page's
 //! doc id. Responses: a success requires every member that every page of the endpoint documents
-//! and none marks 否; the rest are optional. `next_cursor` is required exactly when `has_more` is
+//! (every page that documents its parent, for a nested member) and none marks 否; the rest are
+//! optional. `next_cursor` is required exactly when `has_more` is
 //! true where the page documents `has_more`, and optional where it does not (an absent cursor
 //! ends the listing).
 
@@ -468,7 +469,19 @@ impl<'a> Cx<'a, '_> {
                 }
             }
             SideName::Response => {
-                let everywhere = entries.iter().all(|(_, m)| m.is_some());
+                // Where the member's parent is documented by some pages only (get_info's
+                // `guests`, 高级 only), "every page" means every page that documents the parent.
+                let parent = path
+                    .strip_suffix(name)
+                    .unwrap_or("")
+                    .trim_end_matches('.')
+                    .trim_end_matches("[]");
+                let everywhere = entries
+                    .iter()
+                    .filter(|(page, _)| {
+                        parent.is_empty() || self.members(page).iter().any(|m| m.path == parent)
+                    })
+                    .all(|(_, m)| m.is_some());
                 let marked_optional = entries
                     .iter()
                     .any(|(_, m)| m.is_some_and(|m| m.required == Some(false)));

@@ -2,125 +2,14 @@
 
 mod common;
 
-use std::path::PathBuf;
-
 use serde_json::{Value, json};
 use wecom_rooms_pages::{
-    At, Deliberate, Difference, Guard, Kind, Node, PageFacts, Sample, SchemaSet, SideName, compare,
-    facts_dir, load_facts, reconcile,
+    At, Deliberate, Difference, Kind, Sample, SchemaSet, SideName, compare, reconcile,
 };
 
-fn schema_dir() -> PathBuf {
-    wecom_rooms_conformance::schema_dir()
-}
-
-fn facts(endpoint: &str) -> PageFacts {
-    let all = load_facts(&facts_dir()).expect("fact files");
-    all.into_iter()
-        .find(|f| f.endpoint == endpoint)
-        .expect("a fact file for the endpoint")
-}
-
-fn read(path: &PathBuf) -> Value {
-    serde_json::from_slice(&std::fs::read(path).expect("schema file")).expect("schema JSON")
-}
-
-/// The property subschemas the schema gives to the member at `path` (fact-file syntax).
-fn locate(set: &SchemaSet, endpoint: &str, side: SideName, path: &str) -> Vec<Node> {
-    let root = set
-        .root(&format!("{endpoint}/{side}"))
-        .unwrap()
-        .expect("schema exists");
-    let context: Guard = match side {
-        SideName::Request => Vec::new(),
-        SideName::Response => vec![("errcode".into(), json!(0))],
-    };
-    let mut view = set.view(&[root], &context).unwrap();
-    let segments: Vec<&str> = path.split('.').collect();
-    for (i, segment) in segments.iter().enumerate() {
-        let name = segment.trim_end_matches("[]");
-        let nodes = view
-            .properties
-            .get(name)
-            .unwrap_or_else(|| panic!("no `{name}` in {path}"))
-            .clone();
-        if i + 1 == segments.len() {
-            return nodes;
-        }
-        let member = set.view(&nodes, &context).unwrap();
-        view = if segment.ends_with("[]") {
-            set.view(&member.items, &context).unwrap()
-        } else {
-            member
-        };
-    }
-    unreachable!("a path has at least one segment")
-}
-
-/// Follows `$ref`s from `node` to the first node that has `key`.
-fn holding(set: &SchemaSet, node: &Node, key: &str) -> Node {
-    let mut node = node.clone();
-    for _ in 0..16 {
-        if node.value().get(key).is_some() {
-            return node;
-        }
-        let reference = node.value()["$ref"]
-            .as_str()
-            .expect("a $ref to follow")
-            .to_owned();
-        node = set.resolve(&node, &reference).unwrap();
-    }
-    panic!("no `{key}` within 16 $refs")
-}
-
-/// A fresh schema set with `node`'s file edited at `node`'s pointer.
-fn edit(node: &Node, change: impl FnOnce(&mut Value)) -> SchemaSet {
-    let set = SchemaSet::new(schema_dir());
-    edit_in(&set, node, change);
-    set
-}
-
-fn edit_in(set: &SchemaSet, node: &Node, change: impl FnOnce(&mut Value)) {
-    let mut doc = read(&node.file);
-    change(
-        doc.pointer_mut(&node.pointer)
-            .expect("the node is in its file"),
-    );
-    set.insert(&node.file, doc);
-}
-
-/// The parent of a property subschema: the `properties` object holding it, and its name.
-fn parent(node: &Node) -> (Node, String) {
-    let (up, name) = node.pointer.rsplit_once('/').expect("a property pointer");
-    let mut parent = node.clone();
-    parent.pointer = up.to_owned();
-    (parent, name.replace("~1", "/").replace("~0", "~"))
-}
-
-fn differences(facts: &PageFacts, set: &SchemaSet) -> Vec<Difference> {
-    compare(facts, set, &common::lenient)
-}
-
-/// `mutated` reports a difference of `kind` at `at` on `side` that the real schemas do not.
-#[track_caller]
-fn assert_new(facts: &PageFacts, mutated: &SchemaSet, side: SideName, at: At, kind: Kind) {
-    let hit = |d: &Difference| d.side == side && d.at == at && d.kind == kind;
-    let before = differences(facts, &SchemaSet::new(schema_dir()));
-    assert!(
-        !before.iter().any(hit),
-        "the real schemas already differ: {before:#?}"
-    );
-    let after = differences(facts, mutated);
-    assert!(
-        after.iter().any(hit),
-        "no {} {side} difference at {at}; found: {after:#?}",
-        kind.as_str()
-    );
-}
-
-fn path(p: &str) -> At {
-    At::Path(p.to_owned())
-}
+use common::mutate::{
+    assert_new, differences, edit, facts, holding, locate, parent, path, read, schema_dir,
+};
 
 const GET_INFO: &str = "meeting/rooms/get_info";
 const LIST: &str = "meeting/rooms/list";

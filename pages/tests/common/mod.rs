@@ -1,5 +1,7 @@
 //! What the pages tests share: the schema folder and the jsonschema crate's verdict on samples.
 
+pub mod mutate;
+
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use serde_json::Value;
