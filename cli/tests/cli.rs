@@ -397,8 +397,8 @@ fn expect_invalid_passes_negative_fixtures() {
 #[test]
 fn every_schema_checks_its_fixtures_and_bundled_examples() {
     assert!(
-        wecom_rooms::SCHEMAS.len() >= 26,
-        "gettoken and twelve endpoints"
+        wecom_rooms::SCHEMAS.len() >= 36,
+        "gettoken, twelve Rooms endpoints and five meeting endpoints"
     );
     for entry in wecom_rooms::SCHEMAS {
         let folder = format!("../tests/fixtures/{}", entry.name);

@@ -244,12 +244,13 @@ pub struct Endpoint {
 }
 
 /// Which members carry a paginated list: the request's cursor, and in the success the list,
-/// whether more follow and the next cursor.
+/// whether more follow (`None` for a listing without such a member, which ends on an absent or
+/// empty next cursor) and the next cursor.
 #[derive(Clone, Debug)]
 pub struct Pagination {
     pub items: String,
     pub cursor: String,
-    pub has_more: String,
+    pub has_more: Option<String>,
     pub next_cursor: String,
 }
 

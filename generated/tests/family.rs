@@ -151,16 +151,18 @@ fn every_endpoint_builds_its_requests_and_reads_its_responses() {
     macro_rules! endpoints {
         ($($($module:ident)::+),* $(,)?) => {{
             let mut checked = 0;
+            let mut requests = Vec::new();
             $(
                 checked += check_endpoint::<wecom_rooms::$($module)::+::request::Request>(
                     wecom_rooms::$($module)::+::request::SCHEMA_NAME,
                     wecom_rooms::$($module)::+::response::SCHEMA_NAME,
                 );
+                requests.push(wecom_rooms::$($module)::+::request::SCHEMA_NAME);
             )*
-            checked
+            (checked, requests)
         }};
     }
-    let checked = endpoints!(
+    let (checked, mut requests) = endpoints!(
         gettoken,
         meeting::rooms::book,
         meeting::rooms::release,
@@ -174,6 +176,19 @@ fn every_endpoint_builds_its_requests_and_reads_its_responses() {
         meeting::rooms::cancel_call,
         meeting::rooms::get_response_status,
         meeting::rooms::get_inventory,
+        meeting::create,
+        meeting::update,
+        meeting::cancel,
+        meeting::get_info,
+        meeting::get_user_meetingid,
+    );
+    // The list above is by hand (a type per module); the generated routes say what it must hold.
+    let mut routes: Vec<&str> = wecom_rooms::ROUTES.iter().map(|r| r.request.name).collect();
+    routes.sort_unstable();
+    requests.sort_unstable();
+    assert_eq!(
+        requests, routes,
+        "list every endpoint of wecom_rooms::ROUTES above"
     );
     println!("checked {checked} fixtures through build_request and parse_body");
 }

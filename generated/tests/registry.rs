@@ -40,7 +40,7 @@ fn every_request_names_its_endpoint_and_response() {
     }
     assert_eq!(
         paths.len(),
-        13,
-        "gettoken and twelve Rooms endpoints: {paths:?}"
+        18,
+        "gettoken, twelve Rooms endpoints and five meeting endpoints: {paths:?}"
     );
 }

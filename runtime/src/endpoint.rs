@@ -57,7 +57,8 @@ pub struct Page<T> {
 ///
 /// The generator implements it for the request type of every endpoint whose `x-endpoint` has
 /// `pagination` (which member of the success holds the list, and the names of the cursor
-/// members, `cursor`, `has_more` and `next_cursor` unless it says otherwise).
+/// members, `cursor`, `has_more` and `next_cursor` unless it says otherwise). A listing without
+/// `has_more` ends on a page whose `next_cursor` is absent or empty.
 pub trait Paginated: Endpoint<Response: Outcome> + Clone {
     /// What the list holds.
     type Item;

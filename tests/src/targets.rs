@@ -15,9 +15,10 @@ use crate::reference_validator;
 
 /// Keywords whose violations the generated types let through, as codegen's README documents:
 /// closed value sets decode undocumented values to `Unknown`; string lengths, patterns,
-/// constants, integer bounds narrower than the Rust type, and item counts are the validators'
-/// business.
+/// constants, integer bounds narrower than the Rust type, item counts and members that require
+/// others (`dependentRequired`) are the validators' business.
 const TOLERATED_KEYWORDS: &[&str] = &[
+    "dependentRequired",
     "oneOf",
     "enum",
     "const",
@@ -34,14 +35,44 @@ const TOLERATED_KEYWORDS: &[&str] = &[
 ];
 
 /// Whether the generated types may decode a document despite `error`, as codegen's README
-/// documents: a violation of one of the keywords above, or a member required only under a condition
+/// documents: a violation of one of the keywords above, a member required only under a condition
 /// (`then`/`else`, such as `next_cursor` when `has_more` is true), which a struct's optional
-/// field cannot see. A member required outright is never tolerated.
+/// field cannot see, or an `anyOf` of members of which at least one must be present. A member
+/// required outright is never tolerated.
 pub fn tolerated_by_types(error: &ValidationError) -> bool {
     TOLERATED_KEYWORDS.contains(&error.keyword)
         || (error.keyword == "required"
             && (error.schema_location.contains("/then/")
                 || error.schema_location.contains("/else/")))
+        || presence_any_of(error)
+}
+
+/// Whether `error` is an `anyOf` whose branches only require members (`{"required": [..]}`,
+/// get_info's "meetingid or meeting_code"): the struct keeps those members optional and the
+/// choice is the validators'. Any other `anyOf` is typed as an enum, which refuses what it fails.
+fn presence_any_of(error: &ValidationError) -> bool {
+    let Some((file, pointer)) = error.schema_location.split_once('#') else {
+        return false;
+    };
+    if error.keyword != "anyOf" {
+        return false;
+    }
+    let Ok(text) = std::fs::read(crate::schema_dir().join(file)) else {
+        return false;
+    };
+    let Ok(schema) = serde_json::from_slice::<Value>(&text) else {
+        return false;
+    };
+    schema
+        .pointer(pointer)
+        .and_then(Value::as_array)
+        .is_some_and(|branches| {
+            branches.iter().all(|branch| {
+                branch
+                    .as_object()
+                    .is_some_and(|b| b.len() == 1 && b.contains_key("required"))
+            })
+        })
 }
 
 /// A decoder from bytes, its value encoded again; `Err` is the error's text.
@@ -185,6 +216,11 @@ pub fn target(name: &str) -> Target {
         meeting::rooms::cancel_call,
         meeting::rooms::get_response_status,
         meeting::rooms::get_inventory,
+        meeting::create,
+        meeting::update,
+        meeting::cancel,
+        meeting::get_info,
+        meeting::get_user_meetingid,
     )
 }
 

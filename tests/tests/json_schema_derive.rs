@@ -36,15 +36,17 @@ fn derived_schemas_accept_every_valid_fixture() {
     macro_rules! check_endpoints {
         ($($($module:ident)::+),* $(,)?) => {{
             let mut checked = 0;
+            let mut schemas = Vec::new();
             $({
                 use wecom_rooms::$($module)::+::{request, response};
                 checked += check(&schemars::schema_for!(request::Request), request::SCHEMA_NAME);
                 checked += check(&schemars::schema_for!(response::Response), response::SCHEMA_NAME);
+                schemas.extend([request::SCHEMA_NAME, response::SCHEMA_NAME]);
             })*
-            checked
+            (checked, schemas)
         }};
     }
-    let checked = check_endpoints!(
+    let (checked, mut schemas) = check_endpoints!(
         gettoken,
         meeting::rooms::book,
         meeting::rooms::release,
@@ -58,6 +60,19 @@ fn derived_schemas_accept_every_valid_fixture() {
         meeting::rooms::cancel_call,
         meeting::rooms::get_response_status,
         meeting::rooms::get_inventory,
+        meeting::create,
+        meeting::update,
+        meeting::cancel,
+        meeting::get_info,
+        meeting::get_user_meetingid,
+    );
+    // The list above is by hand (a type per module); the generated registry says what it must hold.
+    let mut generated: Vec<&str> = wecom_rooms::SCHEMAS.iter().map(|e| e.name).collect();
+    generated.sort_unstable();
+    schemas.sort_unstable();
+    assert_eq!(
+        schemas, generated,
+        "list every module of wecom_rooms::SCHEMAS above"
     );
     println!("the derived schemas accept all {checked} valid fixtures");
 }

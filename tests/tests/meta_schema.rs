@@ -10,10 +10,21 @@ use wecom_rooms_conformance::{
 const DRAFT_2020_12: &str = "https://json-schema.org/draft/2020-12/schema";
 
 /// The schemas this project must have, so that losing one fails here: a request and a
-/// response for gettoken and each of the twelve Rooms endpoints.
-const EXPECTED: [&str; 26] = [
+/// response for gettoken, each of the twelve Rooms endpoints and each of the five meeting
+/// endpoints.
+const EXPECTED: [&str; 36] = [
     "gettoken/request",
     "gettoken/response",
+    "meeting/cancel/request",
+    "meeting/cancel/response",
+    "meeting/create/request",
+    "meeting/create/response",
+    "meeting/get_info/request",
+    "meeting/get_info/response",
+    "meeting/get_user_meetingid/request",
+    "meeting/get_user_meetingid/response",
+    "meeting/update/request",
+    "meeting/update/response",
     "meeting/rooms/book/request",
     "meeting/rooms/book/response",
     "meeting/rooms/call/request",

@@ -129,10 +129,11 @@ impl Lowerer<'_> {
     }
 
     /// `x-endpoint.pagination`: `items` (the success's list member), and the cursor members
-    /// when they are not called `cursor`, `has_more` and `next_cursor`.
+    /// when they are not called `cursor`, `has_more` and `next_cursor`; `has_more` is `null`
+    /// for a listing without one, whose last page has no or an empty `next_cursor`.
     fn pagination(&self, at: &Location, value: &Json) -> Result<Pagination, Error> {
         let kw = "x-endpoint/pagination";
-        let shape = "an object with a string `items` (the member of a success that holds the list) and optional strings `cursor`, `has_more` and `next_cursor`";
+        let shape = "an object with a string `items` (the member of a success that holds the list), optional strings `cursor` and `next_cursor`, and an optional `has_more`: a string, or null for a listing without one";
         let obj = value
             .as_object()
             .ok_or_else(|| self.expected(at, kw, shape))?;
@@ -147,10 +148,14 @@ impl Lowerer<'_> {
                 .ok_or_else(|| self.expected(at, kw, shape)),
             Some(_) => Err(self.expected(at, kw, shape)),
         };
+        let has_more = match obj.get("has_more") {
+            Some(Json::Null) => None,
+            _ => Some(member("has_more", Some("has_more"))?),
+        };
         Ok(Pagination {
             items: member("items", None)?,
             cursor: member("cursor", Some("cursor"))?,
-            has_more: member("has_more", Some("has_more"))?,
+            has_more,
             next_cursor: member("next_cursor", Some("next_cursor"))?,
         })
     }

@@ -1,7 +1,9 @@
 //! Roots generated together: a definition they share is one type, so a value one root's type
 //! yields is what another root's type takes.
 
-use crate::shared::{chain, defs_in_a_root, shared_refers_to_root, two_roots};
+use crate::shared::{
+    chain, defs_in_a_root, pagination_without_has_more, shared_refers_to_root, two_roots,
+};
 
 #[test]
 fn an_identifier_a_response_yields_is_what_a_request_takes() {
@@ -78,4 +80,29 @@ fn shared_files_whose_modules_end_alike_are_both_reachable() {
     let two = api::two::request::Request::new(room.clone());
     assert_eq!(two.room.id, "R1");
     assert_eq!(device.key, "D1");
+}
+
+#[test]
+fn a_listing_without_has_more_ends_on_an_absent_or_empty_cursor() {
+    use pagination_without_has_more::{request::Request, response};
+    use wecom_rooms_runtime::{Outcome, Paginated};
+    let page = |body: &str| {
+        let success = response::decode_validated(body.as_bytes())
+            .expect("a valid page")
+            .into_result()
+            .expect("a success");
+        <Request as Paginated>::page(success)
+    };
+    let more =
+        page(r#"{"errcode": 0, "errmsg": "ok", "next_cursor": "c2", "meetingid_list": ["m1"]}"#);
+    assert_eq!(more.items, ["m1"]);
+    assert_eq!(more.next_cursor.as_deref(), Some("c2"));
+    let empty =
+        page(r#"{"errcode": 0, "errmsg": "ok", "next_cursor": "", "meetingid_list": ["m2"]}"#);
+    assert_eq!(
+        (empty.items, empty.next_cursor),
+        (vec!["m2".to_owned()], None)
+    );
+    let absent = page(r#"{"errcode": 0, "errmsg": "ok", "meetingid_list": []}"#);
+    assert_eq!(absent.next_cursor, None);
 }

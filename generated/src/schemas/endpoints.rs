@@ -5,6 +5,14 @@
 //! Every endpoint by name: its request type, which implements `Endpoint`.
 /// `GET /cgi-bin/gettoken`: 获取access_token request.
 pub type GetToken = super::gettoken::request::Request;
+/// `POST /cgi-bin/meeting/cancel`: 取消预约会议 request.
+pub type CancelMeeting = super::meeting::cancel::request::Request;
+/// `POST /cgi-bin/meeting/create`: 创建预约会议 request.
+pub type CreateMeeting = super::meeting::create::request::Request;
+/// `POST /cgi-bin/meeting/get_info`: 获取会议详情 request.
+pub type GetMeetingInfo = super::meeting::get_info::request::Request;
+/// `POST /cgi-bin/meeting/get_user_meetingid`: 获取成员会议ID列表 request.
+pub type GetUserMeetingIds = super::meeting::get_user_meetingid::request::Request;
 /// `POST /cgi-bin/meeting/rooms/book`: 预定Rooms会议室 request.
 pub type Book = super::meeting::rooms::book::request::Request;
 /// `POST /cgi-bin/meeting/rooms/call`: 呼叫Rooms会议室 request.
@@ -29,3 +37,5 @@ pub type ListDevices = super::meeting::rooms::list_devices::request::Request;
 pub type ListMeetings = super::meeting::rooms::list_meetings::request::Request;
 /// `POST /cgi-bin/meeting/rooms/release`: 释放Rooms会议室 request.
 pub type Release = super::meeting::rooms::release::request::Request;
+/// `POST /cgi-bin/meeting/update`: 修改预约会议 request.
+pub type UpdateMeeting = super::meeting::update::request::Request;

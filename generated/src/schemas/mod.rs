@@ -3,6 +3,7 @@
 
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! Generated types and validators, one module per schema.
+::wecom_rooms_runtime::__private::require_features! { pattern;
 pub mod common;
 pub mod endpoints;
 pub mod gettoken;
@@ -11,6 +12,14 @@ pub mod meeting;
 pub static SCHEMAS: &[::wecom_rooms_runtime::registry::SchemaEntry] = &[
     gettoken::request::SCHEMA_ENTRY,
     gettoken::response::SCHEMA_ENTRY,
+    meeting::cancel::request::SCHEMA_ENTRY,
+    meeting::cancel::response::SCHEMA_ENTRY,
+    meeting::create::request::SCHEMA_ENTRY,
+    meeting::create::response::SCHEMA_ENTRY,
+    meeting::get_info::request::SCHEMA_ENTRY,
+    meeting::get_info::response::SCHEMA_ENTRY,
+    meeting::get_user_meetingid::request::SCHEMA_ENTRY,
+    meeting::get_user_meetingid::response::SCHEMA_ENTRY,
     meeting::rooms::book::request::SCHEMA_ENTRY,
     meeting::rooms::book::response::SCHEMA_ENTRY,
     meeting::rooms::call::request::SCHEMA_ENTRY,
@@ -35,6 +44,8 @@ pub static SCHEMAS: &[::wecom_rooms_runtime::registry::SchemaEntry] = &[
     meeting::rooms::list_meetings::response::SCHEMA_ENTRY,
     meeting::rooms::release::request::SCHEMA_ENTRY,
     meeting::rooms::release::response::SCHEMA_ENTRY,
+    meeting::update::request::SCHEMA_ENTRY,
+    meeting::update::response::SCHEMA_ENTRY,
 ];
 /// Every endpoint of this crate: its name, where it is served, and its request and
 /// response schemas, in the order of the schemas' names.
@@ -44,6 +55,30 @@ pub static ROUTES: &[::wecom_rooms_runtime::registry::Route] = &[
         gettoken::request::ENDPOINT,
         &gettoken::request::SCHEMA_ENTRY,
         &gettoken::response::SCHEMA_ENTRY,
+    ),
+    ::wecom_rooms_runtime::registry::Route::new(
+        "CancelMeeting",
+        meeting::cancel::request::ENDPOINT,
+        &meeting::cancel::request::SCHEMA_ENTRY,
+        &meeting::cancel::response::SCHEMA_ENTRY,
+    ),
+    ::wecom_rooms_runtime::registry::Route::new(
+        "CreateMeeting",
+        meeting::create::request::ENDPOINT,
+        &meeting::create::request::SCHEMA_ENTRY,
+        &meeting::create::response::SCHEMA_ENTRY,
+    ),
+    ::wecom_rooms_runtime::registry::Route::new(
+        "GetMeetingInfo",
+        meeting::get_info::request::ENDPOINT,
+        &meeting::get_info::request::SCHEMA_ENTRY,
+        &meeting::get_info::response::SCHEMA_ENTRY,
+    ),
+    ::wecom_rooms_runtime::registry::Route::new(
+        "GetUserMeetingIds",
+        meeting::get_user_meetingid::request::ENDPOINT,
+        &meeting::get_user_meetingid::request::SCHEMA_ENTRY,
+        &meeting::get_user_meetingid::response::SCHEMA_ENTRY,
     ),
     ::wecom_rooms_runtime::registry::Route::new(
         "Book",
@@ -117,12 +152,21 @@ pub static ROUTES: &[::wecom_rooms_runtime::registry::Route] = &[
         &meeting::rooms::release::request::SCHEMA_ENTRY,
         &meeting::rooms::release::response::SCHEMA_ENTRY,
     ),
+    ::wecom_rooms_runtime::registry::Route::new(
+        "UpdateMeeting",
+        meeting::update::request::ENDPOINT,
+        &meeting::update::request::SCHEMA_ENTRY,
+        &meeting::update::response::SCHEMA_ENTRY,
+    ),
 ];
 /// Every member a schema marks `x-secret`, by name, with whether its value is base64
 /// (`contentEncoding`): what a tool that logs or records messages must redact.
 pub static SECRET_MEMBERS: &[(&str, bool)] = &[
     ("access_token", false),
     ("corpsecret", false),
+    ("host_key", false),
+    ("password", false),
     ("password", true),
     ("pmi_pwd", true),
 ];
+}

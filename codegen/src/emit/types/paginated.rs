@@ -1,6 +1,7 @@
 //! `Paginated` for the request type of an endpoint whose `x-endpoint` has `pagination`: the
 //! members it names are found in the types, so a name that matches no member of the right
-//! kind is an error naming the request schema, not code that fails to compile.
+//! kind is an error naming the request schema, not code that fails to compile. A listing
+//! without `has_more` (`"has_more": null`) ends on an absent or empty next cursor.
 
 use super::*;
 use crate::error::ErrorKind;
@@ -81,14 +82,17 @@ impl TypeCx<'_> {
         let Ty::Vec(item) = &items.0 else {
             unreachable!("the member is a list")
         };
-        let has_more = member(
-            success_fields,
-            "success",
-            &pagination.has_more,
-            true,
-            "boolean",
-            &|ty| *ty == Ty::Bool,
-        )?;
+        let has_more = match &pagination.has_more {
+            Some(wire) => Some(member(
+                success_fields,
+                "success",
+                wire,
+                true,
+                "boolean",
+                &|ty| *ty == Ty::Bool,
+            )?),
+            None => None,
+        };
         let next_cursor = member(
             success_fields,
             "success",
@@ -100,12 +104,24 @@ impl TypeCx<'_> {
         let request = self.ty_tokens(request_ty, defs);
         let item = self.ty_tokens(item, defs);
         let success = self.ty_tokens(&success, defs);
-        let (cursor, items, has_more, next_cursor) = (
-            ident(&cursor.1),
-            ident(&items.1),
-            ident(&has_more.1),
-            ident(&next_cursor.1),
-        );
+        let (cursor, items, next_cursor) =
+            (ident(&cursor.1), ident(&items.1), ident(&next_cursor.1));
+        // With `has_more`, its `false` ends the list; without it, an absent or empty cursor does.
+        let next = match has_more {
+            Some((_, has_more)) => {
+                let has_more = ident(&has_more);
+                quote! {
+                    if success.#has_more {
+                        success.#next_cursor
+                    } else {
+                        ::core::option::Option::None
+                    }
+                }
+            }
+            None => quote! {
+                success.#next_cursor.filter(|cursor| !cursor.is_empty())
+            },
+        };
         Ok(quote! {
             impl ::wecom_rooms_runtime::Paginated for #request {
                 type Item = #item;
@@ -117,11 +133,7 @@ impl TypeCx<'_> {
                 fn page(success: #success) -> ::wecom_rooms_runtime::Page<#item> {
                     ::wecom_rooms_runtime::Page {
                         items: success.#items,
-                        next_cursor: if success.#has_more {
-                            success.#next_cursor
-                        } else {
-                            ::core::option::Option::None
-                        },
+                        next_cursor: #next,
                     }
                 }
             }

@@ -3,4 +3,10 @@
 
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! The schemas under `meeting/`.
+pub mod cancel;
+pub mod common;
+pub mod create;
+pub mod get_info;
+pub mod get_user_meetingid;
 pub mod rooms;
+pub mod update;
