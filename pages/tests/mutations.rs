@@ -1,6 +1,9 @@
 //! The comparison can fail: real schemas, mutated in memory, each give the difference expected.
+//! The Rooms pages here; a meeting path's two pages in `mutations/meetings.rs`.
 
 mod common;
+#[path = "mutations/meetings.rs"]
+mod meetings;
 
 use serde_json::{Value, json};
 use wecom_rooms_pages::{

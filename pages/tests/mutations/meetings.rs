@@ -1,13 +1,11 @@
 //! The comparison of a meeting path with its two pages can fail: real meeting schemas, mutated in
 //! memory, each give the difference expected, and a member on one page only gives none.
 
-mod common;
-
 use serde_json::{Value, json};
 use wecom_rooms_conformance::SchemaFiles;
 use wecom_rooms_pages::{At, Kind, SchemaSet, SideName};
 
-use common::mutate::{
+use crate::common::mutate::{
     assert_new_for, edit, endpoint_differences, holding, locate, pages, parent, path, schema_dir,
 };
 
@@ -17,7 +15,7 @@ const BASIC: Option<&str> = Some("99104");
 const ADVANCED: Option<&str> = Some("98148");
 
 fn lenient(name: &str, instance: &Value) -> Result<Vec<String>, String> {
-    common::lenient(name, instance)
+    crate::common::lenient(name, instance)
 }
 
 /// The create request's root node.
