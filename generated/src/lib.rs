@@ -1,7 +1,10 @@
 #![cfg_attr(feature = "client", doc = include_str!("flow.md"))]
 //! Typed requests, responses and validators for WeCom's Rooms会议室 API family: the twelve
 //! Rooms endpoints (under [`meeting::rooms`], laid out as their URL paths are:
-//! `/cgi-bin/meeting/rooms/get_info` is [`meeting::rooms::get_info`]) and the access token
+//! `/cgi-bin/meeting/rooms/get_info` is [`meeting::rooms::get_info`]), the five scheduled-meeting
+//! endpoints that make the meetings rooms are booked for ([`meeting::create`],
+//! [`meeting::update`], [`meeting::cancel`], [`meeting::get_info`],
+//! [`meeting::get_user_meetingid`], sharing [`meeting::common`]) and the access token
 //! ([`gettoken`]).
 //!
 //! Each module holds the generated `request` and `response` types and validators of one
@@ -183,6 +186,7 @@
 pub mod client;
 mod endpoint;
 mod error;
+mod meeting_status;
 mod schemas;
 pub mod token;
 

@@ -581,7 +581,7 @@ pub struct Reminders {
     /// 指定会议开始前多久提醒成员 (when to remind members, in seconds before `meeting_start`); no reminder when omitted.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     #[serde(deserialize_with = "::wecom_rooms_runtime::__private::de::present")]
-    pub remind_before: ::core::option::Option<::std::vec::Vec<RemindBefore2>>,
+    pub remind_before: ::core::option::Option<::std::vec::Vec<ReminderOffset>>,
 }
 impl Reminders {
     /// A `Reminders` with the required members given and every optional member absent.
@@ -661,7 +661,7 @@ pub struct RemindersBuilder {
         ::wecom_rooms_runtime::Bounded<u32, 0, 200>,
     >,
     repeat_until: ::core::option::Option<u32>,
-    remind_before: ::core::option::Option<::std::vec::Vec<RemindBefore2>>,
+    remind_before: ::core::option::Option<::std::vec::Vec<ReminderOffset>>,
 }
 impl RemindersBuilder {
     /// 是否是周期性会议 (whether the meeting recurs); one-off when omitted.
@@ -719,7 +719,7 @@ impl RemindersBuilder {
         self
     }
     /// 指定会议开始前多久提醒成员 (when to remind members, in seconds before `meeting_start`); no reminder when omitted.
-    pub fn remind_before(mut self, value: ::std::vec::Vec<RemindBefore2>) -> Self {
+    pub fn remind_before(mut self, value: ::std::vec::Vec<ReminderOffset>) -> Self {
         self.remind_before = ::core::option::Option::Some(value);
         self
     }
@@ -1098,7 +1098,7 @@ impl ::schemars::JsonSchema for RepeatUntilType {
 /// Values the schema does not name decode to `Unknown` and encode back unchanged.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum RemindBefore2 {
+pub enum ReminderOffset {
     /// 会议开始时提醒 (when the meeting starts).
     AtStart,
     /// 5分钟前提醒 (five minutes before).
@@ -1112,7 +1112,7 @@ pub enum RemindBefore2 {
     /// A value the schema does not name.
     Unknown(u32),
 }
-impl RemindBefore2 {
+impl ReminderOffset {
     /// Whether this decoded value satisfies the schema: the checks its type does not
     /// make itself (see `decode_validated`).
     pub(crate) fn satisfies_schema(&self) -> bool {
@@ -1146,17 +1146,17 @@ impl RemindBefore2 {
         !matches!(Self::from_value(self.value()), Self::Unknown(_))
     }
 }
-impl ::core::convert::From<u32> for RemindBefore2 {
+impl ::core::convert::From<u32> for ReminderOffset {
     fn from(value: u32) -> Self {
         Self::from_value(value)
     }
 }
-impl ::core::convert::From<RemindBefore2> for u32 {
-    fn from(value: RemindBefore2) -> Self {
+impl ::core::convert::From<ReminderOffset> for u32 {
+    fn from(value: ReminderOffset) -> Self {
         value.value()
     }
 }
-impl ::serde::Serialize for RemindBefore2 {
+impl ::serde::Serialize for ReminderOffset {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -1164,7 +1164,7 @@ impl ::serde::Serialize for RemindBefore2 {
         serializer.serialize_u32(self.value())
     }
 }
-impl<'de> ::serde::Deserialize<'de> for RemindBefore2 {
+impl<'de> ::serde::Deserialize<'de> for ReminderOffset {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
@@ -1173,9 +1173,9 @@ impl<'de> ::serde::Deserialize<'de> for RemindBefore2 {
     }
 }
 #[cfg(feature = "schemars")]
-impl ::schemars::JsonSchema for RemindBefore2 {
+impl ::schemars::JsonSchema for ReminderOffset {
     fn schema_name() -> ::std::borrow::Cow<'static, str> {
-        ::std::borrow::Cow::Borrowed("RemindBefore2")
+        ::std::borrow::Cow::Borrowed("ReminderOffset")
     }
     #[allow(unused_variables)]
     fn json_schema(generator: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {

@@ -3195,7 +3195,7 @@ mod validators {
         }
         true
     }
-    /// `meeting/common.json#/$defs/RemindBefore`
+    /// `meeting/common.json#/$defs/ReminderOffset`
     #[inline]
     pub(super) fn is_valid_108(v: &Value) -> bool {
         if !matches!(v, Value::Number(n) if json::is_integer(n)) {
@@ -3217,12 +3217,12 @@ mod validators {
         }
         true
     }
-    /// `meeting/common.json#/$defs/RemindBefore`
+    /// `meeting/common.json#/$defs/ReminderOffset`
     pub(super) fn validate_108<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         if !matches!(v, Value::Number(n) if json::is_integer(n)) {
             ctx.error_found(
                 "type",
-                "meeting/common.json#/$defs/RemindBefore/type",
+                "meeting/common.json#/$defs/ReminderOffset/type",
                 "an integer in 0..=4294967295",
                 v,
             );
@@ -3231,7 +3231,7 @@ mod validators {
             if json::cmp_u64(n, 0u64).is_some_and(Ordering::is_lt) {
                 ctx.error_found(
                     "minimum",
-                    "meeting/common.json#/$defs/RemindBefore/minimum",
+                    "meeting/common.json#/$defs/ReminderOffset/minimum",
                     "an integer in 0..=4294967295",
                     v,
                 );
@@ -3239,7 +3239,7 @@ mod validators {
             if json::cmp_u64(n, 4294967295u64).is_some_and(Ordering::is_gt) {
                 ctx.error_found(
                     "maximum",
-                    "meeting/common.json#/$defs/RemindBefore/maximum",
+                    "meeting/common.json#/$defs/ReminderOffset/maximum",
                     "an integer in 0..=4294967295",
                     v,
                 );
@@ -3251,7 +3251,7 @@ mod validators {
         if matching != 1 {
             ctx.error(
                 "oneOf",
-                "meeting/common.json#/$defs/RemindBefore/oneOf",
+                "meeting/common.json#/$defs/ReminderOffset/oneOf",
                 format!(
                     "expected one of 0 (AtStart), 300 (FiveMinutes), 900 (FifteenMinutes), 3600 (OneHour), 86400 (OneDay), found {} (matching {} of them)",
                     describe(v), matching
@@ -3259,7 +3259,7 @@ mod validators {
             );
         }
     }
-    /// `meeting/common.json#/$defs/RemindBefore/oneOf/0`
+    /// `meeting/common.json#/$defs/ReminderOffset/oneOf/0`
     #[inline]
     pub(super) fn is_valid_111(v: &Value) -> bool {
         if !matches!(
@@ -3269,7 +3269,7 @@ mod validators {
         }
         true
     }
-    /// `meeting/common.json#/$defs/RemindBefore/oneOf/1`
+    /// `meeting/common.json#/$defs/ReminderOffset/oneOf/1`
     #[inline]
     pub(super) fn is_valid_112(v: &Value) -> bool {
         if !matches!(
@@ -3279,7 +3279,7 @@ mod validators {
         }
         true
     }
-    /// `meeting/common.json#/$defs/RemindBefore/oneOf/2`
+    /// `meeting/common.json#/$defs/ReminderOffset/oneOf/2`
     #[inline]
     pub(super) fn is_valid_113(v: &Value) -> bool {
         if !matches!(
@@ -3289,7 +3289,7 @@ mod validators {
         }
         true
     }
-    /// `meeting/common.json#/$defs/RemindBefore/oneOf/3`
+    /// `meeting/common.json#/$defs/ReminderOffset/oneOf/3`
     #[inline]
     pub(super) fn is_valid_114(v: &Value) -> bool {
         if !matches!(
@@ -3299,7 +3299,7 @@ mod validators {
         }
         true
     }
-    /// `meeting/common.json#/$defs/RemindBefore/oneOf/4`
+    /// `meeting/common.json#/$defs/ReminderOffset/oneOf/4`
     #[inline]
     pub(super) fn is_valid_115(v: &Value) -> bool {
         if !matches!(

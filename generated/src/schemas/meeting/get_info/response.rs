@@ -659,10 +659,10 @@ impl ::schemars::JsonSchema for MeetingType {
 #[derive(Clone, Debug, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct Attendees {
-    /// 企业内部成员 (the company's members), each a Member.
-    pub member: ::std::vec::Vec<Member2>,
-    /// 会中参会的外部联系人 (external attendees; those who joined through WeChat are not listed), each a TmpExternalUser.
-    pub tmp_external_user: ::std::vec::Vec<TmpExternalUser2>,
+    /// 企业内部成员 (the company's members), each an AttendingMember.
+    pub member: ::std::vec::Vec<AttendingMember>,
+    /// 会中参会的外部联系人 (external attendees; those who joined through WeChat are not listed), each an ExternalAttendee.
+    pub tmp_external_user: ::std::vec::Vec<ExternalAttendee>,
     /// Members the schema does not name, kept so that decoding and encoding again loses nothing.
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -670,8 +670,8 @@ pub struct Attendees {
 impl Attendees {
     /// A `Attendees` with the required members given and every optional member absent.
     pub fn new(
-        member: ::std::vec::Vec<Member2>,
-        tmp_external_user: ::std::vec::Vec<TmpExternalUser2>,
+        member: ::std::vec::Vec<AttendingMember>,
+        tmp_external_user: ::std::vec::Vec<ExternalAttendee>,
     ) -> Self {
         Attendees {
             member,
@@ -689,7 +689,7 @@ impl Attendees {
 /// 企业内部成员 (a member of the company taking part).
 #[derive(Clone, Debug, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-pub struct Member2 {
+pub struct AttendingMember {
     /// 企业内部成员的userid (the member's user id).
     pub userid: ::wecom_rooms_runtime::NonEmptyString,
     /// 与会状态 (whether they took part).
@@ -710,10 +710,10 @@ pub struct Member2 {
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl Member2 {
+impl AttendingMember {
     /// A builder with every member unset.
-    pub fn builder() -> Member2Builder {
-        Member2Builder::default()
+    pub fn builder() -> AttendingMemberBuilder {
+        AttendingMemberBuilder::default()
     }
     /// Whether this decoded value satisfies the schema: the checks its type does not
     /// make itself (see `decode_validated`).
@@ -722,10 +722,10 @@ impl Member2 {
             >= 1u64 && self.status.satisfies_schema()
     }
 }
-/// Builds a [`Member2`] member by member: see [`Member2::builder`].
+/// Builds a [`AttendingMember`] member by member: see [`AttendingMember::builder`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
-pub struct Member2Builder {
+pub struct AttendingMemberBuilder {
     userid: ::core::option::Option<::wecom_rooms_runtime::NonEmptyString>,
     status: ::core::option::Option<AttendanceStatus>,
     first_join_time: ::core::option::Option<u32>,
@@ -733,7 +733,7 @@ pub struct Member2Builder {
     total_join_count: ::core::option::Option<u32>,
     cumulative_time: ::core::option::Option<u32>,
 }
-impl Member2Builder {
+impl AttendingMemberBuilder {
     /// 企业内部成员的userid (the member's user id).
     pub fn userid(mut self, value: ::wecom_rooms_runtime::NonEmptyString) -> Self {
         self.userid = ::core::option::Option::Some(value);
@@ -767,8 +767,8 @@ impl Member2Builder {
     /// The value, or the first required member left unset.
     pub fn build(
         self,
-    ) -> ::core::result::Result<Member2, ::wecom_rooms_runtime::MissingMember> {
-        ::core::result::Result::Ok(Member2 {
+    ) -> ::core::result::Result<AttendingMember, ::wecom_rooms_runtime::MissingMember> {
+        ::core::result::Result::Ok(AttendingMember {
             userid: self.userid.ok_or(::wecom_rooms_runtime::MissingMember("userid"))?,
             status: self.status.ok_or(::wecom_rooms_runtime::MissingMember("status"))?,
             first_join_time: self
@@ -876,7 +876,7 @@ impl ::schemars::JsonSchema for AttendanceStatus {
 /// 会中参会的外部联系人 (an external attendee).
 #[derive(Clone, Debug, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-pub struct TmpExternalUser2 {
+pub struct ExternalAttendee {
     /// 会中入会的外部用户临时id (a temporary id, different in every meeting; convertible to an external_userid).
     pub tmp_external_userid: ::std::string::String,
     /// 与会状态 (whether they took part).
@@ -897,10 +897,10 @@ pub struct TmpExternalUser2 {
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl TmpExternalUser2 {
+impl ExternalAttendee {
     /// A builder with every member unset.
-    pub fn builder() -> TmpExternalUser2Builder {
-        TmpExternalUser2Builder::default()
+    pub fn builder() -> ExternalAttendeeBuilder {
+        ExternalAttendeeBuilder::default()
     }
     /// Whether this decoded value satisfies the schema: the checks its type does not
     /// make itself (see `decode_validated`).
@@ -910,10 +910,10 @@ impl TmpExternalUser2 {
         ) as u64 >= 1u64 && self.status.satisfies_schema()
     }
 }
-/// Builds a [`TmpExternalUser2`] member by member: see [`TmpExternalUser2::builder`].
+/// Builds a [`ExternalAttendee`] member by member: see [`ExternalAttendee::builder`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
-pub struct TmpExternalUser2Builder {
+pub struct ExternalAttendeeBuilder {
     tmp_external_userid: ::core::option::Option<::std::string::String>,
     status: ::core::option::Option<AttendanceStatus>,
     first_join_time: ::core::option::Option<u32>,
@@ -921,7 +921,7 @@ pub struct TmpExternalUser2Builder {
     total_join_count: ::core::option::Option<u32>,
     cumulative_time: ::core::option::Option<u32>,
 }
-impl TmpExternalUser2Builder {
+impl ExternalAttendeeBuilder {
     /// 会中入会的外部用户临时id (a temporary id, different in every meeting; convertible to an external_userid).
     pub fn tmp_external_userid(mut self, value: ::std::string::String) -> Self {
         self.tmp_external_userid = ::core::option::Option::Some(value);
@@ -955,8 +955,8 @@ impl TmpExternalUser2Builder {
     /// The value, or the first required member left unset.
     pub fn build(
         self,
-    ) -> ::core::result::Result<TmpExternalUser2, ::wecom_rooms_runtime::MissingMember> {
-        ::core::result::Result::Ok(TmpExternalUser2 {
+    ) -> ::core::result::Result<ExternalAttendee, ::wecom_rooms_runtime::MissingMember> {
+        ::core::result::Result::Ok(ExternalAttendee {
             tmp_external_userid: self
                 .tmp_external_userid
                 .ok_or(::wecom_rooms_runtime::MissingMember("tmp_external_userid"))?,
@@ -1239,7 +1239,7 @@ pub struct Reminders {
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     #[serde(deserialize_with = "::wecom_rooms_runtime::__private::de::present")]
     pub remind_before: ::core::option::Option<
-        ::std::vec::Vec<super::super::common::RemindBefore2>,
+        ::std::vec::Vec<super::super::common::ReminderOffset>,
     >,
     /// Members the schema does not name, kept so that decoding and encoding again loses nothing.
     #[serde(flatten)]
@@ -5211,7 +5211,7 @@ mod validators {
             ctx.items(arr, validate_152);
         }
     }
-    /// `meeting/get_info/response.schema.json#/$defs/Member`
+    /// `meeting/get_info/response.schema.json#/$defs/AttendingMember`
     pub(super) fn is_valid_128(v: &Value) -> bool {
         if !matches!(v, Value::Object(_)) {
             return false;
@@ -5286,12 +5286,12 @@ mod validators {
         }
         true
     }
-    /// `meeting/get_info/response.schema.json#/$defs/Member`
+    /// `meeting/get_info/response.schema.json#/$defs/AttendingMember`
     pub(super) fn validate_128<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         if !matches!(v, Value::Object(_)) {
             ctx.error_found(
                 "type",
-                "meeting/get_info/response.schema.json#/$defs/Member/type",
+                "meeting/get_info/response.schema.json#/$defs/AttendingMember/type",
                 "an object",
                 v,
             );
@@ -5318,37 +5318,37 @@ mod validators {
             if found[0usize].is_none() {
                 ctx.missing(
                     "userid",
-                    "meeting/get_info/response.schema.json#/$defs/Member/required",
+                    "meeting/get_info/response.schema.json#/$defs/AttendingMember/required",
                 );
             }
             if found[1usize].is_none() {
                 ctx.missing(
                     "status",
-                    "meeting/get_info/response.schema.json#/$defs/Member/required",
+                    "meeting/get_info/response.schema.json#/$defs/AttendingMember/required",
                 );
             }
             if found[2usize].is_none() {
                 ctx.missing(
                     "first_join_time",
-                    "meeting/get_info/response.schema.json#/$defs/Member/required",
+                    "meeting/get_info/response.schema.json#/$defs/AttendingMember/required",
                 );
             }
             if found[3usize].is_none() {
                 ctx.missing(
                     "last_quit_time",
-                    "meeting/get_info/response.schema.json#/$defs/Member/required",
+                    "meeting/get_info/response.schema.json#/$defs/AttendingMember/required",
                 );
             }
             if found[4usize].is_none() {
                 ctx.missing(
                     "total_join_count",
-                    "meeting/get_info/response.schema.json#/$defs/Member/required",
+                    "meeting/get_info/response.schema.json#/$defs/AttendingMember/required",
                 );
             }
             if found[5usize].is_none() {
                 ctx.missing(
                     "cumulative_time",
-                    "meeting/get_info/response.schema.json#/$defs/Member/required",
+                    "meeting/get_info/response.schema.json#/$defs/AttendingMember/required",
                 );
             }
             ctx.member_found(found[0usize], validate_34);
@@ -5359,7 +5359,7 @@ mod validators {
             ctx.member_found(found[5usize], validate_36);
         }
     }
-    /// `meeting/get_info/response.schema.json#/$defs/TmpExternalUser`
+    /// `meeting/get_info/response.schema.json#/$defs/ExternalAttendee`
     pub(super) fn is_valid_129(v: &Value) -> bool {
         if !matches!(v, Value::Object(_)) {
             return false;
@@ -5434,12 +5434,12 @@ mod validators {
         }
         true
     }
-    /// `meeting/get_info/response.schema.json#/$defs/TmpExternalUser`
+    /// `meeting/get_info/response.schema.json#/$defs/ExternalAttendee`
     pub(super) fn validate_129<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         if !matches!(v, Value::Object(_)) {
             ctx.error_found(
                 "type",
-                "meeting/get_info/response.schema.json#/$defs/TmpExternalUser/type",
+                "meeting/get_info/response.schema.json#/$defs/ExternalAttendee/type",
                 "an object",
                 v,
             );
@@ -5466,37 +5466,37 @@ mod validators {
             if found[0usize].is_none() {
                 ctx.missing(
                     "tmp_external_userid",
-                    "meeting/get_info/response.schema.json#/$defs/TmpExternalUser/required",
+                    "meeting/get_info/response.schema.json#/$defs/ExternalAttendee/required",
                 );
             }
             if found[1usize].is_none() {
                 ctx.missing(
                     "status",
-                    "meeting/get_info/response.schema.json#/$defs/TmpExternalUser/required",
+                    "meeting/get_info/response.schema.json#/$defs/ExternalAttendee/required",
                 );
             }
             if found[2usize].is_none() {
                 ctx.missing(
                     "first_join_time",
-                    "meeting/get_info/response.schema.json#/$defs/TmpExternalUser/required",
+                    "meeting/get_info/response.schema.json#/$defs/ExternalAttendee/required",
                 );
             }
             if found[3usize].is_none() {
                 ctx.missing(
                     "last_quit_time",
-                    "meeting/get_info/response.schema.json#/$defs/TmpExternalUser/required",
+                    "meeting/get_info/response.schema.json#/$defs/ExternalAttendee/required",
                 );
             }
             if found[4usize].is_none() {
                 ctx.missing(
                     "total_join_count",
-                    "meeting/get_info/response.schema.json#/$defs/TmpExternalUser/required",
+                    "meeting/get_info/response.schema.json#/$defs/ExternalAttendee/required",
                 );
             }
             if found[5usize].is_none() {
                 ctx.missing(
                     "cumulative_time",
-                    "meeting/get_info/response.schema.json#/$defs/TmpExternalUser/required",
+                    "meeting/get_info/response.schema.json#/$defs/ExternalAttendee/required",
                 );
             }
             ctx.member_found(found[0usize], validate_165);
@@ -5840,7 +5840,7 @@ mod validators {
         }
         true
     }
-    /// `meeting/common.json#/$defs/RemindBefore`
+    /// `meeting/common.json#/$defs/ReminderOffset`
     #[inline]
     pub(super) fn is_valid_155(v: &Value) -> bool {
         if !matches!(v, Value::Number(n) if json::is_integer(n)) {
@@ -5862,12 +5862,12 @@ mod validators {
         }
         true
     }
-    /// `meeting/common.json#/$defs/RemindBefore`
+    /// `meeting/common.json#/$defs/ReminderOffset`
     pub(super) fn validate_155<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         if !matches!(v, Value::Number(n) if json::is_integer(n)) {
             ctx.error_found(
                 "type",
-                "meeting/common.json#/$defs/RemindBefore/type",
+                "meeting/common.json#/$defs/ReminderOffset/type",
                 "an integer in 0..=4294967295",
                 v,
             );
@@ -5876,7 +5876,7 @@ mod validators {
             if json::cmp_u64(n, 0u64).is_some_and(Ordering::is_lt) {
                 ctx.error_found(
                     "minimum",
-                    "meeting/common.json#/$defs/RemindBefore/minimum",
+                    "meeting/common.json#/$defs/ReminderOffset/minimum",
                     "an integer in 0..=4294967295",
                     v,
                 );
@@ -5884,7 +5884,7 @@ mod validators {
             if json::cmp_u64(n, 4294967295u64).is_some_and(Ordering::is_gt) {
                 ctx.error_found(
                     "maximum",
-                    "meeting/common.json#/$defs/RemindBefore/maximum",
+                    "meeting/common.json#/$defs/ReminderOffset/maximum",
                     "an integer in 0..=4294967295",
                     v,
                 );
@@ -5896,7 +5896,7 @@ mod validators {
         if matching != 1 {
             ctx.error(
                 "oneOf",
-                "meeting/common.json#/$defs/RemindBefore/oneOf",
+                "meeting/common.json#/$defs/ReminderOffset/oneOf",
                 format!(
                     "expected one of 0 (AtStart), 300 (FiveMinutes), 900 (FifteenMinutes), 3600 (OneHour), 86400 (OneDay), found {} (matching {} of them)",
                     describe(v), matching
@@ -5965,7 +5965,7 @@ mod validators {
             );
         }
     }
-    /// `meeting/get_info/response.schema.json#/$defs/TmpExternalUser/properties/tmp_external_userid`
+    /// `meeting/get_info/response.schema.json#/$defs/ExternalAttendee/properties/tmp_external_userid`
     #[inline]
     pub(super) fn is_valid_165(v: &Value) -> bool {
         if !matches!(v, Value::String(_)) {
@@ -5978,12 +5978,12 @@ mod validators {
         }
         true
     }
-    /// `meeting/get_info/response.schema.json#/$defs/TmpExternalUser/properties/tmp_external_userid`
+    /// `meeting/get_info/response.schema.json#/$defs/ExternalAttendee/properties/tmp_external_userid`
     pub(super) fn validate_165<'v>(v: &'v Value, ctx: &mut Context<'v>) {
         if !matches!(v, Value::String(_)) {
             ctx.error_found(
                 "type",
-                "meeting/get_info/response.schema.json#/$defs/TmpExternalUser/properties/tmp_external_userid/type",
+                "meeting/get_info/response.schema.json#/$defs/ExternalAttendee/properties/tmp_external_userid/type",
                 "a string of at least 1 character",
                 v,
             );
@@ -5992,14 +5992,14 @@ mod validators {
             if (json::char_count(s) as u64) < 1u64 {
                 ctx.error_found(
                     "minLength",
-                    "meeting/get_info/response.schema.json#/$defs/TmpExternalUser/properties/tmp_external_userid/minLength",
+                    "meeting/get_info/response.schema.json#/$defs/ExternalAttendee/properties/tmp_external_userid/minLength",
                     "a string of at least 1 character",
                     v,
                 );
             }
         }
     }
-    /// `meeting/common.json#/$defs/RemindBefore/oneOf/0`
+    /// `meeting/common.json#/$defs/ReminderOffset/oneOf/0`
     #[inline]
     pub(super) fn is_valid_172(v: &Value) -> bool {
         if !matches!(
@@ -6009,7 +6009,7 @@ mod validators {
         }
         true
     }
-    /// `meeting/common.json#/$defs/RemindBefore/oneOf/1`
+    /// `meeting/common.json#/$defs/ReminderOffset/oneOf/1`
     #[inline]
     pub(super) fn is_valid_173(v: &Value) -> bool {
         if !matches!(
@@ -6019,7 +6019,7 @@ mod validators {
         }
         true
     }
-    /// `meeting/common.json#/$defs/RemindBefore/oneOf/2`
+    /// `meeting/common.json#/$defs/ReminderOffset/oneOf/2`
     #[inline]
     pub(super) fn is_valid_174(v: &Value) -> bool {
         if !matches!(
@@ -6029,7 +6029,7 @@ mod validators {
         }
         true
     }
-    /// `meeting/common.json#/$defs/RemindBefore/oneOf/3`
+    /// `meeting/common.json#/$defs/ReminderOffset/oneOf/3`
     #[inline]
     pub(super) fn is_valid_175(v: &Value) -> bool {
         if !matches!(
@@ -6039,7 +6039,7 @@ mod validators {
         }
         true
     }
-    /// `meeting/common.json#/$defs/RemindBefore/oneOf/4`
+    /// `meeting/common.json#/$defs/ReminderOffset/oneOf/4`
     #[inline]
     pub(super) fn is_valid_176(v: &Value) -> bool {
         if !matches!(
