@@ -64,7 +64,10 @@ pub fn extract_dir(root: &Path) -> Result<Extraction, Error> {
     for family in FAMILIES {
         let dir = root.join(family);
         if !dir.is_dir() {
-            let message = format!("the spec root has no {family}/ folder");
+            let message = format!(
+                "the spec root has no {family}/ folder (it holds {})",
+                FAMILIES.map(|f| format!("{f}/")).join(" and ")
+            );
             return Err(Error::page(root, message));
         }
         extract_family(&dir, family, &mut extraction)?;

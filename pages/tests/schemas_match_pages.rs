@@ -70,8 +70,8 @@ fn fact_files_are_fresh() {
     let spec = spec_dir();
     if !spec.is_dir() {
         println!(
-            "freshness half skipped: the spec folder {} is absent (set {SPEC_DIR_VAR} to check \
-             the fact files against the pages)",
+            "freshness half skipped: the spec root {} is absent (set {SPEC_DIR_VAR} to the \
+             folder holding rooms/ and meetings/ to check the fact files against the pages)",
             spec.display()
         );
         return;
