@@ -5,22 +5,22 @@
 use crate::meeting::get_info::response::MeetingStatus;
 use crate::meeting::rooms::list_meetings::response::Status;
 
-/// The states both pages name, paired by meaning. list_meetings describes `MEETING_STATE_ENDED`
-/// as 已删除 (deleted) although its name says ended; get_info has no deleted state (a deleted
-/// meeting is error 730008), so it pairs with 已结束 by name. `MEETING_STATE_NULL` (past its
-/// booked end with nobody in it) is get_info's 已过期 (expired). `MEETING_STATE_INVALID` and
-/// `MEETING_STATE_RECYCLED` (the code reclaimed 30 days on) have no get_info counterpart.
+/// The states both pages name, paired by what the pages say they mean, not by their names.
+/// list_meetings describes `MEETING_STATE_ENDED` as 已删除 (deleted): get_info has no such state
+/// (a deleted meeting is error 730008). get_info's 已结束 (ended) is `MEETING_STATE_NULL`, past
+/// its booked end with nobody in it, and its 已过期 (expired) is `MEETING_STATE_RECYCLED`, whose
+/// code was reclaimed 30 days after its start. `MEETING_STATE_INVALID` has no number either.
 const PAIRS: [(MeetingStatus, Status); 5] = [
     (MeetingStatus::Scheduled, Status::Init),
     (MeetingStatus::InProgress, Status::Started),
-    (MeetingStatus::Ended, Status::Ended),
+    (MeetingStatus::Ended, Status::Null),
     (MeetingStatus::Cancelled, Status::Cancelled),
-    (MeetingStatus::Expired, Status::Null),
+    (MeetingStatus::Expired, Status::Recycled),
 ];
 
 impl MeetingStatus {
     /// The get_info state of a rooms/list_meetings state; `None` for the states get_info does
-    /// not have (`MEETING_STATE_INVALID`, `MEETING_STATE_RECYCLED`) and for unknown ones.
+    /// not have (`MEETING_STATE_INVALID`, `MEETING_STATE_ENDED`) and for unknown ones.
     #[must_use]
     pub fn from_list_meetings(state: &Status) -> Option<MeetingStatus> {
         PAIRS
@@ -62,7 +62,7 @@ mod tests {
     fn states_get_info_lacks_have_no_counterpart() {
         for state in [
             Status::Invalid,
-            Status::Recycled,
+            Status::Ended,
             Status::Unknown("MEETING_STATE_NEW".into()),
         ] {
             assert_eq!(MeetingStatus::from_list_meetings(&state), None, "{state:?}");
@@ -73,7 +73,7 @@ mod tests {
         );
         assert_eq!(
             MeetingStatus::Expired.to_list_meetings(),
-            Some(Status::Null)
+            Some(Status::Recycled)
         );
     }
 }
