@@ -36,6 +36,7 @@ mod handlers;
 mod protocol;
 mod record;
 mod running;
+mod schedule;
 mod seed;
 mod server;
 mod world;

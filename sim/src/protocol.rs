@@ -32,8 +32,33 @@ pub mod codes {
     pub const INVALID_MEETING_ID: i32 = 90602;
     /// 会议室已被停用，无法预定: booking a room whose `scheduled_status` is 0 (未开放预定).
     pub const ROOM_NOT_BOOKABLE: i32 = 90711;
-    /// 会议已取消: booking or calling for a meeting whose status is `MEETING_STATE_CANCELLED`.
+    /// 会议参与人超过限制: create or update with more than 300 `invitees`.
+    pub const TOO_MANY_PARTICIPANTS: i32 = 400_020;
+    /// 会议参与人或者主持人不合法: an empty user id among the invitees, hosts or ring users.
+    pub const INVALID_PARTICIPANT: i32 = 400_021;
+    /// 主持人超过会议主持人上限: more than 10 `hosts`.
+    pub const TOO_MANY_HOSTS: i32 = 400_027;
+    /// 不合法的会议密码: a `settings.password` that is not 4–6 digits.
+    pub const INVALID_PASSWORD: i32 = 400_030;
+    /// 不合法的会议settings: any other `settings` its schema refuses, and the cloud-recording
+    /// switches without `auto_record_type` "cloud".
+    pub const INVALID_SETTINGS: i32 = 400_031;
+    /// 指定的响铃用户不在会议参与人列表中: a ring user neither the admin nor invited.
+    pub const RING_USER_NOT_INVITED: i32 = 400_037;
+    /// 会议已取消: booking, calling, updating or cancelling a cancelled meeting.
     pub const MEETING_CANCELLED: i32 = 400_041;
+    /// 会议title不合法: a title its schema refuses.
+    pub const INVALID_TITLE: i32 = 400_042;
+    /// 正在进行中或者已经结束的会议不允许更新: updating a meeting that has started.
+    pub const MEETING_NOT_UPDATABLE: i32 = 400_221;
+    /// 会议开始时间不允许小于当前时间: a `meeting_start` not later than now.
+    pub const START_IN_THE_PAST: i32 = 400_222;
+    /// 会中或者已经结束的会议不能取消: cancelling a meeting that has started.
+    pub const MEETING_NOT_CANCELLABLE: i32 = 400_224;
+    /// 非法的子会议id: any `sub_meetingid` (the simulator makes no occurrences).
+    pub const INVALID_SUB_MEETING_ID: i32 = 730_003;
+    /// 非法的会议号: a `meeting_code` no meeting of the caller has.
+    pub const INVALID_MEETING_CODE: i32 = 730_004;
     /// 不能操作别的应用创建的会议: a meeting another application created.
     pub const NOT_OWN_MEETING: i32 = 730_005;
     /// 会议已删除: booking or calling for a meeting whose status is `MEETING_STATE_ENDED`

@@ -149,14 +149,16 @@ impl RunningSimulator {
         self.shared.world().invalidate_tokens();
     }
 
-    /// Adds a meeting created by the application named `owner` (no Rooms endpoint creates
-    /// meetings; WeCom's meeting API would).
+    /// Adds a meeting created by the application named `owner`, as if it had been seeded
+    /// (`meeting/create` makes one through the API).
     ///
     /// # Errors
     ///
     /// [`Error::InvalidState`] when no app has that name or the meeting id is taken.
     pub fn add_meeting(&self, owner: &str, meeting: MeetingInfo) -> Result<(), Error> {
-        self.shared.world().add_meeting(owner, meeting, Vec::new())
+        self.shared
+            .world()
+            .add_seeded_meeting(crate::MeetingSeed::new(owner, meeting))
     }
 
     /// Every meeting's booked rooms, by meeting id, in booking order.

@@ -166,6 +166,14 @@ pub struct MeetingSeed {
     /// The rooms booked for it from the start.
     #[serde(default)]
     pub meeting_room_id_list: Vec<String>,
+    /// The member who administers it (get_info's `admin_userid`); the owner's [`App::name`]
+    /// when left out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub admin_userid: Option<String>,
+    /// The members invited (get_info's attendees; get_user_meetingid lists the meeting for
+    /// them and for the administrator).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub invitees: Vec<String>,
 }
 
 impl MeetingSeed {
@@ -176,6 +184,8 @@ impl MeetingSeed {
             owner: owner.to_owned(),
             meeting,
             meeting_room_id_list: Vec::new(),
+            admin_userid: None,
+            invitees: Vec::new(),
         }
     }
 }

@@ -9,13 +9,16 @@ use wecom_rooms::meeting::rooms::get_config::response::AutoResponse;
 use wecom_rooms::meeting::rooms::list::response::MeetingRoom;
 use wecom_rooms::meeting::rooms::list_controllers::response::ControllerInfo;
 use wecom_rooms::meeting::rooms::list_devices::response::DeviceInfo;
-use wecom_rooms::meeting::rooms::list_meetings::response::{MeetingInfo, MeetingType, Status};
+use wecom_rooms::meeting::rooms::list_meetings::response::{MeetingType, Status};
 
 use crate::Error;
 use crate::calls::CallBook;
 use crate::faults::{self, Draw, FaultCounts, Faults};
 use crate::protocol::{Endpoint, Refusal, codes};
-use crate::seed::{App, CallAnswer, Inventory, RoomDetails, RoomSeed, RoomSettings, SeedState};
+use crate::schedule::Meeting;
+use crate::seed::{
+    App, CallAnswer, Inventory, MeetingSeed, RoomDetails, RoomSeed, RoomSettings, SeedState,
+};
 
 /// A room with everything the endpoints answer about it.
 #[derive(Debug)]
@@ -24,14 +27,6 @@ pub(crate) struct Room {
     pub details: RoomDetails,
     pub settings: RoomSettings,
     pub call_answer: CallAnswer,
-}
-
-/// A meeting, its owner (an index into `apps`) and its booked rooms, in booking order.
-#[derive(Debug)]
-pub(crate) struct Meeting {
-    pub info: MeetingInfo,
-    pub owner: usize,
-    pub rooms: Vec<String>,
 }
 
 #[derive(Debug)]
@@ -65,6 +60,8 @@ pub(crate) struct World {
     pub controllers: Vec<ControllerInfo>,
     pub inventory: Inventory,
     pub meetings: HashMap<String, Meeting>,
+    /// Every meeting's code, so that a new one is unique.
+    meeting_codes: HashSet<String>,
     pub calls: CallBook,
     pub faults: Faults,
     pub counts: FaultCounts,
@@ -102,6 +99,7 @@ impl World {
             controllers: seed.controllers,
             inventory: seed.inventory,
             meetings: HashMap::new(),
+            meeting_codes: HashSet::new(),
             calls: CallBook::default(),
             faults: seed.faults,
             counts: FaultCounts::default(),
@@ -113,38 +111,34 @@ impl World {
             id_rng: fastrand::Rng::with_seed(rng_seed ^ 0x5EED_5EED_5EED_5EED),
             apps: seed.apps,
         };
-        for meeting in seed.meetings {
-            world.add_meeting(
-                &meeting.owner,
-                meeting.meeting,
-                meeting.meeting_room_id_list,
-            )?;
+        for seed in seed.meetings {
+            world.add_seeded_meeting(seed)?;
         }
         Ok(world)
     }
 
-    /// Adds a meeting created by the app `owner`, with `rooms` booked for it.
-    pub fn add_meeting(
-        &mut self,
-        owner: &str,
-        info: MeetingInfo,
-        rooms: Vec<String>,
-    ) -> Result<(), Error> {
-        let id = info.meetingid.to_string();
-        let owner = self
-            .apps
-            .iter()
-            .position(|app| app.name == owner)
-            .ok_or_else(|| Error::invalid(format!("meeting {id:?}: no app is named {owner:?}")))?;
+    /// Adds a seeded meeting, with the rooms its seed books; its administrator is the owning
+    /// application's name when the seed names none.
+    pub fn add_seeded_meeting(&mut self, seed: MeetingSeed) -> Result<(), Error> {
+        let id = seed.meeting.meetingid.to_string();
+        let owner = (self.apps.iter())
+            .position(|app| app.name == seed.owner)
+            .ok_or_else(|| {
+                Error::invalid(format!("meeting {id:?}: no app is named {:?}", seed.owner))
+            })?;
         if self.meetings.contains_key(&id) {
             return Err(Error::invalid(format!("two meetings have the id {id:?}")));
         }
         let meeting = Meeting {
-            info,
+            info: seed.meeting,
             owner,
             rooms: Vec::new(),
+            admin: seed.admin_userid.unwrap_or(seed.owner),
+            invitees: seed.invitees,
+            plan: serde_json::Map::new(),
         };
-        self.meetings.insert(id.clone(), meeting);
+        self.insert_meeting(meeting);
+        let rooms = seed.meeting_room_id_list;
         let booked = self.book_rooms(&id, &rooms);
         if let Err(refusal) = booked {
             self.meetings.remove(&id);
@@ -166,6 +160,25 @@ impl World {
                 "meetingid is not a meeting",
             ));
         };
+        self.check_booking(meeting, rooms)?;
+        if let Some(meeting) = self.meetings.get_mut(meetingid) {
+            for id in rooms {
+                if !meeting.rooms.contains(id) {
+                    meeting.rooms.push(id.clone());
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether a changed `meeting` (an update not yet stored) can keep the rooms booked for
+    /// it: the rules of booking, at its new time and with its new recurrence.
+    pub fn keeps_its_rooms(&self, meeting: &Meeting) -> Result<(), Refusal> {
+        self.check_booking(meeting, &meeting.rooms)
+    }
+
+    /// Whether `rooms` can be booked for `meeting` as it stands.
+    fn check_booking(&self, meeting: &Meeting, rooms: &[String]) -> Result<(), Refusal> {
         if rooms.is_empty() {
             return Ok(());
         }
@@ -190,6 +203,7 @@ impl World {
                 end.saturating_sub(start)
             )));
         }
+        let meetingid = info.meetingid.as_str();
         for id in rooms {
             let room = self.known_room(id)?;
             if room.list.scheduled_status != ScheduledStatus::Bookable {
@@ -200,6 +214,7 @@ impl World {
             }
             let clash = self.meetings.iter().find(|(other_id, other)| {
                 other_id.as_str() != meetingid
+                    && other.holds_rooms()
                     && other.rooms.iter().any(|r| r == id)
                     && u64::from(other.info.start_time) < end
                     && start < u64::from(other.info.end_time)
@@ -210,14 +225,24 @@ impl World {
                 )));
             }
         }
-        if let Some(meeting) = self.meetings.get_mut(meetingid) {
-            for id in rooms {
-                if !meeting.rooms.contains(id) {
-                    meeting.rooms.push(id.clone());
-                }
+        Ok(())
+    }
+
+    /// A fresh nine-digit meeting code (会议号) no meeting has.
+    pub fn new_meeting_code(&mut self) -> String {
+        loop {
+            let code = self.id_rng.u32(100_000_000..1_000_000_000).to_string();
+            if !self.meeting_codes.contains(&code) {
+                return code;
             }
         }
-        Ok(())
+    }
+
+    /// Stores `meeting` under its id (a new one: ids come from [`World::new_id`]).
+    pub fn insert_meeting(&mut self, meeting: Meeting) {
+        self.meeting_codes.insert(meeting.info.meeting_code.clone());
+        self.meetings
+            .insert(meeting.info.meetingid.to_string(), meeting);
     }
 
     pub fn room(&self, id: &str) -> Option<&Room> {

@@ -3,7 +3,7 @@
 use serde_json::{Value, json};
 use wecom_rooms::NonEmptyString;
 use wecom_rooms::meeting::rooms::list_meetings::request::MeetingRoomIdOrRoomsId;
-use wecom_rooms::meeting::rooms::list_meetings::response::{MeetingInfo, Status};
+use wecom_rooms::meeting::rooms::list_meetings::response::MeetingInfo;
 use wecom_rooms::meeting::rooms::{book, list_meetings, release};
 
 use crate::protocol::{Endpoint, Refusal, ok};
@@ -68,7 +68,7 @@ pub(crate) fn list_meetings(
         .values()
         .filter(|m| m.owner == app && m.rooms.contains(&room_id))
         .filter(|m| u64::from(m.info.start_time) <= end && u64::from(m.info.end_time) >= start)
-        .map(|m| with_live_status(&m.info, now))
+        .map(|m| m.listed(now))
         .collect();
     found.sort_by(|a, b| (a.start_time, &a.meetingid).cmp(&(b.start_time, &b.meetingid)));
     let cursor = request.cursor.as_deref();
@@ -118,21 +118,6 @@ fn room_of_rooms_id(world: &World, rooms_id: &str) -> Result<String, Refusal> {
         .find(|d| d.rooms_id == rooms_id && world.room(&d.meeting_room_id).is_some())
         .map(|d| d.meeting_room_id.to_string())
         .ok_or_else(|| Refusal::invalid(format!("rooms_id {rooms_id:?} is not a Rooms device")))
-}
-
-/// A meeting whose seeded status is 待开始, 进行中 or 无状态 shows the one the clock says.
-fn with_live_status(info: &MeetingInfo, now: u64) -> MeetingInfo {
-    let mut info = info.clone();
-    if matches!(info.status, Status::Init | Status::Started | Status::Null) {
-        info.status = if now < u64::from(info.start_time) {
-            Status::Init
-        } else if now < u64::from(info.end_time) {
-            Status::Started
-        } else {
-            Status::Null
-        };
-    }
-    info
 }
 
 fn unique(ids: &[NonEmptyString]) -> Vec<String> {

@@ -7,7 +7,8 @@ use wecom_rooms::meeting::rooms::{call, cancel_call, get_response_status};
 use crate::calls::{Target, mra_answer, status};
 use crate::clock::format_cst;
 use crate::protocol::{Refusal, codes, ok};
-use crate::world::{Meeting, World};
+use crate::schedule::Meeting;
+use crate::world::World;
 
 /// The meeting `meetingid` if `app` created it and it can still call rooms.
 fn callable_meeting<'w>(

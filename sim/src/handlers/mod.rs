@@ -3,6 +3,7 @@
 pub(crate) mod booking;
 pub(crate) mod calling;
 pub(crate) mod gettoken;
+pub(crate) mod meetings;
 pub(crate) mod rooms;
 
 use serde_json::{Value, json};
@@ -19,8 +20,12 @@ pub(crate) type Behaviour = fn(&mut World, usize, u64, &[u8]) -> Result<Value, R
 
 /// What each module models, by path; an endpoint in none of them is still served, by
 /// [`unmodelled`]. gettoken is the server's own (it takes no token).
-const MODULES: [&[(&str, Behaviour)]; 3] =
-    [booking::BEHAVIOURS, rooms::BEHAVIOURS, calling::BEHAVIOURS];
+const MODULES: [&[(&str, Behaviour)]; 4] = [
+    meetings::BEHAVIOURS,
+    booking::BEHAVIOURS,
+    rooms::BEHAVIOURS,
+    calling::BEHAVIOURS,
+];
 
 /// Serves an endpoint for the application `app` at `now` (Unix seconds).
 pub(crate) fn serve(
@@ -72,7 +77,29 @@ pub(crate) fn page<T: serde::Serialize>(
     cursor: Option<&str>,
     limit: Option<u32>,
 ) -> Result<Value, Refusal> {
-    let limit = limit.unwrap_or(DEFAULT_LIMIT);
+    let (shown, next) = page_of(
+        world,
+        endpoint,
+        items,
+        cursor,
+        limit.unwrap_or(DEFAULT_LIMIT),
+    )?;
+    let mut members = json!({"has_more": next.is_some(), key: shown});
+    if let Some(next) = next {
+        members["next_cursor"] = json!(next);
+    }
+    Ok(crate::protocol::ok(members))
+}
+
+/// The page of `items` that `cursor` (none: the first) and `limit` select, and the cursor of
+/// the next page when there is one.
+pub(crate) fn page_of<T: serde::Serialize>(
+    world: &mut World,
+    endpoint: Endpoint,
+    items: &[T],
+    cursor: Option<&str>,
+    limit: u32,
+) -> Result<(Vec<Value>, Option<String>), Refusal> {
     let offset = world.resume(endpoint, cursor, limit)?;
     let size = usize::try_from(limit).unwrap_or(usize::MAX);
     let end = offset.saturating_add(size).min(items.len());
@@ -82,10 +109,6 @@ pub(crate) fn page<T: serde::Serialize>(
         .iter()
         .map(to_value)
         .collect();
-    let has_more = end < items.len();
-    let mut members = json!({"has_more": has_more, key: shown});
-    if has_more {
-        members["next_cursor"] = json!(world.new_cursor(endpoint, limit, end));
-    }
-    Ok(crate::protocol::ok(members))
+    let next = (end < items.len()).then(|| world.new_cursor(endpoint, limit, end));
+    Ok((shown, next))
 }

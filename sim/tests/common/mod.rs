@@ -69,14 +69,24 @@ impl Harness {
 
     /// POSTs `body` to `meeting/rooms/<name>` with `token`.
     pub async fn post(&self, name: &str, token: &str, body: Value) -> Value {
+        self.post_at(&format!("rooms/{name}"), token, body).await
+    }
+
+    /// POSTs `body` to `meeting/<path>` with `token`.
+    pub async fn post_at(&self, path: &str, token: &str, body: Value) -> Value {
         let bytes = serde_json::to_vec(&body).expect("JSON");
-        self.post_raw(name, &format!("access_token={token}"), bytes)
+        self.post_bytes(path, &format!("access_token={token}"), bytes)
             .await
     }
 
     /// POSTs raw bytes to `meeting/rooms/<name>?<query>`.
     pub async fn post_raw(&self, name: &str, query: &str, body: Vec<u8>) -> Value {
-        let url = self.url(&format!("/cgi-bin/meeting/rooms/{name}?{query}"));
+        self.post_bytes(&format!("rooms/{name}"), query, body).await
+    }
+
+    /// POSTs raw bytes to `meeting/<path>?<query>`.
+    pub async fn post_bytes(&self, path: &str, query: &str, body: Vec<u8>) -> Value {
+        let url = self.url(&format!("/cgi-bin/meeting/{path}?{query}"));
         let response = self
             .client
             .post(url)
@@ -89,10 +99,16 @@ impl Harness {
         response.json().await.expect("a JSON answer")
     }
 
-    /// Asserts that `name` refuses `body` with `code`, and returns the errmsg.
+    /// Asserts that `meeting/rooms/<name>` refuses `body` with `code`, and returns the errmsg.
     pub async fn refused(&self, name: &str, token: &str, body: Value, code: i64) -> String {
-        let answer = self.post(name, token, body.clone()).await;
-        assert_eq!(errcode(&answer), code, "{name} {body}: {answer}");
+        self.refused_at(&format!("rooms/{name}"), token, body, code)
+            .await
+    }
+
+    /// Asserts that `meeting/<path>` refuses `body` with `code`, and returns the errmsg.
+    pub async fn refused_at(&self, path: &str, token: &str, body: Value, code: i64) -> String {
+        let answer = self.post_at(path, token, body.clone()).await;
+        assert_eq!(errcode(&answer), code, "{path} {body}: {answer}");
         assert_eq!(
             answer.as_object().map(|o| o.len()),
             Some(2),
