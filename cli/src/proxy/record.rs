@@ -161,9 +161,17 @@ fn redact_value(value: &mut Value, secrets: &mut Vec<String>) {
     match value {
         Value::Object(members) => {
             for (name, member) in members.iter_mut() {
-                let secret = SECRET_MEMBERS.iter().find(|(secret, _)| secret == name);
-                match (member, secret) {
-                    (Value::String(value), Some(&(_, base64))) if !value.is_empty() => {
+                let mut secret = SECRET_MEMBERS.iter().filter(|(secret, _)| secret == name);
+                match (member, secret.next()) {
+                    (Value::String(value), Some(&(_, first))) if !value.is_empty() => {
+                        // A name secret in both encodings (meeting `password`, digits; rooms'
+                        // account `password`, base64) keeps the encoding its value has.
+                        let both = secret.next().is_some();
+                        let base64 = if both {
+                            STANDARD.decode(value.as_bytes()).is_ok()
+                        } else {
+                            first
+                        };
                         let replacement = if base64 {
                             STANDARD.encode(REDACTED)
                         } else {
@@ -190,16 +198,24 @@ mod tests {
 
     #[test]
     fn nested_secrets_are_replaced_and_returned() {
-        let body = br#"{"errcode":0,"account_info":{"password":"aHVudGVyMg=="},"pmi_info":[{"pmi_pwd":"MTIz"}],"access_token":"AbCd"}"#;
+        let body = br#"{"errcode":0,"account_info":{"password":"aHVudGVyMg=="},"pmi_info":[{"pmi_pwd":"MTIz"}],"access_token":"AbCd","settings":{"password":"12345"}}"#;
         let (text, secrets) = redact_json(body);
         let value: Value = serde_json::from_str(&text).unwrap();
         assert_eq!(value["account_info"]["password"], STANDARD.encode(REDACTED));
+        assert_eq!(
+            value["settings"]["password"], REDACTED,
+            "a meeting password is digits"
+        );
         assert_eq!(value["pmi_info"][0]["pmi_pwd"], STANDARD.encode(REDACTED));
         assert_eq!(
             value["access_token"], REDACTED,
             "a token is not base64, whatever it looks like"
         );
-        assert_eq!(secrets, ["AbCd", "aHVudGVyMg==", "MTIz"], "in member order");
+        assert_eq!(
+            secrets,
+            ["AbCd", "aHVudGVyMg==", "MTIz", "12345"],
+            "in member order"
+        );
         let plain = br#"{"meetingid": "m"}"#;
         assert_eq!(redact_json(plain).0, r#"{"meetingid": "m"}"#);
     }
