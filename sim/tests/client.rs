@@ -209,3 +209,20 @@ async fn dropped_connections_are_retried() {
     assert_eq!(sent, 2 + 1 + dropped, "one retry per dropped connection");
     assert_schemas_kept(&sim);
 }
+
+#[path = "../examples/client_flow.rs"]
+mod client_flow;
+
+#[tokio::test]
+async fn the_client_flow_example_creates_books_releases_and_cancels() {
+    let sim = Simulator::start(SimConfig::new()).await.unwrap();
+    let seen = client_flow::run(&sim).await.unwrap();
+    assert!(seen.listed_while_booked, "{seen:?}");
+    assert!(!seen.listed_after_release, "{seen:?}");
+    assert_eq!(
+        seen.final_status,
+        wecom_rooms::meeting::get_info::response::MeetingStatus::Cancelled
+    );
+    assert_eq!(seen.token_fetches, 1, "one token for the whole flow");
+    assert_schemas_kept(&sim);
+}
