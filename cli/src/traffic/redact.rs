@@ -1,7 +1,8 @@
 //! Keeping secrets out of every output: the `access_token` of a URL, gettoken's `corpsecret`,
-//! and the token a gettoken response carries.
+//! the token a gettoken response carries and every member a schema marks `x-secret`.
 
 use serde_json::Value;
+use wecom_rooms::SECRET_MEMBERS;
 use wecom_rooms_runtime::value::describe;
 
 /// What a secret is replaced with.
@@ -43,18 +44,36 @@ pub fn url(url: &str) -> (String, Vec<String>) {
     (redacted, secrets)
 }
 
-/// The values of the secret members at the top of a JSON body, if it is an object.
+/// The values of the secret members of a JSON body, at any depth: [`SECRET_NAMES`] and every
+/// member a schema marks `x-secret` (`password`, `host_key`, `pmi_pwd`, …).
 pub fn body_secrets(bytes: &[u8], into: &mut Vec<String>) {
-    if let Ok(Value::Object(members)) = serde_json::from_slice::<Value>(bytes) {
-        for name in SECRET_NAMES {
-            if let Some(Value::String(value)) = members.get(*name)
-                && !value.is_empty()
-            {
-                into.push(value.clone());
-            }
-        }
+    if let Ok(value) = serde_json::from_slice::<Value>(bytes) {
+        collect_secrets(&value, into);
     }
 }
+
+fn collect_secrets(value: &Value, into: &mut Vec<String>) {
+    match value {
+        Value::Object(members) => {
+            for (name, member) in members {
+                let secret = SECRET_NAMES.contains(&name.as_str())
+                    || SECRET_MEMBERS.iter().any(|(secret, _)| secret == name);
+                match member {
+                    Value::String(value) if secret && !value.is_empty() => {
+                        into.push(value.clone());
+                    }
+                    member => collect_secrets(member, into),
+                }
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|item| collect_secrets(item, into)),
+        _ => {}
+    }
+}
+
+/// Below this many characters a secret is replaced only where a message quotes it: replacing
+/// every `x` of a message for a one-letter token would garble it and hide nothing.
+const SHORTEST_BARE: usize = 4;
 
 /// `message` with every secret, whole or as the validators quote it (shortened), replaced.
 pub fn message(message: &str, secrets: &[String]) -> String {
@@ -62,7 +81,9 @@ pub fn message(message: &str, secrets: &[String]) -> String {
     for secret in secrets {
         let quoted = describe(&Value::String(secret.clone()));
         message = message.replace(&quoted, &format!("\"{REDACTED}\""));
-        message = message.replace(secret.as_str(), REDACTED);
+        if secret.chars().count() >= SHORTEST_BARE {
+            message = message.replace(secret.as_str(), REDACTED);
+        }
     }
     message
 }
@@ -93,5 +114,20 @@ mod tests {
             "expected at most 50 characters, found \"<redacted>\""
         );
         assert_eq!(message("a SECRET b", &["SECRET".into()]), "a <redacted> b");
+        let short = ["x".to_owned()];
+        assert_eq!(
+            message(r#"expected x, found "x""#, &short),
+            r#"expected x, found "<redacted>""#,
+            "a short secret only where it is quoted"
+        );
+    }
+
+    #[test]
+    fn body_secrets_are_found_at_any_depth() {
+        let body = br#"{"access_token":"T","settings":{"password":"12ab","hosts":{"userid":["u"]}},"pmi_info":[{"pmi_pwd":"MTIz"}],"title":"password"}"#;
+        let mut secrets = Vec::new();
+        body_secrets(body, &mut secrets);
+        secrets.sort();
+        assert_eq!(secrets, ["12ab", "MTIz", "T"]);
     }
 }
