@@ -67,7 +67,7 @@ pub enum Command {
     /// schemas. Exit status: 0 when no exchange is invalid, 1 when one is, 2 for a usage error
     /// or a path that cannot be read.
     CheckTraffic(traffic::CheckTrafficArgs),
-    /// Serve a local WeCom Rooms simulator: gettoken and every Rooms endpoint, for tests
+    /// Serve a local WeCom simulator: gettoken, the meeting endpoints and every Rooms endpoint, for tests
     ///
     /// Prints the base URL it listens on (such as `http://127.0.0.1:38017`) as its first line,
     /// then serves until interrupted. Exit status: 0 after Ctrl-C, 2 when the state file
