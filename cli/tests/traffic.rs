@@ -281,3 +281,33 @@ fn folders_stdin_and_unreadable_paths() {
         "a PATH is required"
     );
 }
+
+/// A meeting password is secret and four to six digits: one the proxy's recorder replaced is
+/// not a violation, and one that breaks the pattern is reported without its value.
+#[test]
+fn nested_secrets_are_never_shown_and_their_redaction_is_no_violation() {
+    let dir = scratch("traffic-nested-secret");
+    let exchange = |password: &str| {
+        serde_json::json!({
+            "method": "POST",
+            "url": "https://example.test/cgi-bin/meeting/create?access_token=<redacted>",
+            "request_body": {"admin_userid": "zhangsan", "title": "t", "meeting_start": 1_900_000_000,
+                "meeting_duration": 3600, "settings": {"password": password}},
+            "response_body": {"errcode": 0, "errmsg": "ok", "meetingid": "m1"},
+        })
+        .to_string()
+    };
+    let capture = [exchange("<redacted>"), exchange("12ab")].join("\n");
+    std::fs::write(dir.join("meetings.jsonl"), capture).expect("written");
+    let run = run_in(
+        &dir,
+        &["check-traffic", "--format", "json", "meetings.jsonl"],
+    );
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let verdicts: Vec<Value> = (run.stdout.lines())
+        .map(|line| serde_json::from_str::<Value>(line).expect("JSON")["verdict"].clone())
+        .collect();
+    assert_eq!(verdicts, ["valid", "invalid"], "{}", run.stdout);
+    assert!(run.stdout.contains("/settings/password"), "{}", run.stdout);
+    assert!(!run.stdout.contains("12ab"), "{}", run.stdout);
+}

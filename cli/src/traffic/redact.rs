@@ -1,6 +1,7 @@
 //! Keeping secrets out of every output: the `access_token` of a URL, gettoken's `corpsecret`,
 //! the token a gettoken response carries and every member a schema marks `x-secret`.
 
+use base64::Engine as _;
 use serde_json::Value;
 use wecom_rooms::SECRET_MEMBERS;
 use wecom_rooms_runtime::value::describe;
@@ -71,6 +72,49 @@ fn collect_secrets(value: &Value, into: &mut Vec<String>) {
     }
 }
 
+/// JSON pointers of the secret members of a body whose value is a redaction marker (as the
+/// proxy's recorder writes them: [`REDACTED`], or its base64 for a base64 member). Such a
+/// value was checked live before it was replaced, so the replacement is not checked again.
+pub fn redacted_pointers(bytes: &[u8]) -> Vec<String> {
+    let mut found = Vec::new();
+    if let Ok(value) = serde_json::from_slice::<Value>(bytes) {
+        let base64 = base64::engine::general_purpose::STANDARD.encode(REDACTED);
+        collect_redacted(&value, &mut String::new(), &base64, &mut found);
+    }
+    found
+}
+
+fn collect_redacted(value: &Value, at: &mut String, base64: &str, found: &mut Vec<String>) {
+    match value {
+        Value::Object(members) => {
+            for (name, member) in members {
+                let secret = SECRET_NAMES.contains(&name.as_str())
+                    || SECRET_MEMBERS.iter().any(|(secret, _)| secret == name);
+                let len = at.len();
+                at.push('/');
+                at.push_str(&name.replace('~', "~0").replace('/', "~1"));
+                match member {
+                    Value::String(text) if secret && (text == REDACTED || text == base64) => {
+                        found.push(at.clone());
+                    }
+                    member => collect_redacted(member, at, base64, found),
+                }
+                at.truncate(len);
+            }
+        }
+        Value::Array(items) => {
+            for (index, item) in items.iter().enumerate() {
+                let len = at.len();
+                at.push('/');
+                at.push_str(&index.to_string());
+                collect_redacted(item, at, base64, found);
+                at.truncate(len);
+            }
+        }
+        _ => {}
+    }
+}
+
 /// Below this many characters a secret is replaced only where a message quotes it: replacing
 /// every `x` of a message for a one-letter token would garble it and hide nothing.
 const SHORTEST_BARE: usize = 4;
@@ -129,5 +173,14 @@ mod tests {
         body_secrets(body, &mut secrets);
         secrets.sort();
         assert_eq!(secrets, ["12ab", "MTIz", "T"]);
+    }
+
+    #[test]
+    fn redaction_markers_are_found_where_secrets_were() {
+        let body = br#"{"settings":{"password":"<redacted>","title":"<redacted>"},"pmi_info":[{"pmi_pwd":"PHJlZGFjdGVkPg=="}],"access_token":"real"}"#;
+        assert_eq!(
+            redacted_pointers(body),
+            ["/pmi_info/0/pmi_pwd", "/settings/password"]
+        );
     }
 }
