@@ -1,7 +1,8 @@
 //! `wecom-rooms validate`: fixture files against one schema.
 
+use std::borrow::Cow;
 use std::fmt;
-use std::io::{self, Write};
+use std::io;
 use std::path::{Path, PathBuf};
 
 use wecom_rooms::SCHEMAS;
@@ -9,7 +10,7 @@ use wecom_rooms_runtime::registry::SchemaEntry;
 
 use crate::output::{self, Expect, Format};
 use crate::report::{self, Document};
-use crate::{Io, Status, ValidateArgs, check};
+use crate::{Io, Status, ValidateArgs, check, pipeline};
 
 pub(crate) fn validate(args: &ValidateArgs, io: Io<'_>) -> io::Result<Status> {
     let Some(schema) = SCHEMAS.iter().find(|entry| entry.name == args.schema) else {
@@ -26,45 +27,110 @@ pub(crate) fn validate(args: &ValidateArgs, io: Io<'_>) -> io::Result<Status> {
     // JUnit and SARIF are whole documents: their cases are kept and written at the end.
     let whole = matches!(args.format, Format::Junit | Format::Sarif);
     let suite = format!("wecom-rooms validate {}", schema.name);
-    let document = std::cell::RefCell::new(Document::new("validate", [suite]));
-    let each = |file: String, bytes: &[u8], out: &mut dyn Write| {
-        let report = check::check(schema, file, bytes, args.strict);
-        if whole {
-            let case = report::file_case(schema.name, &report, args.expect);
-            document.borrow_mut().push(0, case);
-        } else {
-            printer.print(&report, bytes, out)?;
-        }
-        Ok::<_, io::Error>(report)
-    };
-    if args.paths.is_empty() {
-        for (index, example) in schema.examples.iter().enumerate() {
-            let file = format!("<bundled>/{}/example-{}.json", schema.name, index + 1);
-            tally.count(&each(file, example.as_bytes(), io.out)?, args.expect);
-        }
-    } else {
-        for path in &args.paths {
-            for file in files(path, &["json"]) {
-                match file.and_then(|file| read(&file).map(|bytes| (file, bytes))) {
-                    Ok((file, bytes)) => {
-                        let report = each(file.display().to_string(), &bytes, io.out)?;
+    let mut document = Document::new("validate", [suite]);
+    let Io { out, err, .. } = io;
+    // Files are read and checked on every core, and reported here in the order they were
+    // found; a file's printed output is rendered by the worker that checked it.
+    pipeline::run(
+        pipeline::workers(),
+        IN_FLIGHT,
+        |send| produce(schema, &args.paths, send),
+        |batch: Vec<Job>| {
+            let checked = |job: Job| {
+                let (file, bytes) = match job {
+                    Job::Bundled(file, text) => (file, Cow::Borrowed(text.as_bytes())),
+                    Job::File(path) => match read(&path) {
+                        Ok(bytes) => (path.display().to_string(), Cow::Owned(bytes)),
+                        Err(unreadable) => return Checked::Unreadable(unreadable),
+                    },
+                    Job::Unreadable(unreadable) => return Checked::Unreadable(unreadable),
+                };
+                let report = check::check(schema, file, &bytes, args.strict);
+                let mut printed = Vec::new();
+                if !whole {
+                    // Writing to a Vec cannot fail.
+                    let _ = printer.print(&report, &bytes, &mut printed);
+                }
+                Checked::Report(report, printed)
+            };
+            batch.into_iter().map(checked).collect::<Vec<_>>()
+        },
+        |results| {
+            for result in results {
+                match result {
+                    Checked::Report(report, printed) => {
                         tally.count(&report, args.expect);
+                        if whole {
+                            document.push(0, report::file_case(schema.name, &report, args.expect));
+                        } else {
+                            out.write_all(&printed)?;
+                        }
                     }
-                    Err(unreadable) => {
-                        io.out.flush()?;
-                        writeln!(io.err, "error: {unreadable}")?;
+                    Checked::Unreadable(unreadable) => {
+                        out.flush()?;
+                        writeln!(err, "error: {unreadable}")?;
                         tally.unreadable += 1;
                     }
                 }
             }
-        }
-    }
-    report::write(args.format, &document.into_inner(), io.out)?;
-    io.out.flush()?;
+            Ok(())
+        },
+    )?;
+    report::write(args.format, &document, out)?;
+    out.flush()?;
     if args.format == Format::Human {
-        writeln!(io.err, "{}", tally.summary(schema, args))?;
+        writeln!(err, "{}", tally.summary(schema, args))?;
     }
     Ok(tally.status())
+}
+
+/// Files per batch: enough to keep a worker busy between two hand-overs.
+const BATCH: usize = 64;
+/// Batches in flight at once: memory stays bounded by this many batches of files, however many
+/// files there are.
+const IN_FLIGHT: usize = 8;
+
+/// What a worker is handed: a bundled example, a file to read, or a path that could not be
+/// walked.
+enum Job {
+    Bundled(String, &'static str),
+    File(PathBuf),
+    Unreadable(Unreadable),
+}
+
+/// What a worker hands back: a file's report with its rendered output, or why it was not read.
+enum Checked {
+    Report(check::FileReport, Vec<u8>),
+    Unreadable(Unreadable),
+}
+
+/// Walks the paths (or the schema's bundled examples when there are none) in order and sends
+/// them in batches; stops when nothing is consumed any more.
+fn produce(schema: &SchemaEntry, paths: &[PathBuf], send: &mut dyn FnMut(Vec<Job>) -> bool) {
+    let mut batch = Vec::with_capacity(BATCH);
+    let mut push = |job: Job, batch: &mut Vec<Job>| {
+        batch.push(job);
+        batch.len() < BATCH || send(std::mem::replace(batch, Vec::with_capacity(BATCH)))
+    };
+    if paths.is_empty() {
+        for (index, example) in schema.examples.iter().enumerate() {
+            let file = format!("<bundled>/{}/example-{}.json", schema.name, index + 1);
+            if !push(Job::Bundled(file, example), &mut batch) {
+                return;
+            }
+        }
+    }
+    for path in paths {
+        for file in files(path, &["json"]) {
+            let job = file.map_or_else(Job::Unreadable, Job::File);
+            if !push(job, &mut batch) {
+                return;
+            }
+        }
+    }
+    if !batch.is_empty() {
+        send(batch);
+    }
 }
 
 /// A path that could not be read, and why.
