@@ -22,6 +22,12 @@ pub struct SchemaEntry {
     pub validate_with: fn(&Value, Options) -> Report,
     /// The endpoint a request schema is sent to (its `x-endpoint`); `None` for other schemas.
     pub endpoint: Option<Endpoint>,
+    /// Whether a document's bytes are valid with nothing tolerated (no member the schema does
+    /// not describe, every base64 string decodable), told from its typed value without a
+    /// `Value`: the quick verdict for the common all-valid file. `false` says only that this
+    /// way cannot tell; `validate_with` gives the verdict then. `None` where the types cannot
+    /// be shown to hold every rule of the schema.
+    pub is_exact: Option<fn(&[u8]) -> bool>,
 }
 
 impl SchemaEntry {
@@ -40,6 +46,7 @@ impl SchemaEntry {
             is_valid,
             validate_with,
             endpoint: None,
+            is_exact: None,
         }
     }
 
@@ -48,6 +55,16 @@ impl SchemaEntry {
     pub const fn with_endpoint(self, endpoint: Endpoint) -> Self {
         SchemaEntry {
             endpoint: Some(endpoint),
+            ..self
+        }
+    }
+
+    /// The same entry with its quick verdict (see [`SchemaEntry::is_exact`]); generated code
+    /// calls this.
+    #[must_use]
+    pub const fn with_is_exact(self, is_exact: fn(&[u8]) -> bool) -> Self {
+        SchemaEntry {
+            is_exact: Some(is_exact),
             ..self
         }
     }

@@ -22,7 +22,8 @@
 //!   from a `Value` agree (a byte decoder may refuse a repeated member name, which a `Value`
 //!   keeps the last of, but may not decode it to anything else), `decode_validated` succeeds
 //!   exactly on valid documents, and the checker library (`wecom_rooms_cli::check::check`)
-//!   gives the same verdict and pointers;
+//!   gives the same verdict and pointers; where a schema's quick verdict (`is_exact`) vouches
+//!   for a document, the validators find nothing in it, not even a tolerance;
 //! - text that is not JSON is refused by every byte-level decoder and by the checker;
 //! - nothing panics.
 //!
@@ -234,6 +235,15 @@ fn check_bytes_of(t: &Target, bytes: &[u8], v: &Value, valid: bool) -> Vec<Probl
                 cli.valid
             ),
         ));
+    }
+    if t.entry.is_exact.is_some_and(|is_exact| is_exact(bytes)) {
+        let report = (t.validate_with)(v, Options::with_tolerances());
+        if !report.errors.is_empty() || !report.warnings.is_empty() {
+            problems.push(problem(
+                "is-exact",
+                format!("is_exact vouches for it, the validators report {report:?}"),
+            ));
+        }
     }
     problems
 }

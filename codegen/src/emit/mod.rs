@@ -364,6 +364,7 @@ impl Parts<'_> {
                 from_value,
                 from_slice,
                 checked,
+                strictly_checked,
                 ..
             }) = root_type
             {
@@ -390,16 +391,30 @@ impl Parts<'_> {
                     #from_value(value).map_err(DecodeError::Decode)
                 }
             });
+                if *strictly_checked {
+                    out.extend(quote! {
+                        /// Whether `bytes` is a document this schema accepts with nothing to warn about
+                        /// (no member it does not describe, every base64 string decodable), told from
+                        /// the typed value without building a `serde_json::Value`. `false` says only
+                        /// that this quick way cannot tell: [`validate_with`] gives the verdict then.
+                        pub fn is_exact(bytes: &[u8]) -> bool {
+                            #from_slice(bytes).is_ok_and(|typed| typed.satisfies_strictly())
+                        }
+                    });
+                }
             }
             let endpoint = root
                 .endpoint
                 .is_some()
                 .then(|| quote!(.with_endpoint(ENDPOINT)));
+            let is_exact = root_type
+                .is_some_and(|root| root.strictly_checked)
+                .then(|| quote!(.with_is_exact(is_exact)));
             out.extend(quote! {
             /// This schema in the crate's registry.
             pub const SCHEMA_ENTRY: ::wecom_rooms_runtime::registry::SchemaEntry =
                 ::wecom_rooms_runtime::registry::SchemaEntry::new(SCHEMA_NAME, TITLE, EXAMPLES, is_valid, validate_with)
-                    #endpoint;
+                    #endpoint #is_exact;
         });
         }
         (out, named)

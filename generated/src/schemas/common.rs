@@ -30,6 +30,12 @@ impl ErrorEnvelope {
     pub(crate) fn satisfies_schema(&self) -> bool {
         true
     }
+    /// Whether this decoded value satisfies the schema with nothing tolerated: no
+    /// member the schema does not describe, every base64 string decodable (see
+    /// `is_exact`).
+    pub(crate) fn satisfies_strictly(&self) -> bool {
+        self.extra.is_empty()
+    }
 }
 /// MRA: the signalling address of a room reached through a meeting room connector, instead of by `meeting_room_id`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
@@ -188,6 +194,12 @@ impl AccountType {
     pub(crate) fn satisfies_schema(&self) -> bool {
         self.is_known()
     }
+    /// Whether this decoded value satisfies the schema with nothing tolerated: no
+    /// member the schema does not describe, every base64 string decodable (see
+    /// `is_exact`).
+    pub(crate) fn satisfies_strictly(&self) -> bool {
+        self.is_known()
+    }
     /// The value on the wire.
     pub const fn value(self) -> u32 {
         match self {
@@ -278,6 +290,12 @@ impl MeetingRoomStatus {
     /// Whether this decoded value satisfies the schema: the checks its type does not
     /// make itself (see `decode_validated`).
     pub(crate) fn satisfies_schema(&self) -> bool {
+        self.is_known()
+    }
+    /// Whether this decoded value satisfies the schema with nothing tolerated: no
+    /// member the schema does not describe, every base64 string decodable (see
+    /// `is_exact`).
+    pub(crate) fn satisfies_strictly(&self) -> bool {
         self.is_known()
     }
     /// The value on the wire.
@@ -372,6 +390,12 @@ impl ScheduledStatus {
     /// Whether this decoded value satisfies the schema: the checks its type does not
     /// make itself (see `decode_validated`).
     pub(crate) fn satisfies_schema(&self) -> bool {
+        self.is_known()
+    }
+    /// Whether this decoded value satisfies the schema with nothing tolerated: no
+    /// member the schema does not describe, every base64 string decodable (see
+    /// `is_exact`).
+    pub(crate) fn satisfies_strictly(&self) -> bool {
         self.is_known()
     }
     /// The value on the wire.

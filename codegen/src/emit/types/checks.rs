@@ -11,18 +11,26 @@ use crate::emit::assertion::{self, Assertion, Bound, Limit};
 impl TypeCx<'_> {
     /// `satisfies_schema` bodies, one per def (`None`: not shown sound). The greatest fixpoint
     /// over the defs, so recursive types check recursively.
-    pub(super) fn schema_checks(&self, defs: &[Def]) -> Vec<Option<TokenStream>> {
+    ///
+    /// `strictly`: the `satisfies_strictly` bodies instead, which also hold what the
+    /// validators only warn about (`Options::tolerances`): a member no `properties` names (kept
+    /// in `extra`) and a `contentEncoding: base64` string that does not decode. A value typed
+    /// `Value` may hide either, so it has no strict check.
+    pub(super) fn schema_checks(&self, defs: &[Def], strictly: bool) -> Vec<Option<TokenStream>> {
+        self.checking_strictly.set(strictly);
         let mut exact = vec![true; defs.len()];
-        loop {
+        let checks = loop {
             let checks: Vec<Option<TokenStream>> = (0..defs.len())
                 .map(|i| exact[i].then(|| self.def_check(i, defs, &exact)).flatten())
                 .collect();
             let next: Vec<bool> = checks.iter().map(Option::is_some).collect();
             if next == exact {
-                return checks;
+                break checks;
             }
             exact = next;
-        }
+        };
+        self.checking_strictly.set(false);
+        checks
     }
 
     /// A boolean expression over `x` (a reference to a value of type `ty` decoded from a member
@@ -83,8 +91,23 @@ impl TypeCx<'_> {
             if !exact[*j] || defs[*j].node != shape {
                 return None;
             }
-            checks.push(quote! { #x.satisfies_schema() });
+            checks.push(if self.checking_strictly.get() {
+                quote! { #x.satisfies_strictly() }
+            } else {
+                quote! { #x.satisfies_schema() }
+            });
             return Some(checks);
+        }
+        if self.checking_strictly.get() && matches!(ty, Ty::Value | Ty::Map(_)) {
+            // A `Value` may hold members the schema does not describe, or base64 that does
+            // not decode, which only the validators see.
+            let holds_value = match ty {
+                Ty::Map(inner) => **inner == Ty::Value,
+                _ => true,
+            };
+            if holds_value {
+                return None;
+            }
         }
         let k = self.keywords(shape)?;
         let structural: &[&str] = match ty {
@@ -193,6 +216,16 @@ impl TypeCx<'_> {
         }
         let decoded = decoded_types(ty, defs);
         let mut out = Vec::new();
+        if self.checking_strictly.get()
+            && k.annotations.content_encoding.as_deref() == Some("base64")
+        {
+            match ty {
+                Ty::String | Ty::Base64 | Ty::BoundedStr(..) => {
+                    out.push(quote! { ::wecom_rooms_runtime::__private::is_base64(#x.as_str()) })
+                }
+                _ => return None,
+            }
+        }
         for assertion in &assertions {
             if let (Some(decoded), Some(applies)) = (decoded, applies_to(assertion))
                 && !decoded.iter().any(|t| applies.contains(t))
@@ -308,6 +341,10 @@ impl TypeCx<'_> {
                     return None;
                 }
                 let mut checks = own;
+                if let Some(extra) = extra.as_deref().filter(|_| self.checking_strictly.get()) {
+                    let extra = ident(extra);
+                    checks.push(quote! { self.#extra.is_empty() });
+                }
                 for field in fields {
                     let member = ident(&field.rust);
                     if field.required {

@@ -271,6 +271,8 @@ pub fn emit(
         shared: Vec::new(),
         branch_nodes: BTreeMap::new(),
         satisfies: Vec::new(),
+        satisfies_strictly: Vec::new(),
+        checking_strictly: std::cell::Cell::new(false),
     };
     for root in &model.roots {
         let name = root.name.rsplit('/').next().unwrap_or(&root.name);
@@ -293,24 +295,16 @@ pub fn emit(
     cx.shared = defs.iter().map(|def| sharing.is_shared(def.node)).collect();
     // `decode_validated` calls the root's check, which calls those of the types it holds:
     // only those are printed, each in its type's one inherent `impl`.
-    let checks = if with_checks {
-        cx.schema_checks(&defs)
+    let (checks, strict_checks) = if with_checks {
+        (
+            cx.schema_checks(&defs, false),
+            cx.schema_checks(&defs, true),
+        )
     } else {
-        vec![None; defs.len()]
+        (vec![None; defs.len()], vec![None; defs.len()])
     };
-    let mut reached = BTreeSet::new();
-    for root_ty in &root_tys {
-        if let Ty::Named(i) = root_ty
-            && checks[*i].is_some()
-        {
-            reached.extend(reached_checks(*i, &defs));
-        }
-    }
-    cx.satisfies = checks
-        .iter()
-        .enumerate()
-        .map(|(i, check)| check.as_ref().filter(|_| reached.contains(&i)).cloned())
-        .collect();
+    cx.satisfies = reached_from_roots(&checks, &root_tys, &defs);
+    cx.satisfies_strictly = reached_from_roots(&strict_checks, &root_tys, &defs);
     let mut modules: BTreeMap<ModulePath, TokenStream> = BTreeMap::new();
     for (i, def) in defs.iter().enumerate() {
         cx.here = def.module.clone();
@@ -334,7 +328,7 @@ pub fn emit(
         .zip(&root_tys)
         .map(|(root, root_ty)| {
             cx.here = module_path(&root.name);
-            cx.root_type(root_ty, &checks, &defs)
+            cx.root_type(root_ty, &checks, &strict_checks, &defs)
         })
         .collect();
     for (root, root_ty) in model.roots.iter().zip(&root_tys) {
@@ -369,7 +363,13 @@ pub fn emit(
 
 impl TypeCx<'_> {
     /// What decoding code needs to know of a root's type, named from the root's module.
-    fn root_type(&self, root_ty: &Ty, checks: &[Option<TokenStream>], defs: &[Def]) -> RootType {
+    fn root_type(
+        &self,
+        root_ty: &Ty,
+        checks: &[Option<TokenStream>],
+        strict_checks: &[Option<TokenStream>],
+        defs: &[Def],
+    ) -> RootType {
         let discriminated = matches!(root_ty, Ty::Named(i) if matches!(defs[*i].body, DefBody::Discriminated { .. }));
         let ty = self.ty_tokens(root_ty, defs);
         // How a validated `Value` becomes the root type without being copied, and how bytes
@@ -383,6 +383,7 @@ impl TypeCx<'_> {
             )
         };
         let checked = matches!(root_ty, Ty::Named(i) if checks[*i].is_some());
+        let strictly_checked = matches!(root_ty, Ty::Named(i) if strict_checks[*i].is_some());
         let named = match root_ty {
             Ty::Named(i) => Some(defs[*i].name.clone()),
             _ => None,
@@ -404,6 +405,7 @@ impl TypeCx<'_> {
             from_value,
             from_slice,
             checked,
+            strictly_checked,
             named,
             outcome,
         }
@@ -420,6 +422,9 @@ pub struct RootType {
     /// Whether the type has a `satisfies_schema` check, so that a value decoded straight from
     /// bytes and passing it is known to be valid.
     pub checked: bool,
+    /// Whether the type also has a `satisfies_strictly` check, so that a value passing
+    /// it is known to be valid with nothing tolerated.
+    pub strictly_checked: bool,
     /// The name of the root's type, if it is a type of its own (not `String` or `Value`).
     pub named: Option<String>,
     /// For a success-or-failure enum (a discriminated root), its two variants.
@@ -471,6 +476,10 @@ struct TypeCx<'m> {
     branch_nodes: BTreeMap<usize, Vec<NodeId>>,
     /// The body of each def's `satisfies_schema`, where it is printed (see `checks.rs`).
     satisfies: Vec<Option<TokenStream>>,
+    /// The body of each def's `satisfies_strictly`, where it is printed.
+    satisfies_strictly: Vec<Option<TokenStream>>,
+    /// Whether the checks being made are the strict ones (see `schema_checks`).
+    checking_strictly: std::cell::Cell<bool>,
 }
 
 impl TypeCx<'_> {
@@ -484,12 +493,28 @@ impl TypeCx<'_> {
             .copied()
             .unwrap_or(false)
             .then(|| quote!(pub(crate)));
+        let strictly = self
+            .satisfies_strictly
+            .get(index)
+            .cloned()
+            .flatten()
+            .map(|strict| {
+                quote! {
+                    /// Whether this decoded value satisfies the schema with nothing tolerated: no
+                    /// member the schema does not describe, every base64 string decodable (see
+                    /// `is_exact`).
+                    #vis fn satisfies_strictly(&self) -> bool {
+                        #strict
+                    }
+                }
+            });
         Some(quote! {
             /// Whether this decoded value satisfies the schema: the checks its type does not
             /// make itself (see `decode_validated`).
             #vis fn satisfies_schema(&self) -> bool {
                 #body
             }
+            #strictly
         })
     }
 
@@ -507,6 +532,27 @@ impl TypeCx<'_> {
             scope
         })
     }
+}
+
+/// The checks to print: those the roots' checks reach; the others would be dead code.
+fn reached_from_roots(
+    checks: &[Option<TokenStream>],
+    root_tys: &[Ty],
+    defs: &[Def],
+) -> Vec<Option<TokenStream>> {
+    let mut reached = BTreeSet::new();
+    for root_ty in root_tys {
+        if let Ty::Named(i) = root_ty
+            && checks[*i].is_some()
+        {
+            reached.extend(reached_checks(*i, defs));
+        }
+    }
+    checks
+        .iter()
+        .enumerate()
+        .map(|(i, check)| check.as_ref().filter(|_| reached.contains(&i)).cloned())
+        .collect()
 }
 
 /// The defs whose `satisfies_schema` the root's calls, itself included: a checked def's check

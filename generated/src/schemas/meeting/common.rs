@@ -82,6 +82,12 @@ impl EnableEnterMute {
     pub(crate) fn satisfies_schema(&self) -> bool {
         self.is_known()
     }
+    /// Whether this decoded value satisfies the schema with nothing tolerated: no
+    /// member the schema does not describe, every base64 string decodable (see
+    /// `is_exact`).
+    pub(crate) fn satisfies_strictly(&self) -> bool {
+        self.is_known()
+    }
     /// The value on the wire.
     pub const fn value(self) -> u32 {
         match self {
@@ -172,6 +178,12 @@ impl WatermarkType {
     pub(crate) fn satisfies_schema(&self) -> bool {
         self.is_known()
     }
+    /// Whether this decoded value satisfies the schema with nothing tolerated: no
+    /// member the schema does not describe, every base64 string decodable (see
+    /// `is_exact`).
+    pub(crate) fn satisfies_strictly(&self) -> bool {
+        self.is_known()
+    }
     /// The value on the wire.
     pub const fn value(self) -> u32 {
         match self {
@@ -256,6 +268,12 @@ impl AutoRecordType {
     /// Whether this decoded value satisfies the schema: the checks its type does not
     /// make itself (see `decode_validated`).
     pub(crate) fn satisfies_schema(&self) -> bool {
+        self.is_known()
+    }
+    /// Whether this decoded value satisfies the schema with nothing tolerated: no
+    /// member the schema does not describe, every base64 string decodable (see
+    /// `is_exact`).
+    pub(crate) fn satisfies_strictly(&self) -> bool {
         self.is_known()
     }
     /// The value on the wire.
@@ -397,6 +415,12 @@ impl RemindScope {
     /// Whether this decoded value satisfies the schema: the checks its type does not
     /// make itself (see `decode_validated`).
     pub(crate) fn satisfies_schema(&self) -> bool {
+        self.is_known()
+    }
+    /// Whether this decoded value satisfies the schema with nothing tolerated: no
+    /// member the schema does not describe, every base64 string decodable (see
+    /// `is_exact`).
+    pub(crate) fn satisfies_strictly(&self) -> bool {
         self.is_known()
     }
     /// The value on the wire.
@@ -758,6 +782,12 @@ impl IsRepeat {
     pub(crate) fn satisfies_schema(&self) -> bool {
         self.is_known()
     }
+    /// Whether this decoded value satisfies the schema with nothing tolerated: no
+    /// member the schema does not describe, every base64 string decodable (see
+    /// `is_exact`).
+    pub(crate) fn satisfies_strictly(&self) -> bool {
+        self.is_known()
+    }
     /// The value on the wire.
     pub const fn value(self) -> u32 {
         match self {
@@ -846,6 +876,12 @@ impl RepeatType {
     /// Whether this decoded value satisfies the schema: the checks its type does not
     /// make itself (see `decode_validated`).
     pub(crate) fn satisfies_schema(&self) -> bool {
+        self.is_known()
+    }
+    /// Whether this decoded value satisfies the schema with nothing tolerated: no
+    /// member the schema does not describe, every base64 string decodable (see
+    /// `is_exact`).
+    pub(crate) fn satisfies_strictly(&self) -> bool {
         self.is_known()
     }
     /// The value on the wire.
@@ -940,6 +976,12 @@ impl IsCustomRepeat {
     pub(crate) fn satisfies_schema(&self) -> bool {
         self.is_known()
     }
+    /// Whether this decoded value satisfies the schema with nothing tolerated: no
+    /// member the schema does not describe, every base64 string decodable (see
+    /// `is_exact`).
+    pub(crate) fn satisfies_strictly(&self) -> bool {
+        self.is_known()
+    }
     /// The value on the wire.
     pub const fn value(self) -> u32 {
         match self {
@@ -1024,6 +1066,12 @@ impl RepeatUntilType {
     /// Whether this decoded value satisfies the schema: the checks its type does not
     /// make itself (see `decode_validated`).
     pub(crate) fn satisfies_schema(&self) -> bool {
+        self.is_known()
+    }
+    /// Whether this decoded value satisfies the schema with nothing tolerated: no
+    /// member the schema does not describe, every base64 string decodable (see
+    /// `is_exact`).
+    pub(crate) fn satisfies_strictly(&self) -> bool {
         self.is_known()
     }
     /// The value on the wire.
@@ -1116,6 +1164,12 @@ impl ReminderOffset {
     /// Whether this decoded value satisfies the schema: the checks its type does not
     /// make itself (see `decode_validated`).
     pub(crate) fn satisfies_schema(&self) -> bool {
+        self.is_known()
+    }
+    /// Whether this decoded value satisfies the schema with nothing tolerated: no
+    /// member the schema does not describe, every base64 string decodable (see
+    /// `is_exact`).
+    pub(crate) fn satisfies_strictly(&self) -> bool {
         self.is_known()
     }
     /// The value on the wire.

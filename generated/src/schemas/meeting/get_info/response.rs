@@ -81,6 +81,15 @@ impl Response {
             Response::ErrorEnvelope(x) => x.satisfies_schema(),
         }
     }
+    /// Whether this decoded value satisfies the schema with nothing tolerated: no
+    /// member the schema does not describe, every base64 string decodable (see
+    /// `is_exact`).
+    fn satisfies_strictly(&self) -> bool {
+        match self {
+            Response::MeetingInfo(x) => x.satisfies_strictly(),
+            Response::ErrorEnvelope(x) => x.satisfies_strictly(),
+        }
+    }
 }
 impl ::core::str::FromStr for Response {
     type Err = ::serde_json::Error;
@@ -231,6 +240,41 @@ impl MeetingInfo {
                 .sub_repeat_list
                 .as_ref()
                 .is_none_or(|x| x.iter().all(|item| item.satisfies_schema()))
+    }
+    /// Whether this decoded value satisfies the schema with nothing tolerated: no
+    /// member the schema does not describe, every base64 string decodable (see
+    /// `is_exact`).
+    fn satisfies_strictly(&self) -> bool {
+        self.extra.is_empty() && i128::from(self.errcode) == 0i128
+            && ::wecom_rooms_runtime::__private::json::char_count(
+                self.admin_userid.as_str(),
+            ) as u64 >= 1u64 && self.status.satisfies_strictly()
+            && self.meeting_type.as_ref().is_none_or(|x| x.satisfies_strictly())
+            && self.attendees.satisfies_strictly()
+            && self
+                .guests
+                .as_ref()
+                .is_none_or(|x| x.iter().all(|item| item.satisfies_strictly()))
+            && self.settings.satisfies_strictly() && self.reminders.satisfies_strictly()
+            && ::wecom_rooms_runtime::__private::json::char_count(
+                self.meeting_code.as_str(),
+            ) as u64 >= 1u64
+            && self
+                .sub_meetings
+                .as_ref()
+                .is_none_or(|x| x.iter().all(|item| item.satisfies_strictly()))
+            && self.has_more_sub_meeting.as_ref().is_none_or(|x| x.satisfies_strictly())
+            && self
+                .current_sub_meetingid
+                .as_ref()
+                .is_none_or(|x| {
+                    ::wecom_rooms_runtime::__private::json::char_count(x.as_str()) as u64
+                        >= 1u64
+                })
+            && self
+                .sub_repeat_list
+                .as_ref()
+                .is_none_or(|x| x.iter().all(|item| item.satisfies_strictly()))
     }
 }
 /// Builds a [`MeetingInfo`] member by member: see [`MeetingInfo::builder`].
@@ -475,6 +519,12 @@ impl MeetingStatus {
     fn satisfies_schema(&self) -> bool {
         self.is_known()
     }
+    /// Whether this decoded value satisfies the schema with nothing tolerated: no
+    /// member the schema does not describe, every base64 string decodable (see
+    /// `is_exact`).
+    fn satisfies_strictly(&self) -> bool {
+        self.is_known()
+    }
     /// The value on the wire.
     pub const fn value(self) -> u32 {
         match self {
@@ -575,6 +625,12 @@ impl MeetingType {
     /// Whether this decoded value satisfies the schema: the checks its type does not
     /// make itself (see `decode_validated`).
     fn satisfies_schema(&self) -> bool {
+        self.is_known()
+    }
+    /// Whether this decoded value satisfies the schema with nothing tolerated: no
+    /// member the schema does not describe, every base64 string decodable (see
+    /// `is_exact`).
+    fn satisfies_strictly(&self) -> bool {
         self.is_known()
     }
     /// The value on the wire.
@@ -685,6 +741,13 @@ impl Attendees {
         self.member.iter().all(|item| item.satisfies_schema())
             && self.tmp_external_user.iter().all(|item| item.satisfies_schema())
     }
+    /// Whether this decoded value satisfies the schema with nothing tolerated: no
+    /// member the schema does not describe, every base64 string decodable (see
+    /// `is_exact`).
+    fn satisfies_strictly(&self) -> bool {
+        self.extra.is_empty() && self.member.iter().all(|item| item.satisfies_strictly())
+            && self.tmp_external_user.iter().all(|item| item.satisfies_strictly())
+    }
 }
 /// 企业内部成员 (a member of the company taking part).
 #[derive(Clone, Debug, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
@@ -720,6 +783,14 @@ impl AttendingMember {
     fn satisfies_schema(&self) -> bool {
         ::wecom_rooms_runtime::__private::json::char_count(self.userid.as_str()) as u64
             >= 1u64 && self.status.satisfies_schema()
+    }
+    /// Whether this decoded value satisfies the schema with nothing tolerated: no
+    /// member the schema does not describe, every base64 string decodable (see
+    /// `is_exact`).
+    fn satisfies_strictly(&self) -> bool {
+        self.extra.is_empty()
+            && ::wecom_rooms_runtime::__private::json::char_count(self.userid.as_str())
+                as u64 >= 1u64 && self.status.satisfies_strictly()
     }
 }
 /// Builds a [`AttendingMember`] member by member: see [`AttendingMember::builder`].
@@ -804,6 +875,12 @@ impl AttendanceStatus {
     /// Whether this decoded value satisfies the schema: the checks its type does not
     /// make itself (see `decode_validated`).
     fn satisfies_schema(&self) -> bool {
+        self.is_known()
+    }
+    /// Whether this decoded value satisfies the schema with nothing tolerated: no
+    /// member the schema does not describe, every base64 string decodable (see
+    /// `is_exact`).
+    fn satisfies_strictly(&self) -> bool {
         self.is_known()
     }
     /// The value on the wire.
@@ -909,6 +986,15 @@ impl ExternalAttendee {
             self.tmp_external_userid.as_str(),
         ) as u64 >= 1u64 && self.status.satisfies_schema()
     }
+    /// Whether this decoded value satisfies the schema with nothing tolerated: no
+    /// member the schema does not describe, every base64 string decodable (see
+    /// `is_exact`).
+    fn satisfies_strictly(&self) -> bool {
+        self.extra.is_empty()
+            && ::wecom_rooms_runtime::__private::json::char_count(
+                self.tmp_external_userid.as_str(),
+            ) as u64 >= 1u64 && self.status.satisfies_strictly()
+    }
 }
 /// Builds a [`ExternalAttendee`] member by member: see [`ExternalAttendee::builder`].
 #[derive(Clone, Debug, Default)]
@@ -1010,6 +1096,12 @@ impl Guest {
     /// make itself (see `decode_validated`).
     fn satisfies_schema(&self) -> bool {
         true
+    }
+    /// Whether this decoded value satisfies the schema with nothing tolerated: no
+    /// member the schema does not describe, every base64 string decodable (see
+    /// `is_exact`).
+    fn satisfies_strictly(&self) -> bool {
+        self.extra.is_empty()
     }
 }
 /// Settings: the meeting's options, as get_info gives them. Every member is optional (99049 marks them 否).
@@ -1143,6 +1235,20 @@ impl Settings {
             && self.co_hosts.as_ref().is_none_or(|x| x.satisfies_schema())
             && self.ring_users.as_ref().is_none_or(|x| x.satisfies_schema())
     }
+    /// Whether this decoded value satisfies the schema with nothing tolerated: no
+    /// member the schema does not describe, every base64 string decodable (see
+    /// `is_exact`).
+    fn satisfies_strictly(&self) -> bool {
+        self.extra.is_empty()
+            && self.remind_scope.as_ref().is_none_or(|x| x.satisfies_strictly())
+            && self.enable_enter_mute.as_ref().is_none_or(|x| x.satisfies_strictly())
+            && self.watermark_type.as_ref().is_none_or(|x| x.satisfies_strictly())
+            && self.auto_record_type.as_ref().is_none_or(|x| x.satisfies_strictly())
+            && self.hosts.as_ref().is_none_or(|x| x.satisfies_strictly())
+            && self.current_hosts.as_ref().is_none_or(|x| x.satisfies_strictly())
+            && self.co_hosts.as_ref().is_none_or(|x| x.satisfies_strictly())
+            && self.ring_users.as_ref().is_none_or(|x| x.satisfies_strictly())
+    }
 }
 impl ::core::default::Default for Settings {
     fn default() -> Self {
@@ -1184,6 +1290,24 @@ impl UserIds {
                             as u64 >= 1u64
                     })
             })
+    }
+    /// Whether this decoded value satisfies the schema with nothing tolerated: no
+    /// member the schema does not describe, every base64 string decodable (see
+    /// `is_exact`).
+    fn satisfies_strictly(&self) -> bool {
+        self.extra.is_empty()
+            && self
+                .userid
+                .as_ref()
+                .is_none_or(|x| {
+                    x
+                        .iter()
+                        .all(|item| {
+                            ::wecom_rooms_runtime::__private::json::char_count(
+                                item.as_str(),
+                            ) as u64 >= 1u64
+                        })
+                })
     }
 }
 impl ::core::default::Default for UserIds {
@@ -1296,6 +1420,42 @@ impl Reminders {
                 .as_ref()
                 .is_none_or(|x| x.iter().all(|item| item.satisfies_schema()))
     }
+    /// Whether this decoded value satisfies the schema with nothing tolerated: no
+    /// member the schema does not describe, every base64 string decodable (see
+    /// `is_exact`).
+    fn satisfies_strictly(&self) -> bool {
+        self.extra.is_empty()
+            && self.is_repeat.as_ref().is_none_or(|x| x.satisfies_strictly())
+            && self.repeat_type.as_ref().is_none_or(|x| x.satisfies_strictly())
+            && self.is_custom_repeat.as_ref().is_none_or(|x| x.satisfies_strictly())
+            && self
+                .repeat_day_of_week
+                .as_ref()
+                .is_none_or(|x| {
+                    x
+                        .iter()
+                        .all(|item| {
+                            i128::from(item.get()) >= 1i128
+                                && i128::from(item.get()) <= 7i128
+                        })
+                })
+            && self
+                .repeat_day_of_month
+                .as_ref()
+                .is_none_or(|x| {
+                    x
+                        .iter()
+                        .all(|item| {
+                            i128::from(item.get()) >= 1i128
+                                && i128::from(item.get()) <= 31i128
+                        })
+                })
+            && self.repeat_until_type.as_ref().is_none_or(|x| x.satisfies_strictly())
+            && self
+                .remind_before
+                .as_ref()
+                .is_none_or(|x| x.iter().all(|item| item.satisfies_strictly()))
+    }
 }
 impl ::core::default::Default for Reminders {
     fn default() -> Self {
@@ -1334,6 +1494,15 @@ impl SubMeeting {
     fn satisfies_schema(&self) -> bool {
         ::wecom_rooms_runtime::__private::json::char_count(self.sub_meetingid.as_str())
             as u64 >= 1u64 && self.status.satisfies_schema()
+    }
+    /// Whether this decoded value satisfies the schema with nothing tolerated: no
+    /// member the schema does not describe, every base64 string decodable (see
+    /// `is_exact`).
+    fn satisfies_strictly(&self) -> bool {
+        self.extra.is_empty()
+            && ::wecom_rooms_runtime::__private::json::char_count(
+                self.sub_meetingid.as_str(),
+            ) as u64 >= 1u64 && self.status.satisfies_strictly()
     }
 }
 /// Builds a [`SubMeeting`] member by member: see [`SubMeeting::builder`].
@@ -1423,6 +1592,12 @@ impl SubMeetingStatus {
     fn satisfies_schema(&self) -> bool {
         self.is_known()
     }
+    /// Whether this decoded value satisfies the schema with nothing tolerated: no
+    /// member the schema does not describe, every base64 string decodable (see
+    /// `is_exact`).
+    fn satisfies_strictly(&self) -> bool {
+        self.is_known()
+    }
     /// The value on the wire.
     pub const fn value(self) -> u32 {
         match self {
@@ -1507,6 +1682,12 @@ impl HasMoreSubMeeting {
     /// Whether this decoded value satisfies the schema: the checks its type does not
     /// make itself (see `decode_validated`).
     fn satisfies_schema(&self) -> bool {
+        self.is_known()
+    }
+    /// Whether this decoded value satisfies the schema with nothing tolerated: no
+    /// member the schema does not describe, every base64 string decodable (see
+    /// `is_exact`).
+    fn satisfies_strictly(&self) -> bool {
         self.is_known()
     }
     /// The value on the wire.
@@ -1666,6 +1847,35 @@ impl SubRepeatInfo {
                                 && i128::from(item.get()) <= 31i128
                         })
                 }) && self.repeat_until_type.satisfies_schema()
+    }
+    /// Whether this decoded value satisfies the schema with nothing tolerated: no
+    /// member the schema does not describe, every base64 string decodable (see
+    /// `is_exact`).
+    fn satisfies_strictly(&self) -> bool {
+        self.extra.is_empty() && self.repeat_type.satisfies_strictly()
+            && self.is_custom_repeat.as_ref().is_none_or(|x| x.satisfies_strictly())
+            && self
+                .repeat_day_of_week
+                .as_ref()
+                .is_none_or(|x| {
+                    x
+                        .iter()
+                        .all(|item| {
+                            i128::from(item.get()) >= 1i128
+                                && i128::from(item.get()) <= 7i128
+                        })
+                })
+            && self
+                .repeat_day_of_month
+                .as_ref()
+                .is_none_or(|x| {
+                    x
+                        .iter()
+                        .all(|item| {
+                            i128::from(item.get()) >= 1i128
+                                && i128::from(item.get()) <= 31i128
+                        })
+                }) && self.repeat_until_type.satisfies_strictly()
     }
 }
 impl ::wecom_rooms_runtime::Outcome for Response {
@@ -6168,11 +6378,19 @@ pub fn decode_validated(
     }
     Response::from_value(value).map_err(DecodeError::Decode)
 }
+/// Whether `bytes` is a document this schema accepts with nothing to warn about
+/// (no member it does not describe, every base64 string decodable), told from
+/// the typed value without building a `serde_json::Value`. `false` says only
+/// that this quick way cannot tell: [`validate_with`] gives the verdict then.
+pub fn is_exact(bytes: &[u8]) -> bool {
+    Response::from_slice(bytes).is_ok_and(|typed| typed.satisfies_strictly())
+}
 /// This schema in the crate's registry.
 pub const SCHEMA_ENTRY: ::wecom_rooms_runtime::registry::SchemaEntry = ::wecom_rooms_runtime::registry::SchemaEntry::new(
-    SCHEMA_NAME,
-    TITLE,
-    EXAMPLES,
-    is_valid,
-    validate_with,
-);
+        SCHEMA_NAME,
+        TITLE,
+        EXAMPLES,
+        is_valid,
+        validate_with,
+    )
+    .with_is_exact(is_exact);

@@ -52,6 +52,20 @@ impl Request {
                         as u64 >= 1u64
                 })
     }
+    /// Whether this decoded value satisfies the schema with nothing tolerated: no
+    /// member the schema does not describe, every base64 string decodable (see
+    /// `is_exact`).
+    fn satisfies_strictly(&self) -> bool {
+        ::wecom_rooms_runtime::__private::json::char_count(self.meetingid.as_str())
+            as u64 >= 1u64 && self.meeting_room_id_list.len() as u64 >= 1u64
+            && self
+                .meeting_room_id_list
+                .iter()
+                .all(|item| {
+                    ::wecom_rooms_runtime::__private::json::char_count(item.as_str())
+                        as u64 >= 1u64
+                })
+    }
 }
 impl ::serde::Serialize for Request {
     fn serialize<S: ::serde::Serializer>(
@@ -434,6 +448,14 @@ pub fn decode_validated(
     }
     ::serde_json::from_value::<Request>(value).map_err(DecodeError::Decode)
 }
+/// Whether `bytes` is a document this schema accepts with nothing to warn about
+/// (no member it does not describe, every base64 string decodable), told from
+/// the typed value without building a `serde_json::Value`. `false` says only
+/// that this quick way cannot tell: [`validate_with`] gives the verdict then.
+pub fn is_exact(bytes: &[u8]) -> bool {
+    ::wecom_rooms_runtime::__private::from_bytes::<Request>(bytes)
+        .is_ok_and(|typed| typed.satisfies_strictly())
+}
 /// This schema in the crate's registry.
 pub const SCHEMA_ENTRY: ::wecom_rooms_runtime::registry::SchemaEntry = ::wecom_rooms_runtime::registry::SchemaEntry::new(
         SCHEMA_NAME,
@@ -442,7 +464,8 @@ pub const SCHEMA_ENTRY: ::wecom_rooms_runtime::registry::SchemaEntry = ::wecom_r
         is_valid,
         validate_with,
     )
-    .with_endpoint(ENDPOINT);
+    .with_endpoint(ENDPOINT)
+    .with_is_exact(is_exact);
 impl ::wecom_rooms_runtime::Endpoint for Request {
     const ENDPOINT: ::wecom_rooms_runtime::registry::Endpoint = ENDPOINT;
     const SCHEMA: ::wecom_rooms_runtime::registry::SchemaEntry = SCHEMA_ENTRY;

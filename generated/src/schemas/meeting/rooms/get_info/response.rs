@@ -80,6 +80,15 @@ impl Response {
             Response::ErrorEnvelope(x) => x.satisfies_schema(),
         }
     }
+    /// Whether this decoded value satisfies the schema with nothing tolerated: no
+    /// member the schema does not describe, every base64 string decodable (see
+    /// `is_exact`).
+    fn satisfies_strictly(&self) -> bool {
+        match self {
+            Response::RoomInfo(x) => x.satisfies_strictly(),
+            Response::ErrorEnvelope(x) => x.satisfies_strictly(),
+        }
+    }
 }
 impl ::core::str::FromStr for Response {
     type Err = ::serde_json::Error;
@@ -148,6 +157,18 @@ impl RoomInfo {
             && self.hardware_info.satisfies_schema() && self.pmi_info.satisfies_schema()
             && self.monitor_status.satisfies_schema()
             && self.scheduled_status.satisfies_schema()
+    }
+    /// Whether this decoded value satisfies the schema with nothing tolerated: no
+    /// member the schema does not describe, every base64 string decodable (see
+    /// `is_exact`).
+    fn satisfies_strictly(&self) -> bool {
+        self.extra.is_empty() && i128::from(self.errcode) == 0i128
+            && self.basic_info.satisfies_strictly()
+            && self.account_info.satisfies_strictly()
+            && self.hardware_info.satisfies_strictly()
+            && self.pmi_info.satisfies_strictly()
+            && self.monitor_status.satisfies_strictly()
+            && self.scheduled_status.satisfies_strictly()
     }
 }
 /// Builds a [`RoomInfo`] member by member: see [`RoomInfo::builder`].
@@ -281,6 +302,16 @@ impl BasicInfo {
     fn satisfies_schema(&self) -> bool {
         true
     }
+    /// Whether this decoded value satisfies the schema with nothing tolerated: no
+    /// member the schema does not describe, every base64 string decodable (see
+    /// `is_exact`).
+    fn satisfies_strictly(&self) -> bool {
+        self.extra.is_empty()
+            && ::wecom_rooms_runtime::__private::is_base64(self.desc.as_str())
+            && ::wecom_rooms_runtime::__private::is_base64(
+                self.password.expose().as_str(),
+            )
+    }
 }
 /// Builds a [`BasicInfo`] member by member: see [`BasicInfo::builder`].
 #[derive(Clone, Debug, Default)]
@@ -407,6 +438,12 @@ impl AccountInfo {
     fn satisfies_schema(&self) -> bool {
         self.account_type.satisfies_schema()
     }
+    /// Whether this decoded value satisfies the schema with nothing tolerated: no
+    /// member the schema does not describe, every base64 string decodable (see
+    /// `is_exact`).
+    fn satisfies_strictly(&self) -> bool {
+        self.extra.is_empty() && self.account_type.satisfies_strictly()
+    }
 }
 /// HardwareInfo: Rooms会议室硬件信息 (the room's hardware).
 #[derive(Clone, Debug, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
@@ -468,6 +505,13 @@ impl HardwareInfo {
     fn satisfies_schema(&self) -> bool {
         self.meeting_room_status.satisfies_schema()
             && self.monitor_frequency.satisfies_schema()
+    }
+    /// Whether this decoded value satisfies the schema with nothing tolerated: no
+    /// member the schema does not describe, every base64 string decodable (see
+    /// `is_exact`).
+    fn satisfies_strictly(&self) -> bool {
+        self.extra.is_empty() && self.meeting_room_status.satisfies_strictly()
+            && self.monitor_frequency.satisfies_strictly()
     }
 }
 /// Builds a [`HardwareInfo`] member by member: see [`HardwareInfo::builder`].
@@ -788,6 +832,15 @@ impl MonitorFrequency {
             MonitorFrequency::Number(_) => true,
         }
     }
+    /// Whether this decoded value satisfies the schema with nothing tolerated: no
+    /// member the schema does not describe, every base64 string decodable (see
+    /// `is_exact`).
+    fn satisfies_strictly(&self) -> bool {
+        match self {
+            MonitorFrequency::Text(_) => true,
+            MonitorFrequency::Number(_) => true,
+        }
+    }
 }
 /// PMIInfo: Rooms会议室PMI信息 (the room's personal meeting ID).
 #[derive(Clone, Debug, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
@@ -818,6 +871,15 @@ impl PmiInfo {
     fn satisfies_schema(&self) -> bool {
         true
     }
+    /// Whether this decoded value satisfies the schema with nothing tolerated: no
+    /// member the schema does not describe, every base64 string decodable (see
+    /// `is_exact`).
+    fn satisfies_strictly(&self) -> bool {
+        self.extra.is_empty()
+            && ::wecom_rooms_runtime::__private::is_base64(
+                self.pmi_pwd.expose().as_str(),
+            )
+    }
 }
 /// 告警通知状态 (alert notification status).
 ///
@@ -836,6 +898,12 @@ impl MonitorStatus {
     /// Whether this decoded value satisfies the schema: the checks its type does not
     /// make itself (see `decode_validated`).
     fn satisfies_schema(&self) -> bool {
+        self.is_known()
+    }
+    /// Whether this decoded value satisfies the schema with nothing tolerated: no
+    /// member the schema does not describe, every base64 string decodable (see
+    /// `is_exact`).
+    fn satisfies_strictly(&self) -> bool {
         self.is_known()
     }
     /// The value on the wire.
@@ -3153,11 +3221,19 @@ pub fn decode_validated(
     }
     Response::from_value(value).map_err(DecodeError::Decode)
 }
+/// Whether `bytes` is a document this schema accepts with nothing to warn about
+/// (no member it does not describe, every base64 string decodable), told from
+/// the typed value without building a `serde_json::Value`. `false` says only
+/// that this quick way cannot tell: [`validate_with`] gives the verdict then.
+pub fn is_exact(bytes: &[u8]) -> bool {
+    Response::from_slice(bytes).is_ok_and(|typed| typed.satisfies_strictly())
+}
 /// This schema in the crate's registry.
 pub const SCHEMA_ENTRY: ::wecom_rooms_runtime::registry::SchemaEntry = ::wecom_rooms_runtime::registry::SchemaEntry::new(
-    SCHEMA_NAME,
-    TITLE,
-    EXAMPLES,
-    is_valid,
-    validate_with,
-);
+        SCHEMA_NAME,
+        TITLE,
+        EXAMPLES,
+        is_valid,
+        validate_with,
+    )
+    .with_is_exact(is_exact);

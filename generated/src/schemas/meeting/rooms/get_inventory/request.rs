@@ -20,6 +20,12 @@ impl Request {
     fn satisfies_schema(&self) -> bool {
         true
     }
+    /// Whether this decoded value satisfies the schema with nothing tolerated: no
+    /// member the schema does not describe, every base64 string decodable (see
+    /// `is_exact`).
+    fn satisfies_strictly(&self) -> bool {
+        true
+    }
 }
 impl ::core::default::Default for Request {
     fn default() -> Self {
@@ -180,6 +186,14 @@ pub fn decode_validated(
     }
     ::serde_json::from_value::<Request>(value).map_err(DecodeError::Decode)
 }
+/// Whether `bytes` is a document this schema accepts with nothing to warn about
+/// (no member it does not describe, every base64 string decodable), told from
+/// the typed value without building a `serde_json::Value`. `false` says only
+/// that this quick way cannot tell: [`validate_with`] gives the verdict then.
+pub fn is_exact(bytes: &[u8]) -> bool {
+    ::wecom_rooms_runtime::__private::from_bytes::<Request>(bytes)
+        .is_ok_and(|typed| typed.satisfies_strictly())
+}
 /// This schema in the crate's registry.
 pub const SCHEMA_ENTRY: ::wecom_rooms_runtime::registry::SchemaEntry = ::wecom_rooms_runtime::registry::SchemaEntry::new(
         SCHEMA_NAME,
@@ -188,7 +202,8 @@ pub const SCHEMA_ENTRY: ::wecom_rooms_runtime::registry::SchemaEntry = ::wecom_r
         is_valid,
         validate_with,
     )
-    .with_endpoint(ENDPOINT);
+    .with_endpoint(ENDPOINT)
+    .with_is_exact(is_exact);
 impl ::wecom_rooms_runtime::Endpoint for Request {
     const ENDPOINT: ::wecom_rooms_runtime::registry::Endpoint = ENDPOINT;
     const SCHEMA: ::wecom_rooms_runtime::registry::SchemaEntry = SCHEMA_ENTRY;

@@ -81,6 +81,15 @@ impl Response {
             Response::ErrorEnvelope(x) => x.satisfies_schema(),
         }
     }
+    /// Whether this decoded value satisfies the schema with nothing tolerated: no
+    /// member the schema does not describe, every base64 string decodable (see
+    /// `is_exact`).
+    fn satisfies_strictly(&self) -> bool {
+        match self {
+            Response::Inventory(x) => x.satisfies_strictly(),
+            Response::ErrorEnvelope(x) => x.satisfies_strictly(),
+        }
+    }
 }
 impl ::core::str::FromStr for Response {
     type Err = ::serde_json::Error;
@@ -149,6 +158,12 @@ impl Inventory {
     /// make itself (see `decode_validated`).
     fn satisfies_schema(&self) -> bool {
         i128::from(self.errcode) == 0i128
+    }
+    /// Whether this decoded value satisfies the schema with nothing tolerated: no
+    /// member the schema does not describe, every base64 string decodable (see
+    /// `is_exact`).
+    fn satisfies_strictly(&self) -> bool {
+        self.extra.is_empty() && i128::from(self.errcode) == 0i128
     }
 }
 /// Builds a [`Inventory`] member by member: see [`Inventory::builder`].
@@ -781,11 +796,19 @@ pub fn decode_validated(
     }
     Response::from_value(value).map_err(DecodeError::Decode)
 }
+/// Whether `bytes` is a document this schema accepts with nothing to warn about
+/// (no member it does not describe, every base64 string decodable), told from
+/// the typed value without building a `serde_json::Value`. `false` says only
+/// that this quick way cannot tell: [`validate_with`] gives the verdict then.
+pub fn is_exact(bytes: &[u8]) -> bool {
+    Response::from_slice(bytes).is_ok_and(|typed| typed.satisfies_strictly())
+}
 /// This schema in the crate's registry.
 pub const SCHEMA_ENTRY: ::wecom_rooms_runtime::registry::SchemaEntry = ::wecom_rooms_runtime::registry::SchemaEntry::new(
-    SCHEMA_NAME,
-    TITLE,
-    EXAMPLES,
-    is_valid,
-    validate_with,
-);
+        SCHEMA_NAME,
+        TITLE,
+        EXAMPLES,
+        is_valid,
+        validate_with,
+    )
+    .with_is_exact(is_exact);
