@@ -1,6 +1,5 @@
 //! `wecom-rooms validate`: fixture files against one schema.
 
-use std::borrow::Cow;
 use std::fmt;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -36,24 +35,26 @@ pub(crate) fn validate(args: &ValidateArgs, io: Io<'_>) -> io::Result<Status> {
         IN_FLIGHT,
         |send| produce(schema, &args.paths, send),
         |batch: Vec<Job>| {
-            let checked = |job: Job| {
-                let (file, bytes) = match job {
-                    Job::Bundled(file, text) => (file, Cow::Borrowed(text.as_bytes())),
-                    Job::File(path) => match read(&path) {
-                        Ok(bytes) => (path.display().to_string(), Cow::Owned(bytes)),
+            // One buffer per batch, reused file after file.
+            let mut buffer = Vec::with_capacity(READ_AHEAD);
+            let mut checked = |job: Job| {
+                let (file, bytes): (String, &[u8]) = match job {
+                    Job::Bundled(file, text) => (file, text.as_bytes()),
+                    Job::File(path) => match read_into(&path, &mut buffer) {
+                        Ok(()) => (path.display().to_string(), &buffer),
                         Err(unreadable) => return Checked::Unreadable(unreadable),
                     },
                     Job::Unreadable(unreadable) => return Checked::Unreadable(unreadable),
                 };
-                let report = check::check(schema, file, &bytes, args.strict);
+                let report = check::check(schema, file, bytes, args.strict);
                 let mut printed = Vec::new();
                 if !whole {
                     // Writing to a Vec cannot fail.
-                    let _ = printer.print(&report, &bytes, &mut printed);
+                    let _ = printer.print(&report, bytes, &mut printed);
                 }
                 Checked::Report(report, printed)
             };
-            batch.into_iter().map(checked).collect::<Vec<_>>()
+            batch.into_iter().map(&mut checked).collect::<Vec<_>>()
         },
         |results| {
             for result in results {
@@ -85,10 +86,10 @@ pub(crate) fn validate(args: &ValidateArgs, io: Io<'_>) -> io::Result<Status> {
 }
 
 /// Files per batch: enough to keep a worker busy between two hand-overs.
-const BATCH: usize = 64;
+const BATCH: usize = 256;
 /// Batches in flight at once: memory stays bounded by this many batches of files, however many
 /// files there are.
-const IN_FLIGHT: usize = 8;
+const IN_FLIGHT: usize = 4;
 
 /// What a worker is handed: a bundled example, a file to read, or a path that could not be
 /// walked.
@@ -148,15 +149,16 @@ impl fmt::Display for Unreadable {
 
 impl std::error::Error for Unreadable {}
 
-fn read(path: &Path) -> Result<Vec<u8>, Unreadable> {
+/// Reads the file at `path` into `buffer`, in place of what it held.
+fn read_into(path: &Path, buffer: &mut Vec<u8>) -> Result<(), Unreadable> {
     let unreadable = |error: io::Error| Unreadable {
         path: path.to_owned(),
         reason: error.to_string(),
     };
+    buffer.clear();
     let file = std::fs::File::open(path).map_err(unreadable)?;
-    let mut bytes = Vec::with_capacity(READ_AHEAD);
-    io::Read::read_to_end(&mut OnlyRead(file), &mut bytes).map_err(unreadable)?;
-    Ok(bytes)
+    io::Read::read_to_end(&mut OnlyRead(file), buffer).map_err(unreadable)?;
+    Ok(())
 }
 
 /// What is read of a file before its buffer grows: most fixtures fit.
