@@ -33,6 +33,8 @@ mod clock;
 mod error;
 mod faults;
 mod handlers;
+#[doc(hidden)]
+pub mod in_process;
 mod protocol;
 mod record;
 mod running;

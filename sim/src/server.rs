@@ -171,19 +171,9 @@ async fn handle(
     shared: Arc<Shared>,
     request: Request<Incoming>,
 ) -> Result<Response<Full<Bytes>>, Dropped> {
-    let Some(endpoint) = Endpoint::from_path(request.uri().path()) else {
-        let mut response = Response::new(Full::new(Bytes::from_static(b"not found")));
-        *response.status_mut() = StatusCode::NOT_FOUND;
-        return Ok(response);
+    let Some(endpoint) = shared.route(request.uri().path()) else {
+        return Ok(not_found());
     };
-    shared.requests.fetch_add(1, Ordering::Relaxed);
-    *shared
-        .per_endpoint
-        .lock()
-        .unwrap_or_else(PoisonError::into_inner)
-        .entry(endpoint)
-        .or_insert(0) += 1;
-    let query = parse_query(request.uri().query().unwrap_or(""));
     let method = request.method().clone();
     let url = request.uri().path_and_query().map_or_else(
         || request.uri().path().to_owned(),
@@ -191,38 +181,76 @@ async fn handle(
     );
     let body = match read_body(request.into_body(), shared.max_body_bytes).await {
         Body::Read(bytes) => bytes,
-        Body::TooLarge => {
-            let limit = shared.max_body_bytes;
-            let refusal = Refusal::invalid(format!("request body larger than {limit} bytes"));
-            return Ok(shared.send(endpoint, &refusal.to_json(), true));
-        }
+        Body::TooLarge => return Ok(shared.too_large(endpoint)),
         Body::Broken => return Err(Dropped),
     };
-    let draw = shared.world().draw_faults();
-    if draw.drop {
-        return Err(Dropped);
+    shared.respond(endpoint, &method, &url, &body).await
+}
+
+/// The answer to a path no endpoint has.
+pub(crate) fn not_found() -> Response<Full<Bytes>> {
+    let mut response = Response::new(Full::new(Bytes::from_static(b"not found")));
+    *response.status_mut() = StatusCode::NOT_FOUND;
+    response
+}
+
+impl Shared {
+    /// The endpoint at `path`, counting the request; `None` for a path no endpoint has.
+    pub(crate) fn route(&self, path: &str) -> Option<Endpoint> {
+        let endpoint = Endpoint::from_path(path)?;
+        self.requests.fetch_add(1, Ordering::Relaxed);
+        *self
+            .per_endpoint
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .entry(endpoint)
+            .or_insert(0) += 1;
+        Some(endpoint)
     }
-    if let Some(ms) = draw.delay_ms {
-        tokio::time::sleep(Duration::from_millis(ms)).await;
+
+    /// The refusal of a body over the size limit, closing the connection.
+    pub(crate) fn too_large(&self, endpoint: Endpoint) -> Response<Full<Bytes>> {
+        let limit = self.max_body_bytes;
+        let refusal = Refusal::invalid(format!("request body larger than {limit} bytes"));
+        self.send(endpoint, &refusal.to_json(), true)
     }
-    let mut answer = if draw.error {
-        Refusal::new(codes::SYSTEM_BUSY, "system busy").to_json()
-    } else {
-        shared.answer(endpoint, &method, &query, &body)
-    };
-    let off_schema = {
-        let mut world = shared.world();
-        world.counts.off_schema += u64::from(world.faults.off_schema);
-        world.faults.off_schema
-    };
-    if off_schema {
-        crate::faults::off_schema(&mut answer);
+
+    /// Serves a routed request whose body has been read: faults, the answer, the planted
+    /// contract break, the recording. `url` is the path and query as sent.
+    pub(crate) async fn respond(
+        &self,
+        endpoint: Endpoint,
+        method: &Method,
+        url: &str,
+        body: &[u8],
+    ) -> Result<Response<Full<Bytes>>, Dropped> {
+        let query = parse_query(url.split_once('?').map_or("", |(_, query)| query));
+        let draw = self.world().draw_faults();
+        if draw.drop {
+            return Err(Dropped);
+        }
+        if let Some(ms) = draw.delay_ms {
+            tokio::time::sleep(Duration::from_millis(ms)).await;
+        }
+        let mut answer = if draw.error {
+            Refusal::new(codes::SYSTEM_BUSY, "system busy").to_json()
+        } else {
+            self.answer(endpoint, method, &query, body)
+        };
+        let off_schema = {
+            let mut world = self.world();
+            world.counts.off_schema += u64::from(world.faults.off_schema);
+            world.faults.off_schema
+        };
+        if off_schema {
+            crate::faults::off_schema(&mut answer);
+        }
+        if let Some(recorder) = &self.recorder {
+            let sent = (method != Method::GET).then_some(body);
+            recorder.record(method.as_str(), url, sent, &answer);
+        }
+        Ok(self.send(endpoint, &answer, false))
     }
-    if let Some(recorder) = &shared.recorder {
-        let sent = (method != hyper::Method::GET).then_some(&body[..]);
-        recorder.record(method.as_str(), &url, sent, &answer);
-    }
-    Ok(shared.send(endpoint, &answer, false))
 }
 
 /// How much of a body over the limit is still read (and thrown away) so that the client gets
