@@ -46,7 +46,8 @@ pub fn entries(reader: impl Read, each: &mut dyn FnMut(Value) -> bool) -> Option
             let message = error.to_string();
             let suffix = format!(" at line {} column {}", error.line(), error.column());
             let message = message.strip_suffix(&suffix).unwrap_or(&message).to_owned();
-            let place = (error.line() > 0).then(|| (error.line(), error.column()));
+            // serde_json says column 0 for an end of input before any byte of a line.
+            let place = (error.line() > 0).then(|| (error.line(), error.column().max(1)));
             if error.is_io() {
                 return Some(Problem {
                     keyword,
@@ -260,6 +261,9 @@ mod tests {
             all("{\"log\": {\"entries\": []}} x").1.unwrap().keyword,
             "syntax"
         );
+        // Columns are 1-based even where serde_json says 0 (nothing read on the line).
+        assert_eq!(all("").1.unwrap().place, Some((1, 1)));
+        assert_eq!(all("{\"log\":\n").1.unwrap().place, Some((2, 1)));
     }
 
     #[test]
