@@ -12,8 +12,8 @@
 //! Everything else is the commands' own: `validate`, `check-traffic` (captures, read and
 //! checked exchange by exchange), `sim` (the local WeCom simulator) and `proxy` (live traffic
 //! checked between a service and WeCom), each routed by one function over the schemas'
-//! endpoints. `output` and `pipeline` are reachable only for this crate's own examples and are
-//! not API.
+//! endpoints. `output`, `pipeline` and `traffic` are reachable only for this crate's own examples
+//! and the fuzz targets, and are not API.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
@@ -27,7 +27,8 @@ mod proxy;
 mod report;
 mod route;
 mod sim;
-mod traffic;
+#[doc(hidden)]
+pub mod traffic;
 mod validate;
 
 use std::fmt;

@@ -170,6 +170,19 @@ pub fn produce(paths: &[std::path::PathBuf], send: &mut dyn FnMut(Vec<Item>) -> 
     batcher.flush();
 }
 
+/// Reads one capture from `reader`, named `file`, its kind told by content, sending batches of
+/// items in order as [`produce`] does.
+pub fn produce_from(file: &str, reader: impl BufRead, send: &mut dyn FnMut(Vec<Item>) -> bool) {
+    let mut batcher = Batcher {
+        send,
+        items: Vec::new(),
+        bytes: 0,
+        open: true,
+    };
+    read(&mut batcher, Arc::from(file), None, reader);
+    batcher.flush();
+}
+
 fn read(batcher: &mut Batcher<'_>, file: Arc<str>, kind: Option<Kind>, mut reader: impl BufRead) {
     let item = |index, raw| Item {
         file: Arc::clone(&file),
