@@ -2,7 +2,11 @@
 //! the agreements that must hold between them. Each check panics on a disagreement, which
 //! libFuzzer reports as a crash.
 
+mod alloc_cap;
+
 use serde_json::Value;
+
+pub use alloc_cap::LIMIT as ALLOCATION_LIMIT;
 use wecom_rooms_runtime::validate::{Options, Report};
 
 pub use wecom_rooms_conformance::targets::{

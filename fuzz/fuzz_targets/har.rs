@@ -1,0 +1,48 @@
+//! Bytes → the streaming HAR reader (`traffic::har::entries`) and each entry → an exchange →
+//! its check. Nothing panics; a capture that is JSON (without duplicate members, which the
+//! reader and `Value` resolve differently) with a `log.entries` array is walked to its end,
+//! entry by entry; text that is not JSON, even with its invalid UTF-8 forgiven, ends with a
+//! problem.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use serde_json::Value;
+use wecom_rooms_cli::traffic::{exchange, har};
+
+fuzz_target!(|bytes: &[u8]| {
+    let strict = bytes.first().is_some_and(|b| b & 1 == 1);
+    let mut seen = 0usize;
+    let problem = har::entries(bytes, &mut |entry| {
+        seen += 1;
+        if let Ok(exchange) = har::exchange(entry) {
+            let report = exchange::check("fuzz.har", seen - 1, None, &exchange, strict);
+            assert_eq!(report.entry, Some(seen - 1));
+        }
+        true
+    });
+    // Members other than `log.entries` are skipped unread, so invalid UTF-8 in their strings
+    // goes unnoticed; the oracle is the text with such bytes made U+FFFD.
+    let lossy = String::from_utf8_lossy(bytes);
+    match serde_json::from_str::<Value>(&lossy) {
+        Err(_) => assert!(problem.is_some(), "not JSON, yet no problem"),
+        Ok(value) if !wecom_rooms_fuzz::has_duplicate_keys(lossy.as_bytes()) => {
+            let entries = value
+                .as_object()
+                .and_then(|root| root.get("log"))
+                .and_then(Value::as_object)
+                .and_then(|log| log.get("entries"))
+                .and_then(Value::as_array);
+            if let Some(entries) = entries {
+                assert_eq!(problem, None);
+                assert_eq!(seen, entries.len());
+            }
+        }
+        Ok(_) => {}
+    }
+    if let Some(problem) = problem {
+        assert!(!problem.unreadable, "reading a slice cannot fail");
+        if let Some((line, column)) = problem.place {
+            assert!(line >= 1 && column >= 1, "{problem:?}");
+        }
+    }
+});
