@@ -138,6 +138,37 @@ fn rss_kib() -> u64 {
         .unwrap_or(0)
 }
 
+/// The CPU time the process has used (every thread, user and system), in seconds, from
+/// /proc/self/stat (ticks of 1/100 s, Linux's USER_HZ); 0 where there is none. On a shared
+/// machine this, not the wall time, says what a call costs.
+fn cpu_secs() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // The fields after the command name, which is in parentheses and may hold spaces:
+    // utime and stime are the 12th and 13th of them.
+    let fields: Vec<&str> = stat
+        .rsplit_once(')')
+        .map_or(Vec::new(), |(_, rest)| rest.split_whitespace().collect());
+    let ticks = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|f| f.parse::<u64>().ok())
+            .unwrap_or(0)
+    };
+    (ticks(11) + ticks(12)) as f64 / 100.0
+}
+
+/// What the simulator keeps for good, which RSS grows with: every meeting (there is no delete),
+/// every call placed (at most as many as were sent), every token (pruned only past 100,000).
+fn kept(sim: &wecom_rooms_sim::RunningSimulator) -> String {
+    let sent = |path: &str| Endpoint::from_path(path).map_or(0, |e| sim.requests_to(e));
+    format!(
+        "{} meetings, at most {} calls and {} tokens",
+        sim.bookings().len(),
+        sent(path::CALL),
+        sent(path::GETTOKEN)
+    )
+}
+
 async fn soak(secs: u64, clients: usize) -> Result<bool, Fail> {
     let clock = SimClock::manual(DEFAULT_START);
     // Small shares of each random fault: enough to lose a few hundred answers a minute.
@@ -179,24 +210,31 @@ async fn soak(secs: u64, clients: usize) -> Result<bool, Fail> {
 
     // Progress every 30 s, and the RSS at one minute.
     let mut rss_at_minute = None;
+    let mut kept_at_minute = None;
     let deadline = started + Duration::from_secs(secs);
-    let mut last = (started, 0u64);
+    let cpu_at_start = cpu_secs();
+    let mut last = (started, 0u64, cpu_at_start);
     let mut next_report = started + Duration::from_secs(30);
     while Instant::now() < deadline {
         tokio::time::sleep_until(next_report.min(deadline).into()).await;
         let now = Instant::now();
         if rss_at_minute.is_none() && now >= started + Duration::from_secs(60) {
             rss_at_minute = Some(rss_kib());
+            kept_at_minute = Some(kept(&sim));
         }
         if now >= next_report {
-            let calls = total.load(Ordering::Relaxed);
-            let rate = (calls - last.1) as f64 / (now - last.0).as_secs_f64();
+            let (calls, cpu) = (total.load(Ordering::Relaxed), cpu_secs());
+            let wall = (now - last.0).as_secs_f64();
+            let n = (calls - last.1).max(1) as f64;
             println!(
-                "  {:>4.0} s: {calls} calls, {rate:.0} calls/s, RSS {} KiB",
+                "  {:>4.0} s: {calls} calls, {:.0} calls/s, CPU {:.0}% ({:.0} µs a call), RSS {} KiB",
                 (now - started).as_secs_f64(),
+                n / wall,
+                (cpu - last.2) * 100.0 / wall,
+                (cpu - last.2) * 1e6 / n,
                 rss_kib()
             );
-            last = (now, calls);
+            last = (now, calls, cpu);
             next_report += Duration::from_secs(30);
         }
     }
@@ -206,7 +244,9 @@ async fn soak(secs: u64, clients: usize) -> Result<bool, Fail> {
         finished.push(task.await?);
     }
     let elapsed = started.elapsed();
+    let cpu = cpu_secs() - cpu_at_start;
     let rss_end = rss_kib();
+    let kept_at_end = kept(&sim);
     let _ = ticker.await;
 
     // The run is over: read the state back without faults, so that every read is definite.
@@ -236,12 +276,21 @@ async fn soak(secs: u64, clients: usize) -> Result<bool, Fail> {
         stats.latency.value_at_quantile(0.99),
         stats.latency.max()
     );
-    match rss_at_minute {
-        Some(minute) => println!(
-            "RSS: {minute} KiB at 1 min, {rss_end} KiB at the end ({:+.1}%)",
+    println!(
+        "CPU: {cpu:.1} s of {:.1} s of wall time on {} cores ({:.0} µs a call, server and clients)",
+        elapsed.as_secs_f64(),
+        std::thread::available_parallelism().map_or(1, usize::from),
+        cpu * 1e6 / calls.max(1) as f64
+    );
+    match (rss_at_minute, kept_at_minute) {
+        (Some(minute), Some(then)) => println!(
+            "RSS: {minute} KiB at 1 min, {rss_end} KiB at the end ({:+.1}%); \
+             kept at 1 min: {then}; at the end: {kept_at_end}",
             (rss_end as f64 - minute as f64) * 100.0 / minute as f64
         ),
-        None => println!("RSS: {rss_end} KiB at the end (the run was shorter than a minute)"),
+        _ => println!(
+            "RSS: {rss_end} KiB at the end (the run was shorter than a minute); kept: {kept_at_end}"
+        ),
     }
     println!(
         "lost answers (dropped or -1): {}; reconciled by reading back: {}; still unknown: {unresolved}",
