@@ -66,6 +66,38 @@ pub mod codes {
     pub const MEETING_DELETED: i32 = 730_008;
     /// 不支持该类型的会议: booking rooms for a recurring meeting (`meeting_type` 1).
     pub const UNSUPPORTED_MEETING_TYPE: i32 = 730_011;
+
+    /// Every code above, in ascending order: what a client of the simulator may see besides 0.
+    /// A test holds it equal to `README.md`'s table, so a new code is listed in both.
+    pub const ALL: &[i32] = &[
+        SYSTEM_BUSY,
+        INVALID_SECRET,
+        INVALID_CORPID,
+        INVALID_TOKEN,
+        INVALID_PARAMETER,
+        MISSING_TOKEN,
+        TOKEN_EXPIRED,
+        RATE_LIMITED,
+        API_FORBIDDEN,
+        INVALID_MEETING_ID,
+        ROOM_NOT_BOOKABLE,
+        TOO_MANY_PARTICIPANTS,
+        INVALID_PARTICIPANT,
+        TOO_MANY_HOSTS,
+        INVALID_PASSWORD,
+        INVALID_SETTINGS,
+        RING_USER_NOT_INVITED,
+        MEETING_CANCELLED,
+        INVALID_TITLE,
+        MEETING_NOT_UPDATABLE,
+        START_IN_THE_PAST,
+        MEETING_NOT_CANCELLABLE,
+        INVALID_SUB_MEETING_ID,
+        INVALID_MEETING_CODE,
+        NOT_OWN_MEETING,
+        MEETING_DELETED,
+        UNSUPPORTED_MEETING_TYPE,
+    ];
 }
 
 /// An endpoint the simulator serves: one of the `wecom-rooms` crate's generated `ROUTES`, so
