@@ -5,7 +5,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use wecom_rooms_fuzz::{tolerated_by_types, has_duplicate_keys, schemas};
+use wecom_rooms_fuzz::{has_duplicate_keys, schemas, tolerated_by_types};
 use wecom_rooms_runtime::value::equal;
 
 fuzz_target!(|bytes: &[u8]| {

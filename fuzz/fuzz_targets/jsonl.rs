@@ -6,8 +6,8 @@
 
 use libfuzzer_sys::fuzz_target;
 // Links the capped allocator (see `wecom_rooms_fuzz::ALLOCATION_LIMIT`).
-use wecom_rooms_fuzz as _;
 use wecom_rooms_cli::traffic::{exchange, jsonl};
+use wecom_rooms_fuzz as _;
 
 /// Small enough that inputs of a few hundred bytes have too-long lines.
 const MAX: usize = 256;
@@ -24,7 +24,8 @@ fuzz_target!(|bytes: &[u8]| {
                 assert!(text.len() <= MAX && !text.contains(&b'\n'));
                 match jsonl::exchange(&text) {
                     Ok(exchange) => {
-                        let report = exchange::check("fuzz.jsonl", index, Some(number), &exchange, strict);
+                        let report =
+                            exchange::check("fuzz.jsonl", index, Some(number), &exchange, strict);
                         assert_eq!(report.capture_line, Some(number));
                     }
                     Err((_, message, column)) => {

@@ -15,9 +15,9 @@ use std::time::Duration;
 
 use libfuzzer_sys::fuzz_target;
 // Links the capped allocator (see `wecom_rooms_fuzz::ALLOCATION_LIMIT`).
-use wecom_rooms_fuzz as _;
 use serde_json::Value;
 use wecom_rooms::ROUTES;
+use wecom_rooms_fuzz as _;
 use wecom_rooms_sim::in_process::{Answer, InProcess};
 use wecom_rooms_sim::{DEFAULT_START, SimClock, SimConfig};
 
@@ -40,7 +40,10 @@ async fn token(sim: &InProcess) -> String {
         panic!("gettoken without faults answers");
     };
     let granted: Value = serde_json::from_slice(&body).expect("gettoken answers JSON");
-    granted["access_token"].as_str().expect("a token").to_owned()
+    granted["access_token"]
+        .as_str()
+        .expect("a token")
+        .to_owned()
 }
 
 fuzz_target!(|bytes: &[u8]| {

@@ -8,8 +8,8 @@ use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
 // Links the capped allocator (see `wecom_rooms_fuzz::ALLOCATION_LIMIT`).
-use wecom_rooms_fuzz as _;
 use serde_json::Value;
+use wecom_rooms_fuzz as _;
 use wecom_rooms_sim::in_process::{Answer, InProcess};
 use wecom_rooms_sim::{SeedState, SimConfig};
 
@@ -54,12 +54,18 @@ fuzz_target!(|bytes: &[u8]| {
         let Some(token) = token else { return };
         let calls: [(&str, &[u8]); 4] = [
             ("list", br#"{"limit": 100}"#),
-            ("list_meetings", br#"{"start_time": 1700000000, "end_time": 1700086400}"#),
+            (
+                "list_meetings",
+                br#"{"start_time": 1700000000, "end_time": 1700086400}"#,
+            ),
             ("get_inventory", b"{}"),
             ("list_devices", br#"{"limit": 100}"#),
         ];
         for (name, body) in calls {
-            let url = format!("/cgi-bin/meeting/rooms/{name}?access_token={}", encoded(&token));
+            let url = format!(
+                "/cgi-bin/meeting/rooms/{name}?access_token={}",
+                encoded(&token)
+            );
             if let Answer::Sent(status, answer) = sim.request(b"POST", &url, body).await {
                 assert_eq!(status, 200);
                 let answer: Value = serde_json::from_slice(&answer).expect("answers are JSON");

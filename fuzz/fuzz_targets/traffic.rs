@@ -6,9 +6,9 @@
 
 use libfuzzer_sys::fuzz_target;
 // Links the capped allocator (see `wecom_rooms_fuzz::ALLOCATION_LIMIT`).
-use wecom_rooms_fuzz as _;
 use wecom_rooms_cli::Format;
 use wecom_rooms_cli::traffic::{Outcome, print, source, work};
+use wecom_rooms_fuzz as _;
 
 fuzz_target!(|bytes: &[u8]| {
     let strict = bytes.first().is_some_and(|b| b & 1 == 1);

@@ -10,7 +10,7 @@ pub use alloc_cap::LIMIT as ALLOCATION_LIMIT;
 use wecom_rooms_runtime::validate::{Options, Report};
 
 pub use wecom_rooms_conformance::targets::{
-    ByteDecoder, tolerated_by_types, Target as Schema, error_pointers, has_duplicate_keys,
+    ByteDecoder, Target as Schema, error_pointers, has_duplicate_keys, tolerated_by_types,
 };
 
 /// Every generated schema (built once per process).
