@@ -1,6 +1,7 @@
 //! HAR 1.2 captures, streamed: `log.entries` is read one entry at a time through serde's
 //! `SeqAccess`, so a capture of any size never becomes one `Value`; every other member is
-//! skipped unread.
+//! skipped unread. The reading thread only cuts entries out as raw JSON text; turning one into
+//! an exchange ([`exchange`]) is a worker's job, on every core.
 
 use std::borrow::Cow;
 use std::fmt;
@@ -9,6 +10,7 @@ use std::io::Read;
 use base64::Engine;
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
+use serde_json::value::RawValue;
 
 use super::exchange::{Body, Exchange};
 
@@ -30,7 +32,7 @@ const STOPPED: &str = "wecom-rooms: stopped";
 
 /// Reads the HAR capture from `reader`, handing each entry of `log.entries` to `each` in order
 /// (which returns `false` to stop). Returns the problem that ended the walk early, if any.
-pub fn entries(reader: impl Read, each: &mut dyn FnMut(Value) -> bool) -> Option<Problem> {
+pub fn entries(reader: impl Read, each: &mut dyn FnMut(Box<RawValue>) -> bool) -> Option<Problem> {
     let mut de = serde_json::Deserializer::from_reader(reader);
     let mut walk = Walk {
         each,
@@ -75,7 +77,7 @@ pub fn entries(reader: impl Read, each: &mut dyn FnMut(Value) -> bool) -> Option
 }
 
 struct Walk<'f> {
-    each: &'f mut dyn FnMut(Value) -> bool,
+    each: &'f mut dyn FnMut(Box<RawValue>) -> bool,
     found: bool,
     stopped: bool,
 }
@@ -142,7 +144,7 @@ impl<'de> Visitor<'de> for Entries<'_, '_> {
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
         self.0.found = true;
-        while let Some(entry) = seq.next_element::<Value>()? {
+        while let Some(entry) = seq.next_element::<Box<RawValue>>()? {
             if !(self.0.each)(entry) {
                 self.0.stopped = true;
                 return Err(de::Error::custom(STOPPED));
@@ -150,6 +152,19 @@ impl<'de> Visitor<'de> for Entries<'_, '_> {
         }
         Ok(())
     }
+}
+
+/// The exchange a HAR entry, as [`entries`] cut it out, records, or why it records none.
+///
+/// # Errors
+///
+/// As [`exchange`].
+pub fn exchange_of(entry: &RawValue) -> Result<Exchange<'static>, String> {
+    // The text was read as JSON already; only a nesting deeper than serde_json's limit, counted
+    // from the entry rather than the document, could fail here, and cannot.
+    let entry: Value = serde_json::from_str(entry.get())
+        .map_err(|error| format!("the entry cannot be read: {error}"))?;
+    exchange(entry)
 }
 
 /// The exchange a HAR entry records, or why it records none.
@@ -234,7 +249,7 @@ mod tests {
     fn all(text: &str) -> (Vec<Value>, Option<Problem>) {
         let mut seen = Vec::new();
         let problem = entries(text.as_bytes(), &mut |entry| {
-            seen.push(entry);
+            seen.push(serde_json::from_str(entry.get()).unwrap());
             true
         });
         (seen, problem)

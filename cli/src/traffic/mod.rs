@@ -153,7 +153,7 @@ pub fn work(item: Item, strict: bool) -> Outcome {
             );
             entry(Some(number), "entry", message, Some((number, 1)))
         }
-        Raw::Entry(value) => match har::exchange(value) {
+        Raw::Entry(text) => match har::exchange_of(&text) {
             Ok(exchange) => {
                 Outcome::Report(exchange::check(file, item.index, None, &exchange, strict))
             }

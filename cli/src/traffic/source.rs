@@ -5,7 +5,7 @@ use std::io::{self, BufRead, BufReader};
 use std::path::Path;
 use std::sync::Arc;
 
-use serde_json::Value;
+use serde_json::value::RawValue;
 
 use super::{har, jsonl};
 use crate::validate::files;
@@ -38,8 +38,8 @@ pub enum Raw {
     Line(usize, Vec<u8>),
     /// A line too long to read: its number and length.
     TooLong(usize, u64),
-    /// An entry of a HAR capture.
-    Entry(Value),
+    /// An entry of a HAR capture, as its JSON text.
+    Entry(Box<RawValue>),
     /// The capture stops being readable as HAR here.
     Problem(har::Problem),
     /// A path or file that cannot be read, and why.
@@ -208,8 +208,7 @@ fn read(batcher: &mut Batcher<'_>, file: Arc<str>, kind: Option<Kind>, mut reade
         Kind::Har => {
             let problem = har::entries(reader, &mut |entry| {
                 index += 1;
-                // Bodies are most of an entry's size; count them for the batch's bytes.
-                let size = body_size(&entry);
+                let size = entry.get().len();
                 batcher.push(item(index - 1, Raw::Entry(entry)), size)
             });
             if let Some(problem) = problem {
@@ -238,11 +237,6 @@ fn read(batcher: &mut Batcher<'_>, file: Arc<str>, kind: Option<Kind>, mut reade
             }
         }
     }
-}
-
-fn body_size(entry: &Value) -> usize {
-    let text = |value: Option<&Value>| value.and_then(Value::as_str).map_or(0, str::len);
-    text(entry.pointer("/request/postData/text")) + text(entry.pointer("/response/content/text"))
 }
 
 #[cfg(test)]
