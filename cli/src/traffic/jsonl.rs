@@ -86,22 +86,20 @@ fn skip_line(reader: &mut impl BufRead) -> io::Result<u64> {
     }
 }
 
-/// A record line; the bodies stay as they are in the line.
+/// A line of either shape, read once: a HAR entry has `request`; a record has `method`, `url`
+/// and the bodies, which stay as they are in the line.
 #[derive(Deserialize)]
-struct Record<'a> {
-    method: String,
-    url: String,
+struct Fields<'a> {
+    #[serde(borrow, default)]
+    request: Option<&'a RawValue>,
+    #[serde(default)]
+    method: Option<String>,
+    #[serde(default)]
+    url: Option<String>,
     #[serde(borrow, default)]
     request_body: Option<&'a RawValue>,
     #[serde(borrow, default)]
     response_body: Option<&'a RawValue>,
-}
-
-/// The shape of a line, told by its members.
-#[derive(Deserialize)]
-struct Shape<'a> {
-    #[serde(borrow, default)]
-    request: Option<&'a RawValue>,
 }
 
 /// The exchange one line records.
@@ -118,26 +116,38 @@ pub fn exchange(line: &[u8]) -> Result<Exchange<'_>, (&'static str, String, usiz
         ("syntax", message, error.column().max(1))
     };
     let entry = |message: String| ("entry", message, 1);
-    let shape: Shape<'_> = match serde_json::from_slice(line) {
-        Ok(shape) => shape,
-        Err(error) if error.is_data() => return Err(entry("the line is not a JSON object".into())),
-        Err(error) => return Err(syntax(error)),
+    let neither = |why: &str| {
+        entry(format!(
+            "the line is neither a HAR entry nor a {{\"method\", \"url\", \"request_body\", \"response_body\"}} record: {why}"
+        ))
     };
-    if shape.request.is_some() {
+    let fields: Fields<'_> = match serde_json::from_slice(line) {
+        Ok(fields) => fields,
+        Err(error) if error.is_syntax() || error.is_eof() => return Err(syntax(error)),
+        // A member of the wrong type (`"method": 1`) or a line that is no object.
+        Err(error) if line.trim_ascii_start().starts_with(b"{") => {
+            return Err(neither(
+                error
+                    .to_string()
+                    .split(" at line ")
+                    .next()
+                    .unwrap_or_default(),
+            ));
+        }
+        Err(_) => return Err(entry("the line is not a JSON object".into())),
+    };
+    if fields.request.is_some() {
         let value = serde_json::from_slice(line).map_err(syntax)?;
         return har::exchange(value).map_err(entry);
     }
-    let record: Record<'_> = serde_json::from_slice(line).map_err(|error| {
-        entry(format!(
-            "the line is neither a HAR entry nor a {{\"method\", \"url\", \"request_body\", \"response_body\"}} record: {}",
-            error.to_string().split(" at line ").next().unwrap_or_default()
-        ))
-    })?;
+    let (Some(method), Some(url)) = (fields.method, fields.url) else {
+        return Err(neither("missing field `method` or `url`"));
+    };
     Ok(Exchange {
-        method: record.method,
-        url: record.url,
-        request: raw_body(record.request_body),
-        response: record.response_body.map(|raw| raw_body(Some(raw))),
+        method,
+        url,
+        request: raw_body(fields.request_body),
+        response: fields.response_body.map(|raw| raw_body(Some(raw))),
     })
 }
 
