@@ -7,8 +7,11 @@
 //! - `validate --format json` over a JSON Lines file of the schemas' doc samples: what
 //!   `validate` does to each file (parse, validate, print one JSON line), line by line on one
 //!   thread, since `validate` takes one document per file;
-//! - `check-traffic --format json` over a JSON Lines capture of records and over a HAR of the
-//!   same exchanges (the whole command, every core).
+//! - `check-traffic --format json` (the whole command, every core) over captures of several
+//!   shapes: clean get_info exchanges as JSON Lines with bodies as objects and as strings, and as
+//!   HAR; clean list exchanges of 50 rooms a page; every endpoint's doc samples, most of which
+//!   carry a warning and so take the full report. Each is put beside serde_json parsing the
+//!   same bytes into `Value`s on one thread, the floor.
 
 use std::io::{self, Write};
 use std::path::Path;
@@ -78,66 +81,123 @@ fn main() -> io::Result<()> {
         floor,
     );
 
-    let exchanges = exchanges();
-    let (jsonl, har) = (dir.join("capture.jsonl"), dir.join("capture.har"));
-    let jsonl_bytes = write_jsonl(&jsonl, &exchanges, target)?;
-    let floor = measure(|| {
-        for line in jsonl_bytes.split(|&b| b == b'\n').filter(|l| !l.is_empty()) {
-            let _: Value = serde_json::from_slice(line).expect("JSON");
-        }
-    });
-    let traffic = measure(|| check_traffic(&jsonl));
-    report(
-        "check-traffic --format json, JSON Lines capture",
-        jsonl_bytes.len(),
-        traffic,
-        floor,
+    // check-traffic, per capture shape, against a one-core serde_json parse of the same bytes.
+    let get_info = clean_get_info();
+    let list = clean_list(50);
+    let samples = exchanges();
+    let shapes: [(&str, &str, &[Exchange], Shape); 5] = [
+        (
+            "get_info, JSON Lines, bodies as objects",
+            "get_info-objects.jsonl",
+            &get_info,
+            Shape::Objects,
+        ),
+        (
+            "get_info, JSON Lines, bodies as strings",
+            "get_info-strings.jsonl",
+            &get_info,
+            Shape::Strings,
+        ),
+        ("get_info, HAR", "get_info.har", &get_info, Shape::Har),
+        (
+            "list with 50 rooms a page, JSON Lines, bodies as objects",
+            "list-50.jsonl",
+            &list,
+            Shape::Objects,
+        ),
+        (
+            "every endpoint's doc samples (most warn), JSON Lines, objects",
+            "samples.jsonl",
+            &samples,
+            Shape::Objects,
+        ),
+    ];
+    println!(
+        "check-traffic --format json, whole command; floor: serde_json parsing the same bytes, 1 thread"
     );
-    let with_bodies = measure(|| {
-        for line in jsonl_bytes.split(|&b| b == b'\n').filter(|l| !l.is_empty()) {
-            let record: Value = serde_json::from_slice(line).expect("JSON");
-            parse_bodies(&record["request_body"], &record["response_body"]);
-        }
-    });
-    floor_with_bodies(jsonl_bytes.len(), with_bodies);
-
-    let har_bytes = write_har(&har, &exchanges, target)?;
-    let floor = measure(|| {
-        let _: Value = serde_json::from_slice(&har_bytes).expect("JSON");
-    });
-    let traffic = measure(|| check_traffic(&har));
-    report(
-        "check-traffic --format json, HAR capture",
-        har_bytes.len(),
-        traffic,
-        floor,
-    );
-    let with_bodies = measure(|| {
-        let har: Value = serde_json::from_slice(&har_bytes).expect("JSON");
-        for entry in har["log"]["entries"].as_array().into_iter().flatten() {
-            let request = &entry["request"]["postData"]["text"];
-            parse_bodies(request, &entry["response"]["content"]["text"]);
-        }
-    });
-    floor_with_bodies(har_bytes.len(), with_bodies);
+    for (what, file, exchanges, shape) in shapes {
+        let path = dir.join(file);
+        let bytes = match shape {
+            Shape::Har => write_har(&path, exchanges, target)?,
+            Shape::Objects | Shape::Strings => write_jsonl(&path, exchanges, target, shape)?,
+        };
+        let floor = measure(|| match shape {
+            Shape::Har => {
+                let _: Value = serde_json::from_slice(&bytes).expect("JSON");
+            }
+            Shape::Objects | Shape::Strings => {
+                for line in bytes.split(|&b| b == b'\n').filter(|l| !l.is_empty()) {
+                    let _: Value = serde_json::from_slice(line).expect("JSON");
+                }
+            }
+        });
+        let traffic = measure(|| check_traffic(&path));
+        let mb = bytes.len() as f64 / 1e6;
+        println!(
+            "  {what}: {mb:.1} MB in {traffic:.3} s = {:.0} MB/s; floor {:.0} MB/s; {:.2}x the floor",
+            mb / traffic,
+            mb / floor,
+            floor / traffic
+        );
+    }
     Ok(())
 }
 
-/// Parses the bodies a capture holds as strings, as the checker must.
-fn parse_bodies(request: &Value, response: &Value) {
-    for body in [request, response] {
-        if let Some(text) = body.as_str() {
-            let _: Value = serde_json::from_str(text).expect("JSON");
-        }
-    }
+/// How a capture holds its exchanges.
+#[derive(Clone, Copy)]
+enum Shape {
+    /// JSON Lines records whose bodies are JSON values.
+    Objects,
+    /// JSON Lines records whose bodies are JSON text in strings.
+    Strings,
+    /// One HAR document (bodies are strings there).
+    Har,
 }
 
-fn floor_with_bodies(bytes: usize, seconds: f64) {
-    let mb = bytes as f64 / 1e6;
-    println!(
-        "  serde_json parsing the capture and then its bodies, 1 thread: {:.0} MB/s",
-        mb / seconds
-    );
+/// (method, url, request body, response body), bodies compact.
+type Exchange = (String, String, String, String);
+
+/// A fixture of the repository, compact.
+fn fixture(path: &str) -> String {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../tests/fixtures")
+        .join(path);
+    compact(&std::fs::read_to_string(&path).expect("the fixture is there"))
+}
+
+/// get_info exchanges with nothing to report: a request and a full answer (1.2 KB).
+fn clean_get_info() -> Vec<Exchange> {
+    let url = "https://qyapi.weixin.qq.com/cgi-bin/meeting/rooms/get_info?access_token=T";
+    vec![(
+        "POST".to_owned(),
+        url.to_owned(),
+        fixture("meeting/rooms/get_info/request/valid/doc-sample.json"),
+        fixture("meeting/rooms/get_info/response/valid/pmi-pwd-base64.json"),
+    )]
+}
+
+/// list exchanges answering `rooms` rooms a page, nothing to report.
+fn clean_list(rooms: usize) -> Vec<Exchange> {
+    let url = "https://qyapi.weixin.qq.com/cgi-bin/meeting/rooms/list?access_token=T";
+    let mut page: Value = serde_json::from_str(&fixture(
+        "meeting/rooms/list/response/valid/doc-sample.json",
+    ))
+    .expect("JSON");
+    let first = page["meeting_room_list"][0].clone();
+    page["meeting_room_list"] = (0..rooms)
+        .map(|n| {
+            let mut room = first.clone();
+            room["meeting_room_id"] = json!(format!("{}", 100_001 + n));
+            room["meeting_room_name"] = json!(format!("会议室{n}"));
+            room
+        })
+        .collect();
+    vec![(
+        "POST".to_owned(),
+        url.to_owned(),
+        r#"{"cursor":"CURSOR","limit":50}"#.to_owned(),
+        page.to_string(),
+    )]
 }
 
 fn compact(text: &str) -> String {
@@ -147,7 +207,7 @@ fn compact(text: &str) -> String {
 }
 
 /// (method, url, request body text, response body text) for every endpoint's doc samples.
-fn exchanges() -> Vec<(String, String, String, String)> {
+fn exchanges() -> Vec<Exchange> {
     let by_name = |name: &str| SCHEMAS.iter().find(|entry| entry.name == name);
     let mut all = Vec::new();
     for schema in SCHEMAS {
@@ -175,15 +235,24 @@ fn exchanges() -> Vec<(String, String, String, String)> {
 
 fn write_jsonl(
     path: &Path,
-    exchanges: &[(String, String, String, String)],
+    exchanges: &[Exchange],
     target: usize,
+    shape: Shape,
 ) -> io::Result<Vec<u8>> {
     let mut bytes = Vec::new();
     for (method, url, request, response) in exchanges.iter().cycle() {
         if bytes.len() >= target {
             break;
         }
-        let record = json!({"method": method, "url": url, "request_body": request, "response_body": response});
+        let record = match shape {
+            Shape::Strings => {
+                json!({"method": method, "url": url, "request_body": request, "response_body": response})
+            }
+            _ => {
+                let body = |text: &str| serde_json::from_str::<Value>(text).expect("JSON");
+                json!({"method": method, "url": url, "request_body": body(request), "response_body": body(response)})
+            }
+        };
         serde_json::to_writer(&mut bytes, &record)?;
         bytes.push(b'\n');
     }
@@ -191,11 +260,7 @@ fn write_jsonl(
     Ok(bytes)
 }
 
-fn write_har(
-    path: &Path,
-    exchanges: &[(String, String, String, String)],
-    target: usize,
-) -> io::Result<Vec<u8>> {
+fn write_har(path: &Path, exchanges: &[Exchange], target: usize) -> io::Result<Vec<u8>> {
     let mut entries = Vec::new();
     let mut size = 0;
     for (method, url, request, response) in exchanges.iter().cycle() {
