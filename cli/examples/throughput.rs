@@ -139,6 +139,29 @@ fn main() -> io::Result<()> {
             mb / floor,
             floor / traffic
         );
+        // Bodies held as strings are scanned by the floor but must be parsed by the checker:
+        // the floor that parses them too says what is left to gain.
+        let with_bodies = match shape {
+            Shape::Objects => continue,
+            Shape::Strings => measure(|| {
+                for line in bytes.split(|&b| b == b'\n').filter(|l| !l.is_empty()) {
+                    let record: Value = serde_json::from_slice(line).expect("JSON");
+                    parse_bodies(&record["request_body"], &record["response_body"]);
+                }
+            }),
+            Shape::Har => measure(|| {
+                let har: Value = serde_json::from_slice(&bytes).expect("JSON");
+                for entry in har["log"]["entries"].as_array().into_iter().flatten() {
+                    let request = &entry["request"]["postData"]["text"];
+                    parse_bodies(request, &entry["response"]["content"]["text"]);
+                }
+            }),
+        };
+        println!(
+            "    floor with the bodies parsed too: {:.0} MB/s; {:.2}x that floor",
+            mb / with_bodies,
+            with_bodies / traffic
+        );
     }
     Ok(())
 }
@@ -198,6 +221,15 @@ fn clean_list(rooms: usize) -> Vec<Exchange> {
         r#"{"cursor":"CURSOR","limit":50}"#.to_owned(),
         page.to_string(),
     )]
+}
+
+/// Parses the bodies a capture holds as strings, as the checker must.
+fn parse_bodies(request: &Value, response: &Value) {
+    for body in [request, response] {
+        if let Some(text) = body.as_str() {
+            let _: Value = serde_json::from_str(text).expect("JSON");
+        }
+    }
 }
 
 fn compact(text: &str) -> String {
