@@ -160,8 +160,8 @@ impl<'de> Visitor<'de> for Entries<'_, '_> {
 ///
 /// As [`exchange`].
 pub fn exchange_of(entry: &RawValue) -> Result<Exchange<'static>, String> {
-    // The text was read as JSON already; only a nesting deeper than serde_json's limit, counted
-    // from the entry rather than the document, could fail here, and cannot.
+    // The text was read as JSON already, but cutting it out does not decode escapes: a lone
+    // surrogate (`"\ud800"`) is found here, and reported as this entry's problem.
     let entry: Value = serde_json::from_str(entry.get())
         .map_err(|error| format!("the entry cannot be read: {error}"))?;
     exchange(entry)
@@ -279,6 +279,24 @@ mod tests {
         // Columns are 1-based even where serde_json says 0 (nothing read on the line).
         assert_eq!(all("").1.unwrap().place, Some((1, 1)));
         assert_eq!(all("{\"log\":\n").1.unwrap().place, Some((2, 1)));
+    }
+
+    #[test]
+    fn an_entry_whose_escapes_do_not_decode_is_reported_alone() {
+        let text = r#"{"log": {"entries": [{"request": {"method": "GET", "url": "/\ud800"}}, 2]}}"#;
+        let mut seen = Vec::new();
+        let problem = entries(text.as_bytes(), &mut |entry| {
+            seen.push(exchange_of(&entry).map(|exchange| exchange.url));
+            true
+        });
+        assert_eq!(problem, None);
+        assert!(
+            seen[0]
+                .as_ref()
+                .unwrap_err()
+                .starts_with("the entry cannot be read: ")
+        );
+        assert_eq!(seen[1], Err("the entry is not an object".to_owned()));
     }
 
     #[test]
