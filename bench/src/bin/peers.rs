@@ -9,6 +9,14 @@
 //!
 //! The peers get the schema bundled into one document (`common.json` embedded under its
 //! `$id`), so that none of them needs to resolve a reference over the network.
+//!
+//! A floor runs beside them: this program again, reading every file of the set on every core
+//! and checking nothing. No checker that reads each file can beat it, so a peer's time over
+//! the floor's is the most any checker could be ahead of that peer on this machine.
+//!
+//! The payload keeps its members in the order the fixture has them, `errcode` first as WeCom
+//! sends it: the typed decode reads the member that selects success or error first, and keeps
+//! whatever comes before it as values.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -32,6 +40,9 @@ struct Args {
     /// Where the sets are written (kept, so that a run can be repeated by hand).
     #[arg(long, default_value = "target/bench-peers")]
     dir: PathBuf,
+    /// Read every `.json` file in this folder and exit: the floor, run as a process of its own.
+    #[arg(long, hide = true)]
+    read_only: Option<PathBuf>,
 }
 
 /// The payload: a get_info response with nothing to warn about, from the fixtures.
@@ -54,6 +65,10 @@ struct Tool {
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args = Args::parse();
+    if let Some(folder) = &args.read_only {
+        read_all(folder)?;
+        return Ok(());
+    }
     if !args.binary.is_file() {
         return Err(format!(
             "{} not found: build it with `cargo build --release -p wecom-rooms-cli`, or pass --binary",
@@ -64,10 +79,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     std::fs::create_dir_all(&args.dir)?;
     let schema = args.dir.join("bundled.schema.json");
     std::fs::write(&schema, serde_json::to_string_pretty(&bundled()?)?)?;
-    let payload: Value = serde_json::from_str(PAYLOAD)?;
     let sets = [
-        ("compact", serde_json::to_string(&payload)?),
-        ("indented", serde_json::to_string_pretty(&payload)?),
+        ("compact", reformatted(PAYLOAD, false)?),
+        ("indented", reformatted(PAYLOAD, true)?),
     ];
     for (set, text) in &sets {
         let folder = args.dir.join(set);
@@ -83,17 +97,70 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             println!("  skipped {line}");
         }
         let times = measure(&mut tools, args.runs)?;
-        let ours = times[0];
-        println!("  {:<28} {:>10} {:>9}  version", "tool", "median", "ratio");
+        let (ours, floor) = (times[0].as_secs_f64(), times[1].as_secs_f64());
+        println!(
+            "  {:<28} {:>10} {:>9} {:>9}  version",
+            "tool", "median", "ratio", "÷ floor"
+        );
         for (tool, time) in tools.iter().zip(&times) {
+            let time = time.as_secs_f64();
             println!(
-                "  {:<28} {:>8.3} s {:>8.2}×  {}",
+                "  {:<28} {:>8.3} s {:>8.2}× {:>8.2}×  {}",
                 tool.name,
-                time.as_secs_f64(),
-                time.as_secs_f64() / ours.as_secs_f64(),
+                time,
+                time / ours,
+                time / floor,
                 version(tool)
             );
         }
+    }
+    Ok(())
+}
+
+/// `json` compact or indented, its members in the order they came.
+fn reformatted(json: &str, indented: bool) -> Result<String, serde_json::Error> {
+    let mut input = serde_json::Deserializer::from_str(json);
+    let mut out = Vec::new();
+    if indented {
+        serde_transcode::transcode(&mut input, &mut serde_json::Serializer::pretty(&mut out))?;
+    } else {
+        serde_transcode::transcode(&mut input, &mut serde_json::Serializer::new(&mut out))?;
+    }
+    input.end()?;
+    Ok(String::from_utf8(out).expect("serde_json writes UTF-8"))
+}
+
+/// The floor: every `.json` file in `folder`, in name order, read on every core into a buffer
+/// per core; nothing is checked.
+fn read_all(folder: &Path) -> std::io::Result<()> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(folder)? {
+        let path = entry?.path();
+        if path.extension().is_some_and(|ext| ext == "json") {
+            files.push(path);
+        }
+    }
+    files.sort_unstable();
+    let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    let share = files.len().div_ceil(cores).max(1);
+    std::thread::scope(|scope| {
+        let readers: Vec<_> = (files.chunks(share))
+            .map(|part| scope.spawn(move || read_each(part)))
+            .collect();
+        for reader in readers {
+            reader
+                .join()
+                .map_err(|_| std::io::Error::other("a reader panicked"))??;
+        }
+        Ok(())
+    })
+}
+
+fn read_each(files: &[PathBuf]) -> std::io::Result<()> {
+    let mut buffer = vec![0; 16 * 1024];
+    for path in files {
+        let mut file = std::fs::File::open(path)?;
+        while std::io::Read::read(&mut file, &mut buffer)? > 0 {}
     }
     Ok(())
 }
@@ -137,19 +204,30 @@ fn tools(
     let schema = schema.display().to_string();
     let folder = folder.display().to_string();
     let binary = binary.display().to_string();
-    let mut tools = vec![Tool {
-        name: "wecom-rooms validate",
-        install: "",
-        version: vec![binary.clone(), s("--version")],
-        mark: "",
-        command: vec![
-            binary,
-            s("validate"),
-            s("--schema"),
-            s(SCHEMA_NAME),
-            folder.clone(),
-        ],
-    }];
+    let floor =
+        std::env::current_exe().map_or_else(|_| s("bench-peers"), |exe| exe.display().to_string());
+    let mut tools = vec![
+        Tool {
+            name: "wecom-rooms validate",
+            install: "",
+            version: vec![binary.clone(), s("--version")],
+            mark: "",
+            command: vec![
+                binary,
+                s("validate"),
+                s("--schema"),
+                s(SCHEMA_NAME),
+                folder.clone(),
+            ],
+        },
+        Tool {
+            name: "floor (reads, checks nothing)",
+            install: "",
+            version: Vec::new(),
+            mark: "",
+            command: vec![floor, s("--read-only"), folder.clone()],
+        },
+    ];
     let many = |head: Vec<String>, flag: Option<&str>| {
         let mut command = head;
         for file in files {
@@ -242,10 +320,10 @@ fn identified(tool: &Tool) -> bool {
 }
 
 fn version(tool: &Tool) -> String {
-    let Ok(output) = Command::new(&tool.version[0])
-        .args(&tool.version[1..])
-        .output()
-    else {
+    let Some((program, arguments)) = tool.version.split_first() else {
+        return String::new();
+    };
+    let Ok(output) = Command::new(program).args(arguments).output() else {
         return String::new();
     };
     let text = String::from_utf8_lossy(&output.stdout);
@@ -308,6 +386,19 @@ mod tests {
         let ms = Duration::from_millis;
         assert_eq!(median(vec![ms(5), ms(1), ms(3)]), ms(3));
         assert_eq!(median(vec![ms(4), ms(2)]), ms(4));
+    }
+
+    #[test]
+    fn the_payload_keeps_its_member_order() {
+        let compact = reformatted(PAYLOAD, false).unwrap();
+        assert!(
+            compact.starts_with(r#"{"errcode":0,"errmsg":"ok","basic_info":"#),
+            "{compact}"
+        );
+        let indented = reformatted(PAYLOAD, true).unwrap();
+        let reread: Value = serde_json::from_str(&indented).unwrap();
+        assert_eq!(reread, serde_json::from_str::<Value>(PAYLOAD).unwrap());
+        assert!(indented.contains("\n  \"errmsg\""), "{indented}");
     }
 
     #[test]
