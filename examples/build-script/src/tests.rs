@@ -272,7 +272,8 @@ fn decode_validated_agrees_with_the_validators() {
     }
     use constructs::{
         discriminated as d, edge_cases as e, enum_beside_one_of as l, named_enum as n,
-        nested_ref as r, number_or_string as s, optional_required as o, ref_with_bounds as b,
+        nested_ref as r, number_or_string as s, object_condition_unchecked as u,
+        object_conditions as c, optional_required as o, ref_with_bounds as b,
     };
     check(
         n::decode_validated,
@@ -348,6 +349,33 @@ fn decode_validated_agrees_with_the_validators() {
             json!({"maybe_count": null}),
             json!({"maybe_count": 2.5}),
             json!({"by_pattern": {"x-a": 1}}),
+        ],
+    );
+    // Rules the struct refers to, checked over its fields: each document breaks one, or none.
+    let conditions = [
+        json!({"more": true, "next": "n", "kind": "ok", "code": 0}),
+        json!({"more": true, "kind": "ok", "code": 0}),
+        json!({"more": false, "kind": "ok", "code": 0}),
+        json!({"more": false, "kind": "error", "code": 5}),
+        json!({"more": false, "kind": "error", "code": 5, "reason": "r"}),
+        json!({"more": false, "kind": "ok", "code": 5, "reason": "r"}),
+        json!({"more": false, "kind": "ok", "reason": "r"}),
+        json!({"more": false, "kind": "ok"}),
+        json!({"more": true, "next": "", "kind": "ok", "code": 0}),
+    ];
+    check(c::decode_validated, c::is_valid, &conditions);
+    for input in &conditions {
+        let exact = c::is_exact(input.to_string().as_bytes());
+        assert_eq!(exact, c::is_valid(input), "{input}");
+    }
+    // A rule the fields cannot answer leaves the verdict to the validators.
+    check(
+        u::decode_validated,
+        u::is_valid,
+        &[
+            json!({"a": "x", "b": 1}),
+            json!({"b": 1, "c": 2}),
+            json!({}),
         ],
     );
 }

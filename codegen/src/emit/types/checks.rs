@@ -296,8 +296,11 @@ impl TypeCx<'_> {
                 quote! { i128::from(#value) #relation #n }
             }
             (Ty::Bool, Assertion::Const(c)) => {
-                let c = c.as_bool()?;
-                quote! { #value == #c }
+                if c.as_bool()? {
+                    quote! { #value }
+                } else {
+                    quote! { !#value }
+                }
             }
             (Ty::Vec(_), Assertion::Items(limit, n)) => match limit {
                 Limit::Min => quote! { #x.len() as u64 >= #n },
@@ -325,9 +328,20 @@ impl TypeCx<'_> {
                 choice: Some(_), ..
             } => None,
             DefBody::Struct { fields, extra, .. } => {
-                let members = ["properties", "required", "additionalProperties"];
+                // The in-place applicators are checked over the fields, below.
+                let members = [
+                    "properties",
+                    "required",
+                    "additionalProperties",
+                    "$ref",
+                    "allOf",
+                    "if",
+                    "then",
+                    "else",
+                ];
                 let ty = Ty::Named(index);
                 let own = self.assertions(&ty, k, &members, &quote!(self), false, defs)?;
+                let applied = self.applicator_checks(k, fields, defs, exact)?;
                 let denies = k
                     .additional_properties
                     .is_some_and(|a| matches!(self.model.node(a).schema, Schema::Bool(false)));
@@ -341,6 +355,7 @@ impl TypeCx<'_> {
                     return None;
                 }
                 let mut checks = own;
+                checks.extend(applied);
                 if let Some(extra) = extra.as_deref().filter(|_| self.checking_strictly.get()) {
                     let extra = ident(extra);
                     checks.push(quote! { self.#extra.is_empty() });
@@ -572,7 +587,7 @@ fn applies_to(assertion: &Assertion) -> Option<&'static [JsonType]> {
 }
 
 /// `a && b && …`, or `true` for none.
-fn conjunction(checks: Vec<TokenStream>) -> TokenStream {
+pub(super) fn conjunction(checks: Vec<TokenStream>) -> TokenStream {
     if checks.is_empty() {
         quote! { true }
     } else {

@@ -30,6 +30,7 @@
 mod boxed;
 mod checks;
 mod choice;
+mod conditions;
 mod discriminated;
 mod enums;
 mod nullable;

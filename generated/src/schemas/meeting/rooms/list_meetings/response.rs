@@ -73,6 +73,23 @@ impl Response {
     pub fn from_slice(bytes: &[u8]) -> ::serde_json::Result<Self> {
         ::wecom_rooms_runtime::__private::from_bytes(bytes)
     }
+    /// Whether this decoded value satisfies the schema: the checks its type does not
+    /// make itself (see `decode_validated`).
+    fn satisfies_schema(&self) -> bool {
+        match self {
+            Response::MeetingPage(x) => x.satisfies_schema(),
+            Response::ErrorEnvelope(x) => x.satisfies_schema(),
+        }
+    }
+    /// Whether this decoded value satisfies the schema with nothing tolerated: no
+    /// member the schema does not describe, every base64 string decodable (see
+    /// `is_exact`).
+    fn satisfies_strictly(&self) -> bool {
+        match self {
+            Response::MeetingPage(x) => x.satisfies_strictly(),
+            Response::ErrorEnvelope(x) => x.satisfies_strictly(),
+        }
+    }
 }
 impl ::core::str::FromStr for Response {
     type Err = ::serde_json::Error;
@@ -126,6 +143,21 @@ impl MeetingPage {
     /// A builder with every member unset.
     pub fn builder() -> MeetingPageBuilder {
         MeetingPageBuilder::default()
+    }
+    /// Whether this decoded value satisfies the schema: the checks its type does not
+    /// make itself (see `decode_validated`).
+    fn satisfies_schema(&self) -> bool {
+        (if self.has_more { self.next_cursor.is_some() } else { true })
+            && i128::from(self.errcode) == 0i128
+            && self.meeting_info_list.iter().all(|item| item.satisfies_schema())
+    }
+    /// Whether this decoded value satisfies the schema with nothing tolerated: no
+    /// member the schema does not describe, every base64 string decodable (see
+    /// `is_exact`).
+    fn satisfies_strictly(&self) -> bool {
+        (if self.has_more { self.next_cursor.is_some() } else { true })
+            && self.extra.is_empty() && i128::from(self.errcode) == 0i128
+            && self.meeting_info_list.iter().all(|item| item.satisfies_strictly())
     }
 }
 /// Builds a [`MeetingPage`] member by member: see [`MeetingPage::builder`].
@@ -212,6 +244,23 @@ impl MeetingInfo {
     /// A builder with every member unset.
     pub fn builder() -> MeetingInfoBuilder {
         MeetingInfoBuilder::default()
+    }
+    /// Whether this decoded value satisfies the schema: the checks its type does not
+    /// make itself (see `decode_validated`).
+    fn satisfies_schema(&self) -> bool {
+        ::wecom_rooms_runtime::__private::json::char_count(self.meetingid.as_str())
+            as u64 >= 1u64 && self.status.satisfies_schema()
+            && self.meeting_type.satisfies_schema()
+    }
+    /// Whether this decoded value satisfies the schema with nothing tolerated: no
+    /// member the schema does not describe, every base64 string decodable (see
+    /// `is_exact`).
+    fn satisfies_strictly(&self) -> bool {
+        self.extra.is_empty()
+            && ::wecom_rooms_runtime::__private::json::char_count(
+                self.meetingid.as_str(),
+            ) as u64 >= 1u64 && self.status.satisfies_strictly()
+            && self.meeting_type.satisfies_strictly()
     }
 }
 /// Builds a [`MeetingInfo`] member by member: see [`MeetingInfo::builder`].
@@ -314,6 +363,17 @@ pub enum Status {
     Unknown(::std::string::String),
 }
 impl Status {
+    /// Whether this decoded value satisfies the schema: the checks its type does not
+    /// make itself (see `decode_validated`).
+    fn satisfies_schema(&self) -> bool {
+        self.is_known()
+    }
+    /// Whether this decoded value satisfies the schema with nothing tolerated: no
+    /// member the schema does not describe, every base64 string decodable (see
+    /// `is_exact`).
+    fn satisfies_strictly(&self) -> bool {
+        self.is_known()
+    }
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -402,6 +462,17 @@ pub enum MeetingType {
     Unknown(u32),
 }
 impl MeetingType {
+    /// Whether this decoded value satisfies the schema: the checks its type does not
+    /// make itself (see `decode_validated`).
+    fn satisfies_schema(&self) -> bool {
+        self.is_known()
+    }
+    /// Whether this decoded value satisfies the schema with nothing tolerated: no
+    /// member the schema does not describe, every base64 string decodable (see
+    /// `is_exact`).
+    fn satisfies_strictly(&self) -> bool {
+        self.is_known()
+    }
     /// The value on the wire.
     pub const fn value(self) -> u32 {
         match self {
@@ -1584,6 +1655,10 @@ pub fn decode_validated(
     bytes: &[u8],
 ) -> ::core::result::Result<Response, ::wecom_rooms_runtime::decode::DecodeError> {
     use ::wecom_rooms_runtime::decode::DecodeError;
+    match Response::from_slice(bytes) {
+        Ok(typed) if typed.satisfies_schema() => return Ok(typed),
+        _ => {}
+    }
     let value: ::serde_json::Value = ::wecom_rooms_runtime::__private::from_bytes(bytes)
         .map_err(DecodeError::Syntax)?;
     if !is_valid(&value) {
@@ -1591,11 +1666,19 @@ pub fn decode_validated(
     }
     Response::from_value(value).map_err(DecodeError::Decode)
 }
+/// Whether `bytes` is a document this schema accepts with nothing to warn about
+/// (no member it does not describe, every base64 string decodable), told from
+/// the typed value without building a `serde_json::Value`. `false` says only
+/// that this quick way cannot tell: [`validate_with`] gives the verdict then.
+pub fn is_exact(bytes: &[u8]) -> bool {
+    Response::from_slice(bytes).is_ok_and(|typed| typed.satisfies_strictly())
+}
 /// This schema in the crate's registry.
 pub const SCHEMA_ENTRY: ::wecom_rooms_runtime::registry::SchemaEntry = ::wecom_rooms_runtime::registry::SchemaEntry::new(
-    SCHEMA_NAME,
-    TITLE,
-    EXAMPLES,
-    is_valid,
-    validate_with,
-);
+        SCHEMA_NAME,
+        TITLE,
+        EXAMPLES,
+        is_valid,
+        validate_with,
+    )
+    .with_is_exact(is_exact);
