@@ -4,6 +4,10 @@
 //!   alternating rounds; p50 and p99 of each, and the difference (what the proxy adds);
 //! - throughput: `CONCURRENCY` clients for `WINDOW` each way, alternating; requests per
 //!   second and the proxied share of the direct figure;
+//! - the floor of both: the same exchanges through a forwarder that checks nothing (this
+//!   program again, in a process of its own, on the proxy's HTTP stack: hyper's server, the
+//!   pooled hyper-util client, a multi-threaded tokio runtime), so that what forwarding alone
+//!   costs on this machine is told apart from what checking adds;
 //! - memory: the proxy's resident set idle, and with 1,000 connections each holding a
 //!   request in flight (a simulator that answers after two seconds keeps them open).
 //!
@@ -11,9 +15,18 @@
 //! The simulator and the proxy are the release `wecom-rooms` binary, each its own process; the
 //! load comes from this one, on one thread.
 
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Write};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full};
+use hyper::body::Incoming;
+use hyper::header::{self, HeaderMap, HeaderValue};
+use hyper::{Request, Response};
+use hyper_util::client::legacy::Client;
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::rt::{TokioExecutor, TokioIo};
 
 const BINARY: &str = env!("CARGO_BIN_EXE_wecom-rooms");
 const ROUNDS: usize = 10;
@@ -22,6 +35,8 @@ const CONCURRENCY: usize = 16;
 const WINDOW: Duration = Duration::from_secs(3);
 const CONNECTIONS: usize = 1000;
 const BODY: &str = r#"{"limit": 20}"#;
+/// Set to an upstream URL, this program is the floor's forwarder instead of the benchmark.
+const FLOOR_UPSTREAM: &str = "PROXY_COST_FLOOR_UPSTREAM";
 
 /// A child process, killed at the end.
 struct Running(Child, String);
@@ -35,8 +50,17 @@ impl Drop for Running {
 
 /// Starts `wecom-rooms ARGS` and reads the URL it prints first.
 fn start(args: &[&str]) -> Running {
-    let mut child = Command::new(BINARY)
-        .args(args)
+    started(Command::new(BINARY).args(args))
+}
+
+/// Starts the floor's forwarder in front of `upstream`.
+fn start_floor(upstream: &str) -> Running {
+    let program = std::env::current_exe().expect("this program's path");
+    started(Command::new(program).env(FLOOR_UPSTREAM, upstream))
+}
+
+fn started(command: &mut Command) -> Running {
+    let mut child = command
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -108,6 +132,10 @@ async fn throughput(http: &reqwest::Client, url: &str) -> (f64, u64) {
 }
 
 fn main() {
+    if let Some(upstream) = std::env::var_os(FLOOR_UPSTREAM) {
+        let upstream = upstream.into_string().expect("a UTF-8 upstream URL");
+        return forward_only(&upstream);
+    }
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -118,19 +146,27 @@ fn main() {
 async fn measure() {
     let sim = start(&["sim", "--addr", "127.0.0.1:0"]);
     let proxy = start(&["proxy", "--upstream", &sim.1, "--listen", "127.0.0.1:0"]);
+    let floor = start_floor(&sim.1);
     let http = reqwest::Client::builder().no_proxy().build().unwrap();
     let fetched = token(&http, &sim.1).await;
     let path = format!("/cgi-bin/meeting/rooms/list?access_token={fetched}");
     let (direct, proxied) = (format!("{}{path}", sim.1), format!("{}{path}", proxy.1));
+    let forwarded = format!("{}{path}", floor.1);
     for _ in 0..200 {
         list(&http, &direct).await;
         list(&http, &proxied).await;
+        list(&http, &forwarded).await;
     }
     let idle = memory(&proxy, "VmRSS");
 
-    let (mut direct_times, mut proxied_times) = (Vec::new(), Vec::new());
+    let (mut direct_times, mut proxied_times, mut floor_times) =
+        (Vec::new(), Vec::new(), Vec::new());
     for _ in 0..ROUNDS {
-        for (url, times) in [(&direct, &mut direct_times), (&proxied, &mut proxied_times)] {
+        for (url, times) in [
+            (&direct, &mut direct_times),
+            (&proxied, &mut proxied_times),
+            (&forwarded, &mut floor_times),
+        ] {
             for _ in 0..PER_ROUND {
                 let started = Instant::now();
                 list(&http, url).await;
@@ -140,22 +176,28 @@ async fn measure() {
     }
     direct_times.sort();
     proxied_times.sort();
+    floor_times.sort();
     println!(
         "latency, one request at a time, {} requests each way:",
         direct_times.len()
     );
     for (name, p) in [("p50", 0.50), ("p99", 0.99)] {
         let (d, x) = (percentile(&direct_times, p), percentile(&proxied_times, p));
+        let f = percentile(&floor_times, p);
         println!(
-            "  {name}: direct {:>6.1} µs, through the proxy {:>6.1} µs, added {:>6.1} µs",
+            "  {name}: direct {:>6.1} µs, through the proxy {:>6.1} µs, added {:>6.1} µs \
+             (the floor's forwarder {:>6.1} µs, added {:>6.1} µs)",
             micros(d),
             micros(x),
-            micros(x) - micros(d)
+            micros(x) - micros(d),
+            micros(f),
+            micros(f) - micros(d)
         );
     }
 
-    let (mut direct_rate, mut proxied_rate) = (0.0, 0.0);
+    let (mut direct_rate, mut proxied_rate, mut floor_rate) = (0.0, 0.0, 0.0);
     let (mut sim_cpu, mut proxy_cpu, mut proxied_count) = (0.0, 0.0, 0);
+    let (mut floor_cpu, mut floor_count) = (0.0, 0);
     for _ in 0..2 {
         direct_rate += throughput(&http, &direct).await.0 / 2.0;
         let (sim_before, proxy_before) = (cpu(&sim), cpu(&proxy));
@@ -164,18 +206,27 @@ async fn measure() {
         proxied_count += count;
         sim_cpu += cpu(&sim) - sim_before;
         proxy_cpu += cpu(&proxy) - proxy_before;
+        let floor_before = cpu(&floor);
+        let (rate, count) = throughput(&http, &forwarded).await;
+        floor_rate += rate / 2.0;
+        floor_count += count;
+        floor_cpu += cpu(&floor) - floor_before;
     }
     println!("throughput, {CONCURRENCY} concurrent clients, 2 × {WINDOW:?} each way:");
     println!(
-        "  direct {direct_rate:.0} req/s, through the proxy {proxied_rate:.0} req/s ({:.0}% of direct)",
-        100.0 * proxied_rate / direct_rate
+        "  direct {direct_rate:.0} req/s, through the proxy {proxied_rate:.0} req/s ({:.0}% of direct), \
+         through the floor's forwarder {floor_rate:.0} req/s ({:.0}% of direct)",
+        100.0 * proxied_rate / direct_rate,
+        100.0 * floor_rate / direct_rate
     );
-    let per = |seconds: f64| seconds * 1e6 / proxied_count as f64;
+    let per = |seconds: f64, count: u64| seconds * 1e6 / count as f64;
     println!(
-        "  CPU per proxied exchange: the proxy {:.1} µs, the simulator {:.1} µs",
-        per(proxy_cpu),
-        per(sim_cpu)
+        "  CPU per proxied exchange: the proxy {:.1} µs, the simulator {:.1} µs, the floor's forwarder {:.1} µs",
+        per(proxy_cpu, proxied_count),
+        per(sim_cpu, proxied_count),
+        per(floor_cpu, floor_count)
     );
+    drop(floor);
     drop(proxy);
     drop(sim);
 
@@ -223,4 +274,71 @@ async fn measure() {
 
 fn micros(duration: Duration) -> f64 {
     duration.as_secs_f64() * 1e6
+}
+
+/// The floor's forwarder: every request sent on to `upstream` and its answer handed back,
+/// headers and bytes as they are, checking, counting and logging nothing. Prints its URL first,
+/// like the proxy, and serves until killed.
+fn forward_only(upstream: &str) {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let mut out = std::io::stdout();
+        writeln!(out, "http://{}", listener.local_addr().unwrap()).unwrap();
+        out.flush().unwrap();
+        let mut connector = HttpConnector::new();
+        connector.set_nodelay(true);
+        let client: Client<_, Full<Bytes>> = Client::builder(TokioExecutor::new()).build(connector);
+        let host = HeaderValue::from_str(upstream.trim_start_matches("http://")).unwrap();
+        let base = upstream.to_owned();
+        loop {
+            let (stream, _) = listener.accept().await.unwrap();
+            stream.set_nodelay(true).unwrap();
+            let (client, host, base) = (client.clone(), host.clone(), base.clone());
+            tokio::spawn(async move {
+                let service = hyper::service::service_fn(move |request: Request<Incoming>| {
+                    let (client, host, base) = (client.clone(), host.clone(), base.clone());
+                    async move {
+                        let (parts, body) = request.into_parts();
+                        let body = body
+                            .collect()
+                            .await
+                            .map_err(std::io::Error::other)?
+                            .to_bytes();
+                        let mut sent = Request::new(Full::new(body));
+                        *sent.method_mut() = parts.method;
+                        let url = parts.uri.path_and_query().map_or("/", |pq| pq.as_str());
+                        *sent.uri_mut() = format!("{base}{url}").parse().unwrap();
+                        *sent.headers_mut() = end_to_end(parts.headers);
+                        sent.headers_mut().insert(header::HOST, host);
+                        let answer = client.request(sent).await.map_err(std::io::Error::other)?;
+                        let (parts, body) = answer.into_parts();
+                        let body = body
+                            .collect()
+                            .await
+                            .map_err(std::io::Error::other)?
+                            .to_bytes();
+                        let mut response = Response::new(Full::new(body));
+                        *response.status_mut() = parts.status;
+                        *response.headers_mut() = end_to_end(parts.headers);
+                        Ok::<_, std::io::Error>(response)
+                    }
+                });
+                let _ = hyper::server::conn::http1::Builder::new()
+                    .serve_connection(TokioIo::new(stream), service)
+                    .await;
+            });
+        }
+    });
+}
+
+/// `headers` without the hop-by-hop ones this benchmark's exchanges carry.
+fn end_to_end(mut headers: HeaderMap) -> HeaderMap {
+    for hop in [header::CONNECTION, header::TRANSFER_ENCODING, header::HOST] {
+        headers.remove(hop);
+    }
+    headers
 }
