@@ -1,5 +1,5 @@
-//! Peak memory of `check-traffic` does not grow with the capture: the same JSON Lines capture
-//! at two sizes, each checked in a child process (this test binary run again for one test)
+//! Peak memory of `check-traffic` does not grow with the capture: the same capture (JSON Lines,
+//! and HAR) at two sizes, each checked in a child process (this test binary run again for one test)
 //! that reports its peak resident set (`VmHWM` in /proc/self/status).
 #![cfg(target_os = "linux")]
 
@@ -43,12 +43,38 @@ fn sample_lines() -> Vec<String> {
     lines
 }
 
-fn capture(lines: usize) -> (PathBuf, u64) {
-    let path = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("memory-{lines}.jsonl"));
+/// A capture of `lines` exchanges, as JSON Lines or as one HAR whose entries are the same
+/// exchanges (one per line, so that it is as long as the JSON Lines one).
+fn capture(lines: usize, har: bool) -> (PathBuf, u64) {
+    let name = format!("memory-{lines}.{}", if har { "har" } else { "jsonl" });
+    let path = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(name);
     let samples = sample_lines();
     let mut file = std::io::BufWriter::new(std::fs::File::create(&path).expect("created"));
-    for line in samples.iter().cycle().take(lines) {
-        writeln!(file, "{line}").expect("written");
+    if har {
+        writeln!(file, "{{\"log\": {{\"version\": \"1.2\", \"entries\": [").expect("written");
+    }
+    for (index, line) in samples.iter().cycle().take(lines).enumerate() {
+        if !har {
+            writeln!(file, "{line}").expect("written");
+            continue;
+        }
+        let record: serde_json::Value = serde_json::from_str(line).expect("JSON");
+        let entry = serde_json::json!({
+            "request": {
+                "method": record["method"],
+                "url": record["url"],
+                "postData": {"mimeType": "application/json", "text": record["request_body"]},
+            },
+            "response": {
+                "status": 200,
+                "content": {"mimeType": "application/json", "text": record["response_body"].to_string()},
+            },
+        });
+        let comma = if index + 1 < lines { "," } else { "" };
+        writeln!(file, "{entry}{comma}").expect("written");
+    }
+    if har {
+        writeln!(file, "]}}}}").expect("written");
     }
     drop(file);
     let size = std::fs::metadata(&path).expect("written").len();
@@ -119,14 +145,21 @@ fn peak_memory_does_not_grow_with_the_capture() {
     if std::env::var_os(CHILD).is_some() {
         return;
     }
-    let (small, small_bytes) = capture(4_000);
-    let (large, large_bytes) = capture(80_000);
-    let (small_peak, large_peak) = (peak_of_child(&small), peak_of_child(&large));
-    println!(
-        "small: {} KiB capture, peak {small_peak} KiB; large: {} KiB capture, peak {large_peak} KiB",
-        small_bytes / 1024,
-        large_bytes / 1024
-    );
+    for har in [false, true] {
+        let (small, small_bytes) = capture(4_000, har);
+        let (large, large_bytes) = capture(80_000, har);
+        let (small_peak, large_peak) = (peak_of_child(&small), peak_of_child(&large));
+        println!(
+            "{}: small: {} KiB capture, peak {small_peak} KiB; large: {} KiB capture, peak {large_peak} KiB",
+            if har { "HAR" } else { "JSON Lines" },
+            small_bytes / 1024,
+            large_bytes / 1024
+        );
+        check_flat(small_bytes, large_bytes, small_peak, large_peak);
+    }
+}
+
+fn check_flat(small_bytes: u64, large_bytes: u64, small_peak: u64, large_peak: u64) {
     let growth = large_bytes - small_bytes;
     assert!(
         growth > 30 << 20,

@@ -1,18 +1,19 @@
-//! HAR 1.2 captures, streamed: `log.entries` is read one entry at a time through serde's
-//! `SeqAccess`, so a capture of any size never becomes one `Value`; every other member is
-//! skipped unread. The reading thread only cuts entries out as raw JSON text; turning one into
-//! an exchange ([`exchange`]) is a worker's job, on every core.
+//! HAR 1.2 captures, streamed: `log.entries` is read one entry at a time through a window
+//! over the file (`traffic/window.rs`), so a capture of any size never becomes one `Value`;
+//! every other member is skipped, checked to be JSON but not kept. The reading thread only
+//! cuts entries out as raw JSON text; turning one into an exchange ([`exchange`]) is a worker's
+//! job, on every core.
 
 use std::borrow::Cow;
-use std::fmt;
 use std::io::Read;
 
 use base64::Engine;
-use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::de::IgnoredAny;
 use serde_json::Value;
 use serde_json::value::RawValue;
 
 use super::exchange::{Body, Exchange};
+use super::window::{Halt, Window};
 
 /// A problem with a capture as a whole: where it stops being readable, and why.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -27,131 +28,88 @@ pub struct Problem {
     pub unreadable: bool,
 }
 
-/// Why the walk over the entries stopped early: the consumer asked it to.
-const STOPPED: &str = "wecom-rooms: stopped";
-
 /// Reads the HAR capture from `reader`, handing each entry of `log.entries` to `each` in order
 /// (which returns `false` to stop). Returns the problem that ended the walk early, if any.
 pub fn entries(reader: impl Read, each: &mut dyn FnMut(Box<RawValue>) -> bool) -> Option<Problem> {
-    let mut de = serde_json::Deserializer::from_reader(reader);
-    let mut walk = Walk {
-        each,
-        found: false,
-        stopped: false,
-    };
-    let outcome =
-        de::Deserializer::deserialize_map(&mut de, Root(&mut walk)).and_then(|()| de.end());
-    match outcome {
-        _ if walk.stopped => None,
-        Err(error) => {
-            let keyword = if error.is_data() { "capture" } else { "syntax" };
-            let message = error.to_string();
-            let suffix = format!(" at line {} column {}", error.line(), error.column());
-            let message = message.strip_suffix(&suffix).unwrap_or(&message).to_owned();
-            // serde_json says column 0 for an end of input before any byte of a line.
-            let place = (error.line() > 0).then(|| (error.line(), error.column().max(1)));
-            if error.is_io() {
-                return Some(Problem {
-                    keyword,
-                    message,
-                    place: None,
-                    unreadable: true,
-                });
-            }
-            let message = format!("not a HAR capture: {message}");
-            Some(Problem {
-                keyword,
-                message,
-                place,
-                unreadable: false,
-            })
-        }
-        Ok(()) if !walk.found => Some(Problem {
+    entries_in(Window::new(reader), each)
+}
+
+fn entries_in(
+    mut window: Window<impl Read>,
+    each: &mut dyn FnMut(Box<RawValue>) -> bool,
+) -> Option<Problem> {
+    let mut found = false;
+    match walk(&mut window, &mut found, each) {
+        Ok(()) if found => None,
+        Ok(()) => Some(Problem {
             keyword: "capture",
             message: "not a HAR capture: no log.entries array".to_owned(),
             place: None,
             unreadable: false,
         }),
-        Ok(()) => None,
+        Err(Halt::Stopped) => None,
+        Err(Halt::Io(error)) => Some(Problem {
+            keyword: "syntax",
+            message: error.to_string(),
+            place: None,
+            unreadable: true,
+        }),
+        Err(Halt::Wrong {
+            syntax,
+            message,
+            place,
+        }) => Some(Problem {
+            keyword: if syntax { "syntax" } else { "capture" },
+            message: format!("not a HAR capture: {message}"),
+            place: Some(place),
+            unreadable: false,
+        }),
     }
 }
 
-struct Walk<'f> {
-    each: &'f mut dyn FnMut(Box<RawValue>) -> bool,
-    found: bool,
-    stopped: bool,
-}
-
-/// The whole document: only its `log` member is read.
-struct Root<'w, 'f>(&'w mut Walk<'f>);
-/// `log`: only its `entries` member is read.
-struct Log<'w, 'f>(&'w mut Walk<'f>);
-/// `log.entries`, one element at a time.
-struct Entries<'w, 'f>(&'w mut Walk<'f>);
-
-impl<'de> Visitor<'de> for Root<'_, '_> {
-    type Value = ();
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a HAR object with a log member")
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        while let Some(key) = map.next_key::<String>()? {
-            if key == "log" {
-                map.next_value_seed(Log(&mut *self.0))?;
-            } else {
-                map.next_value::<IgnoredAny>()?;
-            }
+/// The whole document: only `log.entries` is read, every other member is skipped (checked to
+/// be JSON, not kept).
+fn walk<R: Read>(
+    window: &mut Window<R>,
+    found: &mut bool,
+    each: &mut dyn FnMut(Box<RawValue>) -> bool,
+) -> Result<(), Halt> {
+    expect(window, b'{', "a HAR object with a log member")?;
+    window.object(|window, key| {
+        if key != "log" {
+            return window.skip();
         }
-        Ok(())
-    }
-}
-
-impl<'de> DeserializeSeed<'de> for Log<'_, '_> {
-    type Value = ();
-    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_map(self)
-    }
-}
-
-impl<'de> Visitor<'de> for Log<'_, '_> {
-    type Value = ();
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a log object with an entries array")
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        while let Some(key) = map.next_key::<String>()? {
-            if key == "entries" {
-                map.next_value_seed(Entries(&mut *self.0))?;
-            } else {
-                map.next_value::<IgnoredAny>()?;
+        expect(window, b'{', "a log object with an entries array")?;
+        window.object(|window, key| {
+            if key != "entries" {
+                return window.skip();
             }
-        }
-        Ok(())
-    }
+            expect(window, b'[', "an array of entries")?;
+            *found = true;
+            window.array(|window| {
+                let entry: Box<RawValue> = window.value()?;
+                if each(entry) {
+                    Ok(())
+                } else {
+                    Err(Halt::Stopped)
+                }
+            })
+        })
+    })?;
+    window.end()
 }
 
-impl<'de> DeserializeSeed<'de> for Entries<'_, '_> {
-    type Value = ();
-    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_seq(self)
+/// Fails unless the next value opens with `open`, naming what was `expected`.
+fn expect<R: Read>(window: &mut Window<R>, open: u8, expected: &str) -> Result<(), Halt> {
+    if window.peek()? == Some(open) {
+        return Ok(());
     }
-}
-
-impl<'de> Visitor<'de> for Entries<'_, '_> {
-    type Value = ();
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("an array of entries")
+    let found = window.found()?;
+    if found == "the end of the text" {
+        // Let the value's own parse say where the text stops.
+        window.value::<IgnoredAny>()?;
     }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        self.0.found = true;
-        while let Some(entry) = seq.next_element::<Box<RawValue>>()? {
-            if !(self.0.each)(entry) {
-                self.0.stopped = true;
-                return Err(de::Error::custom(STOPPED));
-            }
-        }
-        Ok(())
-    }
+    Err(window.unexpected(format!("invalid type: {found}, expected {expected}")))
 }
 
 /// The exchange a HAR entry, as [`entries`] cut it out, records, or why it records none.
@@ -297,6 +255,88 @@ mod tests {
                 .starts_with("the entry cannot be read: ")
         );
         assert_eq!(seen[1], Err("the entry is not an object".to_owned()));
+    }
+
+    /// The same entries and the same problem, at the same place, whatever the window's edges
+    /// cut; and for text that is not JSON, serde_json's place for the whole text.
+    #[test]
+    fn windows_of_any_size_read_alike_and_place_faults_as_serde_json_does() {
+        let inputs = [
+            r#"{"log": {"version": "1.2", "pages": [{"id": "p\u00e9"}], "entries": [1, {"a": [2, 3.5e2, "x\"y"]}, null, true, -0.25, "s"], "x": {"y": [[]]}}, "z": 12345}"#,
+            "{\n  \"log\": {\n    \"entries\": [\n      {\"request\": {\"url\": \"/u\"}},\n      123456789\n    ]\n  }\n}\n",
+            "{\"log\": {\"entries\": [1,\n 2,",
+            "{\"log\": {\"entries\": [1 2]}}",
+            "{\"log\": {\"entries\": [1,]}}",
+            "{\"log\": {\"entries\": [{\"a\": tru}]}}",
+            "{\"log\": {\"pages\": [1, {\"a\" 1}], \"entries\": []}}",
+            "{\"log\": {\"pages\": \"unterminated, \"entries\": []}}",
+            "{\"log\": {\"entries\": []},}",
+            "{\"log\": {\"entries\": []}} x",
+            "{\"log\": {\"entries\": []}}\n\n  12",
+            "{\"log\"\n: {1: 2}}",
+            "{\"log\": {\"entries\": [12",
+            "{\"log\": {\"entries\": [12]",
+            "[1]",
+            "{\"log\": []}",
+            "{\"log\": {\"entries\": {}}}",
+            "{\"log\": {}}",
+            "",
+            "  \n ",
+            "{\"log\":\n",
+        ];
+        let run = |text: &str, chunk: usize| {
+            let mut seen = Vec::new();
+            let window = Window::with_chunk(text.as_bytes(), chunk);
+            let problem = entries_in(window, &mut |entry| {
+                seen.push(entry.get().to_owned());
+                true
+            });
+            (seen, problem)
+        };
+        for text in inputs {
+            let whole = run(text, 1 << 20);
+            for chunk in 1..=9 {
+                assert_eq!(run(text, chunk), whole, "{text:?} in windows of {chunk}");
+            }
+            let (seen, problem) = whole;
+            match serde_json::from_str::<Value>(text) {
+                Ok(value) => {
+                    let listed = value.pointer("/log/entries").and_then(Value::as_array);
+                    match listed {
+                        Some(listed) => {
+                            assert_eq!(problem, None, "{text:?}");
+                            let seen: Vec<Value> = seen
+                                .iter()
+                                .map(|e| serde_json::from_str(e).unwrap())
+                                .collect();
+                            assert_eq!(&seen, listed, "{text:?}");
+                        }
+                        None => assert_eq!(problem.unwrap().keyword, "capture", "{text:?}"),
+                    }
+                }
+                Err(error) => {
+                    let problem = problem.unwrap_or_else(|| panic!("{text:?}: no problem"));
+                    assert_eq!(problem.keyword, "syntax", "{text:?}: {problem:?}");
+                    let place = (error.line(), error.column().max(1));
+                    assert_eq!(
+                        problem.place,
+                        Some(place),
+                        "{text:?}: {problem:?} vs {error}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_stop_ends_the_walk_without_a_problem() {
+        let text = r#"{"log": {"entries": [1, 2, 3]}}"#;
+        let mut seen = 0;
+        let problem = entries(text.as_bytes(), &mut |_| {
+            seen += 1;
+            seen < 2
+        });
+        assert_eq!((seen, problem), (2, None));
     }
 
     #[test]

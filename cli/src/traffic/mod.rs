@@ -11,6 +11,7 @@ pub mod jsonl;
 pub mod print;
 pub mod redact;
 pub mod source;
+mod window;
 
 use std::collections::BTreeMap;
 use std::io;
