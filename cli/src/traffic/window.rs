@@ -160,7 +160,7 @@ impl<R: Read> Window<R> {
                     self.consume(used);
                     return Ok(value);
                 }
-                // Cut off by the window's edge (`"3.` says "invalid number", not EOF): read on.
+                // Cut by the window's edge (`3.` there is "invalid number", not EOF): read on.
                 Some(Err(error))
                     if !self.ended && offset(&self.buffer[self.at..], &error) >= held =>
                 {
