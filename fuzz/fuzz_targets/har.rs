@@ -27,8 +27,8 @@ fuzz_target!(|bytes: &[u8]| {
         }
         true
     });
-    // Members other than `log.entries` are skipped unread, so invalid UTF-8 in their strings
-    // may go unnoticed (and is noticed in an entry): text that is not JSON even with such bytes
+    // Members other than `log.entries` are skipped without decoding their strings, so invalid
+    // UTF-8 in them may go unnoticed (and is noticed in an entry): text that is not JSON even with such bytes
     // made U+FFFD must end with a problem, and only valid UTF-8 must be walked to its end.
     let lossy = String::from_utf8_lossy(bytes);
     match serde_json::from_str::<Value>(&lossy) {

@@ -10,7 +10,6 @@
 //! which JSON text outside strings never does.
 #![no_main]
 
-use std::sync::OnceLock;
 use std::time::Duration;
 
 use libfuzzer_sys::fuzz_target;
@@ -22,18 +21,6 @@ use wecom_rooms_sim::in_process::{Answer, InProcess};
 use wecom_rooms_sim::{DEFAULT_START, SimClock, SimConfig};
 
 const GETTOKEN: &str = "/cgi-bin/gettoken?corpid=ww0123456789abcdef&corpsecret=booking-bot-secret";
-
-fn runtime() -> &'static tokio::runtime::Runtime {
-    static RUNTIME: OnceLock<tokio::runtime::Runtime> = OnceLock::new();
-    // Paused time: a delay fault's sleep returns at once.
-    RUNTIME.get_or_init(|| {
-        tokio::runtime::Builder::new_current_thread()
-            .enable_time()
-            .start_paused(true)
-            .build()
-            .expect("a current-thread runtime")
-    })
-}
 
 async fn token(sim: &InProcess) -> String {
     let Answer::Sent(200, body) = sim.request(b"GET", GETTOKEN, b"").await else {
@@ -49,7 +36,7 @@ async fn token(sim: &InProcess) -> String {
 fuzz_target!(|bytes: &[u8]| {
     let clock = SimClock::manual(DEFAULT_START);
     let sim = InProcess::new(SimConfig::new().clock(clock.clone())).expect("the example state");
-    runtime().block_on(async {
+    wecom_rooms_fuzz::paused_runtime().block_on(async {
         let mut token = token(&sim).await;
         for request in bytes.split(|b| *b == 0) {
             let [how, route, body @ ..] = request else {

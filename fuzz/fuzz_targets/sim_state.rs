@@ -4,25 +4,12 @@
 //! (faults included: delays pass at once on paused time).
 #![no_main]
 
-use std::sync::OnceLock;
-
 use libfuzzer_sys::fuzz_target;
 // Links the capped allocator (see `wecom_rooms_fuzz::ALLOCATION_LIMIT`).
 use serde_json::Value;
 use wecom_rooms_fuzz as _;
 use wecom_rooms_sim::in_process::{Answer, InProcess};
 use wecom_rooms_sim::{SeedState, SimConfig};
-
-fn runtime() -> &'static tokio::runtime::Runtime {
-    static RUNTIME: OnceLock<tokio::runtime::Runtime> = OnceLock::new();
-    RUNTIME.get_or_init(|| {
-        tokio::runtime::Builder::new_current_thread()
-            .enable_time()
-            .start_paused(true)
-            .build()
-            .expect("a current-thread runtime")
-    })
-}
 
 /// The form's query value: `%`-encoded as a query needs.
 fn encoded(value: &str) -> String {
@@ -37,7 +24,7 @@ fuzz_target!(|bytes: &[u8]| {
     let Ok(sim) = InProcess::new(SimConfig::new().state(state)) else {
         return;
     };
-    runtime().block_on(async {
+    wecom_rooms_fuzz::paused_runtime().block_on(async {
         let Some(app) = app else { return };
         let gettoken = format!(
             "/cgi-bin/gettoken?corpid={}&corpsecret={}",

@@ -13,6 +13,19 @@ pub use wecom_rooms_conformance::targets::{
     ByteDecoder, Target as Schema, error_pointers, has_duplicate_keys, tolerated_by_types,
 };
 
+/// One current-thread tokio runtime per process for the simulator's targets, on paused time: a
+/// delay fault's sleep returns at once.
+pub fn paused_runtime() -> &'static tokio::runtime::Runtime {
+    static RUNTIME: std::sync::OnceLock<tokio::runtime::Runtime> = std::sync::OnceLock::new();
+    RUNTIME.get_or_init(|| {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_time()
+            .start_paused(true)
+            .build()
+            .expect("a current-thread runtime")
+    })
+}
+
 /// Every generated schema (built once per process).
 pub fn schemas() -> &'static [Schema] {
     static SCHEMAS: std::sync::OnceLock<Vec<Schema>> = std::sync::OnceLock::new();
